@@ -1,0 +1,43 @@
+//! The GraphQL API over HTTP.
+
+pub mod context;
+pub mod enums;
+pub mod error;
+mod http;
+mod mutations;
+pub mod objects;
+pub mod query;
+
+use std::sync::Arc;
+
+use async_graphql::{EmptySubscription, Schema};
+
+pub use http::{router, AppState};
+pub use mutations::MutationRoot;
+pub use query::QueryRoot;
+
+use crate::ledger::Ledger;
+
+/// The service's GraphQL schema.
+pub type LedgerSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Deepest query nesting accepted.
+pub const MAX_DEPTH: usize = 12;
+/// Largest query complexity accepted.
+pub const MAX_COMPLEXITY: usize = 2_000;
+
+/// Builds the schema, with the ledger as context data when given.
+pub fn schema(ledger: Option<Arc<Ledger>>) -> LedgerSchema {
+    let builder = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY);
+    match ledger {
+        Some(ledger) => builder.data(ledger).finish(),
+        None => builder.finish(),
+    }
+}
+
+/// The schema in SDL, as checked in at `schema/schema.graphql`.
+pub fn sdl() -> String {
+    schema(None).sdl()
+}

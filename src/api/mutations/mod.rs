@@ -1,0 +1,104 @@
+//! Mutations: one per command. Each takes an input object with an optional `idempotencyKey`
+//! and answers with the changed record, read back after the views caught up with it.
+
+mod action;
+mod activity;
+mod input_item;
+mod organisation;
+
+use async_graphql::{Context, MergedObject, SimpleObject};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::context::{correlation_id, ledger, principal};
+use super::error::ApiError;
+use crate::auth::{Principal, Role};
+use crate::ledger::{CommandContext, Committed, LedgerError};
+use crate::store::LogPosition;
+
+/// The root of all mutations.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    organisation::OrganisationMutations,
+    activity::ActivityMutations,
+    input_item::InputItemMutations,
+    action::ActionMutations,
+);
+
+/// Where a mutation's effect sits in the log, and whether it was a replay.
+#[derive(SimpleObject)]
+pub struct Receipt {
+    /// The log position the mutation produced, as `transaction:position`.
+    pub log_position: String,
+    /// True when the idempotency key matched an earlier request and nothing new was recorded.
+    pub replayed: bool,
+}
+
+impl From<&Committed> for Receipt {
+    fn from(c: &Committed) -> Self {
+        Self { log_position: format_position(c.position), replayed: c.replayed }
+    }
+}
+
+fn format_position(p: LogPosition) -> String {
+    format!("{}:{}", p.tx, p.position)
+}
+
+const MAX_KEY_CHARS: usize = 128;
+
+/// Builds the command context: the caller, a correlation id, the command name, and the
+/// idempotency key with a fingerprint of the request it came with.
+fn command_context<T: Serialize>(
+    ctx: &Context<'_>,
+    command: &'static str,
+    input: &T,
+    key: Option<&String>,
+) -> Result<CommandContext, ApiError> {
+    let principal = principal(ctx)?.clone();
+    if let Some(key) = key {
+        if key.is_empty() || key.chars().count() > MAX_KEY_CHARS || key.chars().any(char::is_control) {
+            return Err(ApiError::Validation(format!(
+                "idempotencyKey: must be 1 to {MAX_KEY_CHARS} printable characters"
+            )));
+        }
+    }
+    let mut value = serde_json::to_value(input).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.remove("idempotency_key");
+    }
+    let fingerprint = hex::encode(Sha256::digest(format!("{command}\n{value}").as_bytes()));
+    Ok(CommandContext {
+        principal,
+        correlation_id: correlation_id(ctx).to_owned(),
+        command,
+        idempotency_key: key.cloned(),
+        request_hash: fingerprint,
+    })
+}
+
+/// Refuses callers whose role may not change engagement records.
+fn require_officer(who: &Principal) -> Result<(), ApiError> {
+    match who.role {
+        Role::EngagementOfficer | Role::Admin => Ok(()),
+        Role::Auditor => Err(ApiError::Forbidden("auditors may read the record but not change it".into())),
+        Role::BoardSecretary => {
+            Err(ApiError::Forbidden("board secretaries may not change engagement records".into()))
+        }
+    }
+}
+
+/// Maps a ledger error for the client.
+fn refused(ctx: &Context<'_>, error: LedgerError) -> ApiError {
+    ApiError::from_ledger(correlation_id(ctx), error)
+}
+
+/// A fresh record id.
+fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+/// The ledger of this request (re-exported for the submodules).
+fn the_ledger<'a>(ctx: &'a Context<'_>) -> &'a std::sync::Arc<crate::ledger::Ledger> {
+    ledger(ctx)
+}

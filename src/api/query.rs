@@ -1,0 +1,205 @@
+//! Queries: organisations, activities, input items with verdicts, actions, roll-ups.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, InputObject, Object, ID};
+use uuid::Uuid;
+
+use super::context::{internal, ledger, or_today, principal};
+use super::enums::{Date, InputVerdict};
+use super::error::{ApiError, ApiResult};
+use super::objects::{Action, Activity, InputItem, Organisation};
+use crate::auth::Principal;
+use crate::projections::read::{self, ItemFilter};
+
+/// The largest page any list returns.
+pub const MAX_PAGE: usize = 200;
+const DEFAULT_PAGE: usize = 50;
+
+/// Filters on input items; all optional, combined with AND.
+#[derive(InputObject, Default)]
+pub struct InputItemFilter {
+    /// Only items owned by this organisation (ODS code).
+    organisation: Option<String>,
+    activity_id: Option<ID>,
+    verdict: Option<InputVerdict>,
+    /// Only items carrying this theme (case-insensitive).
+    theme: Option<String>,
+    /// Only items raised on or after this date.
+    raised_from: Option<Date>,
+    /// Only items raised on or before this date.
+    raised_to: Option<Date>,
+}
+
+/// Parses a GraphQL ID as a record id, naming the argument when it is not one.
+pub fn parse_id(field: &str, id: &ID) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id.as_str()).map_err(|_| ApiError::Validation(format!("{field}: is not a valid id")))
+}
+
+fn not_found(what: &str) -> ApiError {
+    ApiError::NotFound(format!("{what} not found"))
+}
+
+/// Pages `items` (already in log order) by position cursors.
+fn page<T: async_graphql::OutputType>(
+    items: Vec<(i64, T)>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Connection<String, T, EmptyFields, EmptyFields>, ApiError> {
+    let first = match first {
+        None => DEFAULT_PAGE,
+        Some(n) if n >= 0 && (n as usize) <= MAX_PAGE => n as usize,
+        Some(_) => return Err(ApiError::Validation(format!("first: must be between 0 and {MAX_PAGE}"))),
+    };
+    let after: Option<i64> = after
+        .map(|c| c.parse().map_err(|_| ApiError::Validation("after: is not a cursor from this list".into())))
+        .transpose()?;
+    let mut rest = items.into_iter().filter(|(p, _)| after.is_none_or(|a| *p > a)).peekable();
+    let mut edges = Vec::with_capacity(first);
+    while edges.len() < first {
+        match rest.next() {
+            Some(item) => edges.push(item),
+            None => break,
+        }
+    }
+    let mut connection = Connection::new(after.is_some(), rest.peek().is_some());
+    connection.edges.extend(edges.into_iter().map(|(p, i)| Edge::new(p.to_string(), i)));
+    Ok(connection)
+}
+
+fn check_org(who: &Principal, code: &str) -> Result<(), ApiError> {
+    if who.can_read(&code.trim().to_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(not_found("organisation"))
+    }
+}
+
+/// The root of all queries.
+pub struct QueryRoot;
+
+#[Object]
+impl QueryRoot {
+    /// One organisation by ODS code.
+    async fn organisation(&self, ctx: &Context<'_>, ods_code: String) -> ApiResult<Organisation> {
+        check_org(principal(ctx)?, &ods_code)?;
+        let found = read::organisation(ledger(ctx).db(), &ods_code.trim().to_ascii_uppercase())
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        Ok(Organisation(found.ok_or_else(|| not_found("organisation"))?))
+    }
+
+    /// The organisations the caller may read.
+    async fn organisations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Organisation>> {
+        let docs = read::organisations(ledger(ctx).db(), principal(ctx)?.read_scope())
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        Ok(docs.into_iter().map(Organisation).collect())
+    }
+
+    /// One activity by id.
+    async fn activity(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Activity> {
+        let id = parse_id("id", &id)?;
+        let who = principal(ctx)?;
+        let found = read::activity(ledger(ctx).db(), id).await.map_err(|e| internal(ctx, e))?;
+        match found {
+            Some((doc, _)) if who.can_read(doc.lead_organisation.as_str())
+                || doc.partner_organisations.iter().any(|p| who.can_read(p.as_str())) => Ok(Activity(doc)),
+            _ => Err(not_found("activity").into()),
+        }
+    }
+
+    /// Activities led or partnered by the caller's organisations (or by one of them), oldest first.
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        organisation: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<String, Activity, EmptyFields, EmptyFields>> {
+        let who = principal(ctx)?;
+        let mut docs = read::activities(ledger(ctx).db(), who.read_scope()).await.map_err(|e| internal(ctx, e))?;
+        if let Some(code) = organisation {
+            let code = code.trim().to_ascii_uppercase();
+            check_org(who, &code)?;
+            docs.retain(|(a, _)| a.lead_organisation.as_str() == code || a.partner_organisations.iter().any(|p| p.as_str() == code));
+        }
+        let items = docs.into_iter().map(|(d, p)| (p, Activity(d))).collect();
+        Ok(page(items, first, after)?)
+    }
+
+    /// One input item by id, with its verdict as of a date (default today).
+    async fn input_item(&self, ctx: &Context<'_>, id: ID, as_of: Option<Date>) -> ApiResult<InputItem> {
+        let id = parse_id("id", &id)?;
+        let who = principal(ctx)?;
+        let found = read::input_item(ledger(ctx).db(), id).await.map_err(|e| internal(ctx, e))?;
+        match found {
+            Some(view)
+                if who.can_read(view.doc.organisation.as_str())
+                    || view.doc.referred_to().is_some_and(|r| who.can_read(r.as_str())) =>
+            {
+                Ok(InputItem::new(view, or_today(as_of)))
+            }
+            _ => Err(not_found("input item").into()),
+        }
+    }
+
+    /// Input items the caller may see (owned by or referred to its organisations), oldest
+    /// first, with verdicts as of a date (default today). Items raised after that date are left out.
+    async fn input_items(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<InputItemFilter>,
+        as_of: Option<Date>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<String, InputItem, EmptyFields, EmptyFields>> {
+        let who = principal(ctx)?;
+        let filter = filter.unwrap_or_default();
+        if let Some(code) = &filter.organisation {
+            check_org(who, code)?;
+        }
+        let as_of = or_today(as_of);
+        let sql_filter = ItemFilter {
+            organisation: filter.organisation.map(|c| c.trim().to_ascii_uppercase()),
+            activity: filter.activity_id.as_ref().map(|id| parse_id("filter.activityId", id)).transpose()?,
+            raised_from: filter.raised_from.map(|d| d.0),
+            raised_to: Some(filter.raised_to.map_or(as_of, |d| d.0.min(as_of))),
+            theme: filter.theme,
+        };
+        let views = read::input_items(ledger(ctx).db(), who.read_scope(), &sql_filter)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        let wanted = filter.verdict.map(crate::domain::verdict::InputVerdict::from);
+        let items = views
+            .into_iter()
+            .map(|v| InputItem::new(v, as_of))
+            .filter(|i| wanted.is_none_or(|w| i.verdict_value() == w))
+            .map(|i| (i.log_position(), i))
+            .collect();
+        Ok(page(items, first, after)?)
+    }
+
+    /// One action by id.
+    async fn action(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Action> {
+        let id = parse_id("id", &id)?;
+        let found = read::action(ledger(ctx).db(), id).await.map_err(|e| internal(ctx, e))?;
+        match found {
+            Some(doc) if principal(ctx)?.can_read(doc.owner_organisation.as_str()) => Ok(Action(doc)),
+            _ => Err(not_found("action").into()),
+        }
+    }
+
+    /// Actions owned by the caller's organisations, oldest first.
+    async fn actions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<String, Action, EmptyFields, EmptyFields>> {
+        let docs = read::actions(ledger(ctx).db(), principal(ctx)?.read_scope())
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        let items = docs.into_iter().map(|(d, p)| (p, Action(d))).collect();
+        Ok(page(items, first, after)?)
+    }
+}

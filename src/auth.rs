@@ -1,0 +1,194 @@
+//! Who is calling: JWT checking and minting, roles and organisation grants.
+
+use std::fmt;
+
+use anyhow::Context;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{data_dir_secret, JwtAlgorithm, JwtSettings};
+
+/// A caller's role, as named in the token's `role` claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    EngagementOfficer,
+    BoardSecretary,
+    Auditor,
+    Admin,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::EngagementOfficer => "ENGAGEMENT_OFFICER",
+            Role::BoardSecretary => "BOARD_SECRETARY",
+            Role::Auditor => "AUDITOR",
+            Role::Admin => "ADMIN",
+        })
+    }
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub subject: String,
+    pub role: Role,
+    /// ODS codes of the organisations the token grants.
+    pub organisations: Vec<String>,
+}
+
+impl Principal {
+    /// Whether the caller may read `organisation`'s records.
+    pub fn can_read(&self, organisation: &str) -> bool {
+        self.role == Role::Admin || self.organisations.iter().any(|o| o == organisation)
+    }
+
+    /// Whether the caller may write records of `organisation`.
+    pub fn can_write(&self, organisation: &str) -> bool {
+        match self.role {
+            Role::Auditor => false,
+            Role::Admin => true,
+            Role::EngagementOfficer | Role::BoardSecretary => self.organisations.iter().any(|o| o == organisation),
+        }
+    }
+
+    /// The organisations whose records the caller may read; `None` for all.
+    pub fn read_scope(&self) -> Option<&[String]> {
+        (self.role != Role::Admin).then_some(self.organisations.as_slice())
+    }
+}
+
+/// The claims we issue and require.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub iss: String,
+    pub aud: String,
+    pub exp: u64,
+    pub iat: u64,
+    pub nbf: u64,
+    pub role: Role,
+    pub orgs: Vec<String>,
+}
+
+/// Why a token was refused; never includes the token.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("missing bearer token")]
+    Missing,
+    #[error("invalid token: {0}")]
+    Invalid(String),
+}
+
+/// Checks tokens, and signs them when a signing key is at hand.
+#[derive(Clone)]
+pub struct TokenAuthority {
+    decoding: DecodingKey,
+    encoding: Option<EncodingKey>,
+    validation: Validation,
+    algorithm: Algorithm,
+    issuer: String,
+    audience: String,
+}
+
+impl TokenAuthority {
+    /// Builds the authority from settings; for HS256 without a secret, uses (or creates) the
+    /// one kept in `data_dir`.
+    pub fn from_settings(settings: &JwtSettings, data_dir: &std::path::Path) -> anyhow::Result<Self> {
+        let (algorithm, decoding, encoding) = match settings.algorithm {
+            JwtAlgorithm::Hs256 => {
+                let secret = match &settings.secret {
+                    Some(secret) => secret.clone(),
+                    None => data_dir_secret(data_dir)?,
+                };
+                let bytes = secret.expose().as_bytes();
+                (Algorithm::HS256, DecodingKey::from_secret(bytes), Some(EncodingKey::from_secret(bytes)))
+            }
+            JwtAlgorithm::Rs256 | JwtAlgorithm::Es256 => {
+                let path = settings
+                    .public_key_file
+                    .as_ref()
+                    .context("PL_JWT_PUBLIC_KEY_FILE is required for RS256 and ES256")?;
+                let pem = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+                let private = match &settings.private_key_file {
+                    Some(p) => Some(std::fs::read(p).with_context(|| format!("could not read {}", p.display()))?),
+                    None => None,
+                };
+                if settings.algorithm == JwtAlgorithm::Rs256 {
+                    let encoding = private.map(|k| EncodingKey::from_rsa_pem(&k)).transpose()?;
+                    (Algorithm::RS256, DecodingKey::from_rsa_pem(&pem)?, encoding)
+                } else {
+                    let encoding = private.map(|k| EncodingKey::from_ec_pem(&k)).transpose()?;
+                    (Algorithm::ES256, DecodingKey::from_ec_pem(&pem)?, encoding)
+                }
+            }
+        };
+        let mut validation = Validation::new(algorithm);
+        validation.set_issuer(&[&settings.issuer]);
+        validation.set_audience(&[&settings.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.leeway = settings.leeway_secs;
+        Ok(Self {
+            decoding,
+            encoding,
+            validation,
+            algorithm,
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+        })
+    }
+
+    /// Checks a bearer token and answers with the caller it names.
+    pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| AuthError::Invalid(describe(e.kind())))?;
+        let claims = data.claims;
+        if claims.sub.trim().is_empty() {
+            return Err(AuthError::Invalid("empty subject".into()));
+        }
+        Ok(Principal {
+            subject: claims.sub,
+            role: claims.role,
+            organisations: claims.orgs.into_iter().map(|o| o.trim().to_ascii_uppercase()).collect(),
+        })
+    }
+
+    /// Signs a token for `subject` with `role` and `organisations`, valid for `ttl_secs`.
+    pub fn mint(&self, subject: &str, role: Role, organisations: &[String], ttl_secs: u64) -> anyhow::Result<String> {
+        let encoding = self
+            .encoding
+            .as_ref()
+            .context("no signing key: set PL_JWT_PRIVATE_KEY_FILE to mint RS256 or ES256 tokens")?;
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = Claims {
+            sub: subject.to_owned(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            exp: now + ttl_secs,
+            iat: now,
+            nbf: now,
+            role,
+            orgs: organisations.iter().map(|o| o.trim().to_ascii_uppercase()).collect(),
+        };
+        Ok(jsonwebtoken::encode(&Header::new(self.algorithm), &claims, encoding)?)
+    }
+}
+
+fn describe(kind: &jsonwebtoken::errors::ErrorKind) -> String {
+    use jsonwebtoken::errors::ErrorKind;
+    match kind {
+        ErrorKind::ExpiredSignature => "expired",
+        ErrorKind::ImmatureSignature => "not yet valid",
+        ErrorKind::InvalidAudience => "wrong audience",
+        ErrorKind::InvalidIssuer => "wrong issuer",
+        ErrorKind::MissingRequiredClaim(_) => "a required claim is missing",
+        ErrorKind::InvalidSignature => "bad signature",
+        ErrorKind::InvalidAlgorithm => "algorithm not accepted",
+        _ => "malformed",
+    }
+    .to_owned()
+}

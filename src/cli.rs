@@ -1,0 +1,177 @@
+//! The command line: `serve` (default), `migrate`, `token`, `schema`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::auth::{Role, TokenAuthority};
+use crate::config::{JwtAlgorithm, JwtSettings, Secret, Settings};
+use crate::startup::{open_database, shutdown_signal, Application};
+
+/// Partnership Ledger: proof that patient involvement is real.
+#[derive(Debug, Parser)]
+#[command(name = "partnership-ledger", version, about)]
+pub struct Cli {
+    /// Directory for the embedded database and generated keys.
+    #[arg(long, env = "PL_DATA_DIR", default_value = "./data", global = true)]
+    data_dir: PathBuf,
+    /// PostgreSQL connection URL; when unset the embedded SQLite file is used.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    database_url: Option<String>,
+    #[command(flatten)]
+    jwt: JwtArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Token settings.
+#[derive(Debug, Args)]
+struct JwtArgs {
+    /// Token algorithm; tokens signed any other way are refused.
+    #[arg(long = "jwt-algorithm", env = "PL_JWT_ALGORITHM", default_value = "HS256", global = true)]
+    algorithm: JwtAlgorithm,
+    /// HS256 secret; when unset one is generated into the data directory.
+    #[arg(long = "jwt-secret", env = "PL_JWT_SECRET", hide_env_values = true, global = true)]
+    secret: Option<String>,
+    /// RS256/ES256 public key (PEM) used to check tokens.
+    #[arg(long = "jwt-public-key-file", env = "PL_JWT_PUBLIC_KEY_FILE", global = true)]
+    public_key_file: Option<PathBuf>,
+    /// RS256/ES256 private key (PEM), used only by `token`.
+    #[arg(long = "jwt-private-key-file", env = "PL_JWT_PRIVATE_KEY_FILE", global = true)]
+    private_key_file: Option<PathBuf>,
+    /// Required `iss` claim.
+    #[arg(long = "jwt-issuer", env = "PL_JWT_ISSUER", default_value = "partnership-ledger", global = true)]
+    issuer: String,
+    /// Required `aud` claim.
+    #[arg(long = "jwt-audience", env = "PL_JWT_AUDIENCE", default_value = "partnership-ledger", global = true)]
+    audience: String,
+    /// Allowed clock skew on `exp` and `nbf`, in seconds.
+    #[arg(long = "jwt-leeway-secs", env = "PL_JWT_LEEWAY_SECS", default_value_t = 30, global = true)]
+    leeway_secs: u64,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Mint a signed token for local use and print only the token.
+    Token(TokenArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Debug, Args, Default)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PL_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: Option<SocketAddr>,
+    /// Serve GraphiQL on GET /graphql (default: only on the embedded database).
+    #[arg(long, env = "PL_GRAPHIQL")]
+    graphiql: Option<bool>,
+}
+
+#[derive(Debug, Args)]
+struct TokenArgs {
+    /// The subject (who the token is for).
+    #[arg(long)]
+    sub: String,
+    /// An organisation's ODS code; repeat for several.
+    #[arg(long = "org")]
+    orgs: Vec<String>,
+    /// The role.
+    #[arg(long)]
+    role: Role,
+    /// How long the token lives: seconds, or a number with s, m, h or d.
+    #[arg(long, default_value = "8h", value_parser = parse_ttl)]
+    ttl: u64,
+}
+
+fn parse_ttl(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("`{text}` is not a duration like 3600, 30m, 8h or 7d"))?;
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return Err(format!("`{unit}`: use s, m, h or d")),
+    };
+    match n.checked_mul(scale) {
+        Some(0) | None => Err("the ttl must be positive and under a few centuries".into()),
+        Some(secs) => Ok(secs),
+    }
+}
+
+impl Cli {
+    fn settings(&self, listen: Option<SocketAddr>, graphiql: Option<bool>) -> Settings {
+        let mut settings = Settings::embedded(&self.data_dir, listen.unwrap_or(([127, 0, 0, 1], 8080).into()));
+        settings.database_url = self.database_url.clone().filter(|u| !u.is_empty()).map(Secret::new);
+        settings.jwt = JwtSettings {
+            algorithm: self.jwt.algorithm,
+            secret: self.jwt.secret.clone().filter(|s| !s.is_empty()).map(Secret::new),
+            public_key_file: self.jwt.public_key_file.clone(),
+            private_key_file: self.jwt.private_key_file.clone(),
+            issuer: self.jwt.issuer.clone(),
+            audience: self.jwt.audience.clone(),
+            leeway_secs: self.jwt.leeway_secs,
+        };
+        settings.graphiql = graphiql;
+        settings
+    }
+
+    /// Runs the chosen subcommand.
+    pub async fn run(self) -> anyhow::Result<()> {
+        match &self.command {
+            None => self.serve(&ServeArgs::default()).await,
+            Some(Command::Serve(args)) => self.serve(args).await,
+            Some(Command::Migrate) => {
+                let settings = self.settings(None, None);
+                let db = open_database(&settings).await?;
+                db.migrate().await?;
+                tracing::info!(database = db.backend(), "migrations applied");
+                Ok(())
+            }
+            Some(Command::Token(args)) => {
+                let settings = self.settings(None, None);
+                let authority = TokenAuthority::from_settings(&settings.jwt, &settings.data_dir)?;
+                let token = authority.mint(&args.sub, args.role, &args.orgs, args.ttl).context("could not mint a token")?;
+                println!("{token}");
+                Ok(())
+            }
+            Some(Command::Schema) => {
+                print!("{}", crate::api::sdl());
+                Ok(())
+            }
+        }
+    }
+
+    async fn serve(&self, args: &ServeArgs) -> anyhow::Result<()> {
+        let settings = self.settings(args.listen, args.graphiql);
+        let app = Application::build(&settings).await?;
+        app.run_until_stopped(shutdown_signal()).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_ttl;
+
+    #[test]
+    fn ttl_accepts_units_and_refuses_nonsense() {
+        assert_eq!(parse_ttl("90"), Ok(90));
+        assert_eq!(parse_ttl("30m"), Ok(1_800));
+        assert_eq!(parse_ttl("8h"), Ok(28_800));
+        assert_eq!(parse_ttl("7d"), Ok(604_800));
+        assert!(parse_ttl("0").is_err());
+        assert!(parse_ttl("8w").is_err());
+        assert!(parse_ttl("soon").is_err());
+    }
+}

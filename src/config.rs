@@ -1,0 +1,133 @@
+//! Settings: defaults that work with no setup, overridden by environment variables and flags.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+/// A value that must never reach a log: `Debug` prints `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    /// Wraps a secret value.
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The token signing and checking algorithm, pinned by configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum JwtAlgorithm {
+    #[value(name = "HS256")]
+    Hs256,
+    #[value(name = "RS256")]
+    Rs256,
+    #[value(name = "ES256")]
+    Es256,
+}
+
+/// How tokens are checked (and, for the `token` subcommand, signed).
+#[derive(Debug, Clone)]
+pub struct JwtSettings {
+    pub algorithm: JwtAlgorithm,
+    /// HS256 shared secret; when absent a generated one is kept in the data directory.
+    pub secret: Option<Secret<String>>,
+    /// RS256/ES256 public key (PEM) for checking tokens.
+    pub public_key_file: Option<PathBuf>,
+    /// RS256/ES256 private key (PEM), only for `token`.
+    pub private_key_file: Option<PathBuf>,
+    pub issuer: String,
+    pub audience: String,
+    /// Clock skew allowed on `exp` and `nbf`, in seconds.
+    pub leeway_secs: u64,
+}
+
+/// Everything the service needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// PostgreSQL when set; otherwise the embedded SQLite file under `data_dir`.
+    pub database_url: Option<Secret<String>>,
+    pub jwt: JwtSettings,
+    /// Serve GraphiQL on GET /graphql; defaults to on only for the embedded database.
+    pub graphiql: Option<bool>,
+    /// Days input may wait for a decision before it is overdue, for new organisations.
+    pub default_response_window_days: u32,
+}
+
+impl Settings {
+    /// Settings for the embedded default in `data_dir`, listening on `listen`.
+    pub fn embedded(data_dir: impl Into<PathBuf>, listen: SocketAddr) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            listen,
+            database_url: None,
+            jwt: JwtSettings {
+                algorithm: JwtAlgorithm::Hs256,
+                secret: None,
+                public_key_file: None,
+                private_key_file: None,
+                issuer: "partnership-ledger".to_owned(),
+                audience: "partnership-ledger".to_owned(),
+                leeway_secs: 30,
+            },
+            graphiql: None,
+            default_response_window_days: 60,
+        }
+    }
+
+    /// Whether GraphiQL is served.
+    pub fn graphiql_enabled(&self) -> bool {
+        self.graphiql.unwrap_or(self.database_url.is_none())
+    }
+}
+
+/// Reads the HS256 secret kept in `data_dir`, creating a random one (owner-readable only) if
+/// there is none yet.
+pub fn data_dir_secret(data_dir: &Path) -> anyhow::Result<Secret<String>> {
+    use base64::Engine;
+    use rand::RngCore;
+
+    let path = data_dir.join("jwt-secret");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let text = text.trim().to_owned();
+        if text.len() >= 32 {
+            return Ok(Secret::new(text));
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("could not create the data directory {}", data_dir.display()))?;
+    let mut bytes = [0u8; 48];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    write_private(&path, &secret).with_context(|| format!("could not write {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a token signing secret");
+    Ok(Secret::new(secret))
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}

@@ -1,0 +1,68 @@
+//! Why an `Action` command was refused.
+
+use crate::domain::common::FieldError;
+use crate::domain::services::LookupFailed;
+use crate::domain::{Refusal, RefusalKind};
+
+/// A refused action command; no event was written.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ActionError {
+    /// A field broke a shape or date rule.
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    /// Propose was sent to an action that already exists.
+    #[error("action already exists")]
+    AlreadyExists,
+    /// The action has not been proposed.
+    #[error("action not found")]
+    NotFound,
+    /// The owner organisation is not registered.
+    #[error("ownerOrganisation: organisation not found")]
+    OwnerOrganisationNotFound,
+    /// The input item at this position repeats an earlier one.
+    #[error("inputItems[{index}]: is listed more than once")]
+    DuplicateInputItem {
+        /// Position in the list as sent.
+        index: usize,
+    },
+    /// The input item at this position does not exist.
+    #[error("inputItems[{index}]: input item not found")]
+    InputItemNotFound {
+        /// Position in the list as sent.
+        index: usize,
+    },
+    /// The input item at this position is neither owned by nor referred to the owner.
+    #[error("inputItems[{index}]: belongs to another organisation and was not referred to yours")]
+    InputItemNotYours {
+        /// Position in the list as sent.
+        index: usize,
+    },
+    /// Agree was sent to an action already agreed.
+    #[error("action has already been agreed")]
+    AlreadyAgreed,
+    /// Progress and completion need the action to be agreed first.
+    #[error("action has not been agreed yet")]
+    NotAgreed,
+    /// The action was completed or abandoned; nothing more may be recorded.
+    #[error("action is closed")]
+    Closed,
+    /// The ledger could not be read while checking a rule.
+    #[error(transparent)]
+    Lookup(#[from] LookupFailed),
+}
+
+impl Refusal for ActionError {
+    fn kind(&self) -> RefusalKind {
+        match self {
+            Self::Invalid(_) | Self::DuplicateInputItem { .. } => RefusalKind::Validation,
+            Self::NotFound | Self::OwnerOrganisationNotFound | Self::InputItemNotFound { .. } => {
+                RefusalKind::NotFound
+            }
+            Self::InputItemNotYours { .. } => RefusalKind::Forbidden,
+            Self::AlreadyExists | Self::AlreadyAgreed | Self::NotAgreed | Self::Closed => {
+                RefusalKind::Conflict
+            }
+            Self::Lookup(_) => RefusalKind::Internal,
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Events of the `Action` aggregate.
+
+use chrono::NaiveDate;
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::common::OdsCode;
+
+/// Something that happened to an action committed in response to input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ActionEvent {
+    ActionProposed {
+        action_id: Uuid,
+        title: String,
+        owner_organisation: OdsCode,
+        /// The role within the owner organisation answerable for it (for example "Head of Patient Experience").
+        owner_role: String,
+        decision_forum: String,
+        due_on: NaiveDate,
+        input_items: Vec<Uuid>,
+        proposed_on: NaiveDate,
+    },
+    ActionAgreed { agreed_on: NaiveDate },
+    ProgressRecorded { recorded_on: NaiveDate, note: String },
+    ActionCompleted {
+        completed_on: NaiveDate,
+        outcome: String,
+        evidence: String,
+    },
+    ActionAbandoned { abandoned_on: NaiveDate, reason: String },
+    DueDateChanged {
+        changed_on: NaiveDate,
+        due_on: NaiveDate,
+        reason: String,
+    },
+}
+
+impl DomainEvent for ActionEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::ActionProposed { .. } => "ActionProposed",
+            Self::ActionAgreed { .. } => "ActionAgreed",
+            Self::ProgressRecorded { .. } => "ProgressRecorded",
+            Self::ActionCompleted { .. } => "ActionCompleted",
+            Self::ActionAbandoned { .. } => "ActionAbandoned",
+            Self::DueDateChanged { .. } => "DueDateChanged",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        "1".to_owned()
+    }
+}

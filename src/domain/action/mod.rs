@@ -1,0 +1,14 @@
+//! An action an organisation commits to in response to input: proposed, agreed, then closed.
+
+mod aggregate;
+mod commands;
+mod errors;
+pub mod events;
+mod rules;
+#[cfg(test)]
+mod tests;
+
+pub use aggregate::{Action, ActionStatus};
+pub use commands::ActionCommand;
+pub use errors::ActionError;
+pub use events::ActionEvent;

@@ -1,0 +1,40 @@
+//! Action rules on the input items an action answers.
+
+use uuid::Uuid;
+
+use super::ActionError;
+use crate::domain::common::{FieldError, OdsCode};
+use crate::domain::rules::short_list;
+use crate::domain::services::Services;
+
+/// Refuses an empty, overlong or repetitive list of input items.
+pub(super) fn check_item_list(items: &[Uuid]) -> Result<(), ActionError> {
+    if items.is_empty() {
+        return Err(FieldError::new("inputItems", "at least one input item is required").into());
+    }
+    short_list("inputItems", items.len())?;
+    for (index, item) in items.iter().enumerate() {
+        if items[..index].contains(item) {
+            return Err(ActionError::DuplicateInputItem { index });
+        }
+    }
+    Ok(())
+}
+
+/// Refuses unless every item exists and is owned by, or currently referred to, `owner`.
+pub(super) async fn items_belong_to(
+    services: &Services,
+    owner: &OdsCode,
+    items: &[Uuid],
+) -> Result<(), ActionError> {
+    for (index, id) in items.iter().enumerate() {
+        let facts = services
+            .input_item(*id)
+            .await?
+            .ok_or(ActionError::InputItemNotFound { index })?;
+        if &facts.organisation != owner && facts.referred_to.as_ref() != Some(owner) {
+            return Err(ActionError::InputItemNotYours { index });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! Given/when/then tests of the `Action` aggregate: shared fixtures and proposing here, the
+//! later steps in submodules.
+
+mod changes;
+mod delivery;
+
+use cqrs_es::test::{AggregateTestExecutor, TestFramework};
+use cqrs_es::Aggregate;
+use uuid::Uuid;
+
+use super::*;
+use crate::domain::common::FieldError;
+use crate::domain::services::{InputItemFacts, LookupFailed};
+use crate::domain::testing::{day, ods, FakeLookups};
+use crate::domain::{Refusal, RefusalKind};
+
+const ACTION: Uuid = Uuid::from_u128(0xAC);
+/// Owned by QMJ.
+const OWN: Uuid = Uuid::from_u128(0x11);
+/// Owned by A81001, currently referred to QMJ.
+const REFERRED_IN: Uuid = Uuid::from_u128(0x12);
+/// Owned by A81001, referred to R1K.
+const FOREIGN: Uuid = Uuid::from_u128(0x13);
+
+fn item(id: Uuid, owner: &str, referred_to: Option<&str>) -> InputItemFacts {
+    InputItemFacts {
+        id,
+        organisation: ods(owner),
+        referred_to: referred_to.map(ods),
+        raised_on: day("2026-06-02"),
+    }
+}
+
+fn lookups() -> FakeLookups {
+    FakeLookups::new()
+        .with_organisation("QMJ")
+        .with_organisation("R1K")
+        .with_organisation("A81001")
+        .with_input_item(item(OWN, "QMJ", None))
+        .with_input_item(item(REFERRED_IN, "A81001", Some("QMJ")))
+        .with_input_item(item(FOREIGN, "A81001", Some("R1K")))
+}
+
+fn given(events: Vec<ActionEvent>) -> AggregateTestExecutor<Action> {
+    TestFramework::with(lookups().build()).given(events)
+}
+
+fn invalid(field: &'static str, problem: &str) -> ActionError {
+    ActionError::Invalid(FieldError::new(field, problem))
+}
+
+/// QMJ proposed on 2026-06-10, due 2026-09-30, answering [`OWN`].
+fn proposed() -> Vec<ActionEvent> {
+    vec![ActionEvent::ActionProposed {
+        action_id: ACTION,
+        title: "Pilot evening clinics".to_owned(),
+        owner_organisation: ods("QMJ"),
+        owner_role: "Head of Patient Experience".to_owned(),
+        decision_forum: "Quality Committee".to_owned(),
+        due_on: day("2026-09-30"),
+        input_items: vec![OWN],
+        proposed_on: day("2026-06-10"),
+    }]
+}
+
+/// [`proposed`], then agreed on 2026-06-15.
+fn agreed() -> Vec<ActionEvent> {
+    let mut events = proposed();
+    events.push(ActionEvent::ActionAgreed {
+        agreed_on: day("2026-06-15"),
+    });
+    events
+}
+
+/// [`agreed`], then abandoned; closed.
+fn closed() -> Vec<ActionEvent> {
+    let mut events = agreed();
+    events.push(ActionEvent::ActionAbandoned {
+        abandoned_on: day("2026-06-20"),
+        reason: "Superseded".to_owned(),
+    });
+    events
+}
+
+fn propose(
+    title: &str,
+    owner: &str,
+    items: &[Uuid],
+    proposed_on: &str,
+    due_on: &str,
+) -> ActionCommand {
+    ActionCommand::Propose {
+        action_id: ACTION,
+        title: title.to_owned(),
+        owner_organisation: owner.to_owned(),
+        owner_role: " Head of Patient Experience ".to_owned(),
+        decision_forum: "Quality Committee".to_owned(),
+        due_on: day(due_on),
+        input_items: items.to_vec(),
+        proposed_on: day(proposed_on),
+    }
+}
+
+fn propose_items(items: &[Uuid]) -> ActionCommand {
+    propose(
+        "Pilot evening clinics",
+        "QMJ",
+        items,
+        "2026-06-10",
+        "2026-09-30",
+    )
+}
+
+#[test]
+fn proposes_for_owned_and_referred_in_items() {
+    given(vec![])
+        .when(propose(
+            " Pilot evening clinics ",
+            "qmj",
+            &[OWN, REFERRED_IN],
+            "2026-06-10",
+            "2026-09-30",
+        ))
+        .then_expect_events(vec![ActionEvent::ActionProposed {
+            action_id: ACTION,
+            title: "Pilot evening clinics".to_owned(),
+            owner_organisation: ods("QMJ"),
+            owner_role: "Head of Patient Experience".to_owned(),
+            decision_forum: "Quality Committee".to_owned(),
+            due_on: day("2026-09-30"),
+            input_items: vec![OWN, REFERRED_IN],
+            proposed_on: day("2026-06-10"),
+        }]);
+}
+
+#[test]
+fn refuses_proposing_twice() {
+    given(proposed())
+        .when(propose_items(&[OWN]))
+        .then_expect_error(ActionError::AlreadyExists);
+}
+
+#[test]
+fn refuses_a_missing_title_or_malformed_owner() {
+    given(vec![])
+        .when(propose("", "QMJ", &[OWN], "2026-06-10", "2026-09-30"))
+        .then_expect_error(invalid("title", "is required"));
+    given(vec![])
+        .when(propose("Title", "Q-J", &[OWN], "2026-06-10", "2026-09-30"))
+        .then_expect_error(invalid(
+            "ownerOrganisation",
+            "must be an ODS code of 3 to 10 letters and digits",
+        ));
+}
+
+#[test]
+fn refuses_a_future_proposal_or_a_due_date_before_it() {
+    given(vec![])
+        .when(propose("Title", "QMJ", &[OWN], "2026-07-01", "2026-09-30"))
+        .then_expect_error(invalid("proposedOn", "must not be in the future"));
+    given(vec![])
+        .when(propose("Title", "QMJ", &[OWN], "2026-06-10", "2026-06-09"))
+        .then_expect_error(invalid("dueOn", "must not be before proposedOn"));
+}
+
+#[test]
+fn refuses_an_empty_repetitive_or_overlong_item_list() {
+    given(vec![])
+        .when(propose_items(&[]))
+        .then_expect_error(invalid("inputItems", "at least one input item is required"));
+    given(vec![])
+        .when(propose_items(&[OWN, REFERRED_IN, OWN]))
+        .then_expect_error(ActionError::DuplicateInputItem { index: 2 });
+    let many: Vec<Uuid> = (0..21).map(Uuid::from_u128).collect();
+    given(vec![])
+        .when(propose_items(&many))
+        .then_expect_error(invalid("inputItems", "has 21 entries; the limit is 20"));
+}
+
+#[test]
+fn refuses_an_unregistered_owner() {
+    given(vec![])
+        .when(propose("Title", "RRV", &[OWN], "2026-06-10", "2026-09-30"))
+        .then_expect_error(ActionError::OwnerOrganisationNotFound);
+}
+
+#[test]
+fn refuses_an_unknown_item_by_position() {
+    given(vec![])
+        .when(propose_items(&[OWN, Uuid::from_u128(0xFF)]))
+        .then_expect_error(ActionError::InputItemNotFound { index: 1 });
+}
+
+#[test]
+fn refuses_an_item_neither_owned_nor_referred_in() {
+    given(vec![])
+        .when(propose_items(&[FOREIGN, OWN]))
+        .then_expect_error(ActionError::InputItemNotYours { index: 0 });
+}
+
+#[test]
+fn reports_a_ledger_that_cannot_be_read() {
+    TestFramework::<Action>::with(lookups().failing().build())
+        .given(vec![])
+        .when(propose_items(&[OWN]))
+        .then_expect_error(ActionError::Lookup(LookupFailed));
+}
+
+#[test]
+fn refusals_map_to_kinds_and_name_positions() {
+    assert_eq!(
+        ActionError::DuplicateInputItem { index: 0 }.kind(),
+        RefusalKind::Validation
+    );
+    assert_eq!(
+        ActionError::InputItemNotFound { index: 0 }.kind(),
+        RefusalKind::NotFound
+    );
+    assert_eq!(
+        ActionError::InputItemNotYours { index: 0 }.kind(),
+        RefusalKind::Forbidden
+    );
+    assert_eq!(ActionError::Closed.kind(), RefusalKind::Conflict);
+    assert_eq!(
+        ActionError::Lookup(LookupFailed).kind(),
+        RefusalKind::Internal
+    );
+    assert_eq!(
+        ActionError::InputItemNotYours { index: 0 }.to_string(),
+        "inputItems[0]: belongs to another organisation and was not referred to yours"
+    );
+    assert_eq!(
+        ActionError::InputItemNotFound { index: 1 }.to_string(),
+        "inputItems[1]: input item not found"
+    );
+}
+
+#[test]
+fn state_follows_the_events() {
+    let mut action = Action::default();
+    assert_eq!((action.owner(), action.status()), (None, None));
+    for event in proposed() {
+        action.apply(event);
+    }
+    assert_eq!(action.owner(), Some(&ods("QMJ")));
+    assert_eq!(action.status(), Some(ActionStatus::Proposed));
+    for event in closed().split_off(1) {
+        action.apply(event);
+    }
+    assert_eq!(action.status(), Some(ActionStatus::Abandoned));
+    assert_eq!(action.input_items(), [OWN]);
+    assert_eq!(action.id(), Some(ACTION));
+}

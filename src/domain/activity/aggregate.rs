@@ -1,0 +1,268 @@
+//! The `Activity` aggregate: its state, rules and how events change it.
+
+use chrono::NaiveDate;
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::rules::{check_demographics, organisations_exist, partner_codes};
+use super::{ActivityCommand, ActivityError, ActivityEvent};
+use crate::domain::common::{bounded_text, limits, AccessibleFormat, FieldError, OdsCode};
+use crate::domain::rules::{dedupe, not_before, not_in_future};
+use crate::domain::services::{ActivityFacts, Services};
+
+/// An activity as its events left it; empty until planned.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    planned: Option<Planned>,
+    /// Every date information was published, oldest first.
+    information_published_on: Vec<NaiveDate>,
+    /// Every format information has been offered in, across all publications.
+    accessible_formats: Vec<AccessibleFormat>,
+    held_on: Option<NaiveDate>,
+    cancelled_on: Option<NaiveDate>,
+}
+
+/// What planning recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Planned {
+    id: Uuid,
+    lead_organisation: OdsCode,
+    partner_organisations: Vec<OdsCode>,
+    planned_on: NaiveDate,
+}
+
+impl Activity {
+    /// What other aggregates may know of this activity; `None` before it is planned.
+    pub fn facts(&self) -> Option<ActivityFacts> {
+        self.planned.as_ref().map(|p| ActivityFacts {
+            id: p.id,
+            lead_organisation: p.lead_organisation.clone(),
+            partner_organisations: p.partner_organisations.clone(),
+            planned_on: p.planned_on,
+            cancelled: self.cancelled_on.is_some(),
+        })
+    }
+
+    /// The activity's id, once planned.
+    pub fn id(&self) -> Option<Uuid> {
+        self.planned.as_ref().map(|p| p.id)
+    }
+
+    /// The organisation leading the activity, once planned.
+    pub fn lead_organisation(&self) -> Option<&OdsCode> {
+        self.planned.as_ref().map(|p| &p.lead_organisation)
+    }
+
+    /// The partner organisations; empty before planning.
+    pub fn partner_organisations(&self) -> &[OdsCode] {
+        self.planned
+            .as_ref()
+            .map_or(&[], |p| p.partner_organisations.as_slice())
+    }
+
+    /// The planned date, once planned.
+    pub fn planned_on(&self) -> Option<NaiveDate> {
+        self.planned.as_ref().map(|p| p.planned_on)
+    }
+
+    /// When the activity was held, if it was.
+    pub fn held_on(&self) -> Option<NaiveDate> {
+        self.held_on
+    }
+
+    /// Whether the activity was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled_on.is_some()
+    }
+
+    /// Every date information was published, oldest first.
+    pub fn information_published_on(&self) -> &[NaiveDate] {
+        &self.information_published_on
+    }
+
+    /// Every format information has been offered in.
+    pub fn accessible_formats(&self) -> &[AccessibleFormat] {
+        &self.accessible_formats
+    }
+
+    /// Every command but Plan: the activity must exist and not be cancelled, then each rule.
+    fn follow_up(
+        &self,
+        command: ActivityCommand,
+        today: NaiveDate,
+    ) -> Result<ActivityEvent, ActivityError> {
+        let planned = self.planned.as_ref().ok_or(ActivityError::NotFound)?;
+        if self.cancelled_on.is_some() {
+            return Err(ActivityError::Cancelled);
+        }
+        let event = match command {
+            ActivityCommand::Plan { .. } => return Err(ActivityError::AlreadyExists),
+            ActivityCommand::RecordInformationPublished {
+                published_on,
+                accessible_formats,
+            } => ActivityEvent::InformationPublished {
+                published_on: not_in_future("publishedOn", published_on, today)?,
+                accessible_formats: dedupe(accessible_formats),
+            },
+            ActivityCommand::RecordHeld {
+                held_on,
+                attendance,
+                demographics,
+                before_planned_date,
+            } => {
+                if self.held_on.is_some() {
+                    return Err(ActivityError::AlreadyHeld);
+                }
+                not_in_future("heldOn", held_on, today)?;
+                if held_on < planned.planned_on && !before_planned_date {
+                    return Err(FieldError::new(
+                        "heldOn",
+                        "is before the planned date; set beforePlannedDate to confirm it",
+                    )
+                    .into());
+                }
+                check_demographics(&demographics)?;
+                ActivityEvent::ActivityHeld {
+                    held_on,
+                    attendance,
+                    demographics,
+                }
+            }
+            ActivityCommand::PublishReport {
+                published_on,
+                summary,
+            } => ActivityEvent::ReportPublished {
+                published_on: self.after_held("publishedOn", published_on, today)?,
+                summary: bounded_text("summary", &summary, limits::TEXT, true)?,
+            },
+            ActivityCommand::Cancel {
+                cancelled_on,
+                reason,
+            } => {
+                if self.held_on.is_some() {
+                    return Err(ActivityError::WasHeld);
+                }
+                ActivityEvent::ActivityCancelled {
+                    cancelled_on: not_in_future("cancelledOn", cancelled_on, today)?,
+                    reason: bounded_text("reason", &reason, limits::TEXT, false)?,
+                }
+            }
+            ActivityCommand::GiveFeedback {
+                given_on,
+                channel,
+                summary,
+            } => ActivityEvent::ActivityFeedbackGiven {
+                given_on: self.after_held("givenOn", given_on, today)?,
+                channel,
+                summary: bounded_text("summary", &summary, limits::TEXT, true)?,
+            },
+        };
+        Ok(event)
+    }
+
+    /// Checks a date recorded after the activity was held: held first, not future, not before.
+    fn after_held(
+        &self,
+        field: &'static str,
+        date: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<NaiveDate, ActivityError> {
+        let held_on = self.held_on.ok_or(ActivityError::NotHeld)?;
+        not_in_future(field, date, today)?;
+        not_before(
+            field,
+            date,
+            held_on,
+            "must not be before the activity was held",
+        )?;
+        Ok(date)
+    }
+}
+
+impl Aggregate for Activity {
+    const TYPE: &'static str = "Activity";
+    type Command = ActivityCommand;
+    type Event = ActivityEvent;
+    type Error = ActivityError;
+    type Services = Services;
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        let event = match command {
+            ActivityCommand::Plan {
+                activity_id,
+                kind,
+                title,
+                topic,
+                lead_organisation,
+                partner_organisations,
+                principles,
+                planned_on,
+            } => {
+                if self.planned.is_some() {
+                    return Err(ActivityError::AlreadyExists);
+                }
+                let title = bounded_text("title", &title, limits::TITLE, true)?;
+                let topic = bounded_text("topic", &topic, limits::TITLE, true)?;
+                let lead = OdsCode::parse("leadOrganisation", &lead_organisation)?;
+                let partners = partner_codes(&lead, &partner_organisations)?;
+                organisations_exist(services, &lead, &partners).await?;
+                ActivityEvent::ActivityPlanned {
+                    activity_id,
+                    kind,
+                    title,
+                    topic,
+                    lead_organisation: lead,
+                    partner_organisations: partners.into_iter().map(|(_, code)| code).collect(),
+                    principles: dedupe(principles),
+                    planned_on,
+                }
+            }
+            other => self.follow_up(other, services.today())?,
+        };
+        sink.write(event, self).await;
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            ActivityEvent::ActivityPlanned {
+                activity_id,
+                lead_organisation,
+                partner_organisations,
+                planned_on,
+                ..
+            } => {
+                self.planned = Some(Planned {
+                    id: activity_id,
+                    lead_organisation,
+                    partner_organisations,
+                    planned_on,
+                });
+            }
+            ActivityEvent::InformationPublished {
+                published_on,
+                accessible_formats,
+            } => {
+                self.information_published_on.push(published_on);
+                for format in accessible_formats {
+                    if !self.accessible_formats.contains(&format) {
+                        self.accessible_formats.push(format);
+                    }
+                }
+            }
+            ActivityEvent::ActivityHeld { held_on, .. } => self.held_on = Some(held_on),
+            ActivityEvent::ActivityCancelled { cancelled_on, .. } => {
+                self.cancelled_on = Some(cancelled_on);
+            }
+            ActivityEvent::ReportPublished { .. } | ActivityEvent::ActivityFeedbackGiven { .. } => {
+            }
+        }
+    }
+}

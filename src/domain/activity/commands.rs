@@ -1,0 +1,53 @@
+//! Commands of the `Activity` aggregate.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::domain::common::{
+    AccessibleFormat, ActivityKind, Attendance, DemographicSnapshot, FeedbackChannel, Principle,
+};
+
+/// Something a user asks of an activity.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActivityCommand {
+    /// Creates the activity, led by one registered organisation with optional partners.
+    Plan {
+        activity_id: Uuid,
+        kind: ActivityKind,
+        title: String,
+        topic: String,
+        lead_organisation: String,
+        partner_organisations: Vec<String>,
+        principles: Vec<Principle>,
+        planned_on: NaiveDate,
+    },
+    /// Records that information reached participants; may be recorded more than once.
+    RecordInformationPublished {
+        published_on: NaiveDate,
+        accessible_formats: Vec<AccessibleFormat>,
+    },
+    /// Records that the activity took place, with attendance and demographics at the time.
+    RecordHeld {
+        held_on: NaiveDate,
+        attendance: Attendance,
+        demographics: DemographicSnapshot,
+        /// Confirms that a held date before the planned date is intended.
+        before_planned_date: bool,
+    },
+    /// Publishes a report of a held activity.
+    PublishReport {
+        published_on: NaiveDate,
+        summary: String,
+    },
+    /// Cancels an activity that has not been held.
+    Cancel {
+        cancelled_on: NaiveDate,
+        reason: String,
+    },
+    /// Records that participants were told what happened to the activity's input.
+    GiveFeedback {
+        given_on: NaiveDate,
+        channel: FeedbackChannel,
+        summary: String,
+    },
+}

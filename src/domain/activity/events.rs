@@ -1,0 +1,68 @@
+//! Events of the `Activity` aggregate.
+
+use chrono::NaiveDate;
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::common::{
+    AccessibleFormat, ActivityKind, Attendance, DemographicSnapshot, FeedbackChannel, OdsCode,
+    Principle,
+};
+
+/// Something that happened to an engagement or co-production activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ActivityEvent {
+    ActivityPlanned {
+        activity_id: Uuid,
+        kind: ActivityKind,
+        title: String,
+        topic: String,
+        lead_organisation: OdsCode,
+        partner_organisations: Vec<OdsCode>,
+        principles: Vec<Principle>,
+        planned_on: NaiveDate,
+    },
+    /// Information about the activity reached participants (principle 2).
+    InformationPublished {
+        published_on: NaiveDate,
+        accessible_formats: Vec<AccessibleFormat>,
+    },
+    ActivityHeld {
+        held_on: NaiveDate,
+        attendance: Attendance,
+        demographics: DemographicSnapshot,
+    },
+    ReportPublished {
+        published_on: NaiveDate,
+        summary: String,
+    },
+    ActivityCancelled {
+        cancelled_on: NaiveDate,
+        reason: String,
+    },
+    /// Participants were told what happened to the input of this activity, covering all its items.
+    ActivityFeedbackGiven {
+        given_on: NaiveDate,
+        channel: FeedbackChannel,
+        summary: String,
+    },
+}
+
+impl DomainEvent for ActivityEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::ActivityPlanned { .. } => "ActivityPlanned",
+            Self::InformationPublished { .. } => "InformationPublished",
+            Self::ActivityHeld { .. } => "ActivityHeld",
+            Self::ReportPublished { .. } => "ReportPublished",
+            Self::ActivityCancelled { .. } => "ActivityCancelled",
+            Self::ActivityFeedbackGiven { .. } => "ActivityFeedbackGiven",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        "1".to_owned()
+    }
+}

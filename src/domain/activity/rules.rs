@@ -1,0 +1,89 @@
+//! Activity rules that need more than a line: partner lists and demographic snapshots.
+
+use crate::domain::common::{limits, DemographicSnapshot, FieldError, OdsCode};
+use crate::domain::rules::short_list;
+use crate::domain::services::Services;
+
+use super::ActivityError;
+
+/// The most categories one demographic dimension may have.
+pub const MAX_DEMOGRAPHIC_CATEGORIES: usize = 30;
+
+/// Parses partner codes, refusing the lead and dropping repeats; keeps each code's position as sent.
+pub(super) fn partner_codes(
+    lead: &OdsCode,
+    raw: &[String],
+) -> Result<Vec<(usize, OdsCode)>, FieldError> {
+    const FIELD: &str = "partnerOrganisations";
+    let mut kept: Vec<(usize, OdsCode)> = Vec::new();
+    for (index, text) in raw.iter().enumerate() {
+        let code = OdsCode::parse(FIELD, text)?;
+        if &code == lead {
+            return Err(FieldError::new(
+                FIELD,
+                "must not include the lead organisation",
+            ));
+        }
+        if !kept.iter().any(|(_, seen)| seen == &code) {
+            kept.push((index, code));
+        }
+    }
+    short_list(FIELD, kept.len())?;
+    Ok(kept)
+}
+
+/// Refuses the command unless the lead and every partner are registered.
+pub(super) async fn organisations_exist(
+    services: &Services,
+    lead: &OdsCode,
+    partners: &[(usize, OdsCode)],
+) -> Result<(), ActivityError> {
+    if services.organisation(lead).await?.is_none() {
+        return Err(ActivityError::LeadOrganisationNotFound);
+    }
+    for (index, code) in partners {
+        if services.organisation(code).await?.is_none() {
+            return Err(ActivityError::PartnerOrganisationNotFound { index: *index });
+        }
+    }
+    Ok(())
+}
+
+/// Checks each dimension's category count and label lengths.
+pub(super) fn check_demographics(snapshot: &DemographicSnapshot) -> Result<(), FieldError> {
+    let dimensions = [
+        ("demographics.ageBand", &snapshot.age_band),
+        ("demographics.sex", &snapshot.sex),
+        ("demographics.ethnicGroup", &snapshot.ethnic_group),
+        (
+            "demographics.deprivationQuintile",
+            &snapshot.deprivation_quintile,
+        ),
+        ("demographics.disability", &snapshot.disability),
+    ];
+    for (field, counts) in dimensions {
+        if counts.len() > MAX_DEMOGRAPHIC_CATEGORIES {
+            return Err(FieldError::new(
+                field,
+                format!(
+                    "has {} categories; the limit is {MAX_DEMOGRAPHIC_CATEGORIES}",
+                    counts.len()
+                ),
+            ));
+        }
+        let bad_label = counts.keys().any(|label| {
+            let chars = label.trim().chars().count();
+            chars == 0 || chars > limits::LABEL
+        });
+        if bad_label {
+            return Err(FieldError::new(
+                field,
+                format!(
+                    "each category label must be 1 to {} characters",
+                    limits::LABEL
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,231 @@
+//! The `InputItem` aggregate: its state, rules and how events change it.
+
+use chrono::NaiveDate;
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::decision::{DecisionDraft, Standing};
+use super::{Decision, InputItemCommand, InputItemError, InputItemEvent};
+use crate::domain::common::{bounded_text, limits, DecisionOutcome, OdsCode};
+use crate::domain::rules::{not_before, not_in_future, themes};
+use crate::domain::services::{InputItemFacts, Services};
+
+/// An input item as its events left it; empty until recorded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InputItem {
+    recorded: Option<Recorded>,
+    /// Every decision, oldest first; the last is current.
+    decisions: Vec<Decision>,
+    /// Every date participants were told what happened, oldest first.
+    feedback_given_on: Vec<NaiveDate>,
+}
+
+/// What recording established.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Recorded {
+    id: Uuid,
+    activity_id: Uuid,
+    organisation: OdsCode,
+    raised_on: NaiveDate,
+}
+
+impl InputItem {
+    /// What other aggregates may know of this item; `None` before it is recorded.
+    pub fn facts(&self) -> Option<InputItemFacts> {
+        self.recorded.as_ref().map(|r| InputItemFacts {
+            id: r.id,
+            organisation: r.organisation.clone(),
+            referred_to: self.referred_to().cloned(),
+            raised_on: r.raised_on,
+        })
+    }
+
+    /// The item's id, once recorded.
+    pub fn id(&self) -> Option<Uuid> {
+        self.recorded.as_ref().map(|r| r.id)
+    }
+
+    /// The activity the input was raised at, once recorded.
+    pub fn activity_id(&self) -> Option<Uuid> {
+        self.recorded.as_ref().map(|r| r.activity_id)
+    }
+
+    /// The organisation owning the response (the activity's lead), once recorded.
+    pub fn organisation(&self) -> Option<&OdsCode> {
+        self.recorded.as_ref().map(|r| &r.organisation)
+    }
+
+    /// Every decision, oldest first.
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
+    }
+
+    /// The current decision, if any.
+    pub fn latest_decision(&self) -> Option<&Decision> {
+        self.decisions.last()
+    }
+
+    /// The organisation the item is currently referred to, when the latest decision is REFERRED.
+    pub fn referred_to(&self) -> Option<&OdsCode> {
+        self.latest_decision()
+            .filter(|d| d.outcome == DecisionOutcome::Referred)
+            .and_then(|d| d.referred_to.as_ref())
+    }
+
+    /// Every date participants were told what happened, oldest first.
+    pub fn feedback_given_on(&self) -> &[NaiveDate] {
+        &self.feedback_given_on
+    }
+
+    fn standing(&self) -> Result<Standing<'_>, InputItemError> {
+        let recorded = self.recorded.as_ref().ok_or(InputItemError::NotFound)?;
+        Ok(Standing {
+            owner: &recorded.organisation,
+            referee: self.referred_to(),
+            raised_on: recorded.raised_on,
+        })
+    }
+}
+
+impl Aggregate for InputItem {
+    const TYPE: &'static str = "InputItem";
+    type Command = InputItemCommand;
+    type Event = InputItemEvent;
+    type Error = InputItemError;
+    type Services = Services;
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        let today = services.today();
+        let event = match command {
+            InputItemCommand::Record {
+                input_item_id,
+                activity_id,
+                kind,
+                summary,
+                themes: raw_themes,
+                raised_by,
+                raised_on,
+            } => {
+                if self.recorded.is_some() {
+                    return Err(InputItemError::AlreadyExists);
+                }
+                let summary = bounded_text("summary", &summary, limits::TEXT, true)?;
+                let themes = themes("themes", &raw_themes)?;
+                not_in_future("raisedOn", raised_on, today)?;
+                let activity = services
+                    .activity(activity_id)
+                    .await?
+                    .ok_or(InputItemError::ActivityNotFound)?;
+                if activity.cancelled {
+                    return Err(InputItemError::ActivityCancelled);
+                }
+                InputItemEvent::InputItemRecorded {
+                    input_item_id,
+                    activity_id,
+                    organisation: activity.lead_organisation,
+                    kind,
+                    summary,
+                    themes,
+                    raised_by,
+                    raised_on,
+                }
+            }
+            InputItemCommand::Decide {
+                outcome,
+                reason,
+                referred_to,
+                decided_on,
+                decided_by,
+            } => {
+                let standing = self.standing()?;
+                if !self.decisions.is_empty() {
+                    return Err(InputItemError::AlreadyDecided);
+                }
+                let draft = DecisionDraft {
+                    outcome,
+                    reason,
+                    referred_to,
+                    decided_on,
+                    decided_by,
+                };
+                InputItemEvent::InputItemDecided(draft.check(standing, services).await?)
+            }
+            InputItemCommand::ReviseDecision {
+                outcome,
+                reason,
+                referred_to,
+                decided_on,
+                decided_by,
+                why,
+            } => {
+                let standing = self.standing()?;
+                let previous_on = self
+                    .latest_decision()
+                    .ok_or(InputItemError::NotDecided)?
+                    .decided_on;
+                let draft = DecisionDraft {
+                    outcome,
+                    reason,
+                    referred_to,
+                    decided_on,
+                    decided_by,
+                };
+                let decision = draft.check(standing, services).await?;
+                not_before(
+                    "decidedOn",
+                    decision.decided_on,
+                    previous_on,
+                    "must not be before the previous decision",
+                )?;
+                let why = bounded_text("why", &why, limits::TEXT, true)?;
+                InputItemEvent::DecisionRevised { decision, why }
+            }
+            InputItemCommand::RecordFeedback {
+                given_on,
+                channel,
+                summary,
+            } => {
+                let raised_on = self.standing()?.raised_on;
+                not_in_future("givenOn", given_on, today)?;
+                let problem = "must not be before the input was raised";
+                not_before("givenOn", given_on, raised_on, problem)?;
+                InputItemEvent::FeedbackGiven {
+                    given_on,
+                    channel,
+                    summary: bounded_text("summary", &summary, limits::TEXT, true)?,
+                }
+            }
+        };
+        sink.write(event, self).await;
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            InputItemEvent::InputItemRecorded {
+                input_item_id,
+                activity_id,
+                organisation,
+                raised_on,
+                ..
+            } => {
+                self.recorded = Some(Recorded {
+                    id: input_item_id,
+                    activity_id,
+                    organisation,
+                    raised_on,
+                });
+            }
+            InputItemEvent::InputItemDecided(decision)
+            | InputItemEvent::DecisionRevised { decision, .. } => self.decisions.push(decision),
+            InputItemEvent::FeedbackGiven { given_on, .. } => self.feedback_given_on.push(given_on),
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Events of the `InputItem` aggregate.
+
+use chrono::NaiveDate;
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::common::{DecisionOutcome, FeedbackChannel, InputKind, OdsCode, RaisedBy};
+
+/// A decision on an input item, as recorded; revisions add a new one and never replace it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub outcome: DecisionOutcome,
+    /// The reason (declined), explanation (already in place) or note (accepted, referred).
+    pub reason: String,
+    /// The partner organisation that owns the response, when referred.
+    pub referred_to: Option<OdsCode>,
+    pub decided_on: NaiveDate,
+    /// The organisation that took the decision (the owner, or the partner it was referred to).
+    pub decided_by: OdsCode,
+}
+
+/// Something that happened to one piece of input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum InputItemEvent {
+    InputItemRecorded {
+        input_item_id: Uuid,
+        activity_id: Uuid,
+        /// The activity's lead organisation, which owns the response.
+        organisation: OdsCode,
+        kind: InputKind,
+        summary: String,
+        themes: Vec<String>,
+        raised_by: RaisedBy,
+        raised_on: NaiveDate,
+    },
+    InputItemDecided(Decision),
+    /// A later decision replacing the current one; the earlier stays in history.
+    DecisionRevised { decision: Decision, why: String },
+    /// Participants were told what happened to this item.
+    FeedbackGiven {
+        given_on: NaiveDate,
+        channel: FeedbackChannel,
+        summary: String,
+    },
+}
+
+impl DomainEvent for InputItemEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::InputItemRecorded { .. } => "InputItemRecorded",
+            Self::InputItemDecided(_) => "InputItemDecided",
+            Self::DecisionRevised { .. } => "DecisionRevised",
+            Self::FeedbackGiven { .. } => "FeedbackGiven",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        "1".to_owned()
+    }
+}

@@ -1,0 +1,18 @@
+//! Commands of the `Organisation` aggregate.
+
+use crate::domain::common::OrganisationKind;
+
+/// Something a user asks of an organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrganisationCommand {
+    /// Joins the ledger with the default response window of 60 days.
+    Register {
+        ods_code: String,
+        name: String,
+        kind: OrganisationKind,
+        /// The ODS code of the integrated care board the organisation belongs to, if any.
+        ics: Option<String>,
+    },
+    /// Sets how many days (1 to 365) input may wait for a decision before it is overdue.
+    SetResponseWindow { days: u32 },
+}

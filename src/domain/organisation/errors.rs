@@ -1,0 +1,28 @@
+//! Why an `Organisation` command was refused.
+
+use crate::domain::common::FieldError;
+use crate::domain::{Refusal, RefusalKind};
+
+/// A refused organisation command; no event was written.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OrganisationError {
+    /// A field broke a shape rule.
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    /// Register was sent to an organisation that is already on the ledger.
+    #[error("organisation is already registered")]
+    AlreadyRegistered,
+    /// The organisation has not been registered.
+    #[error("organisation not found")]
+    NotFound,
+}
+
+impl Refusal for OrganisationError {
+    fn kind(&self) -> RefusalKind {
+        match self {
+            Self::Invalid(_) => RefusalKind::Validation,
+            Self::AlreadyRegistered => RefusalKind::Conflict,
+            Self::NotFound => RefusalKind::NotFound,
+        }
+    }
+}

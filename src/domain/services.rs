@@ -1,0 +1,57 @@
+//! What aggregates may ask of the rest of the ledger while handling a command.
+//!
+//! Implemented over the event store in production and over maps in tests, so domain code stays
+//! free of storage.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::domain::common::OdsCode;
+
+/// What a command may need to know about an organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganisationFacts {
+    pub ods_code: OdsCode,
+    pub response_window_days: u32,
+}
+
+/// What a command may need to know about an activity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityFacts {
+    pub id: Uuid,
+    pub lead_organisation: OdsCode,
+    pub partner_organisations: Vec<OdsCode>,
+    pub planned_on: NaiveDate,
+    pub cancelled: bool,
+}
+
+/// What a command may need to know about an input item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputItemFacts {
+    pub id: Uuid,
+    pub organisation: OdsCode,
+    /// The partner the item is currently referred to, if its latest decision is a referral.
+    pub referred_to: Option<OdsCode>,
+    pub raised_on: NaiveDate,
+}
+
+/// A lookup failed for a reason other than "not found" (the store could not answer).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the ledger could not be read")]
+pub struct LookupFailed;
+
+/// Read access to other aggregates and to today's date, for business rules that span aggregates.
+#[async_trait]
+pub trait Lookups: Send + Sync {
+    /// Today's date, against which "not in the future" rules are checked.
+    fn today(&self) -> NaiveDate;
+    async fn organisation(&self, code: &OdsCode) -> Result<Option<OrganisationFacts>, LookupFailed>;
+    async fn activity(&self, id: Uuid) -> Result<Option<ActivityFacts>, LookupFailed>;
+    async fn input_item(&self, id: Uuid) -> Result<Option<InputItemFacts>, LookupFailed>;
+}
+
+/// The services every aggregate receives.
+pub type Services = Arc<dyn Lookups>;

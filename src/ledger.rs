@@ -1,0 +1,229 @@
+//! The application service between the API and the domain: runs commands through cqrs-es with
+//! metadata, idempotency and read-your-writes, and reports what they produced.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
+
+use crate::auth::Principal;
+use crate::domain::action::Action;
+use crate::domain::activity::Activity;
+use crate::domain::input_item::InputItem;
+use crate::domain::organisation::Organisation;
+use crate::domain::services::Services;
+use crate::domain::{Refusal, RefusalKind};
+use crate::projections::ProjectorHandle;
+use crate::store::{find_receipt, with_commit_capture, Db, LedgerStore, LogPosition, StoreError, StoreLookups};
+
+/// How long a mutation waits for the views to show its own effect.
+const READ_YOUR_WRITES_WAIT: Duration = Duration::from_secs(10);
+
+/// Who sent a command and why, written into every event's metadata.
+#[derive(Debug, Clone)]
+pub struct CommandContext {
+    pub principal: Principal,
+    pub correlation_id: String,
+    pub command: &'static str,
+    pub idempotency_key: Option<String>,
+    /// A hash of the request, so a key reused for a different request is refused.
+    pub request_hash: String,
+}
+
+/// What a command produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    pub aggregate_id: String,
+    /// The log position of its last event (or of the first attempt, for a retry).
+    pub position: LogPosition,
+    /// True when an idempotency key matched an earlier request and nothing was appended.
+    pub replayed: bool,
+}
+
+/// Why a command did not commit.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// Refused by a business rule or a malformed field.
+    #[error("{message}")]
+    Refused { kind: RefusalKind, message: String },
+    /// Another write to the same record won; retrying may succeed.
+    #[error("the record was changed by another request; reload and retry")]
+    Conflict,
+    /// The idempotency key was first used for a different request.
+    #[error("idempotency key was already used for a different request")]
+    KeyReused,
+    /// Storage failed; the detail is for the log only.
+    #[error("internal failure")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// The command side of the ledger.
+pub struct Ledger {
+    db: Db,
+    lookups: StoreLookups,
+    projector: ProjectorHandle,
+    organisations: CqrsFramework<Organisation, LedgerStore<Organisation>>,
+    activities: CqrsFramework<Activity, LedgerStore<Activity>>,
+    input_items: CqrsFramework<InputItem, LedgerStore<InputItem>>,
+    actions: CqrsFramework<Action, LedgerStore<Action>>,
+}
+
+fn framework<A: Aggregate<Services = Services>>(db: &Db, services: &Services) -> CqrsFramework<A, LedgerStore<A>> {
+    // No in-process queries: read models are built from the log by the projector.
+    CqrsFramework::new(LedgerStore::new(db.clone()), vec![], services.clone())
+}
+
+impl Ledger {
+    /// The ledger over `db`, waking `projector` after each commit.
+    pub fn new(db: Db, projector: ProjectorHandle) -> Self {
+        let lookups = StoreLookups::new(db.clone());
+        let services: Services = Arc::new(lookups.clone());
+        Self {
+            organisations: framework(&db, &services),
+            activities: framework(&db, &services),
+            input_items: framework(&db, &services),
+            actions: framework(&db, &services),
+            db,
+            lookups,
+            projector,
+        }
+    }
+
+    /// The database, for reads.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Cross-aggregate lookups over the log.
+    pub fn lookups(&self) -> &StoreLookups {
+        &self.lookups
+    }
+
+    /// The projector handle.
+    pub fn projector(&self) -> &ProjectorHandle {
+        &self.projector
+    }
+
+    /// Runs an organisation command.
+    pub async fn organisation(
+        &self,
+        id: &str,
+        command: <Organisation as Aggregate>::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError> {
+        self.execute(&self.organisations, id, command, ctx).await
+    }
+
+    /// Runs an activity command.
+    pub async fn activity(
+        &self,
+        id: &str,
+        command: <Activity as Aggregate>::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError> {
+        self.execute(&self.activities, id, command, ctx).await
+    }
+
+    /// Runs an input item command.
+    pub async fn input_item(
+        &self,
+        id: &str,
+        command: <InputItem as Aggregate>::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError> {
+        self.execute(&self.input_items, id, command, ctx).await
+    }
+
+    /// Runs an action command.
+    pub async fn action(
+        &self,
+        id: &str,
+        command: <Action as Aggregate>::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError> {
+        self.execute(&self.actions, id, command, ctx).await
+    }
+
+    /// Answers a retried request from its receipt, if its key was seen before.
+    async fn replay(&self, ctx: &CommandContext) -> Result<Option<Committed>, LedgerError> {
+        let Some(key) = &ctx.idempotency_key else { return Ok(None) };
+        let receipt = find_receipt(&self.db, &ctx.principal.subject, key)
+            .await
+            .map_err(|e| LedgerError::Internal(e.into()))?;
+        match receipt {
+            None => Ok(None),
+            Some(r) if r.request_hash != ctx.request_hash => Err(LedgerError::KeyReused),
+            Some(r) => Ok(Some(Committed { aggregate_id: r.aggregate_id, position: r.last, replayed: true })),
+        }
+    }
+
+    async fn execute<A>(
+        &self,
+        framework: &CqrsFramework<A, LedgerStore<A>>,
+        id: &str,
+        command: A::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError>
+    where
+        A: Aggregate,
+        A::Error: Refusal,
+    {
+        if let Some(done) = self.replay(ctx).await? {
+            self.projector.wait_for(done.position, READ_YOUR_WRITES_WAIT).await;
+            return Ok(done);
+        }
+        let metadata = metadata(ctx);
+        let (result, commit) = with_commit_capture(framework.execute_with_metadata(id, command, metadata)).await;
+        match result {
+            Ok(()) => {
+                let position = commit.map_or_else(|| self.projector.position(), |c| c.last);
+                if !self.projector.wait_for(position, READ_YOUR_WRITES_WAIT).await {
+                    tracing::warn!(log.position = position.position, "views did not catch up in time");
+                }
+                tracing::info!(
+                    command = ctx.command,
+                    correlation_id = %ctx.correlation_id,
+                    aggregate.id = id,
+                    log.position = position.position,
+                    "command committed"
+                );
+                Ok(Committed { aggregate_id: id.to_owned(), position, replayed: false })
+            }
+            Err(AggregateError::UserError(refusal)) => {
+                Err(LedgerError::Refused { kind: refusal.kind(), message: refusal.to_string() })
+            }
+            Err(AggregateError::AggregateConflict) => Err(LedgerError::Conflict),
+            Err(AggregateError::UnexpectedError(e))
+                if matches!(e.downcast_ref::<StoreError>(), Some(StoreError::DuplicateIdempotencyKey)) =>
+            {
+                // A concurrent twin with the same key committed first: answer with its result.
+                match self.replay(ctx).await? {
+                    Some(done) => {
+                        self.projector.wait_for(done.position, READ_YOUR_WRITES_WAIT).await;
+                        Ok(done)
+                    }
+                    None => Err(LedgerError::Conflict),
+                }
+            }
+            Err(other) => Err(LedgerError::Internal(anyhow::anyhow!("{other}"))),
+        }
+    }
+}
+
+fn metadata(ctx: &CommandContext) -> HashMap<String, String> {
+    use crate::store::keys;
+    let mut m = HashMap::from([
+        (keys::ACTOR_SUBJECT.to_owned(), ctx.principal.subject.clone()),
+        ("actor.organisations".to_owned(), ctx.principal.organisations.join(",")),
+        ("actor.role".to_owned(), ctx.principal.role.to_string()),
+        ("correlation_id".to_owned(), ctx.correlation_id.clone()),
+        ("causation_id".to_owned(), ctx.correlation_id.clone()),
+        ("command".to_owned(), ctx.command.to_owned()),
+    ]);
+    if let Some(key) = &ctx.idempotency_key {
+        m.insert(keys::IDEMPOTENCY_KEY.to_owned(), key.clone());
+        m.insert(keys::REQUEST_HASH.to_owned(), ctx.request_hash.clone());
+    }
+    m
+}

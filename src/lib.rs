@@ -1,0 +1,24 @@
+//! Partnership Ledger: an immutable record of patient involvement for NHS organisations, with a
+//! verdict on whether each piece of patient input was genuinely acted on.
+//!
+//! # Layout
+//! - [`domain`]: aggregates (organisation, activity, input item, action), their rules and
+//!   events, and the verdict. Pure: no HTTP, SQL or GraphQL.
+//! - [`store`]: the event log on SQLite or PostgreSQL, behind cqrs-es's `EventStore`.
+//! - [`projections`]: read models built from the log in commit order.
+//! - [`ledger`]: runs commands with metadata, idempotency and read-your-writes.
+//! - [`auth`]: tokens, roles and organisation grants.
+//! - [`config`]: settings and their defaults.
+//! - [`api`]: GraphQL over HTTP.
+//! - [`startup`]: building and running the service; [`cli`]: the command line.
+#[macro_use]
+pub mod store;
+pub mod auth;
+pub mod config;
+pub mod domain;
+pub mod ledger;
+pub mod projections;
+pub mod api;
+pub mod cli;
+pub mod startup;
+pub mod telemetry;

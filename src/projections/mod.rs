@@ -1,0 +1,15 @@
+//! Read models built from the global event log.
+//!
+//! The `views` projector reads the log in commit order from its checkpoint, applies each event
+//! to the document of its aggregate, and writes the documents and the new checkpoint in one
+//! transaction, so a crash at any point leaves tables and checkpoint in step. Rebuilding clears
+//! the tables and replays the whole log through the same code.
+
+pub mod docs;
+mod log;
+mod projector;
+pub mod read;
+pub mod rollup;
+
+pub use log::{read_log_after, LoggedEvent};
+pub use projector::{Projector, ProjectorHandle, PROJECTOR_NAME};

@@ -1,0 +1,314 @@
+//! The `views` projector: follows the log, keeps the view tables and its checkpoint in step.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::Utc;
+use sqlx::Row;
+use tokio::sync::{mpsc, oneshot, watch, Notify};
+
+use super::docs::{
+    apply_action, apply_activity, apply_input_item, apply_organisation, ActionDoc, ActivityDoc, InputItemDoc,
+    OrganisationDoc,
+};
+use super::log::{read_log_after, LoggedEvent};
+use crate::store::{Db, LogPosition};
+
+/// The checkpoint name of the views projector.
+pub const PROJECTOR_NAME: &str = "views";
+const BATCH: i64 = 500;
+const POLL: Duration = Duration::from_millis(500);
+
+/// A projected document of any kind, keyed by aggregate id.
+#[derive(Debug, Clone)]
+enum Doc {
+    Organisation(OrganisationDoc),
+    Activity(ActivityDoc),
+    InputItem(InputItemDoc),
+    Action(ActionDoc),
+}
+
+/// A cheap handle the API uses to nudge the projector and to wait for its progress.
+#[derive(Clone)]
+pub struct ProjectorHandle {
+    wake: Arc<Notify>,
+    position: watch::Receiver<LogPosition>,
+    rebuild: mpsc::Sender<oneshot::Sender<anyhow::Result<u64>>>,
+}
+
+impl ProjectorHandle {
+    /// Tells the projector new events were committed.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The position the views reflect.
+    pub fn position(&self) -> LogPosition {
+        *self.position.borrow()
+    }
+
+    /// Waits until the views reflect `target`, or `timeout` passes; says whether they do.
+    pub async fn wait_for(&self, target: LogPosition, timeout: Duration) -> bool {
+        self.wake();
+        let mut position = self.position.clone();
+        tokio::time::timeout(timeout, position.wait_for(|p| *p >= target))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Clears the views and replays the whole log; answers with the number of events applied.
+    pub async fn rebuild(&self) -> anyhow::Result<u64> {
+        let (reply, answer) = oneshot::channel();
+        self.rebuild.send(reply).await.context("the projector has stopped")?;
+        answer.await.context("the projector has stopped")?
+    }
+}
+
+/// The projector task's state.
+pub struct Projector {
+    db: Db,
+    checkpoint: LogPosition,
+    wake: Arc<Notify>,
+    position: watch::Sender<LogPosition>,
+    rebuild: mpsc::Receiver<oneshot::Sender<anyhow::Result<u64>>>,
+}
+
+async fn load_checkpoint(db: &Db) -> anyhow::Result<LogPosition> {
+    const SQL: &str = "SELECT last_tx, last_position FROM projector_checkpoints WHERE name = $1";
+    let row = on_db!(db, pool => sqlx::query(SQL).bind(PROJECTOR_NAME).fetch_optional(pool).await
+        .map(|r| r.map(|r| LogPosition { tx: r.get(0), position: r.get(1) })))
+    .context("could not read the projector checkpoint")?;
+    Ok(row.unwrap_or_default())
+}
+
+impl Projector {
+    /// Prepares the projector from its stored checkpoint.
+    pub async fn new(db: Db) -> anyhow::Result<(Self, ProjectorHandle)> {
+        let checkpoint = load_checkpoint(&db).await?;
+        let (position, position_rx) = watch::channel(checkpoint);
+        let (rebuild_tx, rebuild) = mpsc::channel(4);
+        let wake = Arc::new(Notify::new());
+        let handle = ProjectorHandle { wake: wake.clone(), position: position_rx, rebuild: rebuild_tx };
+        Ok((Self { db, checkpoint, wake, position, rebuild }, handle))
+    }
+
+    /// Follows the log until `shutdown` completes. Failures are logged and retried.
+    pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(error) = self.catch_up().await {
+                tracing::error!(projector = PROJECTOR_NAME, error = format!("{error:#}"), "projection failed; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(POLL) => {}
+                Some(reply) = self.rebuild.recv() => {
+                    let _ = reply.send(self.rebuild_now().await);
+                }
+            }
+        }
+        tracing::info!(projector = PROJECTOR_NAME, "projector stopped");
+    }
+
+    /// Applies every event available after the checkpoint; answers with how many.
+    pub async fn catch_up(&mut self) -> anyhow::Result<u64> {
+        let mut applied = 0;
+        loop {
+            let started = Instant::now();
+            let events = read_log_after(&self.db, self.checkpoint, BATCH).await.context("could not read the log")?;
+            let Some(last) = events.last().map(|e| e.at) else {
+                return Ok(applied);
+            };
+            let docs = self.apply_batch(&events).await?;
+            self.write_batch(docs, last).await?;
+            self.checkpoint = last;
+            self.position.send_replace(last);
+            applied += events.len() as u64;
+            tracing::debug!(
+                projector = PROJECTOR_NAME,
+                events = events.len(),
+                log.position = last.position,
+                duration_ms = started.elapsed().as_millis() as u64,
+                "views updated"
+            );
+        }
+    }
+
+    async fn rebuild_now(&mut self) -> anyhow::Result<u64> {
+        let started = Instant::now();
+        const TABLES: [&str; 6] = [
+            "DELETE FROM view_organisations",
+            "DELETE FROM view_activities",
+            "DELETE FROM view_input_items",
+            "DELETE FROM view_actions",
+            "DELETE FROM view_action_links",
+            "DELETE FROM projector_checkpoints WHERE name = 'views'",
+        ];
+        on_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            for sql in TABLES {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
+            tx.commit().await
+        })
+        .context("could not clear the views")?;
+        self.checkpoint = LogPosition::default();
+        // Every event committed before the rebuild began must be back in the views before it
+        // answers; on PostgreSQL a transaction open elsewhere can hold reading back a moment.
+        let committed: i64 = on_db!(&self.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await)
+            .context("could not count the log")?;
+        let mut applied = self.catch_up().await?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while (applied as i64) < committed {
+            anyhow::ensure!(Instant::now() < deadline, "rebuild could not read the whole log within 60 s");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            applied += self.catch_up().await?;
+        }
+        tracing::info!(projector = PROJECTOR_NAME, events = applied, duration_ms = started.elapsed().as_millis() as u64, "views rebuilt");
+        Ok(applied)
+    }
+
+    async fn load_doc(&self, aggregate_type: &str, id: &str) -> anyhow::Result<Option<Doc>> {
+        let (table, key) = match aggregate_type {
+            "Organisation" => ("view_organisations", "ods_code"),
+            "Activity" => ("view_activities", "id"),
+            "InputItem" => ("view_input_items", "id"),
+            "Action" => ("view_actions", "id"),
+            _ => return Ok(None),
+        };
+        let sql = format!("SELECT doc FROM {table} WHERE {key} = $1");
+        let text: Option<String> = on_db!(&self.db, pool => sqlx::query_scalar(&sql).bind(id).fetch_optional(pool).await)?;
+        let Some(text) = text else { return Ok(None) };
+        let doc = match aggregate_type {
+            "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
+            "Activity" => Doc::Activity(serde_json::from_str(&text)?),
+            "InputItem" => Doc::InputItem(serde_json::from_str(&text)?),
+            _ => Doc::Action(serde_json::from_str(&text)?),
+        };
+        Ok(Some(doc))
+    }
+
+    /// Applies the batch in memory; answers with each changed document and the position that
+    /// created it.
+    async fn apply_batch(&self, events: &[LoggedEvent]) -> anyhow::Result<HashMap<String, (Doc, LogPosition)>> {
+        let mut docs: HashMap<String, (Doc, LogPosition)> = HashMap::new();
+        for event in events {
+            let key = format!("{}/{}", event.aggregate_type, event.aggregate_id);
+            let current = match docs.remove(&key) {
+                Some(found) => Some(found),
+                None => self.load_doc(&event.aggregate_type, &event.aggregate_id).await?.map(|d| (d, event.at)),
+            };
+            let (previous, created_at) = match current {
+                Some((doc, at)) => (Some(doc), at),
+                None => (None, event.at),
+            };
+            let id = event.aggregate_id.as_str();
+            let at = event.recorded_at;
+            let context = || format!("event at log position {} could not be applied", event.at.position);
+            let next = match (event.aggregate_type.as_str(), previous) {
+                ("Organisation", prev) => Doc::Organisation(apply_organisation(
+                    prev.and_then(|d| if let Doc::Organisation(d) = d { Some(d) } else { None }),
+                    id,
+                    serde_json::from_str(&event.payload).with_context(context)?,
+                    at,
+                )?),
+                ("Activity", prev) => Doc::Activity(apply_activity(
+                    prev.and_then(|d| if let Doc::Activity(d) = d { Some(d) } else { None }),
+                    id,
+                    serde_json::from_str(&event.payload).with_context(context)?,
+                    at,
+                )?),
+                ("InputItem", prev) => Doc::InputItem(apply_input_item(
+                    prev.and_then(|d| if let Doc::InputItem(d) = d { Some(d) } else { None }),
+                    id,
+                    serde_json::from_str(&event.payload).with_context(context)?,
+                    at,
+                )?),
+                ("Action", prev) => Doc::Action(apply_action(
+                    prev.and_then(|d| if let Doc::Action(d) = d { Some(d) } else { None }),
+                    id,
+                    serde_json::from_str(&event.payload).with_context(context)?,
+                    at,
+                )?),
+                // Aggregates these views do not cover.
+                _ => continue,
+            };
+            docs.insert(key, (next, created_at));
+        }
+        Ok(docs)
+    }
+
+    async fn write_batch(&self, docs: HashMap<String, (Doc, LogPosition)>, last: LogPosition) -> anyhow::Result<()> {
+        on_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            for (doc, created) in docs.values() {
+                match doc {
+                    Doc::Organisation(d) => {
+                        sqlx::query("INSERT INTO view_organisations (ods_code, ics, doc) VALUES ($1, $2, $3) \
+                                     ON CONFLICT (ods_code) DO UPDATE SET ics = excluded.ics, doc = excluded.doc")
+                            .bind(d.ods_code.as_str())
+                            .bind(d.ics.as_ref().map(|c| c.as_str().to_owned()))
+                            .bind(serde_json::to_string(d)?)
+                            .execute(&mut *tx).await?;
+                    }
+                    Doc::Activity(d) => {
+                        sqlx::query("INSERT INTO view_activities (id, organisation, planned_on, log_position, doc) \
+                                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
+                                     organisation = excluded.organisation, planned_on = excluded.planned_on, doc = excluded.doc")
+                            .bind(d.id.to_string())
+                            .bind(d.lead_organisation.as_str())
+                            .bind(d.planned_on)
+                            .bind(created.position)
+                            .bind(serde_json::to_string(d)?)
+                            .execute(&mut *tx).await?;
+                    }
+                    Doc::InputItem(d) => {
+                        sqlx::query("INSERT INTO view_input_items (id, organisation, referred_to, activity_id, raised_on, \
+                                     log_position, doc) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET \
+                                     referred_to = excluded.referred_to, raised_on = excluded.raised_on, doc = excluded.doc")
+                            .bind(d.id.to_string())
+                            .bind(d.organisation.as_str())
+                            .bind(d.referred_to().map(|c| c.as_str().to_owned()))
+                            .bind(d.activity_id.to_string())
+                            .bind(d.raised_on)
+                            .bind(created.position)
+                            .bind(serde_json::to_string(d)?)
+                            .execute(&mut *tx).await?;
+                    }
+                    Doc::Action(d) => {
+                        sqlx::query("INSERT INTO view_actions (id, organisation, log_position, doc) VALUES ($1, $2, $3, $4) \
+                                     ON CONFLICT (id) DO UPDATE SET doc = excluded.doc")
+                            .bind(d.id.to_string())
+                            .bind(d.owner_organisation.as_str())
+                            .bind(created.position)
+                            .bind(serde_json::to_string(d)?)
+                            .execute(&mut *tx).await?;
+                        for item in &d.input_items {
+                            sqlx::query("INSERT INTO view_action_links (input_item_id, action_id) VALUES ($1, $2) \
+                                         ON CONFLICT DO NOTHING")
+                                .bind(item.to_string())
+                                .bind(d.id.to_string())
+                                .execute(&mut *tx).await?;
+                        }
+                    }
+                }
+            }
+            sqlx::query("INSERT INTO projector_checkpoints (name, last_tx, last_position, updated_at) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET last_tx = excluded.last_tx, \
+                         last_position = excluded.last_position, updated_at = excluded.updated_at")
+                .bind(PROJECTOR_NAME)
+                .bind(last.tx)
+                .bind(last.position)
+                .bind(Utc::now())
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok::<_, anyhow::Error>(())
+        })
+        .context("could not write the views")
+    }
+}

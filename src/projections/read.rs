@@ -1,0 +1,290 @@
+//! Reading the view tables: documents by id and filtered lists, joined in memory into what the
+//! verdict needs. Every list is scoped to a set of organisations (`None` reads them all).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use sqlx::{QueryBuilder, Row};
+use uuid::Uuid;
+
+use super::docs::{ActionDoc, ActivityDoc, InputItemDoc, OrganisationDoc};
+use crate::domain::verdict::{Assessment, ItemDates};
+use crate::store::Db;
+
+/// Which organisations' records a reader may see; `None` means all.
+pub type Scope<'a> = Option<&'a [String]>;
+
+/// The response window used when an organisation's record cannot be found.
+pub const DEFAULT_RESPONSE_WINDOW_DAYS: u32 = 60;
+const CHUNK: usize = 500;
+
+/// An input item with everything its verdict depends on.
+#[derive(Debug, Clone)]
+pub struct ItemView {
+    pub doc: InputItemDoc,
+    pub log_position: i64,
+    pub actions: Vec<ActionDoc>,
+    pub activity_feedback: Vec<NaiveDate>,
+    pub response_window_days: u32,
+}
+
+impl ItemView {
+    /// The dates the verdict is computed from.
+    pub fn dates(&self) -> ItemDates {
+        ItemDates {
+            raised_on: self.doc.raised_on,
+            response_window_days: self.response_window_days,
+            decisions: self.doc.dated_decisions(),
+            actions: self.actions.iter().map(ActionDoc::dates).collect(),
+            feedback: self
+                .doc
+                .feedback
+                .iter()
+                .map(|f| f.given_on)
+                .chain(self.activity_feedback.iter().copied())
+                .collect(),
+        }
+    }
+
+    /// The verdict as of `as_of`.
+    pub fn assess(&self, as_of: NaiveDate) -> Assessment {
+        self.dates().assess(as_of)
+    }
+}
+
+/// Filters on input items that SQL applies; verdict filters are applied after assessment.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub organisation: Option<String>,
+    pub activity: Option<Uuid>,
+    pub raised_from: Option<NaiveDate>,
+    pub raised_to: Option<NaiveDate>,
+    pub theme: Option<String>,
+}
+
+fn parse_docs<T: DeserializeOwned>(rows: Vec<(String, i64)>) -> anyhow::Result<Vec<(T, i64)>> {
+    rows.into_iter()
+        .map(|(text, pos)| Ok((serde_json::from_str(&text)?, pos)))
+        .collect()
+}
+
+/// Runs `SELECT doc, <position> FROM ... WHERE <key> IN (ids)` in chunks.
+async fn docs_by_ids<T: DeserializeOwned>(db: &Db, select: &str, key: &str, ids: &[String]) -> anyhow::Result<Vec<T>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<(String, i64)> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new(select);
+            q.push(" WHERE ").push(key).push(" IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(id.clone());
+            }
+            q.push(")");
+            q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+        });
+        out.extend(parse_docs::<T>(rows)?.into_iter().map(|(d, _)| d));
+    }
+    Ok(out)
+}
+
+/// One organisation.
+pub async fn organisation(db: &Db, code: &str) -> anyhow::Result<Option<OrganisationDoc>> {
+    Ok(docs_by_ids(db, "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations", "ods_code", &[code.to_owned()]).await?.pop())
+}
+
+/// Organisations in scope, by code.
+pub async fn organisations(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<OrganisationDoc>> {
+    let mut docs: Vec<OrganisationDoc> = match scope {
+        Some(codes) => docs_by_ids(db, "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations", "ods_code", codes).await?,
+        None => {
+            let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query("SELECT doc, CAST(0 AS BIGINT) FROM view_organisations")
+                .fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get::<i64, _>(1))).collect());
+            parse_docs(rows)?.into_iter().map(|(d, _)| d).collect()
+        }
+    };
+    docs.sort_by(|a, b| a.ods_code.cmp(&b.ods_code));
+    Ok(docs)
+}
+
+/// One activity.
+pub async fn activity(db: &Db, id: Uuid) -> anyhow::Result<Option<(ActivityDoc, i64)>> {
+    Ok(activities_where(db, Some(("id", &[id.to_string()]))).await?.pop())
+}
+
+/// Activities led by or partnered with an organisation in scope, oldest first.
+pub async fn activities(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(ActivityDoc, i64)>> {
+    let mut all = activities_where(db, None).await?;
+    if let Some(codes) = scope {
+        all.retain(|(a, _)| {
+            codes.iter().any(|c| c == a.lead_organisation.as_str())
+                || a.partner_organisations.iter().any(|p| codes.iter().any(|c| c == p.as_str()))
+        });
+    }
+    Ok(all)
+}
+
+async fn activities_where(
+    db: &Db,
+    by: Option<(&str, &[String])>,
+) -> anyhow::Result<Vec<(ActivityDoc, i64)>> {
+    let rows: Vec<(String, i64)> = on_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_activities");
+        if let Some((key, ids)) = by {
+            q.push(" WHERE ").push(key).push(" IN (");
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(id.clone());
+            }
+            q.push(")");
+        }
+        q.push(" ORDER BY log_position");
+        q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+    });
+    parse_docs(rows)
+}
+
+/// One action.
+pub async fn action(db: &Db, id: Uuid) -> anyhow::Result<Option<ActionDoc>> {
+    Ok(docs_by_ids(db, "SELECT doc, log_position FROM view_actions", "id", &[id.to_string()]).await?.pop())
+}
+
+/// Actions owned by an organisation in scope, oldest first.
+pub async fn actions(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(ActionDoc, i64)>> {
+    let rows: Vec<(String, i64)> = on_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_actions");
+        if let Some(codes) = scope {
+            q.push(" WHERE organisation IN (");
+            let mut list = q.separated(", ");
+            for code in codes {
+                list.push_bind(code.clone());
+            }
+            q.push(")");
+        }
+        q.push(" ORDER BY log_position");
+        q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+    });
+    parse_docs(rows)
+}
+
+/// One input item with its linked actions and activity feedback.
+pub async fn input_item(db: &Db, id: Uuid) -> anyhow::Result<Option<ItemView>> {
+    let rows = item_rows(db, None, &ItemFilter::default(), Some(id)).await?;
+    Ok(complete_items(db, rows).await?.pop())
+}
+
+/// Input items owned by or referred to an organisation in scope, matching `filter`, oldest first.
+pub async fn input_items(db: &Db, scope: Scope<'_>, filter: &ItemFilter) -> anyhow::Result<Vec<ItemView>> {
+    let mut rows = item_rows(db, scope, filter, None).await?;
+    if let Some(theme) = &filter.theme {
+        rows.retain(|(doc, _)| doc.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)));
+    }
+    complete_items(db, rows).await
+}
+
+async fn item_rows(
+    db: &Db,
+    scope: Scope<'_>,
+    filter: &ItemFilter,
+    id: Option<Uuid>,
+) -> anyhow::Result<Vec<(InputItemDoc, i64)>> {
+    let rows: Vec<(String, i64)> = on_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_input_items WHERE 1 = 1");
+        if let Some(codes) = scope {
+            q.push(" AND (organisation IN (");
+            let mut list = q.separated(", ");
+            for code in codes {
+                list.push_bind(code.clone());
+            }
+            q.push(") OR referred_to IN (");
+            let mut list = q.separated(", ");
+            for code in codes {
+                list.push_bind(code.clone());
+            }
+            q.push("))");
+        }
+        if let Some(id) = id {
+            q.push(" AND id = ").push_bind(id.to_string());
+        }
+        if let Some(org) = &filter.organisation {
+            q.push(" AND organisation = ").push_bind(org.clone());
+        }
+        if let Some(activity) = filter.activity {
+            q.push(" AND activity_id = ").push_bind(activity.to_string());
+        }
+        if let Some(from) = filter.raised_from {
+            q.push(" AND raised_on >= ").push_bind(from);
+        }
+        if let Some(to) = filter.raised_to {
+            q.push(" AND raised_on <= ").push_bind(to);
+        }
+        q.push(" ORDER BY log_position");
+        q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+    });
+    parse_docs(rows)
+}
+
+/// Joins items with their actions, their activities' feedback and their response windows.
+async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Result<Vec<ItemView>> {
+    let item_ids: Vec<String> = rows.iter().map(|(d, _)| d.id.to_string()).collect();
+    let mut links: HashMap<String, Vec<String>> = HashMap::new();
+    for chunk in item_ids.chunks(CHUNK) {
+        let pairs: Vec<(String, String)> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new("SELECT input_item_id, action_id FROM view_action_links WHERE input_item_id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(id.clone());
+            }
+            q.push(")");
+            q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+        });
+        for (item, action) in pairs {
+            links.entry(item).or_default().push(action);
+        }
+    }
+    let action_ids: Vec<String> = links.values().flatten().cloned().collect::<HashSet<_>>().into_iter().collect();
+    let actions: HashMap<Uuid, ActionDoc> =
+        docs_by_ids::<ActionDoc>(db, "SELECT doc, log_position FROM view_actions", "id", &action_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+    let activity_ids: Vec<String> =
+        rows.iter().map(|(d, _)| d.activity_id.to_string()).collect::<HashSet<_>>().into_iter().collect();
+    let feedback: HashMap<Uuid, Vec<NaiveDate>> =
+        docs_by_ids::<ActivityDoc>(db, "SELECT doc, log_position FROM view_activities", "id", &activity_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.feedback.iter().map(|f| f.given_on).collect()))
+            .collect();
+    let org_codes: Vec<String> =
+        rows.iter().map(|(d, _)| d.organisation.to_string()).collect::<HashSet<_>>().into_iter().collect();
+    let windows: HashMap<String, u32> =
+        docs_by_ids::<OrganisationDoc>(db, "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations", "ods_code", &org_codes)
+            .await?
+            .into_iter()
+            .map(|o| (o.ods_code.to_string(), o.response_window_days))
+            .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(doc, log_position)| {
+            let mut linked: Vec<ActionDoc> = links
+                .get(&doc.id.to_string())
+                .into_iter()
+                .flatten()
+                .filter_map(|id| id.parse().ok().and_then(|id: Uuid| actions.get(&id).cloned()))
+                .collect();
+            linked.sort_by_key(|a| (a.proposed_on, a.id));
+            ItemView {
+                activity_feedback: feedback.get(&doc.activity_id).cloned().unwrap_or_default(),
+                response_window_days: windows
+                    .get(doc.organisation.as_str())
+                    .copied()
+                    .unwrap_or(DEFAULT_RESPONSE_WINDOW_DAYS),
+                actions: linked,
+                log_position,
+                doc,
+            }
+        })
+        .collect())
+}

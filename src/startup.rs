@@ -1,0 +1,104 @@
+//! Building and running the service: database, migrations, projector, ledger, HTTP.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::api::{router, schema, AppState};
+use crate::auth::TokenAuthority;
+use crate::config::Settings;
+use crate::ledger::Ledger;
+use crate::projections::Projector;
+use crate::store::Db;
+
+/// Opens the configured database: PostgreSQL when `DATABASE_URL` is set, else the SQLite file.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    match &settings.database_url {
+        Some(url) => Db::connect_postgres(url.expose(), 16).await,
+        None => Db::open_sqlite(&settings.data_dir).await,
+    }
+}
+
+/// A built service, bound to its port, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    port: u16,
+    state: AppState,
+    projector: Projector,
+}
+
+impl Application {
+    /// Opens the database, applies migrations, prepares the projector and binds the listener.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let db = open_database(settings).await?;
+        db.migrate().await?;
+        let tokens = Arc::new(TokenAuthority::from_settings(&settings.jwt, &settings.data_dir)?);
+        let (projector, handle) = Projector::new(db.clone()).await?;
+        let ledger = Arc::new(Ledger::new(db.clone(), handle));
+        let state = AppState {
+            schema: schema(Some(ledger.clone())),
+            ledger,
+            tokens,
+            graphiql: settings.graphiql_enabled(),
+        };
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("could not listen on {}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+        tracing::info!(
+            database = db.backend(),
+            address = %SocketAddr::new(settings.listen.ip(), port),
+            "partnership ledger ready"
+        );
+        Ok(Self { listener, port, state, projector })
+    }
+
+    /// The bound port (useful when configured with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The ledger, for in-process callers such as tests.
+    pub fn ledger(&self) -> Arc<Ledger> {
+        self.state.ledger.clone()
+    }
+
+    /// Serves until `shutdown` completes, then stops the projector.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let (stop_tx, mut stop_rx) = watch::channel(false);
+        let projector = tokio::spawn(self.projector.run(async move {
+            let _ = stop_rx.wait_for(|stopped| *stopped).await;
+        }));
+        let served = axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await;
+        let _ = stop_tx.send(true);
+        let _ = projector.await;
+        served.context("the HTTP server failed")
+    }
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,1 @@
+//! Bad input: a clear error naming what is wrong, and nothing appended.

@@ -1,0 +1,85 @@
+//! Optimistic concurrency: conflicting writes to one record fail cleanly with CONFLICT.
+
+use partnership_ledger::auth::Role;
+use partnership_ledger::store::Db;
+use serde_json::json;
+
+use crate::helpers::{plan_activity, spawn_app, Backend};
+use crate::on_both;
+
+async fn twenty_conflicting_commands(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
+
+    let requests = (0..20).map(|n| {
+        app.post(
+            Some(&officer),
+            "mutation($i: RecordInformationPublishedInput!) { recordInformationPublished(input: $i) { activity { id } } }",
+            json!({ "i": { "activityId": activity, "publishedOn": "2026-01-02", "accessibleFormats": [if n % 2 == 0 { "EASY_READ" } else { "AUDIO" }] } }),
+        )
+    });
+    let answers = futures_join_all(requests).await;
+    let mut won = 0;
+    for (status, body) in &answers {
+        assert_eq!(*status, 200);
+        match body.get("errors") {
+            None => won += 1,
+            Some(errors) => assert_eq!(errors[0]["extensions"]["code"], "CONFLICT", "{body}"),
+        }
+    }
+    assert!(won >= 1, "at least one write wins");
+
+    let sequences: Vec<i64> = match app.db() {
+        Db::Postgres(pool) => sqlx::query_scalar("SELECT sequence FROM events WHERE aggregate_id = $1 ORDER BY sequence")
+            .bind(&activity)
+            .fetch_all(pool)
+            .await,
+        Db::Sqlite(pool) => sqlx::query_scalar("SELECT sequence FROM events WHERE aggregate_id = $1 ORDER BY sequence")
+            .bind(&activity)
+            .fetch_all(pool)
+            .await,
+    }
+    .expect("sequences");
+    let expected: Vec<i64> = (1..=(1 + won)).collect();
+    assert_eq!(sequences, expected, "one event per winner, contiguous, none lost or doubled");
+
+    let published = app
+        .ok(&officer, "query($id: ID!) { activity(id: $id) { informationPublished { publishedOn } } }", json!({ "id": activity }))
+        .await;
+    assert_eq!(published["activity"]["informationPublished"].as_array().map(Vec::len), Some(won as usize));
+}
+
+/// Runs futures concurrently and collects their outputs in order.
+async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(f);
+    }
+    let mut out = Vec::with_capacity(set.len());
+    let mut pinned: Vec<_> = set.into_iter().map(Box::pin).collect();
+    // Poll all together: join them pairwise through a select loop.
+    let mut done: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if done[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => done[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.extend(done.into_iter().flatten());
+    out
+}
+
+on_both!(twenty_conflicting_commands);

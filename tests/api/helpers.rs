@@ -1,0 +1,222 @@
+//! The test harness: a real service on a real database per test, over HTTP.
+//!
+//! Every test runs on both backends: SQLite in a fresh temporary data directory, and
+//! PostgreSQL in a fresh database created on the server at `PL_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`). Without a PostgreSQL server the PostgreSQL
+//! half is skipped with a note, except under `CI=true`, where it fails.
+
+use std::sync::Arc;
+
+use partnership_ledger::auth::{Role, TokenAuthority};
+use partnership_ledger::config::{Secret, Settings};
+use partnership_ledger::ledger::Ledger;
+use partnership_ledger::startup::Application;
+use partnership_ledger::store::Db;
+use serde_json::{json, Value};
+use sqlx::Connection;
+
+/// The database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async test body on one backend.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if !$crate::helpers::postgres_available().await {
+                    return;
+                }
+                super::$name($crate::helpers::Backend::Postgres).await;
+            }
+        }
+    )*};
+}
+
+pub const TEST_SECRET: &str = "test-secret-that-is-long-enough-for-hs256-0123456789";
+pub const ISSUER: &str = "partnership-ledger";
+pub const AUDIENCE: &str = "partnership-ledger";
+
+fn admin_url() -> String {
+    std::env::var("PL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Whether the PostgreSQL half can run; fails under `CI=true` when it cannot.
+pub async fn postgres_available() -> bool {
+    match sqlx::PgConnection::connect(&admin_url()).await {
+        Ok(conn) => {
+            let _ = conn.close().await;
+            true
+        }
+        Err(error) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true and PostgreSQL at PL_TEST_POSTGRES_URL does not answer: {error}");
+            }
+            eprintln!("note: PostgreSQL not available ({error}); skipping the PostgreSQL half of this test");
+            false
+        }
+    }
+}
+
+/// A running service.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub ledger: Arc<Ledger>,
+    pub tokens: TokenAuthority,
+    pub backend: Backend,
+    pub settings: Settings,
+    _data_dir: tempfile::TempDir,
+}
+
+async fn fresh_postgres_database() -> String {
+    let admin = admin_url();
+    let name = format!("pl_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+    let _ = conn.close().await;
+    // Same server and credentials, the new database's name in place of the path.
+    let host_start = admin.find("://").map_or(0, |i| i + 3);
+    let base = match admin[host_start..].find('/') {
+        Some(slash) => &admin[..host_start + slash],
+        None => admin.as_str(),
+    };
+    format!("{base}/{name}")
+}
+
+/// Starts the service on a fresh database of `backend`.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into()))
+        .try_init();
+    let data_dir = tempfile::tempdir().expect("temporary data directory");
+    let mut settings = Settings::embedded(data_dir.path(), "127.0.0.1:0".parse().expect("address"));
+    settings.jwt.secret = Some(Secret::new(TEST_SECRET.to_owned()));
+    if backend == Backend::Postgres {
+        settings.database_url = Some(Secret::new(fresh_postgres_database().await));
+    }
+    let app = Application::build(&settings).await.expect("service builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let ledger = app.ledger();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let tokens = TokenAuthority::from_settings(&settings.jwt, data_dir.path()).expect("token authority");
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        ledger,
+        tokens,
+        backend,
+        settings,
+        _data_dir: data_dir,
+    }
+}
+
+impl TestApp {
+    /// A valid token.
+    pub fn token(&self, role: Role, orgs: &[&str]) -> String {
+        let orgs: Vec<String> = orgs.iter().map(|o| o.to_string()).collect();
+        self.tokens.mint("tester@example.nhs.uk", role, &orgs, 3600).expect("mint token")
+    }
+
+    /// An admin token.
+    pub fn admin(&self) -> String {
+        self.token(Role::Admin, &[])
+    }
+
+    /// Posts a GraphQL request; answers with the status and the JSON body.
+    pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    /// Runs a GraphQL request that must succeed; answers with `data`.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post(Some(token), query, variables).await;
+        assert_eq!(status, 200, "HTTP status for {query}: {body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Runs a GraphQL request that must fail; answers with the first error's code and message.
+    pub async fn err(&self, token: &str, query: &str, variables: Value) -> (String, String) {
+        let (_, body) = self.post(Some(token), query, variables).await;
+        let error = &body["errors"][0];
+        assert!(!error.is_null(), "expected an error, got {body}");
+        (
+            error["extensions"]["code"].as_str().unwrap_or("<none>").to_owned(),
+            error["message"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
+    /// The database under the service.
+    pub fn db(&self) -> &Db {
+        self.ledger.db()
+    }
+
+    /// How many events the log holds.
+    pub async fn event_count(&self) -> i64 {
+        match self.db() {
+            Db::Postgres(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await,
+            Db::Sqlite(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await,
+        }
+        .expect("count events")
+    }
+
+    /// Registers an organisation as admin.
+    pub async fn register(&self, code: &str, name: &str) {
+        self.ok(
+            &self.admin(),
+            "mutation($i: RegisterOrganisationInput!) { registerOrganisation(input: $i) { organisation { odsCode } } }",
+            json!({ "i": { "odsCode": code, "name": name, "kind": "NHS_TRUST" } }),
+        )
+        .await;
+    }
+}
+
+/// Plans an activity for `org` and answers with its id.
+pub async fn plan_activity(app: &TestApp, token: &str, org: &str, planned_on: &str) -> String {
+    let data = app
+        .ok(
+            token,
+            "mutation($i: PlanActivityInput!) { planActivity(input: $i) { activity { id } } }",
+            json!({ "i": {
+                "kind": "FOCUS_GROUP", "title": "Outpatient letters", "topic": "Communication",
+                "leadOrganisation": org, "principles": ["INFORMED", "SEEKING_INPUT"], "plannedOn": planned_on
+            }}),
+        )
+        .await;
+    data["planActivity"]["activity"]["id"].as_str().expect("activity id").to_owned()
+}
+
+/// Records an input item at an activity and answers with its id.
+pub async fn record_item(app: &TestApp, token: &str, activity: &str, summary: &str, raised_on: &str) -> String {
+    let data = app
+        .ok(
+            token,
+            "mutation($i: RecordInputItemInput!) { recordInputItem(input: $i) { inputItem { id } } }",
+            json!({ "i": {
+                "activityId": activity, "kind": "RECOMMENDATION", "summary": summary,
+                "themes": ["access"], "raisedBy": "PATIENT", "raisedOn": raised_on
+            }}),
+        )
+        .await;
+    data["recordInputItem"]["inputItem"]["id"].as_str().expect("item id").to_owned()
+}
