@@ -50,7 +50,9 @@ impl Principal {
         match self.role {
             Role::Auditor => false,
             Role::Admin => true,
-            Role::EngagementOfficer | Role::BoardSecretary => self.organisations.iter().any(|o| o == organisation),
+            Role::EngagementOfficer | Role::BoardSecretary => {
+                self.organisations.iter().any(|o| o == organisation)
+            }
         }
     }
 
@@ -96,7 +98,10 @@ pub struct TokenAuthority {
 impl TokenAuthority {
     /// Builds the authority from settings; for HS256 without a secret, uses (or creates) the
     /// one kept in `data_dir`.
-    pub fn from_settings(settings: &JwtSettings, data_dir: &std::path::Path) -> anyhow::Result<Self> {
+    pub fn from_settings(
+        settings: &JwtSettings,
+        data_dir: &std::path::Path,
+    ) -> anyhow::Result<Self> {
         let (algorithm, decoding, encoding) = match settings.algorithm {
             JwtAlgorithm::Hs256 => {
                 let secret = match &settings.secret {
@@ -104,16 +109,24 @@ impl TokenAuthority {
                     None => data_dir_secret(data_dir)?,
                 };
                 let bytes = secret.expose().as_bytes();
-                (Algorithm::HS256, DecodingKey::from_secret(bytes), Some(EncodingKey::from_secret(bytes)))
+                (
+                    Algorithm::HS256,
+                    DecodingKey::from_secret(bytes),
+                    Some(EncodingKey::from_secret(bytes)),
+                )
             }
             JwtAlgorithm::Rs256 | JwtAlgorithm::Es256 => {
                 let path = settings
                     .public_key_file
                     .as_ref()
                     .context("PL_JWT_PUBLIC_KEY_FILE is required for RS256 and ES256")?;
-                let pem = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+                let pem = std::fs::read(path)
+                    .with_context(|| format!("could not read {}", path.display()))?;
                 let private = match &settings.private_key_file {
-                    Some(p) => Some(std::fs::read(p).with_context(|| format!("could not read {}", p.display()))?),
+                    Some(p) => Some(
+                        std::fs::read(p)
+                            .with_context(|| format!("could not read {}", p.display()))?,
+                    ),
                     None => None,
                 };
                 if settings.algorithm == JwtAlgorithm::Rs256 {
@@ -153,12 +166,22 @@ impl TokenAuthority {
         Ok(Principal {
             subject: claims.sub,
             role: claims.role,
-            organisations: claims.orgs.into_iter().map(|o| o.trim().to_ascii_uppercase()).collect(),
+            organisations: claims
+                .orgs
+                .into_iter()
+                .map(|o| o.trim().to_ascii_uppercase())
+                .collect(),
         })
     }
 
     /// Signs a token for `subject` with `role` and `organisations`, valid for `ttl_secs`.
-    pub fn mint(&self, subject: &str, role: Role, organisations: &[String], ttl_secs: u64) -> anyhow::Result<String> {
+    pub fn mint(
+        &self,
+        subject: &str,
+        role: Role,
+        organisations: &[String],
+        ttl_secs: u64,
+    ) -> anyhow::Result<String> {
         let encoding = self
             .encoding
             .as_ref()
@@ -172,9 +195,16 @@ impl TokenAuthority {
             iat: now,
             nbf: now,
             role,
-            orgs: organisations.iter().map(|o| o.trim().to_ascii_uppercase()).collect(),
+            orgs: organisations
+                .iter()
+                .map(|o| o.trim().to_ascii_uppercase())
+                .collect(),
         };
-        Ok(jsonwebtoken::encode(&Header::new(self.algorithm), &claims, encoding)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(self.algorithm),
+            &claims,
+            encoding,
+        )?)
     }
 }
 

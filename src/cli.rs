@@ -30,25 +30,58 @@ pub struct Cli {
 #[derive(Debug, Args)]
 struct JwtArgs {
     /// Token algorithm; tokens signed any other way are refused.
-    #[arg(long = "jwt-algorithm", env = "PL_JWT_ALGORITHM", default_value = "HS256", global = true)]
+    #[arg(
+        long = "jwt-algorithm",
+        env = "PL_JWT_ALGORITHM",
+        default_value = "HS256",
+        global = true
+    )]
     algorithm: JwtAlgorithm,
     /// HS256 secret; when unset one is generated into the data directory.
-    #[arg(long = "jwt-secret", env = "PL_JWT_SECRET", hide_env_values = true, global = true)]
+    #[arg(
+        long = "jwt-secret",
+        env = "PL_JWT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
     secret: Option<String>,
     /// RS256/ES256 public key (PEM) used to check tokens.
-    #[arg(long = "jwt-public-key-file", env = "PL_JWT_PUBLIC_KEY_FILE", global = true)]
+    #[arg(
+        long = "jwt-public-key-file",
+        env = "PL_JWT_PUBLIC_KEY_FILE",
+        global = true
+    )]
     public_key_file: Option<PathBuf>,
     /// RS256/ES256 private key (PEM), used only by `token`.
-    #[arg(long = "jwt-private-key-file", env = "PL_JWT_PRIVATE_KEY_FILE", global = true)]
+    #[arg(
+        long = "jwt-private-key-file",
+        env = "PL_JWT_PRIVATE_KEY_FILE",
+        global = true
+    )]
     private_key_file: Option<PathBuf>,
     /// Required `iss` claim.
-    #[arg(long = "jwt-issuer", env = "PL_JWT_ISSUER", default_value = "partnership-ledger", global = true)]
+    #[arg(
+        long = "jwt-issuer",
+        env = "PL_JWT_ISSUER",
+        default_value = "partnership-ledger",
+        global = true
+    )]
     issuer: String,
     /// Required `aud` claim.
-    #[arg(long = "jwt-audience", env = "PL_JWT_AUDIENCE", default_value = "partnership-ledger", global = true)]
+    #[arg(
+        long = "jwt-audience",
+        env = "PL_JWT_AUDIENCE",
+        default_value = "partnership-ledger",
+        global = true
+    )]
     audience: String,
     /// Allowed clock skew on `exp` and `nbf`, in seconds.
-    #[arg(long = "jwt-leeway-secs", env = "PL_JWT_LEEWAY_SECS", default_value_t = 30, global = true)]
+    #[arg(
+        long = "jwt-leeway-secs",
+        env = "PL_JWT_LEEWAY_SECS",
+        default_value_t = 30,
+        global = true
+    )]
     leeway_secs: u64,
 }
 
@@ -96,7 +129,9 @@ fn parse_ttl(text: &str) -> Result<u64, String> {
         Some((i, _)) => text.split_at(i),
         None => (text, "s"),
     };
-    let n: u64 = digits.parse().map_err(|_| format!("`{text}` is not a duration like 3600, 30m, 8h or 7d"))?;
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 3600, 30m, 8h or 7d"))?;
     let scale = match unit {
         "s" => 1,
         "m" => 60,
@@ -112,11 +147,23 @@ fn parse_ttl(text: &str) -> Result<u64, String> {
 
 impl Cli {
     fn settings(&self, listen: Option<SocketAddr>, graphiql: Option<bool>) -> Settings {
-        let mut settings = Settings::embedded(&self.data_dir, listen.unwrap_or(([127, 0, 0, 1], 8080).into()));
-        settings.database_url = self.database_url.clone().filter(|u| !u.is_empty()).map(Secret::new);
+        let mut settings = Settings::embedded(
+            &self.data_dir,
+            listen.unwrap_or(([127, 0, 0, 1], 8080).into()),
+        );
+        settings.database_url = self
+            .database_url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .map(Secret::new);
         settings.jwt = JwtSettings {
             algorithm: self.jwt.algorithm,
-            secret: self.jwt.secret.clone().filter(|s| !s.is_empty()).map(Secret::new),
+            secret: self
+                .jwt
+                .secret
+                .clone()
+                .filter(|s| !s.is_empty())
+                .map(Secret::new),
             public_key_file: self.jwt.public_key_file.clone(),
             private_key_file: self.jwt.private_key_file.clone(),
             issuer: self.jwt.issuer.clone(),
@@ -142,7 +189,9 @@ impl Cli {
             Some(Command::Token(args)) => {
                 let settings = self.settings(None, None);
                 let authority = TokenAuthority::from_settings(&settings.jwt, &settings.data_dir)?;
-                let token = authority.mint(&args.sub, args.role, &args.orgs, args.ttl).context("could not mint a token")?;
+                let token = authority
+                    .mint(&args.sub, args.role, &args.orgs, args.ttl)
+                    .context("could not mint a token")?;
                 println!("{token}");
                 Ok(())
             }

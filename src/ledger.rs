@@ -15,7 +15,9 @@ use crate::domain::organisation::Organisation;
 use crate::domain::services::Services;
 use crate::domain::{Refusal, RefusalKind};
 use crate::projections::ProjectorHandle;
-use crate::store::{find_receipt, with_commit_capture, Db, LedgerStore, LogPosition, StoreError, StoreLookups};
+use crate::store::{
+    find_receipt, with_commit_capture, Db, LedgerStore, LogPosition, StoreError, StoreLookups,
+};
 
 /// How long a mutation waits for the views to show its own effect.
 const READ_YOUR_WRITES_WAIT: Duration = Duration::from_secs(10);
@@ -69,7 +71,10 @@ pub struct Ledger {
     actions: CqrsFramework<Action, LedgerStore<Action>>,
 }
 
-fn framework<A: Aggregate<Services = Services>>(db: &Db, services: &Services) -> CqrsFramework<A, LedgerStore<A>> {
+fn framework<A: Aggregate<Services = Services>>(
+    db: &Db,
+    services: &Services,
+) -> CqrsFramework<A, LedgerStore<A>> {
     // No in-process queries: read models are built from the log by the projector.
     CqrsFramework::new(LedgerStore::new(db.clone()), vec![], services.clone())
 }
@@ -147,14 +152,20 @@ impl Ledger {
 
     /// Answers a retried request from its receipt, if its key was seen before.
     async fn replay(&self, ctx: &CommandContext) -> Result<Option<Committed>, LedgerError> {
-        let Some(key) = &ctx.idempotency_key else { return Ok(None) };
+        let Some(key) = &ctx.idempotency_key else {
+            return Ok(None);
+        };
         let receipt = find_receipt(&self.db, &ctx.principal.subject, key)
             .await
             .map_err(|e| LedgerError::Internal(e.into()))?;
         match receipt {
             None => Ok(None),
             Some(r) if r.request_hash != ctx.request_hash => Err(LedgerError::KeyReused),
-            Some(r) => Ok(Some(Committed { aggregate_id: r.aggregate_id, position: r.last, replayed: true })),
+            Some(r) => Ok(Some(Committed {
+                aggregate_id: r.aggregate_id,
+                position: r.last,
+                replayed: true,
+            })),
         }
     }
 
@@ -170,16 +181,26 @@ impl Ledger {
         A::Error: Refusal,
     {
         if let Some(done) = self.replay(ctx).await? {
-            self.projector.wait_for(done.position, READ_YOUR_WRITES_WAIT).await;
+            self.projector
+                .wait_for(done.position, READ_YOUR_WRITES_WAIT)
+                .await;
             return Ok(done);
         }
         let metadata = metadata(ctx);
-        let (result, commit) = with_commit_capture(framework.execute_with_metadata(id, command, metadata)).await;
+        let (result, commit) =
+            with_commit_capture(framework.execute_with_metadata(id, command, metadata)).await;
         match result {
             Ok(()) => {
                 let position = commit.map_or_else(|| self.projector.position(), |c| c.last);
-                if !self.projector.wait_for(position, READ_YOUR_WRITES_WAIT).await {
-                    tracing::warn!(log.position = position.position, "views did not catch up in time");
+                if !self
+                    .projector
+                    .wait_for(position, READ_YOUR_WRITES_WAIT)
+                    .await
+                {
+                    tracing::warn!(
+                        log.position = position.position,
+                        "views did not catch up in time"
+                    );
                 }
                 tracing::info!(
                     command = ctx.command,
@@ -188,19 +209,29 @@ impl Ledger {
                     log.position = position.position,
                     "command committed"
                 );
-                Ok(Committed { aggregate_id: id.to_owned(), position, replayed: false })
+                Ok(Committed {
+                    aggregate_id: id.to_owned(),
+                    position,
+                    replayed: false,
+                })
             }
-            Err(AggregateError::UserError(refusal)) => {
-                Err(LedgerError::Refused { kind: refusal.kind(), message: refusal.to_string() })
-            }
+            Err(AggregateError::UserError(refusal)) => Err(LedgerError::Refused {
+                kind: refusal.kind(),
+                message: refusal.to_string(),
+            }),
             Err(AggregateError::AggregateConflict) => Err(LedgerError::Conflict),
             Err(AggregateError::UnexpectedError(e))
-                if matches!(e.downcast_ref::<StoreError>(), Some(StoreError::DuplicateIdempotencyKey)) =>
+                if matches!(
+                    e.downcast_ref::<StoreError>(),
+                    Some(StoreError::DuplicateIdempotencyKey)
+                ) =>
             {
                 // A concurrent twin with the same key committed first: answer with its result.
                 match self.replay(ctx).await? {
                     Some(done) => {
-                        self.projector.wait_for(done.position, READ_YOUR_WRITES_WAIT).await;
+                        self.projector
+                            .wait_for(done.position, READ_YOUR_WRITES_WAIT)
+                            .await;
                         Ok(done)
                     }
                     None => Err(LedgerError::Conflict),
@@ -214,8 +245,14 @@ impl Ledger {
 fn metadata(ctx: &CommandContext) -> HashMap<String, String> {
     use crate::store::keys;
     let mut m = HashMap::from([
-        (keys::ACTOR_SUBJECT.to_owned(), ctx.principal.subject.clone()),
-        ("actor.organisations".to_owned(), ctx.principal.organisations.join(",")),
+        (
+            keys::ACTOR_SUBJECT.to_owned(),
+            ctx.principal.subject.clone(),
+        ),
+        (
+            "actor.organisations".to_owned(),
+            ctx.principal.organisations.join(","),
+        ),
         ("actor.role".to_owned(), ctx.principal.role.to_string()),
         ("correlation_id".to_owned(), ctx.correlation_id.clone()),
         ("causation_id".to_owned(), ctx.correlation_id.clone()),

@@ -13,12 +13,12 @@
 //! - [`startup`]: building and running the service; [`cli`]: the command line.
 #[macro_use]
 pub mod store;
+pub mod api;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod ledger;
 pub mod projections;
-pub mod api;
-pub mod cli;
 pub mod startup;
 pub mod telemetry;

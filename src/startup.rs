@@ -36,7 +36,10 @@ impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let db = open_database(settings).await?;
         db.migrate().await?;
-        let tokens = Arc::new(TokenAuthority::from_settings(&settings.jwt, &settings.data_dir)?);
+        let tokens = Arc::new(TokenAuthority::from_settings(
+            &settings.jwt,
+            &settings.data_dir,
+        )?);
         let (projector, handle) = Projector::new(db.clone()).await?;
         let ledger = Arc::new(Ledger::new(db.clone(), handle));
         let state = AppState {
@@ -54,7 +57,12 @@ impl Application {
             address = %SocketAddr::new(settings.listen.ip(), port),
             "partnership ledger ready"
         );
-        Ok(Self { listener, port, state, projector })
+        Ok(Self {
+            listener,
+            port,
+            state,
+            projector,
+        })
     }
 
     /// The bound port (useful when configured with port 0).
@@ -68,12 +76,17 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then stops the projector.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let (stop_tx, mut stop_rx) = watch::channel(false);
         let projector = tokio::spawn(self.projector.run(async move {
             let _ = stop_rx.wait_for(|stopped| *stopped).await;
         }));
-        let served = axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await;
+        let served = axum::serve(self.listener, router(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await;
         let _ = stop_tx.send(true);
         let _ = projector.await;
         served.context("the HTTP server failed")

@@ -4,8 +4,11 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber, writing to standard error.
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::env::var("PL_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();
     } else {

@@ -29,7 +29,8 @@ pub fn ledger<'a>(ctx: &'a Context<'_>) -> &'a Arc<Ledger> {
 
 /// This request's correlation id.
 pub fn correlation_id<'a>(ctx: &'a Context<'_>) -> &'a str {
-    ctx.data_opt::<RequestInfo>().map_or("-", |r| r.correlation_id.as_str())
+    ctx.data_opt::<RequestInfo>()
+        .map_or("-", |r| r.correlation_id.as_str())
 }
 
 /// Today, in UTC.

@@ -156,7 +156,9 @@ impl ScalarType for Date {
         match &value {
             Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map(Date)
-                .map_err(|_| InputValueError::custom("expected a real calendar date written YYYY-MM-DD")),
+                .map_err(|_| {
+                    InputValueError::custom("expected a real calendar date written YYYY-MM-DD")
+                }),
             _ => Err(InputValueError::expected_type(value)),
         }
     }

@@ -44,17 +44,27 @@ impl ApiError {
     /// The message the client sees.
     pub fn message(&self) -> String {
         match self {
-            Self::Validation(m) | Self::NotFound(m) | Self::Forbidden(m) | Self::Conflict(m) | Self::Unauthenticated(m) => {
-                m.clone()
+            Self::Validation(m)
+            | Self::NotFound(m)
+            | Self::Forbidden(m)
+            | Self::Conflict(m)
+            | Self::Unauthenticated(m) => m.clone(),
+            Self::Internal { correlation_id } => {
+                format!("internal error (correlation id {correlation_id})")
             }
-            Self::Internal { correlation_id } => format!("internal error (correlation id {correlation_id})"),
         }
     }
 
     /// Logs `error` with `correlation_id` and answers with an opaque internal error.
     pub fn internal(correlation_id: &str, error: &anyhow::Error) -> Self {
-        tracing::error!(correlation_id, error = format!("{error:#}"), "request failed");
-        Self::Internal { correlation_id: correlation_id.to_owned() }
+        tracing::error!(
+            correlation_id,
+            error = format!("{error:#}"),
+            "request failed"
+        );
+        Self::Internal {
+            correlation_id: correlation_id.to_owned(),
+        }
     }
 
     /// Maps a ledger error, logging internal ones.
@@ -65,7 +75,9 @@ impl ApiError {
                 RefusalKind::NotFound => Self::NotFound(message),
                 RefusalKind::Forbidden => Self::Forbidden(message),
                 RefusalKind::Conflict => Self::Conflict(message),
-                RefusalKind::Internal => Self::internal(correlation_id, &anyhow::anyhow!("{message}")),
+                RefusalKind::Internal => {
+                    Self::internal(correlation_id, &anyhow::anyhow!("{message}"))
+                }
             },
             LedgerError::Conflict => Self::Conflict(error.to_string()),
             LedgerError::KeyReused => Self::Validation(format!("idempotencyKey: {error}")),

@@ -40,14 +40,22 @@ pub fn router(state: AppState) -> Router {
 }
 
 fn error_body(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))).into_response()
+    (
+        status,
+        Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
+    )
+        .into_response()
 }
 
 async fn graphiql(State(state): State<AppState>) -> Response {
     if state.graphiql {
         Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
     } else {
-        error_body(StatusCode::METHOD_NOT_ALLOWED, "VALIDATION", "GraphQL requests must be sent by POST")
+        error_body(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "VALIDATION",
+            "GraphQL requests must be sent by POST",
+        )
     }
 }
 
@@ -80,29 +88,39 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim);
-    let principal = match token.ok_or(AuthError::Missing).and_then(|t| state.tokens.verify(t)) {
+    let principal = match token
+        .ok_or(AuthError::Missing)
+        .and_then(|t| state.tokens.verify(t))
+    {
         Ok(principal) => principal,
         Err(error) => {
             tracing::info!(reason = %error, "request refused: not authenticated");
-            return error_body(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &error.to_string());
+            return error_body(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                &error.to_string(),
+            );
         }
     };
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
-        Err(_) => {
-            return error_body(
-                StatusCode::BAD_REQUEST,
-                "VALIDATION",
-                "the body must be one GraphQL request as JSON: {\"query\": ..., \"variables\": ...}",
-            )
-        }
+        Err(_) => return error_body(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION",
+            "the body must be one GraphQL request as JSON: {\"query\": ..., \"variables\": ...}",
+        ),
     };
     let correlation_id = Uuid::new_v4().to_string();
     let mut response = state
         .schema
-        .execute(request.data(principal).data(RequestInfo { correlation_id: correlation_id.clone() }))
+        .execute(request.data(principal).data(RequestInfo {
+            correlation_id: correlation_id.clone(),
+        }))
         .await;
     // Errors raised by async-graphql itself (syntax, unknown fields, bad enum values or
     // scalars, limits) come without a code; they are all the client's input at fault.

@@ -5,14 +5,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::context::{internal, ledger, principal};
 use super::enums::{
-    AccessibleFormat, ActionStatus, ActivityKind, ActivityStatus, Date, DecisionOutcome, FeedbackChannel, InputKind,
-    InputVerdict, OrganisationKind, Principle, RaisedBy, VerdictWarning,
+    AccessibleFormat, ActionStatus, ActivityKind, ActivityStatus, Date, DecisionOutcome,
+    FeedbackChannel, InputKind, InputVerdict, OrganisationKind, Principle, RaisedBy,
+    VerdictWarning,
 };
 use super::error::ApiResult;
+use crate::domain::verdict::{self, Assessment};
 use crate::projections::docs::{ActionDoc, ActivityDoc, DecisionDoc, FeedbackDoc, OrganisationDoc};
 use crate::projections::read::{self, ItemFilter, ItemView};
 use crate::projections::rollup::{percent, Rollup};
-use crate::domain::verdict::{self, Assessment};
 
 /// An NHS or partner organisation, identified by its ODS code.
 pub struct Organisation(pub OrganisationDoc);
@@ -38,7 +39,10 @@ impl Organisation {
     }
     /// Verdicts over all input owned by this organisation, as of a date (default today).
     async fn rollup(&self, ctx: &Context<'_>, as_of: Option<Date>) -> ApiResult<VerdictRollup> {
-        let filter = ItemFilter { organisation: Some(self.0.ods_code.to_string()), ..ItemFilter::default() };
+        let filter = ItemFilter {
+            organisation: Some(self.0.ods_code.to_string()),
+            ..ItemFilter::default()
+        };
         VerdictRollup::over(ctx, &filter, as_of).await
     }
 }
@@ -77,7 +81,12 @@ pub struct Demographics {
 }
 
 fn counts(map: &std::collections::BTreeMap<String, u32>) -> Vec<CategoryCount> {
-    map.iter().map(|(category, count)| CategoryCount { category: category.clone(), count: *count }).collect()
+    map.iter()
+        .map(|(category, count)| CategoryCount {
+            category: category.clone(),
+            count: *count,
+        })
+        .collect()
 }
 
 /// A dated note (a report, a cancellation, a progress update).
@@ -98,7 +107,12 @@ pub struct Feedback {
 
 impl From<&FeedbackDoc> for Feedback {
     fn from(f: &FeedbackDoc) -> Self {
-        Self { given_on: Date(f.given_on), channel: f.channel.into(), summary: f.summary.clone(), recorded_at: f.recorded_at }
+        Self {
+            given_on: Date(f.given_on),
+            channel: f.channel.into(),
+            summary: f.summary.clone(),
+            recorded_at: f.recorded_at,
+        }
     }
 }
 
@@ -123,7 +137,11 @@ impl Activity {
         self.0.lead_organisation.as_str()
     }
     async fn partner_organisations(&self) -> Vec<&str> {
-        self.0.partner_organisations.iter().map(|c| c.as_str()).collect()
+        self.0
+            .partner_organisations
+            .iter()
+            .map(|c| c.as_str())
+            .collect()
     }
     async fn principles(&self) -> Vec<Principle> {
         self.0.principles.iter().map(|p| (*p).into()).collect()
@@ -173,27 +191,47 @@ impl Activity {
         })
     }
     async fn report(&self) -> Option<DatedNote> {
-        self.0.report.as_ref().map(|r| DatedNote { on: Date(r.on), text: r.text.clone() })
+        self.0.report.as_ref().map(|r| DatedNote {
+            on: Date(r.on),
+            text: r.text.clone(),
+        })
     }
     async fn cancellation(&self) -> Option<DatedNote> {
-        self.0.cancelled.as_ref().map(|r| DatedNote { on: Date(r.on), text: r.text.clone() })
+        self.0.cancelled.as_ref().map(|r| DatedNote {
+            on: Date(r.on),
+            text: r.text.clone(),
+        })
     }
     /// Feedback given to participants about the activity's input as a whole.
     async fn feedback(&self) -> Vec<Feedback> {
         self.0.feedback.iter().map(Feedback::from).collect()
     }
     /// The input items raised at this activity that the caller may see, with verdicts as of a date.
-    async fn input_items(&self, ctx: &Context<'_>, as_of: Option<Date>) -> ApiResult<Vec<InputItem>> {
+    async fn input_items(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> ApiResult<Vec<InputItem>> {
         let as_of = super::context::or_today(as_of);
-        let filter = ItemFilter { activity: Some(self.0.id), ..ItemFilter::default() };
+        let filter = ItemFilter {
+            activity: Some(self.0.id),
+            ..ItemFilter::default()
+        };
         let items = read::input_items(ledger(ctx).db(), principal(ctx)?.read_scope(), &filter)
             .await
             .map_err(|e| internal(ctx, e))?;
-        Ok(items.into_iter().filter(|v| v.doc.raised_on <= as_of).map(|v| InputItem::new(v, as_of)).collect())
+        Ok(items
+            .into_iter()
+            .filter(|v| v.doc.raised_on <= as_of)
+            .map(|v| InputItem::new(v, as_of))
+            .collect())
     }
     /// Verdicts over this activity's input, as of a date (default today).
     async fn rollup(&self, ctx: &Context<'_>, as_of: Option<Date>) -> ApiResult<VerdictRollup> {
-        let filter = ItemFilter { activity: Some(self.0.id), ..ItemFilter::default() };
+        let filter = ItemFilter {
+            activity: Some(self.0.id),
+            ..ItemFilter::default()
+        };
         VerdictRollup::over(ctx, &filter, as_of).await
     }
 }
@@ -237,7 +275,11 @@ impl InputItem {
     /// Assesses `view` as of `as_of`.
     pub fn new(view: ItemView, as_of: NaiveDate) -> Self {
         let assessment = view.assess(as_of);
-        Self { view, as_of, assessment }
+        Self {
+            view,
+            as_of,
+            assessment,
+        }
     }
 
     /// The verdict, for filtering.
@@ -261,9 +303,14 @@ impl InputItem {
     }
     /// The activity it was raised at, if the caller may see it.
     async fn activity(&self, ctx: &Context<'_>) -> ApiResult<Option<Activity>> {
-        let found = read::activity(ledger(ctx).db(), self.view.doc.activity_id).await.map_err(|e| internal(ctx, e))?;
+        let found = read::activity(ledger(ctx).db(), self.view.doc.activity_id)
+            .await
+            .map_err(|e| internal(ctx, e))?;
         let who = principal(ctx)?;
-        Ok(found.map(|(a, _)| a).filter(|a| who.can_read(a.lead_organisation.as_str())).map(Activity))
+        Ok(found
+            .map(|(a, _)| a)
+            .filter(|a| who.can_read(a.lead_organisation.as_str()))
+            .map(Activity))
     }
     /// The organisation that owns the response.
     async fn organisation(&self) -> &str {
@@ -289,7 +336,12 @@ impl InputItem {
     }
     /// The decision in force as of the date asked, if any.
     async fn decision(&self) -> Option<Decision> {
-        self.view.doc.decisions.iter().filter(|d| d.decided_on <= self.as_of).last().map(Decision::from)
+        self.view
+            .doc
+            .decisions
+            .iter()
+            .rfind(|d| d.decided_on <= self.as_of)
+            .map(Decision::from)
     }
     /// Every decision, first to latest.
     async fn decisions(&self) -> Vec<Decision> {
@@ -315,7 +367,11 @@ impl InputItem {
         self.assessment.loop_closed
     }
     async fn warnings(&self) -> Vec<VerdictWarning> {
-        self.assessment.warnings.iter().map(|w| (*w).into()).collect()
+        self.assessment
+            .warnings
+            .iter()
+            .map(|w| (*w).into())
+            .collect()
     }
     /// Acted on, loop closed, and not decided before the input was raised.
     async fn genuinely_acted_on(&self) -> bool {
@@ -356,7 +412,12 @@ impl Action {
         &self.0.decision_forum
     }
     async fn status(&self) -> ActionStatus {
-        match (&self.0.completed, &self.0.abandoned, self.0.agreed_on, self.0.progress.is_empty()) {
+        match (
+            &self.0.completed,
+            &self.0.abandoned,
+            self.0.agreed_on,
+            self.0.progress.is_empty(),
+        ) {
             (Some(_), _, _, _) => ActionStatus::Completed,
             (_, Some(_), _, _) => ActionStatus::Abandoned,
             (_, _, Some(_), false) => ActionStatus::InProgress,
@@ -381,11 +442,22 @@ impl Action {
         self.0
             .due_changes
             .iter()
-            .map(|c| DueDateChange { changed_on: Date(c.changed_on), due_on: Date(c.due_on), reason: c.reason.clone() })
+            .map(|c| DueDateChange {
+                changed_on: Date(c.changed_on),
+                due_on: Date(c.due_on),
+                reason: c.reason.clone(),
+            })
             .collect()
     }
     async fn progress(&self) -> Vec<DatedNote> {
-        self.0.progress.iter().map(|p| DatedNote { on: Date(p.on), text: p.text.clone() }).collect()
+        self.0
+            .progress
+            .iter()
+            .map(|p| DatedNote {
+                on: Date(p.on),
+                text: p.text.clone(),
+            })
+            .collect()
     }
     async fn completed_on(&self) -> Option<Date> {
         self.0.completed.as_ref().map(|c| Date(c.completed_on))
@@ -397,7 +469,10 @@ impl Action {
         self.0.completed.as_ref().map(|c| c.evidence.as_str())
     }
     async fn abandonment(&self) -> Option<DatedNote> {
-        self.0.abandoned.as_ref().map(|a| DatedNote { on: Date(a.on), text: a.text.clone() })
+        self.0.abandoned.as_ref().map(|a| DatedNote {
+            on: Date(a.on),
+            text: a.text.clone(),
+        })
     }
 }
 
@@ -431,7 +506,10 @@ impl VerdictRollup {
     async fn counts(&self) -> Vec<VerdictCount> {
         verdict::InputVerdict::ALL
             .iter()
-            .map(|v| VerdictCount { verdict: (*v).into(), count: self.rollup.count(*v) })
+            .map(|v| VerdictCount {
+                verdict: (*v).into(),
+                count: self.rollup.count(*v),
+            })
             .collect()
     }
     async fn percent_answered_within_window(&self) -> Option<f64> {
@@ -447,14 +525,27 @@ impl VerdictRollup {
 
 impl VerdictRollup {
     /// Rolls up the items matching `filter` that the caller may see, raised by `as_of`.
-    pub async fn over(ctx: &Context<'_>, filter: &ItemFilter, as_of: Option<Date>) -> ApiResult<Self> {
+    pub async fn over(
+        ctx: &Context<'_>,
+        filter: &ItemFilter,
+        as_of: Option<Date>,
+    ) -> ApiResult<Self> {
         let as_of = super::context::or_today(as_of);
-        let filter = ItemFilter { raised_to: Some(filter.raised_to.map_or(as_of, |t| t.min(as_of))), ..filter.clone() };
+        let filter = ItemFilter {
+            raised_to: Some(filter.raised_to.map_or(as_of, |t| t.min(as_of))),
+            ..filter.clone()
+        };
         let items = read::input_items(ledger(ctx).db(), principal(ctx)?.read_scope(), &filter)
             .await
             .map_err(|e| internal(ctx, e))?;
-        let assessed: Vec<_> = items.iter().map(|v| (v.doc.raised_on, v.assess(as_of))).collect();
-        Ok(Self::from_rollup(Rollup::of(assessed.iter().map(|(d, a)| (*d, a))), as_of))
+        let assessed: Vec<_> = items
+            .iter()
+            .map(|v| (v.doc.raised_on, v.assess(as_of)))
+            .collect();
+        Ok(Self::from_rollup(
+            Rollup::of(assessed.iter().map(|(d, a)| (*d, a))),
+            as_of,
+        ))
     }
 
     fn from_rollup(rollup: Rollup, as_of: NaiveDate) -> Self {

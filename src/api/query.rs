@@ -32,7 +32,8 @@ pub struct InputItemFilter {
 
 /// Parses a GraphQL ID as a record id, naming the argument when it is not one.
 pub fn parse_id(field: &str, id: &ID) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id.as_str()).map_err(|_| ApiError::Validation(format!("{field}: is not a valid id")))
+    Uuid::parse_str(id.as_str())
+        .map_err(|_| ApiError::Validation(format!("{field}: is not a valid id")))
 }
 
 fn not_found(what: &str) -> ApiError {
@@ -48,12 +49,22 @@ fn page<T: async_graphql::OutputType>(
     let first = match first {
         None => DEFAULT_PAGE,
         Some(n) if n >= 0 && (n as usize) <= MAX_PAGE => n as usize,
-        Some(_) => return Err(ApiError::Validation(format!("first: must be between 0 and {MAX_PAGE}"))),
+        Some(_) => {
+            return Err(ApiError::Validation(format!(
+                "first: must be between 0 and {MAX_PAGE}"
+            )))
+        }
     };
     let after: Option<i64> = after
-        .map(|c| c.parse().map_err(|_| ApiError::Validation("after: is not a cursor from this list".into())))
+        .map(|c| {
+            c.parse()
+                .map_err(|_| ApiError::Validation("after: is not a cursor from this list".into()))
+        })
         .transpose()?;
-    let mut rest = items.into_iter().filter(|(p, _)| after.is_none_or(|a| *p > a)).peekable();
+    let mut rest = items
+        .into_iter()
+        .filter(|(p, _)| after.is_none_or(|a| *p > a))
+        .peekable();
     let mut edges = Vec::with_capacity(first);
     while edges.len() < first {
         match rest.next() {
@@ -62,7 +73,9 @@ fn page<T: async_graphql::OutputType>(
         }
     }
     let mut connection = Connection::new(after.is_some(), rest.peek().is_some());
-    connection.edges.extend(edges.into_iter().map(|(p, i)| Edge::new(p.to_string(), i)));
+    connection
+        .edges
+        .extend(edges.into_iter().map(|(p, i)| Edge::new(p.to_string(), i)));
     Ok(connection)
 }
 
@@ -85,7 +98,9 @@ impl QueryRoot {
         let found = read::organisation(ledger(ctx).db(), &ods_code.trim().to_ascii_uppercase())
             .await
             .map_err(|e| internal(ctx, e))?;
-        Ok(Organisation(found.ok_or_else(|| not_found("organisation"))?))
+        Ok(Organisation(
+            found.ok_or_else(|| not_found("organisation"))?,
+        ))
     }
 
     /// The organisations the caller may read.
@@ -100,10 +115,19 @@ impl QueryRoot {
     async fn activity(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Activity> {
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
-        let found = read::activity(ledger(ctx).db(), id).await.map_err(|e| internal(ctx, e))?;
+        let found = read::activity(ledger(ctx).db(), id)
+            .await
+            .map_err(|e| internal(ctx, e))?;
         match found {
-            Some((doc, _)) if who.can_read(doc.lead_organisation.as_str())
-                || doc.partner_organisations.iter().any(|p| who.can_read(p.as_str())) => Ok(Activity(doc)),
+            Some((doc, _))
+                if who.can_read(doc.lead_organisation.as_str())
+                    || doc
+                        .partner_organisations
+                        .iter()
+                        .any(|p| who.can_read(p.as_str())) =>
+            {
+                Ok(Activity(doc))
+            }
             _ => Err(not_found("activity").into()),
         }
     }
@@ -117,25 +141,40 @@ impl QueryRoot {
         after: Option<String>,
     ) -> ApiResult<Connection<String, Activity, EmptyFields, EmptyFields>> {
         let who = principal(ctx)?;
-        let mut docs = read::activities(ledger(ctx).db(), who.read_scope()).await.map_err(|e| internal(ctx, e))?;
+        let mut docs = read::activities(ledger(ctx).db(), who.read_scope())
+            .await
+            .map_err(|e| internal(ctx, e))?;
         if let Some(code) = organisation {
             let code = code.trim().to_ascii_uppercase();
             check_org(who, &code)?;
-            docs.retain(|(a, _)| a.lead_organisation.as_str() == code || a.partner_organisations.iter().any(|p| p.as_str() == code));
+            docs.retain(|(a, _)| {
+                a.lead_organisation.as_str() == code
+                    || a.partner_organisations.iter().any(|p| p.as_str() == code)
+            });
         }
         let items = docs.into_iter().map(|(d, p)| (p, Activity(d))).collect();
         Ok(page(items, first, after)?)
     }
 
     /// One input item by id, with its verdict as of a date (default today).
-    async fn input_item(&self, ctx: &Context<'_>, id: ID, as_of: Option<Date>) -> ApiResult<InputItem> {
+    async fn input_item(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        as_of: Option<Date>,
+    ) -> ApiResult<InputItem> {
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
-        let found = read::input_item(ledger(ctx).db(), id).await.map_err(|e| internal(ctx, e))?;
+        let found = read::input_item(ledger(ctx).db(), id)
+            .await
+            .map_err(|e| internal(ctx, e))?;
         match found {
             Some(view)
                 if who.can_read(view.doc.organisation.as_str())
-                    || view.doc.referred_to().is_some_and(|r| who.can_read(r.as_str())) =>
+                    || view
+                        .doc
+                        .referred_to()
+                        .is_some_and(|r| who.can_read(r.as_str())) =>
             {
                 Ok(InputItem::new(view, or_today(as_of)))
             }
@@ -161,7 +200,11 @@ impl QueryRoot {
         let as_of = or_today(as_of);
         let sql_filter = ItemFilter {
             organisation: filter.organisation.map(|c| c.trim().to_ascii_uppercase()),
-            activity: filter.activity_id.as_ref().map(|id| parse_id("filter.activityId", id)).transpose()?,
+            activity: filter
+                .activity_id
+                .as_ref()
+                .map(|id| parse_id("filter.activityId", id))
+                .transpose()?,
             raised_from: filter.raised_from.map(|d| d.0),
             raised_to: Some(filter.raised_to.map_or(as_of, |d| d.0.min(as_of))),
             theme: filter.theme,
@@ -169,7 +212,9 @@ impl QueryRoot {
         let views = read::input_items(ledger(ctx).db(), who.read_scope(), &sql_filter)
             .await
             .map_err(|e| internal(ctx, e))?;
-        let wanted = filter.verdict.map(crate::domain::verdict::InputVerdict::from);
+        let wanted = filter
+            .verdict
+            .map(crate::domain::verdict::InputVerdict::from);
         let items = views
             .into_iter()
             .map(|v| InputItem::new(v, as_of))
@@ -182,9 +227,13 @@ impl QueryRoot {
     /// One action by id.
     async fn action(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Action> {
         let id = parse_id("id", &id)?;
-        let found = read::action(ledger(ctx).db(), id).await.map_err(|e| internal(ctx, e))?;
+        let found = read::action(ledger(ctx).db(), id)
+            .await
+            .map_err(|e| internal(ctx, e))?;
         match found {
-            Some(doc) if principal(ctx)?.can_read(doc.owner_organisation.as_str()) => Ok(Action(doc)),
+            Some(doc) if principal(ctx)?.can_read(doc.owner_organisation.as_str()) => {
+                Ok(Action(doc))
+            }
             _ => Err(not_found("action").into()),
         }
     }

@@ -10,9 +10,9 @@ pub mod input_item;
 pub mod organisation;
 mod rules;
 pub mod services;
-pub mod verdict;
 #[cfg(test)]
 pub mod testing;
+pub mod verdict;
 
 /// How the API should present a refused command; every aggregate error maps to one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

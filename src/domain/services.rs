@@ -48,7 +48,8 @@ pub struct LookupFailed;
 pub trait Lookups: Send + Sync {
     /// Today's date, against which "not in the future" rules are checked.
     fn today(&self) -> NaiveDate;
-    async fn organisation(&self, code: &OdsCode) -> Result<Option<OrganisationFacts>, LookupFailed>;
+    async fn organisation(&self, code: &OdsCode)
+        -> Result<Option<OrganisationFacts>, LookupFailed>;
     async fn activity(&self, id: Uuid) -> Result<Option<ActivityFacts>, LookupFailed>;
     async fn input_item(&self, id: Uuid) -> Result<Option<InputItemFacts>, LookupFailed>;
 }

@@ -120,12 +120,24 @@ impl ItemDates {
     /// Assesses the item as of `as_of`, counting only what had happened by then.
     pub fn assess(&self, as_of: NaiveDate) -> Assessment {
         let respond_by = self.raised_on + chrono::Days::new(u64::from(self.response_window_days));
-        let decisions: Vec<_> = self.decisions.iter().filter(|d| d.decided_on <= as_of).collect();
-        let actions: Vec<_> = self.actions.iter().filter(|a| a.proposed_on <= as_of).collect();
+        let decisions: Vec<_> = self
+            .decisions
+            .iter()
+            .filter(|d| d.decided_on <= as_of)
+            .collect();
+        let actions: Vec<_> = self
+            .actions
+            .iter()
+            .filter(|a| a.proposed_on <= as_of)
+            .collect();
         let first_decided_on = decisions.first().map(|d| d.decided_on);
         let latest = decisions.last();
 
-        let outcome_on = actions.iter().filter_map(|a| a.completed_by(as_of)).map(|(on, _)| on).min();
+        let outcome_on = actions
+            .iter()
+            .filter_map(|a| a.completed_by(as_of))
+            .map(|(on, _)| on)
+            .min();
         let verdict = match latest.map(|d| d.outcome) {
             None if as_of > respond_by => InputVerdict::Overdue,
             None => InputVerdict::Unanswered,
@@ -145,10 +157,16 @@ impl ItemDates {
         };
 
         let mut warnings = Vec::new();
-        if actions.iter().any(|a| a.agreed_on.is_some_and(|on| on <= as_of && on < self.raised_on)) {
+        if actions.iter().any(|a| {
+            a.agreed_on
+                .is_some_and(|on| on <= as_of && on < self.raised_on)
+        }) {
             warnings.push(VerdictWarning::DecidedBeforeInput);
         }
-        if actions.iter().any(|a| a.completed_by(as_of).is_some_and(|(_, evidenced)| !evidenced)) {
+        if actions.iter().any(|a| {
+            a.completed_by(as_of)
+                .is_some_and(|(_, evidenced)| !evidenced)
+        }) {
             warnings.push(VerdictWarning::NoOutcomeEvidence);
         }
         if first_decided_on.is_some_and(|on| on > respond_by) {
@@ -162,10 +180,16 @@ impl ItemDates {
         // acted on, after the outcome too.
         let loop_closed_on = latest.and_then(|decision| {
             let after = match verdict {
-                InputVerdict::ActedOn => outcome_on.map_or(decision.decided_on, |o| o.max(decision.decided_on)),
+                InputVerdict::ActedOn => {
+                    outcome_on.map_or(decision.decided_on, |o| o.max(decision.decided_on))
+                }
                 _ => decision.decided_on,
             };
-            self.feedback.iter().copied().filter(|f| *f >= after && *f <= as_of).min()
+            self.feedback
+                .iter()
+                .copied()
+                .filter(|f| *f >= after && *f <= as_of)
+                .min()
         });
         let loop_closed = loop_closed_on.is_some();
         let genuinely_acted_on = verdict == InputVerdict::ActedOn

@@ -9,8 +9,8 @@ use uuid::Uuid;
 use crate::domain::action::ActionEvent;
 use crate::domain::activity::ActivityEvent;
 use crate::domain::common::{
-    AccessibleFormat, ActivityKind, Attendance, DecisionOutcome, DemographicSnapshot, FeedbackChannel, InputKind,
-    OdsCode, OrganisationKind, Principle, RaisedBy,
+    AccessibleFormat, ActivityKind, Attendance, DecisionOutcome, DemographicSnapshot,
+    FeedbackChannel, InputKind, OdsCode, OrganisationKind, Principle, RaisedBy,
 };
 use crate::domain::input_item::{Decision, InputItemEvent};
 use crate::domain::organisation::OrganisationEvent;
@@ -164,7 +164,9 @@ pub struct ActionDoc {
 impl ActionDoc {
     /// The due date now in force.
     pub fn due_on(&self) -> NaiveDate {
-        self.due_changes.last().map_or(self.first_due_on, |c| c.due_on)
+        self.due_changes
+            .last()
+            .map_or(self.first_due_on, |c| c.due_on)
     }
 
     /// The dates the verdict needs.
@@ -173,9 +175,16 @@ impl ActionDoc {
             proposed_on: self.proposed_on,
             agreed_on: self.agreed_on,
             due_on: self.first_due_on,
-            due_changes: self.due_changes.iter().map(|c| (c.changed_on, c.due_on)).collect(),
+            due_changes: self
+                .due_changes
+                .iter()
+                .map(|c| (c.changed_on, c.due_on))
+                .collect(),
             completed: self.completed.as_ref().map(|c| {
-                (c.completed_on, !c.outcome.trim().is_empty() && !c.evidence.trim().is_empty())
+                (
+                    c.completed_on,
+                    !c.outcome.trim().is_empty() && !c.evidence.trim().is_empty(),
+                )
             }),
             abandoned_on: self.abandoned.as_ref().map(|a| a.on),
         }
@@ -193,7 +202,11 @@ pub struct OutOfOrder {
 }
 
 fn missing<T>(event: &'static str, aggregate: &'static str, id: &str) -> Result<T, OutOfOrder> {
-    Err(OutOfOrder { event, aggregate, id: id.to_owned() })
+    Err(OutOfOrder {
+        event,
+        aggregate,
+        id: id.to_owned(),
+    })
 }
 
 /// Applies an organisation event.
@@ -204,9 +217,23 @@ pub fn apply_organisation(
     at: DateTime<Utc>,
 ) -> Result<OrganisationDoc, OutOfOrder> {
     match (doc, event) {
-        (_, OrganisationEvent::OrganisationRegistered { ods_code, name, kind, ics, response_window_days }) => {
-            Ok(OrganisationDoc { ods_code, name, kind, ics, response_window_days, registered_at: at })
-        }
+        (
+            _,
+            OrganisationEvent::OrganisationRegistered {
+                ods_code,
+                name,
+                kind,
+                ics,
+                response_window_days,
+            },
+        ) => Ok(OrganisationDoc {
+            ods_code,
+            name,
+            kind,
+            ics,
+            response_window_days,
+            registered_at: at,
+        }),
         (Some(mut doc), OrganisationEvent::ResponseWindowSet { days }) => {
             doc.response_window_days = days;
             Ok(doc)
@@ -255,26 +282,65 @@ pub fn apply_activity(
     };
     match event {
         ActivityEvent::ActivityPlanned { .. } => {}
-        ActivityEvent::InformationPublished { published_on, accessible_formats } => {
-            doc.information_published.push(InformationDoc { published_on, accessible_formats });
+        ActivityEvent::InformationPublished {
+            published_on,
+            accessible_formats,
+        } => {
+            doc.information_published.push(InformationDoc {
+                published_on,
+                accessible_formats,
+            });
         }
-        ActivityEvent::ActivityHeld { held_on, attendance, demographics } => {
-            doc.held = Some(HeldDoc { held_on, attendance, demographics });
+        ActivityEvent::ActivityHeld {
+            held_on,
+            attendance,
+            demographics,
+        } => {
+            doc.held = Some(HeldDoc {
+                held_on,
+                attendance,
+                demographics,
+            });
         }
-        ActivityEvent::ReportPublished { published_on, summary } => {
-            doc.report = Some(DatedText { on: published_on, text: summary });
+        ActivityEvent::ReportPublished {
+            published_on,
+            summary,
+        } => {
+            doc.report = Some(DatedText {
+                on: published_on,
+                text: summary,
+            });
         }
-        ActivityEvent::ActivityCancelled { cancelled_on, reason } => {
-            doc.cancelled = Some(DatedText { on: cancelled_on, text: reason });
+        ActivityEvent::ActivityCancelled {
+            cancelled_on,
+            reason,
+        } => {
+            doc.cancelled = Some(DatedText {
+                on: cancelled_on,
+                text: reason,
+            });
         }
-        ActivityEvent::ActivityFeedbackGiven { given_on, channel, summary } => {
-            doc.feedback.push(FeedbackDoc { given_on, channel, summary, recorded_at: at });
+        ActivityEvent::ActivityFeedbackGiven {
+            given_on,
+            channel,
+            summary,
+        } => {
+            doc.feedback.push(FeedbackDoc {
+                given_on,
+                channel,
+                summary,
+                recorded_at: at,
+            });
         }
     }
     Ok(doc)
 }
 
-fn decision_doc(decision: Decision, revision_reason: Option<String>, at: DateTime<Utc>) -> DecisionDoc {
+fn decision_doc(
+    decision: Decision,
+    revision_reason: Option<String>,
+    at: DateTime<Utc>,
+) -> DecisionDoc {
     DecisionDoc {
         outcome: decision.outcome,
         reason: decision.reason,
@@ -323,12 +389,23 @@ pub fn apply_input_item(
     };
     match event {
         InputItemEvent::InputItemRecorded { .. } => {}
-        InputItemEvent::InputItemDecided(decision) => doc.decisions.push(decision_doc(decision, None, at)),
+        InputItemEvent::InputItemDecided(decision) => {
+            doc.decisions.push(decision_doc(decision, None, at))
+        }
         InputItemEvent::DecisionRevised { decision, why } => {
             doc.decisions.push(decision_doc(decision, Some(why), at));
         }
-        InputItemEvent::FeedbackGiven { given_on, channel, summary } => {
-            doc.feedback.push(FeedbackDoc { given_on, channel, summary, recorded_at: at });
+        InputItemEvent::FeedbackGiven {
+            given_on,
+            channel,
+            summary,
+        } => {
+            doc.feedback.push(FeedbackDoc {
+                given_on,
+                channel,
+                summary,
+                recorded_at: at,
+            });
         }
     }
     Ok(doc)
@@ -376,16 +453,41 @@ pub fn apply_action(
         ActionEvent::ActionProposed { .. } => {}
         ActionEvent::ActionAgreed { agreed_on } => doc.agreed_on = Some(agreed_on),
         ActionEvent::ProgressRecorded { recorded_on, note } => {
-            doc.progress.push(DatedText { on: recorded_on, text: note });
+            doc.progress.push(DatedText {
+                on: recorded_on,
+                text: note,
+            });
         }
-        ActionEvent::ActionCompleted { completed_on, outcome, evidence } => {
-            doc.completed = Some(CompletedDoc { completed_on, outcome, evidence });
+        ActionEvent::ActionCompleted {
+            completed_on,
+            outcome,
+            evidence,
+        } => {
+            doc.completed = Some(CompletedDoc {
+                completed_on,
+                outcome,
+                evidence,
+            });
         }
-        ActionEvent::ActionAbandoned { abandoned_on, reason } => {
-            doc.abandoned = Some(DatedText { on: abandoned_on, text: reason });
+        ActionEvent::ActionAbandoned {
+            abandoned_on,
+            reason,
+        } => {
+            doc.abandoned = Some(DatedText {
+                on: abandoned_on,
+                text: reason,
+            });
         }
-        ActionEvent::DueDateChanged { changed_on, due_on, reason } => {
-            doc.due_changes.push(DueChangeDoc { changed_on, due_on, reason });
+        ActionEvent::DueDateChanged {
+            changed_on,
+            due_on,
+            reason,
+        } => {
+            doc.due_changes.push(DueChangeDoc {
+                changed_on,
+                due_on,
+                reason,
+            });
         }
     }
     Ok(doc)

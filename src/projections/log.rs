@@ -24,7 +24,11 @@ pub struct LoggedEvent {
 
 /// Up to `limit` events after `after`, in commit order, none of which a running transaction
 /// could still precede.
-pub async fn read_log_after(db: &Db, after: LogPosition, limit: i64) -> Result<Vec<LoggedEvent>, sqlx::Error> {
+pub async fn read_log_after(
+    db: &Db,
+    after: LogPosition,
+    limit: i64,
+) -> Result<Vec<LoggedEvent>, sqlx::Error> {
     match db {
         Db::Postgres(pool) => {
             let rows = sqlx::query(
@@ -65,7 +69,10 @@ pub async fn read_log_after(db: &Db, after: LogPosition, limit: i64) -> Result<V
             Ok(rows
                 .into_iter()
                 .map(|r| LoggedEvent {
-                    at: LogPosition { tx: 0, position: r.get(0) },
+                    at: LogPosition {
+                        tx: 0,
+                        position: r.get(0),
+                    },
                     aggregate_type: r.get(1),
                     aggregate_id: r.get(2),
                     payload: r.get(3),

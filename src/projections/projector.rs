@@ -11,8 +11,8 @@ use sqlx::Row;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::docs::{
-    apply_action, apply_activity, apply_input_item, apply_organisation, ActionDoc, ActivityDoc, InputItemDoc,
-    OrganisationDoc,
+    apply_action, apply_activity, apply_input_item, apply_organisation, ActionDoc, ActivityDoc,
+    InputItemDoc, OrganisationDoc,
 };
 use super::log::{read_log_after, LoggedEvent};
 use crate::store::{Db, LogPosition};
@@ -62,7 +62,10 @@ impl ProjectorHandle {
     /// Clears the views and replays the whole log; answers with the number of events applied.
     pub async fn rebuild(&self) -> anyhow::Result<u64> {
         let (reply, answer) = oneshot::channel();
-        self.rebuild.send(reply).await.context("the projector has stopped")?;
+        self.rebuild
+            .send(reply)
+            .await
+            .context("the projector has stopped")?;
         answer.await.context("the projector has stopped")?
     }
 }
@@ -91,8 +94,21 @@ impl Projector {
         let (position, position_rx) = watch::channel(checkpoint);
         let (rebuild_tx, rebuild) = mpsc::channel(4);
         let wake = Arc::new(Notify::new());
-        let handle = ProjectorHandle { wake: wake.clone(), position: position_rx, rebuild: rebuild_tx };
-        Ok((Self { db, checkpoint, wake, position, rebuild }, handle))
+        let handle = ProjectorHandle {
+            wake: wake.clone(),
+            position: position_rx,
+            rebuild: rebuild_tx,
+        };
+        Ok((
+            Self {
+                db,
+                checkpoint,
+                wake,
+                position,
+                rebuild,
+            },
+            handle,
+        ))
     }
 
     /// Follows the log until `shutdown` completes. Failures are logged and retried.
@@ -100,7 +116,11 @@ impl Projector {
         tokio::pin!(shutdown);
         loop {
             if let Err(error) = self.catch_up().await {
-                tracing::error!(projector = PROJECTOR_NAME, error = format!("{error:#}"), "projection failed; retrying");
+                tracing::error!(
+                    projector = PROJECTOR_NAME,
+                    error = format!("{error:#}"),
+                    "projection failed; retrying"
+                );
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
             tokio::select! {
@@ -120,7 +140,9 @@ impl Projector {
         let mut applied = 0;
         loop {
             let started = Instant::now();
-            let events = read_log_after(&self.db, self.checkpoint, BATCH).await.context("could not read the log")?;
+            let events = read_log_after(&self.db, self.checkpoint, BATCH)
+                .await
+                .context("could not read the log")?;
             let Some(last) = events.last().map(|e| e.at) else {
                 return Ok(applied);
             };
@@ -165,11 +187,19 @@ impl Projector {
         let mut applied = self.catch_up().await?;
         let deadline = Instant::now() + Duration::from_secs(60);
         while (applied as i64) < committed {
-            anyhow::ensure!(Instant::now() < deadline, "rebuild could not read the whole log within 60 s");
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "rebuild could not read the whole log within 60 s"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
             applied += self.catch_up().await?;
         }
-        tracing::info!(projector = PROJECTOR_NAME, events = applied, duration_ms = started.elapsed().as_millis() as u64, "views rebuilt");
+        tracing::info!(
+            projector = PROJECTOR_NAME,
+            events = applied,
+            duration_ms = started.elapsed().as_millis() as u64,
+            "views rebuilt"
+        );
         Ok(applied)
     }
 
@@ -182,7 +212,8 @@ impl Projector {
             _ => return Ok(None),
         };
         let sql = format!("SELECT doc FROM {table} WHERE {key} = $1");
-        let text: Option<String> = on_db!(&self.db, pool => sqlx::query_scalar(&sql).bind(id).fetch_optional(pool).await)?;
+        let text: Option<String> =
+            on_db!(&self.db, pool => sqlx::query_scalar(&sql).bind(id).fetch_optional(pool).await)?;
         let Some(text) = text else { return Ok(None) };
         let doc = match aggregate_type {
             "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
@@ -195,13 +226,19 @@ impl Projector {
 
     /// Applies the batch in memory; answers with each changed document and the position that
     /// created it.
-    async fn apply_batch(&self, events: &[LoggedEvent]) -> anyhow::Result<HashMap<String, (Doc, LogPosition)>> {
+    async fn apply_batch(
+        &self,
+        events: &[LoggedEvent],
+    ) -> anyhow::Result<HashMap<String, (Doc, LogPosition)>> {
         let mut docs: HashMap<String, (Doc, LogPosition)> = HashMap::new();
         for event in events {
             let key = format!("{}/{}", event.aggregate_type, event.aggregate_id);
             let current = match docs.remove(&key) {
                 Some(found) => Some(found),
-                None => self.load_doc(&event.aggregate_type, &event.aggregate_id).await?.map(|d| (d, event.at)),
+                None => self
+                    .load_doc(&event.aggregate_type, &event.aggregate_id)
+                    .await?
+                    .map(|d| (d, event.at)),
             };
             let (previous, created_at) = match current {
                 Some((doc, at)) => (Some(doc), at),
@@ -209,28 +246,57 @@ impl Projector {
             };
             let id = event.aggregate_id.as_str();
             let at = event.recorded_at;
-            let context = || format!("event at log position {} could not be applied", event.at.position);
+            let context = || {
+                format!(
+                    "event at log position {} could not be applied",
+                    event.at.position
+                )
+            };
             let next = match (event.aggregate_type.as_str(), previous) {
                 ("Organisation", prev) => Doc::Organisation(apply_organisation(
-                    prev.and_then(|d| if let Doc::Organisation(d) = d { Some(d) } else { None }),
+                    prev.and_then(|d| {
+                        if let Doc::Organisation(d) = d {
+                            Some(d)
+                        } else {
+                            None
+                        }
+                    }),
                     id,
                     serde_json::from_str(&event.payload).with_context(context)?,
                     at,
                 )?),
                 ("Activity", prev) => Doc::Activity(apply_activity(
-                    prev.and_then(|d| if let Doc::Activity(d) = d { Some(d) } else { None }),
+                    prev.and_then(|d| {
+                        if let Doc::Activity(d) = d {
+                            Some(d)
+                        } else {
+                            None
+                        }
+                    }),
                     id,
                     serde_json::from_str(&event.payload).with_context(context)?,
                     at,
                 )?),
                 ("InputItem", prev) => Doc::InputItem(apply_input_item(
-                    prev.and_then(|d| if let Doc::InputItem(d) = d { Some(d) } else { None }),
+                    prev.and_then(|d| {
+                        if let Doc::InputItem(d) = d {
+                            Some(d)
+                        } else {
+                            None
+                        }
+                    }),
                     id,
                     serde_json::from_str(&event.payload).with_context(context)?,
                     at,
                 )?),
                 ("Action", prev) => Doc::Action(apply_action(
-                    prev.and_then(|d| if let Doc::Action(d) = d { Some(d) } else { None }),
+                    prev.and_then(|d| {
+                        if let Doc::Action(d) = d {
+                            Some(d)
+                        } else {
+                            None
+                        }
+                    }),
                     id,
                     serde_json::from_str(&event.payload).with_context(context)?,
                     at,
@@ -243,7 +309,11 @@ impl Projector {
         Ok(docs)
     }
 
-    async fn write_batch(&self, docs: HashMap<String, (Doc, LogPosition)>, last: LogPosition) -> anyhow::Result<()> {
+    async fn write_batch(
+        &self,
+        docs: HashMap<String, (Doc, LogPosition)>,
+        last: LogPosition,
+    ) -> anyhow::Result<()> {
         on_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
             for (doc, created) in docs.values() {

@@ -70,7 +70,12 @@ fn parse_docs<T: DeserializeOwned>(rows: Vec<(String, i64)>) -> anyhow::Result<V
 }
 
 /// Runs `SELECT doc, <position> FROM ... WHERE <key> IN (ids)` in chunks.
-async fn docs_by_ids<T: DeserializeOwned>(db: &Db, select: &str, key: &str, ids: &[String]) -> anyhow::Result<Vec<T>> {
+async fn docs_by_ids<T: DeserializeOwned>(
+    db: &Db,
+    select: &str,
+    key: &str,
+    ids: &[String],
+) -> anyhow::Result<Vec<T>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
         let rows: Vec<(String, i64)> = on_db!(db, pool => {
@@ -90,13 +95,28 @@ async fn docs_by_ids<T: DeserializeOwned>(db: &Db, select: &str, key: &str, ids:
 
 /// One organisation.
 pub async fn organisation(db: &Db, code: &str) -> anyhow::Result<Option<OrganisationDoc>> {
-    Ok(docs_by_ids(db, "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations", "ods_code", &[code.to_owned()]).await?.pop())
+    Ok(docs_by_ids(
+        db,
+        "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations",
+        "ods_code",
+        &[code.to_owned()],
+    )
+    .await?
+    .pop())
 }
 
 /// Organisations in scope, by code.
 pub async fn organisations(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<OrganisationDoc>> {
     let mut docs: Vec<OrganisationDoc> = match scope {
-        Some(codes) => docs_by_ids(db, "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations", "ods_code", codes).await?,
+        Some(codes) => {
+            docs_by_ids(
+                db,
+                "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations",
+                "ods_code",
+                codes,
+            )
+            .await?
+        }
         None => {
             let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query("SELECT doc, CAST(0 AS BIGINT) FROM view_organisations")
                 .fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get::<i64, _>(1))).collect());
@@ -109,7 +129,9 @@ pub async fn organisations(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<Orga
 
 /// One activity.
 pub async fn activity(db: &Db, id: Uuid) -> anyhow::Result<Option<(ActivityDoc, i64)>> {
-    Ok(activities_where(db, Some(("id", &[id.to_string()]))).await?.pop())
+    Ok(activities_where(db, Some(("id", &[id.to_string()])))
+        .await?
+        .pop())
 }
 
 /// Activities led by or partnered with an organisation in scope, oldest first.
@@ -118,7 +140,9 @@ pub async fn activities(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(Activi
     if let Some(codes) = scope {
         all.retain(|(a, _)| {
             codes.iter().any(|c| c == a.lead_organisation.as_str())
-                || a.partner_organisations.iter().any(|p| codes.iter().any(|c| c == p.as_str()))
+                || a.partner_organisations
+                    .iter()
+                    .any(|p| codes.iter().any(|c| c == p.as_str()))
         });
     }
     Ok(all)
@@ -146,7 +170,14 @@ async fn activities_where(
 
 /// One action.
 pub async fn action(db: &Db, id: Uuid) -> anyhow::Result<Option<ActionDoc>> {
-    Ok(docs_by_ids(db, "SELECT doc, log_position FROM view_actions", "id", &[id.to_string()]).await?.pop())
+    Ok(docs_by_ids(
+        db,
+        "SELECT doc, log_position FROM view_actions",
+        "id",
+        &[id.to_string()],
+    )
+    .await?
+    .pop())
 }
 
 /// Actions owned by an organisation in scope, oldest first.
@@ -174,7 +205,11 @@ pub async fn input_item(db: &Db, id: Uuid) -> anyhow::Result<Option<ItemView>> {
 }
 
 /// Input items owned by or referred to an organisation in scope, matching `filter`, oldest first.
-pub async fn input_items(db: &Db, scope: Scope<'_>, filter: &ItemFilter) -> anyhow::Result<Vec<ItemView>> {
+pub async fn input_items(
+    db: &Db,
+    scope: Scope<'_>,
+    filter: &ItemFilter,
+) -> anyhow::Result<Vec<ItemView>> {
     let mut rows = item_rows(db, scope, filter, None).await?;
     if let Some(theme) = &filter.theme {
         rows.retain(|(doc, _)| doc.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)));
@@ -242,29 +277,55 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
             links.entry(item).or_default().push(action);
         }
     }
-    let action_ids: Vec<String> = links.values().flatten().cloned().collect::<HashSet<_>>().into_iter().collect();
-    let actions: HashMap<Uuid, ActionDoc> =
-        docs_by_ids::<ActionDoc>(db, "SELECT doc, log_position FROM view_actions", "id", &action_ids)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a))
-            .collect();
-    let activity_ids: Vec<String> =
-        rows.iter().map(|(d, _)| d.activity_id.to_string()).collect::<HashSet<_>>().into_iter().collect();
-    let feedback: HashMap<Uuid, Vec<NaiveDate>> =
-        docs_by_ids::<ActivityDoc>(db, "SELECT doc, log_position FROM view_activities", "id", &activity_ids)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.feedback.iter().map(|f| f.given_on).collect()))
-            .collect();
-    let org_codes: Vec<String> =
-        rows.iter().map(|(d, _)| d.organisation.to_string()).collect::<HashSet<_>>().into_iter().collect();
-    let windows: HashMap<String, u32> =
-        docs_by_ids::<OrganisationDoc>(db, "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations", "ods_code", &org_codes)
-            .await?
-            .into_iter()
-            .map(|o| (o.ods_code.to_string(), o.response_window_days))
-            .collect();
+    let action_ids: Vec<String> = links
+        .values()
+        .flatten()
+        .cloned()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let actions: HashMap<Uuid, ActionDoc> = docs_by_ids::<ActionDoc>(
+        db,
+        "SELECT doc, log_position FROM view_actions",
+        "id",
+        &action_ids,
+    )
+    .await?
+    .into_iter()
+    .map(|a| (a.id, a))
+    .collect();
+    let activity_ids: Vec<String> = rows
+        .iter()
+        .map(|(d, _)| d.activity_id.to_string())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let feedback: HashMap<Uuid, Vec<NaiveDate>> = docs_by_ids::<ActivityDoc>(
+        db,
+        "SELECT doc, log_position FROM view_activities",
+        "id",
+        &activity_ids,
+    )
+    .await?
+    .into_iter()
+    .map(|a| (a.id, a.feedback.iter().map(|f| f.given_on).collect()))
+    .collect();
+    let org_codes: Vec<String> = rows
+        .iter()
+        .map(|(d, _)| d.organisation.to_string())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let windows: HashMap<String, u32> = docs_by_ids::<OrganisationDoc>(
+        db,
+        "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations",
+        "ods_code",
+        &org_codes,
+    )
+    .await?
+    .into_iter()
+    .map(|o| (o.ods_code.to_string(), o.response_window_days))
+    .collect();
     Ok(rows
         .into_iter()
         .map(|(doc, log_position)| {
@@ -272,7 +333,11 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
                 .get(&doc.id.to_string())
                 .into_iter()
                 .flatten()
-                .filter_map(|id| id.parse().ok().and_then(|id: Uuid| actions.get(&id).cloned()))
+                .filter_map(|id| {
+                    id.parse()
+                        .ok()
+                        .and_then(|id: Uuid| actions.get(&id).cloned())
+                })
                 .collect();
             linked.sort_by_key(|a| (a.proposed_on, a.id));
             ItemView {

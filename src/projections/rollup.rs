@@ -33,7 +33,7 @@ pub fn median(mut days: Vec<i64>) -> Option<f64> {
     }
     days.sort_unstable();
     let mid = days.len() / 2;
-    Some(if days.len() % 2 == 0 {
+    Some(if days.len().is_multiple_of(2) {
         (days[mid - 1] + days[mid]) as f64 / 2.0
     } else {
         days[mid] as f64
@@ -44,7 +44,8 @@ impl Rollup {
     /// Rolls up `(raised_on, assessment)` pairs.
     pub fn of<'a>(items: impl IntoIterator<Item = (NaiveDate, &'a Assessment)>) -> Self {
         let mut rollup = Rollup::default();
-        let (mut to_decision, mut to_outcome, mut to_feedback) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut to_decision, mut to_outcome, mut to_feedback) =
+            (Vec::new(), Vec::new(), Vec::new());
         for (raised_on, a) in items {
             rollup.total += 1;
             *rollup.counts.entry(a.verdict).or_default() += 1;

@@ -8,7 +8,9 @@ use std::future::Future;
 use std::marker::PhantomData;
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
-use cqrs_es::{Aggregate, AggregateContext, AggregateError, DomainEvent, EventEnvelope, EventStore};
+use cqrs_es::{
+    Aggregate, AggregateContext, AggregateError, DomainEvent, EventEnvelope, EventStore,
+};
 use sqlx::Row;
 
 use super::hash::{chain_hash, HashedFields, GENESIS_HASH};
@@ -64,7 +66,10 @@ pub async fn with_commit_capture<F: Future>(f: F) -> (F::Output, Option<CommitIn
 
 /// Takes the commit recorded in the current capture scope, if any.
 pub fn take_last_commit() -> Option<CommitInfo> {
-    LAST_COMMIT.try_with(|cell| cell.borrow_mut().take()).ok().flatten()
+    LAST_COMMIT
+        .try_with(|cell| cell.borrow_mut().take())
+        .ok()
+        .flatten()
 }
 
 /// The loaded state of one aggregate, with what the next commit needs to chain onto it.
@@ -165,7 +170,10 @@ impl<A: Aggregate> LedgerStore<A> {
         }
         let idempotency_key = metadata.remove(keys::IDEMPOTENCY_KEY);
         let request_hash = metadata.remove(keys::REQUEST_HASH).unwrap_or_default();
-        let subject = metadata.get(keys::ACTOR_SUBJECT).cloned().unwrap_or_default();
+        let subject = metadata
+            .get(keys::ACTOR_SUBJECT)
+            .cloned()
+            .unwrap_or_default();
         let stored_metadata: BTreeMap<_, _> = metadata.iter().collect();
         let metadata_text = serde_json::to_string(&stored_metadata)?;
         let recorded_at = Utc::now().trunc_subsecs(6);
@@ -189,7 +197,14 @@ impl<A: Aggregate> LedgerStore<A> {
                 metadata: &metadata_text,
                 payload: &payload,
             });
-            prepared.push((sequence, event_type, event_version, payload, prev_hash, hash.clone()));
+            prepared.push((
+                sequence,
+                event_type,
+                event_version,
+                payload,
+                prev_hash,
+                hash.clone(),
+            ));
             prev_hash = hash;
         }
 
@@ -252,10 +267,18 @@ impl<A: Aggregate> LedgerStore<A> {
                 pool,
                 "position, transaction_id::text",
                 recorded_at,
-                |row: &sqlx::postgres::PgRow| row.get::<String, _>(1).parse::<i64>().unwrap_or(i64::MAX)
+                |row: &sqlx::postgres::PgRow| row
+                    .get::<String, _>(1)
+                    .parse::<i64>()
+                    .unwrap_or(i64::MAX)
             ),
             Db::Sqlite(pool) => {
-                write_in_transaction!(pool, "position", &recorded_text, |_: &sqlx::sqlite::SqliteRow| 0)
+                write_in_transaction!(
+                    pool,
+                    "position",
+                    &recorded_text,
+                    |_: &sqlx::sqlite::SqliteRow| 0
+                )
             }
         };
 
@@ -286,7 +309,10 @@ fn is_stream_conflict(error: &StoreError) -> bool {
 impl<A: Aggregate> EventStore<A> for LedgerStore<A> {
     type AC = LedgerContext<A>;
 
-    async fn load_events(&self, aggregate_id: &str) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+    async fn load_events(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
         let rows = self.rows(aggregate_id).await.map_err(to_aggregate_error)?;
         rows.into_iter()
             .map(|row| {
@@ -303,7 +329,10 @@ impl<A: Aggregate> EventStore<A> for LedgerStore<A> {
             .map_err(to_aggregate_error)
     }
 
-    async fn load_aggregate(&self, aggregate_id: &str) -> Result<Self::AC, AggregateError<A::Error>> {
+    async fn load_aggregate(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Self::AC, AggregateError<A::Error>> {
         self.load(aggregate_id).await.map_err(to_aggregate_error)
     }
 

@@ -62,11 +62,17 @@ mod tests {
 
     #[test]
     fn a_changed_byte_changes_the_hash() {
-        assert_ne!(chain_hash(&fields("{\"a\":1}", "{}")), chain_hash(&fields("{\"a\":2}", "{}")));
+        assert_ne!(
+            chain_hash(&fields("{\"a\":1}", "{}")),
+            chain_hash(&fields("{\"a\":2}", "{}"))
+        );
     }
 
     #[test]
     fn moving_bytes_between_fields_changes_the_hash() {
-        assert_ne!(chain_hash(&fields("ab", "c")), chain_hash(&fields("a", "bc")));
+        assert_ne!(
+            chain_hash(&fields("ab", "c")),
+            chain_hash(&fields("a", "bc"))
+        );
     }
 }

@@ -11,7 +11,9 @@ use crate::domain::activity::Activity;
 use crate::domain::common::OdsCode;
 use crate::domain::input_item::InputItem;
 use crate::domain::organisation::Organisation;
-use crate::domain::services::{ActivityFacts, InputItemFacts, LookupFailed, Lookups, OrganisationFacts};
+use crate::domain::services::{
+    ActivityFacts, InputItemFacts, LookupFailed, Lookups, OrganisationFacts,
+};
 
 /// Lookups over the event store.
 #[derive(Clone)]
@@ -41,7 +43,10 @@ impl Lookups for StoreLookups {
         Utc::now().date_naive()
     }
 
-    async fn organisation(&self, code: &OdsCode) -> Result<Option<OrganisationFacts>, LookupFailed> {
+    async fn organisation(
+        &self,
+        code: &OdsCode,
+    ) -> Result<Option<OrganisationFacts>, LookupFailed> {
         let context = LedgerStore::<Organisation>::new(self.db.clone())
             .load(code.as_str())
             .await

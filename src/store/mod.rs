@@ -26,9 +26,14 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
-pub use event_store::{format_recorded_at, keys, take_last_commit, with_commit_capture, CommitInfo, LedgerStore, StoreError};
+pub use event_store::{
+    format_recorded_at, keys, take_last_commit, with_commit_capture, CommitInfo, LedgerStore,
+    StoreError,
+};
 pub use hash::{chain_hash, HashedFields, GENESIS_HASH};
 pub use lookups::StoreLookups;
 pub use receipts::{find_receipt, Receipt};
@@ -62,8 +67,9 @@ impl Db {
 
     /// Opens (creating if missing) the SQLite ledger file under `data_dir`, in WAL mode.
     pub async fn open_sqlite(data_dir: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(data_dir)
-            .with_context(|| format!("could not create the data directory {}", data_dir.display()))?;
+        std::fs::create_dir_all(data_dir).with_context(|| {
+            format!("could not create the data directory {}", data_dir.display())
+        })?;
         let file = data_dir.join("ledger.sqlite3");
         let options = SqliteConnectOptions::from_str("sqlite://")
             .context("sqlite options")?

@@ -14,15 +14,19 @@ pub struct Receipt {
 }
 
 /// Finds the receipt for `key` sent by `subject`, if the command committed.
-pub async fn find_receipt(db: &Db, subject: &str, key: &str) -> Result<Option<Receipt>, sqlx::Error> {
+pub async fn find_receipt(
+    db: &Db,
+    subject: &str,
+    key: &str,
+) -> Result<Option<Receipt>, sqlx::Error> {
     const SQL: &str = "SELECT request_hash, aggregate_type, aggregate_id, log_tx, log_position \
                        FROM command_receipts WHERE actor_subject = $1 AND idempotency_key = $2";
     let row = on_db!(db, pool => sqlx::query(SQL).bind(subject).bind(key).fetch_optional(pool).await?
-        .map(|r| Receipt {
-            request_hash: r.get(0),
-            aggregate_type: r.get(1),
-            aggregate_id: r.get(2),
-            last: LogPosition { tx: r.get(3), position: r.get(4) },
-        }));
+    .map(|r| Receipt {
+        request_hash: r.get(0),
+        aggregate_type: r.get(1),
+        aggregate_id: r.get(2),
+        last: LogPosition { tx: r.get(3), position: r.get(4) },
+    }));
     Ok(row)
 }

@@ -1,1 +1,586 @@
 //! Bad input: a clear error naming what is wrong, and nothing appended.
+
+use partnership_ledger::auth::Role;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::helpers::{plan_activity, record_item, spawn_app, Backend, TestApp};
+use crate::on_both;
+
+const PLAN: &str =
+    "mutation($i: PlanActivityInput!) { planActivity(input: $i) { activity { id } } }";
+const HELD: &str = "mutation($i: RecordActivityHeldInput!) { recordActivityHeld(input: $i) {
+    activity { status heldOn } } }";
+const CANCEL: &str =
+    "mutation($i: CancelActivityInput!) { cancelActivity(input: $i) { activity { status } } }";
+const RECORD: &str =
+    "mutation($i: RecordInputItemInput!) { recordInputItem(input: $i) { inputItem { id } } }";
+const DECIDE: &str =
+    "mutation($i: DecideInputItemInput!) { decideInputItem(input: $i) { inputItem { verdict } } }";
+const FEEDBACK: &str = "mutation($i: RecordInputFeedbackInput!) { recordInputFeedback(input: $i) {
+    inputItem { loopClosed } } }";
+const PROPOSE: &str =
+    "mutation($i: ProposeActionInput!) { proposeAction(input: $i) { action { id } } }";
+const AGREE: &str =
+    "mutation($i: AgreeActionInput!) { agreeAction(input: $i) { action { status } } }";
+const COMPLETE: &str =
+    "mutation($i: CompleteActionInput!) { completeAction(input: $i) { action { status } } }";
+
+/// Sends a request that must be refused with `code` and a message naming `names`; checks
+/// that the log did not grow. Answers with the message.
+async fn refused(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    variables: Value,
+    code: &str,
+    names: &str,
+) -> String {
+    let before = app.event_count().await;
+    let (got, message) = app.err(token, query, variables.clone()).await;
+    assert_eq!(got, code, "code for {variables}: {message}");
+    assert!(
+        message.contains(names),
+        "the message should name {names:?}: {message}"
+    );
+    assert_eq!(
+        app.event_count().await,
+        before,
+        "a refused request appended an event: {variables}"
+    );
+    message
+}
+
+/// A recordInputItem input at `activity`.
+fn item_at(activity: &str) -> Value {
+    json!({ "i": { "activityId": activity, "kind": "CONCERN", "summary": "Car park too small",
+        "raisedBy": "PATIENT", "raisedOn": "2026-03-01" } })
+}
+
+/// A decideInputItem input for `item`, with `extra` fields merged in.
+fn decision(item: &str, outcome: &str, extra: Value) -> Value {
+    let mut i = json!({ "inputItemId": item, "outcome": outcome, "decidedOn": "2026-03-05" });
+    if let (Some(i), Some(extra)) = (i.as_object_mut(), extra.as_object()) {
+        i.extend(extra.clone());
+    }
+    json!({ "i": i })
+}
+
+/// Unknown, malformed and other organisations' ids: NOT_FOUND or VALIDATION, naming the id field.
+async fn ids_unknown_malformed_or_foreign(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    app.register("RJ1", "Riverside Trust").await;
+    let qmj = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let rj1 = app.token(Role::EngagementOfficer, &["RJ1"]);
+    let activity = plan_activity(&app, &qmj, "QMJ", "2026-03-01").await;
+    let item = record_item(&app, &qmj, &activity, "Longer clinic hours", "2026-03-01").await;
+    let unknown = Uuid::new_v4().to_string();
+
+    // Unknown and malformed activity ids.
+    let not_found = refused(
+        &app,
+        &qmj,
+        RECORD,
+        item_at(&unknown),
+        "NOT_FOUND",
+        "activityId",
+    )
+    .await;
+    refused(
+        &app,
+        &qmj,
+        RECORD,
+        item_at("not-a-uuid"),
+        "VALIDATION",
+        "activityId",
+    )
+    .await;
+    refused(
+        &app,
+        &qmj,
+        HELD,
+        json!({ "i": { "activityId": "not-a-uuid", "heldOn": "2026-03-01" } }),
+        "VALIDATION",
+        "activityId",
+    )
+    .await;
+
+    // Unknown and malformed input item ids.
+    let item_not_found = refused(
+        &app,
+        &qmj,
+        DECIDE,
+        decision(&unknown, "ACCEPTED", json!({})),
+        "NOT_FOUND",
+        "inputItemId",
+    )
+    .await;
+    refused(
+        &app,
+        &qmj,
+        DECIDE,
+        decision("not-a-uuid", "ACCEPTED", json!({})),
+        "VALIDATION",
+        "inputItemId",
+    )
+    .await;
+
+    // RJ1's officer acting on QMJ's records is told they do not exist, in the same words as
+    // for an id that really does not exist.
+    let foreign = refused(
+        &app,
+        &rj1,
+        RECORD,
+        item_at(&activity),
+        "NOT_FOUND",
+        "activityId",
+    )
+    .await;
+    assert_eq!(foreign, not_found, "no hint that the activity exists");
+    refused(
+        &app,
+        &rj1,
+        HELD,
+        json!({ "i": { "activityId": activity, "heldOn": "2026-03-01" } }),
+        "NOT_FOUND",
+        "activityId",
+    )
+    .await;
+    refused(
+        &app,
+        &rj1,
+        CANCEL,
+        json!({ "i": { "activityId": activity, "reason": "Not ours to cancel" } }),
+        "NOT_FOUND",
+        "activityId",
+    )
+    .await;
+    let foreign = refused(
+        &app,
+        &rj1,
+        DECIDE,
+        decision(&item, "ACCEPTED", json!({})),
+        "NOT_FOUND",
+        "inputItemId",
+    )
+    .await;
+    assert_eq!(foreign, item_not_found, "no hint that the item exists");
+    refused(
+        &app,
+        &rj1,
+        FEEDBACK,
+        json!({ "i": { "inputItemId": item, "channel": "EMAIL", "summary": "Done", "givenOn": "2026-03-05" } }),
+        "NOT_FOUND",
+        "inputItemId",
+    )
+    .await;
+
+    // Linking QMJ's item to an action RJ1 owns: the item must look just as absent as an
+    // unknown one.
+    let propose = |items: Value| {
+        json!({ "i": { "title": "Bigger car park", "ownerOrganisation": "RJ1",
+            "ownerRole": "Estates Director", "decisionForum": "Board", "dueOn": "2026-09-30",
+            "inputItemIds": items, "proposedOn": "2026-03-05" } })
+    };
+    refused(
+        &app,
+        &rj1,
+        PROPOSE,
+        propose(json!([unknown])),
+        "NOT_FOUND",
+        "inputItem",
+    )
+    .await;
+    refused(
+        &app,
+        &rj1,
+        PROPOSE,
+        propose(json!(["not-a-uuid"])),
+        "VALIDATION",
+        "inputItemIds",
+    )
+    .await;
+    let before = app.event_count().await;
+    let (code, message) = app.err(&rj1, PROPOSE, propose(json!([item]))).await;
+    // BUG: another organisation's input item is reported as FORBIDDEN ("belongs to another
+    // organisation"), which reveals that it exists; the error policy says NOT_FOUND.
+    assert_eq!(code, "NOT_FOUND", "{message}");
+    assert!(message.contains("inputItem"), "{message}");
+    assert_eq!(app.event_count().await, before);
+
+    // QMJ's records are as they were.
+    let view = app
+        .ok(
+            &qmj,
+            "query($a: ID!, $i: ID!) { activity(id: $a) { status cancellation { on } }
+             inputItem(id: $i) { decisions { outcome } feedback { givenOn } } }",
+            json!({ "a": activity, "i": item }),
+        )
+        .await;
+    assert_eq!(view["activity"]["status"], "PLANNED");
+    assert_eq!(view["inputItem"]["decisions"], json!([]));
+    assert_eq!(view["inputItem"]["feedback"], json!([]));
+}
+
+/// Decisions missing what their outcome needs, and a second decision where a revision belongs.
+async fn decisions_missing_what_they_need(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-01").await;
+    let item = record_item(&app, &officer, &activity, "Evening clinics", "2026-03-01").await;
+
+    refused(
+        &app,
+        &officer,
+        DECIDE,
+        decision(&item, "DECLINED", json!({})),
+        "VALIDATION",
+        "reason",
+    )
+    .await;
+    refused(
+        &app,
+        &officer,
+        DECIDE,
+        decision(&item, "DECLINED", json!({ "reason": "   " })),
+        "VALIDATION",
+        "reason",
+    )
+    .await;
+    refused(
+        &app,
+        &officer,
+        DECIDE,
+        decision(&item, "ALREADY_IN_PLACE", json!({})),
+        "VALIDATION",
+        "reason",
+    )
+    .await;
+    refused(
+        &app,
+        &officer,
+        DECIDE,
+        decision(&item, "REFERRED", json!({})),
+        "VALIDATION",
+        "referredTo",
+    )
+    .await;
+    refused(
+        &app,
+        &officer,
+        DECIDE,
+        decision(&item, "ACCEPTED", json!({ "decidedOn": "2099-01-01" })),
+        "VALIDATION",
+        "decidedOn",
+    )
+    .await;
+    refused(
+        &app,
+        &officer,
+        DECIDE,
+        decision(&item, "ACCEPTED", json!({ "decidedOn": "2026-02-01" })),
+        "VALIDATION",
+        "decidedOn",
+    )
+    .await;
+
+    // The first good decision stands; a second one is a conflict pointing at revision.
+    let before = app.event_count().await;
+    let decided = app
+        .ok(&officer, DECIDE, decision(&item, "ACCEPTED", json!({})))
+        .await;
+    assert_eq!(
+        decided["decideInputItem"]["inputItem"]["verdict"],
+        "PLANNED"
+    );
+    assert_eq!(app.event_count().await, before + 1);
+    let message = refused(
+        &app,
+        &officer,
+        DECIDE,
+        decision(&item, "DECLINED", json!({ "reason": "Changed our minds" })),
+        "CONFLICT",
+        "revise",
+    )
+    .await;
+    assert!(message.contains("decision"), "{message}");
+    let view = app
+        .ok(
+            &officer,
+            "query($id: ID!) { inputItem(id: $id) { decisions { outcome } } }",
+            json!({ "id": item }),
+        )
+        .await;
+    assert_eq!(
+        view["inputItem"]["decisions"],
+        json!([{ "outcome": "ACCEPTED" }])
+    );
+}
+
+/// Dates that are not real calendar dates, lie in the future, or come in the wrong order.
+async fn dates_unreal_future_or_out_of_order(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let plan = |planned_on: &str| {
+        json!({ "i": { "kind": "SURVEY", "title": "Discharge survey", "topic": "Discharge",
+            "leadOrganisation": "QMJ", "plannedOn": planned_on } })
+    };
+
+    // Not dates at all, inside an input object variable.
+    refused(&app, &officer, PLAN, plan("2026-13-01"), "VALIDATION", "").await;
+    refused(&app, &officer, PLAN, plan("2026-02-30"), "VALIDATION", "").await;
+    // ... and as a variable of type Date in its own right.
+    let by_date_variable = "mutation($d: Date!) { planActivity(input: { kind: SURVEY,
+        title: \"Discharge survey\", topic: \"Discharge\", leadOrganisation: \"QMJ\", plannedOn: $d })
+        { activity { id } } }";
+    for bad in ["2026-13-01", "2026-02-30"] {
+        let m = refused(
+            &app,
+            &officer,
+            by_date_variable,
+            json!({ "d": bad }),
+            "VALIDATION",
+            "",
+        )
+        .await;
+        eprintln!("PROBE {m}");
+    }
+
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-10").await;
+    let held = |extra: Value| {
+        let mut i = json!({ "activityId": activity, "attendance": { "patients": 4 } });
+        if let (Some(i), Some(extra)) = (i.as_object_mut(), extra.as_object()) {
+            i.extend(extra.clone());
+        }
+        json!({ "i": i })
+    };
+    refused(
+        &app,
+        &officer,
+        HELD,
+        held(json!({ "heldOn": "2026-02-30" })),
+        "VALIDATION",
+        "heldOn",
+    )
+    .await;
+    refused(
+        &app,
+        &officer,
+        HELD,
+        held(json!({ "heldOn": "2099-01-01" })),
+        "VALIDATION",
+        "heldOn",
+    )
+    .await;
+    let message = refused(
+        &app,
+        &officer,
+        HELD,
+        held(json!({ "heldOn": "2026-03-01" })),
+        "VALIDATION",
+        "heldOn",
+    )
+    .await;
+    assert!(message.contains("beforePlannedDate"), "{message}");
+    let before = app.event_count().await;
+    let done = app
+        .ok(
+            &officer,
+            HELD,
+            held(json!({ "heldOn": "2026-03-01", "beforePlannedDate": true })),
+        )
+        .await;
+    assert_eq!(done["recordActivityHeld"]["activity"]["status"], "HELD");
+    assert_eq!(
+        done["recordActivityHeld"]["activity"]["heldOn"],
+        "2026-03-01"
+    );
+    assert_eq!(app.event_count().await, before + 1);
+
+    // Input raised in the future.
+    let mut future_item = item_at(&activity);
+    future_item["i"]["raisedOn"] = json!("2099-01-01");
+    refused(
+        &app,
+        &officer,
+        RECORD,
+        future_item,
+        "VALIDATION",
+        "raisedOn",
+    )
+    .await;
+
+    // An action due before it was proposed.
+    let item = record_item(&app, &officer, &activity, "Text reminders", "2026-03-01").await;
+    app.ok(&officer, DECIDE, decision(&item, "ACCEPTED", json!({})))
+        .await;
+    let propose = |due_on: &str| {
+        json!({ "i": { "title": "Send text reminders", "ownerOrganisation": "QMJ",
+            "ownerRole": "Head of Outpatients", "decisionForum": "Operations Board",
+            "dueOn": due_on, "inputItemIds": [item], "proposedOn": "2026-03-05" } })
+    };
+    refused(
+        &app,
+        &officer,
+        PROPOSE,
+        propose("2026-03-01"),
+        "VALIDATION",
+        "dueOn",
+    )
+    .await;
+    refused(
+        &app,
+        &officer,
+        PROPOSE,
+        propose("2026-04-31"),
+        "VALIDATION",
+        "dueOn",
+    )
+    .await;
+}
+
+/// Text too long or missing, and values outside a vocabulary.
+async fn text_and_vocabulary_out_of_bounds(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-01").await;
+
+    // Oversized and empty summaries.
+    let mut long = item_at(&activity);
+    long["i"]["summary"] = json!("x".repeat(5000));
+    let message = refused(&app, &officer, RECORD, long, "VALIDATION", "summary").await;
+    assert!(
+        !message.contains("xxxxxxxxxx"),
+        "the message must not echo the text: {message}"
+    );
+    let mut empty = item_at(&activity);
+    empty["i"]["summary"] = json!("  ");
+    refused(&app, &officer, RECORD, empty, "VALIDATION", "summary").await;
+
+    // An enum value that is not in the vocabulary, as a variable.
+    let plan = json!({ "i": { "kind": "FOCUS_GRUP", "title": "Outpatient letters",
+        "topic": "Communication", "leadOrganisation": "QMJ", "plannedOn": "2026-03-01" } });
+    let m = refused(&app, &officer, PLAN, plan, "VALIDATION", "kind").await;
+    eprintln!("PROBE {m}");
+    let mut raised_by = item_at(&activity);
+    raised_by["i"]["raisedBy"] = json!("NEIGHBOUR");
+    refused(&app, &officer, RECORD, raised_by, "VALIDATION", "raisedBy").await;
+
+    // Completing an action needs evidence.
+    let item = record_item(
+        &app,
+        &officer,
+        &activity,
+        "Plain English letters",
+        "2026-03-01",
+    )
+    .await;
+    app.ok(&officer, DECIDE, decision(&item, "ACCEPTED", json!({})))
+        .await;
+    let action = app
+        .ok(
+            &officer,
+            PROPOSE,
+            json!({ "i": { "title": "Rewrite letters", "ownerOrganisation": "QMJ",
+                "ownerRole": "Head of Patient Experience", "decisionForum": "Quality Committee",
+                "dueOn": "2026-09-30", "inputItemIds": [item], "proposedOn": "2026-03-05" } }),
+        )
+        .await["proposeAction"]["action"]["id"]
+        .as_str()
+        .expect("action id")
+        .to_owned();
+    app.ok(
+        &officer,
+        AGREE,
+        json!({ "i": { "actionId": action, "agreedOn": "2026-03-06" } }),
+    )
+    .await;
+    let complete = |evidence: &str| {
+        json!({ "i": { "actionId": action, "completedOn": "2026-06-01",
+            "outcome": "All letters rewritten", "evidence": evidence } })
+    };
+    refused(
+        &app,
+        &officer,
+        COMPLETE,
+        complete(""),
+        "VALIDATION",
+        "evidence",
+    )
+    .await;
+    refused(
+        &app,
+        &officer,
+        COMPLETE,
+        complete(" \t "),
+        "VALIDATION",
+        "evidence",
+    )
+    .await;
+    let done = app
+        .ok(&officer, COMPLETE, complete("Letter template library v3"))
+        .await;
+    assert_eq!(done["completeAction"]["action"]["status"], "COMPLETED");
+}
+
+/// Records whose state refuses more: a cancelled activity takes no input.
+async fn cancelled_activity_takes_no_input(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-01").await;
+    refused(
+        &app,
+        &officer,
+        CANCEL,
+        json!({ "i": { "activityId": activity, "cancelledOn": "2026-02-20" } }),
+        "VALIDATION",
+        "reason",
+    )
+    .await;
+    app.ok(
+        &officer,
+        CANCEL,
+        json!({ "i": { "activityId": activity, "cancelledOn": "2026-02-20", "reason": "Venue flooded" } }),
+    )
+    .await;
+    refused(
+        &app,
+        &officer,
+        RECORD,
+        item_at(&activity),
+        "CONFLICT",
+        "cancelled",
+    )
+    .await;
+    refused(
+        &app,
+        &officer,
+        HELD,
+        json!({ "i": { "activityId": activity, "heldOn": "2026-03-01" } }),
+        "CONFLICT",
+        "cancelled",
+    )
+    .await;
+    let view = app
+        .ok(
+            &officer,
+            "query($id: ID!) { activity(id: $id) { status inputItems { id } } }",
+            json!({ "id": activity }),
+        )
+        .await;
+    assert_eq!(view["activity"]["status"], "CANCELLED");
+    assert_eq!(view["activity"]["inputItems"], json!([]));
+}
+
+on_both!(
+    ids_unknown_malformed_or_foreign,
+    decisions_missing_what_they_need,
+    dates_unreal_future_or_out_of_order,
+    text_and_vocabulary_out_of_bounds,
+    cancelled_activity_takes_no_input,
+);

@@ -32,27 +32,49 @@ async fn twenty_conflicting_commands(backend: Backend) {
     assert!(won >= 1, "at least one write wins");
 
     let sequences: Vec<i64> = match app.db() {
-        Db::Postgres(pool) => sqlx::query_scalar("SELECT sequence FROM events WHERE aggregate_id = $1 ORDER BY sequence")
+        Db::Postgres(pool) => {
+            sqlx::query_scalar(
+                "SELECT sequence FROM events WHERE aggregate_id = $1 ORDER BY sequence",
+            )
             .bind(&activity)
             .fetch_all(pool)
-            .await,
-        Db::Sqlite(pool) => sqlx::query_scalar("SELECT sequence FROM events WHERE aggregate_id = $1 ORDER BY sequence")
+            .await
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar(
+                "SELECT sequence FROM events WHERE aggregate_id = $1 ORDER BY sequence",
+            )
             .bind(&activity)
             .fetch_all(pool)
-            .await,
+            .await
+        }
     }
     .expect("sequences");
     let expected: Vec<i64> = (1..=(1 + won)).collect();
-    assert_eq!(sequences, expected, "one event per winner, contiguous, none lost or doubled");
+    assert_eq!(
+        sequences, expected,
+        "one event per winner, contiguous, none lost or doubled"
+    );
 
     let published = app
-        .ok(&officer, "query($id: ID!) { activity(id: $id) { informationPublished { publishedOn } } }", json!({ "id": activity }))
+        .ok(
+            &officer,
+            "query($id: ID!) { activity(id: $id) { informationPublished { publishedOn } } }",
+            json!({ "id": activity }),
+        )
         .await;
-    assert_eq!(published["activity"]["informationPublished"].as_array().map(Vec::len), Some(won as usize));
+    assert_eq!(
+        published["activity"]["informationPublished"]
+            .as_array()
+            .map(Vec::len),
+        Some(won as usize)
+    );
 }
 
 /// Runs futures concurrently and collects their outputs in order.
-async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
     let mut set = Vec::new();
     for f in futures {
         set.push(f);

@@ -47,7 +47,8 @@ pub const ISSUER: &str = "partnership-ledger";
 pub const AUDIENCE: &str = "partnership-ledger";
 
 fn admin_url() -> String {
-    std::env::var("PL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("PL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// Whether the PostgreSQL half can run; fails under `CI=true` when it cannot.
@@ -81,8 +82,13 @@ pub struct TestApp {
 async fn fresh_postgres_database() -> String {
     let admin = admin_url();
     let name = format!("pl_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
     let _ = conn.close().await;
     // Same server and credentials, the new database's name in place of the path.
     let host_start = admin.find("://").map_or(0, |i| i + 3);
@@ -109,7 +115,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let ledger = app.ledger();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    let tokens = TokenAuthority::from_settings(&settings.jwt, data_dir.path()).expect("token authority");
+    let tokens =
+        TokenAuthority::from_settings(&settings.jwt, data_dir.path()).expect("token authority");
     TestApp {
         address,
         client: reqwest::Client::new(),
@@ -125,7 +132,9 @@ impl TestApp {
     /// A valid token.
     pub fn token(&self, role: Role, orgs: &[&str]) -> String {
         let orgs: Vec<String> = orgs.iter().map(|o| o.to_string()).collect();
-        self.tokens.mint("tester@example.nhs.uk", role, &orgs, 3600).expect("mint token")
+        self.tokens
+            .mint("tester@example.nhs.uk", role, &orgs, 3600)
+            .expect("mint token")
     }
 
     /// An admin token.
@@ -161,7 +170,10 @@ impl TestApp {
         let error = &body["errors"][0];
         assert!(!error.is_null(), "expected an error, got {body}");
         (
-            error["extensions"]["code"].as_str().unwrap_or("<none>").to_owned(),
+            error["extensions"]["code"]
+                .as_str()
+                .unwrap_or("<none>")
+                .to_owned(),
             error["message"].as_str().unwrap_or_default().to_owned(),
         )
     }
@@ -174,8 +186,16 @@ impl TestApp {
     /// How many events the log holds.
     pub async fn event_count(&self) -> i64 {
         match self.db() {
-            Db::Postgres(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await,
-            Db::Sqlite(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await,
+            Db::Postgres(pool) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM events")
+                    .fetch_one(pool)
+                    .await
+            }
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM events")
+                    .fetch_one(pool)
+                    .await
+            }
         }
         .expect("count events")
     }
@@ -203,11 +223,20 @@ pub async fn plan_activity(app: &TestApp, token: &str, org: &str, planned_on: &s
             }}),
         )
         .await;
-    data["planActivity"]["activity"]["id"].as_str().expect("activity id").to_owned()
+    data["planActivity"]["activity"]["id"]
+        .as_str()
+        .expect("activity id")
+        .to_owned()
 }
 
 /// Records an input item at an activity and answers with its id.
-pub async fn record_item(app: &TestApp, token: &str, activity: &str, summary: &str, raised_on: &str) -> String {
+pub async fn record_item(
+    app: &TestApp,
+    token: &str,
+    activity: &str,
+    summary: &str,
+    raised_on: &str,
+) -> String {
     let data = app
         .ok(
             token,
@@ -218,5 +247,8 @@ pub async fn record_item(app: &TestApp, token: &str, activity: &str, summary: &s
             }}),
         )
         .await;
-    data["recordInputItem"]["inputItem"]["id"].as_str().expect("item id").to_owned()
+    data["recordInputItem"]["inputItem"]["id"]
+        .as_str()
+        .expect("item id")
+        .to_owned()
 }

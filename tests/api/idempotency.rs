@@ -22,8 +22,15 @@ async fn retry_with_same_key(backend: Backend) {
     let after_first = app.event_count().await;
     let second = app.ok(&officer, RECORD, input.clone()).await;
     assert_eq!(after_first, before + 1);
-    assert_eq!(app.event_count().await, after_first, "the retry appended nothing");
-    assert_eq!(first["recordInputItem"]["inputItem"], second["recordInputItem"]["inputItem"]);
+    assert_eq!(
+        app.event_count().await,
+        after_first,
+        "the retry appended nothing"
+    );
+    assert_eq!(
+        first["recordInputItem"]["inputItem"],
+        second["recordInputItem"]["inputItem"]
+    );
     assert_eq!(
         first["recordInputItem"]["receipt"]["logPosition"],
         second["recordInputItem"]["receipt"]["logPosition"]
@@ -43,10 +50,23 @@ async fn retry_with_same_key(backend: Backend) {
     let mut twin = input.clone();
     twin["i"]["idempotencyKey"] = json!("twin-1");
     let before = app.event_count().await;
-    let (a, b) = tokio::join!(app.ok(&officer, RECORD, twin.clone()), app.ok(&officer, RECORD, twin.clone()));
-    assert_eq!(app.event_count().await, before + 1, "concurrent twins appended once");
-    assert_eq!(a["recordInputItem"]["inputItem"], b["recordInputItem"]["inputItem"]);
-    assert_eq!(a["recordInputItem"]["receipt"]["logPosition"], b["recordInputItem"]["receipt"]["logPosition"]);
+    let (a, b) = tokio::join!(
+        app.ok(&officer, RECORD, twin.clone()),
+        app.ok(&officer, RECORD, twin.clone())
+    );
+    assert_eq!(
+        app.event_count().await,
+        before + 1,
+        "concurrent twins appended once"
+    );
+    assert_eq!(
+        a["recordInputItem"]["inputItem"],
+        b["recordInputItem"]["inputItem"]
+    );
+    assert_eq!(
+        a["recordInputItem"]["receipt"]["logPosition"],
+        b["recordInputItem"]["receipt"]["logPosition"]
+    );
 }
 
 on_both!(retry_with_same_key);

@@ -18,7 +18,10 @@ async fn events_refuse_update_and_delete(backend: Backend) {
             Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
         };
         let error = result.expect_err("the database must refuse");
-        assert!(error.to_string().contains("events are immutable"), "{error}");
+        assert!(
+            error.to_string().contains("events are immutable"),
+            "{error}"
+        );
     }
     assert_eq!(app.event_count().await, before);
 }

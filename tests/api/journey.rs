@@ -48,11 +48,35 @@ async fn focus_group_to_you_said_we_did(backend: Backend) {
         )
         .await;
     assert_eq!(held["recordActivityHeld"]["activity"]["status"], "HELD");
-    assert_eq!(held["recordActivityHeld"]["activity"]["attendance"]["patients"], 9);
+    assert_eq!(
+        held["recordActivityHeld"]["activity"]["attendance"]["patients"],
+        9
+    );
 
-    let accepted = record_item(&app, &officer, &activity, "Send letters in plain English", "2026-01-20").await;
-    let declined = record_item(&app, &officer, &activity, "Move clinic to Saturdays", "2026-01-20").await;
-    let unanswered = record_item(&app, &officer, &activity, "Add a hearing loop at reception", "2026-01-20").await;
+    let accepted = record_item(
+        &app,
+        &officer,
+        &activity,
+        "Send letters in plain English",
+        "2026-01-20",
+    )
+    .await;
+    let declined = record_item(
+        &app,
+        &officer,
+        &activity,
+        "Move clinic to Saturdays",
+        "2026-01-20",
+    )
+    .await;
+    let unanswered = record_item(
+        &app,
+        &officer,
+        &activity,
+        "Add a hearing loop at reception",
+        "2026-01-20",
+    )
+    .await;
 
     // Accept one and follow its action to completion.
     app.ok(
@@ -70,7 +94,10 @@ async fn focus_group_to_you_said_we_did(backend: Backend) {
                 "dueOn": "2026-06-30", "inputItemIds": [accepted], "proposedOn": "2026-02-01" } }),
         )
         .await;
-    let action_id = action["proposeAction"]["action"]["id"].as_str().expect("action id").to_owned();
+    let action_id = action["proposeAction"]["action"]["id"]
+        .as_str()
+        .expect("action id")
+        .to_owned();
     assert_eq!(action["proposeAction"]["action"]["status"], "PROPOSED");
     app.ok(
         &officer,
@@ -117,13 +144,17 @@ async fn focus_group_to_you_said_we_did(backend: Backend) {
     assert_eq!(d["verdict"], "DECLINED");
     assert_eq!(d["loopClosed"], true);
     assert_eq!(d["genuinelyActedOn"], false);
-    assert_eq!(d["decisions"][0]["reason"], "No Saturday staffing budget this year");
+    assert_eq!(
+        d["decisions"][0]["reason"],
+        "No Saturday staffing budget this year"
+    );
     let u = app.ok(&auditor, ITEM, json!({ "id": unanswered })).await["inputItem"].clone();
     assert_eq!(u["verdict"], "OVERDUE");
     assert_eq!(u["loopClosed"], false);
     assert_eq!(u["respondBy"], "2026-03-21");
 
-    let r = app.ok(&auditor, ROLLUP, json!({ "code": "QMJ" })).await["organisation"]["rollup"].clone();
+    let r =
+        app.ok(&auditor, ROLLUP, json!({ "code": "QMJ" })).await["organisation"]["rollup"].clone();
     assert_eq!(r["total"], 3);
     assert_eq!(count_of(&r, "ACTED_ON"), 1);
     assert_eq!(count_of(&r, "DECLINED"), 1);
@@ -142,12 +173,21 @@ async fn focus_group_to_you_said_we_did(backend: Backend) {
     // As of 15 February: the action was agreed but not done, and the third item was still
     // inside its window.
     let earlier = json!("2026-02-15");
-    let a = app.ok(&auditor, ITEM, json!({ "id": accepted, "asOf": earlier })).await["inputItem"].clone();
+    let a = app
+        .ok(&auditor, ITEM, json!({ "id": accepted, "asOf": earlier }))
+        .await["inputItem"]
+        .clone();
     assert_eq!(a["verdict"], "PLANNED");
     assert_eq!(a["loopClosed"], false);
-    let u = app.ok(&auditor, ITEM, json!({ "id": unanswered, "asOf": earlier })).await["inputItem"].clone();
+    let u = app
+        .ok(&auditor, ITEM, json!({ "id": unanswered, "asOf": earlier }))
+        .await["inputItem"]
+        .clone();
     assert_eq!(u["verdict"], "UNANSWERED");
-    let r = app.ok(&auditor, ROLLUP, json!({ "code": "QMJ", "asOf": earlier })).await["organisation"]["rollup"].clone();
+    let r = app
+        .ok(&auditor, ROLLUP, json!({ "code": "QMJ", "asOf": earlier }))
+        .await["organisation"]["rollup"]
+        .clone();
     assert_eq!(count_of(&r, "PLANNED"), 1);
     assert_eq!(count_of(&r, "DECLINED"), 1);
     assert_eq!(count_of(&r, "UNANSWERED"), 1);
@@ -164,7 +204,10 @@ async fn focus_group_to_you_said_we_did(backend: Backend) {
         .await;
     assert_eq!(act["activity"]["rollup"]["total"], 3);
     assert_eq!(act["activity"]["rollup"]["actedOn"], 1);
-    assert_eq!(act["activity"]["inputItems"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        act["activity"]["inputItems"].as_array().map(Vec::len),
+        Some(3)
+    );
 
     // The verdict filter finds exactly the overdue one.
     let page = app
@@ -174,8 +217,14 @@ async fn focus_group_to_you_said_we_did(backend: Backend) {
             json!({}),
         )
         .await;
-    assert_eq!(page["inputItems"]["edges"].as_array().map(Vec::len), Some(1));
-    assert_eq!(page["inputItems"]["edges"][0]["node"]["id"], unanswered.as_str());
+    assert_eq!(
+        page["inputItems"]["edges"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        page["inputItems"]["edges"][0]["node"]["id"],
+        unanswered.as_str()
+    );
 }
 
 async fn revised_decision_keeps_history(backend: Backend) {
@@ -183,7 +232,14 @@ async fn revised_decision_keeps_history(backend: Backend) {
     app.register("RJ1", "Riverside Trust").await;
     let officer = app.token(Role::EngagementOfficer, &["RJ1"]);
     let activity = plan_activity(&app, &officer, "RJ1", "2026-03-01").await;
-    let item = record_item(&app, &officer, &activity, "Longer visiting hours", "2026-03-01").await;
+    let item = record_item(
+        &app,
+        &officer,
+        &activity,
+        "Longer visiting hours",
+        "2026-03-01",
+    )
+    .await;
     app.ok(
         &officer,
         "mutation($i: DecideInputItemInput!) { decideInputItem(input: $i) { inputItem { verdict } } }",
@@ -206,15 +262,28 @@ async fn revised_decision_keeps_history(backend: Backend) {
         .await;
     let item_now = &revised["reviseDecision"]["inputItem"];
     assert_eq!(item_now["verdict"], "ALREADY_IN_PLACE");
-    assert_eq!(item_now["loopClosed"], false, "the earlier feedback does not cover the revision");
+    assert_eq!(
+        item_now["loopClosed"], false,
+        "the earlier feedback does not cover the revision"
+    );
     assert_eq!(item_now["decisions"][0]["outcome"], "DECLINED");
     assert_eq!(item_now["decisions"][1]["outcome"], "ALREADY_IN_PLACE");
-    assert_eq!(item_now["decisions"][1]["revisionReason"], "Ward 7 pilot found");
+    assert_eq!(
+        item_now["decisions"][1]["revisionReason"],
+        "Ward 7 pilot found"
+    );
     let before = app
-        .ok(&officer, "query($id: ID!) { inputItem(id: $id, asOf: \"2026-03-20\") { verdict loopClosed } }", json!({ "id": item }))
+        .ok(
+            &officer,
+            "query($id: ID!) { inputItem(id: $id, asOf: \"2026-03-20\") { verdict loopClosed } }",
+            json!({ "id": item }),
+        )
         .await;
     assert_eq!(before["inputItem"]["verdict"], "DECLINED");
     assert_eq!(before["inputItem"]["loopClosed"], true);
 }
 
-on_both!(focus_group_to_you_said_we_did, revised_decision_keeps_history);
+on_both!(
+    focus_group_to_you_said_we_did,
+    revised_decision_keeps_history
+);

@@ -56,7 +56,13 @@ async fn late_commit_is_not_skipped(backend: Backend) {
         payload, metadata, recorded_at, prev_hash, hash) VALUES ('Organisation', 'HLD', 1, 'OrganisationRegistered', '1', $1, $2, $3, $4, $5)";
     // Later writes commit while the held transaction is still open (on SQLite they wait for
     // it, as SQLite has one writer); then the held one commits.
-    let later = record_item(&app, &officer, &activity, "Committed after the held transaction began", "2026-01-10");
+    let later = record_item(
+        &app,
+        &officer,
+        &activity,
+        "Committed after the held transaction began",
+        "2026-01-10",
+    );
     match app.db() {
         Db::Postgres(pool) => {
             let mut held = pool.begin().await.expect("begin");
@@ -97,12 +103,25 @@ async fn late_commit_is_not_skipped(backend: Backend) {
     // Both the late-committing event and the later one reach the views.
     app.ledger.projector().wake();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let held = app.ok(&admin, "query { organisation(odsCode: \"HLD\") { name } }", json!({})).await;
+    let held = app
+        .ok(
+            &admin,
+            "query { organisation(odsCode: \"HLD\") { name } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(held["organisation"]["name"], "Held Back Trust");
     let listed = app
-        .ok(&officer, "query($id: ID!) { activity(id: $id) { inputItems { summary } } }", json!({ "id": activity }))
+        .ok(
+            &officer,
+            "query($id: ID!) { activity(id: $id) { inputItems { summary } } }",
+            json!({ "id": activity }),
+        )
         .await;
-    assert_eq!(listed["activity"]["inputItems"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        listed["activity"]["inputItems"].as_array().map(Vec::len),
+        Some(1)
+    );
 }
 
 async fn rebuild_gives_identical_tables(backend: Backend) {

@@ -86,20 +86,45 @@ async fn writable_action(ctx: &Context<'_>, id: &ID) -> Result<Uuid, ApiError> {
     let who = principal(ctx)?;
     require_officer(who)?;
     let id = parse_id("actionId", id)?;
-    let owner = the_ledger(ctx).lookups().action_owner(id).await.map_err(|e| internal(ctx, e.into()))?;
+    let owner = the_ledger(ctx)
+        .lookups()
+        .action_owner(id)
+        .await
+        .map_err(|e| internal(ctx, e.into()))?;
     match owner {
         Some(owner) if who.can_write(owner.as_str()) => Ok(id),
         _ => Err(ApiError::NotFound("actionId: action not found".into())),
     }
 }
 
-async fn run(ctx: &Context<'_>, cc: crate::ledger::CommandContext, id: Uuid, command: ActionCommand) -> ApiResult<ActionPayload> {
-    let done = the_ledger(ctx).action(&id.to_string(), command, &cc).await.map_err(|e| refused(ctx, e))?;
+async fn run(
+    ctx: &Context<'_>,
+    cc: crate::ledger::CommandContext,
+    id: Uuid,
+    command: ActionCommand,
+) -> ApiResult<ActionPayload> {
+    let done = the_ledger(ctx)
+        .action(&id.to_string(), command, &cc)
+        .await
+        .map_err(|e| refused(ctx, e))?;
     // A replayed request answers for the record its first attempt created.
-    let id: Uuid = done.aggregate_id.parse().map_err(|e: uuid::Error| internal(ctx, e.into()))?;
-    let doc = read::action(the_ledger(ctx).db(), id).await.map_err(|e| internal(ctx, e))?;
-    let doc = doc.ok_or_else(|| internal(ctx, anyhow::anyhow!("action {id} missing from views after commit")))?;
-    Ok(ActionPayload { action: Action(doc), receipt: Receipt::from(&done) })
+    let id: Uuid = done
+        .aggregate_id
+        .parse()
+        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
+    let doc = read::action(the_ledger(ctx).db(), id)
+        .await
+        .map_err(|e| internal(ctx, e))?;
+    let doc = doc.ok_or_else(|| {
+        internal(
+            ctx,
+            anyhow::anyhow!("action {id} missing from views after commit"),
+        )
+    })?;
+    Ok(ActionPayload {
+        action: Action(doc),
+        receipt: Receipt::from(&done),
+    })
 }
 
 #[derive(Default)]
@@ -109,19 +134,27 @@ pub struct ActionMutations;
 impl ActionMutations {
     /// Proposes an action owned by one of the caller's organisations, linked to input items it
     /// owns or that were referred to it.
-    async fn propose_action(&self, ctx: &Context<'_>, input: ProposeActionInput) -> ApiResult<ActionPayload> {
+    async fn propose_action(
+        &self,
+        ctx: &Context<'_>,
+        input: ProposeActionInput,
+    ) -> ApiResult<ActionPayload> {
         let who = principal(ctx)?;
         require_officer(who)?;
         if !who.can_write(&input.owner_organisation.trim().to_ascii_uppercase()) {
-            return Err(ApiError::Forbidden("ownerOrganisation: not one of your organisations".into()).into());
+            return Err(ApiError::Forbidden(
+                "ownerOrganisation: not one of your organisations".into(),
+            )
+            .into());
         }
         let items = input
             .input_item_ids
             .iter()
             .enumerate()
             .map(|(i, id)| {
-                Uuid::parse_str(id.as_str())
-                    .map_err(|_| ApiError::Validation(format!("inputItemIds[{i}]: is not a valid id")))
+                Uuid::parse_str(id.as_str()).map_err(|_| {
+                    ApiError::Validation(format!("inputItemIds[{i}]: is not a valid id"))
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let cc = command_context(ctx, "proposeAction", &input, input.idempotency_key.as_ref())?;
@@ -140,24 +173,57 @@ impl ActionMutations {
     }
 
     /// Records that the action was agreed.
-    async fn agree_action(&self, ctx: &Context<'_>, input: AgreeActionInput) -> ApiResult<ActionPayload> {
+    async fn agree_action(
+        &self,
+        ctx: &Context<'_>,
+        input: AgreeActionInput,
+    ) -> ApiResult<ActionPayload> {
         let id = writable_action(ctx, &input.action_id).await?;
         let cc = command_context(ctx, "agreeAction", &input, input.idempotency_key.as_ref())?;
-        run(ctx, cc, id, ActionCommand::Agree { agreed_on: or_today(input.agreed_on) }).await
+        run(
+            ctx,
+            cc,
+            id,
+            ActionCommand::Agree {
+                agreed_on: or_today(input.agreed_on),
+            },
+        )
+        .await
     }
 
     /// Records progress on the action.
-    async fn record_action_progress(&self, ctx: &Context<'_>, input: RecordActionProgressInput) -> ApiResult<ActionPayload> {
+    async fn record_action_progress(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordActionProgressInput,
+    ) -> ApiResult<ActionPayload> {
         let id = writable_action(ctx, &input.action_id).await?;
-        let cc = command_context(ctx, "recordActionProgress", &input, input.idempotency_key.as_ref())?;
-        let command = ActionCommand::RecordProgress { recorded_on: or_today(input.recorded_on), note: input.note };
+        let cc = command_context(
+            ctx,
+            "recordActionProgress",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = ActionCommand::RecordProgress {
+            recorded_on: or_today(input.recorded_on),
+            note: input.note,
+        };
         run(ctx, cc, id, command).await
     }
 
     /// Records that the action was completed; outcome and evidence are required.
-    async fn complete_action(&self, ctx: &Context<'_>, input: CompleteActionInput) -> ApiResult<ActionPayload> {
+    async fn complete_action(
+        &self,
+        ctx: &Context<'_>,
+        input: CompleteActionInput,
+    ) -> ApiResult<ActionPayload> {
         let id = writable_action(ctx, &input.action_id).await?;
-        let cc = command_context(ctx, "completeAction", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "completeAction",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let command = ActionCommand::Complete {
             completed_on: or_today(input.completed_on),
             outcome: input.outcome,
@@ -167,17 +233,33 @@ impl ActionMutations {
     }
 
     /// Records that the action was abandoned; a reason is required.
-    async fn abandon_action(&self, ctx: &Context<'_>, input: AbandonActionInput) -> ApiResult<ActionPayload> {
+    async fn abandon_action(
+        &self,
+        ctx: &Context<'_>,
+        input: AbandonActionInput,
+    ) -> ApiResult<ActionPayload> {
         let id = writable_action(ctx, &input.action_id).await?;
         let cc = command_context(ctx, "abandonAction", &input, input.idempotency_key.as_ref())?;
-        let command = ActionCommand::Abandon { abandoned_on: or_today(input.abandoned_on), reason: input.reason };
+        let command = ActionCommand::Abandon {
+            abandoned_on: or_today(input.abandoned_on),
+            reason: input.reason,
+        };
         run(ctx, cc, id, command).await
     }
 
     /// Moves the action's due date; a reason is required.
-    async fn change_action_due_date(&self, ctx: &Context<'_>, input: ChangeActionDueDateInput) -> ApiResult<ActionPayload> {
+    async fn change_action_due_date(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeActionDueDateInput,
+    ) -> ApiResult<ActionPayload> {
         let id = writable_action(ctx, &input.action_id).await?;
-        let cc = command_context(ctx, "changeActionDueDate", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "changeActionDueDate",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let command = ActionCommand::ChangeDueDate {
             changed_on: or_today(input.changed_on),
             due_on: input.due_on.0,

@@ -136,29 +136,63 @@ pub struct ActivityPayload {
 }
 
 /// The activity `id`, if the caller may change it.
-pub(super) async fn writable_activity(ctx: &Context<'_>, id: &ID) -> Result<ActivityFacts, ApiError> {
+pub(super) async fn writable_activity(
+    ctx: &Context<'_>,
+    id: &ID,
+) -> Result<ActivityFacts, ApiError> {
     let who = principal(ctx)?;
     require_officer(who)?;
     let id = parse_id("activityId", id)?;
-    let facts = the_ledger(ctx).lookups().activity(id).await.map_err(|e| internal(ctx, e.into()))?;
+    let facts = the_ledger(ctx)
+        .lookups()
+        .activity(id)
+        .await
+        .map_err(|e| internal(ctx, e.into()))?;
     match facts {
         Some(f) if who.can_write(f.lead_organisation.as_str()) => Ok(f),
-        Some(f) if f.partner_organisations.iter().any(|p| who.can_read(p.as_str())) => Err(ApiError::Forbidden(
-            "activityId: only the lead organisation may change this activity".into(),
-        )),
+        Some(f)
+            if f.partner_organisations
+                .iter()
+                .any(|p| who.can_read(p.as_str())) =>
+        {
+            Err(ApiError::Forbidden(
+                "activityId: only the lead organisation may change this activity".into(),
+            ))
+        }
         _ => Err(ApiError::NotFound("activityId: activity not found".into())),
     }
 }
 
 async fn answer(ctx: &Context<'_>, id: Uuid, receipt: Receipt) -> ApiResult<ActivityPayload> {
-    let doc = read::activity(the_ledger(ctx).db(), id).await.map_err(|e| internal(ctx, e))?;
-    let (doc, _) = doc.ok_or_else(|| internal(ctx, anyhow::anyhow!("activity {id} missing from views after commit")))?;
-    Ok(ActivityPayload { activity: Activity(doc), receipt })
+    let doc = read::activity(the_ledger(ctx).db(), id)
+        .await
+        .map_err(|e| internal(ctx, e))?;
+    let (doc, _) = doc.ok_or_else(|| {
+        internal(
+            ctx,
+            anyhow::anyhow!("activity {id} missing from views after commit"),
+        )
+    })?;
+    Ok(ActivityPayload {
+        activity: Activity(doc),
+        receipt,
+    })
 }
 
-async fn run(ctx: &Context<'_>, cc: crate::ledger::CommandContext, id: Uuid, command: ActivityCommand) -> ApiResult<ActivityPayload> {
-    let done = the_ledger(ctx).activity(&id.to_string(), command, &cc).await.map_err(|e| refused(ctx, e))?;
-    let id = done.aggregate_id.parse().map_err(|e: uuid::Error| internal(ctx, e.into()))?;
+async fn run(
+    ctx: &Context<'_>,
+    cc: crate::ledger::CommandContext,
+    id: Uuid,
+    command: ActivityCommand,
+) -> ApiResult<ActivityPayload> {
+    let done = the_ledger(ctx)
+        .activity(&id.to_string(), command, &cc)
+        .await
+        .map_err(|e| refused(ctx, e))?;
+    let id = done
+        .aggregate_id
+        .parse()
+        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
     answer(ctx, id, Receipt::from(&done)).await
 }
 
@@ -168,11 +202,18 @@ pub struct ActivityMutations;
 #[Object]
 impl ActivityMutations {
     /// Plans an activity led by one of the caller's organisations.
-    async fn plan_activity(&self, ctx: &Context<'_>, input: PlanActivityInput) -> ApiResult<ActivityPayload> {
+    async fn plan_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: PlanActivityInput,
+    ) -> ApiResult<ActivityPayload> {
         let who = principal(ctx)?;
         require_officer(who)?;
         if !who.can_write(&input.lead_organisation.trim().to_ascii_uppercase()) {
-            return Err(ApiError::Forbidden("leadOrganisation: not one of your organisations".into()).into());
+            return Err(ApiError::Forbidden(
+                "leadOrganisation: not one of your organisations".into(),
+            )
+            .into());
         }
         let cc = command_context(ctx, "planActivity", &input, input.idempotency_key.as_ref())?;
         let id = new_id();
@@ -196,23 +237,46 @@ impl ActivityMutations {
         input: RecordInformationPublishedInput,
     ) -> ApiResult<ActivityPayload> {
         let facts = writable_activity(ctx, &input.activity_id).await?;
-        let cc = command_context(ctx, "recordInformationPublished", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "recordInformationPublished",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let command = ActivityCommand::RecordInformationPublished {
             published_on: or_today(input.published_on),
-            accessible_formats: input.accessible_formats.into_iter().map(Into::into).collect(),
+            accessible_formats: input
+                .accessible_formats
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         };
         run(ctx, cc, facts.id, command).await
     }
 
     /// Records that the activity was held, with attendance and a demographic snapshot.
-    async fn record_activity_held(&self, ctx: &Context<'_>, input: RecordActivityHeldInput) -> ApiResult<ActivityPayload> {
+    async fn record_activity_held(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordActivityHeldInput,
+    ) -> ApiResult<ActivityPayload> {
         let facts = writable_activity(ctx, &input.activity_id).await?;
-        let cc = command_context(ctx, "recordActivityHeld", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "recordActivityHeld",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let a = input.attendance;
         let d = input.demographics;
         let command = ActivityCommand::RecordHeld {
             held_on: or_today(input.held_on),
-            attendance: Attendance { patients: a.patients, carers: a.carers, public: a.public, staff: a.staff },
+            attendance: Attendance {
+                patients: a.patients,
+                carers: a.carers,
+                public: a.public,
+                staff: a.staff,
+            },
             demographics: DemographicSnapshot {
                 age_band: to_map(d.age_band),
                 sex: to_map(d.sex),
@@ -232,16 +296,36 @@ impl ActivityMutations {
         input: PublishActivityReportInput,
     ) -> ApiResult<ActivityPayload> {
         let facts = writable_activity(ctx, &input.activity_id).await?;
-        let cc = command_context(ctx, "publishActivityReport", &input, input.idempotency_key.as_ref())?;
-        let command = ActivityCommand::PublishReport { published_on: or_today(input.published_on), summary: input.summary };
+        let cc = command_context(
+            ctx,
+            "publishActivityReport",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = ActivityCommand::PublishReport {
+            published_on: or_today(input.published_on),
+            summary: input.summary,
+        };
         run(ctx, cc, facts.id, command).await
     }
 
     /// Cancels a planned activity.
-    async fn cancel_activity(&self, ctx: &Context<'_>, input: CancelActivityInput) -> ApiResult<ActivityPayload> {
+    async fn cancel_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: CancelActivityInput,
+    ) -> ApiResult<ActivityPayload> {
         let facts = writable_activity(ctx, &input.activity_id).await?;
-        let cc = command_context(ctx, "cancelActivity", &input, input.idempotency_key.as_ref())?;
-        let command = ActivityCommand::Cancel { cancelled_on: or_today(input.cancelled_on), reason: input.reason };
+        let cc = command_context(
+            ctx,
+            "cancelActivity",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = ActivityCommand::Cancel {
+            cancelled_on: or_today(input.cancelled_on),
+            reason: input.reason,
+        };
         run(ctx, cc, facts.id, command).await
     }
 
@@ -252,7 +336,12 @@ impl ActivityMutations {
         input: RecordActivityFeedbackInput,
     ) -> ApiResult<ActivityPayload> {
         let facts = writable_activity(ctx, &input.activity_id).await?;
-        let cc = command_context(ctx, "recordActivityFeedback", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "recordActivityFeedback",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let command = ActivityCommand::GiveFeedback {
             given_on: or_today(input.given_on),
             channel: input.channel.into(),

@@ -81,9 +81,15 @@ async fn writable_item(ctx: &Context<'_>, id: &ID) -> Result<(Uuid, String), Api
     let who = principal(ctx)?;
     require_officer(who)?;
     let id = parse_id("inputItemId", id)?;
-    let facts = the_ledger(ctx).lookups().input_item(id).await.map_err(|e| internal(ctx, e.into()))?;
+    let facts = the_ledger(ctx)
+        .lookups()
+        .input_item(id)
+        .await
+        .map_err(|e| internal(ctx, e.into()))?;
     let Some(facts) = facts else {
-        return Err(ApiError::NotFound("inputItemId: input item not found".into()));
+        return Err(ApiError::NotFound(
+            "inputItemId: input item not found".into(),
+        ));
     };
     let owner = facts.organisation.to_string();
     let referee = facts.referred_to.map(|r| r.to_string());
@@ -93,7 +99,9 @@ async fn writable_item(ctx: &Context<'_>, id: &ID) -> Result<(Uuid, String), Api
     if who.can_write(&owner) {
         return Ok((id, owner));
     }
-    Err(ApiError::NotFound("inputItemId: input item not found".into()))
+    Err(ApiError::NotFound(
+        "inputItemId: input item not found".into(),
+    ))
 }
 
 async fn run(
@@ -102,12 +110,28 @@ async fn run(
     id: Uuid,
     command: InputItemCommand,
 ) -> ApiResult<InputItemPayload> {
-    let done = the_ledger(ctx).input_item(&id.to_string(), command, &cc).await.map_err(|e| refused(ctx, e))?;
+    let done = the_ledger(ctx)
+        .input_item(&id.to_string(), command, &cc)
+        .await
+        .map_err(|e| refused(ctx, e))?;
     // A replayed request answers for the record its first attempt created.
-    let id: Uuid = done.aggregate_id.parse().map_err(|e: uuid::Error| internal(ctx, e.into()))?;
-    let view = read::input_item(the_ledger(ctx).db(), id).await.map_err(|e| internal(ctx, e))?;
-    let view = view.ok_or_else(|| internal(ctx, anyhow::anyhow!("input item {id} missing from views after commit")))?;
-    Ok(InputItemPayload { input_item: InputItem::new(view, today()), receipt: Receipt::from(&done) })
+    let id: Uuid = done
+        .aggregate_id
+        .parse()
+        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
+    let view = read::input_item(the_ledger(ctx).db(), id)
+        .await
+        .map_err(|e| internal(ctx, e))?;
+    let view = view.ok_or_else(|| {
+        internal(
+            ctx,
+            anyhow::anyhow!("input item {id} missing from views after commit"),
+        )
+    })?;
+    Ok(InputItemPayload {
+        input_item: InputItem::new(view, today()),
+        receipt: Receipt::from(&done),
+    })
 }
 
 #[derive(Default)]
@@ -116,9 +140,18 @@ pub struct InputItemMutations;
 #[Object]
 impl InputItemMutations {
     /// Records a piece of input raised at an activity; it is owned by the activity's lead organisation.
-    async fn record_input_item(&self, ctx: &Context<'_>, input: RecordInputItemInput) -> ApiResult<InputItemPayload> {
+    async fn record_input_item(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordInputItemInput,
+    ) -> ApiResult<InputItemPayload> {
         let activity = writable_activity(ctx, &input.activity_id).await?;
-        let cc = command_context(ctx, "recordInputItem", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "recordInputItem",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let id = new_id();
         let command = InputItemCommand::Record {
             input_item_id: id,
@@ -133,9 +166,18 @@ impl InputItemMutations {
     }
 
     /// Records the decision on an input item.
-    async fn decide_input_item(&self, ctx: &Context<'_>, input: DecideInputItemInput) -> ApiResult<InputItemPayload> {
+    async fn decide_input_item(
+        &self,
+        ctx: &Context<'_>,
+        input: DecideInputItemInput,
+    ) -> ApiResult<InputItemPayload> {
         let (id, acting_for) = writable_item(ctx, &input.input_item_id).await?;
-        let cc = command_context(ctx, "decideInputItem", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "decideInputItem",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let command = InputItemCommand::Decide {
             outcome: input.outcome.into(),
             reason: input.reason,
@@ -147,9 +189,18 @@ impl InputItemMutations {
     }
 
     /// Revises the decision on an input item; both stay in its history and the verdict follows the latest.
-    async fn revise_decision(&self, ctx: &Context<'_>, input: ReviseDecisionInput) -> ApiResult<InputItemPayload> {
+    async fn revise_decision(
+        &self,
+        ctx: &Context<'_>,
+        input: ReviseDecisionInput,
+    ) -> ApiResult<InputItemPayload> {
         let (id, acting_for) = writable_item(ctx, &input.input_item_id).await?;
-        let cc = command_context(ctx, "reviseDecision", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "reviseDecision",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let command = InputItemCommand::ReviseDecision {
             outcome: input.outcome.into(),
             reason: input.reason,
@@ -168,7 +219,12 @@ impl InputItemMutations {
         input: RecordInputFeedbackInput,
     ) -> ApiResult<InputItemPayload> {
         let (id, _) = writable_item(ctx, &input.input_item_id).await?;
-        let cc = command_context(ctx, "recordInputFeedback", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "recordInputFeedback",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let command = InputItemCommand::RecordFeedback {
             given_on: or_today(input.given_on),
             channel: input.channel.into(),

@@ -37,7 +37,10 @@ pub struct Receipt {
 
 impl From<&Committed> for Receipt {
     fn from(c: &Committed) -> Self {
-        Self { log_position: format_position(c.position), replayed: c.replayed }
+        Self {
+            log_position: format_position(c.position),
+            replayed: c.replayed,
+        }
     }
 }
 
@@ -57,7 +60,10 @@ fn command_context<T: Serialize>(
 ) -> Result<CommandContext, ApiError> {
     let principal = principal(ctx)?.clone();
     if let Some(key) = key {
-        if key.is_empty() || key.chars().count() > MAX_KEY_CHARS || key.chars().any(char::is_control) {
+        if key.is_empty()
+            || key.chars().count() > MAX_KEY_CHARS
+            || key.chars().any(char::is_control)
+        {
             return Err(ApiError::Validation(format!(
                 "idempotencyKey: must be 1 to {MAX_KEY_CHARS} printable characters"
             )));
@@ -81,10 +87,12 @@ fn command_context<T: Serialize>(
 fn require_officer(who: &Principal) -> Result<(), ApiError> {
     match who.role {
         Role::EngagementOfficer | Role::Admin => Ok(()),
-        Role::Auditor => Err(ApiError::Forbidden("auditors may read the record but not change it".into())),
-        Role::BoardSecretary => {
-            Err(ApiError::Forbidden("board secretaries may not change engagement records".into()))
-        }
+        Role::Auditor => Err(ApiError::Forbidden(
+            "auditors may read the record but not change it".into(),
+        )),
+        Role::BoardSecretary => Err(ApiError::Forbidden(
+            "board secretaries may not change engagement records".into(),
+        )),
     }
 }
 

@@ -39,9 +39,19 @@ pub struct OrganisationPayload {
 }
 
 async fn answer(ctx: &Context<'_>, code: &str, receipt: Receipt) -> ApiResult<OrganisationPayload> {
-    let doc = read::organisation(the_ledger(ctx).db(), code).await.map_err(|e| internal(ctx, e))?;
-    let doc = doc.ok_or_else(|| internal(ctx, anyhow::anyhow!("organisation {code} missing from views after commit")))?;
-    Ok(OrganisationPayload { organisation: Organisation(doc), receipt })
+    let doc = read::organisation(the_ledger(ctx).db(), code)
+        .await
+        .map_err(|e| internal(ctx, e))?;
+    let doc = doc.ok_or_else(|| {
+        internal(
+            ctx,
+            anyhow::anyhow!("organisation {code} missing from views after commit"),
+        )
+    })?;
+    Ok(OrganisationPayload {
+        organisation: Organisation(doc),
+        receipt,
+    })
 }
 
 #[derive(Default)]
@@ -58,7 +68,12 @@ impl OrganisationMutations {
         if principal(ctx)?.role != Role::Admin {
             return Err(ApiError::Forbidden("only admins register organisations".into()).into());
         }
-        let cc = command_context(ctx, "registerOrganisation", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "registerOrganisation",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let code = input.ods_code.trim().to_ascii_uppercase();
         let command = OrganisationCommand::Register {
             ods_code: input.ods_code,
@@ -66,7 +81,10 @@ impl OrganisationMutations {
             kind: input.kind.into(),
             ics: input.ics,
         };
-        let done = the_ledger(ctx).organisation(&code, command, &cc).await.map_err(|e| refused(ctx, e))?;
+        let done = the_ledger(ctx)
+            .organisation(&code, command, &cc)
+            .await
+            .map_err(|e| refused(ctx, e))?;
         answer(ctx, &done.aggregate_id, Receipt::from(&done)).await
     }
 
@@ -82,9 +100,17 @@ impl OrganisationMutations {
         if !who.can_write(&code) {
             return Err(ApiError::NotFound("organisation not found".into()).into());
         }
-        let cc = command_context(ctx, "setResponseWindow", &input, input.idempotency_key.as_ref())?;
+        let cc = command_context(
+            ctx,
+            "setResponseWindow",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
         let command = OrganisationCommand::SetResponseWindow { days: input.days };
-        let done = the_ledger(ctx).organisation(&code, command, &cc).await.map_err(|e| refused(ctx, e))?;
+        let done = the_ledger(ctx)
+            .organisation(&code, command, &cc)
+            .await
+            .map_err(|e| refused(ctx, e))?;
         answer(ctx, &done.aggregate_id, Receipt::from(&done)).await
     }
 }

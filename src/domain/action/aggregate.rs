@@ -218,8 +218,8 @@ impl Aggregate for Action {
                 }
                 let title = bounded_text("title", &title, limits::TITLE, true)?;
                 let owner = OdsCode::parse("ownerOrganisation", &owner_organisation)?;
-                let owner_role = bounded_text("ownerRole", &owner_role, limits::TITLE, false)?;
-                let forum = bounded_text("decisionForum", &decision_forum, limits::TITLE, false)?;
+                let owner_role = bounded_text("ownerRole", &owner_role, limits::TITLE, true)?;
+                let forum = bounded_text("decisionForum", &decision_forum, limits::TITLE, true)?;
                 not_in_future("proposedOn", proposed_on, today)?;
                 not_before(
                     "dueOn",

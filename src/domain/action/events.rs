@@ -21,14 +21,22 @@ pub enum ActionEvent {
         input_items: Vec<Uuid>,
         proposed_on: NaiveDate,
     },
-    ActionAgreed { agreed_on: NaiveDate },
-    ProgressRecorded { recorded_on: NaiveDate, note: String },
+    ActionAgreed {
+        agreed_on: NaiveDate,
+    },
+    ProgressRecorded {
+        recorded_on: NaiveDate,
+        note: String,
+    },
     ActionCompleted {
         completed_on: NaiveDate,
         outcome: String,
         evidence: String,
     },
-    ActionAbandoned { abandoned_on: NaiveDate, reason: String },
+    ActionAbandoned {
+        abandoned_on: NaiveDate,
+        reason: String,
+    },
     DueDateChanged {
         changed_on: NaiveDate,
         due_on: NaiveDate,

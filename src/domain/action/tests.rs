@@ -251,3 +251,31 @@ fn state_follows_the_events() {
     assert_eq!(action.input_items(), [OWN]);
     assert_eq!(action.id(), Some(ACTION));
 }
+
+#[test]
+fn refuses_a_proposal_without_an_owner_role_or_forum() {
+    for (role, forum, field) in [
+        ("", "Quality Committee", "ownerRole"),
+        ("Head of Estates", " ", "decisionForum"),
+    ] {
+        let mut command = propose(
+            "Pilot evening clinics",
+            "QMJ",
+            &[OWN],
+            "2026-06-10",
+            "2026-09-30",
+        );
+        if let ActionCommand::Propose {
+            owner_role,
+            decision_forum,
+            ..
+        } = &mut command
+        {
+            *owner_role = role.to_owned();
+            *decision_forum = forum.to_owned();
+        }
+        given(vec![])
+            .when(command)
+            .then_expect_error(invalid(field, "is required"));
+    }
+}

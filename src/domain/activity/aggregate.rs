@@ -146,7 +146,7 @@ impl Activity {
                 }
                 ActivityEvent::ActivityCancelled {
                     cancelled_on: not_in_future("cancelledOn", cancelled_on, today)?,
-                    reason: bounded_text("reason", &reason, limits::TEXT, false)?,
+                    reason: bounded_text("reason", &reason, limits::TEXT, true)?,
                 }
             }
             ActivityCommand::GiveFeedback {

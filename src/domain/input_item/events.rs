@@ -36,7 +36,10 @@ pub enum InputItemEvent {
     },
     InputItemDecided(Decision),
     /// A later decision replacing the current one; the earlier stays in history.
-    DecisionRevised { decision: Decision, why: String },
+    DecisionRevised {
+        decision: Decision,
+        why: String,
+    },
     /// Participants were told what happened to this item.
     FeedbackGiven {
         given_on: NaiveDate,

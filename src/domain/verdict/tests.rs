@@ -19,7 +19,10 @@ fn item(raised: &str) -> ItemDates {
 }
 
 fn decided(mut item: ItemDates, outcome: DecisionOutcome, on: &str) -> ItemDates {
-    item.decisions.push(DatedDecision { outcome, decided_on: d(on) });
+    item.decisions.push(DatedDecision {
+        outcome,
+        decided_on: d(on),
+    });
     item
 }
 
@@ -44,19 +47,27 @@ fn declined_already_in_place_and_referred_follow_the_decision() {
     let base = item("2026-01-01");
     for (outcome, verdict) in [
         (DecisionOutcome::Declined, InputVerdict::Declined),
-        (DecisionOutcome::AlreadyInPlace, InputVerdict::AlreadyInPlace),
+        (
+            DecisionOutcome::AlreadyInPlace,
+            InputVerdict::AlreadyInPlace,
+        ),
         (DecisionOutcome::Referred, InputVerdict::Referred),
     ] {
         let i = decided(base.clone(), outcome, "2026-01-10");
         assert_eq!(i.assess(d("2026-02-01")).verdict, verdict);
-        assert_eq!(i.assess(d("2026-01-09")).verdict, InputVerdict::Unanswered, "not yet decided then");
+        assert_eq!(
+            i.assess(d("2026-01-09")).verdict,
+            InputVerdict::Unanswered,
+            "not yet decided then"
+        );
     }
 }
 
 #[test]
 fn accepted_with_a_live_action_is_planned_then_stalled_when_past_due() {
     let mut i = decided(item("2026-01-01"), DecisionOutcome::Accepted, "2026-01-10");
-    i.actions.push(action("2026-01-10", "2026-01-12", "2026-03-01"));
+    i.actions
+        .push(action("2026-01-10", "2026-01-12", "2026-03-01"));
     assert_eq!(i.assess(d("2026-03-01")).verdict, InputVerdict::Planned);
     assert_eq!(i.assess(d("2026-03-02")).verdict, InputVerdict::Stalled);
 }
@@ -78,7 +89,8 @@ fn abandoned_with_no_replacement_is_stalled_and_a_replacement_revives_it() {
     a.abandoned_on = Some(d("2026-02-01"));
     i.actions.push(a);
     assert_eq!(i.assess(d("2026-02-02")).verdict, InputVerdict::Stalled);
-    i.actions.push(action("2026-02-10", "2026-02-11", "2026-06-01"));
+    i.actions
+        .push(action("2026-02-10", "2026-02-11", "2026-06-01"));
     assert_eq!(i.assess(d("2026-02-12")).verdict, InputVerdict::Planned);
 }
 
@@ -91,7 +103,10 @@ fn a_completed_action_makes_it_acted_on_and_feedback_after_the_outcome_closes_th
     i.feedback.push(d("2026-02-01"));
     let before = i.assess(d("2026-04-02"));
     assert_eq!(before.verdict, InputVerdict::ActedOn);
-    assert!(!before.loop_closed, "feedback before the outcome does not close the loop");
+    assert!(
+        !before.loop_closed,
+        "feedback before the outcome does not close the loop"
+    );
     assert!(!before.genuinely_acted_on);
     i.feedback.push(d("2026-04-10"));
     let after = i.assess(d("2026-04-10"));
@@ -111,7 +126,10 @@ fn an_action_agreed_before_the_input_warns_and_is_not_genuine() {
     let assessment = i.assess(d("2026-03-03"));
     assert_eq!(assessment.verdict, InputVerdict::ActedOn);
     assert!(assessment.loop_closed);
-    assert_eq!(assessment.warnings, vec![VerdictWarning::DecidedBeforeInput]);
+    assert_eq!(
+        assessment.warnings,
+        vec![VerdictWarning::DecidedBeforeInput]
+    );
     assert!(!assessment.genuinely_acted_on);
 }
 
@@ -122,7 +140,13 @@ fn completion_without_evidence_and_late_decisions_warn() {
     a.completed = Some((d("2026-04-01"), false));
     i.actions.push(a);
     let warnings = i.assess(d("2026-04-02")).warnings;
-    assert_eq!(warnings, vec![VerdictWarning::NoOutcomeEvidence, VerdictWarning::LateResponse]);
+    assert_eq!(
+        warnings,
+        vec![
+            VerdictWarning::NoOutcomeEvidence,
+            VerdictWarning::LateResponse
+        ]
+    );
 }
 
 #[test]
@@ -141,6 +165,9 @@ fn a_revised_decision_reopens_the_loop_and_the_verdict_follows_the_latest() {
     let i = decided(i, DecisionOutcome::AlreadyInPlace, "2026-02-01");
     let assessment = i.assess(d("2026-02-02"));
     assert_eq!(assessment.verdict, InputVerdict::AlreadyInPlace);
-    assert!(!assessment.loop_closed, "earlier feedback does not cover the revised decision");
+    assert!(
+        !assessment.loop_closed,
+        "earlier feedback does not cover the revised decision"
+    );
     assert_eq!(i.assess(d("2026-01-21")).verdict, InputVerdict::Declined);
 }

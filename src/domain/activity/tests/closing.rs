@@ -147,3 +147,13 @@ fn information_history_and_formats_accumulate() {
     assert_eq!(activity.held_on(), Some(day("2026-06-02")));
     assert!(!activity.is_cancelled());
 }
+
+#[test]
+fn refuses_cancelling_without_a_reason() {
+    given(planned())
+        .when(ActivityCommand::Cancel {
+            cancelled_on: day("2026-05-20"),
+            reason: "  ".to_owned(),
+        })
+        .then_expect_error(invalid("reason", "is required"));
+}
