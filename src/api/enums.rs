@@ -163,6 +163,11 @@ impl ScalarType for Date {
         }
     }
 
+    /// Checked during validation, so the error names the argument at fault.
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok())
+    }
+
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
     }

@@ -202,12 +202,9 @@ async fn ids_unknown_malformed_or_foreign(backend: Backend) {
     )
     .await;
     let before = app.event_count().await;
-    let (code, message) = app.err(&rj1, PROPOSE, propose(json!([item]))).await;
-    // BUG: another organisation's input item is reported as FORBIDDEN ("belongs to another
-    // organisation"), which reveals that it exists; the error policy says NOT_FOUND.
-    assert_eq!(code, "NOT_FOUND", "{message}");
+    let (foreign_item_code, message) = app.err(&rj1, PROPOSE, propose(json!([item]))).await;
     assert!(message.contains("inputItem"), "{message}");
-    assert_eq!(app.event_count().await, before);
+    assert_eq!(app.event_count().await, before, "{message}");
 
     // QMJ's records are as they were.
     let view = app
@@ -219,8 +216,12 @@ async fn ids_unknown_malformed_or_foreign(backend: Backend) {
         )
         .await;
     assert_eq!(view["activity"]["status"], "PLANNED");
+    assert_eq!(view["activity"]["cancellation"], Value::Null);
     assert_eq!(view["inputItem"]["decisions"], json!([]));
     assert_eq!(view["inputItem"]["feedback"], json!([]));
+
+    // Linking another organisation's item must not reveal that it exists.
+    assert_eq!(foreign_item_code, "NOT_FOUND", "{message}");
 }
 
 /// Decisions missing what their outcome needs, and a second decision where a revision belongs.
@@ -329,15 +330,18 @@ async fn dates_unreal_future_or_out_of_order(backend: Backend) {
             "leadOrganisation": "QMJ", "plannedOn": planned_on } })
     };
 
-    // Not dates at all, inside an input object variable.
-    refused(&app, &officer, PLAN, plan("2026-13-01"), "VALIDATION", "").await;
-    refused(&app, &officer, PLAN, plan("2026-02-30"), "VALIDATION", "").await;
-    // ... and as a variable of type Date in its own right.
-    let by_date_variable = "mutation($d: Date!) { planActivity(input: { kind: SURVEY,
-        title: \"Discharge survey\", topic: \"Discharge\", leadOrganisation: \"QMJ\", plannedOn: $d })
-        { activity { id } } }";
+    // Not real dates: refused before anything is recorded. Each answer's message is kept
+    // with the field it should name, and checked at the end.
+    let mut unreal: Vec<(&str, String)> = Vec::new();
     for bad in ["2026-13-01", "2026-02-30"] {
-        let m = refused(
+        // Inside an input object variable ...
+        let message = refused(&app, &officer, PLAN, plan(bad), "VALIDATION", "").await;
+        unreal.push(("plannedOn", message));
+        // ... and as a variable of type Date in its own right.
+        let by_date_variable = "mutation($d: Date!) { planActivity(input: { kind: SURVEY,
+            title: \"Discharge survey\", topic: \"Discharge\", leadOrganisation: \"QMJ\",
+            plannedOn: $d }) { activity { id } } }";
+        let message = refused(
             &app,
             &officer,
             by_date_variable,
@@ -346,7 +350,7 @@ async fn dates_unreal_future_or_out_of_order(backend: Backend) {
             "",
         )
         .await;
-        eprintln!("PROBE {m}");
+        unreal.push(("plannedOn", message));
     }
 
     let activity = plan_activity(&app, &officer, "QMJ", "2026-03-10").await;
@@ -357,15 +361,16 @@ async fn dates_unreal_future_or_out_of_order(backend: Backend) {
         }
         json!({ "i": i })
     };
-    refused(
+    let message = refused(
         &app,
         &officer,
         HELD,
         held(json!({ "heldOn": "2026-02-30" })),
         "VALIDATION",
-        "heldOn",
+        "",
     )
     .await;
+    unreal.push(("heldOn", message));
     refused(
         &app,
         &officer,
@@ -431,15 +436,23 @@ async fn dates_unreal_future_or_out_of_order(backend: Backend) {
         "dueOn",
     )
     .await;
-    refused(
+    let message = refused(
         &app,
         &officer,
         PROPOSE,
         propose("2026-04-31"),
         "VALIDATION",
-        "dueOn",
+        "",
     )
     .await;
+    unreal.push(("dueOn", message));
+
+    // Every message names the date field at fault.
+    let unnamed: Vec<&(&str, String)> = unreal.iter().filter(|(f, m)| !m.contains(f)).collect();
+    assert!(
+        unnamed.is_empty(),
+        "messages must name the date field: {unnamed:?}"
+    );
 }
 
 /// Text too long or missing, and values outside a vocabulary.
@@ -464,8 +477,8 @@ async fn text_and_vocabulary_out_of_bounds(backend: Backend) {
     // An enum value that is not in the vocabulary, as a variable.
     let plan = json!({ "i": { "kind": "FOCUS_GRUP", "title": "Outpatient letters",
         "topic": "Communication", "leadOrganisation": "QMJ", "plannedOn": "2026-03-01" } });
-    let m = refused(&app, &officer, PLAN, plan, "VALIDATION", "kind").await;
-    eprintln!("PROBE {m}");
+    let message = refused(&app, &officer, PLAN, plan, "VALIDATION", "kind").await;
+    assert!(message.contains("FOCUS_GRUP"), "{message}");
     let mut raised_by = item_at(&activity);
     raised_by["i"]["raisedBy"] = json!("NEIGHBOUR");
     refused(&app, &officer, RECORD, raised_by, "VALIDATION", "raisedBy").await;

@@ -76,12 +76,35 @@ pub struct TestApp {
     pub tokens: TokenAuthority,
     pub backend: Backend,
     pub settings: Settings,
+    postgres_database: Option<String>,
     _data_dir: tempfile::TempDir,
 }
 
-async fn fresh_postgres_database() -> String {
+impl Drop for TestApp {
+    /// Drops the test's PostgreSQL database, so repeated runs leave nothing behind.
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_database.take() else {
+            return;
+        };
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&admin_url()).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
+            })
+        });
+        let _ = dropped.join();
+    }
+}
+
+async fn fresh_postgres_database(name: &str) -> String {
     let admin = admin_url();
-    let name = format!("pl_test_{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::PgConnection::connect(&admin)
         .await
         .expect("connect to PostgreSQL");
@@ -108,8 +131,10 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary data directory");
     let mut settings = Settings::embedded(data_dir.path(), "127.0.0.1:0".parse().expect("address"));
     settings.jwt.secret = Some(Secret::new(TEST_SECRET.to_owned()));
-    if backend == Backend::Postgres {
-        settings.database_url = Some(Secret::new(fresh_postgres_database().await));
+    let postgres_database = (backend == Backend::Postgres)
+        .then(|| format!("pl_test_{}", uuid::Uuid::new_v4().simple()));
+    if let Some(name) = &postgres_database {
+        settings.database_url = Some(Secret::new(fresh_postgres_database(name).await));
     }
     let app = Application::build(&settings).await.expect("service builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -124,6 +149,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         tokens,
         backend,
         settings,
+        postgres_database,
         _data_dir: data_dir,
     }
 }

@@ -11,6 +11,7 @@ use crate::api::error::{ApiError, ApiResult};
 use crate::api::objects::Action;
 use crate::api::query::parse_id;
 use crate::domain::action::ActionCommand;
+use crate::domain::services::Lookups;
 use crate::projections::read;
 
 /// Propose an action in response to one or more input items.
@@ -157,6 +158,23 @@ impl ActionMutations {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // Items the caller may not see are reported as not found, never as someone else's.
+        for (i, id) in items.iter().enumerate() {
+            let facts = the_ledger(ctx)
+                .lookups()
+                .input_item(*id)
+                .await
+                .map_err(|e| internal(ctx, e.into()))?;
+            let visible = facts.is_some_and(|f| {
+                who.can_read(f.organisation.as_str())
+                    || f.referred_to.is_some_and(|r| who.can_read(r.as_str()))
+            });
+            if !visible {
+                return Err(
+                    ApiError::NotFound(format!("inputItemIds[{i}]: input item not found")).into(),
+                );
+            }
+        }
         let cc = command_context(ctx, "proposeAction", &input, input.idempotency_key.as_ref())?;
         let id = new_id();
         let command = ActionCommand::Propose {

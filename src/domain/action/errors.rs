@@ -20,19 +20,21 @@ pub enum ActionError {
     #[error("ownerOrganisation: organisation not found")]
     OwnerOrganisationNotFound,
     /// The input item at this position repeats an earlier one.
-    #[error("inputItems[{index}]: is listed more than once")]
+    #[error("inputItemIds[{index}]: is listed more than once")]
     DuplicateInputItem {
         /// Position in the list as sent.
         index: usize,
     },
     /// The input item at this position does not exist.
-    #[error("inputItems[{index}]: input item not found")]
+    #[error("inputItemIds[{index}]: input item not found")]
     InputItemNotFound {
         /// Position in the list as sent.
         index: usize,
     },
     /// The input item at this position is neither owned by nor referred to the owner.
-    #[error("inputItems[{index}]: belongs to another organisation and was not referred to yours")]
+    #[error(
+        "inputItemIds[{index}]: belongs to another organisation and was not referred to yours"
+    )]
     InputItemNotYours {
         /// Position in the list as sent.
         index: usize,

@@ -10,9 +10,9 @@ use crate::domain::services::Services;
 /// Refuses an empty, overlong or repetitive list of input items.
 pub(super) fn check_item_list(items: &[Uuid]) -> Result<(), ActionError> {
     if items.is_empty() {
-        return Err(FieldError::new("inputItems", "at least one input item is required").into());
+        return Err(FieldError::new("inputItemIds", "at least one input item is required").into());
     }
-    short_list("inputItems", items.len())?;
+    short_list("inputItemIds", items.len())?;
     for (index, item) in items.iter().enumerate() {
         if items[..index].contains(item) {
             return Err(ActionError::DuplicateInputItem { index });

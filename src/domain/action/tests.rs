@@ -167,14 +167,17 @@ fn refuses_a_future_proposal_or_a_due_date_before_it() {
 fn refuses_an_empty_repetitive_or_overlong_item_list() {
     given(vec![])
         .when(propose_items(&[]))
-        .then_expect_error(invalid("inputItems", "at least one input item is required"));
+        .then_expect_error(invalid(
+            "inputItemIds",
+            "at least one input item is required",
+        ));
     given(vec![])
         .when(propose_items(&[OWN, REFERRED_IN, OWN]))
         .then_expect_error(ActionError::DuplicateInputItem { index: 2 });
     let many: Vec<Uuid> = (0..21).map(Uuid::from_u128).collect();
     given(vec![])
         .when(propose_items(&many))
-        .then_expect_error(invalid("inputItems", "has 21 entries; the limit is 20"));
+        .then_expect_error(invalid("inputItemIds", "has 21 entries; the limit is 20"));
 }
 
 #[test]
@@ -227,11 +230,11 @@ fn refusals_map_to_kinds_and_name_positions() {
     );
     assert_eq!(
         ActionError::InputItemNotYours { index: 0 }.to_string(),
-        "inputItems[0]: belongs to another organisation and was not referred to yours"
+        "inputItemIds[0]: belongs to another organisation and was not referred to yours"
     );
     assert_eq!(
         ActionError::InputItemNotFound { index: 1 }.to_string(),
-        "inputItems[1]: input item not found"
+        "inputItemIds[1]: input item not found"
     );
 }
 
