@@ -20,6 +20,10 @@ pub struct Cli {
     /// PostgreSQL connection URL; when unset the embedded SQLite file is used.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     database_url: Option<String>,
+    /// Base64 master key (32 bytes) wrapping participants' keys; when unset one is generated
+    /// into the data directory. Losing it makes all personal data unreadable.
+    #[arg(long, env = "PL_MASTER_KEY", hide_env_values = true, global = true)]
+    master_key: Option<String>,
     #[command(flatten)]
     jwt: JwtArgs,
     #[command(subcommand)]
@@ -171,6 +175,11 @@ impl Cli {
             leeway_secs: self.jwt.leeway_secs,
         };
         settings.graphiql = graphiql;
+        settings.master_key = self
+            .master_key
+            .clone()
+            .filter(|k| !k.is_empty())
+            .map(Secret::new);
         settings
     }
 

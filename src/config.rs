@@ -67,6 +67,8 @@ pub struct Settings {
     pub graphiql: Option<bool>,
     /// Days input may wait for a decision before it is overdue, for new organisations.
     pub default_response_window_days: u32,
+    /// Base64 master key wrapping participants' keys; when absent one is kept in `data_dir`.
+    pub master_key: Option<Secret<String>>,
 }
 
 impl Settings {
@@ -87,6 +89,7 @@ impl Settings {
             },
             graphiql: None,
             default_response_window_days: 60,
+            master_key: None,
         }
     }
 
@@ -120,7 +123,7 @@ pub fn data_dir_secret(data_dir: &Path) -> anyhow::Result<Secret<String>> {
 }
 
 #[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut file = std::fs::OpenOptions::new()
@@ -133,6 +136,6 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }

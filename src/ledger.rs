@@ -8,15 +8,19 @@ use std::time::Duration;
 use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
 
 use crate::auth::Principal;
+use crate::crypto::{KeyStore, ParticipantSealer};
+use crate::domain::access::{AccessCommand, AccessPurpose, ParticipantAccess};
 use crate::domain::action::Action;
 use crate::domain::activity::Activity;
 use crate::domain::input_item::InputItem;
 use crate::domain::organisation::Organisation;
+use crate::domain::participant::{Participant, ParticipantCommand};
 use crate::domain::services::Services;
 use crate::domain::{Refusal, RefusalKind};
 use crate::projections::ProjectorHandle;
 use crate::store::{
-    find_receipt, with_commit_capture, Db, LedgerStore, LogPosition, StoreError, StoreLookups,
+    find_receipt, with_commit_capture, Db, LedgerStore, LogPosition, Sealer, StoreError,
+    StoreLookups,
 };
 
 /// How long a mutation waits for the views to show its own effect.
@@ -69,6 +73,10 @@ pub struct Ledger {
     activities: CqrsFramework<Activity, LedgerStore<Activity>>,
     input_items: CqrsFramework<InputItem, LedgerStore<InputItem>>,
     actions: CqrsFramework<Action, LedgerStore<Action>>,
+    participants: CqrsFramework<Participant, LedgerStore<Participant>>,
+    access: CqrsFramework<ParticipantAccess, LedgerStore<ParticipantAccess>>,
+    keys: KeyStore,
+    sealer: Arc<dyn Sealer>,
 }
 
 fn framework<A: Aggregate<Services = Services>>(
@@ -80,18 +88,83 @@ fn framework<A: Aggregate<Services = Services>>(
 }
 
 impl Ledger {
-    /// The ledger over `db`, waking `projector` after each commit.
-    pub fn new(db: Db, projector: ProjectorHandle) -> Self {
+    /// The ledger over `db`, waking `projector` after each commit and sealing personal data
+    /// with participants' keys from `keys`.
+    pub fn new(db: Db, projector: ProjectorHandle, keys: KeyStore) -> Self {
         let lookups = StoreLookups::new(db.clone());
         let services: Services = Arc::new(lookups.clone());
+        let sealer: Arc<dyn Sealer> = Arc::new(ParticipantSealer::new(keys.clone()));
         Self {
             organisations: framework(&db, &services),
             activities: framework(&db, &services),
             input_items: framework(&db, &services),
             actions: framework(&db, &services),
+            participants: CqrsFramework::new(
+                LedgerStore::with_sealer(db.clone(), sealer.clone()),
+                vec![],
+                services.clone(),
+            ),
+            access: framework(&db, &services),
             db,
             lookups,
             projector,
+            keys,
+            sealer,
+        }
+    }
+
+    /// Runs a participant command. Erasure also destroys the participant's key once the erasure
+    /// is in the log (and start-up destroys it again, should that step have been cut short).
+    pub async fn participant(
+        &self,
+        id: &str,
+        command: <Participant as Aggregate>::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError> {
+        let erasing = matches!(command, ParticipantCommand::Erase { .. });
+        let done = self.execute(&self.participants, id, command, ctx).await?;
+        if erasing {
+            self.keys.destroy(id).await.map_err(LedgerError::Internal)?;
+            tracing::info!(correlation_id = %ctx.correlation_id, participant.id = id, "participant erased; key destroyed");
+        }
+        Ok(done)
+    }
+
+    /// Loads a participant with their details opened (or erased) through their key.
+    pub async fn load_participant(&self, id: &str) -> Result<Participant, LedgerError> {
+        let context = LedgerStore::<Participant>::with_sealer(self.db.clone(), self.sealer.clone())
+            .load(id)
+            .await
+            .map_err(|e| LedgerError::Internal(e.into()))?;
+        Ok(context.into_state())
+    }
+
+    /// Records that the caller read a participant's contact details.
+    pub async fn record_contact_read(
+        &self,
+        participant_id: uuid::Uuid,
+        purpose: AccessPurpose,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError> {
+        let command = AccessCommand::RecordContactRead {
+            participant_id,
+            purpose,
+        };
+        // Reads may race; retry a conflict, as every read must be recorded.
+        let mut attempts = 0;
+        loop {
+            match self
+                .execute(
+                    &self.access,
+                    &participant_id.to_string(),
+                    command.clone(),
+                    ctx,
+                )
+                .await
+            {
+                Err(LedgerError::Conflict) if attempts < 5 => attempts += 1,
+                other => return other,
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 //! - [`projections`]: read models built from the log in commit order.
 //! - [`ledger`]: runs commands with metadata, idempotency and read-your-writes.
 //! - [`auth`]: tokens, roles and organisation grants.
+//! - [`crypto`]: per-participant encryption of personal data, and erasure by key destruction.
 //! - [`config`]: settings and their defaults.
 //! - [`api`]: GraphQL over HTTP.
 //! - [`startup`]: building and running the service; [`cli`]: the command line.
@@ -17,6 +18,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod domain;
 pub mod ledger;
 pub mod projections;

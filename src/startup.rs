@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use crate::api::{router, schema, AppState};
 use crate::auth::TokenAuthority;
 use crate::config::Settings;
+use crate::crypto::{KeyStore, MasterKey};
 use crate::ledger::Ledger;
 use crate::projections::Projector;
 use crate::store::Db;
@@ -40,8 +41,15 @@ impl Application {
             &settings.jwt,
             &settings.data_dir,
         )?);
+        let master = MasterKey::load(
+            settings.master_key.as_ref().map(|k| k.expose().as_str()),
+            &settings.data_dir,
+        )?;
+        let keys = KeyStore::new(db.clone(), master);
+        keys.verify_master().await?;
+        keys.reapply_erasures().await?;
         let (projector, handle) = Projector::new(db.clone()).await?;
-        let ledger = Arc::new(Ledger::new(db.clone(), handle));
+        let ledger = Arc::new(Ledger::new(db.clone(), handle, keys));
         let state = AppState {
             schema: schema(Some(ledger.clone())),
             ledger,

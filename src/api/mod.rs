@@ -6,6 +6,7 @@ pub mod error;
 mod http;
 mod mutations;
 pub mod objects;
+pub mod participants;
 pub mod query;
 
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use async_graphql::{EmptySubscription, Schema};
 
 pub use http::{router, AppState};
 pub use mutations::MutationRoot;
-pub use query::QueryRoot;
+pub use query::{CoreQueries, QueryRoot};
 
 use crate::ledger::Ledger;
 
@@ -28,9 +29,13 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema, with the ledger as context data when given.
 pub fn schema(ledger: Option<Arc<Ledger>>) -> LedgerSchema {
-    let builder = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY);
+    let builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY);
     match ledger {
         Some(ledger) => builder.data(ledger).finish(),
         None => builder.finish(),

@@ -226,6 +226,13 @@ impl Activity {
             .map(|v| InputItem::new(v, as_of))
             .collect())
     }
+    /// People linked to this activity (erased people appear as tombstones).
+    async fn participants(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<super::participants::Participant>> {
+        super::participants::linked(ctx, vec![self.0.id.to_string()]).await
+    }
     /// Verdicts over this activity's input, as of a date (default today).
     async fn rollup(&self, ctx: &Context<'_>, as_of: Option<Date>) -> ApiResult<VerdictRollup> {
         let filter = ItemFilter {
@@ -354,6 +361,13 @@ impl InputItem {
     /// Actions committed in response to this item.
     async fn actions(&self) -> Vec<Action> {
         self.view.actions.iter().cloned().map(Action).collect()
+    }
+    /// People linked to this item as having raised it (erased people appear as tombstones).
+    async fn participants(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<super::participants::Participant>> {
+        super::participants::linked(ctx, vec![self.view.doc.id.to_string()]).await
     }
     /// The date the verdict is computed as of.
     async fn as_of(&self) -> Date {

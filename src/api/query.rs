@@ -88,10 +88,15 @@ fn check_org(who: &Principal, code: &str) -> Result<(), ApiError> {
 }
 
 /// The root of all queries.
-pub struct QueryRoot;
+#[derive(async_graphql::MergedObject, Default)]
+pub struct QueryRoot(CoreQueries, super::participants::ParticipantQueries);
+
+/// Queries on organisations, activities, input items and actions.
+#[derive(Default)]
+pub struct CoreQueries;
 
 #[Object]
-impl QueryRoot {
+impl CoreQueries {
     /// One organisation by ODS code.
     async fn organisation(&self, ctx: &Context<'_>, ods_code: String) -> ApiResult<Organisation> {
         check_org(principal(ctx)?, &ods_code)?;

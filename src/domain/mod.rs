@@ -3,12 +3,15 @@
 //! Nothing here touches HTTP, SQL or GraphQL. Rules that span aggregates ask through
 //! [`services::Lookups`].
 
+pub mod access;
 pub mod action;
 pub mod activity;
 pub mod common;
 pub mod input_item;
 pub mod organisation;
+pub mod participant;
 mod rules;
+pub mod sealed;
 pub mod services;
 #[cfg(test)]
 pub mod testing;

@@ -7,6 +7,7 @@
 
 pub mod docs;
 mod log;
+pub mod participants;
 mod projector;
 pub mod read;
 pub mod rollup;

@@ -15,6 +15,7 @@ use super::docs::{
     InputItemDoc, OrganisationDoc,
 };
 use super::log::{read_log_after, LoggedEvent};
+use super::participants::{apply_participant, ParticipantDoc};
 use crate::store::{Db, LogPosition};
 
 /// The checkpoint name of the views projector.
@@ -29,6 +30,7 @@ enum Doc {
     Activity(ActivityDoc),
     InputItem(InputItemDoc),
     Action(ActionDoc),
+    Participant(ParticipantDoc),
 }
 
 /// A cheap handle the API uses to nudge the projector and to wait for its progress.
@@ -163,7 +165,9 @@ impl Projector {
 
     async fn rebuild_now(&mut self) -> anyhow::Result<u64> {
         let started = Instant::now();
-        const TABLES: [&str; 6] = [
+        const TABLES: [&str; 8] = [
+            "DELETE FROM view_participants",
+            "DELETE FROM view_participant_links",
             "DELETE FROM view_organisations",
             "DELETE FROM view_activities",
             "DELETE FROM view_input_items",
@@ -209,6 +213,7 @@ impl Projector {
             "Activity" => ("view_activities", "id"),
             "InputItem" => ("view_input_items", "id"),
             "Action" => ("view_actions", "id"),
+            "Participant" => ("view_participants", "id"),
             _ => return Ok(None),
         };
         let sql = format!("SELECT doc FROM {table} WHERE {key} = $1");
@@ -219,6 +224,7 @@ impl Projector {
             "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
             "Activity" => Doc::Activity(serde_json::from_str(&text)?),
             "InputItem" => Doc::InputItem(serde_json::from_str(&text)?),
+            "Participant" => Doc::Participant(serde_json::from_str(&text)?),
             _ => Doc::Action(serde_json::from_str(&text)?),
         };
         Ok(Some(doc))
@@ -301,6 +307,18 @@ impl Projector {
                     serde_json::from_str(&event.payload).with_context(context)?,
                     at,
                 )?),
+                ("Participant", prev) => Doc::Participant(apply_participant(
+                    prev.and_then(|d| {
+                        if let Doc::Participant(d) = d {
+                            Some(d)
+                        } else {
+                            None
+                        }
+                    }),
+                    id,
+                    serde_json::from_str(&event.payload).with_context(context)?,
+                    at,
+                )?),
                 // Aggregates these views do not cover.
                 _ => continue,
             };
@@ -364,6 +382,30 @@ impl Projector {
                                 .bind(item.to_string())
                                 .bind(d.id.to_string())
                                 .execute(&mut *tx).await?;
+                        }
+                    }
+                    Doc::Participant(d) => {
+                        sqlx::query(
+                            "INSERT INTO view_participants (id, organisation, erased, log_position, doc) \
+                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
+                             erased = excluded.erased, doc = excluded.doc",
+                        )
+                        .bind(d.id.to_string())
+                        .bind(d.organisation.as_str())
+                        .bind(d.erasure.is_some())
+                        .bind(created.position)
+                        .bind(serde_json::to_string(d)?)
+                        .execute(&mut *tx)
+                        .await?;
+                        for target in d.activities.iter().chain(&d.input_items) {
+                            sqlx::query(
+                                "INSERT INTO view_participant_links (participant_id, target_id) VALUES ($1, $2) \
+                                 ON CONFLICT DO NOTHING",
+                            )
+                            .bind(d.id.to_string())
+                            .bind(target.to_string())
+                            .execute(&mut *tx)
+                            .await?;
                         }
                     }
                 }

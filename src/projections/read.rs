@@ -9,6 +9,7 @@ use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::docs::{ActionDoc, ActivityDoc, InputItemDoc, OrganisationDoc};
+use super::participants::ParticipantDoc;
 use crate::domain::verdict::{Assessment, ItemDates};
 use crate::store::Db;
 
@@ -352,4 +353,60 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
             }
         })
         .collect())
+}
+
+/// One participant (no personal data: that is read through the ledger with their key).
+pub async fn participant(db: &Db, id: Uuid) -> anyhow::Result<Option<(ParticipantDoc, i64)>> {
+    let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query("SELECT doc, log_position FROM view_participants WHERE id = $1")
+        .bind(id.to_string()).fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect());
+    Ok(parse_docs(rows)?.pop())
+}
+
+/// Participants of the organisations in scope, oldest first.
+pub async fn participants(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(ParticipantDoc, i64)>> {
+    let rows: Vec<(String, i64)> = on_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_participants");
+        if let Some(codes) = scope {
+            q.push(" WHERE organisation IN (");
+            let mut list = q.separated(", ");
+            for code in codes {
+                list.push_bind(code.clone());
+            }
+            q.push(")");
+        }
+        q.push(" ORDER BY log_position");
+        q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+    });
+    parse_docs(rows)
+}
+
+/// Participants linked to any of `targets` (activities or input items), oldest first.
+pub async fn participants_linked(
+    db: &Db,
+    targets: &[String],
+) -> anyhow::Result<Vec<ParticipantDoc>> {
+    let mut ids: Vec<String> = Vec::new();
+    for chunk in targets.chunks(CHUNK) {
+        let found: Vec<String> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new("SELECT DISTINCT participant_id FROM view_participant_links WHERE target_id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(id.clone());
+            }
+            q.push(")");
+            q.build().fetch_all(pool).await?.into_iter().map(|r| r.get(0)).collect()
+        });
+        ids.extend(found);
+    }
+    ids.sort();
+    ids.dedup();
+    let mut docs: Vec<ParticipantDoc> = docs_by_ids(
+        db,
+        "SELECT doc, log_position FROM view_participants",
+        "id",
+        &ids,
+    )
+    .await?;
+    docs.sort_by_key(|d| (d.registered_on, d.id));
+    Ok(docs)
 }

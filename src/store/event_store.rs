@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use cqrs_es::{
@@ -14,6 +15,7 @@ use cqrs_es::{
 use sqlx::Row;
 
 use super::hash::{chain_hash, HashedFields, GENESIS_HASH};
+use super::sealing::{holds_plain_personal_data, Sealer};
 use super::{Db, LogPosition};
 
 /// Metadata keys the store consumes itself rather than writing into the event's metadata.
@@ -38,6 +40,12 @@ pub enum StoreError {
     /// A stored event could not be read back.
     #[error("stored event could not be decoded: {0}")]
     Decode(#[from] serde_json::Error),
+    /// Personal fields could not be sealed or opened (the message holds no personal data).
+    #[error("personal data could not be sealed or opened: {0}")]
+    Sealing(String),
+    /// An event still held plain personal data when it was about to be written.
+    #[error("refused to write an event holding unsealed personal data")]
+    Unsealed,
 }
 
 /// What one commit wrote: where its last event sits in the log.
@@ -91,11 +99,17 @@ impl<A> LedgerContext<A> {
     pub fn state(&self) -> &A {
         &self.aggregate
     }
+
+    /// The loaded aggregate.
+    pub fn into_state(self) -> A {
+        self.aggregate
+    }
 }
 
 /// The event store for aggregate `A`.
 pub struct LedgerStore<A> {
     db: Db,
+    sealer: Option<Arc<dyn Sealer>>,
     _aggregate: PhantomData<fn() -> A>,
 }
 
@@ -104,6 +118,16 @@ impl<A> LedgerStore<A> {
     pub fn new(db: Db) -> Self {
         Self {
             db,
+            sealer: None,
+            _aggregate: PhantomData,
+        }
+    }
+
+    /// A store over `db` that seals personal fields with `sealer`.
+    pub fn with_sealer(db: Db, sealer: Arc<dyn Sealer>) -> Self {
+        Self {
+            db,
+            sealer: Some(sealer),
             _aggregate: PhantomData,
         }
     }
@@ -142,6 +166,41 @@ impl<A: Aggregate> LedgerStore<A> {
         Ok(rows)
     }
 
+    async fn decode(&self, aggregate_id: &str, row: &StoredRow) -> Result<A::Event, StoreError> {
+        match &self.sealer {
+            None => Ok(serde_json::from_str(&row.payload)?),
+            Some(sealer) => {
+                let mut value: serde_json::Value = serde_json::from_str(&row.payload)?;
+                sealer
+                    .open(A::TYPE, aggregate_id, row.sequence, &mut value)
+                    .await?;
+                Ok(serde_json::from_value(value)?)
+            }
+        }
+    }
+
+    async fn encode(
+        &self,
+        aggregate_id: &str,
+        sequence: i64,
+        event: &A::Event,
+    ) -> Result<String, StoreError> {
+        let payload = match &self.sealer {
+            None => serde_json::to_string(event)?,
+            Some(sealer) => {
+                let mut value = serde_json::to_value(event)?;
+                sealer
+                    .seal(A::TYPE, aggregate_id, sequence, &mut value)
+                    .await?;
+                value.to_string()
+            }
+        };
+        if holds_plain_personal_data(&payload) {
+            return Err(StoreError::Unsealed);
+        }
+        Ok(payload)
+    }
+
     /// Loads the aggregate by replaying its stream.
     pub async fn load(&self, aggregate_id: &str) -> Result<LedgerContext<A>, StoreError> {
         let mut context = LedgerContext {
@@ -151,7 +210,7 @@ impl<A: Aggregate> LedgerStore<A> {
             last_hash: GENESIS_HASH.to_owned(),
         };
         for row in self.rows(aggregate_id).await? {
-            let event: A::Event = serde_json::from_str(&row.payload)?;
+            let event = self.decode(aggregate_id, &row).await?;
             context.aggregate.apply(event);
             context.version = row.sequence;
             context.last_hash = row.hash;
@@ -183,7 +242,7 @@ impl<A: Aggregate> LedgerStore<A> {
         let mut prepared = Vec::with_capacity(events.len());
         for (offset, event) in events.iter().enumerate() {
             let sequence = context.version + 1 + offset as i64;
-            let payload = serde_json::to_string(event)?;
+            let payload = self.encode(&context.aggregate_id, sequence, event).await?;
             let event_type = event.event_type();
             let event_version = event.event_version();
             let hash = chain_hash(&HashedFields {
@@ -314,19 +373,22 @@ impl<A: Aggregate> EventStore<A> for LedgerStore<A> {
         aggregate_id: &str,
     ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
         let rows = self.rows(aggregate_id).await.map_err(to_aggregate_error)?;
-        rows.into_iter()
-            .map(|row| {
-                let payload = serde_json::from_str(&row.payload).map_err(StoreError::from)?;
-                let metadata = serde_json::from_str(&row.metadata).map_err(StoreError::from)?;
-                Ok(EventEnvelope {
-                    aggregate_id: aggregate_id.to_owned(),
-                    sequence: row.sequence as usize,
-                    payload,
-                    metadata,
-                })
-            })
-            .collect::<Result<_, StoreError>>()
-            .map_err(to_aggregate_error)
+        let mut envelopes = Vec::with_capacity(rows.len());
+        for row in rows {
+            let payload = self
+                .decode(aggregate_id, &row)
+                .await
+                .map_err(to_aggregate_error)?;
+            let metadata =
+                serde_json::from_str(&row.metadata).map_err(|e| to_aggregate_error(e.into()))?;
+            envelopes.push(EventEnvelope {
+                aggregate_id: aggregate_id.to_owned(),
+                sequence: row.sequence as usize,
+                payload,
+                metadata,
+            });
+        }
+        Ok(envelopes)
     }
 
     async fn load_aggregate(

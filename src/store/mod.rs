@@ -19,6 +19,7 @@ mod event_store;
 mod hash;
 mod lookups;
 mod receipts;
+mod sealing;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -37,6 +38,7 @@ pub use event_store::{
 pub use hash::{chain_hash, HashedFields, GENESIS_HASH};
 pub use lookups::StoreLookups;
 pub use receipts::{find_receipt, Receipt};
+pub use sealing::{holds_plain_personal_data, Sealer};
 
 /// A position in the global log, in commit order: the writing transaction (always 0 on SQLite)
 /// then the event's position.

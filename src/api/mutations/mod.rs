@@ -5,6 +5,7 @@ mod action;
 mod activity;
 mod input_item;
 mod organisation;
+mod participant;
 
 use async_graphql::{Context, MergedObject, SimpleObject};
 use serde::Serialize;
@@ -24,6 +25,7 @@ pub struct MutationRoot(
     activity::ActivityMutations,
     input_item::InputItemMutations,
     action::ActionMutations,
+    participant::ParticipantMutations,
 );
 
 /// Where a mutation's effect sits in the log, and whether it was a replay.

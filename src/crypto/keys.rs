@@ -1,0 +1,118 @@
+//! The `participant_keys` table: one wrapped key per participant, destroyed on erasure.
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use rand::RngCore;
+
+use super::aead::{open, seal};
+use super::master::MasterKey;
+use crate::store::Db;
+
+const CHECK_PLAINTEXT: &[u8] = b"partnership-ledger master key check";
+const CHECK_AAD: &[u8] = b"key-check";
+
+/// Participant keys, wrapped by the master key.
+#[derive(Clone, Debug)]
+pub struct KeyStore {
+    db: Db,
+    master: MasterKey,
+}
+
+fn wrap_aad(participant_id: &str) -> Vec<u8> {
+    format!("participant-key|{participant_id}").into_bytes()
+}
+
+impl KeyStore {
+    /// A key store over `db`, wrapping with `master`.
+    pub fn new(db: Db, master: MasterKey) -> Self {
+        Self { db, master }
+    }
+
+    /// Checks the master key is the one this ledger's keys were wrapped with (recording it on
+    /// first use), so a wrong key stops the service before it can write anything.
+    pub async fn verify_master(&self) -> anyhow::Result<()> {
+        let existing: Option<String> = on_db!(&self.db, pool => sqlx::query_scalar("SELECT sealed FROM key_check WHERE id = 1")
+            .fetch_optional(pool).await)
+        .context("could not read the master key check")?;
+        match existing {
+            Some(sealed) => {
+                if open(self.master.bytes(), &sealed, CHECK_AAD)
+                    .ok()
+                    .as_deref()
+                    != Some(CHECK_PLAINTEXT)
+                {
+                    bail!(
+                        "the master key does not match the one this ledger was set up with; refusing to start \
+                         (check PL_MASTER_KEY or master.key in the data directory). Nothing was changed."
+                    );
+                }
+            }
+            None => {
+                let sealed = seal(self.master.bytes(), CHECK_PLAINTEXT, CHECK_AAD);
+                on_db!(&self.db, pool => sqlx::query("INSERT INTO key_check (id, sealed) VALUES (1, $1) ON CONFLICT (id) DO NOTHING")
+                    .bind(sealed).execute(pool).await.map(|_| ()))
+                .context("could not record the master key check")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The participant's key, if it exists (it does not once they are erased).
+    pub async fn key(&self, participant_id: &str) -> anyhow::Result<Option<[u8; 32]>> {
+        let wrapped: Option<String> = on_db!(&self.db, pool => sqlx::query_scalar(
+            "SELECT wrapped_key FROM participant_keys WHERE participant_id = $1")
+            .bind(participant_id).fetch_optional(pool).await)
+        .context("could not read a participant key")?;
+        let Some(wrapped) = wrapped else {
+            return Ok(None);
+        };
+        let bytes = open(self.master.bytes(), &wrapped, &wrap_aad(participant_id))
+            .context("a participant key could not be unwrapped with the master key")?;
+        let key = <[u8; 32]>::try_from(bytes.as_slice())
+            .context("a participant key has the wrong length")?;
+        Ok(Some(key))
+    }
+
+    /// The participant's key, created if they have none yet.
+    pub async fn key_or_create(&self, participant_id: &str) -> anyhow::Result<[u8; 32]> {
+        if let Some(key) = self.key(participant_id).await? {
+            return Ok(key);
+        }
+        let mut key = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut key);
+        let wrapped = seal(self.master.bytes(), &key, &wrap_aad(participant_id));
+        on_db!(&self.db, pool => sqlx::query(
+            "INSERT INTO participant_keys (participant_id, wrapped_key, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (participant_id) DO NOTHING")
+            .bind(participant_id).bind(wrapped).bind(Utc::now()).execute(pool).await.map(|_| ()))
+        .context("could not store a participant key")?;
+        // Another writer may have created one first: use whichever is stored.
+        self.key(participant_id)
+            .await?
+            .context("a participant key vanished as it was created")
+    }
+
+    /// Destroys the participant's key: their sealed data can never be read again.
+    pub async fn destroy(&self, participant_id: &str) -> anyhow::Result<()> {
+        on_db!(&self.db, pool => sqlx::query("DELETE FROM participant_keys WHERE participant_id = $1")
+            .bind(participant_id).execute(pool).await.map(|_| ()))
+        .context("could not destroy a participant key")?;
+        Ok(())
+    }
+
+    /// Destroys the key of everyone the log says was erased; run at start, so restoring an old
+    /// copy of the key table cannot bring an erased person back. Answers how many were found.
+    pub async fn reapply_erasures(&self) -> anyhow::Result<u64> {
+        const SQL: &str = "DELETE FROM participant_keys WHERE participant_id IN \
+            (SELECT aggregate_id FROM events WHERE aggregate_type = 'Participant' AND event_type = 'ParticipantErased')";
+        let removed = on_db!(&self.db, pool => sqlx::query(SQL).execute(pool).await.map(|r| r.rows_affected()))
+            .context("could not re-apply erasures")?;
+        if removed > 0 {
+            tracing::warn!(
+                keys = removed,
+                "destroyed keys of erased participants found in the key table"
+            );
+        }
+        Ok(removed)
+    }
+}
