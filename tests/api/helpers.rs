@@ -68,42 +68,60 @@ pub async fn postgres_available() -> bool {
     }
 }
 
-/// A running service.
-pub struct TestApp {
+/// Where a running service answers, and how to sign in to it.
+pub struct Endpoint {
     pub address: String,
     pub client: reqwest::Client,
-    pub ledger: Arc<Ledger>,
     pub tokens: TokenAuthority,
+}
+
+/// A running service.
+pub struct TestApp {
+    pub api: Endpoint,
+    pub ledger: Arc<Ledger>,
     pub backend: Backend,
     pub settings: Settings,
     postgres_database: Option<String>,
     _data_dir: tempfile::TempDir,
 }
 
-impl Drop for TestApp {
-    /// Drops the test's PostgreSQL database, so repeated runs leave nothing behind.
-    fn drop(&mut self) {
-        let Some(name) = self.postgres_database.take() else {
-            return;
-        };
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            runtime.block_on(async {
-                let mut conn = sqlx::PgConnection::connect(&admin_url()).await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await
-                    .ok()
-            })
-        });
-        let _ = dropped.join();
+impl std::ops::Deref for TestApp {
+    type Target = Endpoint;
+
+    fn deref(&self) -> &Endpoint {
+        &self.api
     }
 }
 
-async fn fresh_postgres_database(name: &str) -> String {
+impl Drop for TestApp {
+    /// Drops the test's PostgreSQL database, so repeated runs leave nothing behind.
+    fn drop(&mut self) {
+        if let Some(name) = self.postgres_database.take() {
+            drop_postgres_database(name);
+        }
+    }
+}
+
+/// Drops a test database, closing whatever connections it still has.
+pub fn drop_postgres_database(name: String) {
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        runtime.block_on(async {
+            let mut conn = sqlx::PgConnection::connect(&admin_url()).await.ok()?;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await
+                .ok()
+        })
+    });
+    let _ = dropped.join();
+}
+
+/// Creates database `name` on the test server and answers with its URL.
+pub async fn fresh_postgres_database(name: &str) -> String {
     let admin = admin_url();
     let mut conn = sqlx::PgConnection::connect(&admin)
         .await
@@ -140,13 +158,9 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let ledger = app.ledger();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    let tokens =
-        TokenAuthority::from_settings(&settings.jwt, data_dir.path()).expect("token authority");
     TestApp {
-        address,
-        client: reqwest::Client::new(),
+        api: Endpoint::new(address, &settings),
         ledger,
-        tokens,
         backend,
         settings,
         postgres_database,
@@ -154,7 +168,18 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     }
 }
 
-impl TestApp {
+impl Endpoint {
+    /// An endpoint at `address` whose tokens are signed per `settings`.
+    pub fn new(address: String, settings: &Settings) -> Self {
+        let tokens = TokenAuthority::from_settings(&settings.jwt, &settings.data_dir)
+            .expect("token authority");
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            tokens,
+        }
+    }
+
     /// A valid token.
     pub fn token(&self, role: Role, orgs: &[&str]) -> String {
         let orgs: Vec<String> = orgs.iter().map(|o| o.to_string()).collect();
@@ -204,6 +229,18 @@ impl TestApp {
         )
     }
 
+    /// Registers an organisation as admin.
+    pub async fn register(&self, code: &str, name: &str) {
+        self.ok(
+            &self.admin(),
+            "mutation($i: RegisterOrganisationInput!) { registerOrganisation(input: $i) { organisation { odsCode } } }",
+            json!({ "i": { "odsCode": code, "name": name, "kind": "NHS_TRUST" } }),
+        )
+        .await;
+    }
+}
+
+impl TestApp {
     /// The database under the service.
     pub fn db(&self) -> &Db {
         self.ledger.db()
@@ -225,20 +262,10 @@ impl TestApp {
         }
         .expect("count events")
     }
-
-    /// Registers an organisation as admin.
-    pub async fn register(&self, code: &str, name: &str) {
-        self.ok(
-            &self.admin(),
-            "mutation($i: RegisterOrganisationInput!) { registerOrganisation(input: $i) { organisation { odsCode } } }",
-            json!({ "i": { "odsCode": code, "name": name, "kind": "NHS_TRUST" } }),
-        )
-        .await;
-    }
 }
 
 /// Plans an activity for `org` and answers with its id.
-pub async fn plan_activity(app: &TestApp, token: &str, org: &str, planned_on: &str) -> String {
+pub async fn plan_activity(app: &Endpoint, token: &str, org: &str, planned_on: &str) -> String {
     let data = app
         .ok(
             token,
@@ -257,7 +284,7 @@ pub async fn plan_activity(app: &TestApp, token: &str, org: &str, planned_on: &s
 
 /// Records an input item at an activity and answers with its id.
 pub async fn record_item(
-    app: &TestApp,
+    app: &Endpoint,
     token: &str,
     activity: &str,
     summary: &str,

@@ -1,6 +1,7 @@
 //! Integration tests: the service over HTTP on SQLite and PostgreSQL.
 
 mod helpers;
+mod process;
 
 mod auth;
 mod bad_input;
@@ -8,5 +9,6 @@ mod concurrency;
 mod idempotency;
 mod immutability;
 mod journey;
+mod participants;
 mod projections;
 mod schema;
