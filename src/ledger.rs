@@ -12,6 +12,9 @@ use crate::crypto::{KeyStore, ParticipantSealer};
 use crate::domain::access::{AccessCommand, AccessPurpose, ParticipantAccess};
 use crate::domain::action::Action;
 use crate::domain::activity::Activity;
+use crate::domain::appointment::Appointment;
+use crate::domain::board::Board;
+use crate::domain::board_meeting::BoardMeeting;
 use crate::domain::input_item::InputItem;
 use crate::domain::organisation::Organisation;
 use crate::domain::participant::{Participant, ParticipantCommand};
@@ -75,6 +78,9 @@ pub struct Ledger {
     actions: CqrsFramework<Action, LedgerStore<Action>>,
     participants: CqrsFramework<Participant, LedgerStore<Participant>>,
     access: CqrsFramework<ParticipantAccess, LedgerStore<ParticipantAccess>>,
+    boards: CqrsFramework<Board, LedgerStore<Board>>,
+    appointments: CqrsFramework<Appointment, LedgerStore<Appointment>>,
+    meetings: CqrsFramework<BoardMeeting, LedgerStore<BoardMeeting>>,
     keys: KeyStore,
     sealer: Arc<dyn Sealer>,
 }
@@ -105,6 +111,9 @@ impl Ledger {
                 services.clone(),
             ),
             access: framework(&db, &services),
+            boards: framework(&db, &services),
+            appointments: framework(&db, &services),
+            meetings: framework(&db, &services),
             db,
             lookups,
             projector,
@@ -221,6 +230,36 @@ impl Ledger {
         ctx: &CommandContext,
     ) -> Result<Committed, LedgerError> {
         self.execute(&self.actions, id, command, ctx).await
+    }
+
+    /// Runs a board command.
+    pub async fn board(
+        &self,
+        id: &str,
+        command: <Board as Aggregate>::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError> {
+        self.execute(&self.boards, id, command, ctx).await
+    }
+
+    /// Runs an appointment command.
+    pub async fn appointment(
+        &self,
+        id: &str,
+        command: <Appointment as Aggregate>::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError> {
+        self.execute(&self.appointments, id, command, ctx).await
+    }
+
+    /// Runs a board meeting command.
+    pub async fn board_meeting(
+        &self,
+        id: &str,
+        command: <BoardMeeting as Aggregate>::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError> {
+        self.execute(&self.meetings, id, command, ctx).await
     }
 
     /// Answers a retried request from its receipt, if its key was seen before.

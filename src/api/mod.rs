@@ -1,5 +1,6 @@
 //! The GraphQL API over HTTP.
 
+pub mod boards;
 pub mod context;
 pub mod enums;
 pub mod error;

@@ -37,6 +37,20 @@ impl Organisation {
     async fn response_window_days(&self) -> u32 {
         self.0.response_window_days
     }
+    /// Patient representation across the organisation's boards, as of a date (default today);
+    /// decisions over the year up to it.
+    async fn representation(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> ApiResult<super::boards::OrganisationRepresentation> {
+        super::boards::organisation_representation(
+            ctx,
+            self.0.ods_code.as_str(),
+            super::context::or_today(as_of),
+        )
+        .await
+    }
     /// Verdicts over all input owned by this organisation, as of a date (default today).
     async fn rollup(&self, ctx: &Context<'_>, as_of: Option<Date>) -> ApiResult<VerdictRollup> {
         let filter = ItemFilter {
@@ -361,6 +375,22 @@ impl InputItem {
     /// Actions committed in response to this item.
     async fn actions(&self) -> Vec<Action> {
         self.view.actions.iter().cloned().map(Action).collect()
+    }
+    /// Board decisions that cited this item, so the trail from input to decision can be followed.
+    async fn board_decisions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<super::boards::BoardDecision>> {
+        let found =
+            crate::projections::board_read::decisions_citing(ledger(ctx).db(), self.view.doc.id)
+                .await
+                .map_err(|e| internal(ctx, e))?;
+        let who = principal(ctx)?;
+        Ok(found
+            .iter()
+            .filter(|(m, _)| who.can_read(m.organisation.as_str()))
+            .map(|(m, d)| super::boards::decision(m, d))
+            .collect())
     }
     /// People linked to this item as having raised it (erased people appear as tombstones).
     async fn participants(

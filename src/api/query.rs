@@ -89,7 +89,11 @@ fn check_org(who: &Principal, code: &str) -> Result<(), ApiError> {
 
 /// The root of all queries.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CoreQueries, super::participants::ParticipantQueries);
+pub struct QueryRoot(
+    CoreQueries,
+    super::participants::ParticipantQueries,
+    super::boards::BoardQueries,
+);
 
 /// Queries on organisations, activities, input items and actions.
 #[derive(Default)]

@@ -6,6 +6,9 @@
 pub mod access;
 pub mod action;
 pub mod activity;
+pub mod appointment;
+pub mod board;
+pub mod board_meeting;
 pub mod common;
 pub mod input_item;
 pub mod organisation;

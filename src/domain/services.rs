@@ -38,6 +38,41 @@ pub struct InputItemFacts {
     pub raised_on: NaiveDate,
 }
 
+/// What a command may need to know about a board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardFacts {
+    pub id: Uuid,
+    pub organisation: OdsCode,
+    pub dissolved_on: Option<NaiveDate>,
+}
+
+/// What a command may need to know about a participant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParticipantFacts {
+    pub id: Uuid,
+    pub organisation: OdsCode,
+    pub erased: bool,
+}
+
+/// What a command may need to know about an appointment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppointmentFacts {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub participant_id: Uuid,
+    pub term_start: NaiveDate,
+    pub term_end: NaiveDate,
+    /// The last day served, once ended.
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl AppointmentFacts {
+    /// Whether the person held the seat on `day`.
+    pub fn held_on(&self, day: NaiveDate) -> bool {
+        self.term_start <= day && day <= self.term_end && self.ended_on.is_none_or(|e| day <= e)
+    }
+}
+
 /// A lookup failed for a reason other than "not found" (the store could not answer).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the ledger could not be read")]
@@ -52,6 +87,17 @@ pub trait Lookups: Send + Sync {
         -> Result<Option<OrganisationFacts>, LookupFailed>;
     async fn activity(&self, id: Uuid) -> Result<Option<ActivityFacts>, LookupFailed>;
     async fn input_item(&self, id: Uuid) -> Result<Option<InputItemFacts>, LookupFailed>;
+    async fn board(&self, id: Uuid) -> Result<Option<BoardFacts>, LookupFailed>;
+    async fn participant(&self, id: Uuid) -> Result<Option<ParticipantFacts>, LookupFailed>;
+    async fn appointment(&self, id: Uuid) -> Result<Option<AppointmentFacts>, LookupFailed>;
+    /// Every appointment (current or past) of `participant` on `board`.
+    async fn appointments_of(
+        &self,
+        participant: Uuid,
+        board: Uuid,
+    ) -> Result<Vec<AppointmentFacts>, LookupFailed>;
+    /// Whether the action exists (for decisions citing it).
+    async fn action_exists(&self, id: Uuid) -> Result<bool, LookupFailed>;
 }
 
 /// The services every aggregate receives.

@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use crate::domain::common::OdsCode;
 use crate::domain::services::{
-    ActivityFacts, InputItemFacts, LookupFailed, Lookups, OrganisationFacts, Services,
+    ActivityFacts, AppointmentFacts, BoardFacts, InputItemFacts, LookupFailed, Lookups,
+    OrganisationFacts, ParticipantFacts, Services,
 };
 
 /// The date every fake considers to be today.
@@ -33,6 +34,10 @@ pub struct FakeLookups {
     organisations: HashMap<OdsCode, OrganisationFacts>,
     activities: HashMap<Uuid, ActivityFacts>,
     input_items: HashMap<Uuid, InputItemFacts>,
+    boards: HashMap<Uuid, BoardFacts>,
+    participants: HashMap<Uuid, ParticipantFacts>,
+    appointments: HashMap<Uuid, AppointmentFacts>,
+    actions: Vec<Uuid>,
     failing: bool,
 }
 
@@ -62,6 +67,30 @@ impl FakeLookups {
     /// Adds an input item.
     pub fn with_input_item(mut self, facts: InputItemFacts) -> Self {
         self.input_items.insert(facts.id, facts);
+        self
+    }
+
+    /// Adds a board.
+    pub fn with_board(mut self, facts: BoardFacts) -> Self {
+        self.boards.insert(facts.id, facts);
+        self
+    }
+
+    /// Adds a participant.
+    pub fn with_participant(mut self, facts: ParticipantFacts) -> Self {
+        self.participants.insert(facts.id, facts);
+        self
+    }
+
+    /// Adds an appointment.
+    pub fn with_appointment(mut self, facts: AppointmentFacts) -> Self {
+        self.appointments.insert(facts.id, facts);
+        self
+    }
+
+    /// Adds an action, known only by its id.
+    pub fn with_action(mut self, id: Uuid) -> Self {
+        self.actions.push(id);
         self
     }
 
@@ -103,5 +132,42 @@ impl Lookups for FakeLookups {
 
     async fn input_item(&self, id: Uuid) -> Result<Option<InputItemFacts>, LookupFailed> {
         self.answer(self.input_items.get(&id))
+    }
+
+    async fn board(&self, id: Uuid) -> Result<Option<BoardFacts>, LookupFailed> {
+        self.answer(self.boards.get(&id))
+    }
+
+    async fn participant(&self, id: Uuid) -> Result<Option<ParticipantFacts>, LookupFailed> {
+        self.answer(self.participants.get(&id))
+    }
+
+    async fn appointment(&self, id: Uuid) -> Result<Option<AppointmentFacts>, LookupFailed> {
+        self.answer(self.appointments.get(&id))
+    }
+
+    async fn appointments_of(
+        &self,
+        participant: Uuid,
+        board: Uuid,
+    ) -> Result<Vec<AppointmentFacts>, LookupFailed> {
+        if self.failing {
+            return Err(LookupFailed);
+        }
+        let mut found: Vec<AppointmentFacts> = self
+            .appointments
+            .values()
+            .filter(|a| a.participant_id == participant && a.board_id == board)
+            .cloned()
+            .collect();
+        found.sort_by_key(|a| (a.term_start, a.id));
+        Ok(found)
+    }
+
+    async fn action_exists(&self, id: Uuid) -> Result<bool, LookupFailed> {
+        if self.failing {
+            return Err(LookupFailed);
+        }
+        Ok(self.actions.contains(&id))
     }
 }

@@ -5,11 +5,14 @@
 //! transaction, so a crash at any point leaves tables and checkpoint in step. Rebuilding clears
 //! the tables and replays the whole log through the same code.
 
+pub mod board_read;
+pub mod boards;
 pub mod docs;
 mod log;
 pub mod participants;
 mod projector;
 pub mod read;
+pub mod representation;
 pub mod rollup;
 
 pub use log::{read_log_after, LoggedEvent};

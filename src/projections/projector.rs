@@ -10,6 +10,9 @@ use chrono::Utc;
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
+use super::boards::{
+    apply_appointment, apply_board, apply_meeting, AppointmentDoc, BoardDoc, MeetingDoc,
+};
 use super::docs::{
     apply_action, apply_activity, apply_input_item, apply_organisation, ActionDoc, ActivityDoc,
     InputItemDoc, OrganisationDoc,
@@ -31,6 +34,9 @@ enum Doc {
     InputItem(InputItemDoc),
     Action(ActionDoc),
     Participant(ParticipantDoc),
+    Board(BoardDoc),
+    Appointment(AppointmentDoc),
+    Meeting(MeetingDoc),
 }
 
 /// A cheap handle the API uses to nudge the projector and to wait for its progress.
@@ -165,7 +171,11 @@ impl Projector {
 
     async fn rebuild_now(&mut self) -> anyhow::Result<u64> {
         let started = Instant::now();
-        const TABLES: [&str; 8] = [
+        const TABLES: [&str; 12] = [
+            "DELETE FROM view_boards",
+            "DELETE FROM view_appointments",
+            "DELETE FROM view_meetings",
+            "DELETE FROM view_decision_citations",
             "DELETE FROM view_participants",
             "DELETE FROM view_participant_links",
             "DELETE FROM view_organisations",
@@ -214,6 +224,9 @@ impl Projector {
             "InputItem" => ("view_input_items", "id"),
             "Action" => ("view_actions", "id"),
             "Participant" => ("view_participants", "id"),
+            "Board" => ("view_boards", "id"),
+            "Appointment" => ("view_appointments", "id"),
+            "BoardMeeting" => ("view_meetings", "id"),
             _ => return Ok(None),
         };
         let sql = format!("SELECT doc FROM {table} WHERE {key} = $1");
@@ -225,6 +238,9 @@ impl Projector {
             "Activity" => Doc::Activity(serde_json::from_str(&text)?),
             "InputItem" => Doc::InputItem(serde_json::from_str(&text)?),
             "Participant" => Doc::Participant(serde_json::from_str(&text)?),
+            "Board" => Doc::Board(serde_json::from_str(&text)?),
+            "Appointment" => Doc::Appointment(serde_json::from_str(&text)?),
+            "BoardMeeting" => Doc::Meeting(serde_json::from_str(&text)?),
             _ => Doc::Action(serde_json::from_str(&text)?),
         };
         Ok(Some(doc))
@@ -319,6 +335,34 @@ impl Projector {
                     serde_json::from_str(&event.payload).with_context(context)?,
                     at,
                 )?),
+                ("Board", prev) => Doc::Board(apply_board(
+                    prev.and_then(|d| if let Doc::Board(d) = d { Some(d) } else { None }),
+                    id,
+                    serde_json::from_str(&event.payload).with_context(context)?,
+                    at,
+                )?),
+                ("Appointment", prev) => Doc::Appointment(apply_appointment(
+                    prev.and_then(|d| {
+                        if let Doc::Appointment(d) = d {
+                            Some(d)
+                        } else {
+                            None
+                        }
+                    }),
+                    id,
+                    serde_json::from_str(&event.payload).with_context(context)?,
+                )?),
+                ("BoardMeeting", prev) => Doc::Meeting(apply_meeting(
+                    prev.and_then(|d| {
+                        if let Doc::Meeting(d) = d {
+                            Some(d)
+                        } else {
+                            None
+                        }
+                    }),
+                    id,
+                    serde_json::from_str(&event.payload).with_context(context)?,
+                )?),
                 // Aggregates these views do not cover.
                 _ => continue,
             };
@@ -406,6 +450,58 @@ impl Projector {
                             .bind(target.to_string())
                             .execute(&mut *tx)
                             .await?;
+                        }
+                    }
+                    Doc::Board(d) => {
+                        sqlx::query(
+                            "INSERT INTO view_boards (id, organisation, log_position, doc) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                        )
+                        .bind(d.id.to_string())
+                        .bind(d.organisation.as_str())
+                        .bind(created.position)
+                        .bind(serde_json::to_string(d)?)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Doc::Appointment(d) => {
+                        sqlx::query(
+                            "INSERT INTO view_appointments (id, board_id, participant_id, organisation, log_position, doc) \
+                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                        )
+                        .bind(d.id.to_string())
+                        .bind(d.board_id.to_string())
+                        .bind(d.participant_id.to_string())
+                        .bind(d.organisation.as_str())
+                        .bind(created.position)
+                        .bind(serde_json::to_string(d)?)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Doc::Meeting(d) => {
+                        sqlx::query(
+                            "INSERT INTO view_meetings (id, board_id, organisation, log_position, doc) \
+                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                        )
+                        .bind(d.id.to_string())
+                        .bind(d.board_id.to_string())
+                        .bind(d.organisation.as_str())
+                        .bind(created.position)
+                        .bind(serde_json::to_string(d)?)
+                        .execute(&mut *tx)
+                        .await?;
+                        for decision in &d.decisions {
+                            for item in &decision.cited_input_items {
+                                sqlx::query(
+                                    "INSERT INTO view_decision_citations (input_item_id, meeting_id, decision_id) \
+                                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                                )
+                                .bind(item.to_string())
+                                .bind(d.id.to_string())
+                                .bind(decision.decision_id.to_string())
+                                .execute(&mut *tx)
+                                .await?;
+                            }
                         }
                     }
                 }

@@ -71,7 +71,7 @@ fn parse_docs<T: DeserializeOwned>(rows: Vec<(String, i64)>) -> anyhow::Result<V
 }
 
 /// Runs `SELECT doc, <position> FROM ... WHERE <key> IN (ids)` in chunks.
-async fn docs_by_ids<T: DeserializeOwned>(
+pub(crate) async fn docs_by_ids<T: DeserializeOwned>(
     db: &Db,
     select: &str,
     key: &str,

@@ -1,5 +1,7 @@
-//! [`Lookups`] answered from the event log itself, so cross-aggregate rules see every committed
-//! write, never a lagging projection.
+//! [`Lookups`] for cross-aggregate rules. Aggregates are answered from the event log itself, so
+//! rules see every committed write; boards, appointments and participants' status come from the
+//! views, which every mutation waits for before it answers (a rule can miss a write only while
+//! that write's own request is still in flight).
 
 use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
@@ -12,8 +14,10 @@ use crate::domain::common::OdsCode;
 use crate::domain::input_item::InputItem;
 use crate::domain::organisation::Organisation;
 use crate::domain::services::{
-    ActivityFacts, InputItemFacts, LookupFailed, Lookups, OrganisationFacts,
+    ActivityFacts, AppointmentFacts, BoardFacts, InputItemFacts, LookupFailed, Lookups,
+    OrganisationFacts, ParticipantFacts,
 };
+use crate::projections::{board_read, read};
 
 /// Lookups over the event store.
 #[derive(Clone)]
@@ -60,6 +64,55 @@ impl Lookups for StoreLookups {
             .await
             .map_err(|_| LookupFailed)?;
         Ok(context.state().facts())
+    }
+
+    async fn board(&self, id: Uuid) -> Result<Option<BoardFacts>, LookupFailed> {
+        let doc = board_read::board(&self.db, id)
+            .await
+            .map_err(|_| LookupFailed)?;
+        Ok(doc.map(|b| BoardFacts {
+            id: b.id,
+            organisation: b.organisation,
+            dissolved_on: b.dissolved_on,
+        }))
+    }
+
+    async fn participant(&self, id: Uuid) -> Result<Option<ParticipantFacts>, LookupFailed> {
+        // The projected record, which holds no personal data: no key is needed to check a rule.
+        let doc = read::participant(&self.db, id)
+            .await
+            .map_err(|_| LookupFailed)?;
+        Ok(doc.map(|(p, _)| ParticipantFacts {
+            id: p.id,
+            organisation: p.organisation,
+            erased: p.erasure.is_some(),
+        }))
+    }
+
+    async fn appointment(&self, id: Uuid) -> Result<Option<AppointmentFacts>, LookupFailed> {
+        let doc = board_read::appointment(&self.db, id)
+            .await
+            .map_err(|_| LookupFailed)?;
+        Ok(doc.map(|a| a.facts()))
+    }
+
+    async fn appointments_of(
+        &self,
+        participant: Uuid,
+        board: Uuid,
+    ) -> Result<Vec<AppointmentFacts>, LookupFailed> {
+        let docs = board_read::appointments_of(&self.db, participant)
+            .await
+            .map_err(|_| LookupFailed)?;
+        Ok(docs
+            .into_iter()
+            .filter(|a| a.board_id == board)
+            .map(|a| a.facts())
+            .collect())
+    }
+
+    async fn action_exists(&self, id: Uuid) -> Result<bool, LookupFailed> {
+        Ok(self.action_owner(id).await?.is_some())
     }
 
     async fn input_item(&self, id: Uuid) -> Result<Option<InputItemFacts>, LookupFailed> {

@@ -3,6 +3,7 @@
 
 mod action;
 mod activity;
+mod board;
 mod input_item;
 mod organisation;
 mod participant;
@@ -26,6 +27,7 @@ pub struct MutationRoot(
     input_item::InputItemMutations,
     action::ActionMutations,
     participant::ParticipantMutations,
+    board::BoardMutations,
 );
 
 /// Where a mutation's effect sits in the log, and whether it was a replay.

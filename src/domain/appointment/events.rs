@@ -1,0 +1,58 @@
+//! Events of the `Appointment` aggregate: one person's seat on one board, for a term.
+
+use chrono::NaiveDate;
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::board::SeatRole;
+use crate::domain::common::OdsCode;
+
+/// Why an appointment ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EndReason {
+    Resigned,
+    TermExpired,
+    Removed,
+}
+
+/// Something that happened to an appointment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AppointmentEvent {
+    Appointed {
+        appointment_id: Uuid,
+        board_id: Uuid,
+        organisation: OdsCode,
+        participant_id: Uuid,
+        role: SeatRole,
+        voting: bool,
+        term_start: NaiveDate,
+        term_end: NaiveDate,
+    },
+    /// The term was extended to a new end date.
+    Renewed {
+        term_end: NaiveDate,
+        renewed_on: NaiveDate,
+    },
+    /// The appointment ended on `ended_on` (the last day served).
+    Ended {
+        reason: EndReason,
+        ended_on: NaiveDate,
+    },
+}
+
+impl DomainEvent for AppointmentEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::Appointed { .. } => "Appointed",
+            Self::Renewed { .. } => "Renewed",
+            Self::Ended { .. } => "AppointmentEnded",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        "1".to_owned()
+    }
+}
