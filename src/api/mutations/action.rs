@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{command_context, new_id, refused, require_officer, the_ledger, Receipt};
+use super::{command_context, new_id, read_back, require_officer, the_ledger, Receipt};
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
 use crate::api::error::{ApiError, ApiResult};
@@ -12,6 +12,7 @@ use crate::api::objects::Action;
 use crate::api::query::parse_id;
 use crate::domain::action::ActionCommand;
 use crate::domain::services::Lookups;
+use crate::ledger::CommandContext;
 use crate::projections::read;
 
 /// Propose an action in response to one or more input items.
@@ -100,31 +101,17 @@ async fn writable_action(ctx: &Context<'_>, id: &ID) -> Result<Uuid, ApiError> {
 
 async fn run(
     ctx: &Context<'_>,
-    cc: crate::ledger::CommandContext,
+    cc: CommandContext,
     id: Uuid,
     command: ActionCommand,
 ) -> ApiResult<ActionPayload> {
-    let done = the_ledger(ctx)
-        .action(&id.to_string(), command, &cc)
-        .await
-        .map_err(|e| refused(ctx, e))?;
-    // A replayed request answers for the record its first attempt created.
-    let id: Uuid = done
-        .aggregate_id
-        .parse()
-        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
-    let doc = read::action(the_ledger(ctx).db(), id)
-        .await
-        .map_err(|e| internal(ctx, e))?;
-    let doc = doc.ok_or_else(|| {
-        internal(
-            ctx,
-            anyhow::anyhow!("action {id} missing from views after commit"),
-        )
-    })?;
+    let ledger = the_ledger(ctx);
+    let outcome = ledger.action(&id.to_string(), command, &cc).await;
+    let (doc, receipt) =
+        read_back(ctx, "action", outcome, |id| read::action(ledger.db(), id)).await?;
     Ok(ActionPayload {
         action: Action(doc),
-        receipt: Receipt::from(&done),
+        receipt,
     })
 }
 

@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{command_context, new_id, refused, require_officer, the_ledger, Receipt};
+use super::{command_context, new_id, read_back, require_officer, the_ledger, Receipt};
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::{AccessibleFormat, ActivityKind, Date, FeedbackChannel, Principle};
 use crate::api::error::{ApiError, ApiResult};
@@ -13,6 +13,7 @@ use crate::api::query::parse_id;
 use crate::domain::activity::ActivityCommand;
 use crate::domain::common::{Attendance, DemographicSnapshot};
 use crate::domain::services::{ActivityFacts, Lookups};
+use crate::ledger::CommandContext;
 use crate::projections::read;
 
 /// Plan an activity.
@@ -163,37 +164,20 @@ pub(super) async fn writable_activity(
     }
 }
 
-async fn answer(ctx: &Context<'_>, id: Uuid, receipt: Receipt) -> ApiResult<ActivityPayload> {
-    let doc = read::activity(the_ledger(ctx).db(), id)
-        .await
-        .map_err(|e| internal(ctx, e))?;
-    let (doc, _) = doc.ok_or_else(|| {
-        internal(
-            ctx,
-            anyhow::anyhow!("activity {id} missing from views after commit"),
-        )
-    })?;
+async fn run(
+    ctx: &Context<'_>,
+    cc: CommandContext,
+    id: Uuid,
+    command: ActivityCommand,
+) -> ApiResult<ActivityPayload> {
+    let ledger = the_ledger(ctx);
+    let outcome = ledger.activity(&id.to_string(), command, &cc).await;
+    let load = |id| async move { Ok(read::activity(ledger.db(), id).await?.map(|(doc, _)| doc)) };
+    let (doc, receipt) = read_back(ctx, "activity", outcome, load).await?;
     Ok(ActivityPayload {
         activity: Activity(doc),
         receipt,
     })
-}
-
-async fn run(
-    ctx: &Context<'_>,
-    cc: crate::ledger::CommandContext,
-    id: Uuid,
-    command: ActivityCommand,
-) -> ApiResult<ActivityPayload> {
-    let done = the_ledger(ctx)
-        .activity(&id.to_string(), command, &cc)
-        .await
-        .map_err(|e| refused(ctx, e))?;
-    let id = done
-        .aggregate_id
-        .parse()
-        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
-    answer(ctx, id, Receipt::from(&done)).await
 }
 
 #[derive(Default)]

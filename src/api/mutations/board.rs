@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{command_context, new_id, refused, the_ledger, Receipt};
+use super::{command_context, new_id, read_back, the_ledger, Receipt};
 use crate::api::boards::{Appointment, Board, BoardKind, BoardMeeting, EndReason, SeatRole};
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
@@ -194,26 +194,15 @@ async fn board_answer(
     id: Uuid,
     command: BoardCommand,
 ) -> ApiResult<BoardPayload> {
-    let done = the_ledger(ctx)
-        .board(&id.to_string(), command, &cc)
-        .await
-        .map_err(|e| refused(ctx, e))?;
-    let id: Uuid = done
-        .aggregate_id
-        .parse()
-        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
-    let doc = board_read::board(the_ledger(ctx).db(), id)
-        .await
-        .map_err(|e| internal(ctx, e))?;
-    let doc = doc.ok_or_else(|| {
-        internal(
-            ctx,
-            anyhow::anyhow!("board missing from views after commit"),
-        )
-    })?;
+    let ledger = the_ledger(ctx);
+    let outcome = ledger.board(&id.to_string(), command, &cc).await;
+    let (doc, receipt) = read_back(ctx, "board", outcome, |id| {
+        board_read::board(ledger.db(), id)
+    })
+    .await?;
     Ok(BoardPayload {
         board: Board(doc),
-        receipt: Receipt::from(&done),
+        receipt,
     })
 }
 
@@ -223,26 +212,15 @@ async fn appointment_answer(
     id: Uuid,
     command: AppointmentCommand,
 ) -> ApiResult<AppointmentPayload> {
-    let done = the_ledger(ctx)
-        .appointment(&id.to_string(), command, &cc)
-        .await
-        .map_err(|e| refused(ctx, e))?;
-    let id: Uuid = done
-        .aggregate_id
-        .parse()
-        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
-    let doc = board_read::appointment(the_ledger(ctx).db(), id)
-        .await
-        .map_err(|e| internal(ctx, e))?;
-    let doc = doc.ok_or_else(|| {
-        internal(
-            ctx,
-            anyhow::anyhow!("appointment missing from views after commit"),
-        )
-    })?;
+    let ledger = the_ledger(ctx);
+    let outcome = ledger.appointment(&id.to_string(), command, &cc).await;
+    let (doc, receipt) = read_back(ctx, "appointment", outcome, |id| {
+        board_read::appointment(ledger.db(), id)
+    })
+    .await?;
     Ok(AppointmentPayload {
         appointment: Appointment(doc),
-        receipt: Receipt::from(&done),
+        receipt,
     })
 }
 
@@ -252,26 +230,15 @@ async fn meeting_answer(
     id: Uuid,
     command: BoardMeetingCommand,
 ) -> ApiResult<BoardMeetingPayload> {
-    let done = the_ledger(ctx)
-        .board_meeting(&id.to_string(), command, &cc)
-        .await
-        .map_err(|e| refused(ctx, e))?;
-    let id: Uuid = done
-        .aggregate_id
-        .parse()
-        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
-    let doc = board_read::meeting(the_ledger(ctx).db(), id)
-        .await
-        .map_err(|e| internal(ctx, e))?;
-    let doc = doc.ok_or_else(|| {
-        internal(
-            ctx,
-            anyhow::anyhow!("meeting missing from views after commit"),
-        )
-    })?;
+    let ledger = the_ledger(ctx);
+    let outcome = ledger.board_meeting(&id.to_string(), command, &cc).await;
+    let (doc, receipt) = read_back(ctx, "board meeting", outcome, |id| {
+        board_read::meeting(ledger.db(), id)
+    })
+    .await?;
     Ok(BoardMeetingPayload {
         meeting: BoardMeeting(doc),
-        receipt: Receipt::from(&done),
+        receipt,
     })
 }
 

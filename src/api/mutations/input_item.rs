@@ -5,7 +5,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::activity::writable_activity;
-use super::{command_context, new_id, refused, require_officer, the_ledger, Receipt};
+use super::{command_context, new_id, read_back, require_officer, the_ledger, Receipt};
 use crate::api::context::{internal, or_today, principal, today};
 use crate::api::enums::{Date, DecisionOutcome, FeedbackChannel, InputKind, RaisedBy};
 use crate::api::error::{ApiError, ApiResult};
@@ -13,6 +13,7 @@ use crate::api::objects::InputItem;
 use crate::api::query::parse_id;
 use crate::domain::input_item::InputItemCommand;
 use crate::domain::services::Lookups;
+use crate::ledger::CommandContext;
 use crate::projections::read;
 
 /// Record a piece of input raised at an activity.
@@ -106,31 +107,19 @@ async fn writable_item(ctx: &Context<'_>, id: &ID) -> Result<(Uuid, String), Api
 
 async fn run(
     ctx: &Context<'_>,
-    cc: crate::ledger::CommandContext,
+    cc: CommandContext,
     id: Uuid,
     command: InputItemCommand,
 ) -> ApiResult<InputItemPayload> {
-    let done = the_ledger(ctx)
-        .input_item(&id.to_string(), command, &cc)
-        .await
-        .map_err(|e| refused(ctx, e))?;
-    // A replayed request answers for the record its first attempt created.
-    let id: Uuid = done
-        .aggregate_id
-        .parse()
-        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
-    let view = read::input_item(the_ledger(ctx).db(), id)
-        .await
-        .map_err(|e| internal(ctx, e))?;
-    let view = view.ok_or_else(|| {
-        internal(
-            ctx,
-            anyhow::anyhow!("input item {id} missing from views after commit"),
-        )
-    })?;
+    let ledger = the_ledger(ctx);
+    let outcome = ledger.input_item(&id.to_string(), command, &cc).await;
+    let (view, receipt) = read_back(ctx, "input item", outcome, |id| {
+        read::input_item(ledger.db(), id)
+    })
+    .await?;
     Ok(InputItemPayload {
         input_item: InputItem::new(view, today()),
-        receipt: Receipt::from(&done),
+        receipt,
     })
 }
 

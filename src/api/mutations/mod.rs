@@ -13,8 +13,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::context::{correlation_id, ledger, principal};
-use super::error::ApiError;
+use super::context::{correlation_id, internal, ledger, principal};
+use super::error::{ApiError, ApiResult};
 use crate::auth::{Principal, Role};
 use crate::ledger::{CommandContext, Committed, LedgerError};
 use crate::store::LogPosition;
@@ -103,6 +103,34 @@ fn require_officer(who: &Principal) -> Result<(), ApiError> {
 /// Maps a ledger error for the client.
 fn refused(ctx: &Context<'_>, error: LedgerError) -> ApiError {
     ApiError::from_ledger(correlation_id(ctx), error)
+}
+
+/// After a command: maps its refusal, then reads the record it changed back from the views
+/// (a replayed request answers for the record its first attempt created).
+async fn read_back<T, Fut>(
+    ctx: &Context<'_>,
+    what: &str,
+    outcome: Result<Committed, LedgerError>,
+    load: impl FnOnce(Uuid) -> Fut,
+) -> ApiResult<(T, Receipt)>
+where
+    Fut: std::future::Future<Output = anyhow::Result<Option<T>>>,
+{
+    let done = outcome.map_err(|e| refused(ctx, e))?;
+    let id: Uuid = done
+        .aggregate_id
+        .parse()
+        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
+    let doc = load(id)
+        .await
+        .map_err(|e| internal(ctx, e))?
+        .ok_or_else(|| {
+            internal(
+                ctx,
+                anyhow::anyhow!("{what} {id} missing from views after commit"),
+            )
+        })?;
+    Ok((doc, Receipt::from(&done)))
 }
 
 /// A fresh record id.

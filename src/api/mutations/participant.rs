@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{command_context, new_id, refused, the_ledger, Receipt};
+use super::{command_context, new_id, read_back, the_ledger, Receipt};
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
 use crate::api::error::{ApiError, ApiResult};
@@ -15,6 +15,7 @@ use crate::api::query::parse_id;
 use crate::auth::Role;
 use crate::domain::access::AccessPurpose;
 use crate::domain::participant::{ParticipantCommand, PersonalDetails, SelfDescription};
+use crate::ledger::CommandContext;
 use crate::projections::read;
 
 /// How a person describes themselves; every field optional.
@@ -129,30 +130,21 @@ async fn writable(ctx: &Context<'_>, id: &ID) -> Result<Uuid, ApiError> {
 
 async fn run(
     ctx: &Context<'_>,
-    cc: crate::ledger::CommandContext,
+    cc: CommandContext,
     id: Uuid,
     command: ParticipantCommand,
 ) -> ApiResult<ParticipantPayload> {
-    let done = the_ledger(ctx)
-        .participant(&id.to_string(), command, &cc)
-        .await
-        .map_err(|e| refused(ctx, e))?;
-    let id: Uuid = done
-        .aggregate_id
-        .parse()
-        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
-    let found = read::participant(the_ledger(ctx).db(), id)
-        .await
-        .map_err(|e| internal(ctx, e))?;
-    let (doc, _) = found.ok_or_else(|| {
-        internal(
-            ctx,
-            anyhow::anyhow!("participant missing from views after commit"),
-        )
-    })?;
+    let ledger = the_ledger(ctx);
+    let outcome = ledger.participant(&id.to_string(), command, &cc).await;
+    let load = |id| async move {
+        Ok(read::participant(ledger.db(), id)
+            .await?
+            .map(|(doc, _)| doc))
+    };
+    let (doc, receipt) = read_back(ctx, "participant", outcome, load).await?;
     Ok(ParticipantPayload {
         participant: Participant::new(doc, AccessPurpose::ViewRecord),
-        receipt: Receipt::from(&done),
+        receipt,
     })
 }
 
