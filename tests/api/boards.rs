@@ -494,6 +494,18 @@ async fn board_rules_refuse_and_append_nothing(backend: Backend) {
         )
         .await;
     assert_eq!(code, "FORBIDDEN", "engagement officers do not keep boards");
+    // Another organisation's input item cannot be cited, nor shown to exist.
+    app.register("RJ1", "Riverside Trust").await;
+    let other = app.token(Role::EngagementOfficer, &["RJ1"]);
+    let theirs_activity = crate::helpers::plan_activity(&app, &other, "RJ1", "2026-02-01").await;
+    let theirs = record_item(&app, &other, &theirs_activity, "Their input", "2026-02-01").await;
+    let before = app.event_count().await;
+    let (code, message) = app
+        .err(&secretary, "mutation($i: RecordBoardDecisionInput!) { recordBoardDecision(input: $i) { meeting { id } } }",
+            json!({ "i": { "meetingId": y.meetings[0], "title": "Cites elsewhere", "citedInputItemIds": [y.item, theirs] } }))
+        .await;
+    assert_eq!(code, "NOT_FOUND", "{message}");
+    assert!(message.contains("citedInputItemIds[1]"), "{message}");
     assert_eq!(app.event_count().await, before, "nothing appended");
 
     // Attendance only for people appointed on the day, and no appointments to a dissolved board.
