@@ -494,6 +494,8 @@ async fn board_rules_refuse_and_append_nothing(backend: Backend) {
         )
         .await;
     assert_eq!(code, "FORBIDDEN", "engagement officers do not keep boards");
+    assert_eq!(app.event_count().await, before, "nothing appended");
+
     // Another organisation's input item cannot be cited, nor shown to exist.
     app.register("RJ1", "Riverside Trust").await;
     let other = app.token(Role::EngagementOfficer, &["RJ1"]);
