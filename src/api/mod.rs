@@ -9,6 +9,7 @@ mod mutations;
 pub mod objects;
 pub mod participants;
 pub mod query;
+pub mod scorecard;
 
 use std::sync::Arc;
 

@@ -93,6 +93,7 @@ pub struct QueryRoot(
     CoreQueries,
     super::participants::ParticipantQueries,
     super::boards::BoardQueries,
+    super::scorecard::ScorecardQueries,
 );
 
 /// Queries on organisations, activities, input items and actions.

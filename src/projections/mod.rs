@@ -14,6 +14,7 @@ mod projector;
 pub mod read;
 pub mod representation;
 pub mod rollup;
+pub mod scorecard;
 
 pub use log::{read_log_after, LoggedEvent};
 pub use projector::{Projector, ProjectorHandle, PROJECTOR_NAME};

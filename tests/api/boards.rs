@@ -16,15 +16,15 @@ const REPRESENTATION: &str = "query($id: ID!, $asOf: Date, $from: Date) { board(
       attendanceByRole { role meetings attended percent }
       decisions decisionsCitingPatientInput percentDecisionsCitingPatientInput medianDaysPapersToMeeting } } }";
 
-struct Year {
-    board: String,
-    alice: String,
-    bob: String,
-    carol: String,
-    dan: String,
-    bob_person: String,
-    item: String,
-    meetings: Vec<String>,
+pub(crate) struct Year {
+    pub board: String,
+    pub alice: String,
+    pub bob: String,
+    pub carol: String,
+    pub dan: String,
+    pub bob_person: String,
+    pub item: String,
+    pub meetings: Vec<String>,
 }
 
 async fn person(app: &TestApp, token: &str, name: &str) -> String {
@@ -104,7 +104,7 @@ async fn meeting(
     id
 }
 
-async fn a_year_of_a_board(app: &TestApp) -> Year {
+pub(crate) async fn a_year_of_a_board(app: &TestApp) -> Year {
     app.register("QMJ", "North Central Trust").await;
     let secretary = app.token(Role::BoardSecretary, &["QMJ"]);
     let officer = app.token(Role::EngagementOfficer, &["QMJ"]);

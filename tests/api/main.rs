@@ -13,3 +13,4 @@ mod journey;
 mod participants;
 mod projections;
 mod schema;
+mod scorecard;

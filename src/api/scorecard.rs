@@ -1,0 +1,217 @@
+//! The six-principles scorecard over GraphQL: every measure with its numerator, denominator,
+//! the change against the previous period of the same length, and the records it counts.
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+
+use super::context::{internal, ledger, principal};
+use super::enums::{Date, Principle};
+use super::error::{ApiError, ApiResult};
+use crate::projections::scorecard::{self, Inputs, Period};
+use crate::projections::{board_read, read};
+
+/// Which kind of record a figure counts.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "scorecard::RecordKind")]
+pub enum RecordKind {
+    InputItem,
+    Activity,
+    Action,
+    Appointment,
+    BoardDecision,
+    Seat,
+}
+
+/// A record a figure counts, to open it.
+#[derive(SimpleObject)]
+pub struct CountedRecord {
+    kind: RecordKind,
+    id: ID,
+}
+
+/// One measure of the scorecard.
+#[derive(SimpleObject)]
+pub struct ScorecardMeasure {
+    principle: Principle,
+    key: String,
+    label: String,
+    value: Option<f64>,
+    numerator: f64,
+    denominator: f64,
+    /// The value over the previous period of the same length.
+    previous: Option<f64>,
+    change: Option<f64>,
+    /// Exactly the records the figure counts.
+    records: Vec<CountedRecord>,
+}
+
+/// A period, inclusive.
+#[derive(SimpleObject)]
+pub struct PeriodRange {
+    from: Date,
+    to: Date,
+}
+
+/// The scorecard for an organisation or an integrated care system, over a period.
+#[derive(SimpleObject)]
+pub struct Scorecard {
+    organisations: Vec<String>,
+    period: PeriodRange,
+    previous_period: PeriodRange,
+    measures: Vec<ScorecardMeasure>,
+}
+
+/// Which period: a date range, a calendar quarter, or a financial year (April to March).
+#[derive(InputObject, Default)]
+pub struct PeriodInput {
+    from: Option<Date>,
+    to: Option<Date>,
+    quarter: Option<QuarterInput>,
+    /// The year the financial year starts in: 2026 means 1 April 2026 to 31 March 2027.
+    financial_year: Option<i32>,
+}
+
+/// A calendar quarter.
+#[derive(InputObject)]
+pub struct QuarterInput {
+    year: i32,
+    quarter: u8,
+}
+
+fn parse_period(input: PeriodInput) -> Result<Period, ApiError> {
+    match (input.from, input.to, input.quarter, input.financial_year) {
+        (Some(from), Some(to), None, None) if from.0 <= to.0 => Ok(Period {
+            from: from.0,
+            to: to.0,
+        }),
+        (Some(_), Some(_), None, None) => Err(ApiError::Validation(
+            "period.from: must not be after period.to".into(),
+        )),
+        (None, None, Some(q), None) => Period::quarter(q.year, q.quarter)
+            .ok_or_else(|| ApiError::Validation("period.quarter.quarter: must be 1 to 4".into())),
+        (None, None, None, Some(year)) => Ok(Period::financial_year(year)),
+        _ => Err(ApiError::Validation(
+            "period: give either from and to, or a quarter, or a financialYear".into(),
+        )),
+    }
+}
+
+fn range(p: &Period) -> PeriodRange {
+    PeriodRange {
+        from: Date(p.from),
+        to: Date(p.to),
+    }
+}
+
+/// Queries for the scorecard.
+#[derive(Default)]
+pub struct ScorecardQueries;
+
+#[Object]
+impl ScorecardQueries {
+    /// The scorecard of one organisation (`organisation`) or of every organisation of an
+    /// integrated care system (`ics`, the ICB's ODS code), over a period.
+    async fn scorecard(
+        &self,
+        ctx: &Context<'_>,
+        organisation: Option<String>,
+        ics: Option<String>,
+        period: PeriodInput,
+    ) -> ApiResult<Scorecard> {
+        let who = principal(ctx)?;
+        let db = ledger(ctx).db();
+        let codes: Vec<String> = match (organisation, ics) {
+            (Some(code), None) => vec![code.trim().to_ascii_uppercase()],
+            (None, Some(code)) => {
+                let code = code.trim().to_ascii_uppercase();
+                let all = read::organisations(db, None)
+                    .await
+                    .map_err(|e| internal(ctx, e))?;
+                all.into_iter()
+                    .filter(|o| {
+                        o.ods_code.as_str() == code
+                            || o.ics.as_ref().is_some_and(|i| i.as_str() == code)
+                    })
+                    .map(|o| o.ods_code.to_string())
+                    .collect()
+            }
+            _ => {
+                return Err(
+                    ApiError::Validation("give exactly one of organisation and ics".into()).into(),
+                )
+            }
+        };
+        if codes.is_empty() || !codes.iter().all(|c| who.can_read(c)) {
+            return Err(ApiError::NotFound("organisation not found".into()).into());
+        }
+        let period = parse_period(period)?;
+        let scope = Some(codes.as_slice());
+        let activities: Vec<_> = read::activities(db, scope)
+            .await
+            .map_err(|e| internal(ctx, e))?
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        let items = read::input_items(db, scope, &read::ItemFilter::default())
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        let actions: Vec<_> = read::actions(db, scope)
+            .await
+            .map_err(|e| internal(ctx, e))?
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        let boards = board_read::boards(db, scope)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        let (mut appointments, mut meetings) = (Vec::new(), Vec::new());
+        for board in &boards {
+            appointments.extend(
+                board_read::appointments_to(db, board.id)
+                    .await
+                    .map_err(|e| internal(ctx, e))?,
+            );
+            meetings.extend(
+                board_read::meetings_of(db, board.id)
+                    .await
+                    .map_err(|e| internal(ctx, e))?,
+            );
+        }
+        let inputs = Inputs {
+            activities: &activities,
+            items: &items,
+            actions: &actions,
+            boards: &boards,
+            appointments: &appointments,
+            meetings: &meetings,
+            organisations: &codes,
+        };
+        let measures = scorecard::compare(&inputs, &period)
+            .into_iter()
+            .map(|c| ScorecardMeasure {
+                principle: c.measure.principle.into(),
+                key: c.measure.key.to_owned(),
+                label: c.measure.label.to_owned(),
+                value: c.measure.value,
+                numerator: c.measure.numerator,
+                denominator: c.measure.denominator,
+                previous: c.previous,
+                change: c.change,
+                records: c
+                    .measure
+                    .records
+                    .iter()
+                    .map(|r| CountedRecord {
+                        kind: r.kind.into(),
+                        id: r.id.into(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(Scorecard {
+            organisations: codes,
+            previous_period: range(&period.previous()),
+            period: range(&period),
+            measures,
+        })
+    }
+}

@@ -1,0 +1,269 @@
+//! The six-principles scorecard: for a set of organisations (one organisation, or every
+//! organisation of an ICS) and a period, one measure per thing `DESIGN.md` lists under
+//! "Measures per principle", each with its numerator, denominator and the records it counts.
+//!
+//! Pure computation over projected documents: the caller reads the documents, this module only
+//! counts. Dates in a period are the days things happened, never the days they were recorded, and
+//! everything is judged as of the period's last day.
+//!
+//! Principle 4 (inequalities) needs a population baseline that does not exist yet, so it has no
+//! measures here.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Days, NaiveDate};
+use uuid::Uuid;
+
+use super::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
+use super::docs::{ActionDoc, ActivityDoc, InputItemDoc};
+use super::read::ItemView;
+use super::rollup::{median, percent};
+use crate::domain::common::{OdsCode, Principle};
+use crate::domain::verdict::Assessment;
+
+mod decisions;
+mod equals;
+mod informed;
+mod joining;
+mod seeking;
+
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod ledger;
+#[cfg(test)]
+mod tests;
+
+/// A date range, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The period of the same length ending the day before this one starts.
+    pub fn previous(&self) -> Period {
+        let to = self.from - Days::new(1);
+        let length = (self.to - self.from).num_days().max(0).unsigned_abs();
+        Period {
+            from: to - Days::new(length),
+            to,
+        }
+    }
+
+    /// Calendar quarter `q` (1 to 4) of `year`; `None` for any other `q` or a year out of range.
+    pub fn quarter(year: i32, q: u8) -> Option<Period> {
+        if !(1..=4).contains(&q) {
+            return None;
+        }
+        let from = NaiveDate::from_ymd_opt(year, u32::from(q) * 3 - 2, 1)?;
+        let next = if q == 4 {
+            NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?
+        } else {
+            NaiveDate::from_ymd_opt(year, u32::from(q) * 3 + 1, 1)?
+        };
+        Some(Period {
+            from,
+            to: next.pred_opt()?,
+        })
+    }
+
+    /// The NHS financial year from 1 April of `starting` to 31 March of the next year.
+    ///
+    /// # Panics
+    /// When `starting` is beyond the dates chrono can represent (about 262,000 years).
+    pub fn financial_year(starting: i32) -> Period {
+        let from = NaiveDate::from_ymd_opt(starting, 4, 1).expect("year in range");
+        let to = NaiveDate::from_ymd_opt(starting + 1, 3, 31).expect("year in range");
+        Period { from, to }
+    }
+
+    /// Whether `day` falls within the period.
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+
+    /// The period's length in days.
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+}
+
+/// What kind of record a figure counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKind {
+    InputItem,
+    Activity,
+    Action,
+    Appointment,
+    BoardDecision,
+    /// A filled seat, named by the appointment holding it.
+    Seat,
+}
+
+/// One record a figure counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecordRef {
+    pub kind: RecordKind,
+    pub id: Uuid,
+}
+
+/// One measure of the scorecard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    pub principle: Principle,
+    pub key: &'static str,
+    pub label: &'static str,
+    pub numerator: f64,
+    pub denominator: f64,
+    /// A percentage to one place, or a median, sum or count where the measure is not a share;
+    /// `None` when there is nothing to count.
+    pub value: Option<f64>,
+    /// Exactly the records the numerator or the denominator counts, without repeats.
+    pub records: Vec<RecordRef>,
+}
+
+/// The documents a scorecard is computed from. They may include other organisations' records
+/// (partners' input items, for instance); only those of `organisations` are counted.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub activities: &'a [ActivityDoc],
+    pub items: &'a [ItemView],
+    pub actions: &'a [ActionDoc],
+    pub boards: &'a [BoardDoc],
+    pub appointments: &'a [AppointmentDoc],
+    pub meetings: &'a [MeetingDoc],
+    /// The ODS codes the scorecard is for: one organisation, or all organisations of an ICS.
+    pub organisations: &'a [String],
+}
+
+impl<'a> Inputs<'a> {
+    /// Whether a record owned by `code` is in scope.
+    fn in_scope(&self, code: &OdsCode) -> bool {
+        self.organisations.iter().any(|o| o == code.as_str())
+    }
+
+    /// Activities led by an organisation in scope and held in the period, with their held date.
+    fn held_activities(&self, period: &Period) -> Vec<(&'a ActivityDoc, NaiveDate)> {
+        self.activities
+            .iter()
+            .filter(|a| self.in_scope(&a.lead_organisation))
+            .filter_map(|a| a.held.as_ref().map(|h| (a, h.held_on)))
+            .filter(|(_, on)| period.contains(*on))
+            .collect()
+    }
+
+    /// Items owned by an organisation in scope and raised in the period, assessed as of its end.
+    fn raised_items(&self, period: &Period) -> Vec<(&'a ItemView, Assessment)> {
+        self.items
+            .iter()
+            .filter(|i| self.in_scope(&i.doc.organisation) && period.contains(i.doc.raised_on))
+            .map(|i| (i, i.assess(period.to)))
+            .collect()
+    }
+
+    /// Actions owned by an organisation in scope and proposed in the period.
+    fn proposed_actions(&self, period: &Period) -> Vec<&'a ActionDoc> {
+        self.actions
+            .iter()
+            .filter(|a| self.in_scope(&a.owner_organisation) && period.contains(a.proposed_on))
+            .collect()
+    }
+
+    /// Every input item given, whoever owns it, by id.
+    fn items_by_id(&self) -> HashMap<Uuid, &'a InputItemDoc> {
+        self.items.iter().map(|i| (i.doc.id, &i.doc)).collect()
+    }
+}
+
+/// References of one kind, in the order given, without repeats.
+fn refs(kind: RecordKind, ids: impl IntoIterator<Item = Uuid>) -> Vec<RecordRef> {
+    dedup(ids.into_iter().map(|id| RecordRef { kind, id }))
+}
+
+/// References in the order given, without repeats.
+fn dedup(records: impl IntoIterator<Item = RecordRef>) -> Vec<RecordRef> {
+    let mut seen = HashSet::new();
+    records.into_iter().filter(|r| seen.insert(*r)).collect()
+}
+
+/// A share: `part` of `total`, in percent.
+fn share(
+    principle: Principle,
+    key: &'static str,
+    label: &'static str,
+    (part, total): (u64, u64),
+    records: Vec<RecordRef>,
+) -> Measure {
+    Measure {
+        principle,
+        key,
+        label,
+        numerator: part as f64,
+        denominator: total as f64,
+        value: percent(part, total),
+        records,
+    }
+}
+
+/// A median of day counts: numerator the total days, denominator how many there are.
+fn median_days(
+    principle: Principle,
+    key: &'static str,
+    label: &'static str,
+    days: Vec<i64>,
+    records: Vec<RecordRef>,
+) -> Measure {
+    Measure {
+        principle,
+        key,
+        label,
+        numerator: days.iter().sum::<i64>() as f64,
+        denominator: days.len() as f64,
+        value: median(days),
+        records,
+    }
+}
+
+/// The scorecard of `inputs.organisations` for `period`, principle by principle.
+pub fn scorecard(inputs: &Inputs, period: &Period) -> Vec<Measure> {
+    let mut measures = equals::measures(inputs, period);
+    measures.extend(informed::measures(inputs, period));
+    measures.extend(decisions::measures(inputs, period));
+    measures.extend(seeking::measures(inputs, period));
+    measures.extend(joining::measures(inputs, period));
+    measures
+}
+
+/// A measure with its value for the previous period of the same length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub measure: Measure,
+    pub previous: Option<f64>,
+    /// `value - previous`, to one decimal place; `None` unless both are known.
+    pub change: Option<f64>,
+}
+
+/// The scorecard for `period`, each measure set against `period.previous()`.
+pub fn compare(inputs: &Inputs, period: &Period) -> Vec<Change> {
+    let before: HashMap<&'static str, Option<f64>> = scorecard(inputs, &period.previous())
+        .into_iter()
+        .map(|m| (m.key, m.value))
+        .collect();
+    scorecard(inputs, period)
+        .into_iter()
+        .map(|measure| {
+            let previous = before.get(measure.key).copied().flatten();
+            let change = measure
+                .value
+                .zip(previous)
+                .map(|(now, then)| ((now - then) * 10.0).round() / 10.0);
+            Change {
+                measure,
+                previous,
+                change,
+            }
+        })
+        .collect()
+}
