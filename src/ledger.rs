@@ -13,6 +13,7 @@ use crate::domain::access::{AccessCommand, AccessPurpose, ParticipantAccess};
 use crate::domain::action::Action;
 use crate::domain::activity::Activity;
 use crate::domain::appointment::Appointment;
+use crate::domain::baseline::PopulationBaseline;
 use crate::domain::board::Board;
 use crate::domain::board_meeting::BoardMeeting;
 use crate::domain::input_item::InputItem;
@@ -81,6 +82,7 @@ pub struct Ledger {
     boards: CqrsFramework<Board, LedgerStore<Board>>,
     appointments: CqrsFramework<Appointment, LedgerStore<Appointment>>,
     meetings: CqrsFramework<BoardMeeting, LedgerStore<BoardMeeting>>,
+    baselines: CqrsFramework<PopulationBaseline, LedgerStore<PopulationBaseline>>,
     keys: KeyStore,
     sealer: Arc<dyn Sealer>,
 }
@@ -114,6 +116,7 @@ impl Ledger {
             boards: framework(&db, &services),
             appointments: framework(&db, &services),
             meetings: framework(&db, &services),
+            baselines: framework(&db, &services),
             db,
             lookups,
             projector,
@@ -260,6 +263,28 @@ impl Ledger {
         ctx: &CommandContext,
     ) -> Result<Committed, LedgerError> {
         self.execute(&self.meetings, id, command, ctx).await
+    }
+
+    /// Runs a population baseline command (the aggregate id is the organisation's ODS code).
+    pub async fn baseline(
+        &self,
+        id: &str,
+        command: <PopulationBaseline as Aggregate>::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError> {
+        self.execute(&self.baselines, id, command, ctx).await
+    }
+
+    /// The organisation's population baseline, read from its stream.
+    pub async fn load_baseline(
+        &self,
+        organisation: &str,
+    ) -> Result<PopulationBaseline, LedgerError> {
+        let context = LedgerStore::<PopulationBaseline>::new(self.db.clone())
+            .load(organisation)
+            .await
+            .map_err(|e| LedgerError::Internal(e.into()))?;
+        Ok(context.into_state())
     }
 
     /// Answers a retried request from its receipt, if its key was seen before.

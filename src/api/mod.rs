@@ -1,11 +1,12 @@
 //! The GraphQL API over HTTP.
 
+pub mod baseline;
 pub mod boards;
 pub mod context;
 pub mod enums;
 pub mod error;
 mod http;
-mod mutations;
+pub mod mutations;
 pub mod objects;
 pub mod participants;
 pub mod query;

@@ -94,6 +94,7 @@ pub struct QueryRoot(
     super::participants::ParticipantQueries,
     super::boards::BoardQueries,
     super::scorecard::ScorecardQueries,
+    super::baseline::BaselineQueries,
 );
 
 /// Queries on organisations, activities, input items and actions.

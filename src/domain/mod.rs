@@ -7,6 +7,7 @@ pub mod access;
 pub mod action;
 pub mod activity;
 pub mod appointment;
+pub mod baseline;
 pub mod board;
 pub mod board_meeting;
 pub mod common;

@@ -5,6 +5,7 @@ mod process;
 
 mod auth;
 mod bad_input;
+mod baseline;
 mod boards;
 mod concurrency;
 mod idempotency;

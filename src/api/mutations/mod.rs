@@ -28,6 +28,7 @@ pub struct MutationRoot(
     action::ActionMutations,
     participant::ParticipantMutations,
     board::BoardMutations,
+    super::baseline::BaselineMutations,
 );
 
 /// Where a mutation's effect sits in the log, and whether it was a replay.
@@ -56,7 +57,7 @@ const MAX_KEY_CHARS: usize = 128;
 
 /// Builds the command context: the caller, a correlation id, the command name, and the
 /// idempotency key with a fingerprint of the request it came with.
-fn command_context<T: Serialize>(
+pub(crate) fn command_context<T: Serialize>(
     ctx: &Context<'_>,
     command: &'static str,
     input: &T,
