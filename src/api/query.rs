@@ -95,6 +95,7 @@ pub struct QueryRoot(
     super::boards::BoardQueries,
     super::scorecard::ScorecardQueries,
     super::baseline::BaselineQueries,
+    super::scorecard::ReachQueries,
 );
 
 /// Queries on organisations, activities, input items and actions.

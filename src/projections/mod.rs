@@ -11,6 +11,7 @@ pub mod docs;
 mod log;
 pub mod participants;
 mod projector;
+pub mod reach;
 pub mod read;
 pub mod representation;
 pub mod rollup;

@@ -145,6 +145,9 @@ impl Projector {
 
     /// Applies every event available after the checkpoint; answers with how many.
     pub async fn catch_up(&mut self) -> anyhow::Result<u64> {
+        // The stored checkpoint is the truth: another process may have moved the views on
+        // since this one last looked (a restart, or a previous owner of the projector).
+        self.checkpoint = load_checkpoint(&self.db).await?;
         let mut applied = 0;
         loop {
             let started = Instant::now();

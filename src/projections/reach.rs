@@ -1,0 +1,184 @@
+//! Principle 4: who took part, against the population the organisation serves. Participants'
+//! aggregate demographic snapshots (taken when each activity was held) are set against the
+//! uploaded baseline, and groups under-represented by more than a margin are named.
+
+use std::collections::BTreeMap;
+
+use uuid::Uuid;
+
+use super::docs::ActivityDoc;
+use super::scorecard::Period;
+use crate::domain::baseline::{Dimension, Shares};
+use crate::domain::common::DemographicSnapshot;
+
+/// One group's share among participants against its share of the population.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupReach {
+    pub dimension: Dimension,
+    pub category: String,
+    /// Share of the population, 0 to 1.
+    pub baseline_share: f64,
+    /// Participants in this group, and their share of the participants counted for the dimension.
+    pub participants: u32,
+    pub participant_share: Option<f64>,
+    /// Under-represented by more than the margin (in percentage points).
+    pub under_represented: bool,
+}
+
+/// Reach over a set of activities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reach {
+    pub activities: Vec<Uuid>,
+    pub groups: Vec<GroupReach>,
+}
+
+fn dimension_counts(
+    snapshot: &DemographicSnapshot,
+    dimension: Dimension,
+) -> &BTreeMap<String, u32> {
+    match dimension {
+        Dimension::AgeBand => &snapshot.age_band,
+        Dimension::Sex => &snapshot.sex,
+        Dimension::EthnicGroup => &snapshot.ethnic_group,
+        Dimension::DeprivationQuintile => &snapshot.deprivation_quintile,
+        Dimension::Disability => &snapshot.disability,
+    }
+}
+
+/// Reach of the activities held in `period` (or of all given activities when `None`) against
+/// `baseline`, naming groups more than `margin_points` percentage points below their share.
+pub fn reach(
+    activities: &[&ActivityDoc],
+    period: Option<&Period>,
+    baseline: &Shares,
+    margin_points: f64,
+) -> Reach {
+    let held: Vec<&ActivityDoc> = activities
+        .iter()
+        .copied()
+        .filter(|a| {
+            a.held
+                .as_ref()
+                .is_some_and(|h| period.is_none_or(|p| p.from <= h.held_on && h.held_on <= p.to))
+        })
+        .collect();
+    let mut groups = Vec::new();
+    for (dimension, categories) in baseline {
+        let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+        for activity in &held {
+            if let Some(h) = &activity.held {
+                for (category, n) in dimension_counts(&h.demographics, *dimension) {
+                    *counts.entry(category.as_str()).or_default() += n;
+                }
+            }
+        }
+        let total: u32 = counts.values().sum();
+        for (category, baseline_share) in categories {
+            let participants = counts.get(category.as_str()).copied().unwrap_or(0);
+            let participant_share = (total > 0).then(|| f64::from(participants) / f64::from(total));
+            let under_represented = participant_share
+                .is_some_and(|s| (baseline_share - s) * 100.0 > margin_points + 1e-9);
+            groups.push(GroupReach {
+                dimension: *dimension,
+                category: category.clone(),
+                baseline_share: *baseline_share,
+                participants,
+                participant_share,
+                under_represented,
+            });
+        }
+    }
+    Reach {
+        activities: held.iter().map(|a| a.id).collect(),
+        groups,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, Utc};
+
+    use super::*;
+    use crate::domain::baseline::csv;
+    use crate::domain::common::{ActivityKind, Attendance, OdsCode};
+    use crate::projections::docs::HeldDoc;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    fn activity(held_on: &str, ages: &[(&str, u32)]) -> ActivityDoc {
+        ActivityDoc {
+            id: Uuid::new_v4(),
+            kind: ActivityKind::FocusGroup,
+            title: "t".into(),
+            topic: "t".into(),
+            lead_organisation: OdsCode::parse("org", "QMJ").expect("code"),
+            partner_organisations: vec![],
+            principles: vec![],
+            planned_on: day(held_on),
+            information_published: vec![],
+            held: Some(HeldDoc {
+                held_on: day(held_on),
+                attendance: Attendance::default(),
+                demographics: DemographicSnapshot {
+                    age_band: ages.iter().map(|(c, n)| ((*c).to_owned(), *n)).collect(),
+                    ..DemographicSnapshot::default()
+                },
+            }),
+            report: None,
+            cancelled: None,
+            feedback: vec![],
+            recorded_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn names_groups_below_their_share_by_more_than_the_margin() {
+        let baseline = csv::parse(
+            "dimension,category,count\nage_band,18-44,50\nage_band,45-64,30\nage_band,65+,20\n",
+        )
+        .expect("valid");
+        let a = activity("2026-02-01", &[("18-44", 2), ("65+", 6)]);
+        let b = activity("2026-03-01", &[("45-64", 2)]);
+        let outside = activity("2026-09-01", &[("18-44", 100)]);
+        let period = Period {
+            from: day("2026-01-01"),
+            to: day("2026-06-30"),
+        };
+        let r = reach(&[&a, &b, &outside], Some(&period), &baseline, 5.0);
+        assert_eq!(r.activities, vec![a.id, b.id]);
+        let group = |c: &str| r.groups.iter().find(|g| g.category == c).expect("group");
+        // 10 participants: 18-44 is 20% against 50%; 45-64 is 20% against 30%; 65+ is 60% against 20%.
+        assert_eq!(
+            (
+                group("18-44").participants,
+                group("18-44").under_represented
+            ),
+            (2, true)
+        );
+        assert_eq!(group("45-64").participant_share, Some(0.2));
+        assert!(group("45-64").under_represented, "10 points below");
+        assert!(!group("65+").under_represented);
+        let wide = reach(&[&a, &b], Some(&period), &baseline, 15.0);
+        assert!(
+            !wide
+                .groups
+                .iter()
+                .find(|g| g.category == "45-64")
+                .expect("group")
+                .under_represented
+        );
+    }
+
+    #[test]
+    fn no_participants_means_no_verdict() {
+        let baseline =
+            csv::parse("dimension,category,count\nsex,female,1\nsex,male,1\n").expect("valid");
+        let r = reach(&[], None, &baseline, 5.0);
+        assert!(r
+            .groups
+            .iter()
+            .all(|g| g.participant_share.is_none() && !g.under_represented));
+    }
+}
