@@ -4,14 +4,15 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{command_context, new_id, read_back, require_officer, the_ledger, Receipt};
+use super::{
+    command_context, new_id, read_back, require_officer, require_visible_items, the_ledger, Receipt,
+};
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::objects::Action;
 use crate::api::query::parse_id;
 use crate::domain::action::ActionCommand;
-use crate::domain::services::Lookups;
 use crate::ledger::CommandContext;
 use crate::projections::read;
 
@@ -145,23 +146,7 @@ impl ActionMutations {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        // Items the caller may not see are reported as not found, never as someone else's.
-        for (i, id) in items.iter().enumerate() {
-            let facts = the_ledger(ctx)
-                .lookups()
-                .input_item(*id)
-                .await
-                .map_err(|e| internal(ctx, e.into()))?;
-            let visible = facts.is_some_and(|f| {
-                who.can_read(f.organisation.as_str())
-                    || f.referred_to.is_some_and(|r| who.can_read(r.as_str()))
-            });
-            if !visible {
-                return Err(
-                    ApiError::NotFound(format!("inputItemIds[{i}]: input item not found")).into(),
-                );
-            }
-        }
+        require_visible_items(ctx, "inputItemIds", &items).await?;
         let cc = command_context(ctx, "proposeAction", &input, input.idempotency_key.as_ref())?;
         let id = new_id();
         let command = ActionCommand::Propose {

@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{command_context, new_id, read_back, the_ledger, Receipt};
+use super::{command_context, new_id, read_back, require_visible_items, the_ledger, Receipt};
 use crate::api::boards::{Appointment, Board, BoardKind, BoardMeeting, EndReason, SeatRole};
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
@@ -15,7 +15,6 @@ use crate::auth::{Principal, Role};
 use crate::domain::appointment::AppointmentCommand;
 use crate::domain::board::BoardCommand;
 use crate::domain::board_meeting::BoardMeetingCommand;
-use crate::domain::services::Lookups;
 use crate::ledger::CommandContext;
 use crate::projections::board_read;
 
@@ -498,25 +497,7 @@ impl BoardMutations {
     ) -> ApiResult<BoardMeetingPayload> {
         let id = writable_meeting(ctx, &input.meeting_id).await?;
         let items = parse_ids("citedInputItemIds", &input.cited_input_item_ids)?;
-        // Items the caller may not see are reported as not found, never as someone else's.
-        let who = principal(ctx)?;
-        for (i, item) in items.iter().enumerate() {
-            let facts = the_ledger(ctx)
-                .lookups()
-                .input_item(*item)
-                .await
-                .map_err(|e| internal(ctx, e.into()))?;
-            let visible = facts.is_some_and(|f| {
-                who.can_read(f.organisation.as_str())
-                    || f.referred_to.is_some_and(|r| who.can_read(r.as_str()))
-            });
-            if !visible {
-                return Err(ApiError::NotFound(format!(
-                    "citedInputItemIds[{i}]: input item not found"
-                ))
-                .into());
-            }
-        }
+        require_visible_items(ctx, "citedInputItemIds", &items).await?;
         let actions = parse_ids("citedActionIds", &input.cited_action_ids)?;
         let cc = command_context(
             ctx,
