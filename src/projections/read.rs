@@ -183,8 +183,17 @@ pub async fn action(db: &Db, id: Uuid) -> anyhow::Result<Option<ActionDoc>> {
 
 /// Actions owned by an organisation in scope, oldest first.
 pub async fn actions(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(ActionDoc, i64)>> {
+    docs_in_scope(db, "view_actions", scope).await
+}
+
+/// Every document of `table` whose `organisation` is in scope, in log order.
+async fn docs_in_scope<T: DeserializeOwned>(
+    db: &Db,
+    table: &str,
+    scope: Scope<'_>,
+) -> anyhow::Result<Vec<(T, i64)>> {
     let rows: Vec<(String, i64)> = on_db!(db, pool => {
-        let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_actions");
+        let mut q = QueryBuilder::new(format!("SELECT doc, log_position FROM {table}"));
         if let Some(codes) = scope {
             q.push(" WHERE organisation IN (");
             let mut list = q.separated(", ");
@@ -364,20 +373,7 @@ pub async fn participant(db: &Db, id: Uuid) -> anyhow::Result<Option<(Participan
 
 /// Participants of the organisations in scope, oldest first.
 pub async fn participants(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(ParticipantDoc, i64)>> {
-    let rows: Vec<(String, i64)> = on_db!(db, pool => {
-        let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_participants");
-        if let Some(codes) = scope {
-            q.push(" WHERE organisation IN (");
-            let mut list = q.separated(", ");
-            for code in codes {
-                list.push_bind(code.clone());
-            }
-            q.push(")");
-        }
-        q.push(" ORDER BY log_position");
-        q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
-    });
-    parse_docs(rows)
+    docs_in_scope(db, "view_participants", scope).await
 }
 
 /// Participants linked to any of `targets` (activities or input items), oldest first.
