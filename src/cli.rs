@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `token`, `schema`.
+//! The command line: `serve` (default), `migrate`, `token`, `schema`, `report annual`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -99,6 +99,44 @@ enum Command {
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Produce a report from the ledger.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// The involvement section of an organisation's annual report, for one financial year.
+    Annual(AnnualArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+struct AnnualArgs {
+    /// The organisation's ODS code.
+    #[arg(long)]
+    org: String,
+    /// The financial year, by the year it starts: 2026 is 1 April 2026 to 31 March 2027.
+    #[arg(long)]
+    year: i32,
+    /// Markdown, or a printable HTML page.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    format: ReportFormat,
+    /// An action to show as an example of change (repeat for several); by default the three
+    /// most recently completed with an outcome.
+    #[arg(long = "example")]
+    examples: Vec<uuid::Uuid>,
+    /// Percentage points below its population share at which a group is under-represented.
+    #[arg(long, default_value_t = 5.0)]
+    margin: f64,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Default)]
@@ -208,7 +246,51 @@ impl Cli {
                 print!("{}", crate::api::sdl());
                 Ok(())
             }
+            Some(Command::Report(ReportCommand::Annual(args))) => self.annual(args).await,
         }
+    }
+
+    async fn annual(&self, args: &AnnualArgs) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            (0.0..=100.0).contains(&args.margin),
+            "--margin: must be between 0 and 100"
+        );
+        let settings = self.settings(None, None);
+        let db = open_database(&settings).await?;
+        db.migrate().await?;
+        // Bring the views up to the log first; a running service doing the same is harmless.
+        let (mut projector, _) = crate::projections::Projector::new(db.clone()).await?;
+        projector.catch_up().await?;
+        let today = chrono::Utc::now().date_naive();
+        let report = crate::reports::annual_report(
+            &db,
+            &args.org,
+            args.year,
+            today,
+            &args.examples,
+            args.margin,
+        )
+        .await
+        .map_err(|e| match e {
+            crate::reports::ReportFailure::UnknownOrganisation => {
+                anyhow::anyhow!(
+                    "--org: no organisation has the ODS code {}",
+                    args.org.trim()
+                )
+            }
+            other => anyhow::Error::new(other),
+        })?;
+        let page = report.page();
+        let text = match args.format {
+            ReportFormat::Markdown => page.markdown(),
+            ReportFormat::Html => page.html(),
+        };
+        match &args.output {
+            Some(path) => std::fs::write(path, text)
+                .with_context(|| format!("could not write {}", path.display()))?,
+            None => print!("{text}"),
+        }
+        Ok(())
     }
 
     async fn serve(&self, args: &ServeArgs) -> anyhow::Result<()> {

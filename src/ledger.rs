@@ -280,11 +280,9 @@ impl Ledger {
         &self,
         organisation: &str,
     ) -> Result<PopulationBaseline, LedgerError> {
-        let context = LedgerStore::<PopulationBaseline>::new(self.db.clone())
-            .load(organisation)
+        load_baseline(&self.db, organisation)
             .await
-            .map_err(|e| LedgerError::Internal(e.into()))?;
-        Ok(context.into_state())
+            .map_err(|e| LedgerError::Internal(e.into()))
     }
 
     /// Answers a retried request from its receipt, if its key was seen before.
@@ -400,4 +398,15 @@ fn metadata(ctx: &CommandContext) -> HashMap<String, String> {
         m.insert(keys::REQUEST_HASH.to_owned(), ctx.request_hash.clone());
     }
     m
+}
+
+/// An organisation's population baseline, read from its stream (empty when none was uploaded).
+pub async fn load_baseline(
+    db: &Db,
+    organisation: &str,
+) -> Result<PopulationBaseline, crate::store::StoreError> {
+    let context = LedgerStore::<PopulationBaseline>::new(db.clone())
+        .load(organisation)
+        .await?;
+    Ok(context.into_state())
 }

@@ -10,6 +10,7 @@
 //! - [`auth`]: tokens, roles and organisation grants.
 //! - [`crypto`]: per-participant encryption of personal data, and erasure by key destruction.
 //! - [`config`]: settings and their defaults.
+//! - [`reports`]: the annual-report involvement section, as Markdown and HTML.
 //! - [`api`]: GraphQL over HTTP.
 //! - [`startup`]: building and running the service; [`cli`]: the command line.
 #[macro_use]
@@ -22,5 +23,6 @@ pub mod crypto;
 pub mod domain;
 pub mod ledger;
 pub mod projections;
+pub mod reports;
 pub mod startup;
 pub mod telemetry;

@@ -10,6 +10,7 @@ pub mod mutations;
 pub mod objects;
 pub mod participants;
 pub mod query;
+pub mod report;
 pub mod scorecard;
 
 use std::sync::Arc;

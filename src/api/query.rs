@@ -96,6 +96,7 @@ pub struct QueryRoot(
     super::scorecard::ScorecardQueries,
     super::baseline::BaselineQueries,
     super::scorecard::ReachQueries,
+    super::report::ReportQueries,
 );
 
 /// Queries on organisations, activities, input items and actions.

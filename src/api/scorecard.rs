@@ -6,8 +6,9 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use super::context::{internal, ledger, principal};
 use super::enums::{Date, Principle};
 use super::error::{ApiError, ApiResult};
-use crate::projections::scorecard::{self, Inputs, Period};
-use crate::projections::{board_read, read};
+use crate::projections::read;
+use crate::projections::scorecard::{self, Period};
+use crate::reports::{organisations_covered, Documents};
 
 /// Which kind of record a figure counts.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -21,11 +22,32 @@ pub enum RecordKind {
     Seat,
 }
 
+/// What a measure's value is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "scorecard::Unit")]
+pub enum Unit {
+    /// A share of the denominator, in percent.
+    Percent,
+    /// A number of days.
+    Days,
+    /// A count.
+    Count,
+}
+
 /// A record a figure counts, to open it.
 #[derive(SimpleObject)]
 pub struct CountedRecord {
     kind: RecordKind,
     id: ID,
+}
+
+impl From<scorecard::RecordRef> for CountedRecord {
+    fn from(r: scorecard::RecordRef) -> Self {
+        Self {
+            kind: r.kind.into(),
+            id: r.id.into(),
+        }
+    }
 }
 
 /// One measure of the scorecard.
@@ -34,6 +56,7 @@ pub struct ScorecardMeasure {
     principle: Principle,
     key: String,
     label: String,
+    unit: Unit,
     value: Option<f64>,
     numerator: f64,
     denominator: f64,
@@ -58,6 +81,16 @@ pub struct Scorecard {
     period: PeriodRange,
     previous_period: PeriodRange,
     measures: Vec<ScorecardMeasure>,
+    /// Principle 4 in detail: each population group of each organisation with a baseline,
+    /// against participants in the activities it held in the period.
+    population_groups: Vec<PopulationGroup>,
+}
+
+/// One organisation's population group, against participants.
+#[derive(SimpleObject)]
+pub struct PopulationGroup {
+    organisation: String,
+    reach: GroupReach,
 }
 
 /// Which period: a date range, a calendar quarter, or a financial year (April to March).
@@ -95,10 +128,23 @@ fn parse_period(input: PeriodInput) -> Result<Period, ApiError> {
     }
 }
 
-fn range(p: &Period) -> PeriodRange {
-    PeriodRange {
-        from: Date(p.from),
-        to: Date(p.to),
+/// Refuses a margin that is not a number of percentage points.
+pub(crate) fn check_margin(margin_points: f64) -> Result<(), ApiError> {
+    if (0.0..=100.0).contains(&margin_points) {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(
+            "marginPoints: must be between 0 and 100".into(),
+        ))
+    }
+}
+
+impl From<Period> for PeriodRange {
+    fn from(p: Period) -> Self {
+        Self {
+            from: Date(p.from),
+            to: Date(p.to),
+        }
     }
 }
 
@@ -109,108 +155,63 @@ pub struct ScorecardQueries;
 #[Object]
 impl ScorecardQueries {
     /// The scorecard of one organisation (`organisation`) or of every organisation of an
-    /// integrated care system (`ics`, the ICB's ODS code), over a period.
+    /// integrated care system (`ics`, the ICB's ODS code), over a period. Principle 4 names
+    /// population groups more than `marginPoints` percentage points (default 5) below their
+    /// share of the population.
     async fn scorecard(
         &self,
         ctx: &Context<'_>,
         organisation: Option<String>,
         ics: Option<String>,
         period: PeriodInput,
+        #[graphql(default = 5.0)] margin_points: f64,
     ) -> ApiResult<Scorecard> {
         let who = principal(ctx)?;
         let db = ledger(ctx).db();
-        let codes: Vec<String> = match (organisation, ics) {
-            (Some(code), None) => vec![code.trim().to_ascii_uppercase()],
-            (None, Some(code)) => {
-                let code = code.trim().to_ascii_uppercase();
-                let all = read::organisations(db, None)
-                    .await
-                    .map_err(|e| internal(ctx, e))?;
-                all.into_iter()
-                    .filter(|o| {
-                        o.ods_code.as_str() == code
-                            || o.ics.as_ref().is_some_and(|i| i.as_str() == code)
-                    })
-                    .map(|o| o.ods_code.to_string())
-                    .collect()
-            }
-            _ => {
-                return Err(
-                    ApiError::Validation("give exactly one of organisation and ics".into()).into(),
-                )
-            }
-        };
+        if organisation.is_some() == ics.is_some() {
+            return Err(
+                ApiError::Validation("give exactly one of organisation and ics".into()).into(),
+            );
+        }
+        check_margin(margin_points)?;
+        let codes = organisations_covered(db, organisation.as_deref(), ics.as_deref())
+            .await
+            .map_err(|e| internal(ctx, e))?;
         if codes.is_empty() || !codes.iter().all(|c| who.can_read(c)) {
             return Err(ApiError::NotFound("organisation not found".into()).into());
         }
         let period = parse_period(period)?;
-        let scope = Some(codes.as_slice());
-        let activities: Vec<_> = read::activities(db, scope)
-            .await
-            .map_err(|e| internal(ctx, e))?
-            .into_iter()
-            .map(|(a, _)| a)
-            .collect();
-        let items = read::input_items(db, scope, &read::ItemFilter::default())
+        let documents = Documents::load(db, &codes)
             .await
             .map_err(|e| internal(ctx, e))?;
-        let actions: Vec<_> = read::actions(db, scope)
-            .await
-            .map_err(|e| internal(ctx, e))?
-            .into_iter()
-            .map(|(a, _)| a)
-            .collect();
-        let boards = board_read::boards(db, scope)
-            .await
-            .map_err(|e| internal(ctx, e))?;
-        let (mut appointments, mut meetings) = (Vec::new(), Vec::new());
-        for board in &boards {
-            appointments.extend(
-                board_read::appointments_to(db, board.id)
-                    .await
-                    .map_err(|e| internal(ctx, e))?,
-            );
-            meetings.extend(
-                board_read::meetings_of(db, board.id)
-                    .await
-                    .map_err(|e| internal(ctx, e))?,
-            );
-        }
-        let inputs = Inputs {
-            activities: &activities,
-            items: &items,
-            actions: &actions,
-            boards: &boards,
-            appointments: &appointments,
-            meetings: &meetings,
-            organisations: &codes,
-        };
+        let inputs = documents.inputs(&codes, margin_points);
         let measures = scorecard::compare(&inputs, &period)
             .into_iter()
             .map(|c| ScorecardMeasure {
                 principle: c.measure.principle.into(),
                 key: c.measure.key.to_owned(),
                 label: c.measure.label.to_owned(),
+                unit: c.measure.unit.into(),
                 value: c.measure.value,
                 numerator: c.measure.numerator,
                 denominator: c.measure.denominator,
                 previous: c.previous,
                 change: c.change,
-                records: c
-                    .measure
-                    .records
-                    .iter()
-                    .map(|r| CountedRecord {
-                        kind: r.kind.into(),
-                        id: r.id.into(),
-                    })
-                    .collect(),
+                records: c.measure.records.iter().map(|r| (*r).into()).collect(),
+            })
+            .collect();
+        let population_groups = scorecard::population_groups(&inputs, &period)
+            .into_iter()
+            .map(|(organisation, g)| PopulationGroup {
+                organisation,
+                reach: group_reach(g),
             })
             .collect();
         Ok(Scorecard {
+            population_groups,
             organisations: codes,
-            previous_period: range(&period.previous()),
-            period: range(&period),
+            previous_period: period.previous().into(),
+            period: period.into(),
             measures,
         })
     }
@@ -226,6 +227,20 @@ pub struct GroupReach {
     participant_share: Option<f64>,
     /// More than the margin below the group's share of the population.
     under_represented: bool,
+}
+
+fn group_reach(g: crate::projections::reach::GroupReach) -> GroupReach {
+    GroupReach {
+        dimension: serde_json::to_value(g.dimension)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        category: g.category,
+        baseline_share: g.baseline_share,
+        participants: g.participants,
+        participant_share: g.participant_share,
+        under_represented: g.under_represented,
+    }
 }
 
 /// Who took part against the population served (principle 4).
@@ -258,11 +273,7 @@ impl ReachQueries {
         if !principal(ctx)?.can_read(&code) {
             return Err(ApiError::NotFound("organisation not found".into()).into());
         }
-        if !(0.0..=100.0).contains(&margin_points) {
-            return Err(
-                ApiError::Validation("marginPoints: must be between 0 and 100".into()).into(),
-            );
-        }
+        check_margin(margin_points)?;
         let period = period.map(parse_period).transpose()?;
         let activity = activity_id
             .as_ref()
@@ -295,21 +306,7 @@ impl ReachQueries {
         Ok(Reach {
             activity_ids: result.activities.iter().map(|id| (*id).into()).collect(),
             margin_points,
-            groups: result
-                .groups
-                .into_iter()
-                .map(|g| GroupReach {
-                    dimension: serde_json::to_value(g.dimension)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    category: g.category,
-                    baseline_share: g.baseline_share,
-                    participants: g.participants,
-                    participant_share: g.participant_share,
-                    under_represented: g.under_represented,
-                })
-                .collect(),
+            groups: result.groups.into_iter().map(group_reach).collect(),
         })
     }
 }

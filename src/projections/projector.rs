@@ -158,7 +158,16 @@ impl Projector {
                 return Ok(applied);
             };
             let docs = self.apply_batch(&events).await?;
-            self.write_batch(docs, last).await?;
+            if !self.write_batch(docs, self.checkpoint, last).await? {
+                // Another process moved the views on while this batch was being applied; its
+                // work stands and this batch is dropped, then read again from the new checkpoint.
+                tracing::debug!(
+                    projector = PROJECTOR_NAME,
+                    "views moved on elsewhere; re-reading"
+                );
+                self.checkpoint = load_checkpoint(&self.db).await?;
+                continue;
+            }
             self.checkpoint = last;
             self.position.send_replace(last);
             applied += events.len() as u64;
@@ -186,7 +195,9 @@ impl Projector {
             "DELETE FROM view_input_items",
             "DELETE FROM view_actions",
             "DELETE FROM view_action_links",
-            "DELETE FROM projector_checkpoints WHERE name = 'views'",
+            // Reset rather than delete, so a process still applying a batch from the old
+            // checkpoint finds it moved and drops its batch.
+            "UPDATE projector_checkpoints SET last_tx = 0, last_position = 0 WHERE name = 'views'",
         ];
         on_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
@@ -374,11 +385,14 @@ impl Projector {
         Ok(docs)
     }
 
+    /// Writes the documents and moves the checkpoint from `from` to `last`, all or nothing.
+    /// Answers `false`, writing nothing, when the stored checkpoint is no longer `from`.
     async fn write_batch(
         &self,
         docs: HashMap<String, (Doc, LogPosition)>,
+        from: LogPosition,
         last: LogPosition,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<bool> {
         on_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
             for (doc, created) in docs.values() {
@@ -509,16 +523,24 @@ impl Projector {
                     }
                 }
             }
-            sqlx::query("INSERT INTO projector_checkpoints (name, last_tx, last_position, updated_at) \
+            let moved = sqlx::query("INSERT INTO projector_checkpoints (name, last_tx, last_position, updated_at) \
                          VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET last_tx = excluded.last_tx, \
-                         last_position = excluded.last_position, updated_at = excluded.updated_at")
+                         last_position = excluded.last_position, updated_at = excluded.updated_at \
+                         WHERE projector_checkpoints.last_tx = $5 AND projector_checkpoints.last_position = $6")
                 .bind(PROJECTOR_NAME)
                 .bind(last.tx)
                 .bind(last.position)
                 .bind(Utc::now())
-                .execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok::<_, anyhow::Error>(())
+                .bind(from.tx)
+                .bind(from.position)
+                .execute(&mut *tx).await?
+                .rows_affected() == 1;
+            if moved {
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            Ok::<_, anyhow::Error>(moved)
         })
         .context("could not write the views")
     }

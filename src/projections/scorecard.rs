@@ -5,9 +5,6 @@
 //! Pure computation over projected documents: the caller reads the documents, this module only
 //! counts. Dates in a period are the days things happened, never the days they were recorded, and
 //! everything is judged as of the period's last day.
-//!
-//! Principle 4 (inequalities) needs a population baseline that does not exist yet, so it has no
-//! measures here.
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,14 +15,18 @@ use super::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
 use super::docs::{ActionDoc, ActivityDoc, InputItemDoc};
 use super::read::ItemView;
 use super::rollup::{median, percent};
+use crate::domain::baseline::Shares;
 use crate::domain::common::{OdsCode, Principle};
 use crate::domain::verdict::Assessment;
 
 mod decisions;
 mod equals;
+mod inequalities;
 mod informed;
 mod joining;
 mod seeking;
+
+pub use inequalities::population_groups;
 
 #[cfg(test)]
 mod fixture;
@@ -109,12 +110,24 @@ pub struct RecordRef {
     pub id: Uuid,
 }
 
+/// What a measure's value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unit {
+    /// A share of the denominator, in percent.
+    Percent,
+    /// A number of days (a median or a total).
+    Days,
+    /// A count.
+    Count,
+}
+
 /// One measure of the scorecard.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measure {
     pub principle: Principle,
     pub key: &'static str,
     pub label: &'static str,
+    pub unit: Unit,
     pub numerator: f64,
     pub denominator: f64,
     /// A percentage to one place, or a median, sum or count where the measure is not a share;
@@ -136,6 +149,11 @@ pub struct Inputs<'a> {
     pub meetings: &'a [MeetingDoc],
     /// The ODS codes the scorecard is for: one organisation, or all organisations of an ICS.
     pub organisations: &'a [String],
+    /// The population baseline of each organisation that has uploaded one.
+    pub baselines: &'a [(String, Shares)],
+    /// How many percentage points below its share of the population a group may fall before
+    /// it counts as under-represented.
+    pub margin_points: f64,
 }
 
 impl<'a> Inputs<'a> {
@@ -200,6 +218,7 @@ fn share(
         principle,
         key,
         label,
+        unit: Unit::Percent,
         numerator: part as f64,
         denominator: total as f64,
         value: percent(part, total),
@@ -219,6 +238,7 @@ fn median_days(
         principle,
         key,
         label,
+        unit: Unit::Days,
         numerator: days.iter().sum::<i64>() as f64,
         denominator: days.len() as f64,
         value: median(days),
@@ -231,9 +251,15 @@ pub fn scorecard(inputs: &Inputs, period: &Period) -> Vec<Measure> {
     let mut measures = equals::measures(inputs, period);
     measures.extend(informed::measures(inputs, period));
     measures.extend(decisions::measures(inputs, period));
+    measures.extend(inequalities::measures(inputs, period));
     measures.extend(seeking::measures(inputs, period));
     measures.extend(joining::measures(inputs, period));
     measures
+}
+
+/// Principle 1's measures alone: patient seats on the boards in `inputs`.
+pub fn board_measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
+    equals::measures(inputs, period)
 }
 
 /// A measure with its value for the previous period of the same length.

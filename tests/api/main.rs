@@ -3,6 +3,7 @@
 mod helpers;
 mod process;
 
+mod annual_report;
 mod auth;
 mod bad_input;
 mod baseline;

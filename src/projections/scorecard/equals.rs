@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use super::{refs, share, Inputs, Measure, Period, RecordKind};
+use super::{refs, share, Inputs, Measure, Period, RecordKind, Unit};
 use crate::domain::common::Principle;
 use crate::projections::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
 use crate::projections::representation::{attendance_of, held_between, seats, terms_ending};
@@ -45,6 +45,7 @@ pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
             principle: P,
             key: "days_vacant",
             label: "Days the vacant patient seats have stood vacant",
+            unit: Unit::Days,
             numerator: vacant_days as f64,
             denominator: seats.days_vacant.len() as f64,
             value: (seats.target > 0).then_some(vacant_days as f64),
@@ -139,6 +140,7 @@ fn terms_expiring(inputs: &Inputs, period: &Period) -> Measure {
         principle: P,
         key: "terms_expiring_90_days",
         label: "Patient-seat terms ending within 90 days",
+        unit: Unit::Count,
         numerator: expiring as f64,
         denominator: in_force.len() as f64,
         value: (!in_force.is_empty()).then_some(expiring as f64),

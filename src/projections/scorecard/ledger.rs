@@ -3,11 +3,10 @@
 
 use super::fixture::*;
 use super::Inputs;
+use crate::domain::baseline::Shares;
 use crate::domain::board::SeatRole;
 use crate::domain::common::{AccessibleFormat, DecisionOutcome};
-use crate::projections::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
-use crate::projections::docs::{ActionDoc, ActivityDoc};
-use crate::projections::read::ItemView;
+use crate::reports::Documents;
 
 pub(super) const I0: u128 = 0x1000;
 pub(super) const I1: u128 = 0x1001;
@@ -44,12 +43,7 @@ const D5: u128 = 0x7005;
 
 /// The documents the tests' scorecards are computed from.
 pub(super) struct Ledger {
-    activities: Vec<ActivityDoc>,
-    items: Vec<ItemView>,
-    actions: Vec<ActionDoc>,
-    boards: Vec<BoardDoc>,
-    appointments: Vec<AppointmentDoc>,
-    meetings: Vec<MeetingDoc>,
+    docs: Documents,
     organisations: Vec<String>,
 }
 
@@ -230,25 +224,36 @@ impl Ledger {
             meeting((B1, "AAA"), None, &[]),
         ];
         Ledger {
-            activities,
-            items,
-            actions,
-            boards,
-            appointments,
-            meetings,
+            docs: Documents {
+                activities,
+                items,
+                actions,
+                boards,
+                appointments,
+                meetings,
+                baselines: vec![],
+            },
             organisations: vec!["AAA".to_owned()],
         }
     }
 
+    /// Records the age make-up of the participants of activity `n`.
+    pub(super) fn set_ages(&mut self, n: u128, ages: &[(&str, u32)]) {
+        let activity = self
+            .docs
+            .activities
+            .iter_mut()
+            .find(|a| a.id == id(n))
+            .expect("activity in the ledger");
+        let held = activity.held.as_mut().expect("activity was held");
+        held.demographics.age_band = ages.iter().map(|(c, n)| ((*c).to_owned(), *n)).collect();
+    }
+
     pub(super) fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            activities: &self.activities,
-            items: &self.items,
-            actions: &self.actions,
-            boards: &self.boards,
-            appointments: &self.appointments,
-            meetings: &self.meetings,
-            organisations: &self.organisations,
-        }
+        self.docs.inputs(&self.organisations, 5.0)
+    }
+
+    pub(super) fn set_baselines(&mut self, baselines: Vec<(String, Shares)>) {
+        self.docs.baselines = baselines;
     }
 }

@@ -39,7 +39,7 @@ fn financial_years_run_april_to_march() {
 }
 
 #[test]
-fn the_scorecard_has_every_measure_but_inequalities_in_principle_order() {
+fn the_scorecard_has_every_measure_in_principle_order() {
     let ledger = Ledger::build();
     let keys: Vec<_> = scorecard(&ledger.inputs(), &q2())
         .iter()
@@ -61,6 +61,8 @@ fn the_scorecard_has_every_measure_but_inequalities_in_principle_order() {
             (SharedDecisions, "decisions_citing_input"),
             (SharedDecisions, "actions_tracing_to_input"),
             (SharedDecisions, "days_input_to_board_decision"),
+            (Inequalities, "demographics_recorded"),
+            (Inequalities, "population_groups_reached"),
             (SeekingInput, "answered_within_window"),
             (SeekingInput, "acted_on"),
             (SeekingInput, "loop_closed"),
@@ -175,6 +177,67 @@ fn seeking_input_rolls_up_verdicts_of_items_raised_in_the_period() {
 }
 
 #[test]
+fn inequalities_set_participants_against_each_organisations_own_baseline() {
+    let mut ledger = Ledger::build();
+    ledger.set_ages(ACT1, &[("18-44", 2), ("65+", 6)]);
+    ledger.set_ages(ACT2, &[("45-64", 2)]);
+    // BBB's activity is not AAA's reach, however many young people came.
+    ledger.set_ages(ACT6, &[("18-44", 90)]);
+    let ages = "dimension,category,count\nage_band,18-44,50\nage_band,45-64,30\nage_band,65+,20\n";
+    let baseline = crate::domain::baseline::csv::parse(ages).expect("valid baseline");
+    ledger.set_baselines(vec![
+        ("AAA".to_owned(), baseline.clone()),
+        ("BBB".to_owned(), baseline),
+    ]);
+    let m = scorecard(&ledger.inputs(), &q2());
+    // AAA held ACT1, ACT2 and ACT3 in the quarter; the make-up was recorded at two.
+    let held = [(Acy, ACT1), (Acy, ACT2), (Acy, ACT3)];
+    check(&m, "demographics_recorded", (2.0, 3.0), Some(66.7), &held);
+    // Ten participants: 18-44 are 20% against 50% and 45-64 20% against 30%, both more than
+    // five points short; 65+ are 60% against 20%. One group of three reached.
+    let counted = [(Acy, ACT1), (Acy, ACT2)];
+    check(
+        &m,
+        "population_groups_reached",
+        (1.0, 3.0),
+        Some(33.3),
+        &counted,
+    );
+    let under: Vec<_> = population_groups(&ledger.inputs(), &q2())
+        .into_iter()
+        .filter(|(_, g)| g.under_represented)
+        .map(|(org, g)| (org, g.category))
+        .collect();
+    assert_eq!(
+        under,
+        vec![
+            ("AAA".to_owned(), "18-44".to_owned()),
+            ("AAA".to_owned(), "45-64".to_owned())
+        ]
+    );
+    // A wider margin forgives the 45-64 shortfall.
+    let wide = Inputs {
+        margin_points: 15.0,
+        ..ledger.inputs()
+    };
+    check(
+        &scorecard(&wide, &q2()),
+        "population_groups_reached",
+        (2.0, 3.0),
+        Some(66.7),
+        &counted,
+    );
+}
+
+#[test]
+fn without_a_baseline_inequalities_have_nothing_to_count() {
+    let m = scorecard(&Ledger::build().inputs(), &q2());
+    check(&m, "population_groups_reached", (0.0, 0.0), None, &[]);
+    let held = [(Acy, ACT1), (Acy, ACT2), (Acy, ACT3)];
+    check(&m, "demographics_recorded", (0.0, 3.0), Some(0.0), &held);
+}
+
+#[test]
 fn joining_services_counts_joint_work_referrals_and_partner_actions() {
     let m = scorecard(&Ledger::build().inputs(), &q2());
     let held = [(Acy, ACT1), (Acy, ACT2), (Acy, ACT3)];
@@ -250,7 +313,7 @@ fn other_organisations_scorecard_counts_only_theirs() {
 fn compare_sets_each_measure_against_the_previous_period() {
     let ledger = Ledger::build();
     let changes = compare(&ledger.inputs(), &q2());
-    assert_eq!(changes.len(), 19);
+    assert_eq!(changes.len(), 21);
     let change = |key: &str| {
         let c = changes.iter().find(|c| c.measure.key == key).unwrap();
         (c.measure.value, c.previous, c.change)

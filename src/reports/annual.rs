@@ -1,0 +1,433 @@
+//! The involvement section of an annual report (NHS Act 2006 s.14Z58(2)(a) for integrated care
+//! boards, and the equivalent for trusts): what the organisation did to involve people over a
+//! financial year, who took part, what they said, what changed, what was declined and why, how
+//! people were told, and patient representation on its boards.
+//!
+//! Built only from projected records and aggregate counts: no participant is named, and the only
+//! free text is what officers wrote for publication (summaries, reasons, outcomes). Every figure
+//! carries the records it counts.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::domain::common::{ActivityKind, FeedbackChannel};
+use crate::domain::verdict::InputVerdict;
+use crate::projections::docs::{ActionDoc, OrganisationDoc};
+use crate::projections::reach::GroupReach;
+use crate::projections::scorecard::{
+    board_measures, population_groups, scorecard, Inputs, Measure, Period, RecordKind, RecordRef,
+};
+
+/// How many examples of change the report shows when the officer chooses none.
+pub const DEFAULT_EXAMPLES: usize = 3;
+/// How many themes "what people said" lists.
+pub const TOP_THEMES: usize = 5;
+
+/// What to report on.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub organisation: &'a OrganisationDoc,
+    /// The financial year starting 1 April of this year.
+    pub year: i32,
+    /// Figures are as of this day, or the year's end if that came first.
+    pub today: NaiveDate,
+    /// Actions to show as examples of change; none means the most recent completed ones.
+    pub examples: &'a [Uuid],
+}
+
+/// A counted figure: how many records, out of how many where it is a share, and which.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub key: String,
+    pub label: String,
+    pub count: u64,
+    pub of: Option<u64>,
+    pub records: Vec<RecordRef>,
+}
+
+/// An example of change: an action completed with an outcome, and the input behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub action: Uuid,
+    pub title: String,
+    pub completed_on: NaiveDate,
+    pub outcome: String,
+    /// The input items the action answers, with their summaries.
+    pub you_said: Vec<(Uuid, String)>,
+}
+
+/// Input declined, with the reason given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Declined {
+    pub item: Uuid,
+    pub summary: String,
+    pub reason: String,
+    pub decided_on: NaiveDate,
+}
+
+/// Patient seats on one board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardSeats {
+    pub board: Uuid,
+    pub name: String,
+    pub measures: Vec<Measure>,
+}
+
+/// The involvement section for one organisation and financial year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnualReport {
+    pub organisation: String,
+    pub name: String,
+    pub year: Period,
+    /// The days the figures cover: the year, or the year to date.
+    pub covered: Period,
+    pub figures: Vec<Figure>,
+    /// Population groups against the baseline; empty when none was uploaded.
+    pub groups: Vec<GroupReach>,
+    pub margin_points: f64,
+    pub examples: Vec<Example>,
+    pub declined: Vec<Declined>,
+    pub boards: Vec<BoardSeats>,
+    /// The whole scorecard over the days covered.
+    pub measures: Vec<Measure>,
+}
+
+/// A chosen example that cannot be shown.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReportError {
+    #[error("examples: {0} is not an action of this organisation")]
+    NotAnAction(Uuid),
+    #[error("examples: action {0} was not completed with an outcome within the year")]
+    NotCompleted(Uuid),
+    #[error("year: must be between 2000 and 2100")]
+    YearOutOfRange,
+}
+
+impl AnnualReport {
+    /// A figure by key.
+    pub fn figure(&self, key: &str) -> Option<&Figure> {
+        self.figures.iter().find(|f| f.key == key)
+    }
+}
+
+fn figure(
+    key: impl Into<String>,
+    label: impl Into<String>,
+    count: usize,
+    of: Option<usize>,
+    kind: RecordKind,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Figure {
+    Figure {
+        key: key.into(),
+        label: label.into(),
+        count: count as u64,
+        of: of.map(|n| n as u64),
+        records: ids.into_iter().map(|id| RecordRef { kind, id }).collect(),
+    }
+}
+
+/// A name for an enum variant serialised in SCREAMING_SNAKE_CASE: "FOCUS_GROUP" to "focus group".
+pub(super) fn words<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.to_ascii_lowercase().replace('_', " ")))
+        .unwrap_or_default()
+}
+
+fn snake<T: serde::Serialize>(value: &T) -> String {
+    words(value).replace(' ', "_")
+}
+
+fn completed_with_outcome(action: &ActionDoc, covered: &Period) -> Option<NaiveDate> {
+    action
+        .completed
+        .as_ref()
+        .filter(|c| covered.contains(c.completed_on) && !c.outcome.trim().is_empty())
+        .map(|c| c.completed_on)
+}
+
+/// Builds the report from `inputs`, which must be scoped to the one organisation.
+pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportError> {
+    if !(2000..=2100).contains(&request.year) {
+        return Err(ReportError::YearOutOfRange);
+    }
+    let code = request.organisation.ods_code.as_str();
+    let year = Period::financial_year(request.year);
+    let covered = Period {
+        from: year.from,
+        to: year.to.min(request.today).max(year.from),
+    };
+    let mut figures = Vec::new();
+
+    // What we did.
+    let held: Vec<_> = inputs
+        .activities
+        .iter()
+        .filter(|a| a.lead_organisation.as_str() == code)
+        .filter_map(|a| a.held.as_ref().map(|h| (a, h)))
+        .filter(|(_, h)| covered.contains(h.held_on))
+        .collect();
+    figures.push(figure(
+        "activities_held",
+        "Activities held",
+        held.len(),
+        None,
+        RecordKind::Activity,
+        held.iter().map(|(a, _)| a.id),
+    ));
+    let mut by_kind: BTreeMap<ActivityKind, Vec<Uuid>> = BTreeMap::new();
+    for (a, _) in &held {
+        by_kind.entry(a.kind).or_default().push(a.id);
+    }
+    for (kind, ids) in &by_kind {
+        figures.push(figure(
+            format!("activities.{}", snake(kind)),
+            words(kind),
+            ids.len(),
+            None,
+            RecordKind::Activity,
+            ids.iter().copied(),
+        ));
+    }
+    let people: u32 = held
+        .iter()
+        .map(|(_, h)| h.attendance.patients + h.attendance.carers + h.attendance.public)
+        .sum();
+    figures.push(figure(
+        "people_taking_part",
+        "Places taken by patients, carers and the public",
+        people as usize,
+        None,
+        RecordKind::Activity,
+        held.iter().map(|(a, _)| a.id),
+    ));
+
+    // Who took part.
+    let groups: Vec<GroupReach> = population_groups(inputs, &covered)
+        .into_iter()
+        .filter(|(org, _)| org == code)
+        .map(|(_, g)| g)
+        .collect();
+
+    // What people said, and what came of it.
+    let items: Vec<_> = inputs
+        .items
+        .iter()
+        .filter(|i| i.doc.organisation.as_str() == code && covered.contains(i.doc.raised_on))
+        .map(|i| (i, i.assess(covered.to)))
+        .collect();
+    let raised = items.len();
+    figures.push(figure(
+        "items_raised",
+        "Input items raised",
+        raised,
+        None,
+        RecordKind::InputItem,
+        items.iter().map(|(i, _)| i.doc.id),
+    ));
+    let mut themes: BTreeMap<&str, Vec<Uuid>> = BTreeMap::new();
+    for (i, _) in &items {
+        for theme in &i.doc.themes {
+            themes.entry(theme.as_str()).or_default().push(i.doc.id);
+        }
+    }
+    let mut themes: Vec<_> = themes.into_iter().collect();
+    themes.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    for (theme, ids) in themes.into_iter().take(TOP_THEMES) {
+        figures.push(figure(
+            format!("theme.{theme}"),
+            theme,
+            ids.len(),
+            Some(raised),
+            RecordKind::InputItem,
+            ids,
+        ));
+    }
+    let count_items =
+        |key: &str, label: &str, keep: &dyn Fn(&crate::domain::verdict::Assessment) -> bool| {
+            let ids: Vec<Uuid> = items
+                .iter()
+                .filter(|(_, a)| keep(a))
+                .map(|(i, _)| i.doc.id)
+                .collect();
+            figure(
+                key,
+                label,
+                ids.len(),
+                Some(raised),
+                RecordKind::InputItem,
+                ids,
+            )
+        };
+    figures.push(count_items("acted_on", "Input items acted on", &|a| {
+        a.verdict == InputVerdict::ActedOn
+    }));
+    figures.push(count_items(
+        "genuinely_acted_on",
+        "Input items genuinely acted on (answered in time, acted on, and people told)",
+        &|a| a.genuinely_acted_on,
+    ));
+    figures.push(count_items("declined", "Input items declined", &|a| {
+        a.verdict == InputVerdict::Declined
+    }));
+    figures.push(count_items(
+        "items_fed_back",
+        "Input items on which people were told the outcome",
+        &|a| a.loop_closed,
+    ));
+
+    let declined = items
+        .iter()
+        .filter(|(_, a)| a.verdict == InputVerdict::Declined)
+        .filter_map(|(i, _)| {
+            let decision = i
+                .doc
+                .decisions
+                .iter()
+                .rfind(|d| d.decided_on <= covered.to)?;
+            Some(Declined {
+                item: i.doc.id,
+                summary: i.doc.summary.clone(),
+                reason: decision.reason.clone(),
+                decided_on: decision.decided_on,
+            })
+        })
+        .collect();
+
+    // How people were told: feedback given in the days covered, on items and on activities.
+    let mut channels: BTreeMap<FeedbackChannel, Vec<RecordRef>> = BTreeMap::new();
+    for i in inputs
+        .items
+        .iter()
+        .filter(|i| i.doc.organisation.as_str() == code)
+    {
+        for f in i
+            .doc
+            .feedback
+            .iter()
+            .filter(|f| covered.contains(f.given_on))
+        {
+            channels.entry(f.channel).or_default().push(RecordRef {
+                kind: RecordKind::InputItem,
+                id: i.doc.id,
+            });
+        }
+    }
+    for a in inputs
+        .activities
+        .iter()
+        .filter(|a| a.lead_organisation.as_str() == code)
+    {
+        for f in a.feedback.iter().filter(|f| covered.contains(f.given_on)) {
+            channels.entry(f.channel).or_default().push(RecordRef {
+                kind: RecordKind::Activity,
+                id: a.id,
+            });
+        }
+    }
+    for (channel, mut records) in channels {
+        let count = records.len() as u64;
+        records.sort_unstable();
+        records.dedup();
+        figures.push(Figure {
+            key: format!("feedback.{}", snake(&channel)),
+            label: words(&channel),
+            count,
+            of: None,
+            records,
+        });
+    }
+
+    let examples = examples(inputs, request, &covered)?;
+    let boards = inputs
+        .boards
+        .iter()
+        .filter(|b| {
+            b.organisation.as_str() == code
+                && b.established_on <= covered.to
+                && b.dissolved_on.is_none_or(|d| d > covered.to)
+        })
+        .map(|b| BoardSeats {
+            board: b.id,
+            name: b.name.clone(),
+            measures: board_measures(
+                &Inputs {
+                    boards: std::slice::from_ref(b),
+                    ..*inputs
+                },
+                &covered,
+            ),
+        })
+        .collect();
+    Ok(AnnualReport {
+        organisation: code.to_owned(),
+        name: request.organisation.name.clone(),
+        year,
+        covered,
+        figures,
+        groups,
+        margin_points: inputs.margin_points,
+        examples,
+        declined,
+        boards,
+        measures: scorecard(inputs, &covered),
+    })
+}
+
+fn examples(
+    inputs: &Inputs,
+    request: &Request,
+    covered: &Period,
+) -> Result<Vec<Example>, ReportError> {
+    let code = request.organisation.ods_code.as_str();
+    let ours = |a: &&ActionDoc| a.owner_organisation.as_str() == code;
+    let chosen: Vec<(&ActionDoc, NaiveDate)> = if request.examples.is_empty() {
+        let mut done: Vec<_> = inputs
+            .actions
+            .iter()
+            .filter(ours)
+            .filter_map(|a| completed_with_outcome(a, covered).map(|on| (a, on)))
+            .collect();
+        done.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.title.cmp(&b.0.title)));
+        done.truncate(DEFAULT_EXAMPLES);
+        done
+    } else {
+        request
+            .examples
+            .iter()
+            .map(|id| {
+                let action = inputs
+                    .actions
+                    .iter()
+                    .filter(ours)
+                    .find(|a| a.id == *id)
+                    .ok_or(ReportError::NotAnAction(*id))?;
+                let on = completed_with_outcome(action, covered)
+                    .ok_or(ReportError::NotCompleted(*id))?;
+                Ok((action, on))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    Ok(chosen
+        .into_iter()
+        .map(|(action, completed_on)| Example {
+            action: action.id,
+            title: action.title.clone(),
+            completed_on,
+            outcome: action
+                .completed
+                .as_ref()
+                .map(|c| c.outcome.clone())
+                .unwrap_or_default(),
+            you_said: action
+                .input_items
+                .iter()
+                .filter_map(|id| inputs.items.iter().find(|i| i.doc.id == *id))
+                .map(|i| (i.doc.id, i.doc.summary.clone()))
+                .collect(),
+        })
+        .collect())
+}

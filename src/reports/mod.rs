@@ -1,0 +1,144 @@
+//! Reports computed from the ledger: the documents a report reads, and the annual-report
+//! involvement section rendered as Markdown and as a printable HTML page.
+
+use anyhow::Context;
+
+use crate::domain::baseline::Shares;
+use crate::ledger::load_baseline;
+use crate::projections::board_read;
+use crate::projections::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
+use crate::projections::docs::{ActionDoc, ActivityDoc};
+use crate::projections::read::{self, ItemView};
+use crate::projections::scorecard::Inputs;
+use crate::store::Db;
+
+pub mod annual;
+mod annual_page;
+mod page;
+
+pub use page::Page;
+
+/// Every projected record of a set of organisations, with their population baselines: what a
+/// scorecard or report is computed from.
+#[derive(Debug, Default)]
+pub struct Documents {
+    pub activities: Vec<ActivityDoc>,
+    pub items: Vec<ItemView>,
+    pub actions: Vec<ActionDoc>,
+    pub boards: Vec<BoardDoc>,
+    pub appointments: Vec<AppointmentDoc>,
+    pub meetings: Vec<MeetingDoc>,
+    pub baselines: Vec<(String, Shares)>,
+}
+
+impl Documents {
+    /// Reads the records of `organisations` (ODS codes) from the views, and their baselines
+    /// from the log.
+    pub async fn load(db: &Db, organisations: &[String]) -> anyhow::Result<Self> {
+        let scope = Some(organisations);
+        let activities = read::activities(db, scope).await?;
+        let items = read::input_items(db, scope, &read::ItemFilter::default()).await?;
+        let actions = read::actions(db, scope).await?;
+        let boards = board_read::boards(db, scope).await?;
+        let (mut appointments, mut meetings) = (Vec::new(), Vec::new());
+        for board in &boards {
+            appointments.extend(board_read::appointments_to(db, board.id).await?);
+            meetings.extend(board_read::meetings_of(db, board.id).await?);
+        }
+        let mut baselines = Vec::new();
+        for code in organisations {
+            let baseline = load_baseline(db, code)
+                .await
+                .with_context(|| format!("could not read the population baseline of {code}"))?;
+            if let Some(shares) = baseline.shares() {
+                baselines.push((code.clone(), shares.clone()));
+            }
+        }
+        Ok(Self {
+            activities: activities.into_iter().map(|(a, _)| a).collect(),
+            items,
+            actions: actions.into_iter().map(|(a, _)| a).collect(),
+            boards,
+            appointments,
+            meetings,
+            baselines,
+        })
+    }
+
+    /// The scorecard's view of these documents, counting only `organisations`' records.
+    pub fn inputs<'a>(&'a self, organisations: &'a [String], margin_points: f64) -> Inputs<'a> {
+        Inputs {
+            activities: &self.activities,
+            items: &self.items,
+            actions: &self.actions,
+            boards: &self.boards,
+            appointments: &self.appointments,
+            meetings: &self.meetings,
+            organisations,
+            baselines: &self.baselines,
+            margin_points,
+        }
+    }
+}
+
+/// The ODS codes a scorecard covers: `organisation` alone, or every organisation whose ICS is
+/// `ics` (and the ICB itself). Codes are trimmed and upper-cased; unknown codes give none.
+pub async fn organisations_covered(
+    db: &Db,
+    organisation: Option<&str>,
+    ics: Option<&str>,
+) -> anyhow::Result<Vec<String>> {
+    let all = read::organisations(db, None).await?;
+    let wanted = |code: Option<&str>| code.map(|c| c.trim().to_ascii_uppercase());
+    let (organisation, ics) = (wanted(organisation), wanted(ics));
+    Ok(all
+        .into_iter()
+        .filter(|o| {
+            let code = o.ods_code.as_str();
+            organisation.as_deref() == Some(code)
+                || ics.as_deref().is_some_and(|ics| {
+                    code == ics || o.ics.as_ref().is_some_and(|i| i.as_str() == ics)
+                })
+        })
+        .map(|o| o.ods_code.to_string())
+        .collect())
+}
+
+/// Why an annual report could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportFailure {
+    #[error("organisation: no organisation has that ODS code")]
+    UnknownOrganisation,
+    #[error(transparent)]
+    Invalid(#[from] annual::ReportError),
+    #[error("could not read the ledger")]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The annual-report involvement section of `organisation` for the financial year starting in
+/// April of `year`, as of `today`.
+pub async fn annual_report(
+    db: &Db,
+    organisation: &str,
+    year: i32,
+    today: chrono::NaiveDate,
+    examples: &[uuid::Uuid],
+    margin_points: f64,
+) -> Result<annual::AnnualReport, ReportFailure> {
+    let code = organisation.trim().to_ascii_uppercase();
+    let doc = read::organisation(db, &code)
+        .await?
+        .ok_or(ReportFailure::UnknownOrganisation)?;
+    let codes = [code];
+    let documents = Documents::load(db, &codes).await?;
+    let request = annual::Request {
+        organisation: &doc,
+        year,
+        today,
+        examples,
+    };
+    Ok(annual::build(
+        &documents.inputs(&codes, margin_points),
+        &request,
+    )?)
+}

@@ -1,0 +1,317 @@
+//! A small document model for reports, rendered as Markdown or as a printable HTML page.
+//!
+//! Every figure carries the records it counts; both renderings number those lists as sources
+//! (footnotes in Markdown, linked notes in HTML), so a reader can open any number.
+
+use std::fmt::Write;
+
+use crate::projections::scorecard::{RecordKind, RecordRef};
+
+/// A run of text within a paragraph, list item or table cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Strong(String),
+    /// A figure and the number of the source listing the records it counts.
+    Figure {
+        text: String,
+        source: Option<usize>,
+    },
+}
+
+/// A block of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(u8, String),
+    Paragraph(Vec<Inline>),
+    List(Vec<Vec<Inline>>),
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+}
+
+/// A report page: a title, its blocks, and the sources its figures cite.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    pub title: String,
+    pub blocks: Vec<Block>,
+    /// Source `n` (numbered from 1) is `sources[n - 1]`.
+    pub sources: Vec<Vec<RecordRef>>,
+}
+
+impl Page {
+    /// A figure citing `records`; a figure counting no records cites no source.
+    pub fn figure(&mut self, text: impl Into<String>, records: &[RecordRef]) -> Inline {
+        let source = (!records.is_empty()).then(|| {
+            self.sources.push(records.to_vec());
+            self.sources.len()
+        });
+        Inline::Figure {
+            text: text.into(),
+            source,
+        }
+    }
+
+    pub fn push(&mut self, block: Block) {
+        self.blocks.push(block);
+    }
+
+    /// The page as GitHub-flavoured Markdown, sources as footnotes.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# {}\n", md_escape(&self.title));
+        for block in &self.blocks {
+            out.push('\n');
+            match block {
+                Block::Heading(level, text) => {
+                    let hashes = "#".repeat(usize::from(*level).clamp(2, 6));
+                    let _ = writeln!(out, "{hashes} {}", md_escape(text));
+                }
+                Block::Paragraph(inlines) => {
+                    let _ = writeln!(out, "{}", md_inlines(inlines));
+                }
+                Block::List(items) => {
+                    for item in items {
+                        let _ = writeln!(out, "- {}", md_inlines(item));
+                    }
+                }
+                Block::Table { header, rows } => {
+                    let cells: Vec<String> =
+                        header.iter().map(|h| md_cell(&md_escape(h))).collect();
+                    let _ = writeln!(out, "| {} |", cells.join(" | "));
+                    let _ = writeln!(out, "|{}", " --- |".repeat(header.len()));
+                    for row in rows {
+                        let cells: Vec<String> =
+                            row.iter().map(|c| md_cell(&md_inlines(c))).collect();
+                        let _ = writeln!(out, "| {} |", cells.join(" | "));
+                    }
+                }
+            }
+        }
+        if !self.sources.is_empty() {
+            out.push_str("\n## Sources\n\nEach note lists the records a figure counts.\n\n");
+            for (n, records) in self.sources.iter().enumerate() {
+                let _ = writeln!(out, "[^{}]: {}", n + 1, records_text(records));
+            }
+        }
+        out
+    }
+
+    /// The page as a self-contained HTML document with a print stylesheet.
+    pub fn html(&self) -> String {
+        let mut out = String::from(
+            "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n",
+        );
+        let _ = writeln!(out, "<title>{}</title>", html_escape(&self.title));
+        out.push_str(STYLE);
+        out.push_str("</head>\n<body>\n<main>\n");
+        let _ = writeln!(out, "<h1>{}</h1>", html_escape(&self.title));
+        for block in &self.blocks {
+            match block {
+                Block::Heading(level, text) => {
+                    let level = level.clamp(&2, &6);
+                    let _ = writeln!(out, "<h{level}>{}</h{level}>", html_escape(text));
+                }
+                Block::Paragraph(inlines) => {
+                    let _ = writeln!(out, "<p>{}</p>", html_inlines(inlines));
+                }
+                Block::List(items) => {
+                    out.push_str("<ul>\n");
+                    for item in items {
+                        let _ = writeln!(out, "<li>{}</li>", html_inlines(item));
+                    }
+                    out.push_str("</ul>\n");
+                }
+                Block::Table { header, rows } => {
+                    out.push_str("<table>\n<thead><tr>");
+                    for h in header {
+                        let _ = write!(out, "<th scope=\"col\">{}</th>", html_escape(h));
+                    }
+                    out.push_str("</tr></thead>\n<tbody>\n");
+                    for row in rows {
+                        out.push_str("<tr>");
+                        for cell in row {
+                            let _ = write!(out, "<td>{}</td>", html_inlines(cell));
+                        }
+                        out.push_str("</tr>\n");
+                    }
+                    out.push_str("</tbody>\n</table>\n");
+                }
+            }
+        }
+        if !self.sources.is_empty() {
+            out.push_str("<section class=\"sources\">\n<h2>Sources</h2>\n");
+            out.push_str("<p>Each note lists the records a figure counts.</p>\n<ol>\n");
+            for (n, records) in self.sources.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "<li id=\"source-{}\">{}</li>",
+                    n + 1,
+                    html_escape(&records_text(records))
+                );
+            }
+            out.push_str("</ol>\n</section>\n");
+        }
+        out.push_str("</main>\n</body>\n</html>\n");
+        out
+    }
+}
+
+const STYLE: &str = "<style>
+body { font-family: Arial, Helvetica, sans-serif; color: #212b32; line-height: 1.5; margin: 0; }
+main { max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.8rem; } h2 { font-size: 1.35rem; margin-top: 2rem; } h3 { font-size: 1.1rem; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+th, td { border-bottom: 1px solid #d8dde0; padding: 0.4rem; text-align: left; vertical-align: top; }
+sup a { text-decoration: none; }
+.sources { font-size: 0.8rem; word-break: break-all; }
+@media print {
+  body { font-size: 10.5pt; } main { max-width: none; margin: 0; }
+  h2 { break-after: avoid; } table, li { break-inside: avoid; }
+  a { color: inherit; }
+}
+</style>
+";
+
+fn kind_name(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::InputItem => "input item",
+        RecordKind::Activity => "activity",
+        RecordKind::Action => "action",
+        RecordKind::Appointment => "appointment",
+        RecordKind::BoardDecision => "board decision",
+        RecordKind::Seat => "seat (appointment)",
+    }
+}
+
+fn records_text(records: &[RecordRef]) -> String {
+    records
+        .iter()
+        .map(|r| format!("{} {}", kind_name(r.kind), r.id))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Escapes the characters Markdown would read as markup.
+fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!'
+        ) {
+            out.push('\\');
+        }
+        if c == '\n' || c == '\r' {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn md_cell(text: &str) -> String {
+    if text.is_empty() {
+        " ".into()
+    } else {
+        text.to_owned()
+    }
+}
+
+fn md_inlines(inlines: &[Inline]) -> String {
+    inlines
+        .iter()
+        .map(|i| match i {
+            Inline::Text(t) => md_escape(t),
+            Inline::Strong(t) => format!("**{}**", md_escape(t)),
+            Inline::Figure { text, source } => match source {
+                Some(n) => format!("**{}**[^{n}]", md_escape(text)),
+                None => format!("**{}**", md_escape(text)),
+            },
+        })
+        .collect()
+}
+
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn html_inlines(inlines: &[Inline]) -> String {
+    inlines
+        .iter()
+        .map(|i| match i {
+            Inline::Text(t) => html_escape(t),
+            Inline::Strong(t) => format!("<strong>{}</strong>", html_escape(t)),
+            Inline::Figure { text, source } => match source {
+                Some(n) => format!(
+                    "<strong>{}</strong><sup><a href=\"#source-{n}\">[{n}]</a></sup>",
+                    html_escape(text)
+                ),
+                None => format!("<strong>{}</strong>", html_escape(text)),
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn page() -> Page {
+        let mut page = Page {
+            title: "Involvement <2026>".into(),
+            ..Page::default()
+        };
+        let records = [RecordRef {
+            kind: RecordKind::Activity,
+            id: Uuid::from_u128(7),
+        }];
+        let held = page.figure("3", &records);
+        let none = page.figure("0", &[]);
+        page.push(Block::Paragraph(vec![
+            Inline::Text("We held ".into()),
+            held,
+            Inline::Text(" activities, *all* | open; ".into()),
+            none,
+            Inline::Text(" cancelled.".into()),
+        ]));
+        page
+    }
+
+    #[test]
+    fn markdown_cites_sources_and_escapes_text() {
+        let md = page().markdown();
+        assert!(md.starts_with("# Involvement \\<2026\\>\n"), "{md}");
+        assert!(md.contains("We held **3**[^1] activities, \\*all\\* \\| open; **0** cancelled."));
+        assert!(md.contains("[^1]: activity 00000000-0000-0000-0000-000000000007"));
+        assert!(
+            !md.contains("[^2]"),
+            "a figure counting nothing cites no source"
+        );
+    }
+
+    #[test]
+    fn html_escapes_text_and_links_figures_to_sources() {
+        let html = page().html();
+        assert!(html.contains("<h1>Involvement &lt;2026&gt;</h1>"));
+        assert!(html.contains("<strong>3</strong><sup><a href=\"#source-1\">[1]</a></sup>"));
+        assert!(
+            html.contains("<li id=\"source-1\">activity 00000000-0000-0000-0000-000000000007</li>")
+        );
+        assert!(html.contains("@media print"));
+    }
+}
