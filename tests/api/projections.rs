@@ -1,6 +1,7 @@
 //! Projections: no event skipped when its transaction commits late; rebuild gives the same tables.
 
 use partnership_ledger::auth::Role;
+use partnership_ledger::projections::Projector;
 use partnership_ledger::store::{chain_hash, format_recorded_at, Db, HashedFields, GENESIS_HASH};
 use serde_json::json;
 
@@ -144,4 +145,54 @@ async fn rebuild_gives_identical_tables(backend: Backend) {
     assert_eq!(dump_views(&app).await, before);
 }
 
-on_both!(late_commit_is_not_skipped, rebuild_gives_identical_tables);
+/// A second projector over the same database (the report command, or another replica) may run
+/// while the service's own does: each batch lands once, whichever gets there first.
+async fn two_projectors_apply_each_event_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
+    let (mut other, _) = Projector::new(app.db().clone())
+        .await
+        .expect("second projector");
+    let racing = tokio::spawn(async move {
+        let mut applied = 0;
+        for _ in 0..200 {
+            applied += other.catch_up().await.expect("second projector catches up");
+            tokio::task::yield_now().await;
+        }
+        applied
+    });
+    for day in 1..=12 {
+        app.ok(
+            &officer,
+            "mutation($i: RecordInformationPublishedInput!) { recordInformationPublished(input: $i) { activity { id } } }",
+            json!({ "i": { "activityId": activity, "publishedOn": format!("2026-01-{day:02}") } }),
+        )
+        .await;
+    }
+    racing.await.expect("second projector ran");
+    let published = app
+        .ok(
+            &officer,
+            "query($id: ID!) { activity(id: $id) { informationPublished { publishedOn } } }",
+            json!({ "id": activity }),
+        )
+        .await;
+    assert_eq!(
+        published["activity"]["informationPublished"]
+            .as_array()
+            .map(Vec::len),
+        Some(12),
+        "each publication once: {published}"
+    );
+    let before = dump_views(&app).await;
+    app.ledger.projector().rebuild().await.expect("rebuild");
+    assert_eq!(dump_views(&app).await, before);
+}
+
+on_both!(
+    late_commit_is_not_skipped,
+    rebuild_gives_identical_tables,
+    two_projectors_apply_each_event_once
+);
