@@ -52,7 +52,7 @@ impl ReportQueries {
         ctx: &Context<'_>,
         organisation: String,
         year: i32,
-        #[graphql(default)] examples: Vec<ID>,
+        examples: Option<Vec<ID>>,
         #[graphql(default = 5.0)] margin_points: f64,
     ) -> ApiResult<AnnualReport> {
         let code = organisation.trim().to_ascii_uppercase();
@@ -61,6 +61,7 @@ impl ReportQueries {
         }
         check_margin(margin_points)?;
         let examples = examples
+            .unwrap_or_default()
             .iter()
             .map(|id| parse_id("examples", id))
             .collect::<Result<Vec<_>, _>>()?;

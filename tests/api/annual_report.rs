@@ -2,6 +2,9 @@
 
 use std::process::Command;
 
+use partnership_ledger::auth::Role;
+use serde_json::json;
+
 use crate::boards::a_year_of_a_board;
 use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both;
@@ -92,4 +95,78 @@ async fn report_from_the_command_line(backend: Backend) {
     assert!(String::from_utf8_lossy(&output.stderr).contains("year: must be between 2000 and 2100"));
 }
 
-on_both!(report_from_the_command_line);
+const ANNUAL: &str = "query($org: String!, $year: Int!, $examples: [ID!]) {
+    annualReport(organisation: $org, year: $year, examples: $examples) {
+    organisation name year { from to } covered { from to }
+    figures { key label count of records { kind id } } markdown html } }";
+
+async fn who_may_read_the_report_and_bad_requests(backend: Backend) {
+    let app = spawn_app(backend).await;
+    a_year_of_a_board(&app).await;
+    app.register("RAL", "Royal Free").await;
+    let vars = json!({ "org": "QMJ", "year": 2025 });
+    for role in [Role::EngagementOfficer, Role::BoardSecretary, Role::Auditor] {
+        let token = app.token(role, &["QMJ"]);
+        let report = &app.ok(&token, ANNUAL, vars.clone()).await["annualReport"];
+        assert_eq!(
+            report["year"],
+            json!({ "from": "2025-04-01", "to": "2026-03-31" })
+        );
+        assert_eq!(report["covered"], report["year"], "2025/26 is over");
+    }
+    let outsider = app.token(Role::Auditor, &["RAL"]);
+    let (code, _) = app.err(&outsider, ANNUAL, vars.clone()).await;
+    assert_eq!(code, "NOT_FOUND", "another organisation's auditor");
+
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let (code, message) = app
+        .err(
+            &officer,
+            ANNUAL,
+            json!({ "org": "QMJ", "year": 2025, "examples": ["not-an-id"] }),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("VALIDATION", "examples: is not a valid id")
+    );
+    let stranger = uuid::Uuid::new_v4();
+    let (code, message) = app
+        .err(
+            &officer,
+            ANNUAL,
+            json!({ "org": "QMJ", "year": 2025, "examples": [stranger] }),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION");
+    assert_eq!(
+        message,
+        format!("examples: {stranger} is not an action of this organisation")
+    );
+    let (code, message) = app
+        .err(&officer, ANNUAL, json!({ "org": "QMJ", "year": 3000 }))
+        .await;
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("VALIDATION", "year: must be between 2000 and 2100")
+    );
+
+    // The year under way runs to today, and says so.
+    let report = &app
+        .ok(&officer, ANNUAL, json!({ "org": "QMJ", "year": 2026 }))
+        .await["annualReport"];
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert_eq!(
+        report["covered"],
+        json!({ "from": "2026-04-01", "to": today })
+    );
+    assert!(report["markdown"]
+        .as_str()
+        .expect("markdown")
+        .contains("the year is not over"));
+}
+
+on_both!(
+    report_from_the_command_line,
+    who_may_read_the_report_and_bad_requests
+);
