@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `token`, `schema`, `report annual`.
+//! The command line: `serve` (default), `migrate`, `token`, `schema`, `report annual`,
+//! `checkpoint` and `verify`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
+use crate::audit::{Checkpoint, CheckpointKey};
 use crate::auth::{Role, TokenAuthority};
 use crate::config::{JwtAlgorithm, JwtSettings, Secret, Settings};
 use crate::startup::{open_database, shutdown_signal, Application};
@@ -24,6 +26,10 @@ pub struct Cli {
     /// into the data directory. Losing it makes all personal data unreadable.
     #[arg(long, env = "PL_MASTER_KEY", hide_env_values = true, global = true)]
     master_key: Option<String>,
+    /// Hex Ed25519 seed (32 bytes) signing log checkpoints; when unset one is generated into
+    /// the data directory.
+    #[arg(long, env = "PL_CHECKPOINT_KEY", hide_env_values = true, global = true)]
+    checkpoint_key: Option<String>,
     #[command(flatten)]
     jwt: JwtArgs,
     #[command(subcommand)]
@@ -102,6 +108,26 @@ enum Command {
     /// Produce a report from the ledger.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Sign a checkpoint over the whole log (position, event count, root hash, time) and print
+    /// it as JSON, to keep outside the database.
+    Checkpoint(CheckpointArgs),
+    /// Recompute every hash chain and, given a checkpoint, check the log against it; exits
+    /// non-zero and names the first bad event when the log fails.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckpointArgs {
+    /// Write the checkpoint to this file instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// A checkpoint file written by `checkpoint`.
+    #[arg(long)]
+    checkpoint: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -213,6 +239,11 @@ impl Cli {
             leeway_secs: self.jwt.leeway_secs,
         };
         settings.graphiql = graphiql;
+        settings.checkpoint_key = self
+            .checkpoint_key
+            .clone()
+            .filter(|k| !k.is_empty())
+            .map(Secret::new);
         settings.master_key = self
             .master_key
             .clone()
@@ -247,6 +278,77 @@ impl Cli {
                 Ok(())
             }
             Some(Command::Report(ReportCommand::Annual(args))) => self.annual(args).await,
+            Some(Command::Checkpoint(args)) => self.checkpoint(args).await,
+            Some(Command::Verify(args)) => self.verify(args).await,
+        }
+    }
+
+    /// The database and the checkpoint key, for the audit commands.
+    async fn audit_parts(&self) -> anyhow::Result<(crate::store::Db, CheckpointKey)> {
+        let settings = self.settings(None, None);
+        let key = CheckpointKey::load(
+            settings
+                .checkpoint_key
+                .as_ref()
+                .map(|k| k.expose().as_str()),
+            &settings.data_dir,
+        )?;
+        let db = open_database(&settings).await?;
+        db.migrate().await?;
+        Ok((db, key))
+    }
+
+    async fn checkpoint(&self, args: &CheckpointArgs) -> anyhow::Result<()> {
+        let (db, key) = self.audit_parts().await?;
+        let checkpoint = crate::audit::issue_checkpoint(&db, &key).await?;
+        let text = serde_json::to_string_pretty(&checkpoint)? + "\n";
+        match &args.output {
+            Some(path) => std::fs::write(path, text)
+                .with_context(|| format!("could not write {}", path.display()))?,
+            None => print!("{text}"),
+        }
+        tracing::info!(
+            log.position = checkpoint.log_position,
+            events = checkpoint.events,
+            "checkpoint signed"
+        );
+        Ok(())
+    }
+
+    async fn verify(&self, args: &VerifyArgs) -> anyhow::Result<()> {
+        let checkpoint = match &args.checkpoint {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("could not read {}", path.display()))?;
+                Some(Checkpoint::parse(&text)?)
+            }
+            None => None,
+        };
+        let (db, key) = self.audit_parts().await?;
+        let verification = crate::audit::verify(&db, checkpoint.as_ref(), &key).await??;
+        match &verification.first_failure {
+            None => {
+                println!(
+                    "verified: {} events in {} streams, root hash {}{}",
+                    verification.events,
+                    verification.streams,
+                    verification.root_hash,
+                    if checkpoint.is_some() {
+                        ", matching the checkpoint"
+                    } else {
+                        ""
+                    }
+                );
+                Ok(())
+            }
+            Some(failure) => {
+                println!(
+                    "NOT VERIFIED: {} ({} failure(s) in all)",
+                    failure.describe(),
+                    verification.failures
+                );
+                anyhow::bail!("the log failed verification")
+            }
         }
     }
 

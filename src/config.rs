@@ -69,6 +69,8 @@ pub struct Settings {
     pub default_response_window_days: u32,
     /// Base64 master key wrapping participants' keys; when absent one is kept in `data_dir`.
     pub master_key: Option<Secret<String>>,
+    /// Hex Ed25519 seed signing log checkpoints; when absent one is kept in `data_dir`.
+    pub checkpoint_key: Option<Secret<String>>,
 }
 
 impl Settings {
@@ -90,6 +92,7 @@ impl Settings {
             graphiql: None,
             default_response_window_days: 60,
             master_key: None,
+            checkpoint_key: None,
         }
     }
 

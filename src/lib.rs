@@ -7,6 +7,7 @@
 //! - [`store`]: the event log on SQLite or PostgreSQL, behind cqrs-es's `EventStore`.
 //! - [`projections`]: read models built from the log in commit order.
 //! - [`ledger`]: runs commands with metadata, idempotency and read-your-writes.
+//! - [`audit`]: tamper evidence: hash chains verified, signed checkpoints.
 //! - [`auth`]: tokens, roles and organisation grants.
 //! - [`crypto`]: per-participant encryption of personal data, and erasure by key destruction.
 //! - [`config`]: settings and their defaults.
@@ -16,6 +17,7 @@
 #[macro_use]
 pub mod store;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;

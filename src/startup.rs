@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::api::{router, schema, AppState};
+use crate::audit::CheckpointKey;
 use crate::auth::TokenAuthority;
 use crate::config::Settings;
 use crate::crypto::{KeyStore, MasterKey};
@@ -48,10 +49,17 @@ impl Application {
         let keys = KeyStore::new(db.clone(), master);
         keys.verify_master().await?;
         keys.reapply_erasures().await?;
+        let checkpoints = Arc::new(CheckpointKey::load(
+            settings
+                .checkpoint_key
+                .as_ref()
+                .map(|k| k.expose().as_str()),
+            &settings.data_dir,
+        )?);
         let (projector, handle) = Projector::new(db.clone()).await?;
         let ledger = Arc::new(Ledger::new(db.clone(), handle, keys));
         let state = AppState {
-            schema: schema(Some(ledger.clone())),
+            schema: schema(Some((ledger.clone(), checkpoints))),
             ledger,
             tokens,
             graphiql: settings.graphiql_enabled(),

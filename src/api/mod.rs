@@ -1,5 +1,6 @@
 //! The GraphQL API over HTTP.
 
+pub mod audit;
 pub mod baseline;
 pub mod boards;
 pub mod context;
@@ -21,6 +22,7 @@ pub use http::{router, AppState};
 pub use mutations::MutationRoot;
 pub use query::{CoreQueries, QueryRoot};
 
+use crate::audit::CheckpointKey;
 use crate::ledger::Ledger;
 
 /// The service's GraphQL schema.
@@ -32,7 +34,7 @@ pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema, with the ledger as context data when given.
-pub fn schema(ledger: Option<Arc<Ledger>>) -> LedgerSchema {
+pub fn schema(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>) -> LedgerSchema {
     let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
@@ -41,7 +43,7 @@ pub fn schema(ledger: Option<Arc<Ledger>>) -> LedgerSchema {
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY);
     match ledger {
-        Some(ledger) => builder.data(ledger).finish(),
+        Some((ledger, checkpoints)) => builder.data(ledger).data(checkpoints).finish(),
         None => builder.finish(),
     }
 }

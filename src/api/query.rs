@@ -97,6 +97,7 @@ pub struct QueryRoot(
     super::baseline::BaselineQueries,
     super::scorecard::ReachQueries,
     super::report::ReportQueries,
+    super::audit::AuditQueries,
 );
 
 /// Queries on organisations, activities, input items and actions.

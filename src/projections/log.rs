@@ -12,15 +12,50 @@ use sqlx::Row;
 
 use crate::store::{Db, LogPosition};
 
-/// One event as read from the log.
+/// One event as read from the log: every stored column.
 #[derive(Debug, Clone)]
 pub struct LoggedEvent {
     pub at: LogPosition,
     pub aggregate_type: String,
     pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
     pub payload: String,
+    pub metadata: String,
     pub recorded_at: DateTime<Utc>,
+    pub prev_hash: String,
+    pub hash: String,
 }
+
+impl LoggedEvent {
+    fn from_row<R: Row>(row: &R, at: LogPosition, first: usize) -> Result<Self, sqlx::Error>
+    where
+        for<'r> &'r str: sqlx::ColumnIndex<R>,
+        usize: sqlx::ColumnIndex<R>,
+        String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        DateTime<Utc>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        Ok(Self {
+            at,
+            aggregate_type: row.try_get(first)?,
+            aggregate_id: row.try_get(first + 1)?,
+            sequence: row.try_get(first + 2)?,
+            event_type: row.try_get(first + 3)?,
+            event_version: row.try_get(first + 4)?,
+            payload: row.try_get(first + 5)?,
+            metadata: row.try_get(first + 6)?,
+            recorded_at: row.try_get(first + 7)?,
+            prev_hash: row.try_get(first + 8)?,
+            hash: row.try_get(first + 9)?,
+        })
+    }
+}
+
+/// The stored columns after the position, in the order [`LoggedEvent::from_row`] reads them.
+const COLUMNS: &str = "aggregate_type, aggregate_id, sequence, event_type, event_version, \
+                       payload, metadata, recorded_at, prev_hash, hash";
 
 /// Up to `limit` events after `after`, in commit order, none of which a running transaction
 /// could still precede.
@@ -31,54 +66,46 @@ pub async fn read_log_after(
 ) -> Result<Vec<LoggedEvent>, sqlx::Error> {
     match db {
         Db::Postgres(pool) => {
-            let rows = sqlx::query(
-                "SELECT transaction_id::text, position, aggregate_type, aggregate_id, payload, recorded_at \
-                 FROM events \
+            let sql = format!(
+                "SELECT transaction_id::text, position, {COLUMNS} FROM events \
                  WHERE (transaction_id, position) > ($1::text::xid8, $2) \
                    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
-                 ORDER BY transaction_id, position LIMIT $3",
-            )
-            .bind(after.tx.to_string())
-            .bind(after.position)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| LoggedEvent {
-                    at: LogPosition {
-                        tx: r.get::<String, _>(0).parse().unwrap_or(i64::MAX),
-                        position: r.get(1),
-                    },
-                    aggregate_type: r.get(2),
-                    aggregate_id: r.get(3),
-                    payload: r.get(4),
-                    recorded_at: r.get(5),
+                 ORDER BY transaction_id, position LIMIT $3"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(after.tx.to_string())
+                .bind(after.position)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let at = LogPosition {
+                        tx: r.try_get::<String, _>(0)?.parse().unwrap_or(i64::MAX),
+                        position: r.try_get(1)?,
+                    };
+                    LoggedEvent::from_row(r, at, 2)
                 })
-                .collect())
+                .collect()
         }
         Db::Sqlite(pool) => {
-            let rows = sqlx::query(
-                "SELECT position, aggregate_type, aggregate_id, payload, recorded_at FROM events \
-                 WHERE position > $1 ORDER BY position LIMIT $2",
-            )
-            .bind(after.position)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| LoggedEvent {
-                    at: LogPosition {
+            let sql = format!(
+                "SELECT position, {COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(after.position)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let at = LogPosition {
                         tx: 0,
-                        position: r.get(0),
-                    },
-                    aggregate_type: r.get(1),
-                    aggregate_id: r.get(2),
-                    payload: r.get(3),
-                    recorded_at: r.get(4),
+                        position: r.try_get(0)?,
+                    };
+                    LoggedEvent::from_row(r, at, 1)
                 })
-                .collect())
+                .collect()
         }
     }
 }

@@ -42,7 +42,19 @@ pub use sealing::{holds_plain_personal_data, Sealer};
 
 /// A position in the global log, in commit order: the writing transaction (always 0 on SQLite)
 /// then the event's position.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct LogPosition {
     pub tx: i64,
     pub position: i64,

@@ -4,6 +4,7 @@ mod helpers;
 mod process;
 
 mod annual_report;
+mod audit;
 mod auth;
 mod bad_input;
 mod baseline;
