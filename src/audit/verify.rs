@@ -132,7 +132,6 @@ pub struct Root {
     pub last: Option<LogPosition>,
 }
 
-
 impl Root {
     pub fn add(&mut self, event: &LoggedEvent) {
         let mut hasher = Sha256::new();

@@ -57,6 +57,29 @@ impl LoggedEvent {
 const COLUMNS: &str = "aggregate_type, aggregate_id, sequence, event_type, event_version, \
                        payload, metadata, recorded_at, prev_hash, hash";
 
+/// The writing transaction as text: PostgreSQL's xid8, or 0 on SQLite's single writer.
+fn tx_column(db: &Db) -> &'static str {
+    match db {
+        Db::Postgres(_) => "transaction_id::text",
+        Db::Sqlite(_) => "'0'",
+    }
+}
+
+fn decode<R: Row>(row: &R) -> Result<LoggedEvent, sqlx::Error>
+where
+    for<'r> &'r str: sqlx::ColumnIndex<R>,
+    usize: sqlx::ColumnIndex<R>,
+    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    DateTime<Utc>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let at = LogPosition {
+        tx: row.try_get::<String, _>(0)?.parse().unwrap_or(i64::MAX),
+        position: row.try_get(1)?,
+    };
+    LoggedEvent::from_row(row, at, 2)
+}
+
 /// Up to `limit` events after `after`, in commit order, none of which a running transaction
 /// could still precede.
 pub async fn read_log_after(
@@ -64,10 +87,11 @@ pub async fn read_log_after(
     after: LogPosition,
     limit: i64,
 ) -> Result<Vec<LoggedEvent>, sqlx::Error> {
+    let tx = tx_column(db);
     match db {
         Db::Postgres(pool) => {
             let sql = format!(
-                "SELECT transaction_id::text, position, {COLUMNS} FROM events \
+                "SELECT {tx}, position, {COLUMNS} FROM events \
                  WHERE (transaction_id, position) > ($1::text::xid8, $2) \
                    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
                  ORDER BY transaction_id, position LIMIT $3"
@@ -78,34 +102,40 @@ pub async fn read_log_after(
                 .bind(limit)
                 .fetch_all(pool)
                 .await?;
-            rows.iter()
-                .map(|r| {
-                    let at = LogPosition {
-                        tx: r.try_get::<String, _>(0)?.parse().unwrap_or(i64::MAX),
-                        position: r.try_get(1)?,
-                    };
-                    LoggedEvent::from_row(r, at, 2)
-                })
-                .collect()
+            rows.iter().map(decode).collect()
         }
         Db::Sqlite(pool) => {
             let sql = format!(
-                "SELECT position, {COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"
+                "SELECT {tx}, position, {COLUMNS} FROM events WHERE position > $1 \
+                 ORDER BY position LIMIT $2"
             );
             let rows = sqlx::query(&sql)
                 .bind(after.position)
                 .bind(limit)
                 .fetch_all(pool)
                 .await?;
-            rows.iter()
-                .map(|r| {
-                    let at = LogPosition {
-                        tx: 0,
-                        position: r.try_get(0)?,
-                    };
-                    LoggedEvent::from_row(r, at, 1)
-                })
-                .collect()
+            rows.iter().map(decode).collect()
         }
     }
+}
+
+/// Every event of one stream, in sequence order.
+pub async fn read_stream(
+    db: &Db,
+    aggregate_type: &str,
+    aggregate_id: &str,
+) -> Result<Vec<LoggedEvent>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {}, position, {COLUMNS} FROM events \
+         WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence",
+        tx_column(db)
+    );
+    on_db!(db, pool => {
+        let rows = sqlx::query(&sql)
+            .bind(aggregate_type)
+            .bind(aggregate_id)
+            .fetch_all(pool)
+            .await?;
+        rows.iter().map(decode).collect()
+    })
 }

@@ -17,5 +17,5 @@ pub mod representation;
 pub mod rollup;
 pub mod scorecard;
 
-pub use log::{read_log_after, LoggedEvent};
+pub use log::{read_log_after, read_stream, LoggedEvent};
 pub use projector::{Projector, ProjectorHandle, PROJECTOR_NAME};

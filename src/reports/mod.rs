@@ -1,7 +1,10 @@
 //! Reports computed from the ledger: the documents a report reads, and the annual-report
 //! involvement section rendered as Markdown and as a printable HTML page.
 
+use std::collections::{BTreeSet, HashSet};
+
 use anyhow::Context;
+use uuid::Uuid;
 
 use crate::domain::baseline::Shares;
 use crate::ledger::load_baseline;
@@ -37,8 +40,19 @@ impl Documents {
     pub async fn load(db: &Db, organisations: &[String]) -> anyhow::Result<Self> {
         let scope = Some(organisations);
         let activities = read::activities(db, scope).await?;
-        let items = read::input_items(db, scope, &read::ItemFilter::default()).await?;
+        let mut items = read::input_items(db, scope, &read::ItemFilter::default()).await?;
         let actions = read::actions(db, scope).await?;
+        // The input an organisation's actions answer may be a partner's, no longer referred to
+        // it once answered: partnership measures still need it.
+        let known: HashSet<Uuid> = items.iter().map(|i| i.doc.id).collect();
+        let answered: BTreeSet<Uuid> = actions
+            .iter()
+            .flat_map(|(a, _)| a.input_items.iter().copied())
+            .filter(|id| !known.contains(id))
+            .collect();
+        for id in answered {
+            items.extend(read::input_item(db, id).await?);
+        }
         let boards = board_read::boards(db, scope).await?;
         let (mut appointments, mut meetings) = (Vec::new(), Vec::new());
         for board in &boards {

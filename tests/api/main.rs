@@ -14,6 +14,7 @@ mod idempotency;
 mod immutability;
 mod journey;
 mod participants;
+mod prepared_year;
 mod projections;
 mod schema;
 mod scorecard;
