@@ -1,14 +1,18 @@
-//! Tamper evidence over GraphQL, for auditors and admins: a signed checkpoint to keep outside
-//! the database, and verification of the whole log against one.
+//! Audit over GraphQL: traces from input to outcome and back, and, for auditors and admins,
+//! a signed checkpoint to keep outside the database and verification of the log against one.
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject, ID};
+use chrono::SecondsFormat;
 
 use super::context::{internal, ledger, principal};
+use super::enums::Date;
 use super::error::{ApiError, ApiResult};
-use crate::audit::{self, Checkpoint, CheckpointKey};
+use super::query::{not_found, parse_id};
+use crate::audit::{self, trace, Checkpoint, CheckpointKey};
 use crate::auth::Role;
+use crate::projections::{board_read, read};
 
 /// A signed checkpoint over the log.
 #[derive(SimpleObject)]
@@ -123,5 +127,146 @@ impl AuditQueries {
                 sequence: f.sequence,
             }),
         })
+    }
+}
+
+/// Who recorded a step.
+#[derive(SimpleObject)]
+pub struct TraceActor {
+    subject: Option<String>,
+    role: Option<String>,
+    /// The organisations the actor's token named, comma-separated.
+    organisations: Option<String>,
+}
+
+/// One step of a trace: an event, in the order it was recorded.
+#[derive(SimpleObject)]
+pub struct TraceStep {
+    log_position: i64,
+    /// When it was recorded (RFC 3339, UTC).
+    recorded_at: String,
+    /// The day it happened, where the event says.
+    occurred_on: Option<Date>,
+    aggregate_type: String,
+    aggregate_id: ID,
+    sequence: i64,
+    event_type: String,
+    summary: String,
+    actor: TraceActor,
+    hash: String,
+    prev_hash: String,
+}
+
+/// Everything connected to some input, on one timeline.
+#[derive(SimpleObject)]
+pub struct Trace {
+    /// The input items traced.
+    input_item_ids: Vec<ID>,
+    steps: Vec<TraceStep>,
+}
+
+impl From<trace::Trace> for Trace {
+    fn from(t: trace::Trace) -> Self {
+        Self {
+            input_item_ids: t.input_items.into_iter().map(Into::into).collect(),
+            steps: t
+                .steps
+                .into_iter()
+                .map(|s| TraceStep {
+                    log_position: s.at.position,
+                    recorded_at: s.recorded_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+                    occurred_on: s.occurred_on.map(Date),
+                    aggregate_type: s.aggregate_type,
+                    aggregate_id: s.aggregate_id.into(),
+                    sequence: s.sequence,
+                    event_type: s.event_type,
+                    summary: s.summary,
+                    actor: TraceActor {
+                        subject: s.actor_subject,
+                        role: s.actor_role,
+                        organisations: s.actor_organisations,
+                    },
+                    hash: s.hash,
+                    prev_hash: s.prev_hash,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Queries tracing input to outcome and back.
+#[derive(Default)]
+pub struct TraceQueries;
+
+#[Object]
+impl TraceQueries {
+    /// Everything connected to an input item, in the order it was recorded: its activity, the
+    /// item, each decision and revision, linked actions with their progress and outcome, board
+    /// decisions citing it, and feedback; each step with its actor, position and hash.
+    async fn trace(&self, ctx: &Context<'_>, input_item_id: ID) -> ApiResult<Trace> {
+        let id = parse_id("inputItemId", &input_item_id)?;
+        let who = principal(ctx)?;
+        let db = ledger(ctx).db();
+        let visible = read::input_item(db, id)
+            .await
+            .map_err(|e| internal(ctx, e))?
+            .is_some_and(|v| {
+                who.can_read(v.doc.organisation.as_str())
+                    || v.doc
+                        .referred_to()
+                        .is_some_and(|r| who.can_read(r.as_str()))
+            });
+        if !visible {
+            return Err(not_found("input item").into());
+        }
+        let found = trace::trace_input_item(db, id)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        Ok(found.into())
+    }
+
+    /// An action and the input that led to it, traced the same way.
+    async fn trace_action(&self, ctx: &Context<'_>, action_id: ID) -> ApiResult<Trace> {
+        let id = parse_id("actionId", &action_id)?;
+        let who = principal(ctx)?;
+        let db = ledger(ctx).db();
+        let visible = read::action(db, id)
+            .await
+            .map_err(|e| internal(ctx, e))?
+            .is_some_and(|a| who.can_read(a.owner_organisation.as_str()));
+        if !visible {
+            return Err(not_found("action").into());
+        }
+        let found = trace::trace_action(db, id)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        Ok(found.into())
+    }
+
+    /// A board decision and the input and actions it cited, traced the same way.
+    async fn trace_board_decision(
+        &self,
+        ctx: &Context<'_>,
+        meeting_id: ID,
+        decision_id: ID,
+    ) -> ApiResult<Trace> {
+        let meeting = parse_id("meetingId", &meeting_id)?;
+        let decision = parse_id("decisionId", &decision_id)?;
+        let who = principal(ctx)?;
+        let db = ledger(ctx).db();
+        let visible = board_read::meeting(db, meeting)
+            .await
+            .map_err(|e| internal(ctx, e))?
+            .is_some_and(|m| {
+                who.can_read(m.organisation.as_str())
+                    && m.decisions.iter().any(|d| d.decision_id == decision)
+            });
+        if !visible {
+            return Err(not_found("board decision").into());
+        }
+        let found = trace::trace_board_decision(db, meeting, decision)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        Ok(found.into())
     }
 }

@@ -36,7 +36,7 @@ pub fn parse_id(field: &str, id: &ID) -> Result<Uuid, ApiError> {
         .map_err(|_| ApiError::Validation(format!("{field}: is not a valid id")))
 }
 
-fn not_found(what: &str) -> ApiError {
+pub(crate) fn not_found(what: &str) -> ApiError {
     ApiError::NotFound(format!("{what} not found"))
 }
 
@@ -98,6 +98,7 @@ pub struct QueryRoot(
     super::scorecard::ReachQueries,
     super::report::ReportQueries,
     super::audit::AuditQueries,
+    super::audit::TraceQueries,
 );
 
 /// Queries on organisations, activities, input items and actions.

@@ -1,9 +1,11 @@
-//! Audit: tamper evidence over the log (hash chains and signed checkpoints).
+//! Audit: tracing input to outcome, and tamper evidence over the log (hash chains and signed
+//! checkpoints).
 
 use crate::projections::read_log_after;
 use crate::store::{Db, LogPosition};
 
 pub mod checkpoint;
+pub mod trace;
 pub mod verify;
 
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointKey};

@@ -18,3 +18,4 @@ mod prepared_year;
 mod projections;
 mod schema;
 mod scorecard;
+mod trace;
