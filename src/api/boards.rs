@@ -404,10 +404,10 @@ pub struct OrganisationRepresentation {
 /// Rolls up representation over the organisation's boards.
 pub async fn organisation_representation(
     ctx: &Context<'_>,
+    db: &crate::store::Db,
     organisation: &str,
     as_of: NaiveDate,
 ) -> ApiResult<OrganisationRepresentation> {
-    let db = ledger(ctx).db();
     let codes = [organisation.to_owned()];
     let boards = board_read::boards(db, Some(&codes))
         .await

@@ -3,12 +3,14 @@
 use std::sync::Arc;
 
 use async_graphql::Context;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::enums::Date;
 use super::error::ApiError;
+use crate::audit::as_of::recorded_views;
 use crate::auth::Principal;
 use crate::ledger::Ledger;
+use crate::store::Db;
 
 /// Per-request facts put into the GraphQL context by the HTTP layer.
 #[derive(Debug, Clone)]
@@ -46,4 +48,42 @@ pub fn or_today(date: Option<Date>) -> NaiveDate {
 /// Maps an infrastructure failure to an opaque internal error, logged once.
 pub fn internal(ctx: &Context<'_>, error: anyhow::Error) -> ApiError {
     ApiError::internal(correlation_id(ctx), &error)
+}
+
+/// Where a query reads the views: as they are now, or as the record stood at a moment.
+#[derive(Clone, Default)]
+pub enum Views {
+    #[default]
+    Live,
+    /// The log recorded up to a moment, replayed.
+    Recorded(Db),
+}
+
+impl Views {
+    /// The views as of `recorded_as_of`, or the live ones. A moment in the future is refused.
+    pub async fn at(
+        ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
+    ) -> Result<Self, ApiError> {
+        let Some(moment) = recorded_as_of else {
+            return Ok(Self::Live);
+        };
+        if moment > Utc::now() {
+            return Err(ApiError::Validation(
+                "recordedAsOf: must not be in the future".into(),
+            ));
+        }
+        let db = recorded_views(ledger(ctx).db(), moment)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        Ok(Self::Recorded(db))
+    }
+
+    /// The database to read.
+    pub fn db<'a>(&'a self, ctx: &'a Context<'_>) -> &'a Db {
+        match self {
+            Self::Live => ledger(ctx).db(),
+            Self::Recorded(db) => db,
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use async_graphql::{ComplexObject, Context, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::context::{internal, ledger, principal};
+use super::context::{internal, principal, Views};
 use super::enums::{
     AccessibleFormat, ActionStatus, ActivityKind, ActivityStatus, Date, DecisionOutcome,
     FeedbackChannel, InputKind, InputVerdict, OrganisationKind, Principle, RaisedBy,
@@ -16,7 +16,7 @@ use crate::projections::read::{self, ItemFilter, ItemView};
 use crate::projections::rollup::{percent, Rollup};
 
 /// An NHS or partner organisation, identified by its ODS code.
-pub struct Organisation(pub OrganisationDoc);
+pub struct Organisation(pub OrganisationDoc, pub Views);
 
 #[Object]
 impl Organisation {
@@ -46,6 +46,7 @@ impl Organisation {
     ) -> ApiResult<super::boards::OrganisationRepresentation> {
         super::boards::organisation_representation(
             ctx,
+            self.1.db(ctx),
             self.0.ods_code.as_str(),
             super::context::or_today(as_of),
         )
@@ -57,7 +58,7 @@ impl Organisation {
             organisation: Some(self.0.ods_code.to_string()),
             ..ItemFilter::default()
         };
-        VerdictRollup::over(ctx, &filter, as_of).await
+        VerdictRollup::over(ctx, &self.1, &filter, as_of).await
     }
 }
 
@@ -131,7 +132,7 @@ impl From<&FeedbackDoc> for Feedback {
 }
 
 /// One engagement or co-production activity.
-pub struct Activity(pub ActivityDoc);
+pub struct Activity(pub ActivityDoc, pub Views);
 
 #[Object]
 impl Activity {
@@ -231,13 +232,13 @@ impl Activity {
             activity: Some(self.0.id),
             ..ItemFilter::default()
         };
-        let items = read::input_items(ledger(ctx).db(), principal(ctx)?.read_scope(), &filter)
+        let items = read::input_items(self.1.db(ctx), principal(ctx)?.read_scope(), &filter)
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(items
             .into_iter()
             .filter(|v| v.doc.raised_on <= as_of)
-            .map(|v| InputItem::new(v, as_of))
+            .map(|v| InputItem::new(v, as_of, self.1.clone()))
             .collect())
     }
     /// People linked to this activity (erased people appear as tombstones).
@@ -253,7 +254,7 @@ impl Activity {
             activity: Some(self.0.id),
             ..ItemFilter::default()
         };
-        VerdictRollup::over(ctx, &filter, as_of).await
+        VerdictRollup::over(ctx, &self.1, &filter, as_of).await
     }
 }
 
@@ -290,16 +291,18 @@ pub struct InputItem {
     view: ItemView,
     as_of: NaiveDate,
     assessment: Assessment,
+    views: Views,
 }
 
 impl InputItem {
-    /// Assesses `view` as of `as_of`.
-    pub fn new(view: ItemView, as_of: NaiveDate) -> Self {
+    /// Assesses `view` as of `as_of`; related records are read from `views`.
+    pub fn new(view: ItemView, as_of: NaiveDate, views: Views) -> Self {
         let assessment = view.assess(as_of);
         Self {
             view,
             as_of,
             assessment,
+            views,
         }
     }
 
@@ -324,14 +327,14 @@ impl InputItem {
     }
     /// The activity it was raised at, if the caller may see it.
     async fn activity(&self, ctx: &Context<'_>) -> ApiResult<Option<Activity>> {
-        let found = read::activity(ledger(ctx).db(), self.view.doc.activity_id)
+        let found = read::activity(self.views.db(ctx), self.view.doc.activity_id)
             .await
             .map_err(|e| internal(ctx, e))?;
         let who = principal(ctx)?;
         Ok(found
             .map(|(a, _)| a)
             .filter(|a| who.can_read(a.lead_organisation.as_str()))
-            .map(Activity))
+            .map(|a| Activity(a, self.views.clone())))
     }
     /// The organisation that owns the response.
     async fn organisation(&self) -> &str {
@@ -382,7 +385,7 @@ impl InputItem {
         ctx: &Context<'_>,
     ) -> ApiResult<Vec<super::boards::BoardDecision>> {
         let found =
-            crate::projections::board_read::decisions_citing(ledger(ctx).db(), self.view.doc.id)
+            crate::projections::board_read::decisions_citing(self.views.db(ctx), self.view.doc.id)
                 .await
                 .map_err(|e| internal(ctx, e))?;
         let who = principal(ctx)?;
@@ -571,6 +574,7 @@ impl VerdictRollup {
     /// Rolls up the items matching `filter` that the caller may see, raised by `as_of`.
     pub async fn over(
         ctx: &Context<'_>,
+        views: &Views,
         filter: &ItemFilter,
         as_of: Option<Date>,
     ) -> ApiResult<Self> {
@@ -579,7 +583,7 @@ impl VerdictRollup {
             raised_to: Some(filter.raised_to.map_or(as_of, |t| t.min(as_of))),
             ..filter.clone()
         };
-        let items = read::input_items(ledger(ctx).db(), principal(ctx)?.read_scope(), &filter)
+        let items = read::input_items(views.db(ctx), principal(ctx)?.read_scope(), &filter)
             .await
             .map_err(|e| internal(ctx, e))?;
         let assessed: Vec<_> = items

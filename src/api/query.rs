@@ -2,9 +2,10 @@
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::context::{internal, ledger, or_today, principal};
+use super::context::{internal, or_today, principal, Views};
 use super::enums::{Date, InputVerdict};
 use super::error::{ApiError, ApiResult};
 use super::objects::{Action, Activity, InputItem, Organisation};
@@ -106,31 +107,55 @@ pub struct QueryRoot(
 pub struct CoreQueries;
 
 #[Object]
+/// Every query here takes `recordedAsOf`: given a moment, it answers from the events recorded
+/// up to then (what the record said at that moment), as distinct from `asOf`, the day things
+/// happened by.
 impl CoreQueries {
     /// One organisation by ODS code.
-    async fn organisation(&self, ctx: &Context<'_>, ods_code: String) -> ApiResult<Organisation> {
+    async fn organisation(
+        &self,
+        ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
+        ods_code: String,
+    ) -> ApiResult<Organisation> {
+        let views = Views::at(ctx, recorded_as_of).await?;
         check_org(principal(ctx)?, &ods_code)?;
-        let found = read::organisation(ledger(ctx).db(), &ods_code.trim().to_ascii_uppercase())
+        let found = read::organisation(views.db(ctx), &ods_code.trim().to_ascii_uppercase())
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(Organisation(
             found.ok_or_else(|| not_found("organisation"))?,
+            views,
         ))
     }
 
     /// The organisations the caller may read.
-    async fn organisations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Organisation>> {
-        let docs = read::organisations(ledger(ctx).db(), principal(ctx)?.read_scope())
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
+    ) -> ApiResult<Vec<Organisation>> {
+        let views = Views::at(ctx, recorded_as_of).await?;
+        let docs = read::organisations(views.db(ctx), principal(ctx)?.read_scope())
             .await
             .map_err(|e| internal(ctx, e))?;
-        Ok(docs.into_iter().map(Organisation).collect())
+        Ok(docs
+            .into_iter()
+            .map(|d| Organisation(d, views.clone()))
+            .collect())
     }
 
     /// One activity by id.
-    async fn activity(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Activity> {
+    async fn activity(
+        &self,
+        ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
+        id: ID,
+    ) -> ApiResult<Activity> {
+        let views = Views::at(ctx, recorded_as_of).await?;
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
-        let found = read::activity(ledger(ctx).db(), id)
+        let found = read::activity(views.db(ctx), id)
             .await
             .map_err(|e| internal(ctx, e))?;
         match found {
@@ -141,7 +166,7 @@ impl CoreQueries {
                         .iter()
                         .any(|p| who.can_read(p.as_str())) =>
             {
-                Ok(Activity(doc))
+                Ok(Activity(doc, views))
             }
             _ => Err(not_found("activity").into()),
         }
@@ -151,12 +176,14 @@ impl CoreQueries {
     async fn activities(
         &self,
         ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
         organisation: Option<String>,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, Activity, EmptyFields, EmptyFields>> {
+        let views = Views::at(ctx, recorded_as_of).await?;
         let who = principal(ctx)?;
-        let mut docs = read::activities(ledger(ctx).db(), who.read_scope())
+        let mut docs = read::activities(views.db(ctx), who.read_scope())
             .await
             .map_err(|e| internal(ctx, e))?;
         if let Some(code) = organisation {
@@ -167,7 +194,10 @@ impl CoreQueries {
                     || a.partner_organisations.iter().any(|p| p.as_str() == code)
             });
         }
-        let items = docs.into_iter().map(|(d, p)| (p, Activity(d))).collect();
+        let items = docs
+            .into_iter()
+            .map(|(d, p)| (p, Activity(d, views.clone())))
+            .collect();
         Ok(page(items, first, after)?)
     }
 
@@ -175,12 +205,14 @@ impl CoreQueries {
     async fn input_item(
         &self,
         ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
         id: ID,
         as_of: Option<Date>,
     ) -> ApiResult<InputItem> {
+        let views = Views::at(ctx, recorded_as_of).await?;
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
-        let found = read::input_item(ledger(ctx).db(), id)
+        let found = read::input_item(views.db(ctx), id)
             .await
             .map_err(|e| internal(ctx, e))?;
         match found {
@@ -191,7 +223,7 @@ impl CoreQueries {
                         .referred_to()
                         .is_some_and(|r| who.can_read(r.as_str())) =>
             {
-                Ok(InputItem::new(view, or_today(as_of)))
+                Ok(InputItem::new(view, or_today(as_of), views))
             }
             _ => Err(not_found("input item").into()),
         }
@@ -202,11 +234,13 @@ impl CoreQueries {
     async fn input_items(
         &self,
         ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
         filter: Option<InputItemFilter>,
         as_of: Option<Date>,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, InputItem, EmptyFields, EmptyFields>> {
+        let views = Views::at(ctx, recorded_as_of).await?;
         let who = principal(ctx)?;
         let filter = filter.unwrap_or_default();
         if let Some(code) = &filter.organisation {
@@ -224,15 +258,15 @@ impl CoreQueries {
             raised_to: Some(filter.raised_to.map_or(as_of, |d| d.0.min(as_of))),
             theme: filter.theme,
         };
-        let views = read::input_items(ledger(ctx).db(), who.read_scope(), &sql_filter)
+        let found = read::input_items(views.db(ctx), who.read_scope(), &sql_filter)
             .await
             .map_err(|e| internal(ctx, e))?;
         let wanted = filter
             .verdict
             .map(crate::domain::verdict::InputVerdict::from);
-        let items = views
+        let items = found
             .into_iter()
-            .map(|v| InputItem::new(v, as_of))
+            .map(|v| InputItem::new(v, as_of, views.clone()))
             .filter(|i| wanted.is_none_or(|w| i.verdict_value() == w))
             .map(|i| (i.log_position(), i))
             .collect();
@@ -240,9 +274,15 @@ impl CoreQueries {
     }
 
     /// One action by id.
-    async fn action(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Action> {
+    async fn action(
+        &self,
+        ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
+        id: ID,
+    ) -> ApiResult<Action> {
+        let views = Views::at(ctx, recorded_as_of).await?;
         let id = parse_id("id", &id)?;
-        let found = read::action(ledger(ctx).db(), id)
+        let found = read::action(views.db(ctx), id)
             .await
             .map_err(|e| internal(ctx, e))?;
         match found {
@@ -257,10 +297,12 @@ impl CoreQueries {
     async fn actions(
         &self,
         ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, Action, EmptyFields, EmptyFields>> {
-        let docs = read::actions(ledger(ctx).db(), principal(ctx)?.read_scope())
+        let views = Views::at(ctx, recorded_as_of).await?;
+        let docs = read::actions(views.db(ctx), principal(ctx)?.read_scope())
             .await
             .map_err(|e| internal(ctx, e))?;
         let items = docs.into_iter().map(|(d, p)| (p, Action(d))).collect();

@@ -4,6 +4,7 @@
 use crate::projections::read_log_after;
 use crate::store::{Db, LogPosition};
 
+pub mod as_of;
 pub mod checkpoint;
 pub mod trace;
 pub mod verify;

@@ -101,6 +101,23 @@ impl Db {
         Ok(Self::Sqlite(pool))
     }
 
+    /// A private, empty SQLite database in memory, gone when the last handle drops.
+    pub async fn open_sqlite_memory() -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .context("sqlite options")?
+            .foreign_keys(true);
+        // One connection that never idles out: each connection to `:memory:` is its own database.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .context("could not open an in-memory database")?;
+        Ok(Self::Sqlite(pool))
+    }
+
     /// Applies this backend's migrations.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {

@@ -5,6 +5,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{command_context, new_id, read_back, require_officer, the_ledger, Receipt};
+use crate::api::context::Views;
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::{AccessibleFormat, ActivityKind, Date, FeedbackChannel, Principle};
 use crate::api::error::{ApiError, ApiResult};
@@ -175,7 +176,7 @@ async fn run(
     let load = |id| async move { Ok(read::activity(ledger.db(), id).await?.map(|(doc, _)| doc)) };
     let (doc, receipt) = read_back(ctx, "activity", outcome, load).await?;
     Ok(ActivityPayload {
-        activity: Activity(doc),
+        activity: Activity(doc, Views::Live),
         receipt,
     })
 }

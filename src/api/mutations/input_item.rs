@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::activity::writable_activity;
 use super::{command_context, new_id, read_back, require_officer, the_ledger, Receipt};
+use crate::api::context::Views;
 use crate::api::context::{internal, or_today, principal, today};
 use crate::api::enums::{Date, DecisionOutcome, FeedbackChannel, InputKind, RaisedBy};
 use crate::api::error::{ApiError, ApiResult};
@@ -118,7 +119,7 @@ async fn run(
     })
     .await?;
     Ok(InputItemPayload {
-        input_item: InputItem::new(view, today()),
+        input_item: InputItem::new(view, today(), Views::Live),
         receipt,
     })
 }

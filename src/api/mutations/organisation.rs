@@ -4,6 +4,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject};
 use serde::Serialize;
 
 use super::{command_context, refused, the_ledger, Receipt};
+use crate::api::context::Views;
 use crate::api::context::{internal, principal};
 use crate::api::enums::OrganisationKind;
 use crate::api::error::{ApiError, ApiResult};
@@ -49,7 +50,7 @@ async fn answer(ctx: &Context<'_>, code: &str, receipt: Receipt) -> ApiResult<Or
         )
     })?;
     Ok(OrganisationPayload {
-        organisation: Organisation(doc),
+        organisation: Organisation(doc, Views::Live),
         receipt,
     })
 }
