@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, SimpleObject, ID};
+use async_graphql::{Context, Enum, Json, Object, SimpleObject, ID};
 use chrono::SecondsFormat;
 
 use super::context::{internal, ledger, principal};
 use super::enums::Date;
 use super::error::{ApiError, ApiResult};
 use super::query::{not_found, parse_id};
-use crate::audit::{self, trace, Checkpoint, CheckpointKey};
+use crate::audit::{self, history, trace, Checkpoint, CheckpointKey};
 use crate::auth::Role;
 use crate::projections::{board_read, read};
 
@@ -165,32 +165,87 @@ pub struct Trace {
     steps: Vec<TraceStep>,
 }
 
+impl From<trace::Step> for TraceStep {
+    fn from(s: trace::Step) -> Self {
+        Self {
+            log_position: s.at.position,
+            recorded_at: s.recorded_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+            occurred_on: s.occurred_on.map(Date),
+            aggregate_type: s.aggregate_type,
+            aggregate_id: s.aggregate_id.into(),
+            sequence: s.sequence,
+            event_type: s.event_type,
+            summary: s.summary,
+            actor: TraceActor {
+                subject: s.actor_subject,
+                role: s.actor_role,
+                organisations: s.actor_organisations,
+            },
+            hash: s.hash,
+            prev_hash: s.prev_hash,
+        }
+    }
+}
+
 impl From<trace::Trace> for Trace {
     fn from(t: trace::Trace) -> Self {
         Self {
             input_item_ids: t.input_items.into_iter().map(Into::into).collect(),
-            steps: t
-                .steps
-                .into_iter()
-                .map(|s| TraceStep {
-                    log_position: s.at.position,
-                    recorded_at: s.recorded_at.to_rfc3339_opts(SecondsFormat::Micros, true),
-                    occurred_on: s.occurred_on.map(Date),
-                    aggregate_type: s.aggregate_type,
-                    aggregate_id: s.aggregate_id.into(),
-                    sequence: s.sequence,
-                    event_type: s.event_type,
-                    summary: s.summary,
-                    actor: TraceActor {
-                        subject: s.actor_subject,
-                        role: s.actor_role,
-                        organisations: s.actor_organisations,
-                    },
-                    hash: s.hash,
-                    prev_hash: s.prev_hash,
-                })
-                .collect(),
+            steps: t.steps.into_iter().map(Into::into).collect(),
         }
+    }
+}
+
+/// Refuses, as not found, an input item the caller may not see (neither its owner nor the
+/// partner it is referred to).
+async fn visible_item(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
+    let who = principal(ctx)?;
+    let visible = read::input_item(ledger(ctx).db(), id)
+        .await
+        .map_err(|e| internal(ctx, e))?
+        .is_some_and(|v| {
+            who.can_read(v.doc.organisation.as_str())
+                || v.doc
+                    .referred_to()
+                    .is_some_and(|r| who.can_read(r.as_str()))
+        });
+    if visible {
+        Ok(())
+    } else {
+        Err(not_found("input item").into())
+    }
+}
+
+/// Refuses, as not found, an action of another organisation.
+async fn visible_action(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
+    let who = principal(ctx)?;
+    let visible = read::action(ledger(ctx).db(), id)
+        .await
+        .map_err(|e| internal(ctx, e))?
+        .is_some_and(|a| who.can_read(a.owner_organisation.as_str()));
+    if visible {
+        Ok(())
+    } else {
+        Err(not_found("action").into())
+    }
+}
+
+/// Refuses, as not found, an activity the caller neither led nor partnered.
+async fn visible_activity(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
+    let who = principal(ctx)?;
+    let visible = read::activity(ledger(ctx).db(), id)
+        .await
+        .map_err(|e| internal(ctx, e))?
+        .is_some_and(|(a, _)| {
+            who.can_read(a.lead_organisation.as_str())
+                || a.partner_organisations
+                    .iter()
+                    .any(|p| who.can_read(p.as_str()))
+        });
+    if visible {
+        Ok(())
+    } else {
+        Err(not_found("activity").into())
     }
 }
 
@@ -228,16 +283,8 @@ impl TraceQueries {
     /// An action and the input that led to it, traced the same way.
     async fn trace_action(&self, ctx: &Context<'_>, action_id: ID) -> ApiResult<Trace> {
         let id = parse_id("actionId", &action_id)?;
-        let who = principal(ctx)?;
-        let db = ledger(ctx).db();
-        let visible = read::action(db, id)
-            .await
-            .map_err(|e| internal(ctx, e))?
-            .is_some_and(|a| who.can_read(a.owner_organisation.as_str()));
-        if !visible {
-            return Err(not_found("action").into());
-        }
-        let found = trace::trace_action(db, id)
+        visible_action(ctx, id).await?;
+        let found = trace::trace_action(ledger(ctx).db(), id)
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(found.into())
@@ -269,4 +316,71 @@ impl TraceQueries {
             .map_err(|e| internal(ctx, e))?;
         Ok(found.into())
     }
+
+    /// Every change to an activity, input item or action, field by field: the old and new
+    /// values, the event that made it, who recorded it and when. Oldest first.
+    async fn field_history(
+        &self,
+        ctx: &Context<'_>,
+        record: HistoryRecord,
+        id: ID,
+    ) -> ApiResult<Vec<Revision>> {
+        let id = parse_id("id", &id)?;
+        let kind = match record {
+            HistoryRecord::Activity => {
+                visible_activity(ctx, id).await?;
+                history::Kind::Activity
+            }
+            HistoryRecord::InputItem => {
+                visible_item(ctx, id).await?;
+                history::Kind::InputItem
+            }
+            HistoryRecord::Action => {
+                visible_action(ctx, id).await?;
+                history::Kind::Action
+            }
+        };
+        let revisions = history::field_history(ledger(ctx).db(), kind, id)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        Ok(revisions
+            .into_iter()
+            .map(|r| Revision {
+                event: r.step.into(),
+                changes: r
+                    .changes
+                    .into_iter()
+                    .map(|c| FieldChange {
+                        field: c.field,
+                        old: c.old.map(Json),
+                        new: c.new.map(Json),
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+}
+
+/// Which kind of record a history is for.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum HistoryRecord {
+    Activity,
+    InputItem,
+    Action,
+}
+
+/// One field's change: absent old means the field was set, absent new that it was cleared.
+#[derive(SimpleObject)]
+pub struct FieldChange {
+    /// The field's path, such as `title`, `decisions[1].outcome` or `held.attendance.patients`.
+    field: String,
+    old: Option<Json<serde_json::Value>>,
+    new: Option<Json<serde_json::Value>>,
+}
+
+/// The changes one event made to a record.
+#[derive(SimpleObject)]
+pub struct Revision {
+    event: TraceStep,
+    changes: Vec<FieldChange>,
 }

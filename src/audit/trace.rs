@@ -116,7 +116,7 @@ fn text(value: &Value) -> Option<String> {
 }
 
 impl Step {
-    fn of(event: &LoggedEvent) -> Self {
+    pub(crate) fn of(event: &LoggedEvent) -> Self {
         let body = body(&event.payload);
         let mut parts = vec![words(&event.event_type)];
         for key in SHOWN {

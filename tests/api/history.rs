@@ -74,8 +74,12 @@ async fn answers_match_the_record_at_three_moments(backend: Backend) {
     seen.push((third, record(&app, None, &item, &activity).await));
 
     // Later changes, which no earlier moment may show.
-    app.ok(&officer, "mutation($i: AgreeActionInput!) { agreeAction(input: $i) { action { id } } }",
-        json!({ "i": { "actionId": action, "agreedOn": "2026-02-05" } })).await;
+    app.ok(
+        &officer,
+        "mutation($i: AgreeActionInput!) { agreeAction(input: $i) { action { id } } }",
+        json!({ "i": { "actionId": action, "agreedOn": "2026-02-05" } }),
+    )
+    .await;
     app.ok(&officer, "mutation($i: CompleteActionInput!) { completeAction(input: $i) { action { id } } }",
         json!({ "i": { "actionId": action, "completedOn": "2026-03-01", "outcome": "Rewritten", "evidence": "Templates v2" } })).await;
     record_item(&app, &officer, &activity, "Evening clinics", "2026-03-02").await;

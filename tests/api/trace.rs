@@ -289,7 +289,112 @@ async fn traced_back_from_an_action_and_a_board_decision(backend: Backend) {
     );
 }
 
+const HISTORY: &str = "query($r: HistoryRecord!, $id: ID!) { fieldHistory(record: $r, id: $id) {
+    event { eventType logPosition recordedAt actor { subject role } hash } changes { field old new } } }";
+
+/// The change to `field` made by the revision whose event is `event`.
+fn change<'a>(history: &'a Value, event: &str, field: &str) -> &'a Value {
+    history
+        .as_array()
+        .expect("revisions")
+        .iter()
+        .find(|r| r["event"]["eventType"] == event)
+        .unwrap_or_else(|| panic!("no {event}"))["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["field"] == field)
+        .unwrap_or_else(|| panic!("{event} did not change {field}: {history}"))
+}
+
+async fn field_history_of_an_item_and_an_action(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, item, _, completed, _, _) = a_journey(&app).await;
+    let auditor = app.token(Role::Auditor, &["QMJ"]);
+    let history = app
+        .ok(&auditor, HISTORY, json!({ "r": "INPUT_ITEM", "id": item }))
+        .await["fieldHistory"]
+        .clone();
+    let events: Vec<&str> = history
+        .as_array()
+        .expect("revisions")
+        .iter()
+        .map(|r| r["event"]["eventType"].as_str().expect("event"))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "InputItemRecorded",
+            "InputItemDecided",
+            "DecisionRevised",
+            "FeedbackGiven"
+        ]
+    );
+    assert_eq!(
+        change(&history, "InputItemRecorded", "summary"),
+        &json!({ "field": "summary", "old": null, "new": "Letters in plain English" })
+    );
+    assert_eq!(
+        change(&history, "InputItemDecided", "decisions[0].outcome")["new"],
+        "DECLINED"
+    );
+    // The revision adds a decision; the first one stays as it was.
+    assert_eq!(
+        change(&history, "DecisionRevised", "decisions[1].outcome"),
+        &json!({ "field": "decisions[1].outcome", "old": null, "new": "ACCEPTED" })
+    );
+    assert_eq!(
+        change(&history, "DecisionRevised", "decisions[1].revision_reason")["new"],
+        "Budget found in Q4"
+    );
+    let revised = history
+        .as_array()
+        .expect("revisions")
+        .iter()
+        .find(|r| r["event"]["eventType"] == "DecisionRevised")
+        .expect("revision");
+    assert!(revised["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .all(|c| !c["field"]
+            .as_str()
+            .expect("field")
+            .starts_with("decisions[0]")));
+    assert_eq!(
+        revised["event"]["actor"]["subject"],
+        "tester@example.nhs.uk"
+    );
+    assert_eq!(revised["event"]["actor"]["role"], "ENGAGEMENT_OFFICER");
+
+    let action = app
+        .ok(&auditor, HISTORY, json!({ "r": "ACTION", "id": completed }))
+        .await["fieldHistory"]
+        .clone();
+    assert_eq!(
+        change(&action, "ActionAgreed", "agreed_on"),
+        &json!({ "field": "agreed_on", "old": null, "new": "2026-02-05" })
+    );
+    assert_eq!(
+        change(&action, "ActionCompleted", "completed.outcome")["new"],
+        "All outpatient letters rewritten"
+    );
+
+    // Another organisation's record is not found.
+    app.register("RAL", "Royal Free").await;
+    let outsider = app.token(Role::Auditor, &["RAL"]);
+    let (code, _) = app
+        .err(
+            &outsider,
+            HISTORY,
+            json!({ "r": "ACTION", "id": completed }),
+        )
+        .await;
+    assert_eq!(code, "NOT_FOUND");
+}
+
 on_both!(
     an_item_traced_from_activity_to_outcome,
-    traced_back_from_an_action_and_a_board_decision
+    traced_back_from_an_action_and_a_board_decision,
+    field_history_of_an_item_and_an_action
 );
