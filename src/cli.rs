@@ -1,5 +1,5 @@
 //! The command line: `serve` (default), `migrate`, `token`, `schema`, `report annual`,
-//! `checkpoint` and `verify`.
+//! `checkpoint`, `verify` and `export`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -114,6 +114,98 @@ enum Command {
     /// Recompute every hash chain and, given a checkpoint, check the log against it; exits
     /// non-zero and names the first bad event when the log fails.
     Verify(VerifyArgs),
+    /// Export records to take away.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// The audit trail of an organisation's records for a period: every event recorded in it,
+    /// one per line, exactly as stored with its position and hashes.
+    Audit(AuditExportArgs),
+    /// "You said, we did" for an organisation, or one of its activities.
+    YouSaidWeDid(YouSaidArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TrailFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+struct AuditExportArgs {
+    /// The organisation's ODS code.
+    #[arg(long)]
+    org: String,
+    /// First day (or RFC 3339 moment) recorded, inclusive.
+    #[arg(long, value_parser = parse_moment)]
+    from: Moment,
+    /// Last day recorded, inclusive (or an RFC 3339 moment, exclusive).
+    #[arg(long, value_parser = parse_moment)]
+    to: Moment,
+    #[arg(long, value_enum, default_value_t = TrailFormat::Jsonl)]
+    format: TrailFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum YouSaidFormat {
+    Csv,
+    Html,
+}
+
+#[derive(Debug, Args)]
+struct YouSaidArgs {
+    /// The organisation's ODS code.
+    #[arg(long)]
+    org: String,
+    /// One activity only.
+    #[arg(long)]
+    activity: Option<uuid::Uuid>,
+    #[arg(long, value_enum, default_value_t = YouSaidFormat::Html)]
+    format: YouSaidFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+/// A day, or a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Moment {
+    Day(chrono::NaiveDate),
+    At(chrono::DateTime<chrono::Utc>),
+}
+
+impl Moment {
+    /// The moment a period starting here starts.
+    fn start(self) -> chrono::DateTime<chrono::Utc> {
+        match self {
+            Self::Day(d) => d.and_time(chrono::NaiveTime::MIN).and_utc(),
+            Self::At(at) => at,
+        }
+    }
+
+    /// The moment a period ending here ends (a day includes all of itself).
+    fn end(self) -> chrono::DateTime<chrono::Utc> {
+        match self {
+            Self::Day(d) => Self::Day(d + chrono::Days::new(1)).start(),
+            Self::At(at) => at,
+        }
+    }
+}
+
+fn parse_moment(text: &str) -> Result<Moment, String> {
+    let text = text.trim();
+    if let Ok(day) = text.parse::<chrono::NaiveDate>() {
+        return Ok(Moment::Day(day));
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|at| Moment::At(at.to_utc()))
+        .map_err(|_| format!("`{text}` is not a date (2026-04-01) or an RFC 3339 moment"))
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +281,18 @@ struct TokenArgs {
     /// How long the token lives: seconds, or a number with s, m, h or d.
     #[arg(long, default_value = "8h", value_parser = parse_ttl)]
     ttl: u64,
+}
+
+/// Writes `text` to `path`, or to standard output.
+fn write_out(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    match path {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("could not write {}", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
 }
 
 fn parse_ttl(text: &str) -> Result<u64, String> {
@@ -280,7 +384,56 @@ impl Cli {
             Some(Command::Report(ReportCommand::Annual(args))) => self.annual(args).await,
             Some(Command::Checkpoint(args)) => self.checkpoint(args).await,
             Some(Command::Verify(args)) => self.verify(args).await,
+            Some(Command::Export(ExportCommand::Audit(args))) => self.export_audit(args).await,
+            Some(Command::Export(ExportCommand::YouSaidWeDid(args))) => {
+                self.export_you_said(args).await
+            }
         }
+    }
+
+    /// The database with its views brought up to the log (a running service doing the same is
+    /// harmless: each batch lands once).
+    async fn caught_up(&self) -> anyhow::Result<crate::store::Db> {
+        let settings = self.settings(None, None);
+        let db = open_database(&settings).await?;
+        db.migrate().await?;
+        let (mut projector, _) = crate::projections::Projector::new(db.clone()).await?;
+        projector.catch_up().await?;
+        Ok(db)
+    }
+
+    async fn export_audit(&self, args: &AuditExportArgs) -> anyhow::Result<()> {
+        let (from, to) = (args.from.start(), args.to.end());
+        anyhow::ensure!(from < to, "--from: must be before --to");
+        let db = self.caught_up().await?;
+        let format = match args.format {
+            TrailFormat::Csv => crate::audit::export::TrailFormat::Csv,
+            TrailFormat::Jsonl => crate::audit::export::TrailFormat::JsonLines,
+        };
+        let org = args.org.trim().to_ascii_uppercase();
+        let file = crate::audit::export::audit_trail(&db, &org, (from, to), format).await?;
+        tracing::info!(events = file.rows, "audit trail exported");
+        write_out(args.output.as_deref(), &file.content)
+    }
+
+    async fn export_you_said(&self, args: &YouSaidArgs) -> anyhow::Result<()> {
+        let db = self.caught_up().await?;
+        let org = args.org.trim().to_ascii_uppercase();
+        anyhow::ensure!(
+            crate::projections::read::organisation(&db, &org)
+                .await?
+                .is_some(),
+            "--org: no organisation has the ODS code {org}"
+        );
+        let format = match args.format {
+            YouSaidFormat::Csv => crate::audit::export::ReportFormat::Csv,
+            YouSaidFormat::Html => crate::audit::export::ReportFormat::Html,
+        };
+        let today = chrono::Utc::now().date_naive();
+        let file =
+            crate::audit::export::you_said_we_did(&db, &org, args.activity, today, format).await?;
+        tracing::info!(input_items = file.rows, "you said, we did exported");
+        write_out(args.output.as_deref(), &file.content)
     }
 
     /// The database and the checkpoint key, for the audit commands.
@@ -302,11 +455,7 @@ impl Cli {
         let (db, key) = self.audit_parts().await?;
         let checkpoint = crate::audit::issue_checkpoint(&db, &key).await?;
         let text = serde_json::to_string_pretty(&checkpoint)? + "\n";
-        match &args.output {
-            Some(path) => std::fs::write(path, text)
-                .with_context(|| format!("could not write {}", path.display()))?,
-            None => print!("{text}"),
-        }
+        write_out(args.output.as_deref(), &text)?;
         tracing::info!(
             log.position = checkpoint.log_position,
             events = checkpoint.events,
@@ -357,12 +506,7 @@ impl Cli {
             (0.0..=100.0).contains(&args.margin),
             "--margin: must be between 0 and 100"
         );
-        let settings = self.settings(None, None);
-        let db = open_database(&settings).await?;
-        db.migrate().await?;
-        // Bring the views up to the log first; a running service doing the same is harmless.
-        let (mut projector, _) = crate::projections::Projector::new(db.clone()).await?;
-        projector.catch_up().await?;
+        let db = self.caught_up().await?;
         let today = chrono::Utc::now().date_naive();
         let report = crate::reports::annual_report(
             &db,
@@ -387,12 +531,7 @@ impl Cli {
             ReportFormat::Markdown => page.markdown(),
             ReportFormat::Html => page.html(),
         };
-        match &args.output {
-            Some(path) => std::fs::write(path, text)
-                .with_context(|| format!("could not write {}", path.display()))?,
-            None => print!("{text}"),
-        }
-        Ok(())
+        write_out(args.output.as_deref(), &text)
     }
 
     async fn serve(&self, args: &ServeArgs) -> anyhow::Result<()> {

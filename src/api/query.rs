@@ -100,6 +100,7 @@ pub struct QueryRoot(
     super::report::ReportQueries,
     super::audit::AuditQueries,
     super::audit::TraceQueries,
+    super::audit::ExportQueries,
 );
 
 /// Queries on organisations, activities, input items and actions.

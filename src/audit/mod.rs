@@ -6,6 +6,7 @@ use crate::store::{Db, LogPosition};
 
 pub mod as_of;
 pub mod checkpoint;
+pub mod export;
 pub mod history;
 pub mod trace;
 pub mod verify;

@@ -53,8 +53,9 @@ impl LoggedEvent {
     }
 }
 
-/// The stored columns after the position, in the order [`LoggedEvent::from_row`] reads them.
-const COLUMNS: &str = "aggregate_type, aggregate_id, sequence, event_type, event_version, \
+/// The stored columns after the position, in the order [`decode_event`] reads them.
+pub const EVENT_COLUMNS: &str =
+    "aggregate_type, aggregate_id, sequence, event_type, event_version, \
                        payload, metadata, recorded_at, prev_hash, hash";
 
 /// The writing transaction as text: PostgreSQL's xid8, or 0 on SQLite's single writer.
@@ -65,7 +66,8 @@ fn tx_column(db: &Db) -> &'static str {
     }
 }
 
-fn decode<R: Row>(row: &R) -> Result<LoggedEvent, sqlx::Error>
+/// One event from a row of `SELECT <tx as text>, position, <every stored column>`.
+pub fn decode_event<R: Row>(row: &R) -> Result<LoggedEvent, sqlx::Error>
 where
     for<'r> &'r str: sqlx::ColumnIndex<R>,
     usize: sqlx::ColumnIndex<R>,
@@ -91,7 +93,7 @@ pub async fn read_log_after(
     match db {
         Db::Postgres(pool) => {
             let sql = format!(
-                "SELECT {tx}, position, {COLUMNS} FROM events \
+                "SELECT {tx}, position, {EVENT_COLUMNS} FROM events \
                  WHERE (transaction_id, position) > ($1::text::xid8, $2) \
                    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
                  ORDER BY transaction_id, position LIMIT $3"
@@ -102,11 +104,11 @@ pub async fn read_log_after(
                 .bind(limit)
                 .fetch_all(pool)
                 .await?;
-            rows.iter().map(decode).collect()
+            rows.iter().map(decode_event).collect()
         }
         Db::Sqlite(pool) => {
             let sql = format!(
-                "SELECT {tx}, position, {COLUMNS} FROM events WHERE position > $1 \
+                "SELECT {tx}, position, {EVENT_COLUMNS} FROM events WHERE position > $1 \
                  ORDER BY position LIMIT $2"
             );
             let rows = sqlx::query(&sql)
@@ -114,7 +116,7 @@ pub async fn read_log_after(
                 .bind(limit)
                 .fetch_all(pool)
                 .await?;
-            rows.iter().map(decode).collect()
+            rows.iter().map(decode_event).collect()
         }
     }
 }
@@ -126,7 +128,7 @@ pub async fn read_stream(
     aggregate_id: &str,
 ) -> Result<Vec<LoggedEvent>, sqlx::Error> {
     let sql = format!(
-        "SELECT {}, position, {COLUMNS} FROM events \
+        "SELECT {}, position, {EVENT_COLUMNS} FROM events \
          WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence",
         tx_column(db)
     );
@@ -136,6 +138,6 @@ pub async fn read_stream(
             .bind(aggregate_id)
             .fetch_all(pool)
             .await?;
-        rows.iter().map(decode).collect()
+        rows.iter().map(decode_event).collect()
     })
 }

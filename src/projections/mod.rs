@@ -17,5 +17,5 @@ pub mod representation;
 pub mod rollup;
 pub mod scorecard;
 
-pub use log::{read_log_after, read_stream, LoggedEvent};
+pub use log::{decode_event, read_log_after, read_stream, LoggedEvent, EVENT_COLUMNS};
 pub use projector::{Projector, ProjectorHandle, PROJECTOR_NAME};
