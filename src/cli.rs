@@ -283,6 +283,18 @@ struct TokenArgs {
     ttl: u64,
 }
 
+/// The ODS code given, upper-cased, once it names a registered organisation.
+async fn known_organisation(db: &crate::store::Db, code: &str) -> anyhow::Result<String> {
+    let code = code.trim().to_ascii_uppercase();
+    anyhow::ensure!(
+        crate::projections::read::organisation(db, &code)
+            .await?
+            .is_some(),
+        "--org: no organisation has the ODS code {code}"
+    );
+    Ok(code)
+}
+
 /// Writes `text` to `path`, or to standard output.
 fn write_out(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
     match path {
@@ -410,7 +422,7 @@ impl Cli {
             TrailFormat::Csv => crate::audit::export::TrailFormat::Csv,
             TrailFormat::Jsonl => crate::audit::export::TrailFormat::JsonLines,
         };
-        let org = args.org.trim().to_ascii_uppercase();
+        let org = known_organisation(&db, &args.org).await?;
         let file = crate::audit::export::audit_trail(&db, &org, (from, to), format).await?;
         tracing::info!(events = file.rows, "audit trail exported");
         write_out(args.output.as_deref(), &file.content)
@@ -418,13 +430,7 @@ impl Cli {
 
     async fn export_you_said(&self, args: &YouSaidArgs) -> anyhow::Result<()> {
         let db = self.caught_up().await?;
-        let org = args.org.trim().to_ascii_uppercase();
-        anyhow::ensure!(
-            crate::projections::read::organisation(&db, &org)
-                .await?
-                .is_some(),
-            "--org: no organisation has the ODS code {org}"
-        );
+        let org = known_organisation(&db, &args.org).await?;
         let format = match args.format {
             YouSaidFormat::Csv => crate::audit::export::ReportFormat::Csv,
             YouSaidFormat::Html => crate::audit::export::ReportFormat::Html,

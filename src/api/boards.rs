@@ -1,9 +1,9 @@
 //! Boards, appointments and meetings over GraphQL, with representation as of any date.
 
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 
-use super::context::{internal, ledger, or_today, principal};
+use super::context::{internal, ledger, or_today, principal, Views};
 use super::enums::Date;
 use super::error::{ApiError, ApiResult};
 use super::participants::Participant;
@@ -49,7 +49,7 @@ pub enum EndReason {
 }
 
 /// A board or committee.
-pub struct Board(pub BoardDoc);
+pub struct Board(pub BoardDoc, pub Views);
 
 /// One role's seats on a date.
 #[derive(SimpleObject)]
@@ -95,9 +95,10 @@ pub struct Representation {
 
 async fn board_parts(
     ctx: &Context<'_>,
+    views: &Views,
     board: &BoardDoc,
 ) -> ApiResult<(Vec<AppointmentDoc>, Vec<MeetingDoc>)> {
-    let db = ledger(ctx).db();
+    let db = views.db(ctx);
     let appointments = board_read::appointments_to(db, board.id)
         .await
         .map_err(|e| internal(ctx, e))?;
@@ -208,7 +209,7 @@ impl Board {
     }
     /// Every appointment, past and present, by term start.
     async fn appointments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Appointment>> {
-        Ok(board_parts(ctx, &self.0)
+        Ok(board_parts(ctx, &self.1, &self.0)
             .await?
             .0
             .into_iter()
@@ -218,7 +219,7 @@ impl Board {
     /// Who sat on the board on a date (default today).
     async fn members(&self, ctx: &Context<'_>, on: Option<Date>) -> ApiResult<Vec<Appointment>> {
         let day = or_today(on);
-        let (appointments, _) = board_parts(ctx, &self.0).await?;
+        let (appointments, _) = board_parts(ctx, &self.1, &self.0).await?;
         Ok(rep::members_on(&appointments, day)
             .into_iter()
             .cloned()
@@ -226,7 +227,7 @@ impl Board {
             .collect())
     }
     async fn meetings(&self, ctx: &Context<'_>) -> ApiResult<Vec<BoardMeeting>> {
-        Ok(board_parts(ctx, &self.0)
+        Ok(board_parts(ctx, &self.1, &self.0)
             .await?
             .1
             .into_iter()
@@ -252,7 +253,7 @@ impl Board {
         if from > to {
             return Err(ApiError::Validation("from: must not be after to".into()).into());
         }
-        let (appointments, meetings) = board_parts(ctx, &self.0).await?;
+        let (appointments, meetings) = board_parts(ctx, &self.1, &self.0).await?;
         Ok(representation(
             &self.0,
             &appointments,
@@ -404,12 +405,12 @@ pub struct OrganisationRepresentation {
 /// Rolls up representation over the organisation's boards.
 pub async fn organisation_representation(
     ctx: &Context<'_>,
-    db: &crate::store::Db,
+    views: &Views,
     organisation: &str,
     as_of: NaiveDate,
 ) -> ApiResult<OrganisationRepresentation> {
     let codes = [organisation.to_owned()];
-    let boards = board_read::boards(db, Some(&codes))
+    let boards = board_read::boards(views.db(ctx), Some(&codes))
         .await
         .map_err(|e| internal(ctx, e))?;
     let from = as_of.checked_sub_days(Days::new(364)).unwrap_or(as_of);
@@ -420,7 +421,7 @@ pub async fn organisation_representation(
         .filter(|b| b.established_on <= as_of && b.dissolved_on.is_none_or(|d| as_of < d))
     {
         counted += 1;
-        let (appointments, meetings) = board_parts(ctx, board).await?;
+        let (appointments, meetings) = board_parts(ctx, views, board).await?;
         let one = representation(board, &appointments, &meetings, as_of, from, as_of, 90);
         decisions += one.decisions;
         citing += one.decisions_citing_patient_input;
@@ -456,30 +457,49 @@ pub struct BoardQueries;
 
 #[Object]
 impl BoardQueries {
-    /// One board by id.
-    async fn board(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Board> {
+    /// One board by id; with `recordedAsOf`, as the record stood at that moment.
+    async fn board(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        recorded_as_of: Option<DateTime<Utc>>,
+    ) -> ApiResult<Board> {
         let id = parse_id("id", &id)?;
-        let found = board_read::board(ledger(ctx).db(), id)
+        let views = Views::at(ctx, recorded_as_of).await?;
+        let found = board_read::board(views.db(ctx), id)
             .await
             .map_err(|e| internal(ctx, e))?;
         match found {
-            Some(doc) if principal(ctx)?.can_read(doc.organisation.as_str()) => Ok(Board(doc)),
+            Some(doc) if principal(ctx)?.can_read(doc.organisation.as_str()) => {
+                Ok(Board(doc, views))
+            }
             _ => Err(ApiError::NotFound("board not found".into()).into()),
         }
     }
 
-    /// Boards of the caller's organisations.
-    async fn boards(&self, ctx: &Context<'_>) -> ApiResult<Vec<Board>> {
-        let docs = board_read::boards(ledger(ctx).db(), principal(ctx)?.read_scope())
+    /// Boards of the caller's organisations; with `recordedAsOf`, as recorded at that moment.
+    async fn boards(
+        &self,
+        ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
+    ) -> ApiResult<Vec<Board>> {
+        let views = Views::at(ctx, recorded_as_of).await?;
+        let docs = board_read::boards(views.db(ctx), principal(ctx)?.read_scope())
             .await
             .map_err(|e| internal(ctx, e))?;
-        Ok(docs.into_iter().map(Board).collect())
+        Ok(docs.into_iter().map(|d| Board(d, views.clone())).collect())
     }
 
-    /// One board meeting by id.
-    async fn board_meeting(&self, ctx: &Context<'_>, id: ID) -> ApiResult<BoardMeeting> {
+    /// One board meeting by id; with `recordedAsOf`, as recorded at that moment.
+    async fn board_meeting(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        recorded_as_of: Option<DateTime<Utc>>,
+    ) -> ApiResult<BoardMeeting> {
         let id = parse_id("id", &id)?;
-        let found = board_read::meeting(ledger(ctx).db(), id)
+        let views = Views::at(ctx, recorded_as_of).await?;
+        let found = board_read::meeting(views.db(ctx), id)
             .await
             .map_err(|e| internal(ctx, e))?;
         match found {

@@ -46,7 +46,7 @@ impl Organisation {
     ) -> ApiResult<super::boards::OrganisationRepresentation> {
         super::boards::organisation_representation(
             ctx,
-            self.1.db(ctx),
+            &self.1,
             self.0.ods_code.as_str(),
             super::context::or_today(as_of),
         )

@@ -253,10 +253,72 @@ async fn a_tail_cut_after_a_checkpoint_is_named(backend: Backend) {
         .contains(&format!("the events after position {keep} are missing")));
 }
 
+/// Runs the binary against the test service's storage; answers (success, stdout, stderr).
+fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_partnership-ledger"));
+    command
+        .args(args)
+        .env("PL_DATA_DIR", &app.settings.data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("PL_CHECKPOINT_KEY")
+        .env("RUST_LOG", "warn");
+    if let Some(url) = &app.settings.database_url {
+        command.env("DATABASE_URL", url.expose());
+    }
+    let output = command.output().expect("run the binary");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn checkpoint_and_verify_from_the_command_line(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let activity = a_small_log(&app).await;
+    let dir = tempfile::tempdir().expect("a place outside the database");
+    let file = dir.path().join("checkpoint.json");
+    let path = file.to_str().expect("path");
+    let (ok, _, stderr) = cli(&app, &["checkpoint", "--output", path]);
+    assert!(ok, "{stderr}");
+    // The service and the command line share the data directory's key: either checks the other.
+    let text = std::fs::read_to_string(&file).expect("checkpoint written");
+    assert_eq!(verify(&app, Some(&text)).await["verified"], true);
+    let (ok, stdout, _) = cli(&app, &["verify", "--checkpoint", path]);
+    assert!(ok);
+    assert!(
+        stdout.starts_with("verified: 7 events in 4 streams")
+            && stdout.contains("matching the checkpoint"),
+        "{stdout}"
+    );
+
+    disable_protection(app.db()).await;
+    let target = activity[3].position;
+    sql(
+        app.db(),
+        &format!("UPDATE events SET payload = replace(payload, '2026-01-03', '2026-01-04') WHERE position = {target}"),
+    )
+    .await;
+    let (ok, stdout, stderr) = cli(&app, &["verify", "--checkpoint", path]);
+    assert!(!ok, "a tampered log fails");
+    assert!(
+        stdout.contains(&format!("NOT VERIFIED: event at position {target}"))
+            && stdout.contains("was altered"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("the log failed verification"), "{stderr}");
+    let (ok, _, stderr) = cli(&app, &["checkpoint"]);
+    assert!(
+        !ok && stderr.contains("no checkpoint was issued"),
+        "{stderr}"
+    );
+}
+
 on_both!(
     an_untouched_log_verifies,
     a_flipped_byte_is_named,
     a_deleted_middle_event_is_named,
     swapped_events_are_named,
-    a_tail_cut_after_a_checkpoint_is_named
+    a_tail_cut_after_a_checkpoint_is_named,
+    checkpoint_and_verify_from_the_command_line
 );

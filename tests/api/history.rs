@@ -17,7 +17,8 @@ const RECORD: &str = "query($at: DateTime, $item: ID!, $activity: ID!) {
     activity(id: $activity, recordedAsOf: $at) { id status informationPublished { publishedOn } }
     inputItems(recordedAsOf: $at) { edges { node { id summary verdict decisions { outcome reason } actions { id title status } } } }
     inputItem(id: $item, recordedAsOf: $at) { id verdict decisions { outcome reason } activity { title } }
-    actions(recordedAsOf: $at) { edges { node { id title status dueOn } } } }";
+    actions(recordedAsOf: $at) { edges { node { id title status dueOn } } }
+    boards(recordedAsOf: $at) { id name meetings { id scheduledFor } } }";
 
 async fn record(app: &TestApp, at: Option<String>, item: &str, activity: &str) -> Value {
     let auditor = app.token(Role::Auditor, &["QMJ"]);
@@ -70,6 +71,13 @@ async fn answers_match_the_record_at_three_moments(backend: Backend) {
         .as_str()
         .expect("action id")
         .to_owned();
+    let secretary = app.token(Role::BoardSecretary, &["QMJ"]);
+    app.ok(
+        &secretary,
+        "mutation($i: EstablishBoardInput!) { establishBoard(input: $i) { board { id } } }",
+        json!({ "i": { "organisation": "QMJ", "name": "Quality Committee", "kind": "COMMITTEE", "establishedOn": "2026-01-01" } }),
+    )
+    .await;
     let third = moment().await;
     seen.push((third, record(&app, None, &item, &activity).await));
 
@@ -97,6 +105,8 @@ async fn answers_match_the_record_at_three_moments(backend: Backend) {
     assert_ne!(seen[1].1, seen[2].1);
     assert_ne!(seen[2].1, now);
     assert_eq!(seen[0].1["inputItem"]["decisions"], json!([]));
+    assert_eq!(seen[1].1["boards"], json!([]));
+    assert_eq!(seen[2].1["boards"].as_array().map(Vec::len), Some(1));
     assert_eq!(
         seen[2].1["inputItem"]["decisions"].as_array().map(Vec::len),
         Some(2)

@@ -201,7 +201,7 @@ async fn board_answer(
     })
     .await?;
     Ok(BoardPayload {
-        board: Board(doc),
+        board: Board(doc, crate::api::context::Views::Live),
         receipt,
     })
 }
