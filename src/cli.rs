@@ -257,7 +257,7 @@ struct AnnualArgs {
     output: Option<PathBuf>,
 }
 
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args)]
 struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "PL_LISTEN", default_value = "127.0.0.1:8080")]
@@ -265,6 +265,9 @@ struct ServeArgs {
     /// Serve GraphiQL on GET /graphql (default: only on the embedded database).
     #[arg(long, env = "PL_GRAPHIQL")]
     graphiql: Option<bool>,
+    /// `/ready` answers 503 while the oldest event the views have not applied waited longer.
+    #[arg(long, env = "PL_READY_MAX_LAG_SECS", default_value_t = 30)]
+    ready_max_lag_secs: u64,
 }
 
 #[derive(Debug, Args)]
@@ -371,7 +374,13 @@ impl Cli {
     /// Runs the chosen subcommand.
     pub async fn run(self) -> anyhow::Result<()> {
         match &self.command {
-            None => self.serve(&ServeArgs::default()).await,
+            None => {
+                // `serve` is the default: read its settings from the environment as `serve` would.
+                use clap::FromArgMatches;
+                let matches = ServeArgs::augment_args(clap::Command::new("serve"))
+                    .try_get_matches_from(["serve"])?;
+                self.serve(&ServeArgs::from_arg_matches(&matches)?).await
+            }
             Some(Command::Serve(args)) => self.serve(args).await,
             Some(Command::Migrate) => {
                 let settings = self.settings(None, None);
@@ -541,7 +550,8 @@ impl Cli {
     }
 
     async fn serve(&self, args: &ServeArgs) -> anyhow::Result<()> {
-        let settings = self.settings(args.listen, args.graphiql);
+        let mut settings = self.settings(args.listen, args.graphiql);
+        settings.ready_max_lag_secs = args.ready_max_lag_secs;
         let app = Application::build(&settings).await?;
         app.run_until_stopped(shutdown_signal()).await
     }

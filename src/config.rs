@@ -71,6 +71,8 @@ pub struct Settings {
     pub master_key: Option<Secret<String>>,
     /// Hex Ed25519 seed signing log checkpoints; when absent one is kept in `data_dir`.
     pub checkpoint_key: Option<Secret<String>>,
+    /// `/ready` answers 503 while the oldest event the views have not applied is older.
+    pub ready_max_lag_secs: u64,
 }
 
 impl Settings {
@@ -93,6 +95,7 @@ impl Settings {
             default_response_window_days: 60,
             master_key: None,
             checkpoint_key: None,
+            ready_max_lag_secs: 30,
         }
     }
 

@@ -63,6 +63,7 @@ impl Application {
             ledger,
             tokens,
             graphiql: settings.graphiql_enabled(),
+            ready_max_lag_secs: settings.ready_max_lag_secs,
         };
         let listener = TcpListener::bind(settings.listen)
             .await

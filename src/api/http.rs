@@ -16,6 +16,7 @@ use super::context::RequestInfo;
 use super::LedgerSchema;
 use crate::auth::{AuthError, TokenAuthority};
 use crate::ledger::Ledger;
+use crate::store::LogPosition;
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -27,6 +28,27 @@ pub struct AppState {
     pub ledger: Arc<Ledger>,
     pub tokens: Arc<TokenAuthority>,
     pub graphiql: bool,
+    pub ready_max_lag_secs: u64,
+}
+
+/// How long a request asking for a log position waits for the views to reach it.
+const POSITION_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The position a client asks to be answered at or after: `tx:position`, as receipts give it.
+fn wanted_position(headers: &HeaderMap) -> Result<Option<LogPosition>, String> {
+    let Some(value) = headers.get("x-log-position") else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    let parsed = text.split_once(':').and_then(|(tx, position)| {
+        Some(LogPosition {
+            tx: tx.parse().ok()?,
+            position: position.parse().ok()?,
+        })
+    });
+    parsed
+        .map(Some)
+        .ok_or_else(|| "X-Log-Position: give a receipt's logPosition, such as 0:42".to_owned())
 }
 
 /// The service's routes.
@@ -60,8 +82,26 @@ async fn graphiql(State(state): State<AppState>) -> Response {
 }
 
 async fn ready(State(state): State<AppState>) -> Response {
-    match state.ledger.db().ping().await {
-        Ok(()) => (StatusCode::OK, "ready").into_response(),
+    if let Err(error) = state.ledger.db().ping().await {
+        tracing::warn!(error = format!("{error:#}"), "not ready");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+    }
+    match crate::projections::status::status(state.ledger.db()).await {
+        Ok(s) if s.lag_seconds <= state.ready_max_lag_secs as f64 => {
+            (StatusCode::OK, "ready").into_response()
+        }
+        Ok(s) => {
+            tracing::warn!(
+                lag_events = s.lag_events,
+                lag_seconds = s.lag_seconds,
+                "not ready: the views are behind the log"
+            );
+            let message = format!(
+                "views behind the log: {} events, oldest waiting {:.1} s",
+                s.lag_events, s.lag_seconds
+            );
+            (StatusCode::SERVICE_UNAVAILABLE, message).into_response()
+        }
         Err(error) => {
             tracing::warn!(error = format!("{error:#}"), "not ready");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
@@ -107,6 +147,24 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
             );
         }
     };
+    match wanted_position(&headers) {
+        Err(message) => return error_body(StatusCode::BAD_REQUEST, "VALIDATION", &message),
+        Ok(Some(target)) => {
+            if !state
+                .ledger
+                .projector()
+                .wait_for(target, POSITION_WAIT)
+                .await
+            {
+                return error_body(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "LAGGING",
+                    "the views have not reached X-Log-Position within 10 s; retry",
+                );
+            }
+        }
+        Ok(None) => {}
+    }
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(_) => return error_body(

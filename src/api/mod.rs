@@ -9,6 +9,7 @@ pub mod error;
 mod http;
 pub mod mutations;
 pub mod objects;
+pub mod operations;
 pub mod participants;
 pub mod query;
 pub mod report;

@@ -101,6 +101,7 @@ pub struct QueryRoot(
     super::audit::AuditQueries,
     super::audit::TraceQueries,
     super::audit::ExportQueries,
+    super::operations::OperationsQueries,
 );
 
 /// Queries on organisations, activities, input items and actions.

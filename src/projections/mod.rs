@@ -16,6 +16,7 @@ pub mod read;
 pub mod representation;
 pub mod rollup;
 pub mod scorecard;
+pub mod status;
 
 pub use log::{decode_event, read_log_after, read_stream, LoggedEvent, EVENT_COLUMNS};
 pub use projector::{Projector, ProjectorHandle, PROJECTOR_NAME};

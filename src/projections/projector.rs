@@ -19,12 +19,14 @@ use super::docs::{
 };
 use super::log::{read_log_after, LoggedEvent};
 use super::participants::{apply_participant, ParticipantDoc};
-use crate::store::{Db, LogPosition};
+use crate::store::{Db, LogPosition, LOG_CHANNEL};
 
 /// The checkpoint name of the views projector.
 pub const PROJECTOR_NAME: &str = "views";
 const BATCH: i64 = 500;
 const POLL: Duration = Duration::from_millis(500);
+/// How often the replica running the projector logs its position and lag.
+const REPORT_EVERY: Duration = Duration::from_secs(60);
 
 /// A projected document of any kind, keyed by aggregate id.
 #[derive(Debug, Clone)]
@@ -44,6 +46,7 @@ enum Doc {
 pub struct ProjectorHandle {
     wake: Arc<Notify>,
     position: watch::Receiver<LogPosition>,
+    leading: watch::Receiver<bool>,
     rebuild: mpsc::Sender<oneshot::Sender<anyhow::Result<u64>>>,
 }
 
@@ -56,6 +59,11 @@ impl ProjectorHandle {
     /// The position the views reflect.
     pub fn position(&self) -> LogPosition {
         *self.position.borrow()
+    }
+
+    /// Whether this replica runs the projector (always, on SQLite).
+    pub fn leading(&self) -> bool {
+        *self.leading.borrow()
     }
 
     /// Waits until the views reflect `target`, or `timeout` passes; says whether they do.
@@ -84,8 +92,20 @@ pub struct Projector {
     checkpoint: LogPosition,
     wake: Arc<Notify>,
     position: watch::Sender<LogPosition>,
+    leading: watch::Sender<bool>,
     rebuild: mpsc::Receiver<oneshot::Sender<anyhow::Result<u64>>>,
+    /// On PostgreSQL, the session holding the advisory lock that makes this replica the one
+    /// running the projector; it is released when the session ends, however the process dies.
+    lease: Option<sqlx::PgConnection>,
+    /// On PostgreSQL, notifications of new events (for the replica running the projector) and
+    /// of moved views (for the others).
+    listener: Option<sqlx::postgres::PgListener>,
 }
+
+/// The advisory lock key of the views projector: "PLVIEWS1".
+const LEASE_KEY: i64 = 0x504C_5649_4557_5331;
+/// Sent on PostgreSQL when the views move, delivered at commit.
+const VIEWS_CHANNEL: &str = "pl_views";
 
 async fn load_checkpoint(db: &Db) -> anyhow::Result<LogPosition> {
     const SQL: &str = "SELECT last_tx, last_position FROM projector_checkpoints WHERE name = $1";
@@ -100,11 +120,13 @@ impl Projector {
     pub async fn new(db: Db) -> anyhow::Result<(Self, ProjectorHandle)> {
         let checkpoint = load_checkpoint(&db).await?;
         let (position, position_rx) = watch::channel(checkpoint);
+        let (leading, leading_rx) = watch::channel(false);
         let (rebuild_tx, rebuild) = mpsc::channel(4);
         let wake = Arc::new(Notify::new());
         let handle = ProjectorHandle {
             wake: wake.clone(),
             position: position_rx,
+            leading: leading_rx,
             rebuild: rebuild_tx,
         };
         Ok((
@@ -113,17 +135,102 @@ impl Projector {
                 checkpoint,
                 wake,
                 position,
+                leading,
                 rebuild,
+                lease: None,
+                listener: None,
             },
             handle,
         ))
     }
 
+    /// Whether this replica runs the projector: always on SQLite (one process); on PostgreSQL
+    /// when it holds the lease, taking it if it is free.
+    async fn lead(&mut self) -> bool {
+        let Db::Postgres(pool) = &self.db else {
+            return true;
+        };
+        if let Some(session) = &mut self.lease {
+            if sqlx::query("SELECT 1").execute(&mut *session).await.is_ok() {
+                return true;
+            }
+            self.lease = None;
+            tracing::warn!(projector = PROJECTOR_NAME, "lost the projector lease");
+        }
+        let Ok(mut session) = pool.acquire().await.map(|c| c.detach()) else {
+            return false;
+        };
+        let taken: Result<bool, _> = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(LEASE_KEY)
+            .fetch_one(&mut session)
+            .await;
+        if matches!(taken, Ok(true)) {
+            tracing::info!(
+                projector = PROJECTOR_NAME,
+                "this replica now runs the projector"
+            );
+            self.lease = Some(session);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Follows the replica that runs the projector: the views' position is its checkpoint.
+    async fn follow(&mut self) -> anyhow::Result<()> {
+        self.checkpoint = load_checkpoint(&self.db).await?;
+        self.position.send_replace(self.checkpoint);
+        Ok(())
+    }
+
+    /// Waits for a notification from another replica; never, without a listener.
+    async fn notified(listener: &mut Option<sqlx::postgres::PgListener>) {
+        match listener {
+            Some(l) => {
+                if l.recv().await.is_err() {
+                    // Reconnects on the next call; the poll keeps things moving meanwhile.
+                    tokio::time::sleep(POLL).await;
+                }
+            }
+            None => std::future::pending().await,
+        }
+    }
+
+    async fn listen(&mut self) {
+        if let (Db::Postgres(pool), None) = (&self.db, &self.listener) {
+            match sqlx::postgres::PgListener::connect_with(pool).await {
+                Ok(mut listener) => {
+                    if listener
+                        .listen_all([LOG_CHANNEL, VIEWS_CHANNEL])
+                        .await
+                        .is_ok()
+                    {
+                        self.listener = Some(listener);
+                    }
+                }
+                Err(error) => tracing::warn!(
+                    error = format!("{error:#}"),
+                    "could not listen for other replicas; polling"
+                ),
+            }
+        }
+    }
+
     /// Follows the log until `shutdown` completes. Failures are logged and retried.
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
+        self.listen().await;
+        let mut reported = Instant::now();
         loop {
-            if let Err(error) = self.catch_up().await {
+            let leading = self.lead().await;
+            self.leading
+                .send_if_modified(|was| std::mem::replace(was, leading) != leading);
+            let step = if leading {
+                self.catch_up().await.map(|_| ())
+            } else {
+                self.follow().await
+            };
+            if let Err(error) = step {
                 tracing::error!(
                     projector = PROJECTOR_NAME,
                     error = format!("{error:#}"),
@@ -131,15 +238,35 @@ impl Projector {
                 );
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
+            if leading && reported.elapsed() >= REPORT_EVERY {
+                reported = Instant::now();
+                if let Ok(s) = super::status::status(&self.db).await {
+                    tracing::info!(
+                        projector = PROJECTOR_NAME,
+                        log.position = s.position.position,
+                        lag_events = s.lag_events,
+                        lag_seconds = s.lag_seconds,
+                        "projection status"
+                    );
+                }
+            }
+            let listener = &mut self.listener;
             tokio::select! {
                 () = &mut shutdown => break,
                 () = self.wake.notified() => {}
+                () = Self::notified(listener) => {}
                 () = tokio::time::sleep(POLL) => {}
                 Some(reply) = self.rebuild.recv() => {
-                    let _ = reply.send(self.rebuild_now().await);
+                    let answer = if leading {
+                        self.rebuild_now().await
+                    } else {
+                        Err(anyhow::anyhow!("another replica runs the projector; rebuild there"))
+                    };
+                    let _ = reply.send(answer);
                 }
             }
         }
+        self.leading.send_replace(false);
         tracing::info!(projector = PROJECTOR_NAME, "projector stopped");
     }
 
@@ -536,6 +663,9 @@ impl Projector {
                 .execute(&mut *tx).await?
                 .rows_affected() == 1;
             if moved {
+                if matches!(self.db, Db::Postgres(_)) {
+                    sqlx::query("SELECT pg_notify('pl_views', '')").execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
             } else {
                 tx.rollback().await?;

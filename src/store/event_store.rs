@@ -19,6 +19,10 @@ use super::sealing::{holds_plain_personal_data, Sealer};
 use super::{Db, LogPosition};
 
 /// Metadata keys the store consumes itself rather than writing into the event's metadata.
+/// Sent on PostgreSQL by every transaction that appends to the log, delivered at commit.
+pub const LOG_CHANNEL: &str = "pl_log";
+const LOG_NOTIFY: &str = "SELECT pg_notify('pl_log', '')";
+
 pub mod keys {
     /// The client-supplied idempotency key.
     pub const IDEMPOTENCY_KEY: &str = "idempotency.key";
@@ -270,7 +274,7 @@ impl<A: Aggregate> LedgerStore<A> {
         // The same statements on both backends; they differ in how `recorded_at` is bound and
         // in PostgreSQL also returning the writing transaction, for commit-order reading.
         macro_rules! write_in_transaction {
-            ($pool:expr, $returning:literal, $recorded_at:expr, $read_tx:expr) => {{
+            ($pool:expr, $returning:literal, $recorded_at:expr, $read_tx:expr, $notify:expr) => {{
                 let mut tx = $pool.begin().await?;
                 let mut last = LogPosition::default();
                 for (sequence, event_type, event_version, payload, prev, hash) in &prepared {
@@ -317,6 +321,10 @@ impl<A: Aggregate> LedgerStore<A> {
                         other => other?,
                     };
                 }
+                // Other replicas' projectors wake on this once the transaction commits.
+                if let Some(notify) = $notify {
+                    sqlx::query(notify).execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 last
             }};
@@ -329,14 +337,16 @@ impl<A: Aggregate> LedgerStore<A> {
                 |row: &sqlx::postgres::PgRow| row
                     .get::<String, _>(1)
                     .parse::<i64>()
-                    .unwrap_or(i64::MAX)
+                    .unwrap_or(i64::MAX),
+                Some(LOG_NOTIFY)
             ),
             Db::Sqlite(pool) => {
                 write_in_transaction!(
                     pool,
                     "position",
                     &recorded_text,
-                    |_: &sqlx::sqlite::SqliteRow| 0
+                    |_: &sqlx::sqlite::SqliteRow| 0,
+                    None::<&str>
                 )
             }
         };

@@ -33,7 +33,7 @@ use sqlx::sqlite::{
 
 pub use event_store::{
     format_recorded_at, keys, take_last_commit, with_commit_capture, CommitInfo, LedgerStore,
-    StoreError,
+    StoreError, LOG_CHANNEL,
 };
 pub use hash::{chain_hash, HashedFields, GENESIS_HASH};
 pub use lookups::StoreLookups;

@@ -140,8 +140,9 @@ pub async fn fresh_postgres_database(name: &str) -> String {
     format!("{base}/{name}")
 }
 
-/// Starts the service on a fresh database of `backend`.
-pub async fn spawn_app(backend: Backend) -> TestApp {
+/// Settings for a fresh database of `backend` in a fresh data directory; answers with the
+/// PostgreSQL database's name too, to drop when done.
+pub async fn fresh_settings(backend: Backend) -> (Settings, tempfile::TempDir, Option<String>) {
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
         .with_env_filter(std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into()))
@@ -154,6 +155,12 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     if let Some(name) = &postgres_database {
         settings.database_url = Some(Secret::new(fresh_postgres_database(name).await));
     }
+    (settings, data_dir, postgres_database)
+}
+
+/// Starts the service on a fresh database of `backend`.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let (settings, data_dir, postgres_database) = fresh_settings(backend).await;
     let app = Application::build(&settings).await.expect("service builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let ledger = app.ledger();
@@ -304,4 +311,43 @@ pub async fn record_item(
         .as_str()
         .expect("item id")
         .to_owned()
+}
+
+/// Another replica of the service on the same storage as some `settings`, stoppable.
+pub struct Replica {
+    pub api: Endpoint,
+    pub ledger: Arc<Ledger>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    running: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Replica {
+    pub async fn start(settings: &Settings) -> Self {
+        let app = Application::build(settings).await.expect("replica builds");
+        let api = Endpoint::new(format!("http://127.0.0.1:{}", app.port()), settings);
+        let ledger = app.ledger();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            api,
+            ledger,
+            stop,
+            running,
+        }
+    }
+
+    /// Stops serving and projecting, and waits until it has.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.running.await;
+    }
+}
+
+impl std::ops::Deref for Replica {
+    type Target = Endpoint;
+    fn deref(&self) -> &Endpoint {
+        &self.api
+    }
 }

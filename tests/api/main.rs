@@ -18,6 +18,7 @@ mod journey;
 mod participants;
 mod prepared_year;
 mod projections;
+mod replicas;
 mod schema;
 mod scorecard;
 mod trace;
