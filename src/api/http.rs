@@ -1,10 +1,12 @@
-//! HTTP: `/graphql` (POST JSON; GraphiQL on GET when enabled), `/health` and `/ready`.
+//! HTTP: `/graphql` (POST JSON; GraphiQL on GET when enabled), `/graphql/ws` (subscriptions),
+//! `/health` and `/ready`.
 
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
+use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -55,6 +57,7 @@ fn wanted_position(headers: &HeaderMap) -> Result<Option<LogPosition>, String> {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(subscriptions))
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -107,6 +110,47 @@ async fn ready(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
+}
+
+/// GraphQL subscriptions over WebSocket (graphql-transport-ws, or the older graphql-ws). The
+/// bearer token goes in the connection-init payload as `{"Authorization": "Bearer …"}` (or
+/// `{"token": "…"}`); a connection without a valid one is closed.
+async fn subscriptions(
+    State(state): State<AppState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let schema = state.schema.clone();
+    let tokens = state.tokens.clone();
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = ["Authorization", "authorization", "token"]
+                        .iter()
+                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
+                        .map(|t| {
+                            t.strip_prefix("Bearer ")
+                                .or_else(|| t.strip_prefix("bearer "))
+                                .unwrap_or(t)
+                                .trim()
+                                .to_owned()
+                        })
+                        .ok_or_else(|| async_graphql::Error::new("missing bearer token"))?;
+                    let principal = tokens.verify(&token).map_err(|e| {
+                        tracing::info!(reason = %e, "subscription refused: not authenticated");
+                        async_graphql::Error::new(e.to_string())
+                    })?;
+                    let mut data = async_graphql::Data::default();
+                    data.insert(principal);
+                    data.insert(RequestInfo {
+                        correlation_id: Uuid::new_v4().to_string(),
+                    });
+                    Ok(data)
+                })
+                .serve()
+        })
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

@@ -14,10 +14,11 @@ pub mod participants;
 pub mod query;
 pub mod report;
 pub mod scorecard;
+pub mod subscriptions;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
 pub use http::{router, AppState};
 pub use mutations::MutationRoot;
@@ -27,7 +28,7 @@ use crate::audit::CheckpointKey;
 use crate::ledger::Ledger;
 
 /// The service's GraphQL schema.
-pub type LedgerSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type LedgerSchema = Schema<QueryRoot, MutationRoot, subscriptions::SubscriptionRoot>;
 
 /// Deepest query nesting accepted.
 pub const MAX_DEPTH: usize = 12;
@@ -39,7 +40,7 @@ pub fn schema(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>) -> LedgerSchema
     let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        subscriptions::SubscriptionRoot,
     )
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY);

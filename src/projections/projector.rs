@@ -61,6 +61,11 @@ impl ProjectorHandle {
         *self.position.borrow()
     }
 
+    /// A receiver that sees the views' position move.
+    pub fn watch(&self) -> watch::Receiver<LogPosition> {
+        self.position.clone()
+    }
+
     /// Whether this replica runs the projector (always, on SQLite).
     pub fn leading(&self) -> bool {
         *self.leading.borrow()

@@ -406,3 +406,26 @@ pub async fn participants_linked(
     docs.sort_by_key(|d| (d.registered_on, d.id));
     Ok(docs)
 }
+
+/// The organisations a stream's record belongs to, from the views: its owner, and for an input
+/// item the partner it is referred to. Empty for a record the views do not hold.
+pub async fn owners_of(db: &Db, aggregate_type: &str, id: &str) -> anyhow::Result<Vec<String>> {
+    let sql = match aggregate_type {
+        "Organisation" | "PopulationBaseline" => return Ok(vec![id.to_owned()]),
+        "Activity" => "SELECT organisation, NULL FROM view_activities WHERE id = $1",
+        "InputItem" => "SELECT organisation, referred_to FROM view_input_items WHERE id = $1",
+        "Action" => "SELECT organisation, NULL FROM view_actions WHERE id = $1",
+        "Participant" | "ParticipantAccess" => {
+            "SELECT organisation, NULL FROM view_participants WHERE id = $1"
+        }
+        "Board" => "SELECT organisation, NULL FROM view_boards WHERE id = $1",
+        "Appointment" => "SELECT organisation, NULL FROM view_appointments WHERE id = $1",
+        "BoardMeeting" => "SELECT organisation, NULL FROM view_meetings WHERE id = $1",
+        _ => return Ok(vec![]),
+    };
+    let row: Option<(String, Option<String>)> =
+        on_db!(db, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await)?;
+    Ok(row
+        .map(|(owner, partner)| std::iter::once(owner).chain(partner).collect())
+        .unwrap_or_default())
+}

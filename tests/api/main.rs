@@ -21,4 +21,5 @@ mod projections;
 mod replicas;
 mod schema;
 mod scorecard;
+mod subscriptions;
 mod trace;

@@ -1,0 +1,196 @@
+//! Live updates over WebSocket (graphql-transport-ws): authenticated in the connection-init
+//! payload, scoped to the caller's organisations, and fed by whichever replica wrote.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use partnership_ledger::auth::Role;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::helpers::{
+    drop_postgres_database, fresh_settings, plan_activity, postgres_available, record_item,
+    spawn_app, Backend, Endpoint, Replica,
+};
+use crate::on_both;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens `/graphql/ws` on `endpoint` with `init` as the connection-init payload; answers with
+/// the socket once acknowledged, or the message that refused it.
+async fn connect(endpoint: &Endpoint, init: Value) -> Result<Socket, String> {
+    let url = endpoint.address.replace("http://", "ws://") + "/graphql/ws";
+    let mut request = url.into_client_request().expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("websocket connects");
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": init }).to_string(),
+        ))
+        .await
+        .expect("send init");
+    match tokio::time::timeout(Duration::from_secs(5), socket.next()).await {
+        Ok(Some(Ok(Message::Text(text)))) if text.contains("connection_ack") => Ok(socket),
+        other => Err(format!("{other:?}")),
+    }
+}
+
+async fn subscribe(endpoint: &Endpoint, token: &str, query: &str) -> Socket {
+    let mut socket = connect(
+        endpoint,
+        json!({ "Authorization": format!("Bearer {token}") }),
+    )
+    .await
+    .expect("acknowledged");
+    socket
+        .send(Message::text(
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
+        ))
+        .await
+        .expect("subscribe");
+    socket
+}
+
+/// The next `data` sent, within `wait`.
+async fn next_data(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let message = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .ok()??;
+        if let Ok(Message::Text(text)) = message {
+            let value: Value = serde_json::from_str(&text).expect("json");
+            match value["type"].as_str() {
+                Some("next") => return Some(value["payload"]["data"].clone()),
+                Some("error") => panic!("subscription error: {value}"),
+                _ => {}
+            }
+        }
+    }
+}
+
+const EVENTS: &str = "subscription { events { logPosition aggregateType aggregateId eventType } }";
+const VERDICTS: &str = "subscription { verdictChanges { inputItemId verdict logPosition } }";
+
+async fn subscribers_see_their_organisations_events_and_verdicts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    app.register("RAL", "Royal Free").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let theirs = app.token(Role::EngagementOfficer, &["RAL"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
+    let other = plan_activity(&app, &theirs, "RAL", "2026-01-10").await;
+
+    let mut events = subscribe(&app, &officer, EVENTS).await;
+    let mut verdicts = subscribe(&app, &officer, VERDICTS).await;
+    // Give the subscriptions a moment to start following before the writes.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    record_item(&app, &theirs, &other, "Not yours", "2026-01-10").await;
+    let item = record_item(&app, &officer, &activity, "Yours", "2026-01-10").await;
+
+    let seen = next_data(&mut events, Duration::from_secs(2))
+        .await
+        .expect("an event within a second or so");
+    assert_eq!(
+        seen["events"]["aggregateId"],
+        item.as_str(),
+        "RAL's item is not sent: {seen}"
+    );
+    assert_eq!(seen["events"]["eventType"], "InputItemRecorded");
+    let first = next_data(&mut verdicts, Duration::from_secs(2))
+        .await
+        .expect("a verdict");
+    assert_eq!(first["verdictChanges"]["inputItemId"], item.as_str());
+    // Raised in January and not answered since: overdue by now.
+    assert_eq!(first["verdictChanges"]["verdict"], "OVERDUE");
+
+    app.ok(&officer, "mutation($i: DecideInputItemInput!) { decideInputItem(input: $i) { inputItem { id } } }",
+        json!({ "i": { "inputItemId": item, "outcome": "DECLINED", "reason": "No budget", "decidedOn": "2026-01-20" } })).await;
+    let decided = next_data(&mut verdicts, Duration::from_secs(2))
+        .await
+        .expect("a changed verdict");
+    assert_eq!(decided["verdictChanges"]["verdict"], "DECLINED");
+    let seen = next_data(&mut events, Duration::from_secs(2))
+        .await
+        .expect("the decision");
+    assert_eq!(seen["events"]["eventType"], "InputItemDecided");
+
+    // Resuming after the first event replays what came since, so nothing is missed.
+    let first_position = first["verdictChanges"]["logPosition"]
+        .as_str()
+        .expect("position")
+        .to_owned();
+    let mut resumed = subscribe(
+        &app,
+        &officer,
+        &format!(
+            "subscription {{ events(after: \"{first_position}\") {{ eventType aggregateId }} }}"
+        ),
+    )
+    .await;
+    let replayed = next_data(&mut resumed, Duration::from_secs(2))
+        .await
+        .expect("replayed");
+    assert_eq!(replayed["events"]["eventType"], "InputItemDecided");
+    assert_eq!(replayed["events"]["aggregateId"], item.as_str());
+
+    // No token, or a bad one: no acknowledgement.
+    assert!(connect(&app, json!({})).await.is_err());
+    assert!(
+        connect(&app, json!({ "Authorization": "Bearer not-a-token" }))
+            .await
+            .is_err()
+    );
+}
+
+on_both!(subscribers_see_their_organisations_events_and_verdicts);
+
+/// A subscription on one replica sees writes made through another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_on_one_replica_sees_writes_through_another() {
+    if !postgres_available().await {
+        return;
+    }
+    let (settings, _dir, database) = fresh_settings(Backend::Postgres).await;
+    let writer = Replica::start(&settings).await;
+    let reader = Replica::start(&settings).await;
+    writer.register("QMJ", "North Central Trust").await;
+    let officer = writer.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&writer, &officer, "QMJ", "2026-01-10").await;
+    // The reader's views follow the writer's: subscribe once they have caught up, so "from now
+    // on" starts after the activity.
+    assert!(
+        reader
+            .ledger
+            .projector()
+            .wait_for(writer.ledger.projector().position(), Duration::from_secs(5))
+            .await
+    );
+    let mut events = subscribe(&reader, &officer, EVENTS).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let item = record_item(
+        &writer,
+        &officer,
+        &activity,
+        "Across replicas",
+        "2026-01-10",
+    )
+    .await;
+    let seen = next_data(&mut events, Duration::from_secs(2))
+        .await
+        .expect("the other replica's write within a second or so");
+    assert_eq!(seen["events"]["aggregateId"], item.as_str());
+    drop(events);
+    writer.stop().await;
+    reader.stop().await;
+    if let Some(name) = database {
+        drop_postgres_database(name);
+    }
+}
