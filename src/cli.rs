@@ -1,5 +1,5 @@
 //! The command line: `serve` (default), `migrate`, `token`, `schema`, `report annual`,
-//! `checkpoint`, `verify` and `export`.
+//! `checkpoint`, `verify`, `export` and `rebuild`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -117,6 +117,16 @@ enum Command {
     /// Export records to take away.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Rebuild the projections from the whole log into fresh tables and switch them in once
+    /// caught up; a running service keeps answering meanwhile.
+    Rebuild(RebuildArgs),
+}
+
+#[derive(Debug, Args)]
+struct RebuildArgs {
+    /// The projection to rebuild (there is one: `views`).
+    #[arg(long, default_value = crate::projections::PROJECTOR_NAME)]
+    projection: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -408,6 +418,20 @@ impl Cli {
             Some(Command::Export(ExportCommand::Audit(args))) => self.export_audit(args).await,
             Some(Command::Export(ExportCommand::YouSaidWeDid(args))) => {
                 self.export_you_said(args).await
+            }
+            Some(Command::Rebuild(args)) => {
+                anyhow::ensure!(
+                    args.projection == crate::projections::PROJECTOR_NAME,
+                    "--projection: there is no projection `{}`; the projections are: {}",
+                    args.projection,
+                    crate::projections::PROJECTOR_NAME
+                );
+                let settings = self.settings(None, None);
+                let db = open_database(&settings).await?;
+                db.migrate().await?;
+                let applied = crate::projections::rebuild(&db).await?;
+                println!("rebuilt `{}` from {applied} events", args.projection);
+                Ok(())
             }
         }
     }

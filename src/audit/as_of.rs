@@ -25,10 +25,12 @@ pub async fn recorded_views(db: &Db, moment: DateTime<Utc>) -> anyhow::Result<Db
         let mut tx = pool.begin().await?;
         for event in events.iter().filter(|e| e.recorded_at <= moment) {
             sqlx::query(
-                "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, \
+                "INSERT INTO events (position, aggregate_type, aggregate_id, sequence, event_type, \
                  event_version, payload, metadata, recorded_at, prev_hash, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
+            // The same positions as the log, so cursors and positions read alike.
+            .bind(event.at.position)
             .bind(&event.aggregate_type)
             .bind(&event.aggregate_id)
             .bind(event.sequence)

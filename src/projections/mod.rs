@@ -19,4 +19,4 @@ pub mod scorecard;
 pub mod status;
 
 pub use log::{decode_event, read_log_after, read_stream, LoggedEvent, EVENT_COLUMNS};
-pub use projector::{Projector, ProjectorHandle, PROJECTOR_NAME};
+pub use projector::{rebuild, Projector, ProjectorHandle, PROJECTOR_NAME, VIEW_TABLES};

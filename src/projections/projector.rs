@@ -105,6 +105,169 @@ pub struct Projector {
     /// On PostgreSQL, notifications of new events (for the replica running the projector) and
     /// of moved views (for the others).
     listener: Option<sqlx::postgres::PgListener>,
+    /// The checkpoint's name, and the suffix of the tables written: none for the live views,
+    /// [`SHADOW`] for a rebuild.
+    name: &'static str,
+    suffix: &'static str,
+}
+
+/// Every view table the projector writes.
+pub const VIEW_TABLES: [&str; 11] = [
+    "view_organisations",
+    "view_activities",
+    "view_input_items",
+    "view_actions",
+    "view_action_links",
+    "view_participants",
+    "view_participant_links",
+    "view_boards",
+    "view_appointments",
+    "view_meetings",
+    "view_decision_citations",
+];
+
+/// The suffix of the tables a rebuild writes before it switches them in.
+const SHADOW: &str = "__next";
+
+/// `sql` with every view table's name followed by `suffix`.
+fn with_suffix(sql: &str, suffix: &str) -> String {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(sql.len() + 64);
+    let mut rest = sql;
+    while let Some(at) = rest.find("view_") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..]
+            .find(|c: char| !is_ident(c))
+            .map_or(rest.len(), |e| at + e);
+        let word = &rest[at..end];
+        let starts_word = !out.chars().last().is_some_and(is_ident);
+        out.push_str(word);
+        if starts_word && VIEW_TABLES.contains(&word) {
+            out.push_str(suffix);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Creates empty tables for a rebuild beside the live ones, dropping any left by an earlier
+/// rebuild that did not finish.
+async fn create_shadow(db: &Db) -> anyhow::Result<()> {
+    match db {
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            for table in VIEW_TABLES {
+                sqlx::query(&format!("DROP TABLE IF EXISTS {table}{SHADOW}"))
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(&format!(
+                    "CREATE TABLE {table}{SHADOW} (LIKE {table} INCLUDING ALL)"
+                ))
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("DELETE FROM projector_checkpoints WHERE name = 'views__next'")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Db::Sqlite(pool) => {
+            // It reads the schema before writing: take the write lock first, or a writer
+            // committing in between would leave it a stale snapshot.
+            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            for table in VIEW_TABLES {
+                sqlx::query(&format!("DROP TABLE IF EXISTS {table}{SHADOW}"))
+                    .execute(&mut *tx)
+                    .await?;
+                let ddl: Vec<(String, String, String)> = sqlx::query_as(
+                    "SELECT type, name, sql FROM sqlite_master \
+                     WHERE tbl_name = $1 AND sql IS NOT NULL ORDER BY type DESC",
+                )
+                .bind(table)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (kind, name, sql) in ddl {
+                    let mut sql = with_suffix(&sql, SHADOW);
+                    if kind == "index" {
+                        // Index names are global: alternate between two names across rebuilds.
+                        let renamed = match name.strip_suffix("__b") {
+                            Some(base) => base.to_owned(),
+                            None => format!("{name}__b"),
+                        };
+                        sql = sql.replacen(&name, &renamed, 1);
+                    }
+                    sqlx::query(&sql).execute(&mut *tx).await?;
+                }
+            }
+            sqlx::query("DELETE FROM projector_checkpoints WHERE name = 'views__next'")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts the rebuilt tables in place of the live ones, all at once, and moves the live
+/// checkpoint to where the rebuild reached; the running projector carries on from there.
+async fn switch_in(db: &Db, reached: LogPosition) -> anyhow::Result<()> {
+    let begin = match db {
+        Db::Postgres(_) => "BEGIN",
+        Db::Sqlite(_) => "BEGIN IMMEDIATE",
+    };
+    on_db!(db, pool => {
+        let mut tx = pool.begin_with(begin).await?;
+        for table in VIEW_TABLES {
+            sqlx::query(&format!("DROP TABLE {table}")).execute(&mut *tx).await?;
+            sqlx::query(&format!("ALTER TABLE {table}{SHADOW} RENAME TO {table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO projector_checkpoints (name, last_tx, last_position, updated_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET last_tx = excluded.last_tx, \
+             last_position = excluded.last_position, updated_at = excluded.updated_at",
+        )
+        .bind(PROJECTOR_NAME)
+        .bind(reached.tx)
+        .bind(reached.position)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM projector_checkpoints WHERE name = 'views__next'")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    })
+    .context("could not switch the rebuilt views in")
+}
+
+/// Rebuilds the views from the whole log into fresh tables while the live ones keep answering,
+/// then switches them in; the running projector applies whatever came in meanwhile. Answers
+/// with the number of events the rebuild applied.
+pub async fn rebuild(db: &Db) -> anyhow::Result<u64> {
+    let started = Instant::now();
+    create_shadow(db)
+        .await
+        .context("could not create the rebuild's tables")?;
+    let mut shadow = Projector::shadow(db.clone()).await?;
+    let mut applied = 0;
+    loop {
+        let n = shadow.catch_up().await?;
+        applied += n;
+        if n == 0 {
+            break;
+        }
+    }
+    switch_in(db, shadow.checkpoint).await?;
+    tracing::info!(
+        projector = PROJECTOR_NAME,
+        events = applied,
+        duration_ms = started.elapsed().as_millis() as u64,
+        "views rebuilt and switched in"
+    );
+    Ok(applied)
 }
 
 /// The advisory lock key of the views projector: "PLVIEWS1".
@@ -112,9 +275,9 @@ const LEASE_KEY: i64 = 0x504C_5649_4557_5331;
 /// Sent on PostgreSQL when the views move, delivered at commit.
 const VIEWS_CHANNEL: &str = "pl_views";
 
-async fn load_checkpoint(db: &Db) -> anyhow::Result<LogPosition> {
+async fn load_checkpoint(db: &Db, name: &str) -> anyhow::Result<LogPosition> {
     const SQL: &str = "SELECT last_tx, last_position FROM projector_checkpoints WHERE name = $1";
-    let row = on_db!(db, pool => sqlx::query(SQL).bind(PROJECTOR_NAME).fetch_optional(pool).await
+    let row = on_db!(db, pool => sqlx::query(SQL).bind(name).fetch_optional(pool).await
         .map(|r| r.map(|r| LogPosition { tx: r.get(0), position: r.get(1) })))
     .context("could not read the projector checkpoint")?;
     Ok(row.unwrap_or_default())
@@ -123,7 +286,7 @@ async fn load_checkpoint(db: &Db) -> anyhow::Result<LogPosition> {
 impl Projector {
     /// Prepares the projector from its stored checkpoint.
     pub async fn new(db: Db) -> anyhow::Result<(Self, ProjectorHandle)> {
-        let checkpoint = load_checkpoint(&db).await?;
+        let checkpoint = load_checkpoint(&db, PROJECTOR_NAME).await?;
         let (position, position_rx) = watch::channel(checkpoint);
         let (leading, leading_rx) = watch::channel(false);
         let (rebuild_tx, rebuild) = mpsc::channel(4);
@@ -144,9 +307,29 @@ impl Projector {
                 rebuild,
                 lease: None,
                 listener: None,
+                name: PROJECTOR_NAME,
+                suffix: "",
             },
             handle,
         ))
+    }
+
+    /// A projector writing a rebuild's tables, from the start of the log.
+    async fn shadow(db: Db) -> anyhow::Result<Self> {
+        let (mut projector, _) = Self::new(db).await?;
+        projector.name = "views__next";
+        projector.suffix = SHADOW;
+        projector.checkpoint = LogPosition::default();
+        Ok(projector)
+    }
+
+    /// `sql` against this projector's tables.
+    fn sql(&self, sql: &str) -> String {
+        if self.suffix.is_empty() {
+            sql.to_owned()
+        } else {
+            with_suffix(sql, self.suffix)
+        }
     }
 
     /// Whether this replica runs the projector: always on SQLite (one process); on PostgreSQL
@@ -183,7 +366,7 @@ impl Projector {
 
     /// Follows the replica that runs the projector: the views' position is its checkpoint.
     async fn follow(&mut self) -> anyhow::Result<()> {
-        self.checkpoint = load_checkpoint(&self.db).await?;
+        self.checkpoint = load_checkpoint(&self.db, self.name).await?;
         self.position.send_replace(self.checkpoint);
         Ok(())
     }
@@ -279,7 +462,10 @@ impl Projector {
     pub async fn catch_up(&mut self) -> anyhow::Result<u64> {
         // The stored checkpoint is the truth: another process may have moved the views on
         // since this one last looked (a restart, or a previous owner of the projector).
-        self.checkpoint = load_checkpoint(&self.db).await?;
+        self.checkpoint = load_checkpoint(&self.db, self.name).await?;
+        // The views are what the stored checkpoint says, whoever moved it (a rebuild's
+        // switch-over, say).
+        self.position.send_replace(self.checkpoint);
         let mut applied = 0;
         loop {
             let started = Instant::now();
@@ -297,7 +483,8 @@ impl Projector {
                     projector = PROJECTOR_NAME,
                     "views moved on elsewhere; re-reading"
                 );
-                self.checkpoint = load_checkpoint(&self.db).await?;
+                self.checkpoint = load_checkpoint(&self.db, self.name).await?;
+                self.position.send_replace(self.checkpoint);
                 continue;
             }
             self.checkpoint = last;
@@ -314,53 +501,21 @@ impl Projector {
     }
 
     async fn rebuild_now(&mut self) -> anyhow::Result<u64> {
-        let started = Instant::now();
-        const TABLES: [&str; 12] = [
-            "DELETE FROM view_boards",
-            "DELETE FROM view_appointments",
-            "DELETE FROM view_meetings",
-            "DELETE FROM view_decision_citations",
-            "DELETE FROM view_participants",
-            "DELETE FROM view_participant_links",
-            "DELETE FROM view_organisations",
-            "DELETE FROM view_activities",
-            "DELETE FROM view_input_items",
-            "DELETE FROM view_actions",
-            "DELETE FROM view_action_links",
-            // Reset rather than delete, so a process still applying a batch from the old
-            // checkpoint finds it moved and drops its batch.
-            "UPDATE projector_checkpoints SET last_tx = 0, last_position = 0 WHERE name = 'views'",
-        ];
-        on_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            for sql in TABLES {
-                sqlx::query(sql).execute(&mut *tx).await?;
-            }
-            tx.commit().await
-        })
-        .context("could not clear the views")?;
-        self.checkpoint = LogPosition::default();
-        // Every event committed before the rebuild began must be back in the views before it
-        // answers; on PostgreSQL a transaction open elsewhere can hold reading back a moment.
-        let committed: i64 = on_db!(&self.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await)
-            .context("could not count the log")?;
-        let mut applied = self.catch_up().await?;
+        let mut applied = rebuild(&self.db).await?;
+        // Whatever was committed while the rebuild ran is in the views before this answers;
+        // on PostgreSQL a transaction open elsewhere can hold reading back a moment.
         let deadline = Instant::now() + Duration::from_secs(60);
-        while (applied as i64) < committed {
+        loop {
+            applied += self.catch_up().await?;
+            if super::status::status(&self.db).await?.lag_events == 0 {
+                return Ok(applied);
+            }
             anyhow::ensure!(
                 Instant::now() < deadline,
                 "rebuild could not read the whole log within 60 s"
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
-            applied += self.catch_up().await?;
         }
-        tracing::info!(
-            projector = PROJECTOR_NAME,
-            events = applied,
-            duration_ms = started.elapsed().as_millis() as u64,
-            "views rebuilt"
-        );
-        Ok(applied)
     }
 
     async fn load_doc(&self, aggregate_type: &str, id: &str) -> anyhow::Result<Option<Doc>> {
@@ -375,7 +530,7 @@ impl Projector {
             "BoardMeeting" => ("view_meetings", "id"),
             _ => return Ok(None),
         };
-        let sql = format!("SELECT doc FROM {table} WHERE {key} = $1");
+        let sql = format!("SELECT doc FROM {table}{} WHERE {key} = $1", self.suffix);
         let text: Option<String> =
             on_db!(&self.db, pool => sqlx::query_scalar(&sql).bind(id).fetch_optional(pool).await)?;
         let Some(text) = text else { return Ok(None) };
@@ -530,17 +685,17 @@ impl Projector {
             for (doc, created) in docs.values() {
                 match doc {
                     Doc::Organisation(d) => {
-                        sqlx::query("INSERT INTO view_organisations (ods_code, ics, doc) VALUES ($1, $2, $3) \
-                                     ON CONFLICT (ods_code) DO UPDATE SET ics = excluded.ics, doc = excluded.doc")
+                        sqlx::query(&self.sql("INSERT INTO view_organisations (ods_code, ics, doc) VALUES ($1, $2, $3) \
+                                     ON CONFLICT (ods_code) DO UPDATE SET ics = excluded.ics, doc = excluded.doc"))
                             .bind(d.ods_code.as_str())
                             .bind(d.ics.as_ref().map(|c| c.as_str().to_owned()))
                             .bind(serde_json::to_string(d)?)
                             .execute(&mut *tx).await?;
                     }
                     Doc::Activity(d) => {
-                        sqlx::query("INSERT INTO view_activities (id, organisation, planned_on, log_position, doc) \
+                        sqlx::query(&self.sql("INSERT INTO view_activities (id, organisation, planned_on, log_position, doc) \
                                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
-                                     organisation = excluded.organisation, planned_on = excluded.planned_on, doc = excluded.doc")
+                                     organisation = excluded.organisation, planned_on = excluded.planned_on, doc = excluded.doc"))
                             .bind(d.id.to_string())
                             .bind(d.lead_organisation.as_str())
                             .bind(d.planned_on)
@@ -549,9 +704,9 @@ impl Projector {
                             .execute(&mut *tx).await?;
                     }
                     Doc::InputItem(d) => {
-                        sqlx::query("INSERT INTO view_input_items (id, organisation, referred_to, activity_id, raised_on, \
+                        sqlx::query(&self.sql("INSERT INTO view_input_items (id, organisation, referred_to, activity_id, raised_on, \
                                      log_position, doc) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET \
-                                     referred_to = excluded.referred_to, raised_on = excluded.raised_on, doc = excluded.doc")
+                                     referred_to = excluded.referred_to, raised_on = excluded.raised_on, doc = excluded.doc"))
                             .bind(d.id.to_string())
                             .bind(d.organisation.as_str())
                             .bind(d.referred_to().map(|c| c.as_str().to_owned()))
@@ -562,16 +717,16 @@ impl Projector {
                             .execute(&mut *tx).await?;
                     }
                     Doc::Action(d) => {
-                        sqlx::query("INSERT INTO view_actions (id, organisation, log_position, doc) VALUES ($1, $2, $3, $4) \
-                                     ON CONFLICT (id) DO UPDATE SET doc = excluded.doc")
+                        sqlx::query(&self.sql("INSERT INTO view_actions (id, organisation, log_position, doc) VALUES ($1, $2, $3, $4) \
+                                     ON CONFLICT (id) DO UPDATE SET doc = excluded.doc"))
                             .bind(d.id.to_string())
                             .bind(d.owner_organisation.as_str())
                             .bind(created.position)
                             .bind(serde_json::to_string(d)?)
                             .execute(&mut *tx).await?;
                         for item in &d.input_items {
-                            sqlx::query("INSERT INTO view_action_links (input_item_id, action_id) VALUES ($1, $2) \
-                                         ON CONFLICT DO NOTHING")
+                            sqlx::query(&self.sql("INSERT INTO view_action_links (input_item_id, action_id) VALUES ($1, $2) \
+                                         ON CONFLICT DO NOTHING"))
                                 .bind(item.to_string())
                                 .bind(d.id.to_string())
                                 .execute(&mut *tx).await?;
@@ -579,9 +734,9 @@ impl Projector {
                     }
                     Doc::Participant(d) => {
                         sqlx::query(
-                            "INSERT INTO view_participants (id, organisation, erased, log_position, doc) \
+                            &self.sql("INSERT INTO view_participants (id, organisation, erased, log_position, doc) \
                              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
-                             erased = excluded.erased, doc = excluded.doc",
+                             erased = excluded.erased, doc = excluded.doc"),
                         )
                         .bind(d.id.to_string())
                         .bind(d.organisation.as_str())
@@ -592,8 +747,8 @@ impl Projector {
                         .await?;
                         for target in d.activities.iter().chain(&d.input_items) {
                             sqlx::query(
-                                "INSERT INTO view_participant_links (participant_id, target_id) VALUES ($1, $2) \
-                                 ON CONFLICT DO NOTHING",
+                                &self.sql("INSERT INTO view_participant_links (participant_id, target_id) VALUES ($1, $2) \
+                                 ON CONFLICT DO NOTHING"),
                             )
                             .bind(d.id.to_string())
                             .bind(target.to_string())
@@ -603,8 +758,8 @@ impl Projector {
                     }
                     Doc::Board(d) => {
                         sqlx::query(
-                            "INSERT INTO view_boards (id, organisation, log_position, doc) VALUES ($1, $2, $3, $4) \
-                             ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                            &self.sql("INSERT INTO view_boards (id, organisation, log_position, doc) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (id) DO UPDATE SET doc = excluded.doc"),
                         )
                         .bind(d.id.to_string())
                         .bind(d.organisation.as_str())
@@ -615,8 +770,8 @@ impl Projector {
                     }
                     Doc::Appointment(d) => {
                         sqlx::query(
-                            "INSERT INTO view_appointments (id, board_id, participant_id, organisation, log_position, doc) \
-                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                            &self.sql("INSERT INTO view_appointments (id, board_id, participant_id, organisation, log_position, doc) \
+                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc"),
                         )
                         .bind(d.id.to_string())
                         .bind(d.board_id.to_string())
@@ -629,8 +784,8 @@ impl Projector {
                     }
                     Doc::Meeting(d) => {
                         sqlx::query(
-                            "INSERT INTO view_meetings (id, board_id, organisation, log_position, doc) \
-                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                            &self.sql("INSERT INTO view_meetings (id, board_id, organisation, log_position, doc) \
+                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc"),
                         )
                         .bind(d.id.to_string())
                         .bind(d.board_id.to_string())
@@ -642,8 +797,8 @@ impl Projector {
                         for decision in &d.decisions {
                             for item in &decision.cited_input_items {
                                 sqlx::query(
-                                    "INSERT INTO view_decision_citations (input_item_id, meeting_id, decision_id) \
-                                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                                    &self.sql("INSERT INTO view_decision_citations (input_item_id, meeting_id, decision_id) \
+                                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"),
                                 )
                                 .bind(item.to_string())
                                 .bind(d.id.to_string())
@@ -655,11 +810,11 @@ impl Projector {
                     }
                 }
             }
-            let moved = sqlx::query("INSERT INTO projector_checkpoints (name, last_tx, last_position, updated_at) \
+            let moved = sqlx::query(&self.sql("INSERT INTO projector_checkpoints (name, last_tx, last_position, updated_at) \
                          VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET last_tx = excluded.last_tx, \
                          last_position = excluded.last_position, updated_at = excluded.updated_at \
-                         WHERE projector_checkpoints.last_tx = $5 AND projector_checkpoints.last_position = $6")
-                .bind(PROJECTOR_NAME)
+                         WHERE projector_checkpoints.last_tx = $5 AND projector_checkpoints.last_position = $6"))
+                .bind(self.name)
                 .bind(last.tx)
                 .bind(last.position)
                 .bind(Utc::now())
@@ -668,7 +823,7 @@ impl Projector {
                 .execute(&mut *tx).await?
                 .rows_affected() == 1;
             if moved {
-                if matches!(self.db, Db::Postgres(_)) {
+                if matches!(self.db, Db::Postgres(_)) && self.suffix.is_empty() {
                     sqlx::query("SELECT pg_notify('pl_views', '')").execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
@@ -678,5 +833,22 @@ impl Projector {
             Ok::<_, anyhow::Error>(moved)
         })
         .context("could not write the views")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_suffix;
+
+    #[test]
+    fn only_whole_view_table_names_get_the_suffix() {
+        assert_eq!(
+            with_suffix(
+                "INSERT INTO view_participant_links (x) SELECT 1 FROM view_participants, view_participants_org, my_view_actions",
+                "__next"
+            ),
+            "INSERT INTO view_participant_links__next (x) SELECT 1 FROM view_participants__next, view_participants_org, my_view_actions"
+        );
+        assert_eq!(with_suffix("SELECT 1", "__next"), "SELECT 1");
     }
 }
