@@ -214,6 +214,26 @@ impl Endpoint {
         (status, response.json().await.expect("JSON body"))
     }
 
+    /// Posts a GraphQL request; answers with the status and the JSON body, or `None` when the
+    /// service did not answer (it was stopped mid-request, say).
+    pub async fn try_post(
+        &self,
+        token: &str,
+        query: &str,
+        variables: Value,
+    ) -> Option<(u16, Value)> {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .ok()?;
+        let status = response.status().as_u16();
+        Some((status, response.json().await.ok()?))
+    }
+
     /// Runs a GraphQL request that must succeed; answers with `data`.
     pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
         let (status, body) = self.post(Some(token), query, variables).await;

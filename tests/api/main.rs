@@ -10,6 +10,7 @@ mod bad_input;
 mod baseline;
 mod boards;
 mod concurrency;
+mod crash;
 mod exports;
 mod history;
 mod idempotency;

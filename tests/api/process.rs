@@ -49,24 +49,7 @@ impl ServiceProcess {
             command.env("DATABASE_URL", &url);
             settings.database_url = Some(Secret::new(url));
         }
-        let child = command.spawn().expect("start the service binary");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let address = loop {
-            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-            if let Some(line) = log.lines().find(|l| l.contains("partnership ledger ready")) {
-                let at =
-                    line.find("address=").expect("ready line names the address") + "address=".len();
-                break format!(
-                    "http://{}",
-                    line[at..].split_whitespace().next().expect("address")
-                );
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the service did not start:\n{log}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        };
+        let (child, address) = launch(&mut command, &log_path).await;
         let api = Endpoint::new(address, &settings);
         Self {
             child,
@@ -75,6 +58,56 @@ impl ServiceProcess {
             log_path,
             settings,
             data_dir,
+            _log_dir: log_dir,
+        }
+    }
+
+    /// Kills the service at once (SIGKILL: no shutdown, no flush), then starts it again on the
+    /// same storage, waiting until it is ready.
+    pub async fn kill_and_restart(&mut self) {
+        self.stop();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_partnership-ledger"));
+        command
+            .arg("serve")
+            .env("PL_DATA_DIR", self.data_dir.path())
+            .env("PL_LISTEN", "127.0.0.1:0")
+            .env("PL_JWT_SECRET", TEST_SECRET)
+            .env("RUST_LOG", "info")
+            .env_remove("PL_MASTER_KEY")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&self.log_path).expect("log file"));
+        match &self.settings.database_url {
+            Some(url) => command.env("DATABASE_URL", url.expose()),
+            None => command.env_remove("DATABASE_URL"),
+        };
+        let (child, address) = launch(&mut command, &self.log_path).await;
+        self.child = child;
+        self.api = Endpoint::new(address, &self.settings);
+    }
+
+    /// Another process of the service on the same storage, logging apart.
+    pub async fn alongside(&self) -> ProcessReplica {
+        let log_dir = tempfile::tempdir().expect("log directory");
+        let log_path = log_dir.path().join("replica.log");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_partnership-ledger"));
+        command
+            .arg("serve")
+            .env("PL_DATA_DIR", self.data_dir.path())
+            .env("PL_LISTEN", "127.0.0.1:0")
+            .env("PL_JWT_SECRET", TEST_SECRET)
+            .env("RUST_LOG", "info")
+            .env_remove("PL_MASTER_KEY")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log_path).expect("log file"));
+        match &self.settings.database_url {
+            Some(url) => command.env("DATABASE_URL", url.expose()),
+            None => command.env_remove("DATABASE_URL"),
+        };
+        let (child, address) = launch(&mut command, &log_path).await;
+        ProcessReplica {
+            child,
+            api: Endpoint::new(address, &self.settings),
+            log_path,
             _log_dir: log_dir,
         }
     }
@@ -105,5 +138,62 @@ impl Drop for ServiceProcess {
         if let Some(name) = self.postgres_database.take() {
             drop_postgres_database(name);
         }
+    }
+}
+
+/// Starts `command` and waits for its "ready" line in the log at `log_path`; answers with the
+/// child and the address it listens on.
+async fn launch(command: &mut Command, log_path: &std::path::Path) -> (Child, String) {
+    let mut child = command.spawn().expect("start the service binary");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let address = loop {
+        let log = std::fs::read_to_string(log_path).unwrap_or_default();
+        if let Some(line) = log.lines().find(|l| l.contains("partnership ledger ready")) {
+            let at =
+                line.find("address=").expect("ready line names the address") + "address=".len();
+            break format!(
+                "http://{}",
+                line[at..].split_whitespace().next().expect("address")
+            );
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the service exited ({status}):\n{log}");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the service did not start:\n{log}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    (child, address)
+}
+
+/// A second process of the service on the same storage; killed when dropped.
+pub struct ProcessReplica {
+    child: Child,
+    pub api: Endpoint,
+    pub log_path: PathBuf,
+    _log_dir: tempfile::TempDir,
+}
+
+impl ProcessReplica {
+    /// What it logged so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for ProcessReplica {
+    type Target = Endpoint;
+
+    fn deref(&self) -> &Endpoint {
+        &self.api
+    }
+}
+
+impl Drop for ProcessReplica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
