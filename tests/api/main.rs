@@ -12,6 +12,7 @@ mod boards;
 mod concurrency;
 mod crash;
 mod exports;
+mod health;
 mod history;
 mod idempotency;
 mod immutability;
