@@ -70,7 +70,8 @@ pub struct Claims {
     pub aud: String,
     pub exp: u64,
     pub iat: u64,
-    pub nbf: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
     pub role: Role,
     pub orgs: Vec<String>,
 }
@@ -91,6 +92,8 @@ pub struct TokenAuthority {
     encoding: Option<EncodingKey>,
     validation: Validation,
     algorithm: Algorithm,
+    leeway_secs: u64,
+    max_age_secs: u64,
     issuer: String,
     audience: String,
 }
@@ -150,6 +153,8 @@ impl TokenAuthority {
             encoding,
             validation,
             algorithm,
+            leeway_secs: settings.leeway_secs,
+            max_age_secs: settings.max_age_secs,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
         })
@@ -157,9 +162,29 @@ impl TokenAuthority {
 
     /// Checks a bearer token and answers with the caller it names.
     pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| AuthError::Invalid("malformed".into()))?;
+        if header.crit.is_some() {
+            return Err(AuthError::Invalid(
+                "critical header extensions are not supported".into(),
+            ));
+        }
+        if header.jku.is_some() || header.jwk.is_some() || header.url.is_some() {
+            // Keys come from configuration only, never from the token.
+            return Err(AuthError::Invalid(
+                "keys named in a token are not used".into(),
+            ));
+        }
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| AuthError::Invalid(describe(e.kind())))?;
         let claims = data.claims;
+        let now = jsonwebtoken::get_current_timestamp();
+        if claims.iat > now + self.leeway_secs {
+            return Err(AuthError::Invalid("issued in the future".into()));
+        }
+        if now.saturating_sub(claims.iat) > self.max_age_secs + self.leeway_secs {
+            return Err(AuthError::Invalid("issued too long ago".into()));
+        }
         if claims.sub.trim().is_empty() {
             return Err(AuthError::Invalid("empty subject".into()));
         }
@@ -193,7 +218,7 @@ impl TokenAuthority {
             aud: self.audience.clone(),
             exp: now + ttl_secs,
             iat: now,
-            nbf: now,
+            nbf: Some(now),
             role,
             orgs: organisations
                 .iter()

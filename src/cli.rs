@@ -93,6 +93,14 @@ struct JwtArgs {
         global = true
     )]
     leeway_secs: u64,
+    /// Tokens issued longer ago than this (seconds) are refused, whatever their expiry.
+    #[arg(
+        long = "jwt-max-age-secs",
+        env = "PL_JWT_MAX_AGE_SECS",
+        default_value_t = 86_400,
+        global = true
+    )]
+    max_age_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -366,6 +374,7 @@ impl Cli {
             issuer: self.jwt.issuer.clone(),
             audience: self.jwt.audience.clone(),
             leeway_secs: self.jwt.leeway_secs,
+            max_age_secs: self.jwt.max_age_secs,
         };
         settings.graphiql = graphiql;
         settings.checkpoint_key = self

@@ -53,6 +53,8 @@ pub struct JwtSettings {
     pub audience: String,
     /// Clock skew allowed on `exp` and `nbf`, in seconds.
     pub leeway_secs: u64,
+    /// Tokens issued (`iat`) longer ago than this are refused, whatever their `exp`.
+    pub max_age_secs: u64,
 }
 
 /// Everything the service needs to start.
@@ -90,6 +92,7 @@ impl Settings {
                 issuer: "partnership-ledger".to_owned(),
                 audience: "partnership-ledger".to_owned(),
                 leeway_secs: 30,
+                max_age_secs: 24 * 3600,
             },
             graphiql: None,
             default_response_window_days: 60,

@@ -33,12 +33,11 @@ fn good_claims() -> Value {
 }
 
 fn sign(claims: &Value, algorithm: Algorithm, secret: &str) -> String {
-    encode(
-        &Header::new(algorithm),
-        claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .expect("sign token")
+    sign_with(&Header::new(algorithm), claims, secret)
+}
+
+fn sign_with(header: &Header, claims: &Value, secret: &str) -> String {
+    encode(header, claims, &EncodingKey::from_secret(secret.as_bytes())).expect("sign token")
 }
 
 /// Good claims changed by `change`, signed with the test secret.
@@ -82,6 +81,35 @@ async fn bad_tokens_are_unauthenticated(backend: Backend) {
     assert_eq!(status, 200, "{body}");
     assert!(body.get("errors").is_none(), "{body}");
     assert_eq!(app.event_count().await, before + 1);
+
+    // No nbf is fine: it is optional.
+    let (status, body) = app
+        .post(
+            Some(&crafted(|c| {
+                c.remove("nbf");
+            })),
+            "query { organisations { odsCode } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // A good token with its payload changed after signing.
+    let good = sign(&good_claims(), Algorithm::HS256, TEST_SECRET);
+    let parts: Vec<&str> = good.split('.').collect();
+    let mut admin = good_claims();
+    admin["role"] = json!("ADMIN");
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(admin.to_string()),
+        parts[2]
+    );
+    let mut critical = Header::new(Algorithm::HS256);
+    critical.crit = Some(vec!["exp".into()]);
+    let mut remote_key = Header::new(Algorithm::HS256);
+    remote_key.jku = Some("https://attacker.example/keys.json".into());
+    let max_age = app.settings.jwt.max_age_secs;
 
     // alg "none": a header and claims with an empty signature.
     let unsigned = format!(
@@ -136,6 +164,40 @@ async fn bad_tokens_are_unauthenticated(backend: Backend) {
             Some(sign(&good_claims(), Algorithm::HS512, TEST_SECRET)),
         ),
         ("unsigned (alg none)", Some(unsigned)),
+        ("payload tampered after signing", Some(tampered)),
+        (
+            "no subject",
+            Some(crafted(|c| {
+                c.remove("sub");
+            })),
+        ),
+        (
+            "no expiry",
+            Some(crafted(|c| {
+                c.remove("exp");
+            })),
+        ),
+        (
+            "issued in the future beyond the leeway",
+            Some(crafted(|c| {
+                c.insert("iat".into(), json!(now + leeway + 600));
+            })),
+        ),
+        (
+            "issued longer ago than the maximum age",
+            Some(crafted(|c| {
+                c.insert("iat".into(), json!(now - max_age - leeway - 60));
+                c.insert("nbf".into(), json!(now - max_age - leeway - 60));
+            })),
+        ),
+        (
+            "a critical header extension",
+            Some(sign_with(&critical, &good_claims(), TEST_SECRET)),
+        ),
+        (
+            "a key named in the token",
+            Some(sign_with(&remote_key, &good_claims(), TEST_SECRET)),
+        ),
         ("garbage", Some("garbage".to_owned())),
         ("three garbage segments", Some("abc.def.ghi".to_owned())),
         ("empty bearer token", Some(String::new())),
