@@ -169,7 +169,11 @@ impl TokenAuthority {
                 "critical header extensions are not supported".into(),
             ));
         }
-        if header.jku.is_some() || header.jwk.is_some() || header.url.is_some() {
+        if header.jku.is_some()
+            || header.jwk.is_some()
+            || header.x5u.is_some()
+            || header.x5c.is_some()
+        {
             // Keys come from configuration only, never from the token.
             return Err(AuthError::Invalid(
                 "keys named in a token are not used".into(),
