@@ -286,6 +286,9 @@ struct ServeArgs {
     /// `/ready` answers 503 while the oldest event the views have not applied waited longer.
     #[arg(long, env = "PL_READY_MAX_LAG_SECS", default_value_t = 30)]
     ready_max_lag_secs: u64,
+    /// Answer introspection and suggest field names (default: only on the embedded database).
+    #[arg(long, env = "PL_INTROSPECTION")]
+    introspection: Option<bool>,
 }
 
 #[derive(Debug, Args)]
@@ -585,6 +588,7 @@ impl Cli {
     async fn serve(&self, args: &ServeArgs) -> anyhow::Result<()> {
         let mut settings = self.settings(args.listen, args.graphiql);
         settings.ready_max_lag_secs = args.ready_max_lag_secs;
+        settings.introspection = args.introspection;
         let app = Application::build(&settings).await?;
         app.run_until_stopped(shutdown_signal()).await
     }

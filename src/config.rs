@@ -75,6 +75,9 @@ pub struct Settings {
     pub checkpoint_key: Option<Secret<String>>,
     /// `/ready` answers 503 while the oldest event the views have not applied is older.
     pub ready_max_lag_secs: u64,
+    /// Answer introspection queries and suggest field names in errors; defaults to on only for
+    /// the embedded database. Clients use the checked-in schema file.
+    pub introspection: Option<bool>,
 }
 
 impl Settings {
@@ -99,12 +102,18 @@ impl Settings {
             master_key: None,
             checkpoint_key: None,
             ready_max_lag_secs: 30,
+            introspection: None,
         }
     }
 
     /// Whether GraphiQL is served.
     pub fn graphiql_enabled(&self) -> bool {
         self.graphiql.unwrap_or(self.database_url.is_none())
+    }
+
+    /// Whether introspection and field suggestions are on.
+    pub fn introspection_enabled(&self) -> bool {
+        self.introspection.unwrap_or(self.database_url.is_none())
     }
 }
 

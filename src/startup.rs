@@ -8,7 +8,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::api::{router, schema, AppState};
+use crate::api::{router, service_schema, AppState};
 use crate::audit::CheckpointKey;
 use crate::auth::TokenAuthority;
 use crate::config::Settings;
@@ -59,7 +59,11 @@ impl Application {
         let (projector, handle) = Projector::new(db.clone()).await?;
         let ledger = Arc::new(Ledger::new(db.clone(), handle, keys));
         let state = AppState {
-            schema: schema(Some((ledger.clone(), checkpoints))),
+            schema: service_schema(
+                ledger.clone(),
+                checkpoints,
+                settings.introspection_enabled(),
+            ),
             ledger,
             tokens,
             graphiql: settings.graphiql_enabled(),

@@ -37,13 +37,30 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema, with the ledger as context data when given.
 pub fn schema(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>) -> LedgerSchema {
-    let builder = Schema::build(
+    build(ledger, true)
+}
+
+/// The schema for a running service: introspection and field suggestions only when
+/// `introspection` is on.
+pub fn service_schema(
+    ledger: Arc<Ledger>,
+    checkpoints: Arc<CheckpointKey>,
+    introspection: bool,
+) -> LedgerSchema {
+    build(Some((ledger, checkpoints)), introspection)
+}
+
+fn build(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>, introspection: bool) -> LedgerSchema {
+    let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         subscriptions::SubscriptionRoot,
     )
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY);
+    if !introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
     match ledger {
         Some((ledger, checkpoints)) => builder.data(ledger).data(checkpoints).finish(),
         None => builder.finish(),

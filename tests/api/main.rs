@@ -23,5 +23,6 @@ mod projections;
 mod replicas;
 mod schema;
 mod scorecard;
+mod security;
 mod subscriptions;
 mod trace;
