@@ -289,6 +289,13 @@ struct ServeArgs {
     /// Answer introspection and suggest field names (default: only on the embedded database).
     #[arg(long, env = "PL_INTROSPECTION")]
     introspection: Option<bool>,
+    /// GraphQL requests a minute per token subject (or address without a valid token); 0 is
+    /// no limit.
+    #[arg(long, env = "PL_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
+    rate_limit_per_minute: u32,
+    /// Longest a GraphQL request may run, in seconds.
+    #[arg(long, env = "PL_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    request_timeout_secs: u64,
 }
 
 #[derive(Debug, Args)]
@@ -589,6 +596,8 @@ impl Cli {
         let mut settings = self.settings(args.listen, args.graphiql);
         settings.ready_max_lag_secs = args.ready_max_lag_secs;
         settings.introspection = args.introspection;
+        settings.rate_limit_per_minute = args.rate_limit_per_minute;
+        settings.request_timeout_secs = args.request_timeout_secs;
         let app = Application::build(&settings).await?;
         app.run_until_stopped(shutdown_signal()).await
     }

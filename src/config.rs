@@ -78,6 +78,11 @@ pub struct Settings {
     /// Answer introspection queries and suggest field names in errors; defaults to on only for
     /// the embedded database. Clients use the checked-in schema file.
     pub introspection: Option<bool>,
+    /// GraphQL requests allowed per minute per token subject (or per address without a valid
+    /// token), in bursts of up to as many; 0 turns limiting off.
+    pub rate_limit_per_minute: u32,
+    /// Longest a GraphQL request may run, in seconds.
+    pub request_timeout_secs: u64,
 }
 
 impl Settings {
@@ -103,6 +108,8 @@ impl Settings {
             checkpoint_key: None,
             ready_max_lag_secs: 30,
             introspection: None,
+            rate_limit_per_minute: 600,
+            request_timeout_secs: 30,
         }
     }
 

@@ -68,6 +68,10 @@ impl Application {
             tokens,
             graphiql: settings.graphiql_enabled(),
             ready_max_lag_secs: settings.ready_max_lag_secs,
+            limiter: Arc::new(crate::api::limits::RateLimiter::new(
+                settings.rate_limit_per_minute,
+            )),
+            request_timeout: std::time::Duration::from_secs(settings.request_timeout_secs),
         };
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -105,7 +109,8 @@ impl Application {
         let projector = tokio::spawn(self.projector.run(async move {
             let _ = stop_rx.wait_for(|stopped| *stopped).await;
         }));
-        let served = axum::serve(self.listener, router(self.state))
+        let service = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         let _ = stop_tx.send(true);

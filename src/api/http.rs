@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -31,6 +31,9 @@ pub struct AppState {
     pub tokens: Arc<TokenAuthority>,
     pub graphiql: bool,
     pub ready_max_lag_secs: u64,
+    pub limiter: Arc<super::limits::RateLimiter>,
+    /// Longest a GraphQL request may run.
+    pub request_timeout: std::time::Duration,
 }
 
 /// How long a request asking for a log position waits for the views to reach it.
@@ -161,7 +164,25 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// 429 with how long to wait.
+fn rate_limited(seconds: u64) -> Response {
+    let mut response = error_body(
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        &format!("too many requests; retry after {seconds} s"),
+    );
+    if let Ok(value) = seconds.to_string().parse() {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+async fn graphql(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if !is_json(&headers) {
         return error_body(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -177,10 +198,19 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::trim);
-    let principal = match token
+    let verified = token
         .ok_or(AuthError::Missing)
-        .and_then(|t| state.tokens.verify(t))
-    {
+        .and_then(|t| state.tokens.verify(t));
+    // Limited per subject, or per address for anyone without a valid token.
+    let caller = match &verified {
+        Ok(p) => format!("sub:{}", p.subject),
+        Err(_) => format!("addr:{}", peer.ip()),
+    };
+    if let Err(seconds) = state.limiter.check(&caller) {
+        tracing::info!(retry_after = seconds, "request refused: rate limited");
+        return rate_limited(seconds);
+    }
+    let principal = match verified {
         Ok(principal) => principal,
         Err(error) => {
             tracing::info!(reason = %error, "request refused: not authenticated");
@@ -218,12 +248,19 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
         ),
     };
     let correlation_id = Uuid::new_v4().to_string();
-    let mut response = state
+    let execution = state
         .schema
         .execute(request.data(principal).data(RequestInfo {
             correlation_id: correlation_id.clone(),
-        }))
-        .await;
+        }));
+    let Ok(mut response) = tokio::time::timeout(state.request_timeout, execution).await else {
+        tracing::warn!(correlation_id, "request timed out");
+        return error_body(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "TIMEOUT",
+            "the request took too long and was stopped; retry, or ask for less",
+        );
+    };
     // Errors raised by async-graphql itself (syntax, unknown fields, bad enum values or
     // scalars, limits) come without a code; they are all the client's input at fault.
     for error in &mut response.errors {

@@ -7,6 +7,7 @@ pub mod context;
 pub mod enums;
 pub mod error;
 mod http;
+pub mod limits;
 pub mod mutations;
 pub mod objects;
 pub mod operations;

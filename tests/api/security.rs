@@ -43,3 +43,55 @@ async fn introspection_follows_the_deployment(backend: Backend) {
 }
 
 on_both!(introspection_follows_the_deployment);
+
+/// Each token subject, and each address without a valid token, gets so many requests a minute;
+/// past that, 429 with `Retry-After`, and nothing runs.
+async fn callers_over_the_rate_limit_wait(backend: Backend) {
+    let (mut settings, _dir, database) = crate::helpers::fresh_settings(backend).await;
+    settings.rate_limit_per_minute = 3;
+    let service = crate::helpers::Replica::start(&settings).await;
+    let first = service.token(Role::Auditor, &["QMJ"]);
+    let query = "{ organisations { odsCode } }";
+    for _ in 0..3 {
+        assert_eq!(service.post(Some(&first), query, json!({})).await.0, 200);
+    }
+    let response = service
+        .client
+        .post(format!("{}/graphql", service.address))
+        .bearer_auth(&first)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 429);
+    let wait: u64 = response.headers()["retry-after"]
+        .to_str()
+        .expect("header")
+        .parse()
+        .expect("seconds");
+    assert!((1..=20).contains(&wait), "{wait}");
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+
+    // Another subject is counted apart; so are callers without a valid token, by address.
+    let other = service
+        .tokens
+        .mint(
+            "someone-else@example.nhs.uk",
+            Role::Auditor,
+            &["QMJ".into()],
+            600,
+        )
+        .expect("token");
+    assert_eq!(service.post(Some(&other), query, json!({})).await.0, 200);
+    for _ in 0..3 {
+        assert_eq!(service.post(Some("forged"), query, json!({})).await.0, 401);
+    }
+    assert_eq!(service.post(Some("forged"), query, json!({})).await.0, 429);
+    service.stop().await;
+    if let Some(name) = database {
+        crate::helpers::drop_postgres_database(name);
+    }
+}
+
+on_both!(callers_over_the_rate_limit_wait);
