@@ -89,7 +89,16 @@ impl ApiError {
 impl From<ApiError> for async_graphql::Error {
     fn from(error: ApiError) -> Self {
         let code = error.code();
-        async_graphql::Error::new(error.message()).extend_with(|_, e| e.set("code", code))
+        let correlation_id = match &error {
+            ApiError::Internal { correlation_id } => Some(correlation_id.clone()),
+            _ => None,
+        };
+        async_graphql::Error::new(error.message()).extend_with(|_, e| {
+            e.set("code", code);
+            if let Some(id) = correlation_id {
+                e.set("correlationId", id);
+            }
+        })
     }
 }
 

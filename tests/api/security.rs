@@ -94,4 +94,85 @@ async fn callers_over_the_rate_limit_wait(backend: Backend) {
     }
 }
 
-on_both!(callers_over_the_rate_limit_wait);
+/// Batches and oversized bodies are refused before anything runs.
+async fn batches_and_huge_bodies_are_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let token = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let url = format!("{}/graphql", app.address);
+    let before = app.event_count().await;
+    let register = json!({ "query": "mutation { planActivity(input: { kind: FOCUS_GROUP, title: \"t\", topic: \"t\", leadOrganisation: \"QMJ\", plannedOn: \"2026-04-01\" }) { activity { id } } }" });
+    let batch = app
+        .client
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!([register.clone(), register]))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(batch.status().as_u16(), 400);
+    let body: serde_json::Value = batch.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "VALIDATION");
+    let huge = json!({ "query": format!("{{ organisations {{ odsCode }} }} #{}", "x".repeat(300 * 1024)) });
+    let response = app
+        .client
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&huge)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 413);
+    assert_eq!(app.event_count().await, before, "nothing appended");
+}
+
+/// A database failure reaches the client as INTERNAL with a correlation id, and nothing about
+/// the SQL, the tables or the server.
+async fn a_database_failure_leaks_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let token = app.token(Role::Auditor, &["QMJ"]);
+    let statement = "ALTER TABLE view_actions RENAME TO view_actions_elsewhere";
+    match app.db() {
+        partnership_ledger::store::Db::Postgres(pool) => {
+            sqlx::query(statement).execute(pool).await.expect("rename");
+        }
+        partnership_ledger::store::Db::Sqlite(pool) => {
+            sqlx::query(statement).execute(pool).await.expect("rename");
+        }
+    }
+    let (status, body) = app
+        .post(
+            Some(&token),
+            "{ actions { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "INTERNAL", "{body}");
+    let correlation = error["extensions"]["correlationId"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(correlation.len(), 36, "a correlation id: {body}");
+    let text = body.to_string().to_ascii_lowercase();
+    for leak in [
+        "view_actions",
+        "select",
+        "sqlite",
+        "postgres",
+        "does not exist",
+        "no such",
+        "table",
+        "127.0.0.1",
+        ".rs:",
+    ] {
+        assert!(!text.contains(leak), "`{leak}` leaked: {body}");
+    }
+}
+
+on_both!(
+    callers_over_the_rate_limit_wait,
+    batches_and_huge_bodies_are_refused,
+    a_database_failure_leaks_nothing
+);
