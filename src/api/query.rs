@@ -41,6 +41,13 @@ pub(crate) fn not_found(what: &str) -> ApiError {
     ApiError::NotFound(format!("{what} not found"))
 }
 
+/// A list's cost in the query-complexity limit: each element's cost times the page asked for
+/// (the default page when none is given), so wide pages of deep objects are refused up front.
+fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let page = first.map_or(DEFAULT_PAGE, |n| n.clamp(0, MAX_PAGE as i32) as usize);
+    page.max(1) * child_complexity + 1
+}
+
 /// Pages `items` (already in log order) by position cursors.
 fn page<T: async_graphql::OutputType>(
     items: Vec<(i64, T)>,
@@ -175,6 +182,7 @@ impl CoreQueries {
     }
 
     /// Activities led or partnered by the caller's organisations (or by one of them), oldest first.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -233,6 +241,7 @@ impl CoreQueries {
 
     /// Input items the caller may see (owned by or referred to its organisations), oldest
     /// first, with verdicts as of a date (default today). Items raised after that date are left out.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn input_items(
         &self,
         ctx: &Context<'_>,
@@ -296,6 +305,7 @@ impl CoreQueries {
     }
 
     /// Actions owned by the caller's organisations, oldest first.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn actions(
         &self,
         ctx: &Context<'_>,

@@ -171,7 +171,37 @@ async fn a_database_failure_leaks_nothing(backend: Backend) {
     }
 }
 
+/// A list costs its page size times its elements: a wide page of deep objects is refused before
+/// any resolver runs, the same query over a small page is answered.
+async fn wide_pages_of_deep_objects_are_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.token(Role::Auditor, &["QMJ"]);
+    let query = |first: u32| {
+        format!(
+            "{{ inputItems(first: {first}) {{ edges {{ node {{ id summary verdict decisions {{ outcome reason }} \
+             actions {{ id title status dueOn }} activity {{ id title status }} }} }} }} }}"
+        )
+    };
+    let (status, body) = app.post(Some(&token), &query(200), json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "VALIDATION",
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("too complex"),
+        "{body}"
+    );
+    assert!(body["data"].is_null(), "{body}");
+    let (_, body) = app.post(Some(&token), &query(5), json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+}
+
 on_both!(
+    wide_pages_of_deep_objects_are_refused,
     callers_over_the_rate_limit_wait,
     batches_and_huge_bodies_are_refused,
     a_database_failure_leaks_nothing
