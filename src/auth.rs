@@ -45,6 +45,24 @@ impl Principal {
         self.role == Role::Admin || self.organisations.iter().any(|o| o == organisation)
     }
 
+    /// Whether the caller may read an input item: its owner's, or the partner's it is
+    /// referred to.
+    pub fn can_read_item(&self, item: &crate::projections::docs::InputItemDoc) -> bool {
+        self.can_read(item.organisation.as_str())
+            || item
+                .referred_to()
+                .is_some_and(|r| self.can_read(r.as_str()))
+    }
+
+    /// Whether the caller may read an activity: it led or partnered it.
+    pub fn can_read_activity(&self, activity: &crate::projections::docs::ActivityDoc) -> bool {
+        self.can_read(activity.lead_organisation.as_str())
+            || activity
+                .partner_organisations
+                .iter()
+                .any(|p| self.can_read(p.as_str()))
+    }
+
     /// Whether the caller may write records of `organisation`.
     pub fn can_write(&self, organisation: &str) -> bool {
         match self.role {

@@ -203,12 +203,7 @@ async fn visible_item(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
     let visible = read::input_item(ledger(ctx).db(), id)
         .await
         .map_err(|e| internal(ctx, e))?
-        .is_some_and(|v| {
-            who.can_read(v.doc.organisation.as_str())
-                || v.doc
-                    .referred_to()
-                    .is_some_and(|r| who.can_read(r.as_str()))
-        });
+        .is_some_and(|v| who.can_read_item(&v.doc));
     if visible {
         Ok(())
     } else {
@@ -236,12 +231,7 @@ async fn visible_activity(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
     let visible = read::activity(ledger(ctx).db(), id)
         .await
         .map_err(|e| internal(ctx, e))?
-        .is_some_and(|(a, _)| {
-            who.can_read(a.lead_organisation.as_str())
-                || a.partner_organisations
-                    .iter()
-                    .any(|p| who.can_read(p.as_str()))
-        });
+        .is_some_and(|(a, _)| who.can_read_activity(&a));
     if visible {
         Ok(())
     } else {
@@ -260,21 +250,8 @@ impl TraceQueries {
     /// decisions citing it, and feedback; each step with its actor, position and hash.
     async fn trace(&self, ctx: &Context<'_>, input_item_id: ID) -> ApiResult<Trace> {
         let id = parse_id("inputItemId", &input_item_id)?;
-        let who = principal(ctx)?;
-        let db = ledger(ctx).db();
-        let visible = read::input_item(db, id)
-            .await
-            .map_err(|e| internal(ctx, e))?
-            .is_some_and(|v| {
-                who.can_read(v.doc.organisation.as_str())
-                    || v.doc
-                        .referred_to()
-                        .is_some_and(|r| who.can_read(r.as_str()))
-            });
-        if !visible {
-            return Err(not_found("input item").into());
-        }
-        let found = trace::trace_input_item(db, id)
+        visible_item(ctx, id).await?;
+        let found = trace::trace_input_item(ledger(ctx).db(), id)
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(found.into())

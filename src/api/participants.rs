@@ -347,12 +347,7 @@ impl ParticipantQueries {
         let item = read::input_item(ledger(ctx).db(), id)
             .await
             .map_err(|e| internal(ctx, e))?;
-        let Some(item) = item.filter(|i| {
-            who.can_read(i.doc.organisation.as_str())
-                || i.doc
-                    .referred_to()
-                    .is_some_and(|r| who.can_read(r.as_str()))
-        }) else {
+        let Some(item) = item.filter(|i| who.can_read_item(&i.doc)) else {
             return Err(ApiError::NotFound("inputItemId: input item not found".into()).into());
         };
         feedback_contacts(

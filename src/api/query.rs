@@ -168,15 +168,7 @@ impl CoreQueries {
             .await
             .map_err(|e| internal(ctx, e))?;
         match found {
-            Some((doc, _))
-                if who.can_read(doc.lead_organisation.as_str())
-                    || doc
-                        .partner_organisations
-                        .iter()
-                        .any(|p| who.can_read(p.as_str())) =>
-            {
-                Ok(Activity(doc, views))
-            }
+            Some((doc, _)) if who.can_read_activity(&doc) => Ok(Activity(doc, views)),
             _ => Err(not_found("activity").into()),
         }
     }
@@ -226,13 +218,7 @@ impl CoreQueries {
             .await
             .map_err(|e| internal(ctx, e))?;
         match found {
-            Some(view)
-                if who.can_read(view.doc.organisation.as_str())
-                    || view
-                        .doc
-                        .referred_to()
-                        .is_some_and(|r| who.can_read(r.as_str())) =>
-            {
+            Some(view) if who.can_read_item(&view.doc) => {
                 Ok(InputItem::new(view, or_today(as_of), views))
             }
             _ => Err(not_found("input item").into()),

@@ -169,11 +169,7 @@ impl Follower {
             let Some(view) = read::input_item(db, item).await? else {
                 continue;
             };
-            let visible = self.principal.can_read(view.doc.organisation.as_str())
-                || view
-                    .doc
-                    .referred_to()
-                    .is_some_and(|r| self.principal.can_read(r.as_str()));
+            let visible = self.principal.can_read_item(&view.doc);
             let now = view.assess(today).verdict;
             if visible && self.verdicts.insert(item, now) != Some(now) {
                 self.pending.push_back(Note::Verdict(VerdictChange {
