@@ -13,25 +13,6 @@ use crate::helpers::{Backend, Endpoint};
 use crate::on_both;
 use crate::process::ServiceProcess;
 
-/// Every row of every core view table as text, the same on either backend.
-async fn views(db: &Db) -> Vec<String> {
-    let queries = [
-        "SELECT ods_code || '|' || doc FROM view_organisations ORDER BY ods_code",
-        "SELECT id || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_activities ORDER BY id",
-        "SELECT id || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_input_items ORDER BY id",
-    ];
-    let mut rows = Vec::new();
-    for sql in queries {
-        let part: Vec<String> = match db {
-            Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
-            Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
-        }
-        .expect("dump");
-        rows.extend(part);
-    }
-    rows
-}
-
 /// Sends mutations until the service stops answering; records each one acknowledged as
 /// (item id, decided).
 async fn write_until_killed(
@@ -160,7 +141,10 @@ async fn killed_and_restarted_over_and_over(backend: Backend) {
     let replay = partnership_ledger::audit::as_of::recorded_views(&db, chrono::Utc::now())
         .await
         .expect("replay");
-    assert_eq!(views(&db).await, views(&replay).await);
+    assert_eq!(
+        crate::projections::dump(&db).await,
+        crate::projections::dump(&replay).await
+    );
 }
 
 on_both!(killed_and_restarted_over_and_over);
@@ -230,5 +214,8 @@ async fn the_other_process_takes_over_when_the_projector_is_killed() {
     let replay = partnership_ledger::audit::as_of::recorded_views(&db, chrono::Utc::now())
         .await
         .expect("replay");
-    assert_eq!(views(&db).await, views(&replay).await);
+    assert_eq!(
+        crate::projections::dump(&db).await,
+        crate::projections::dump(&replay).await
+    );
 }

@@ -15,7 +15,7 @@ async fn dump_views(app: &TestApp) -> Vec<String> {
     dump(app.db()).await
 }
 
-async fn dump(db: &Db) -> Vec<String> {
+pub(crate) async fn dump(db: &Db) -> Vec<String> {
     let queries = [
         "SELECT ods_code || '|' || doc FROM view_organisations ORDER BY ods_code",
         "SELECT id || '|' || organisation || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_activities ORDER BY id",

@@ -11,30 +11,6 @@ use crate::helpers::{
     Backend, Replica,
 };
 
-/// Every row of every view table as text, in a stable order.
-async fn views(db: &partnership_ledger::store::Db) -> Vec<String> {
-    let partnership_ledger::store::Db::Postgres(pool) = db else {
-        unreachable!("PostgreSQL only")
-    };
-    let mut rows = Vec::new();
-    for table in [
-        "view_organisations",
-        "view_activities",
-        "view_input_items",
-        "view_actions",
-        "view_action_links",
-    ] {
-        let sql = format!("SELECT CAST(t AS TEXT) FROM {table} t ORDER BY 1");
-        rows.extend(
-            sqlx::query_scalar::<_, String>(&sql)
-                .fetch_all(pool)
-                .await
-                .expect("dump"),
-        );
-    }
-    rows
-}
-
 /// Waits until exactly one of `replicas` runs the projector; answers with its index.
 async fn leader(replicas: &[&Replica]) -> usize {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -197,14 +173,14 @@ async fn replicas_share_one_projector_and_take_over() {
 
     // Nothing skipped or applied twice: the views equal a rebuild from the log.
     let db = replicas[next].ledger.db().clone();
-    let before = views(&db).await;
+    let before = crate::projections::dump(&db).await;
     replicas[next]
         .ledger
         .projector()
         .rebuild()
         .await
         .expect("rebuild");
-    assert_eq!(views(&db).await, before);
+    assert_eq!(crate::projections::dump(&db).await, before);
     for replica in replicas {
         replica.stop().await;
     }
