@@ -62,6 +62,13 @@ struct JwtArgs {
         global = true
     )]
     public_key_file: Option<PathBuf>,
+    /// JSON Web Key Set file of the keys tokens may be signed with, chosen by the token's
+    /// `kid`; re-read when it changes, so a key removed from it is refused from then on.
+    #[arg(long = "jwt-jwks-file", env = "PL_JWT_JWKS_FILE", global = true)]
+    jwks_file: Option<PathBuf>,
+    /// The `kid` that `token` puts in the tokens it signs.
+    #[arg(long = "jwt-key-id", env = "PL_JWT_KEY_ID", global = true)]
+    key_id: Option<String>,
     /// RS256/ES256 private key (PEM), used only by `token`.
     #[arg(
         long = "jwt-private-key-file",
@@ -381,6 +388,8 @@ impl Cli {
                 .map(Secret::new),
             public_key_file: self.jwt.public_key_file.clone(),
             private_key_file: self.jwt.private_key_file.clone(),
+            jwks_file: self.jwt.jwks_file.clone(),
+            key_id: self.jwt.key_id.clone(),
             issuer: self.jwt.issuer.clone(),
             audience: self.jwt.audience.clone(),
             leeway_secs: self.jwt.leeway_secs,

@@ -49,6 +49,11 @@ pub struct JwtSettings {
     pub public_key_file: Option<PathBuf>,
     /// RS256/ES256 private key (PEM), only for `token`.
     pub private_key_file: Option<PathBuf>,
+    /// Keys by `kid` from a JSON Web Key Set file; when set, every token must name one of
+    /// them, and the file is re-read when it changes (a key removed from it is retired).
+    pub jwks_file: Option<PathBuf>,
+    /// The `kid` put in tokens the `token` subcommand signs.
+    pub key_id: Option<String>,
     pub issuer: String,
     pub audience: String,
     /// Clock skew allowed on `exp` and `nbf`, in seconds.
@@ -97,6 +102,8 @@ impl Settings {
                 secret: None,
                 public_key_file: None,
                 private_key_file: None,
+                jwks_file: None,
+                key_id: None,
                 issuer: "partnership-ledger".to_owned(),
                 audience: "partnership-ledger".to_owned(),
                 leeway_secs: 30,

@@ -164,6 +164,22 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// async-graphql's own limit messages, restated with the limit itself.
+fn clearer_limit_message(message: &str) -> Option<String> {
+    match message {
+        "Query is nested too deep." => Some(format!(
+            "the query is nested too deep: at most {} levels of fields are allowed",
+            super::MAX_DEPTH
+        )),
+        "Query is too complex." => Some(format!(
+            "the query is too complex: at most {} is allowed, each list counting its page size \
+             (first) times the fields under it",
+            super::MAX_COMPLEXITY
+        )),
+        _ => None,
+    }
+}
+
 /// 429 with how long to wait.
 fn rate_limited(seconds: u64) -> Response {
     let mut response = error_body(
@@ -267,6 +283,9 @@ async fn graphql(
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
             extensions.set("code", "VALIDATION");
+            if let Some(clearer) = clearer_limit_message(&error.message) {
+                error.message = clearer;
+            }
         }
     }
     let mut http = Json(&response).into_response();

@@ -15,6 +15,7 @@ pub mod participants;
 pub mod query;
 pub mod report;
 pub mod scorecard;
+pub mod shape;
 pub mod subscriptions;
 
 use std::sync::Arc;
@@ -35,6 +36,10 @@ pub type LedgerSchema = Schema<QueryRoot, MutationRoot, subscriptions::Subscript
 pub const MAX_DEPTH: usize = 12;
 /// Largest query complexity accepted.
 pub const MAX_COMPLEXITY: usize = 2_000;
+/// Deepest nesting of selection sets and fragment spreads the parser follows.
+pub const MAX_RECURSION: usize = 16;
+/// Most directives on any one field.
+pub const MAX_FIELD_DIRECTIVES: usize = 4;
 
 /// Builds the schema, with the ledger as context data when given.
 pub fn schema(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>) -> LedgerSchema {
@@ -58,7 +63,10 @@ fn build(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>, introspection: bool)
         subscriptions::SubscriptionRoot,
     )
     .limit_depth(MAX_DEPTH)
-    .limit_complexity(MAX_COMPLEXITY);
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(MAX_RECURSION)
+    .limit_directives(MAX_FIELD_DIRECTIVES)
+    .extension(shape::ShapeLimits);
     if !introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -1,6 +1,9 @@
 //! Who is calling: JWT checking and minting, roles and organisation grants.
 
+pub mod jwks;
+
 use std::fmt;
+use std::sync::Arc;
 
 use anyhow::Context;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -103,11 +106,22 @@ pub enum AuthError {
     Invalid(String),
 }
 
+/// Where the keys that check tokens come from.
+#[derive(Clone)]
+enum Keys {
+    /// One key from configuration: the HS256 secret, or a PEM public key.
+    Single(DecodingKey),
+    /// Keys by `kid` from a JWKS file.
+    Set(Arc<jwks::KeySet>),
+}
+
 /// Checks tokens, and signs them when a signing key is at hand.
 #[derive(Clone)]
 pub struct TokenAuthority {
-    decoding: DecodingKey,
+    keys: Keys,
     encoding: Option<EncodingKey>,
+    /// The `kid` put in tokens this authority signs.
+    key_id: Option<String>,
     validation: Validation,
     algorithm: Algorithm,
     leeway_secs: u64,
@@ -123,40 +137,47 @@ impl TokenAuthority {
         settings: &JwtSettings,
         data_dir: &std::path::Path,
     ) -> anyhow::Result<Self> {
-        let (algorithm, decoding, encoding) = match settings.algorithm {
-            JwtAlgorithm::Hs256 => {
+        let algorithm = match settings.algorithm {
+            JwtAlgorithm::Hs256 => Algorithm::HS256,
+            JwtAlgorithm::Rs256 => Algorithm::RS256,
+            JwtAlgorithm::Es256 => Algorithm::ES256,
+        };
+        let (keys, encoding) = match (&settings.jwks_file, settings.algorithm) {
+            (Some(path), JwtAlgorithm::Hs256) => (
+                Keys::Set(Arc::new(jwks::KeySet::load(path, algorithm)?)),
+                settings
+                    .secret
+                    .as_ref()
+                    .map(|s| EncodingKey::from_secret(s.expose().as_bytes())),
+            ),
+            (Some(path), _) => (
+                Keys::Set(Arc::new(jwks::KeySet::load(path, algorithm)?)),
+                private_key(settings)?,
+            ),
+            (None, JwtAlgorithm::Hs256) => {
                 let secret = match &settings.secret {
                     Some(secret) => secret.clone(),
                     None => data_dir_secret(data_dir)?,
                 };
                 let bytes = secret.expose().as_bytes();
                 (
-                    Algorithm::HS256,
-                    DecodingKey::from_secret(bytes),
+                    Keys::Single(DecodingKey::from_secret(bytes)),
                     Some(EncodingKey::from_secret(bytes)),
                 )
             }
-            JwtAlgorithm::Rs256 | JwtAlgorithm::Es256 => {
+            (None, _) => {
                 let path = settings
                     .public_key_file
                     .as_ref()
-                    .context("PL_JWT_PUBLIC_KEY_FILE is required for RS256 and ES256")?;
+                    .context("RS256 and ES256 need PL_JWT_JWKS_FILE or PL_JWT_PUBLIC_KEY_FILE")?;
                 let pem = std::fs::read(path)
                     .with_context(|| format!("could not read {}", path.display()))?;
-                let private = match &settings.private_key_file {
-                    Some(p) => Some(
-                        std::fs::read(p)
-                            .with_context(|| format!("could not read {}", p.display()))?,
-                    ),
-                    None => None,
-                };
-                if settings.algorithm == JwtAlgorithm::Rs256 {
-                    let encoding = private.map(|k| EncodingKey::from_rsa_pem(&k)).transpose()?;
-                    (Algorithm::RS256, DecodingKey::from_rsa_pem(&pem)?, encoding)
+                let decoding = if algorithm == Algorithm::RS256 {
+                    DecodingKey::from_rsa_pem(&pem)?
                 } else {
-                    let encoding = private.map(|k| EncodingKey::from_ec_pem(&k)).transpose()?;
-                    (Algorithm::ES256, DecodingKey::from_ec_pem(&pem)?, encoding)
-                }
+                    DecodingKey::from_ec_pem(&pem)?
+                };
+                (Keys::Single(decoding), private_key(settings)?)
             }
         };
         let mut validation = Validation::new(algorithm);
@@ -167,8 +188,9 @@ impl TokenAuthority {
         validation.validate_nbf = true;
         validation.leeway = settings.leeway_secs;
         Ok(Self {
-            decoding,
+            keys,
             encoding,
+            key_id: settings.key_id.clone(),
             validation,
             algorithm,
             leeway_secs: settings.leeway_secs,
@@ -197,7 +219,18 @@ impl TokenAuthority {
                 "keys named in a token are not used".into(),
             ));
         }
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+        let key = match &self.keys {
+            Keys::Single(key) => key.clone(),
+            Keys::Set(set) => {
+                let kid = header
+                    .kid
+                    .as_deref()
+                    .ok_or_else(|| AuthError::Invalid("the token names no key (kid)".into()))?;
+                set.key(kid)
+                    .ok_or_else(|| AuthError::Invalid("unknown or retired key".into()))?
+            }
+        };
+        let data = jsonwebtoken::decode::<Claims>(token, &key, &self.validation)
             .map_err(|e| AuthError::Invalid(describe(e.kind())))?;
         let claims = data.claims;
         let now = jsonwebtoken::get_current_timestamp();
@@ -247,12 +280,23 @@ impl TokenAuthority {
                 .map(|o| o.trim().to_ascii_uppercase())
                 .collect(),
         };
-        Ok(jsonwebtoken::encode(
-            &Header::new(self.algorithm),
-            &claims,
-            encoding,
-        )?)
+        let mut header = Header::new(self.algorithm);
+        header.kid = self.key_id.clone();
+        Ok(jsonwebtoken::encode(&header, &claims, encoding)?)
     }
+}
+
+/// The RS256 or ES256 signing key, when one is configured (only `token` needs it).
+fn private_key(settings: &JwtSettings) -> anyhow::Result<Option<EncodingKey>> {
+    let Some(path) = &settings.private_key_file else {
+        return Ok(None);
+    };
+    let pem = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+    Ok(Some(if settings.algorithm == JwtAlgorithm::Rs256 {
+        EncodingKey::from_rsa_pem(&pem)?
+    } else {
+        EncodingKey::from_ec_pem(&pem)?
+    }))
 }
 
 fn describe(kind: &jsonwebtoken::errors::ErrorKind) -> String {
