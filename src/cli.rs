@@ -132,9 +132,25 @@ enum Command {
     /// Export records to take away.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Write synthetic integrated care systems through the normal command path, about a
+    /// thousand events each; the same seed writes the same record.
+    Seed(SeedArgs),
     /// Rebuild the projections from the whole log into fresh tables and switch them in once
     /// caught up; a running service keeps answering meanwhile.
     Rebuild(RebuildArgs),
+}
+
+#[derive(Debug, Args)]
+struct SeedArgs {
+    /// How many integrated care systems (five organisations each, about 1,000 events).
+    #[arg(long, default_value_t = 1)]
+    scale: usize,
+    /// The generator's seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// How many systems are written at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
 }
 
 #[derive(Debug, Args)]
@@ -446,6 +462,24 @@ impl Cli {
             Some(Command::Export(ExportCommand::Audit(args))) => self.export_audit(args).await,
             Some(Command::Export(ExportCommand::YouSaidWeDid(args))) => {
                 self.export_you_said(args).await
+            }
+            Some(Command::Seed(args)) => {
+                let settings = self.settings(None, None);
+                let options = crate::seed::SeedOptions {
+                    scale: args.scale,
+                    seed: args.seed,
+                    concurrency: args.concurrency,
+                };
+                let summary = crate::seed::seed_service(&settings, &options).await?;
+                let seconds = summary.elapsed.as_secs_f64();
+                println!(
+                    "seeded {} systems ({} already there) with {} mutations in {seconds:.1} s ({:.0} a second)",
+                    summary.systems,
+                    summary.skipped,
+                    summary.mutations,
+                    summary.mutations as f64 / seconds.max(0.001)
+                );
+                Ok(())
             }
             Some(Command::Rebuild(args)) => {
                 anyhow::ensure!(

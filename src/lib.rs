@@ -13,6 +13,7 @@
 //! - [`config`]: settings and their defaults.
 //! - [`reports`]: the annual-report involvement section, as Markdown and HTML.
 //! - [`api`]: GraphQL over HTTP.
+//! - [`seed`]: synthetic integrated care systems written through the command path.
 //! - [`startup`]: building and running the service; [`cli`]: the command line.
 #[macro_use]
 pub mod store;
@@ -26,5 +27,6 @@ pub mod domain;
 pub mod ledger;
 pub mod projections;
 pub mod reports;
+pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -95,6 +95,11 @@ impl Application {
         self.port
     }
 
+    /// The GraphQL schema, for in-process callers such as the seed generator.
+    pub fn schema(&self) -> crate::api::LedgerSchema {
+        self.state.schema.clone()
+    }
+
     /// The ledger, for in-process callers such as tests.
     pub fn ledger(&self) -> Arc<Ledger> {
         self.state.ledger.clone()

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use async_graphql::Schema;
 
 pub use http::{router, AppState};
-pub use mutations::MutationRoot;
+pub use mutations::{ChosenId, MutationRoot};
 pub use query::{CoreQueries, QueryRoot};
 
 use crate::audit::CheckpointKey;

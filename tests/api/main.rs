@@ -27,5 +27,6 @@ mod schema;
 mod scoping;
 mod scorecard;
 mod security;
+mod seed;
 mod subscriptions;
 mod trace;

@@ -148,7 +148,7 @@ impl ActionMutations {
             .collect::<Result<Vec<_>, _>>()?;
         require_visible_items(ctx, "inputItemIds", &items).await?;
         let cc = command_context(ctx, "proposeAction", &input, input.idempotency_key.as_ref())?;
-        let id = new_id();
+        let id = new_id(ctx);
         let command = ActionCommand::Propose {
             action_id: id,
             title: input.title,

@@ -201,7 +201,7 @@ impl ActivityMutations {
             .into());
         }
         let cc = command_context(ctx, "planActivity", &input, input.idempotency_key.as_ref())?;
-        let id = new_id();
+        let id = new_id(ctx);
         let command = ActivityCommand::Plan {
             activity_id: id,
             kind: input.kind.into(),

@@ -296,7 +296,7 @@ impl BoardMutations {
             &input,
             input.idempotency_key.as_ref(),
         )?;
-        let id = new_id();
+        let id = new_id(ctx);
         let command = BoardCommand::Establish {
             board_id: id,
             organisation: input.organisation,
@@ -368,7 +368,7 @@ impl BoardMutations {
             &input,
             input.idempotency_key.as_ref(),
         )?;
-        let id = new_id();
+        let id = new_id(ctx);
         let command = AppointmentCommand::Appoint {
             appointment_id: id,
             board_id: board,
@@ -434,7 +434,7 @@ impl BoardMutations {
             &input,
             input.idempotency_key.as_ref(),
         )?;
-        let id = new_id();
+        let id = new_id(ctx);
         let command = BoardMeetingCommand::Schedule {
             meeting_id: id,
             board_id: board,
@@ -506,7 +506,7 @@ impl BoardMutations {
             input.idempotency_key.as_ref(),
         )?;
         let command = BoardMeetingCommand::RecordDecision {
-            decision_id: new_id(),
+            decision_id: new_id(ctx),
             title: input.title,
             summary: input.summary,
             cited_input_items: items,

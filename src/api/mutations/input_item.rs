@@ -142,7 +142,7 @@ impl InputItemMutations {
             &input,
             input.idempotency_key.as_ref(),
         )?;
-        let id = new_id();
+        let id = new_id(ctx);
         let command = InputItemCommand::Record {
             input_item_id: id,
             activity_id: activity.id,

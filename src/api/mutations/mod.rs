@@ -163,8 +163,16 @@ async fn require_visible_items(
 }
 
 /// A fresh record id.
-fn new_id() -> Uuid {
-    Uuid::now_v7()
+/// The id an in-process caller chose for the record a mutation creates (the seed generator,
+/// so that what it writes is the same on every run). Only request data set in-process carries
+/// it; the HTTP handler never does.
+#[derive(Debug, Clone, Copy)]
+pub struct ChosenId(pub Uuid);
+
+/// A new record's id: the one chosen for this request, else a fresh time-ordered one.
+fn new_id(ctx: &Context<'_>) -> Uuid {
+    ctx.data_opt::<ChosenId>()
+        .map_or_else(Uuid::now_v7, |chosen| chosen.0)
 }
 
 /// The ledger of this request (re-exported for the submodules).

@@ -172,7 +172,7 @@ impl ParticipantMutations {
             &input,
             input.idempotency_key.as_ref(),
         )?;
-        let id = new_id();
+        let id = new_id(ctx);
         let command = ParticipantCommand::Register {
             participant_id: id,
             organisation: input.organisation,

@@ -1,0 +1,195 @@
+//! `seed --scale N`: writes N synthetic integrated care systems through the normal command path
+//! (the GraphQL mutations, run in-process with each actor's role), about a thousand events each.
+//!
+//! The same seed writes the same record: every id, date and word comes from a generator seeded
+//! per system. Each step carries an idempotency key, so a run that was cut short can be run
+//! again with the same seed and scale: finished systems are skipped and the one in progress
+//! resumes where it stopped.
+
+pub mod plan;
+mod words;
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde_json::json;
+
+use crate::api::context::RequestInfo;
+use crate::api::{ChosenId, LedgerSchema};
+use crate::auth::{Principal, Role};
+use crate::store::{find_receipt, Db};
+use plan::{Actor, Step};
+
+/// What to write.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    /// How many integrated care systems.
+    pub scale: usize,
+    pub seed: u64,
+    /// How many systems are written at once.
+    pub concurrency: usize,
+}
+
+/// What a run wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedSummary {
+    pub systems: usize,
+    /// Systems already complete from an earlier run, skipped.
+    pub skipped: usize,
+    pub mutations: u64,
+    pub elapsed: Duration,
+}
+
+fn principal(actor: &Actor) -> Principal {
+    let (subject, role, organisations) = match actor {
+        Actor::Admin => ("seed-admin".to_owned(), Role::Admin, vec![]),
+        Actor::Officer(code) => (
+            format!("seed-officer-{code}"),
+            Role::EngagementOfficer,
+            vec![code.clone()],
+        ),
+        Actor::Secretary(code) => (
+            format!("seed-secretary-{code}"),
+            Role::BoardSecretary,
+            vec![code.clone()],
+        ),
+    };
+    Principal {
+        subject,
+        role,
+        organisations,
+    }
+}
+
+fn key(options: &SeedOptions, system: usize, step: usize) -> String {
+    format!("seed-{}-{system}-{step}", options.seed)
+}
+
+/// Runs one step as its actor; fails naming the step and the refusal.
+async fn run_step(
+    schema: &LedgerSchema,
+    step: &Step,
+    idempotency_key: String,
+) -> anyhow::Result<()> {
+    let mut input_type = step.field[..1].to_ascii_uppercase();
+    input_type.push_str(&step.field[1..]);
+    let query = format!(
+        "mutation($i: {input_type}Input!) {{ {}(input: $i) {{ __typename }} }}",
+        step.field
+    );
+    let mut input = step.input.clone();
+    input["idempotencyKey"] = json!(idempotency_key);
+    let mut request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(json!({ "i": input })))
+        .data(principal(&step.actor))
+        .data(RequestInfo {
+            correlation_id: idempotency_key.clone(),
+        });
+    if let Some(id) = step.id {
+        request = request.data(ChosenId(id));
+    }
+    let response = schema.execute(request).await;
+    if let Some(error) = response.errors.first() {
+        anyhow::bail!(
+            "seed step {idempotency_key} ({}) was refused: {}",
+            step.field,
+            error.message
+        );
+    }
+    Ok(())
+}
+
+/// Whether system `index` was written completely by an earlier run.
+async fn complete(
+    db: &Db,
+    options: &SeedOptions,
+    index: usize,
+    steps: &[Step],
+) -> anyhow::Result<bool> {
+    let Some(last) = steps.last() else {
+        return Ok(true);
+    };
+    let subject = principal(&last.actor).subject;
+    let receipt = find_receipt(db, &subject, &key(options, index, steps.len() - 1)).await?;
+    Ok(receipt.is_some())
+}
+
+/// Writes the systems of `options` through `schema`, whose ledger is over `db`.
+pub async fn seed(
+    schema: &LedgerSchema,
+    db: &Db,
+    options: &SeedOptions,
+) -> anyhow::Result<SeedSummary> {
+    anyhow::ensure!(options.scale > 0, "--scale: must be at least 1");
+    anyhow::ensure!(
+        options.scale <= 99_999,
+        "--scale: at most 99999 systems (ODS codes have five digits for the system)"
+    );
+    let started = Instant::now();
+    let next = Arc::new(AtomicUsize::new(0));
+    let mutations = Arc::new(AtomicU64::new(0));
+    let skipped = Arc::new(AtomicUsize::new(0));
+    let workers = options.concurrency.clamp(1, 256).min(options.scale);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..workers {
+        let (schema, db, options) = (schema.clone(), db.clone(), options.clone());
+        let (next, mutations, skipped) = (next.clone(), mutations.clone(), skipped.clone());
+        tasks.spawn(async move {
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= options.scale {
+                    return anyhow::Ok(());
+                }
+                let steps = plan::system(options.seed, index);
+                if complete(&db, &options, index, &steps).await? {
+                    skipped.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+                for (n, step) in steps.iter().enumerate() {
+                    run_step(&schema, step, key(&options, index, n)).await?;
+                    mutations.fetch_add(1, Ordering::Relaxed);
+                }
+                if (index + 1) % 10 == 0 {
+                    tracing::info!(
+                        systems = index + 1,
+                        mutations = mutations.load(Ordering::Relaxed),
+                        elapsed_s = started.elapsed().as_secs(),
+                        "seeding"
+                    );
+                }
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.context("a seeding task failed")??;
+    }
+    Ok(SeedSummary {
+        systems: options.scale,
+        skipped: skipped.load(Ordering::Relaxed),
+        mutations: mutations.load(Ordering::Relaxed),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Starts the service's ledger and projector on `settings` (listening on a spare local port),
+/// writes the systems of `options`, and stops.
+pub async fn seed_service(
+    settings: &crate::config::Settings,
+    options: &SeedOptions,
+) -> anyhow::Result<SeedSummary> {
+    let mut settings = settings.clone();
+    settings.listen = "127.0.0.1:0".parse().context("address")?;
+    let app = crate::startup::Application::build(&settings).await?;
+    let schema = app.schema();
+    let db = app.ledger().db().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    let summary = seed(&schema, &db, options).await;
+    let _ = stop.send(());
+    running.await.context("the service task failed")??;
+    summary
+}
