@@ -23,7 +23,7 @@ use crate::domain::services::Services;
 use crate::domain::{Refusal, RefusalKind};
 use crate::projections::ProjectorHandle;
 use crate::store::{
-    find_receipt, with_commit_capture, Db, LedgerStore, LogPosition, Sealer, StoreError,
+    find_receipt, with_commit_capture, Committer, Db, LedgerStore, LogPosition, Sealer, StoreError,
     StoreLookups,
 };
 
@@ -89,10 +89,12 @@ pub struct Ledger {
 
 fn framework<A: Aggregate<Services = Services>>(
     db: &Db,
+    committer: &Arc<Committer>,
     services: &Services,
 ) -> CqrsFramework<A, LedgerStore<A>> {
     // No in-process queries: read models are built from the log by the projector.
-    CqrsFramework::new(LedgerStore::new(db.clone()), vec![], services.clone())
+    let store = LedgerStore::new(db.clone()).committing_through(committer.clone());
+    CqrsFramework::new(store, vec![], services.clone())
 }
 
 impl Ledger {
@@ -102,21 +104,25 @@ impl Ledger {
         let lookups = StoreLookups::new(db.clone());
         let services: Services = Arc::new(lookups.clone());
         let sealer: Arc<dyn Sealer> = Arc::new(ParticipantSealer::new(keys.clone()));
+        // Every store commits through one committer, so concurrent commands share transactions.
+        let committer = Committer::start(db.clone());
+        let c = &committer;
         Self {
-            organisations: framework(&db, &services),
-            activities: framework(&db, &services),
-            input_items: framework(&db, &services),
-            actions: framework(&db, &services),
+            organisations: framework(&db, c, &services),
+            activities: framework(&db, c, &services),
+            input_items: framework(&db, c, &services),
+            actions: framework(&db, c, &services),
             participants: CqrsFramework::new(
-                LedgerStore::with_sealer(db.clone(), sealer.clone()),
+                LedgerStore::with_sealer(db.clone(), sealer.clone())
+                    .committing_through(committer.clone()),
                 vec![],
                 services.clone(),
             ),
-            access: framework(&db, &services),
-            boards: framework(&db, &services),
-            appointments: framework(&db, &services),
-            meetings: framework(&db, &services),
-            baselines: framework(&db, &services),
+            access: framework(&db, c, &services),
+            boards: framework(&db, c, &services),
+            appointments: framework(&db, c, &services),
+            meetings: framework(&db, c, &services),
+            baselines: framework(&db, c, &services),
             db,
             lookups,
             projector,

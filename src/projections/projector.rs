@@ -25,6 +25,8 @@ use crate::store::{Db, LogPosition, LOG_CHANNEL};
 pub const PROJECTOR_NAME: &str = "views";
 const BATCH: i64 = 500;
 const POLL: Duration = Duration::from_millis(500);
+/// How often the replica running the projector checks that it still holds the lease.
+const LEASE_CHECK: Duration = Duration::from_secs(1);
 /// How often the replica running the projector logs its position and lag.
 const REPORT_EVERY: Duration = Duration::from_secs(60);
 
@@ -102,6 +104,9 @@ pub struct Projector {
     /// On PostgreSQL, the session holding the advisory lock that makes this replica the one
     /// running the projector; it is released when the session ends, however the process dies.
     lease: Option<sqlx::PgConnection>,
+    lease_checked: Instant,
+    /// Whether `checkpoint` is known to be the stored one (else it is read before projecting).
+    checkpoint_known: bool,
     /// On PostgreSQL, notifications of new events (for the replica running the projector) and
     /// of moved views (for the others).
     listener: Option<sqlx::postgres::PgListener>,
@@ -306,6 +311,8 @@ impl Projector {
                 leading,
                 rebuild,
                 lease: None,
+                lease_checked: Instant::now(),
+                checkpoint_known: false,
                 listener: None,
                 name: PROJECTOR_NAME,
                 suffix: "",
@@ -339,7 +346,14 @@ impl Projector {
             return true;
         };
         if let Some(session) = &mut self.lease {
+            // Checking the session each time round would cost a round trip per batch; a lost
+            // lease found a second late is harmless, as each batch lands once (the checkpoint
+            // moves only from where the batch started).
+            if self.lease_checked.elapsed() < LEASE_CHECK {
+                return true;
+            }
             if sqlx::query("SELECT 1").execute(&mut *session).await.is_ok() {
+                self.lease_checked = Instant::now();
                 return true;
             }
             self.lease = None;
@@ -358,6 +372,9 @@ impl Projector {
                 "this replica now runs the projector"
             );
             self.lease = Some(session);
+            self.lease_checked = Instant::now();
+            // Whoever ran the projector before may have moved the views on.
+            self.checkpoint_known = false;
             true
         } else {
             false
@@ -461,11 +478,16 @@ impl Projector {
     /// Applies every event available after the checkpoint; answers with how many.
     pub async fn catch_up(&mut self) -> anyhow::Result<u64> {
         // The stored checkpoint is the truth: another process may have moved the views on
-        // since this one last looked (a restart, or a previous owner of the projector).
-        self.checkpoint = load_checkpoint(&self.db, self.name).await?;
-        // The views are what the stored checkpoint says, whoever moved it (a rebuild's
-        // switch-over, say).
-        self.position.send_replace(self.checkpoint);
+        // since this one last looked (a restart, or a previous owner of the projector). Once
+        // read, this projector's own moves keep it known; a move made elsewhere makes the next
+        // batch's write fail, and the checkpoint is read again then.
+        if !self.checkpoint_known {
+            self.checkpoint = load_checkpoint(&self.db, self.name).await?;
+            self.checkpoint_known = true;
+            // The views are what the stored checkpoint says, whoever moved it (a rebuild's
+            // switch-over, say).
+            self.position.send_replace(self.checkpoint);
+        }
         let mut applied = 0;
         loop {
             let started = Instant::now();
@@ -490,6 +512,7 @@ impl Projector {
             self.checkpoint = last;
             self.position.send_replace(last);
             applied += events.len() as u64;
+            let short = events.len() < BATCH as usize;
             tracing::debug!(
                 projector = PROJECTOR_NAME,
                 events = events.len(),
@@ -497,6 +520,10 @@ impl Projector {
                 duration_ms = started.elapsed().as_millis() as u64,
                 "views updated"
             );
+            if short {
+                // That was all there was; what commits next wakes the projector again.
+                return Ok(applied);
+            }
         }
     }
 
@@ -518,33 +545,59 @@ impl Projector {
         }
     }
 
-    async fn load_doc(&self, aggregate_type: &str, id: &str) -> anyhow::Result<Option<Doc>> {
-        let (table, key) = match aggregate_type {
-            "Organisation" => ("view_organisations", "ods_code"),
-            "Activity" => ("view_activities", "id"),
-            "InputItem" => ("view_input_items", "id"),
-            "Action" => ("view_actions", "id"),
-            "Participant" => ("view_participants", "id"),
-            "Board" => ("view_boards", "id"),
-            "Appointment" => ("view_appointments", "id"),
-            "BoardMeeting" => ("view_meetings", "id"),
-            _ => return Ok(None),
-        };
-        let sql = format!("SELECT doc FROM {table}{} WHERE {key} = $1", self.suffix);
-        let text: Option<String> =
-            on_db!(&self.db, pool => sqlx::query_scalar(&sql).bind(id).fetch_optional(pool).await)?;
-        let Some(text) = text else { return Ok(None) };
-        let doc = match aggregate_type {
-            "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
-            "Activity" => Doc::Activity(serde_json::from_str(&text)?),
-            "InputItem" => Doc::InputItem(serde_json::from_str(&text)?),
-            "Participant" => Doc::Participant(serde_json::from_str(&text)?),
-            "Board" => Doc::Board(serde_json::from_str(&text)?),
-            "Appointment" => Doc::Appointment(serde_json::from_str(&text)?),
-            "BoardMeeting" => Doc::Meeting(serde_json::from_str(&text)?),
-            _ => Doc::Action(serde_json::from_str(&text)?),
-        };
-        Ok(Some(doc))
+    /// The stored documents of the records `events` touch, by `type/id`: one query per view
+    /// table rather than one per record.
+    async fn load_docs(&self, events: &[LoggedEvent]) -> anyhow::Result<HashMap<String, Doc>> {
+        let mut wanted: HashMap<&str, Vec<&str>> = HashMap::new();
+        for event in events {
+            let ids = wanted.entry(event.aggregate_type.as_str()).or_default();
+            if !ids.contains(&event.aggregate_id.as_str()) {
+                ids.push(event.aggregate_id.as_str());
+            }
+        }
+        let mut found = HashMap::new();
+        for (aggregate_type, ids) in wanted {
+            let (table, key) = match aggregate_type {
+                "Organisation" => ("view_organisations", "ods_code"),
+                "Activity" => ("view_activities", "id"),
+                "InputItem" => ("view_input_items", "id"),
+                "Action" => ("view_actions", "id"),
+                "Participant" => ("view_participants", "id"),
+                "Board" => ("view_boards", "id"),
+                "Appointment" => ("view_appointments", "id"),
+                "BoardMeeting" => ("view_meetings", "id"),
+                _ => continue,
+            };
+            for chunk in ids.chunks(BATCH as usize) {
+                let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+                let sql = format!(
+                    "SELECT {key}, doc FROM {table}{} WHERE {key} IN ({})",
+                    self.suffix,
+                    marks.join(", ")
+                );
+                let rows: Vec<(String, String)> = on_db!(&self.db, pool => {
+                    let mut query = sqlx::query_as(&sql);
+                    for id in chunk {
+                        query = query.bind(*id);
+                    }
+                    query.fetch_all(pool).await
+                })?;
+                for (id, text) in rows {
+                    let doc = match aggregate_type {
+                        "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
+                        "Activity" => Doc::Activity(serde_json::from_str(&text)?),
+                        "InputItem" => Doc::InputItem(serde_json::from_str(&text)?),
+                        "Participant" => Doc::Participant(serde_json::from_str(&text)?),
+                        "Board" => Doc::Board(serde_json::from_str(&text)?),
+                        "Appointment" => Doc::Appointment(serde_json::from_str(&text)?),
+                        "BoardMeeting" => Doc::Meeting(serde_json::from_str(&text)?),
+                        _ => Doc::Action(serde_json::from_str(&text)?),
+                    };
+                    found.insert(format!("{aggregate_type}/{id}"), doc);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Applies the batch in memory; answers with each changed document and the position that
@@ -553,15 +606,13 @@ impl Projector {
         &self,
         events: &[LoggedEvent],
     ) -> anyhow::Result<HashMap<String, (Doc, LogPosition)>> {
+        let mut stored = self.load_docs(events).await?;
         let mut docs: HashMap<String, (Doc, LogPosition)> = HashMap::new();
         for event in events {
             let key = format!("{}/{}", event.aggregate_type, event.aggregate_id);
             let current = match docs.remove(&key) {
                 Some(found) => Some(found),
-                None => self
-                    .load_doc(&event.aggregate_type, &event.aggregate_id)
-                    .await?
-                    .map(|d| (d, event.at)),
+                None => stored.remove(&key).map(|d| (d, event.at)),
             };
             let (previous, created_at) = match current {
                 Some((doc, at)) => (Some(doc), at),
@@ -682,6 +733,12 @@ impl Projector {
     ) -> anyhow::Result<bool> {
         on_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
+            if matches!(self.db, Db::Postgres(_)) {
+                // The views can always be rebuilt from the log, and the checkpoint commits with
+                // them, so a crash can only lose a whole batch, which is then applied again:
+                // no need to wait for this commit to reach the disk.
+                sqlx::query("SET LOCAL synchronous_commit TO OFF").execute(&mut *tx).await?;
+            }
             for (doc, created) in docs.values() {
                 match doc {
                     Doc::Organisation(d) => {

@@ -14,6 +14,8 @@ use cqrs_es::{
 };
 use sqlx::Row;
 
+use super::cache::{Held, StreamCache};
+use super::committer::{self, Committer, PreparedCommit, PreparedEvent, PreparedReceipt};
 use super::hash::{chain_hash, HashedFields, GENESIS_HASH};
 use super::sealing::{holds_plain_personal_data, Sealer};
 use super::{Db, LogPosition};
@@ -21,7 +23,6 @@ use super::{Db, LogPosition};
 /// Metadata keys the store consumes itself rather than writing into the event's metadata.
 /// Sent on PostgreSQL by every transaction that appends to the log, delivered at commit.
 pub const LOG_CHANNEL: &str = "pl_log";
-const LOG_NOTIFY: &str = "SELECT pg_notify('pl_log', '')";
 
 pub mod keys {
     /// The client-supplied idempotency key.
@@ -50,6 +51,9 @@ pub enum StoreError {
     /// An event still held plain personal data when it was about to be written.
     #[error("refused to write an event holding unsealed personal data")]
     Unsealed,
+    /// The committer task is gone (the service is stopping).
+    #[error("the store is stopping")]
+    Stopped,
 }
 
 /// What one commit wrote: where its last event sits in the log.
@@ -114,7 +118,24 @@ impl<A> LedgerContext<A> {
 pub struct LedgerStore<A> {
     db: Db,
     sealer: Option<Arc<dyn Sealer>>,
+    /// Recently used streams' state; none for sealed streams.
+    cache: Option<Arc<StreamCache<A>>>,
+    /// The database's group committer; without one, each commit is written alone.
+    committer: Option<Arc<Committer>>,
     _aggregate: PhantomData<fn() -> A>,
+}
+
+impl<A> Clone for LedgerStore<A> {
+    /// Another handle on the same store, sharing its cache.
+    fn clone(&self) -> Self {
+        Self {
+            db: self.db.clone(),
+            sealer: self.sealer.clone(),
+            cache: self.cache.clone(),
+            committer: self.committer.clone(),
+            _aggregate: PhantomData,
+        }
+    }
 }
 
 impl<A> LedgerStore<A> {
@@ -123,16 +144,40 @@ impl<A> LedgerStore<A> {
         Self {
             db,
             sealer: None,
+            cache: Some(Arc::default()),
+            committer: None,
             _aggregate: PhantomData,
         }
     }
 
-    /// A store over `db` that seals personal fields with `sealer`.
+    /// This store, committing through `committer` together with the other stores that share it.
+    pub fn committing_through(mut self, committer: Arc<Committer>) -> Self {
+        self.committer = Some(committer);
+        self
+    }
+
+    /// A store over `db` that seals personal fields with `sealer` (and holds no state).
     pub fn with_sealer(db: Db, sealer: Arc<dyn Sealer>) -> Self {
         Self {
             db,
             sealer: Some(sealer),
+            cache: None,
+            committer: None,
             _aggregate: PhantomData,
+        }
+    }
+
+    /// Holds a loaded stream's state for the next load (after a read-only use of it).
+    pub fn remember(&self, context: LedgerContext<A>) {
+        if let Some(cache) = &self.cache {
+            cache.put(
+                context.aggregate_id,
+                Held {
+                    version: context.version,
+                    last_hash: context.last_hash,
+                    aggregate: context.aggregate,
+                },
+            );
         }
     }
 }
@@ -158,11 +203,13 @@ struct StoredRow {
 }
 
 impl<A: Aggregate> LedgerStore<A> {
-    async fn rows(&self, aggregate_id: &str) -> Result<Vec<StoredRow>, StoreError> {
+    /// The stream's events after `after`, in order.
+    async fn rows(&self, aggregate_id: &str, after: i64) -> Result<Vec<StoredRow>, StoreError> {
         const SQL: &str = "SELECT sequence, payload, metadata, hash FROM events \
-                           WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence";
+                           WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 \
+                           ORDER BY sequence";
         let rows = on_db!(&self.db, pool => {
-            sqlx::query(SQL).bind(A::TYPE).bind(aggregate_id).fetch_all(pool).await?
+            sqlx::query(SQL).bind(A::TYPE).bind(aggregate_id).bind(after).fetch_all(pool).await?
                 .into_iter()
                 .map(|r| StoredRow { sequence: r.get(0), payload: r.get(1), metadata: r.get(2), hash: r.get(3) })
                 .collect::<Vec<_>>()
@@ -205,15 +252,25 @@ impl<A: Aggregate> LedgerStore<A> {
         Ok(payload)
     }
 
-    /// Loads the aggregate by replaying its stream.
+    /// Loads the aggregate: the state held from an earlier load, if any, brought up to date
+    /// with the events after it; else the whole stream replayed.
     pub async fn load(&self, aggregate_id: &str) -> Result<LedgerContext<A>, StoreError> {
-        let mut context = LedgerContext {
-            aggregate_id: aggregate_id.to_owned(),
-            aggregate: A::default(),
-            version: 0,
-            last_hash: GENESIS_HASH.to_owned(),
+        let held = self.cache.as_ref().and_then(|c| c.take(aggregate_id));
+        let mut context = match held {
+            Some(held) => LedgerContext {
+                aggregate_id: aggregate_id.to_owned(),
+                aggregate: held.aggregate,
+                version: held.version,
+                last_hash: held.last_hash,
+            },
+            None => LedgerContext {
+                aggregate_id: aggregate_id.to_owned(),
+                aggregate: A::default(),
+                version: 0,
+                last_hash: GENESIS_HASH.to_owned(),
+            },
         };
-        for row in self.rows(aggregate_id).await? {
+        for row in self.rows(aggregate_id, context.version).await? {
             let event = self.decode(aggregate_id, &row).await?;
             context.aggregate.apply(event);
             context.version = row.sequence;
@@ -227,7 +284,7 @@ impl<A: Aggregate> LedgerStore<A> {
         events: &[A::Event],
         context: &LedgerContext<A>,
         mut metadata: HashMap<String, String>,
-    ) -> Result<(Vec<EventEnvelope<A>>, Option<CommitInfo>), StoreError> {
+    ) -> Result<(Vec<EventEnvelope<A>>, Option<(CommitInfo, String)>), StoreError> {
         if events.is_empty() {
             return Ok((Vec::new(), None));
         }
@@ -271,84 +328,34 @@ impl<A: Aggregate> LedgerStore<A> {
             prev_hash = hash;
         }
 
-        // The same statements on both backends; they differ in how `recorded_at` is bound and
-        // in PostgreSQL also returning the writing transaction, for commit-order reading.
-        macro_rules! write_in_transaction {
-            ($pool:expr, $returning:literal, $recorded_at:expr, $read_tx:expr, $notify:expr) => {{
-                let mut tx = $pool.begin().await?;
-                let mut last = LogPosition::default();
-                for (sequence, event_type, event_version, payload, prev, hash) in &prepared {
-                    let row = sqlx::query(concat!(
-                        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, \
-                         event_version, payload, metadata, recorded_at, prev_hash, hash) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ",
-                        $returning
-                    ))
-                    .bind(A::TYPE)
-                    .bind(&context.aggregate_id)
-                    .bind(sequence)
-                    .bind(event_type)
-                    .bind(event_version)
-                    .bind(payload)
-                    .bind(&metadata_text)
-                    .bind($recorded_at)
-                    .bind(prev)
-                    .bind(hash)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    last = LogPosition { tx: $read_tx(&row), position: row.get(0) };
-                }
-                if let Some(key) = &idempotency_key {
-                    let inserted = sqlx::query(
-                        "INSERT INTO command_receipts (actor_subject, idempotency_key, request_hash, \
-                         aggregate_type, aggregate_id, log_tx, log_position, recorded_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(&subject)
-                    .bind(key)
-                    .bind(&request_hash)
-                    .bind(A::TYPE)
-                    .bind(&context.aggregate_id)
-                    .bind(last.tx)
-                    .bind(last.position)
-                    .bind($recorded_at)
-                    .execute(&mut *tx)
-                    .await;
-                    match inserted {
-                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                            return Err(StoreError::DuplicateIdempotencyKey)
-                        }
-                        other => other?,
-                    };
-                }
-                // Other replicas' projectors wake on this once the transaction commits.
-                if let Some(notify) = $notify {
-                    sqlx::query(notify).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                last
-            }};
-        }
-        let last = match &self.db {
-            Db::Postgres(pool) => write_in_transaction!(
-                pool,
-                "position, transaction_id::text",
-                recorded_at,
-                |row: &sqlx::postgres::PgRow| row
-                    .get::<String, _>(1)
-                    .parse::<i64>()
-                    .unwrap_or(i64::MAX),
-                Some(LOG_NOTIFY)
-            ),
-            Db::Sqlite(pool) => {
-                write_in_transaction!(
-                    pool,
-                    "position",
-                    &recorded_text,
-                    |_: &sqlx::sqlite::SqliteRow| 0,
-                    None::<&str>
+        let commit = PreparedCommit {
+            events: prepared
+                .iter()
+                .map(
+                    |(sequence, event_type, event_version, payload, prev, hash)| PreparedEvent {
+                        aggregate_type: A::TYPE,
+                        aggregate_id: context.aggregate_id.clone(),
+                        sequence: *sequence,
+                        event_type: event_type.clone(),
+                        event_version: event_version.clone(),
+                        payload: payload.clone(),
+                        metadata: metadata_text.clone(),
+                        recorded_at,
+                        recorded_text: recorded_text.clone(),
+                        prev_hash: prev.clone(),
+                        hash: hash.clone(),
+                    },
                 )
-            }
+                .collect(),
+            receipt: idempotency_key.map(|key| PreparedReceipt {
+                subject,
+                key,
+                request_hash,
+            }),
+        };
+        let last = match &self.committer {
+            Some(committer) => committer.commit(commit).await?,
+            None => committer::write(&self.db, &[&commit]).await?[0],
         };
 
         let envelopes = prepared
@@ -367,7 +374,7 @@ impl<A: Aggregate> LedgerStore<A> {
             last,
             events: events.len(),
         };
-        Ok((envelopes, Some(info)))
+        Ok((envelopes, Some((info, prev_hash))))
     }
 }
 
@@ -382,7 +389,10 @@ impl<A: Aggregate> EventStore<A> for LedgerStore<A> {
         &self,
         aggregate_id: &str,
     ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
-        let rows = self.rows(aggregate_id).await.map_err(to_aggregate_error)?;
+        let rows = self
+            .rows(aggregate_id, 0)
+            .await
+            .map_err(to_aggregate_error)?;
         let mut envelopes = Vec::with_capacity(rows.len());
         for row in rows {
             let payload = self
@@ -415,10 +425,16 @@ impl<A: Aggregate> EventStore<A> for LedgerStore<A> {
         metadata: HashMap<String, String>,
     ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
         match self.append(&events, &context, metadata).await {
-            Ok((envelopes, info)) => {
-                if let Some(info) = info {
+            Ok((envelopes, committed)) => {
+                let mut context = context;
+                if let Some((info, last_hash)) = committed {
                     let _ = LAST_COMMIT.try_with(|cell| *cell.borrow_mut() = Some(info));
+                    // The sink applied each event to the context's aggregate as it was
+                    // written, so it now holds the state after them.
+                    context.version += events.len() as i64;
+                    context.last_hash = last_hash;
                 }
+                self.remember(context);
                 Ok(envelopes)
             }
             Err(error) if is_stream_conflict(&error) => Err(AggregateError::AggregateConflict),

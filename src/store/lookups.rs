@@ -23,21 +23,40 @@ use crate::projections::{board_read, read};
 #[derive(Clone)]
 pub struct StoreLookups {
     db: Db,
+    organisations: LedgerStore<Organisation>,
+    activities: LedgerStore<Activity>,
+    input_items: LedgerStore<InputItem>,
+    actions: LedgerStore<Action>,
+}
+
+/// Loads stream `id` from `store`, answers with what `facts` reads of it, and holds the
+/// state for the next lookup.
+async fn facts_of<A: cqrs_es::Aggregate, T>(
+    store: &LedgerStore<A>,
+    id: &str,
+    facts: impl FnOnce(&A) -> T,
+) -> Result<T, LookupFailed> {
+    let context = store.load(id).await.map_err(|_| LookupFailed)?;
+    let answer = facts(context.state());
+    store.remember(context);
+    Ok(answer)
 }
 
 impl StoreLookups {
-    /// Lookups reading from `db`.
+    /// Lookups reading from `db`, each kind of stream with its own held states.
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            organisations: LedgerStore::new(db.clone()),
+            activities: LedgerStore::new(db.clone()),
+            input_items: LedgerStore::new(db.clone()),
+            actions: LedgerStore::new(db.clone()),
+            db,
+        }
     }
 
     /// The owner organisation of an action, if it exists.
     pub async fn action_owner(&self, id: Uuid) -> Result<Option<OdsCode>, LookupFailed> {
-        let context = LedgerStore::<Action>::new(self.db.clone())
-            .load(&id.to_string())
-            .await
-            .map_err(|_| LookupFailed)?;
-        Ok(context.state().owner().cloned())
+        facts_of(&self.actions, &id.to_string(), |a| a.owner().cloned()).await
     }
 }
 
@@ -51,19 +70,11 @@ impl Lookups for StoreLookups {
         &self,
         code: &OdsCode,
     ) -> Result<Option<OrganisationFacts>, LookupFailed> {
-        let context = LedgerStore::<Organisation>::new(self.db.clone())
-            .load(code.as_str())
-            .await
-            .map_err(|_| LookupFailed)?;
-        Ok(context.state().facts())
+        facts_of(&self.organisations, code.as_str(), Organisation::facts).await
     }
 
     async fn activity(&self, id: Uuid) -> Result<Option<ActivityFacts>, LookupFailed> {
-        let context = LedgerStore::<Activity>::new(self.db.clone())
-            .load(&id.to_string())
-            .await
-            .map_err(|_| LookupFailed)?;
-        Ok(context.state().facts())
+        facts_of(&self.activities, &id.to_string(), Activity::facts).await
     }
 
     async fn board(&self, id: Uuid) -> Result<Option<BoardFacts>, LookupFailed> {
@@ -116,10 +127,6 @@ impl Lookups for StoreLookups {
     }
 
     async fn input_item(&self, id: Uuid) -> Result<Option<InputItemFacts>, LookupFailed> {
-        let context = LedgerStore::<InputItem>::new(self.db.clone())
-            .load(&id.to_string())
-            .await
-            .map_err(|_| LookupFailed)?;
-        Ok(context.state().facts())
+        facts_of(&self.input_items, &id.to_string(), InputItem::facts).await
     }
 }

@@ -15,6 +15,8 @@ macro_rules! on_db {
     };
 }
 
+mod cache;
+mod committer;
 mod event_store;
 mod hash;
 mod lookups;
@@ -31,6 +33,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use committer::Committer;
 pub use event_store::{
     format_recorded_at, keys, take_last_commit, with_commit_capture, CommitInfo, LedgerStore,
     StoreError, LOG_CHANNEL,

@@ -71,6 +71,81 @@ async fn twenty_conflicting_commands(backend: Backend) {
     );
 }
 
+/// Commands on different records sent at once all commit, each answering with its own record,
+/// and share transactions (group commit); conflicting commands among them are refused alone.
+async fn concurrent_commands_commit_together(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let contested = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
+    let plan =
+        "mutation($i: PlanActivityInput!) { planActivity(input: $i) { activity { id title } } }";
+    let publish = "mutation($i: RecordInformationPublishedInput!) { recordInformationPublished(input: $i) { activity { id } } }";
+    let survey = |n: usize| {
+        json!({ "i": { "kind": "SURVEY", "title": format!("Survey {n}"), "topic": "Access",
+            "leadOrganisation": "QMJ", "plannedOn": "2026-03-01" } })
+    };
+    let own_record = |n: usize, body: &serde_json::Value| {
+        assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(
+            body["data"]["planActivity"]["activity"]["title"],
+            format!("Survey {n}"),
+            "each command answers with its own record"
+        );
+    };
+
+    // Independent commands at once: all commit, in fewer transactions than commands.
+    let before = app.event_count().await;
+    let answers =
+        futures_join_all((0..32).map(|n| app.post(Some(&officer), plan, survey(n)))).await;
+    for (n, (status, body)) in answers.iter().enumerate() {
+        assert_eq!(*status, 200, "{body}");
+        own_record(n, body);
+    }
+    assert_eq!(app.event_count().await, before + 32);
+    if let Db::Postgres(pool) = app.db() {
+        let (events, transactions): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT transaction_id::text) FROM events WHERE position > $1",
+        )
+        .bind(before)
+        .fetch_one(pool)
+        .await
+        .expect("count");
+        assert!(
+            transactions < events,
+            "{events} events in {transactions} transactions: nothing was grouped"
+        );
+    }
+
+    // With racing writes to one record among them: those race for it, the rest all commit.
+    let before = app.event_count().await;
+    let answers = futures_join_all((0..40).map(|n| {
+        if n % 10 == 0 {
+            let input = json!({ "i": { "activityId": contested, "publishedOn": "2026-01-02" } });
+            app.post(Some(&officer), publish, input)
+        } else {
+            app.post(Some(&officer), plan, survey(n))
+        }
+    }))
+    .await;
+    let mut published = 0;
+    for (n, (status, body)) in answers.iter().enumerate() {
+        assert_eq!(*status, 200, "{body}");
+        if n % 10 != 0 {
+            own_record(n, body);
+        } else if body.get("errors").is_none() {
+            published += 1;
+        } else {
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "CONFLICT",
+                "{body}"
+            );
+        }
+    }
+    assert!(published >= 1);
+    assert_eq!(app.event_count().await, before + 36 + published);
+}
+
 /// Runs futures concurrently and collects their outputs in order.
 async fn futures_join_all<F: std::future::Future>(
     futures: impl Iterator<Item = F>,
@@ -104,4 +179,7 @@ async fn futures_join_all<F: std::future::Future>(
     out
 }
 
-on_both!(twenty_conflicting_commands);
+on_both!(
+    twenty_conflicting_commands,
+    concurrent_commands_commit_together
+);

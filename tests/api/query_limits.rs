@@ -134,3 +134,47 @@ async fn over_limit_queries_are_refused_before_running(backend: Backend) {
 }
 
 on_both!(over_limit_queries_are_refused_before_running);
+
+/// A request that runs past the configured time is stopped with 503 `TIMEOUT`, and says so.
+async fn requests_past_the_time_limit_are_stopped(backend: Backend) {
+    let (mut settings, _dir, database) = crate::helpers::fresh_settings(backend).await;
+    // No request can answer within no time at all; each must be stopped, not left running.
+    settings.request_timeout_secs = 0;
+    let service = crate::helpers::Replica::start(&settings).await;
+    let token = service.token(Role::Auditor, &["QMJ"]);
+    let (status, body) = service
+        .post(
+            Some(&token),
+            "{ organisations { odsCode } inputItems { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("took too long")),
+        "{body}"
+    );
+    assert!(body.get("data").is_none(), "{body}");
+    service.stop().await;
+
+    // The same request under the default limit answers.
+    settings.request_timeout_secs = 30;
+    let service = crate::helpers::Replica::start(&settings).await;
+    let data = service
+        .ok(
+            &token,
+            "{ organisations { odsCode } inputItems { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["organisations"], json!([]));
+    service.stop().await;
+    if let Some(name) = database {
+        crate::helpers::drop_postgres_database(name);
+    }
+}
+
+on_both!(requests_past_the_time_limit_are_stopped);

@@ -39,8 +39,16 @@ async fn seeded_systems_are_realistic_repeatable_and_resumable(backend: Backend)
     assert_eq!((summary.systems, summary.skipped), (2, 0));
     let service = Replica::start(&settings).await;
     let first = record(service.ledger.db()).await;
-    assert_eq!(first.len() as u64, summary.mutations, "one event a mutation");
-    assert!(first.len() > 1_500, "about 900 events a system: {}", first.len());
+    assert_eq!(
+        first.len() as u64,
+        summary.mutations,
+        "one event a mutation"
+    );
+    assert!(
+        first.len() > 1_500,
+        "about 900 events a system: {}",
+        first.len()
+    );
 
     // The mix an engagement team sees, across the first system's organisations.
     let auditor = service.token(
@@ -95,11 +103,16 @@ async fn seeded_systems_are_realistic_repeatable_and_resumable(backend: Backend)
     assert!(boards
         .iter()
         .all(|b| !b["appointments"].as_array().expect("list").is_empty()));
-    assert!(data.to_string().contains("citedInputItemIds\":[\""), "{data}");
+    assert!(
+        data.to_string().contains("citedInputItemIds\":[\""),
+        "{data}"
+    );
 
     // Again with the same seed: complete systems are skipped and nothing is appended.
     service.stop().await;
-    let again = seed_service(&settings, &options).await.expect("seeds again");
+    let again = seed_service(&settings, &options)
+        .await
+        .expect("seeds again");
     assert_eq!((again.skipped, again.mutations), (2, 0));
 
     // The same seed in a fresh database writes the same record.

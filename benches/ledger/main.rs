@@ -1,0 +1,407 @@
+//! The benchmark: the full service against the bare library and against PostgreSQL's own
+//! limit, in one run on one machine. Prints a table and writes it to a file.
+//!
+//! `cargo bench --bench ledger` runs it at full size (a million seeded events);
+//! `cargo bench --bench ledger -- --smoke` runs every part tiny, as CI does, to show it works.
+//! See BENCHMARKS.md.
+
+mod mix;
+mod peer;
+mod postgres;
+mod scale;
+mod service;
+mod stats;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Parser;
+
+use service::{Service, Storage};
+use stats::{ms, Load};
+
+/// Command-line options.
+#[derive(Debug, Parser)]
+struct Options {
+    /// Every part tiny: a smoke test of the benchmark itself, not a measurement.
+    #[arg(long)]
+    smoke: bool,
+    /// Events to seed for the at-scale part.
+    #[arg(long, default_value_t = 1_000_000)]
+    events: u64,
+    /// Seconds each load step runs.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Events in the long stream timed for command latency.
+    #[arg(long, default_value_t = 10_000)]
+    stream_events: usize,
+    /// Which parts to run, comma-separated: limit, writes, scale.
+    #[arg(long, default_value = "limit,writes,scale", value_delimiter = ',')]
+    parts: Vec<String>,
+    /// Where the table is written.
+    #[arg(long, default_value = "target/benchmarks/last-run.md")]
+    out: PathBuf,
+    /// Arguments cargo passes to every bench (such as --bench); ignored.
+    #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    rest: Vec<String>,
+}
+
+/// One line of the table.
+struct Row {
+    measure: String,
+    ours: String,
+    comparison: String,
+    ratio: Option<f64>,
+    target: String,
+}
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<Row>,
+}
+
+impl Table {
+    fn add(
+        &mut self,
+        measure: String,
+        ours: String,
+        comparison: String,
+        ratio: Option<f64>,
+        target: &str,
+    ) {
+        println!(
+            "{measure}: {ours}{}{}",
+            if comparison.is_empty() {
+                String::new()
+            } else {
+                format!(" | vs {comparison}")
+            },
+            ratio
+                .map(|r| format!(" | ratio {r:.2}"))
+                .unwrap_or_default()
+        );
+        self.rows.push(Row {
+            measure,
+            ours,
+            comparison,
+            ratio,
+            target: target.to_owned(),
+        });
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = String::from(
+            "| Measure | Ours | Compared with | Ratio | Target |\n|---|---|---|---|---|\n",
+        );
+        for r in &self.rows {
+            let ratio = r.ratio.map(|x| format!("{x:.2}")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                r.measure, r.ours, r.comparison, ratio, r.target
+            );
+        }
+        out
+    }
+}
+
+fn rate(load: &Load) -> String {
+    let failed = match load.failed {
+        0 => String::new(),
+        n => format!(", {n} failed"),
+    };
+    format!(
+        "{:.0}/s (p50 {}, p99 {}{failed})",
+        load.per_second,
+        ms(load.p50),
+        ms(load.p99)
+    )
+}
+
+fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_partnership-ledger"))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    fn name(self) -> &'static str {
+        match self {
+            Backend::Postgres => "PostgreSQL",
+            Backend::Sqlite => "SQLite",
+        }
+    }
+}
+
+async fn storage(backend: Backend, name: &str, dir: &Path) -> anyhow::Result<Storage> {
+    Ok(Storage {
+        dir: dir.join(name),
+        database_url: match backend {
+            Backend::Postgres => Some(postgres::fresh_database(name).await?),
+            Backend::Sqlite => None,
+        },
+    })
+}
+
+const CONCURRENCY: [usize; 3] = [1, 4, 16];
+
+struct Written {
+    ours: Vec<Load>,
+    peer: Vec<Load>,
+    ours_stream: (Duration, Duration),
+    peer_stream: (Duration, Duration),
+    rss_mib: Option<f64>,
+}
+
+async fn writes(backend: Backend, options: &Options, dir: &Path) -> anyhow::Result<Written> {
+    let length = Duration::from_secs(options.seconds);
+    let store = storage(
+        backend,
+        &format!("pl_bench_http_{}", backend.name().to_lowercase()),
+        dir,
+    )
+    .await?;
+    let service = Service::start(&binary(), &store).await?;
+    mix::prepare(&service.client).await?;
+    let mut ours = Vec::new();
+    for clients in CONCURRENCY {
+        ours.push(mix::load(&service.client, clients, length).await?);
+    }
+    let ours_stream = mix::long_stream(
+        &service.client,
+        options.stream_events,
+        200.min(options.stream_events),
+    )
+    .await?;
+    let rss_mib = service.peak_rss_mib();
+    service.stop();
+
+    let mut peer_loads = Vec::new();
+    let peer_stream = match backend {
+        Backend::Postgres => {
+            let peer = peer::postgres(&postgres::fresh_database("pl_bench_peer").await?).await?;
+            for clients in CONCURRENCY {
+                peer_loads.push(peer.load(clients, length).await);
+            }
+            peer.long_stream(options.stream_events, 200.min(options.stream_events))
+                .await?
+        }
+        Backend::Sqlite => {
+            let peer_dir = dir.join("peer");
+            std::fs::create_dir_all(&peer_dir)?;
+            let peer = peer::sqlite(&peer_dir).await?;
+            for clients in CONCURRENCY {
+                peer_loads.push(peer.load(clients, length).await);
+            }
+            peer.long_stream(options.stream_events, 200.min(options.stream_events))
+                .await?
+        }
+    };
+    Ok(Written {
+        ours,
+        peer: peer_loads,
+        ours_stream,
+        peer_stream,
+        rss_mib,
+    })
+}
+
+async fn at_scale(options: &Options, dir: &Path, table: &mut Table) -> anyhow::Result<()> {
+    let length = Duration::from_secs(options.seconds);
+    let store = storage(Backend::Postgres, "pl_bench_scale", dir).await?;
+    let systems = options.events.div_ceil(880).max(1) as usize;
+    let seeded = scale::seed(&binary(), &store, systems)?;
+    let url = store.database_url.clone().unwrap_or_default();
+    let (events, read_rate) = postgres::plain_read(&url).await?;
+    table.add(
+        format!("seed --scale {systems} (PostgreSQL)"),
+        format!(
+            "{events} events in {:.0} s ({:.0} events/s)",
+            seeded.as_secs_f64(),
+            events as f64 / seeded.as_secs_f64()
+        ),
+        String::new(),
+        None,
+        "",
+    );
+    let service = Service::start(&binary(), &store).await?;
+    table.add(
+        format!("start-up with {events} events"),
+        format!("{:.2} s", service.start_up.as_secs_f64()),
+        String::new(),
+        None,
+        "under 1 s",
+    );
+    let (rollup, page) = scale::dashboards(&service.client, 16, length).await?;
+    for (name, load) in [
+        ("organisation roll-up", &rollup),
+        ("page of 50 input items with verdicts and actions", &page),
+    ] {
+        table.add(
+            format!("dashboard: {name}, 16 readers, {events} events"),
+            format!("{:.0} queries/s, p99 {}", load.per_second, ms(load.p99)),
+            String::new(),
+            None,
+            "p99 under 10 ms",
+        );
+    }
+    mix::prepare(&service.client).await?;
+    let (lag, written, seen) = scale::projection_lag(&service.client, 1_000, length).await?;
+    table.add(
+        "projection lag p99, commit to a subscriber".into(),
+        format!("{} over {seen} events, writing {written:.0}/s", ms(lag)),
+        "1,000 mutations/s asked".into(),
+        None,
+        "under 100 ms at 1,000/s",
+    );
+    let rss = service.peak_rss_mib();
+    service.stop();
+    table.add(
+        "peak RSS of the service (dashboards and writes at scale)".into(),
+        rss.map(|r| format!("{r:.0} MB"))
+            .unwrap_or_else(|| "unknown".into()),
+        String::new(),
+        None,
+        "under 150 MB",
+    );
+    let rebuilt = scale::rebuild(&binary(), &store)?;
+    let rebuild_rate = events as f64 / rebuilt.as_secs_f64();
+    table.add(
+        "full rebuild of the views".into(),
+        format!(
+            "{rebuild_rate:.0} events/s ({:.1} s)",
+            rebuilt.as_secs_f64()
+        ),
+        format!("plain read of the log {read_rate:.0} events/s"),
+        Some(rebuild_rate / read_rate),
+        "at least 0.5",
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mut options = Options::parse();
+    if options.smoke {
+        options.events = options.events.min(1_800);
+        options.seconds = options.seconds.min(1);
+        options.stream_events = options.stream_events.min(30);
+    }
+    let dir = tempfile::tempdir()?;
+    let mut table = Table::default();
+    let length = Duration::from_secs(options.seconds);
+
+    let run = |part: &str| options.parts.iter().any(|p| p == part);
+    let mut limits = Vec::new();
+    for clients in CONCURRENCY {
+        limits.push(if run("limit") {
+            postgres::insert_limit(clients, length).await?
+        } else {
+            f64::NAN
+        });
+    }
+    for (clients, tps) in CONCURRENCY.iter().zip(&limits) {
+        if tps.is_nan() {
+            continue;
+        }
+        table.add(
+            format!("PostgreSQL single-row inserts, {clients} clients (pgbench)"),
+            format!("{tps:.0}/s"),
+            String::new(),
+            None,
+            "",
+        );
+    }
+    for backend in [Backend::Postgres, Backend::Sqlite] {
+        if !run("writes") {
+            break;
+        }
+        let written = writes(backend, &options, dir.path()).await?;
+        for (i, clients) in CONCURRENCY.iter().enumerate() {
+            let (ours, peer) = (&written.ours[i], &written.peer[i]);
+            table.add(
+                format!("mutations over HTTP, {clients} clients, {}", backend.name()),
+                rate(ours),
+                format!("bare cqrs-es peer {}", rate(peer)),
+                Some(ours.per_second / peer.per_second.max(f64::MIN_POSITIVE)),
+                if *clients == 16 && backend == Backend::Postgres {
+                    "at least 1.0"
+                } else {
+                    ""
+                },
+            );
+            if backend == Backend::Postgres && !limits[i].is_nan() {
+                table.add(
+                    format!("mutations against PostgreSQL's limit, {clients} clients"),
+                    format!("{:.0}/s", ours.per_second),
+                    format!("pgbench {:.0}/s", limits[i]),
+                    Some(ours.per_second / limits[i].max(f64::MIN_POSITIVE)),
+                    if *clients == 16 { "at least 0.5" } else { "" },
+                );
+            }
+        }
+        table.add(
+            format!(
+                "command latency on a {}-event aggregate, {}",
+                options.stream_events,
+                backend.name()
+            ),
+            format!(
+                "p50 {}, p99 {}",
+                ms(written.ours_stream.0),
+                ms(written.ours_stream.1)
+            ),
+            format!(
+                "bare cqrs-es peer p50 {}, p99 {}",
+                ms(written.peer_stream.0),
+                ms(written.peer_stream.1)
+            ),
+            Some(
+                written.peer_stream.0.as_secs_f64()
+                    / written.ours_stream.0.as_secs_f64().max(f64::MIN_POSITIVE),
+            ),
+            "p50 under 2 ms",
+        );
+        table.add(
+            format!(
+                "peak RSS of the service under the write load, {}",
+                backend.name()
+            ),
+            written
+                .rss_mib
+                .map(|r| format!("{r:.0} MB"))
+                .unwrap_or_else(|| "unknown".into()),
+            String::new(),
+            None,
+            "under 150 MB",
+        );
+    }
+    if run("scale") {
+        at_scale(&options, dir.path(), &mut table).await?;
+    }
+
+    let markdown = table.markdown();
+    println!("\n{markdown}");
+    if let Some(parent) = options.out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let header = format!(
+        "Run {} on {} ({} cores){}\n\n",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        std::env::consts::ARCH,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        if options.smoke {
+            ", smoke test: the figures mean nothing"
+        } else {
+            ""
+        }
+    );
+    std::fs::write(&options.out, header + &markdown)?;
+    println!("written to {}", options.out.display());
+    Ok(())
+}
