@@ -63,6 +63,15 @@ pub enum LedgerError {
     /// The idempotency key was first used for a different request.
     #[error("idempotency key was already used for a different request")]
     KeyReused,
+    /// Committed, but the views did not show it within the wait; the record is safe, and
+    /// reading it again (or retrying with the same idempotency key) answers once they do.
+    #[error(
+        "recorded at log position {}:{}, but the views have not shown it yet; read it again \
+         shortly, or retry with the same idempotency key",
+        position.tx,
+        position.position
+    )]
+    Lagging { position: LogPosition },
     /// Storage failed; the detail is for the log only.
     #[error("internal failure")]
     Internal(#[source] anyhow::Error),
@@ -310,6 +319,21 @@ impl Ledger {
         }
     }
 
+    /// `done`, once the views show it; `Lagging` if they do not within the wait.
+    async fn shown(&self, done: Committed) -> Result<Committed, LedgerError> {
+        if self
+            .projector
+            .wait_for(done.position, READ_YOUR_WRITES_WAIT)
+            .await
+        {
+            Ok(done)
+        } else {
+            Err(LedgerError::Lagging {
+                position: done.position,
+            })
+        }
+    }
+
     async fn execute<A>(
         &self,
         framework: &CqrsFramework<A, LedgerStore<A>>,
@@ -322,10 +346,7 @@ impl Ledger {
         A::Error: Refusal,
     {
         if let Some(done) = self.replay(ctx).await? {
-            self.projector
-                .wait_for(done.position, READ_YOUR_WRITES_WAIT)
-                .await;
-            return Ok(done);
+            return self.shown(done).await;
         }
         let metadata = metadata(ctx);
         let (result, commit) =
@@ -339,9 +360,12 @@ impl Ledger {
                     .await
                 {
                     tracing::warn!(
+                        command = ctx.command,
+                        correlation_id = %ctx.correlation_id,
                         log.position = position.position,
-                        "views did not catch up in time"
+                        "committed, but the views did not catch up in time"
                     );
+                    return Err(LedgerError::Lagging { position });
                 }
                 tracing::info!(
                     command = ctx.command,
@@ -369,12 +393,7 @@ impl Ledger {
             {
                 // A concurrent twin with the same key committed first: answer with its result.
                 match self.replay(ctx).await? {
-                    Some(done) => {
-                        self.projector
-                            .wait_for(done.position, READ_YOUR_WRITES_WAIT)
-                            .await;
-                        Ok(done)
-                    }
+                    Some(done) => self.shown(done).await,
                     None => Err(LedgerError::Conflict),
                 }
             }

@@ -25,7 +25,11 @@ pub enum ApiError {
     Forbidden(String),
     Conflict(String),
     Unauthenticated(String),
-    Internal { correlation_id: String },
+    /// Recorded, but the views have not shown it yet; reading again shortly will.
+    Lagging(String),
+    Internal {
+        correlation_id: String,
+    },
 }
 
 impl ApiError {
@@ -37,6 +41,7 @@ impl ApiError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Conflict(_) => "CONFLICT",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Lagging(_) => "LAGGING",
             Self::Internal { .. } => "INTERNAL",
         }
     }
@@ -48,7 +53,8 @@ impl ApiError {
             | Self::NotFound(m)
             | Self::Forbidden(m)
             | Self::Conflict(m)
-            | Self::Unauthenticated(m) => m.clone(),
+            | Self::Unauthenticated(m)
+            | Self::Lagging(m) => m.clone(),
             Self::Internal { correlation_id } => {
                 format!("internal error (correlation id {correlation_id})")
             }
@@ -81,6 +87,7 @@ impl ApiError {
             },
             LedgerError::Conflict => Self::Conflict(error.to_string()),
             LedgerError::KeyReused => Self::Validation(format!("idempotencyKey: {error}")),
+            LedgerError::Lagging { .. } => Self::Lagging(error.to_string()),
             LedgerError::Internal(e) => Self::internal(correlation_id, &e),
         }
     }

@@ -148,7 +148,16 @@ pub async fn seed(
                     continue;
                 }
                 for (n, step) in steps.iter().enumerate() {
-                    run_step(&schema, step, key(&options, index, n)).await?;
+                    // A step whose views lagged is recorded; sending it again with the same
+                    // idempotency key answers from its receipt once they catch up.
+                    let mut attempt = 0;
+                    while let Err(error) = run_step(&schema, step, key(&options, index, n)).await {
+                        attempt += 1;
+                        if attempt > 3 || !error.to_string().contains("views have not shown") {
+                            return Err(error);
+                        }
+                        tokio::time::sleep(Duration::from_secs(attempt)).await;
+                    }
                     mutations.fetch_add(1, Ordering::Relaxed);
                 }
                 if (index + 1) % 10 == 0 {

@@ -18,6 +18,7 @@ mod idempotency;
 mod immutability;
 mod journey;
 mod key_rotation;
+mod lagging;
 mod participants;
 mod prepared_year;
 mod projections;

@@ -17,6 +17,7 @@ CODES = {
     "UNAUTHENTICATED",
     "RATE_LIMITED",
     "TIMEOUT",
+    "LAGGING",
 }
 
 
