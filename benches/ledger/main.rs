@@ -95,7 +95,17 @@ impl Table {
             "| Measure | Ours | Compared with | Ratio | Target |\n|---|---|---|---|---|\n",
         );
         for r in &self.rows {
-            let ratio = r.ratio.map(|x| format!("{x:.2}")).unwrap_or_default();
+            // Small ratios keep a significant figure rather than rounding to 0.00.
+            let ratio = r
+                .ratio
+                .map(|x| {
+                    if x < 0.1 {
+                        format!("{x:.3}")
+                    } else {
+                        format!("{x:.2}")
+                    }
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
