@@ -237,45 +237,55 @@ async fn graphql(
             );
         }
     };
-    match wanted_position(&headers) {
-        Err(message) => return error_body(StatusCode::BAD_REQUEST, "VALIDATION", &message),
-        Ok(Some(target)) => {
-            if !state
-                .ledger
-                .projector()
-                .wait_for(target, POSITION_WAIT)
-                .await
-            {
-                return error_body(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "LAGGING",
-                    "the views have not reached X-Log-Position within 10 s; retry",
-                );
-            }
-        }
-        Ok(None) => {}
-    }
-    let request: async_graphql::Request = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(_) => return error_body(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION",
-            "the body must be one GraphQL request as JSON: {\"query\": ..., \"variables\": ...}",
-        ),
-    };
+    // The time limit covers everything the request waits for: the views reaching the position
+    // it asked for, then running it.
     let correlation_id = Uuid::new_v4().to_string();
-    let execution = state
-        .schema
-        .execute(request.data(principal).data(RequestInfo {
-            correlation_id: correlation_id.clone(),
-        }));
-    let Ok(mut response) = tokio::time::timeout(state.request_timeout, execution).await else {
-        tracing::warn!(correlation_id, "request timed out");
-        return error_body(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "TIMEOUT",
-            "the request took too long and was stopped; retry, or ask for less",
-        );
+    let work = async {
+        match wanted_position(&headers) {
+            Err(message) => {
+                return Err(error_body(StatusCode::BAD_REQUEST, "VALIDATION", &message))
+            }
+            Ok(Some(target)) => {
+                if !state
+                    .ledger
+                    .projector()
+                    .wait_for(target, POSITION_WAIT)
+                    .await
+                {
+                    return Err(error_body(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "LAGGING",
+                        "the views have not reached X-Log-Position within 10 s; retry",
+                    ));
+                }
+            }
+            Ok(None) => {}
+        }
+        let request: async_graphql::Request = serde_json::from_slice(&body).map_err(|_| {
+            error_body(
+                StatusCode::BAD_REQUEST,
+                "VALIDATION",
+                "the body must be one GraphQL request as JSON: {\"query\": ..., \"variables\": ...}",
+            )
+        })?;
+        Ok(state
+            .schema
+            .execute(request.data(principal).data(RequestInfo {
+                correlation_id: correlation_id.clone(),
+            }))
+            .await)
+    };
+    let mut response = match tokio::time::timeout(state.request_timeout, work).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(refusal)) => return refusal,
+        Err(_) => {
+            tracing::warn!(correlation_id, "request timed out");
+            return error_body(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "TIMEOUT",
+                "the request took too long and was stopped; retry, or ask for less",
+            );
+        }
     };
     // Errors raised by async-graphql itself (syntax, unknown fields, bad enum values or
     // scalars, limits) come without a code; they are all the client's input at fault.
