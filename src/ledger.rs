@@ -320,7 +320,7 @@ impl Ledger {
     }
 
     /// `done`, once the views show it; `Lagging` if they do not within the wait.
-    async fn shown(&self, done: Committed) -> Result<Committed, LedgerError> {
+    async fn shown(&self, done: Committed, ctx: &CommandContext) -> Result<Committed, LedgerError> {
         if self
             .projector
             .wait_for(done.position, READ_YOUR_WRITES_WAIT)
@@ -328,6 +328,12 @@ impl Ledger {
         {
             Ok(done)
         } else {
+            tracing::warn!(
+                command = ctx.command,
+                correlation_id = %ctx.correlation_id,
+                log.position = done.position.position,
+                "committed, but the views did not catch up in time"
+            );
             Err(LedgerError::Lagging {
                 position: done.position,
             })
@@ -346,7 +352,7 @@ impl Ledger {
         A::Error: Refusal,
     {
         if let Some(done) = self.replay(ctx).await? {
-            return self.shown(done).await;
+            return self.shown(done, ctx).await;
         }
         let metadata = metadata(ctx);
         let (result, commit) =
@@ -354,19 +360,6 @@ impl Ledger {
         match result {
             Ok(()) => {
                 let position = commit.map_or_else(|| self.projector.position(), |c| c.last);
-                if !self
-                    .projector
-                    .wait_for(position, READ_YOUR_WRITES_WAIT)
-                    .await
-                {
-                    tracing::warn!(
-                        command = ctx.command,
-                        correlation_id = %ctx.correlation_id,
-                        log.position = position.position,
-                        "committed, but the views did not catch up in time"
-                    );
-                    return Err(LedgerError::Lagging { position });
-                }
                 tracing::info!(
                     command = ctx.command,
                     correlation_id = %ctx.correlation_id,
@@ -374,11 +367,15 @@ impl Ledger {
                     log.position = position.position,
                     "command committed"
                 );
-                Ok(Committed {
-                    aggregate_id: id.to_owned(),
-                    position,
-                    replayed: false,
-                })
+                self.shown(
+                    Committed {
+                        aggregate_id: id.to_owned(),
+                        position,
+                        replayed: false,
+                    },
+                    ctx,
+                )
+                .await
             }
             Err(AggregateError::UserError(refusal)) => Err(LedgerError::Refused {
                 kind: refusal.kind(),
@@ -393,7 +390,7 @@ impl Ledger {
             {
                 // A concurrent twin with the same key committed first: answer with its result.
                 match self.replay(ctx).await? {
-                    Some(done) => self.shown(done).await,
+                    Some(done) => self.shown(done, ctx).await,
                     None => Err(LedgerError::Conflict),
                 }
             }

@@ -317,57 +317,45 @@ impl<A: Aggregate> LedgerStore<A> {
                 metadata: &metadata_text,
                 payload: &payload,
             });
-            prepared.push((
+            prepared.push(PreparedEvent {
+                aggregate_type: A::TYPE,
+                aggregate_id: context.aggregate_id.clone(),
                 sequence,
                 event_type,
                 event_version,
                 payload,
-                prev_hash,
-                hash.clone(),
-            ));
-            prev_hash = hash;
+                metadata: metadata_text.clone(),
+                recorded_at,
+                recorded_text: recorded_text.clone(),
+                prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
+                hash,
+            });
         }
 
         let commit = PreparedCommit {
-            events: prepared
-                .iter()
-                .map(
-                    |(sequence, event_type, event_version, payload, prev, hash)| PreparedEvent {
-                        aggregate_type: A::TYPE,
-                        aggregate_id: context.aggregate_id.clone(),
-                        sequence: *sequence,
-                        event_type: event_type.clone(),
-                        event_version: event_version.clone(),
-                        payload: payload.clone(),
-                        metadata: metadata_text.clone(),
-                        recorded_at,
-                        recorded_text: recorded_text.clone(),
-                        prev_hash: prev.clone(),
-                        hash: hash.clone(),
-                    },
-                )
-                .collect(),
+            events: prepared,
             receipt: idempotency_key.map(|key| PreparedReceipt {
                 subject,
                 key,
                 request_hash,
             }),
         };
+        let envelopes = commit
+            .events
+            .iter()
+            .zip(events)
+            .map(|(written, event)| EventEnvelope {
+                aggregate_id: context.aggregate_id.clone(),
+                sequence: written.sequence as usize,
+                payload: event.clone(),
+                metadata: metadata.clone(),
+            })
+            .collect();
         let last = match &self.committer {
             Some(committer) => committer.commit(commit).await?,
             None => committer::write(&self.db, &[&commit]).await?[0],
         };
 
-        let envelopes = prepared
-            .iter()
-            .zip(events)
-            .map(|((sequence, ..), event)| EventEnvelope {
-                aggregate_id: context.aggregate_id.clone(),
-                sequence: *sequence as usize,
-                payload: event.clone(),
-                metadata: metadata.clone(),
-            })
-            .collect();
         let info = CommitInfo {
             aggregate_type: A::TYPE,
             aggregate_id: context.aggregate_id.clone(),
