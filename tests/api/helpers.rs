@@ -256,6 +256,16 @@ impl Endpoint {
         )
     }
 
+    /// Runs mutation `field` (its input type named after it, as `planActivity` takes
+    /// `PlanActivityInput`) with `input`; answers with the payload's `selection`.
+    pub async fn call(&self, token: &str, field: &str, selection: &str, input: Value) -> Value {
+        let mut input_type = field[..1].to_ascii_uppercase();
+        input_type.push_str(&field[1..]);
+        let query =
+            format!("mutation($i: {input_type}Input!) {{ {field}(input: $i) {{ {selection} }} }}");
+        self.ok(token, &query, json!({ "i": input })).await[field].clone()
+    }
+
     /// Registers an organisation as admin.
     pub async fn register(&self, code: &str, name: &str) {
         self.ok(

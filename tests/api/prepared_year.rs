@@ -154,11 +154,7 @@ pub(crate) struct PreparedYear {
 
 /// Runs mutation `field` with `input` and answers with the payload's `selection`.
 async fn call(app: &TestApp, token: &str, field: &str, selection: &str, input: Value) -> Value {
-    let mut input_type = field[..1].to_ascii_uppercase();
-    input_type.push_str(&field[1..]);
-    let query =
-        format!("mutation($i: {input_type}Input!) {{ {field}(input: $i) {{ {selection} }} }}");
-    app.ok(token, &query, json!({ "i": input })).await[field].clone()
+    app.call(token, field, selection, input).await
 }
 
 fn id(value: &Value) -> String {

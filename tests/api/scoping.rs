@@ -9,13 +9,12 @@ use uuid::Uuid;
 use crate::helpers::{plan_activity, record_item, spawn_app, Backend, Endpoint};
 use crate::on_both;
 
-/// Runs mutation `field` (whose input type is named after it) and answers with `path`'s id.
+/// Runs mutation `field` and answers with the id of the payload's `path`.
 async fn create(app: &Endpoint, token: &str, field: &str, input: Value, path: &str) -> String {
-    let input_type = format!("{}{}Input", field[..1].to_uppercase(), &field[1..]);
-    let query =
-        format!("mutation($i: {input_type}!) {{ {field}(input: $i) {{ {path} {{ id }} }} }}");
-    let data = app.ok(token, &query, json!({ "i": input })).await;
-    data[field][path]["id"].as_str().expect("id").to_owned()
+    let payload = app
+        .call(token, field, &format!("{path} {{ id }}"), input)
+        .await;
+    payload[path]["id"].as_str().expect("id").to_owned()
 }
 
 async fn every_record_is_scoped_by_id_and_relation(backend: Backend) {
