@@ -94,7 +94,7 @@ pub async fn plain_read(url: &str) -> anyhow::Result<(u64, f64)> {
     let started = Instant::now();
     let mut rows = sqlx::query(
         "SELECT position, transaction_id::text, aggregate_type, aggregate_id, sequence, \
-         event_type, payload, metadata, recorded_at FROM events ORDER BY transaction_id, position",
+         event_type, payload, metadata, recorded_at FROM events ORDER BY events.transaction_id, events.position",
     )
     .fetch(&mut conn);
     let mut count = 0u64;

@@ -32,7 +32,8 @@ pub async fn audit_events(
         Db::Postgres(pool) => {
             let sql = format!(
                 "SELECT transaction_id::text, position, {EVENT_COLUMNS} FROM events WHERE {filter} \
-                 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY transaction_id, position"
+                 AND recorded_at >= $2 AND recorded_at < $3 \
+                 ORDER BY events.transaction_id, events.position"
             );
             let rows = sqlx::query(&sql)
                 .bind(organisation)

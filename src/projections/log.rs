@@ -84,6 +84,10 @@ where
 
 /// Up to `limit` events after `after`, in commit order, none of which a running transaction
 /// could still precede.
+///
+/// The order names the table's columns: the transaction is selected as text, under the same
+/// name, and a bare `ORDER BY transaction_id` would sort by that text ("10" before "9") and,
+/// having to sort, read every event after the checkpoint instead of following the index.
 pub async fn read_log_after(
     db: &Db,
     after: LogPosition,
@@ -96,7 +100,7 @@ pub async fn read_log_after(
                 "SELECT {tx}, position, {EVENT_COLUMNS} FROM events \
                  WHERE (transaction_id, position) > ($1::text::xid8, $2) \
                    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
-                 ORDER BY transaction_id, position LIMIT $3"
+                 ORDER BY events.transaction_id, events.position LIMIT $3"
             );
             let rows = sqlx::query(&sql)
                 .bind(after.tx.to_string())

@@ -17,6 +17,7 @@ pub mod representation;
 pub mod rollup;
 pub mod scorecard;
 pub mod status;
+mod write;
 
 pub use log::{decode_event, read_log_after, read_stream, LoggedEvent, EVENT_COLUMNS};
 pub use projector::{rebuild, Projector, ProjectorHandle, PROJECTOR_NAME, VIEW_TABLES};

@@ -19,11 +19,15 @@ use super::docs::{
 };
 use super::log::{read_log_after, LoggedEvent};
 use super::participants::{apply_participant, ParticipantDoc};
+use super::write;
 use crate::store::{Db, LogPosition, LOG_CHANNEL};
 
 /// The checkpoint name of the views projector.
 pub const PROJECTOR_NAME: &str = "views";
 const BATCH: i64 = 500;
+/// Events a rebuild applies at a time: large, as it has no one waiting on each batch, and
+/// a record's events land in one document write however many of them a batch holds.
+const REBUILD_BATCH: i64 = 10_000;
 const POLL: Duration = Duration::from_millis(500);
 /// How often the replica running the projector checks that it still holds the lease.
 const LEASE_CHECK: Duration = Duration::from_secs(1);
@@ -114,6 +118,8 @@ pub struct Projector {
     /// [`SHADOW`] for a rebuild.
     name: &'static str,
     suffix: &'static str,
+    /// Most events read and applied in one batch.
+    batch: i64,
 }
 
 /// Every view table the projector writes.
@@ -316,6 +322,7 @@ impl Projector {
                 listener: None,
                 name: PROJECTOR_NAME,
                 suffix: "",
+                batch: BATCH,
             },
             handle,
         ))
@@ -326,17 +333,9 @@ impl Projector {
         let (mut projector, _) = Self::new(db).await?;
         projector.name = "views__next";
         projector.suffix = SHADOW;
+        projector.batch = REBUILD_BATCH;
         projector.checkpoint = LogPosition::default();
         Ok(projector)
-    }
-
-    /// `sql` against this projector's tables.
-    fn sql(&self, sql: &str) -> String {
-        if self.suffix.is_empty() {
-            sql.to_owned()
-        } else {
-            with_suffix(sql, self.suffix)
-        }
     }
 
     /// Whether this replica runs the projector: always on SQLite (one process); on PostgreSQL
@@ -491,7 +490,7 @@ impl Projector {
         let mut applied = 0;
         loop {
             let started = Instant::now();
-            let events = read_log_after(&self.db, self.checkpoint, BATCH)
+            let events = read_log_after(&self.db, self.checkpoint, self.batch)
                 .await
                 .context("could not read the log")?;
             let Some(last) = events.last().map(|e| e.at) else {
@@ -512,7 +511,7 @@ impl Projector {
             self.checkpoint = last;
             self.position.send_replace(last);
             applied += events.len() as u64;
-            let short = events.len() < BATCH as usize;
+            let short = events.len() < self.batch as usize;
             tracing::debug!(
                 projector = PROJECTOR_NAME,
                 events = events.len(),
@@ -548,15 +547,13 @@ impl Projector {
     /// The stored documents of the records `events` touch, by `type/id`: one query per view
     /// table rather than one per record.
     async fn load_docs(&self, events: &[LoggedEvent]) -> anyhow::Result<HashMap<String, Doc>> {
-        let mut wanted: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut wanted: Vec<(&str, &str, &str, Vec<&str>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for event in events {
-            let ids = wanted.entry(event.aggregate_type.as_str()).or_default();
-            if !ids.contains(&event.aggregate_id.as_str()) {
-                ids.push(event.aggregate_id.as_str());
+            let aggregate_type = event.aggregate_type.as_str();
+            if !seen.insert((aggregate_type, event.aggregate_id.as_str())) {
+                continue;
             }
-        }
-        let mut found = HashMap::new();
-        for (aggregate_type, ids) in wanted {
             let (table, key) = match aggregate_type {
                 "Organisation" => ("view_organisations", "ods_code"),
                 "Activity" => ("view_activities", "id"),
@@ -568,34 +565,72 @@ impl Projector {
                 "BoardMeeting" => ("view_meetings", "id"),
                 _ => continue,
             };
-            for chunk in ids.chunks(BATCH as usize) {
-                let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-                let sql = format!(
-                    "SELECT {key}, doc FROM {table}{} WHERE {key} IN ({})",
-                    self.suffix,
-                    marks.join(", ")
-                );
-                let rows: Vec<(String, String)> = on_db!(&self.db, pool => {
+            match wanted.iter_mut().find(|w| w.0 == aggregate_type) {
+                Some(w) => w.3.push(event.aggregate_id.as_str()),
+                None => wanted.push((aggregate_type, table, key, vec![&event.aggregate_id])),
+            }
+        }
+        // (aggregate type, id, document) rows.
+        let rows: Vec<(String, String, String)> = match &self.db {
+            Db::Postgres(pool) => {
+                if wanted.is_empty() {
+                    Vec::new()
+                } else {
+                    // One round trip for every table.
+                    let selects: Vec<String> = wanted
+                        .iter()
+                        .enumerate()
+                        .map(|(n, (aggregate_type, table, key, _))| {
+                            format!(
+                                "SELECT '{aggregate_type}', {key}, doc FROM {table}{} \
+                                 WHERE {key} = ANY(${}::text[])",
+                                self.suffix,
+                                n + 1
+                            )
+                        })
+                        .collect();
+                    let sql = selects.join(" UNION ALL ");
                     let mut query = sqlx::query_as(&sql);
-                    for id in chunk {
-                        query = query.bind(*id);
+                    for (_, _, _, ids) in &wanted {
+                        query = query.bind(ids.clone());
                     }
-                    query.fetch_all(pool).await
-                })?;
-                for (id, text) in rows {
-                    let doc = match aggregate_type {
-                        "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
-                        "Activity" => Doc::Activity(serde_json::from_str(&text)?),
-                        "InputItem" => Doc::InputItem(serde_json::from_str(&text)?),
-                        "Participant" => Doc::Participant(serde_json::from_str(&text)?),
-                        "Board" => Doc::Board(serde_json::from_str(&text)?),
-                        "Appointment" => Doc::Appointment(serde_json::from_str(&text)?),
-                        "BoardMeeting" => Doc::Meeting(serde_json::from_str(&text)?),
-                        _ => Doc::Action(serde_json::from_str(&text)?),
-                    };
-                    found.insert(format!("{aggregate_type}/{id}"), doc);
+                    query.fetch_all(pool).await?
                 }
             }
+            Db::Sqlite(pool) => {
+                let mut rows = Vec::new();
+                for (aggregate_type, table, key, ids) in &wanted {
+                    for chunk in ids.chunks(BATCH as usize) {
+                        let marks: Vec<String> =
+                            (1..=chunk.len()).map(|n| format!("${n}")).collect();
+                        let sql = format!(
+                            "SELECT '{aggregate_type}', {key}, doc FROM {table}{} WHERE {key} IN ({})",
+                            self.suffix,
+                            marks.join(", ")
+                        );
+                        let mut query = sqlx::query_as(&sql);
+                        for id in chunk {
+                            query = query.bind(*id);
+                        }
+                        rows.extend(query.fetch_all(pool).await?);
+                    }
+                }
+                rows
+            }
+        };
+        let mut found = HashMap::with_capacity(rows.len());
+        for (aggregate_type, id, text) in rows {
+            let doc = match aggregate_type.as_str() {
+                "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
+                "Activity" => Doc::Activity(serde_json::from_str(&text)?),
+                "InputItem" => Doc::InputItem(serde_json::from_str(&text)?),
+                "Participant" => Doc::Participant(serde_json::from_str(&text)?),
+                "Board" => Doc::Board(serde_json::from_str(&text)?),
+                "Appointment" => Doc::Appointment(serde_json::from_str(&text)?),
+                "BoardMeeting" => Doc::Meeting(serde_json::from_str(&text)?),
+                _ => Doc::Action(serde_json::from_str(&text)?),
+            };
+            found.insert(format!("{aggregate_type}/{id}"), doc);
         }
         Ok(found)
     }
@@ -731,166 +766,138 @@ impl Projector {
         from: LogPosition,
         last: LogPosition,
     ) -> anyhow::Result<bool> {
-        on_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            if matches!(self.db, Db::Postgres(_)) {
-                // The views can always be rebuilt from the log, and the checkpoint commits with
-                // them, so a crash can only lose a whole batch, which is then applied again:
-                // no need to wait for this commit to reach the disk.
-                sqlx::query("SET LOCAL synchronous_commit TO OFF").execute(&mut *tx).await?;
-            }
-            for (doc, created) in docs.values() {
-                match doc {
-                    Doc::Organisation(d) => {
-                        sqlx::query(&self.sql("INSERT INTO view_organisations (ods_code, ics, doc) VALUES ($1, $2, $3) \
-                                     ON CONFLICT (ods_code) DO UPDATE SET ics = excluded.ics, doc = excluded.doc"))
-                            .bind(d.ods_code.as_str())
-                            .bind(d.ics.as_ref().map(|c| c.as_str().to_owned()))
-                            .bind(serde_json::to_string(d)?)
-                            .execute(&mut *tx).await?;
-                    }
-                    Doc::Activity(d) => {
-                        sqlx::query(&self.sql("INSERT INTO view_activities (id, organisation, planned_on, log_position, doc) \
-                                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
-                                     organisation = excluded.organisation, planned_on = excluded.planned_on, doc = excluded.doc"))
-                            .bind(d.id.to_string())
-                            .bind(d.lead_organisation.as_str())
-                            .bind(d.planned_on)
-                            .bind(created.position)
-                            .bind(serde_json::to_string(d)?)
-                            .execute(&mut *tx).await?;
-                    }
-                    Doc::InputItem(d) => {
-                        sqlx::query(&self.sql("INSERT INTO view_input_items (id, organisation, referred_to, activity_id, raised_on, \
-                                     log_position, doc) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET \
-                                     referred_to = excluded.referred_to, raised_on = excluded.raised_on, doc = excluded.doc"))
-                            .bind(d.id.to_string())
-                            .bind(d.organisation.as_str())
-                            .bind(d.referred_to().map(|c| c.as_str().to_owned()))
-                            .bind(d.activity_id.to_string())
-                            .bind(d.raised_on)
-                            .bind(created.position)
-                            .bind(serde_json::to_string(d)?)
-                            .execute(&mut *tx).await?;
-                    }
-                    Doc::Action(d) => {
-                        sqlx::query(&self.sql("INSERT INTO view_actions (id, organisation, log_position, doc) VALUES ($1, $2, $3, $4) \
-                                     ON CONFLICT (id) DO UPDATE SET doc = excluded.doc"))
-                            .bind(d.id.to_string())
-                            .bind(d.owner_organisation.as_str())
-                            .bind(created.position)
-                            .bind(serde_json::to_string(d)?)
-                            .execute(&mut *tx).await?;
-                        for item in &d.input_items {
-                            sqlx::query(&self.sql("INSERT INTO view_action_links (input_item_id, action_id) VALUES ($1, $2) \
-                                         ON CONFLICT DO NOTHING"))
-                                .bind(item.to_string())
-                                .bind(d.id.to_string())
-                                .execute(&mut *tx).await?;
-                        }
-                    }
-                    Doc::Participant(d) => {
-                        sqlx::query(
-                            &self.sql("INSERT INTO view_participants (id, organisation, erased, log_position, doc) \
-                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
-                             erased = excluded.erased, doc = excluded.doc"),
-                        )
-                        .bind(d.id.to_string())
-                        .bind(d.organisation.as_str())
-                        .bind(d.erasure.is_some())
-                        .bind(created.position)
-                        .bind(serde_json::to_string(d)?)
-                        .execute(&mut *tx)
-                        .await?;
-                        for target in d.activities.iter().chain(&d.input_items) {
-                            sqlx::query(
-                                &self.sql("INSERT INTO view_participant_links (participant_id, target_id) VALUES ($1, $2) \
-                                 ON CONFLICT DO NOTHING"),
-                            )
-                            .bind(d.id.to_string())
-                            .bind(target.to_string())
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                    }
-                    Doc::Board(d) => {
-                        sqlx::query(
-                            &self.sql("INSERT INTO view_boards (id, organisation, log_position, doc) VALUES ($1, $2, $3, $4) \
-                             ON CONFLICT (id) DO UPDATE SET doc = excluded.doc"),
-                        )
-                        .bind(d.id.to_string())
-                        .bind(d.organisation.as_str())
-                        .bind(created.position)
-                        .bind(serde_json::to_string(d)?)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    Doc::Appointment(d) => {
-                        sqlx::query(
-                            &self.sql("INSERT INTO view_appointments (id, board_id, participant_id, organisation, log_position, doc) \
-                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc"),
-                        )
-                        .bind(d.id.to_string())
-                        .bind(d.board_id.to_string())
-                        .bind(d.participant_id.to_string())
-                        .bind(d.organisation.as_str())
-                        .bind(created.position)
-                        .bind(serde_json::to_string(d)?)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    Doc::Meeting(d) => {
-                        sqlx::query(
-                            &self.sql("INSERT INTO view_meetings (id, board_id, organisation, log_position, doc) \
-                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc"),
-                        )
-                        .bind(d.id.to_string())
-                        .bind(d.board_id.to_string())
-                        .bind(d.organisation.as_str())
-                        .bind(created.position)
-                        .bind(serde_json::to_string(d)?)
-                        .execute(&mut *tx)
-                        .await?;
-                        for decision in &d.decisions {
-                            for item in &decision.cited_input_items {
-                                sqlx::query(
-                                    &self.sql("INSERT INTO view_decision_citations (input_item_id, meeting_id, decision_id) \
-                                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"),
-                                )
-                                .bind(item.to_string())
-                                .bind(d.id.to_string())
-                                .bind(decision.decision_id.to_string())
-                                .execute(&mut *tx)
-                                .await?;
-                            }
-                        }
-                    }
-                }
-            }
-            let moved = sqlx::query(&self.sql("INSERT INTO projector_checkpoints (name, last_tx, last_position, updated_at) \
-                         VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET last_tx = excluded.last_tx, \
-                         last_position = excluded.last_position, updated_at = excluded.updated_at \
-                         WHERE projector_checkpoints.last_tx = $5 AND projector_checkpoints.last_position = $6"))
-                .bind(self.name)
-                .bind(last.tx)
-                .bind(last.position)
-                .bind(Utc::now())
-                .bind(from.tx)
-                .bind(from.position)
-                .execute(&mut *tx).await?
-                .rows_affected() == 1;
-            if moved {
-                if matches!(self.db, Db::Postgres(_)) && self.suffix.is_empty() {
-                    sqlx::query("SELECT pg_notify('pl_views', '')").execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-            } else {
-                tx.rollback().await?;
-            }
-            Ok::<_, anyhow::Error>(moved)
-        })
-        .context("could not write the views")
+        let rows = rows_of(&docs)?;
+        let target = write::Target {
+            name: self.name,
+            suffix: self.suffix,
+            notify: self.suffix.is_empty(),
+        };
+        write::write_batch(&self.db, &target, &rows, from, last)
+            .await
+            .context("could not write the views")
     }
+}
+
+/// The table rows of a batch's documents, each created at its position.
+fn rows_of(docs: &HashMap<String, (Doc, LogPosition)>) -> anyhow::Result<write::Rows> {
+    use write::Value::{Bool, Date, Int, Text};
+    let text = |s: &str| Text(Some(s.to_owned()));
+    let mut rows = write::Rows::default();
+    for (doc, created) in docs.values() {
+        let at = Int(created.position);
+        match doc {
+            Doc::Organisation(d) => rows.doc(
+                &write::ORGANISATIONS,
+                vec![
+                    text(d.ods_code.as_str()),
+                    Text(d.ics.as_ref().map(|c| c.as_str().to_owned())),
+                    Text(Some(serde_json::to_string(d)?)),
+                ],
+            ),
+            Doc::Activity(d) => rows.doc(
+                &write::ACTIVITIES,
+                vec![
+                    Text(Some(d.id.to_string())),
+                    text(d.lead_organisation.as_str()),
+                    Date(d.planned_on),
+                    at,
+                    Text(Some(serde_json::to_string(d)?)),
+                ],
+            ),
+            Doc::InputItem(d) => rows.doc(
+                &write::INPUT_ITEMS,
+                vec![
+                    Text(Some(d.id.to_string())),
+                    text(d.organisation.as_str()),
+                    Text(d.referred_to().map(|c| c.as_str().to_owned())),
+                    Text(Some(d.activity_id.to_string())),
+                    Date(d.raised_on),
+                    at,
+                    Text(Some(serde_json::to_string(d)?)),
+                ],
+            ),
+            Doc::Action(d) => {
+                rows.doc(
+                    &write::ACTIONS,
+                    vec![
+                        Text(Some(d.id.to_string())),
+                        text(d.owner_organisation.as_str()),
+                        at,
+                        Text(Some(serde_json::to_string(d)?)),
+                    ],
+                );
+                for item in &d.input_items {
+                    rows.link(
+                        &write::ACTION_LINKS,
+                        vec![item.to_string(), d.id.to_string()],
+                    );
+                }
+            }
+            Doc::Participant(d) => {
+                rows.doc(
+                    &write::PARTICIPANTS,
+                    vec![
+                        Text(Some(d.id.to_string())),
+                        text(d.organisation.as_str()),
+                        Bool(d.erasure.is_some()),
+                        at,
+                        Text(Some(serde_json::to_string(d)?)),
+                    ],
+                );
+                for target in d.activities.iter().chain(&d.input_items) {
+                    rows.link(
+                        &write::PARTICIPANT_LINKS,
+                        vec![d.id.to_string(), target.to_string()],
+                    );
+                }
+            }
+            Doc::Board(d) => rows.doc(
+                &write::BOARDS,
+                vec![
+                    Text(Some(d.id.to_string())),
+                    text(d.organisation.as_str()),
+                    at,
+                    Text(Some(serde_json::to_string(d)?)),
+                ],
+            ),
+            Doc::Appointment(d) => rows.doc(
+                &write::APPOINTMENTS,
+                vec![
+                    Text(Some(d.id.to_string())),
+                    Text(Some(d.board_id.to_string())),
+                    Text(Some(d.participant_id.to_string())),
+                    text(d.organisation.as_str()),
+                    at,
+                    Text(Some(serde_json::to_string(d)?)),
+                ],
+            ),
+            Doc::Meeting(d) => {
+                rows.doc(
+                    &write::MEETINGS,
+                    vec![
+                        Text(Some(d.id.to_string())),
+                        Text(Some(d.board_id.to_string())),
+                        text(d.organisation.as_str()),
+                        at,
+                        Text(Some(serde_json::to_string(d)?)),
+                    ],
+                );
+                for decision in &d.decisions {
+                    for item in &decision.cited_input_items {
+                        rows.link(
+                            &write::DECISION_CITATIONS,
+                            vec![
+                                item.to_string(),
+                                d.id.to_string(),
+                                decision.decision_id.to_string(),
+                            ],
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

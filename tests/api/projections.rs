@@ -1,8 +1,10 @@
 //! Projections: no event skipped when its transaction commits late; rebuild gives the same tables.
 
 use partnership_ledger::auth::Role;
-use partnership_ledger::projections::Projector;
-use partnership_ledger::store::{chain_hash, format_recorded_at, Db, HashedFields, GENESIS_HASH};
+use partnership_ledger::projections::{read_log_after, Projector};
+use partnership_ledger::store::{
+    chain_hash, format_recorded_at, Db, HashedFields, LogPosition, GENESIS_HASH,
+};
 use serde_json::json;
 
 use crate::helpers::{plan_activity, record_item, spawn_app, Backend, TestApp};
@@ -283,6 +285,98 @@ async fn rebuild_during_live_writes_equals_incremental(backend: Backend) {
         listed["activity"]["inputItems"].as_array().map(Vec::len),
         Some(30)
     );
+}
+
+/// Commit order is the transaction's number, not its digits: an event of transaction 9 comes
+/// before one of transaction 10 (as text, "10" sorts first). Both are written by hand with the
+/// transaction ids chosen, as real ones cannot be.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commit_order_follows_the_transaction_number_not_its_digits() {
+    if !crate::helpers::postgres_available().await {
+        return;
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    let Db::Postgres(pool) = app.db() else {
+        unreachable!("a PostgreSQL app");
+    };
+    for (tx, code, name) in [(10, "TXT", "Ten Trust"), (9, "TXN", "Nine Trust")] {
+        let payload = format!(
+            r#"{{"OrganisationRegistered":{{"ods_code":"{code}","name":"{name}","kind":"NHS_TRUST","ics":null,"response_window_days":60}}}}"#
+        );
+        let recorded_at = chrono::Utc::now();
+        let hash = chain_hash(&HashedFields {
+            prev_hash: GENESIS_HASH,
+            aggregate_type: "Organisation",
+            aggregate_id: code,
+            sequence: 1,
+            event_type: "OrganisationRegistered",
+            event_version: "1",
+            recorded_at: &format_recorded_at(&recorded_at),
+            metadata: "{}",
+            payload: &payload,
+        });
+        sqlx::query(
+            "INSERT INTO events (transaction_id, aggregate_type, aggregate_id, sequence, event_type, \
+             event_version, payload, metadata, recorded_at, prev_hash, hash) VALUES \
+             ($1::text::xid8, 'Organisation', $2, 1, 'OrganisationRegistered', '1', $3, '{}', $4, $5, $6)",
+        )
+        .bind(tx.to_string())
+        .bind(code)
+        .bind(&payload)
+        .bind(recorded_at)
+        .bind(GENESIS_HASH)
+        .bind(&hash)
+        .execute(pool)
+        .await
+        .expect("insert an event with a chosen transaction");
+    }
+
+    let first = read_log_after(app.db(), LogPosition::default(), 1)
+        .await
+        .expect("read the log");
+    assert_eq!(
+        first.iter().map(|e| e.at.tx).collect::<Vec<_>>(),
+        vec![9],
+        "transaction 9 committed first"
+    );
+    let all = read_log_after(app.db(), LogPosition::default(), 10)
+        .await
+        .expect("read the log");
+    assert_eq!(
+        all.iter()
+            .map(|e| e.aggregate_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["TXN", "TXT"]
+    );
+    let after_nine = read_log_after(app.db(), first[0].at, 10)
+        .await
+        .expect("read the log");
+    assert_eq!(
+        after_nine.iter().map(|e| e.at.tx).collect::<Vec<_>>(),
+        vec![10],
+        "reading on from transaction 9 finds transaction 10, once"
+    );
+
+    // The projector applies each once: both organisations are in the views.
+    app.ledger.projector().wake();
+    let admin = app.admin();
+    for (code, name) in [("TXN", "Nine Trust"), ("TXT", "Ten Trust")] {
+        let mut shown = serde_json::Value::Null;
+        for _ in 0..50 {
+            (_, shown) = app
+                .post(
+                    Some(&admin),
+                    "query($c: String!) { organisation(odsCode: $c) { name } }",
+                    json!({ "c": code }),
+                )
+                .await;
+            if !shown["data"].is_null() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(shown["data"]["organisation"]["name"], name, "{shown}");
+    }
 }
 
 on_both!(

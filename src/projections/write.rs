@@ -1,0 +1,405 @@
+//! Writing a projector batch: every changed document and link, and the moved checkpoint, all
+//! or nothing, in as few round trips as the backend allows.
+//!
+//! On PostgreSQL the whole batch is one statement: each table's rows go as column arrays
+//! through `UNNEST`, and every write is conditional on the checkpoint moving from where the
+//! batch started, so a batch that lost a race writes nothing. On SQLite (in process, no round
+//! trips) the batch is one transaction of multi-row statements.
+
+use std::collections::BTreeSet;
+
+use chrono::{NaiveDate, Utc};
+
+use crate::store::{Db, LogPosition};
+
+/// The type of a column, as PostgreSQL's arrays need it named.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Kind {
+    Text,
+    Date,
+    Int,
+    Bool,
+}
+
+impl Kind {
+    fn array(self) -> &'static str {
+        match self {
+            Kind::Text => "text[]",
+            Kind::Date => "date[]",
+            Kind::Int => "int8[]",
+            Kind::Bool => "bool[]",
+        }
+    }
+}
+
+/// One value of a row.
+#[derive(Debug, Clone)]
+pub(super) enum Value {
+    Text(Option<String>),
+    Date(NaiveDate),
+    Int(i64),
+    Bool(bool),
+}
+
+/// A view table as the projector writes it.
+pub(super) struct Table {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, Kind)],
+    /// What follows `ON CONFLICT`.
+    pub on_conflict: &'static str,
+}
+
+pub(super) const ORGANISATIONS: Table = Table {
+    name: "view_organisations",
+    columns: &[
+        ("ods_code", Kind::Text),
+        ("ics", Kind::Text),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(ods_code) DO UPDATE SET ics = excluded.ics, doc = excluded.doc",
+};
+pub(super) const ACTIVITIES: Table = Table {
+    name: "view_activities",
+    columns: &[
+        ("id", Kind::Text),
+        ("organisation", Kind::Text),
+        ("planned_on", Kind::Date),
+        ("log_position", Kind::Int),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(id) DO UPDATE SET organisation = excluded.organisation, \
+                  planned_on = excluded.planned_on, doc = excluded.doc",
+};
+pub(super) const INPUT_ITEMS: Table = Table {
+    name: "view_input_items",
+    columns: &[
+        ("id", Kind::Text),
+        ("organisation", Kind::Text),
+        ("referred_to", Kind::Text),
+        ("activity_id", Kind::Text),
+        ("raised_on", Kind::Date),
+        ("log_position", Kind::Int),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(id) DO UPDATE SET referred_to = excluded.referred_to, \
+                  raised_on = excluded.raised_on, doc = excluded.doc",
+};
+pub(super) const ACTIONS: Table = Table {
+    name: "view_actions",
+    columns: &[
+        ("id", Kind::Text),
+        ("organisation", Kind::Text),
+        ("log_position", Kind::Int),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(id) DO UPDATE SET doc = excluded.doc",
+};
+pub(super) const ACTION_LINKS: Table = Table {
+    name: "view_action_links",
+    columns: &[("input_item_id", Kind::Text), ("action_id", Kind::Text)],
+    on_conflict: "DO NOTHING",
+};
+pub(super) const PARTICIPANTS: Table = Table {
+    name: "view_participants",
+    columns: &[
+        ("id", Kind::Text),
+        ("organisation", Kind::Text),
+        ("erased", Kind::Bool),
+        ("log_position", Kind::Int),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(id) DO UPDATE SET erased = excluded.erased, doc = excluded.doc",
+};
+pub(super) const PARTICIPANT_LINKS: Table = Table {
+    name: "view_participant_links",
+    columns: &[("participant_id", Kind::Text), ("target_id", Kind::Text)],
+    on_conflict: "DO NOTHING",
+};
+pub(super) const BOARDS: Table = Table {
+    name: "view_boards",
+    columns: &[
+        ("id", Kind::Text),
+        ("organisation", Kind::Text),
+        ("log_position", Kind::Int),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(id) DO UPDATE SET doc = excluded.doc",
+};
+pub(super) const APPOINTMENTS: Table = Table {
+    name: "view_appointments",
+    columns: &[
+        ("id", Kind::Text),
+        ("board_id", Kind::Text),
+        ("participant_id", Kind::Text),
+        ("organisation", Kind::Text),
+        ("log_position", Kind::Int),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(id) DO UPDATE SET doc = excluded.doc",
+};
+pub(super) const MEETINGS: Table = Table {
+    name: "view_meetings",
+    columns: &[
+        ("id", Kind::Text),
+        ("board_id", Kind::Text),
+        ("organisation", Kind::Text),
+        ("log_position", Kind::Int),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(id) DO UPDATE SET doc = excluded.doc",
+};
+pub(super) const DECISION_CITATIONS: Table = Table {
+    name: "view_decision_citations",
+    columns: &[
+        ("input_item_id", Kind::Text),
+        ("meeting_id", Kind::Text),
+        ("decision_id", Kind::Text),
+    ],
+    on_conflict: "DO NOTHING",
+};
+
+/// Every table in the order a batch writes them.
+const TABLES: [&Table; 11] = [
+    &ORGANISATIONS,
+    &ACTIVITIES,
+    &INPUT_ITEMS,
+    &ACTIONS,
+    &ACTION_LINKS,
+    &PARTICIPANTS,
+    &PARTICIPANT_LINKS,
+    &BOARDS,
+    &APPOINTMENTS,
+    &MEETINGS,
+    &DECISION_CITATIONS,
+];
+
+/// The rows of one batch, table by table.
+#[derive(Default)]
+pub(super) struct Rows {
+    /// Document rows, per table in [`TABLES`] order, each written once (the batch keeps one
+    /// document per record).
+    docs: [Vec<Vec<Value>>; 11],
+    /// Link rows, which many documents of a batch may repeat.
+    links: [BTreeSet<Vec<String>>; 11],
+}
+
+fn index_of(table: &Table) -> usize {
+    TABLES
+        .iter()
+        .position(|t| t.name == table.name)
+        .expect("a view table the projector knows")
+}
+
+impl Rows {
+    /// A document row of `table`, its values in the table's column order.
+    pub fn doc(&mut self, table: &Table, row: Vec<Value>) {
+        debug_assert_eq!(row.len(), table.columns.len());
+        self.docs[index_of(table)].push(row);
+    }
+
+    /// A link row of `table`, whose columns are all text.
+    pub fn link(&mut self, table: &Table, row: Vec<String>) {
+        debug_assert_eq!(row.len(), table.columns.len());
+        self.links[index_of(table)].insert(row);
+    }
+
+    /// Every table with rows, and its rows.
+    fn tables(&self) -> impl Iterator<Item = (&'static Table, Vec<Vec<Value>>)> + '_ {
+        TABLES.iter().enumerate().filter_map(|(i, table)| {
+            let mut rows = self.docs[i].clone();
+            rows.extend(
+                self.links[i]
+                    .iter()
+                    .map(|r| r.iter().map(|v| Value::Text(Some(v.clone()))).collect()),
+            );
+            (!rows.is_empty()).then_some((*table, rows))
+        })
+    }
+}
+
+/// Where a batch goes: the checkpoint's name and the suffix of the tables written (none for
+/// the live views; a rebuild writes tables beside them).
+pub(super) struct Target<'a> {
+    pub name: &'a str,
+    pub suffix: &'a str,
+    /// Whether other replicas are told the views moved (the live views on PostgreSQL).
+    pub notify: bool,
+}
+
+/// Writes `rows` and moves the checkpoint from `from` to `last`, all or nothing. Answers
+/// `false`, writing nothing, when the stored checkpoint is no longer `from`.
+pub(super) async fn write_batch(
+    db: &Db,
+    target: &Target<'_>,
+    rows: &Rows,
+    from: LogPosition,
+    last: LogPosition,
+) -> anyhow::Result<bool> {
+    match db {
+        Db::Postgres(pool) => {
+            let tables: Vec<_> = rows.tables().collect();
+            let sql = postgres_statement(target, &tables);
+            let mut query = sqlx::query_scalar::<_, i64>(&sql)
+                .bind(target.name)
+                .bind(last.tx)
+                .bind(last.position)
+                .bind(Utc::now())
+                .bind(from.tx)
+                .bind(from.position);
+            for (table, rows) in &tables {
+                for (c, (_, kind)) in table.columns.iter().enumerate() {
+                    query = match kind {
+                        Kind::Text => query.bind(
+                            rows.iter()
+                                .map(|r| match &r[c] {
+                                    Value::Text(t) => t.clone(),
+                                    _ => None,
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                        Kind::Date => query.bind(
+                            rows.iter()
+                                .filter_map(|r| match r[c] {
+                                    Value::Date(d) => Some(d),
+                                    _ => None,
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                        Kind::Int => query.bind(
+                            rows.iter()
+                                .filter_map(|r| match r[c] {
+                                    Value::Int(n) => Some(n),
+                                    _ => None,
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                        Kind::Bool => query.bind(
+                            rows.iter()
+                                .filter_map(|r| match r[c] {
+                                    Value::Bool(b) => Some(b),
+                                    _ => None,
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                    };
+                }
+            }
+            Ok(query.fetch_one(pool).await? == 1)
+        }
+        Db::Sqlite(pool) => {
+            let mut tx = pool.begin().await?;
+            let moved = sqlx::query(&checkpoint_sql(""))
+                .bind(target.name)
+                .bind(last.tx)
+                .bind(last.position)
+                .bind(Utc::now())
+                .bind(from.tx)
+                .bind(from.position)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if !moved {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            for (table, rows) in rows.tables() {
+                // Well under SQLite's limit of bound values per statement.
+                let per_statement = (2000 / table.columns.len()).max(1);
+                for chunk in rows.chunks(per_statement) {
+                    let sql = sqlite_statement(target, table, chunk.len());
+                    let mut query = sqlx::query(&sql);
+                    for row in chunk {
+                        for value in row {
+                            query = match value {
+                                Value::Text(t) => query.bind(t.clone()),
+                                Value::Date(d) => query.bind(*d),
+                                Value::Int(n) => query.bind(*n),
+                                Value::Bool(b) => query.bind(*b),
+                            };
+                        }
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(true)
+        }
+    }
+}
+
+/// Moves the checkpoint from `$5`/`$6` to `$2`/`$3`, or creates it; `returning` ends it.
+fn checkpoint_sql(returning: &str) -> String {
+    format!(
+        "INSERT INTO projector_checkpoints (name, last_tx, last_position, updated_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET last_tx = excluded.last_tx, \
+         last_position = excluded.last_position, updated_at = excluded.updated_at \
+         WHERE projector_checkpoints.last_tx = $5 AND projector_checkpoints.last_position = $6 \
+         {returning}"
+    )
+}
+
+/// The one statement of a batch on PostgreSQL; it answers 1 when the checkpoint moved (and so
+/// everything was written), else 0.
+fn postgres_statement(target: &Target<'_>, tables: &[(&Table, Vec<Vec<Value>>)]) -> String {
+    // The views can always be rebuilt from the log and the checkpoint commits with them, so a
+    // crash can only lose a whole batch, applied again then: no need to wait for this commit
+    // to reach the disk (`set_config` with `true` is `SET LOCAL`, for this statement's
+    // transaction).
+    let mut sql = format!(
+        "WITH moved AS ({}), \
+         unsynced AS (SELECT set_config('synchronous_commit', 'off', true))",
+        checkpoint_sql("RETURNING 1")
+    );
+    let mut param = 7;
+    for (n, (table, _)) in tables.iter().enumerate() {
+        let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+        let arrays: Vec<String> = table
+            .columns
+            .iter()
+            .map(|(_, kind)| {
+                param += 1;
+                format!("${}::{}", param - 1, kind.array())
+            })
+            .collect();
+        sql.push_str(&format!(
+            ", w{n} AS (INSERT INTO {}{} ({}) SELECT * FROM UNNEST({}) \
+             WHERE EXISTS (SELECT 1 FROM moved) ON CONFLICT {})",
+            table.name,
+            target.suffix,
+            names.join(", "),
+            arrays.join(", "),
+            table.on_conflict
+        ));
+    }
+    if target.notify {
+        sql.push_str(
+            ", told AS (SELECT pg_notify('pl_views', '') WHERE EXISTS (SELECT 1 FROM moved)) \
+             SELECT (SELECT count(*) FROM moved) + 0 * (SELECT count(*) FROM unsynced) \
+             + 0 * (SELECT count(*) FROM told)",
+        );
+    } else {
+        sql.push_str(" SELECT (SELECT count(*) FROM moved) + 0 * (SELECT count(*) FROM unsynced)");
+    }
+    sql
+}
+
+/// A multi-row upsert of `rows` rows into `table` on SQLite.
+fn sqlite_statement(target: &Target<'_>, table: &Table, rows: usize) -> String {
+    let width = table.columns.len();
+    let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let marks: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO {}{} ({}) VALUES {} ON CONFLICT {}",
+        table.name,
+        target.suffix,
+        names.join(", "),
+        values.join(", "),
+        table.on_conflict
+    )
+}
