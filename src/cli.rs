@@ -158,6 +158,14 @@ struct RebuildArgs {
     /// The projection to rebuild (there is one: `views`).
     #[arg(long, default_value = crate::projections::PROJECTOR_NAME)]
     projection: String,
+    /// Events read and applied at a time.
+    #[arg(long, default_value_t = crate::projections::RebuildOptions::default().batch,
+          value_parser = clap::value_parser!(i64).range(1..))]
+    batch: i64,
+    /// Most documents held in memory between batches (about 1 KB each); lower it to use less
+    /// memory, at the cost of reading documents back from the tables.
+    #[arg(long, default_value_t = crate::projections::RebuildOptions::default().hold)]
+    hold: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -491,7 +499,11 @@ impl Cli {
                 let settings = self.settings(None, None);
                 let db = open_database(&settings).await?;
                 db.migrate().await?;
-                let applied = crate::projections::rebuild(&db).await?;
+                let options = crate::projections::RebuildOptions {
+                    batch: args.batch,
+                    hold: args.hold,
+                };
+                let applied = crate::projections::rebuild_with(&db, options).await?;
                 println!("rebuilt `{}` from {applied} events", args.projection);
                 Ok(())
             }

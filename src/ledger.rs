@@ -102,7 +102,9 @@ fn framework<A: Aggregate<Services = Services>>(
     services: &Services,
 ) -> CqrsFramework<A, LedgerStore<A>> {
     // No in-process queries: read models are built from the log by the projector.
-    let store = LedgerStore::new(db.clone()).committing_through(committer.clone());
+    let store = LedgerStore::new(db.clone())
+        .committing_through(committer.clone())
+        .trusting_held_state();
     CqrsFramework::new(store, vec![], services.clone())
 }
 
@@ -349,17 +351,35 @@ impl Ledger {
     ) -> Result<Committed, LedgerError>
     where
         A: Aggregate,
+        A::Command: Clone,
         A::Error: Refusal,
     {
         if let Some(done) = self.replay(ctx).await? {
             return self.shown(done, ctx).await;
         }
-        let metadata = metadata(ctx);
-        let (result, commit) =
-            with_commit_capture(framework.execute_with_metadata(id, command, metadata)).await;
+        let (result, captured) = with_commit_capture(framework.execute_with_metadata(
+            id,
+            command.clone(),
+            metadata(ctx),
+        ))
+        .await;
+        // A command decided on a held state that was behind the log (another replica wrote)
+        // is refused by the log, or by a rule that a fresh state would pass: the state is no
+        // longer held, so running it again reads the log and gives the true answer.
+        let (result, captured) = match result {
+            Err(AggregateError::UserError(_) | AggregateError::AggregateConflict)
+                if captured.held_unread =>
+            {
+                with_commit_capture(framework.execute_with_metadata(id, command, metadata(ctx)))
+                    .await
+            }
+            other => (other, captured),
+        };
         match result {
             Ok(()) => {
-                let position = commit.map_or_else(|| self.projector.position(), |c| c.last);
+                let position = captured
+                    .commit
+                    .map_or_else(|| self.projector.position(), |c| c.last);
                 tracing::info!(
                     command = ctx.command,
                     correlation_id = %ctx.correlation_id,

@@ -25,7 +25,7 @@ pub fn seed(binary: &Path, storage: &Storage, systems: usize) -> anyhow::Result<
         "--scale",
         &systems.to_string(),
         "--concurrency",
-        "16",
+        "64",
     ]);
     storage.env(&mut command);
     let status = command.status().context("could not run seed")?;

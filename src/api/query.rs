@@ -244,7 +244,7 @@ impl CoreQueries {
             check_org(who, code)?;
         }
         let as_of = or_today(as_of);
-        let sql_filter = ItemFilter {
+        let mut sql_filter = ItemFilter {
             organisation: filter.organisation.map(|c| c.trim().to_ascii_uppercase()),
             activity: filter
                 .activity_id
@@ -254,13 +254,20 @@ impl CoreQueries {
             raised_from: filter.raised_from.map(|d| d.0),
             raised_to: Some(filter.raised_to.map_or(as_of, |d| d.0.min(as_of))),
             theme: filter.theme,
+            ..ItemFilter::default()
         };
-        let found = read::input_items(views.db(ctx), who.read_scope(), &sql_filter)
-            .await
-            .map_err(|e| internal(ctx, e))?;
         let wanted = filter
             .verdict
             .map(crate::domain::verdict::InputVerdict::from);
+        if wanted.is_none() && sql_filter.theme.is_none() {
+            // Every filter is SQL's: read only the page (and one more), not the whole list.
+            sql_filter.after_position = after.as_deref().and_then(|c| c.parse().ok());
+            sql_filter.limit =
+                Some(first.map_or(DEFAULT_PAGE, |n| n.clamp(0, MAX_PAGE as i32) as usize) + 1);
+        }
+        let found = read::input_items(views.db(ctx), who.read_scope(), &sql_filter)
+            .await
+            .map_err(|e| internal(ctx, e))?;
         let items = found
             .into_iter()
             .map(|v| InputItem::new(v, as_of, views.clone()))

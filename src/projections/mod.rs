@@ -20,4 +20,6 @@ pub mod status;
 mod write;
 
 pub use log::{decode_event, read_log_after, read_stream, LoggedEvent, EVENT_COLUMNS};
-pub use projector::{rebuild, Projector, ProjectorHandle, PROJECTOR_NAME, VIEW_TABLES};
+pub use projector::{
+    rebuild, rebuild_with, Projector, ProjectorHandle, RebuildOptions, PROJECTOR_NAME, VIEW_TABLES,
+};

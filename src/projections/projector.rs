@@ -28,6 +28,8 @@ const BATCH: i64 = 500;
 /// Events a rebuild applies at a time: large, as it has no one waiting on each batch, and
 /// a record's events land in one document write however many of them a batch holds.
 const REBUILD_BATCH: i64 = 10_000;
+/// Most documents a rebuild holds in memory between batches (about 1 KB each).
+const REBUILD_HELD: usize = 50_000;
 const POLL: Duration = Duration::from_millis(500);
 /// How often the replica running the projector checks that it still holds the lease.
 const LEASE_CHECK: Duration = Duration::from_secs(1);
@@ -257,20 +259,129 @@ async fn switch_in(db: &Db, reached: LogPosition) -> anyhow::Result<()> {
 /// Rebuilds the views from the whole log into fresh tables while the live ones keep answering,
 /// then switches them in; the running projector applies whatever came in meanwhile. Answers
 /// with the number of events the rebuild applied.
+///
+/// It is the live projector's work at full speed: the next batch of the log is read while one
+/// is applied and written, the documents stay in memory between batches (up to
+/// [`RebuildOptions::hold`], so none is read back from the tables while they fit), and each batch's
+/// documents go in one statement.
 pub async fn rebuild(db: &Db) -> anyhow::Result<u64> {
+    rebuild_with(db, RebuildOptions::default()).await
+}
+
+/// How a rebuild works through the log.
+#[derive(Debug, Clone, Copy)]
+pub struct RebuildOptions {
+    /// Events read and applied at a time.
+    pub batch: i64,
+    /// Most documents held in memory between batches; past it they are let go of and read
+    /// back from the tables when next needed.
+    pub hold: usize,
+}
+
+impl Default for RebuildOptions {
+    fn default() -> Self {
+        Self {
+            batch: REBUILD_BATCH,
+            hold: REBUILD_HELD,
+        }
+    }
+}
+
+/// [`rebuild`], with batches and memory as `options` say.
+pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u64> {
+    anyhow::ensure!(
+        options.batch > 0,
+        "a rebuild batch must hold at least one event"
+    );
     let started = Instant::now();
     create_shadow(db)
         .await
         .context("could not create the rebuild's tables")?;
     let mut shadow = Projector::shadow(db.clone()).await?;
+    let (batches, mut ready) = mpsc::channel(1);
+    let reader = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut after = LogPosition::default();
+            loop {
+                let events = read_log_after(&db, after, options.batch).await;
+                let (last, short) = match &events {
+                    Ok(events) => (
+                        events.last().map(|e| e.at),
+                        events.len() < options.batch as usize,
+                    ),
+                    Err(_) => (None, true),
+                };
+                if let Some(last) = last {
+                    after = last;
+                }
+                if (last.is_none() && events.is_ok())
+                    || batches.send(events).await.is_err()
+                    || short
+                {
+                    return;
+                }
+            }
+        })
+    };
+    // Batches are written in order by a task of their own, while the next one is applied.
+    let (written, mut to_write) = mpsc::channel::<(write::Rows, LogPosition)>(1);
+    let (landed, mut has_landed) = watch::channel(LogPosition::default());
+    let writer = {
+        let db = db.clone();
+        let (name, suffix) = (shadow.name, shadow.suffix);
+        tokio::spawn(async move {
+            let target = write::Target {
+                name,
+                suffix,
+                notify: false,
+            };
+            let mut from = LogPosition::default();
+            while let Some((rows, last)) = to_write.recv().await {
+                let moved = write::write_batch(&db, &target, rows, from, last)
+                    .await
+                    .context("could not write the rebuilt views")?;
+                anyhow::ensure!(moved, "another rebuild is writing the same tables");
+                from = last;
+                landed.send_replace(last);
+            }
+            Ok::<_, anyhow::Error>(from)
+        })
+    };
+    let mut held: HashMap<String, (Doc, LogPosition)> = HashMap::new();
+    // Whether `held` has every document written so far, so one not there is new.
+    let mut all_held = true;
     let mut applied = 0;
-    loop {
-        let n = shadow.catch_up().await?;
-        applied += n;
-        if n == 0 {
+    let mut sent = LogPosition::default();
+    while let Some(events) = ready.recv().await {
+        let events = events.context("could not read the log")?;
+        let Some(last) = events.last().map(|e| e.at) else {
+            break;
+        };
+        let mut stored = if all_held {
+            HashMap::new()
+        } else {
+            // A document let go of may be in a batch the writer has not landed yet.
+            if has_landed.wait_for(|at| *at >= sent).await.is_err() {
+                break;
+            }
+            shadow.load_docs(&events).await?
+        };
+        let changed = apply_events(&events, &mut held, &mut stored)?;
+        let rows = rows_of(changed.iter().filter_map(|key| held.get(key)))?;
+        if written.send((rows, last)).await.is_err() {
             break;
         }
+        sent = last;
+        applied += events.len() as u64;
+        if held.len() > options.hold {
+            held.clear();
+            all_held = false;
+        }
     }
+    drop(written);
+    reader.await.context("the rebuild's reader failed")?;
+    shadow.checkpoint = writer.await.context("the rebuild's writer failed")??;
     switch_in(db, shadow.checkpoint).await?;
     tracing::info!(
         projector = PROJECTOR_NAME,
@@ -643,118 +754,7 @@ impl Projector {
     ) -> anyhow::Result<HashMap<String, (Doc, LogPosition)>> {
         let mut stored = self.load_docs(events).await?;
         let mut docs: HashMap<String, (Doc, LogPosition)> = HashMap::new();
-        for event in events {
-            let key = format!("{}/{}", event.aggregate_type, event.aggregate_id);
-            let current = match docs.remove(&key) {
-                Some(found) => Some(found),
-                None => stored.remove(&key).map(|d| (d, event.at)),
-            };
-            let (previous, created_at) = match current {
-                Some((doc, at)) => (Some(doc), at),
-                None => (None, event.at),
-            };
-            let id = event.aggregate_id.as_str();
-            let at = event.recorded_at;
-            let context = || {
-                format!(
-                    "event at log position {} could not be applied",
-                    event.at.position
-                )
-            };
-            let next = match (event.aggregate_type.as_str(), previous) {
-                ("Organisation", prev) => Doc::Organisation(apply_organisation(
-                    prev.and_then(|d| {
-                        if let Doc::Organisation(d) = d {
-                            Some(d)
-                        } else {
-                            None
-                        }
-                    }),
-                    id,
-                    serde_json::from_str(&event.payload).with_context(context)?,
-                    at,
-                )?),
-                ("Activity", prev) => Doc::Activity(apply_activity(
-                    prev.and_then(|d| {
-                        if let Doc::Activity(d) = d {
-                            Some(d)
-                        } else {
-                            None
-                        }
-                    }),
-                    id,
-                    serde_json::from_str(&event.payload).with_context(context)?,
-                    at,
-                )?),
-                ("InputItem", prev) => Doc::InputItem(apply_input_item(
-                    prev.and_then(|d| {
-                        if let Doc::InputItem(d) = d {
-                            Some(d)
-                        } else {
-                            None
-                        }
-                    }),
-                    id,
-                    serde_json::from_str(&event.payload).with_context(context)?,
-                    at,
-                )?),
-                ("Action", prev) => Doc::Action(apply_action(
-                    prev.and_then(|d| {
-                        if let Doc::Action(d) = d {
-                            Some(d)
-                        } else {
-                            None
-                        }
-                    }),
-                    id,
-                    serde_json::from_str(&event.payload).with_context(context)?,
-                    at,
-                )?),
-                ("Participant", prev) => Doc::Participant(apply_participant(
-                    prev.and_then(|d| {
-                        if let Doc::Participant(d) = d {
-                            Some(d)
-                        } else {
-                            None
-                        }
-                    }),
-                    id,
-                    serde_json::from_str(&event.payload).with_context(context)?,
-                    at,
-                )?),
-                ("Board", prev) => Doc::Board(apply_board(
-                    prev.and_then(|d| if let Doc::Board(d) = d { Some(d) } else { None }),
-                    id,
-                    serde_json::from_str(&event.payload).with_context(context)?,
-                    at,
-                )?),
-                ("Appointment", prev) => Doc::Appointment(apply_appointment(
-                    prev.and_then(|d| {
-                        if let Doc::Appointment(d) = d {
-                            Some(d)
-                        } else {
-                            None
-                        }
-                    }),
-                    id,
-                    serde_json::from_str(&event.payload).with_context(context)?,
-                )?),
-                ("BoardMeeting", prev) => Doc::Meeting(apply_meeting(
-                    prev.and_then(|d| {
-                        if let Doc::Meeting(d) = d {
-                            Some(d)
-                        } else {
-                            None
-                        }
-                    }),
-                    id,
-                    serde_json::from_str(&event.payload).with_context(context)?,
-                )?),
-                // Aggregates these views do not cover.
-                _ => continue,
-            };
-            docs.insert(key, (next, created_at));
-        }
+        apply_events(events, &mut docs, &mut stored)?;
         Ok(docs)
     }
 
@@ -766,24 +766,84 @@ impl Projector {
         from: LogPosition,
         last: LogPosition,
     ) -> anyhow::Result<bool> {
-        let rows = rows_of(&docs)?;
+        let rows = rows_of(docs.values())?;
         let target = write::Target {
             name: self.name,
             suffix: self.suffix,
             notify: self.suffix.is_empty(),
         };
-        write::write_batch(&self.db, &target, &rows, from, last)
+        write::write_batch(&self.db, &target, rows, from, last)
             .await
             .context("could not write the views")
     }
 }
 
+/// Applies `events` to the documents in `docs`, taking those not there yet from `stored` (the
+/// tables' copies); answers with the keys of the documents changed, each once.
+fn apply_events(
+    events: &[LoggedEvent],
+    docs: &mut HashMap<String, (Doc, LogPosition)>,
+    stored: &mut HashMap<String, Doc>,
+) -> anyhow::Result<Vec<String>> {
+    let mut changed = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for event in events {
+        let key = format!("{}/{}", event.aggregate_type, event.aggregate_id);
+        let current = match docs.remove(&key) {
+            Some(found) => Some(found),
+            None => stored.remove(&key).map(|d| (d, event.at)),
+        };
+        let (previous, created_at) = match current {
+            Some((doc, at)) => (Some(doc), at),
+            None => (None, event.at),
+        };
+        let id = event.aggregate_id.as_str();
+        let at = event.recorded_at;
+        let context = || {
+            format!(
+                "event at log position {} could not be applied",
+                event.at.position
+            )
+        };
+        // The document's previous state, if it is of the kind the event's stream projects to.
+        macro_rules! apply {
+            ($kind:ident, $apply:expr $(, $at:expr)?) => {
+                Doc::$kind($apply(
+                    previous.and_then(|d| if let Doc::$kind(d) = d { Some(d) } else { None }),
+                    id,
+                    serde_json::from_str(&event.payload).with_context(context)?,
+                    $($at)?
+                )?)
+            };
+        }
+        let next = match event.aggregate_type.as_str() {
+            "Organisation" => apply!(Organisation, apply_organisation, at),
+            "Activity" => apply!(Activity, apply_activity, at),
+            "InputItem" => apply!(InputItem, apply_input_item, at),
+            "Action" => apply!(Action, apply_action, at),
+            "Participant" => apply!(Participant, apply_participant, at),
+            "Board" => apply!(Board, apply_board, at),
+            "Appointment" => apply!(Appointment, apply_appointment),
+            "BoardMeeting" => apply!(Meeting, apply_meeting),
+            // Aggregates these views do not cover.
+            _ => continue,
+        };
+        if seen.insert(key.clone()) {
+            changed.push(key.clone());
+        }
+        docs.insert(key, (next, created_at));
+    }
+    Ok(changed)
+}
+
 /// The table rows of a batch's documents, each created at its position.
-fn rows_of(docs: &HashMap<String, (Doc, LogPosition)>) -> anyhow::Result<write::Rows> {
+fn rows_of<'a>(
+    docs: impl IntoIterator<Item = &'a (Doc, LogPosition)>,
+) -> anyhow::Result<write::Rows> {
     use write::Value::{Bool, Date, Int, Text};
     let text = |s: &str| Text(Some(s.to_owned()));
     let mut rows = write::Rows::default();
-    for (doc, created) in docs.values() {
+    for (doc, created) in docs {
         let at = Int(created.position);
         match doc {
             Doc::Organisation(d) => rows.doc(

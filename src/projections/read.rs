@@ -62,6 +62,11 @@ pub struct ItemFilter {
     pub raised_from: Option<NaiveDate>,
     pub raised_to: Option<NaiveDate>,
     pub theme: Option<String>,
+    /// Only items after this log position (a page's cursor).
+    pub after_position: Option<i64>,
+    /// At most this many items, the first in log order (a page and one more, to tell whether
+    /// there is a next). Only for filters SQL applies in full: a theme filter applies after.
+    pub limit: Option<usize>,
 }
 
 fn parse_docs<T: DeserializeOwned>(rows: Vec<(String, i64)>) -> anyhow::Result<Vec<(T, i64)>> {
@@ -263,7 +268,13 @@ async fn item_rows(
         if let Some(to) = filter.raised_to {
             q.push(" AND raised_on <= ").push_bind(to);
         }
+        if let Some(after) = filter.after_position {
+            q.push(" AND log_position > ").push_bind(after);
+        }
         q.push(" ORDER BY log_position");
+        if let (Some(limit), None) = (filter.limit, &filter.theme) {
+            q.push(" LIMIT ").push_bind(limit as i64);
+        }
         q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
     });
     parse_docs(rows)

@@ -204,16 +204,20 @@ impl Rows {
     }
 
     /// Every table with rows, and its rows.
-    fn tables(&self) -> impl Iterator<Item = (&'static Table, Vec<Vec<Value>>)> + '_ {
-        TABLES.iter().enumerate().filter_map(|(i, table)| {
-            let mut rows = self.docs[i].clone();
-            rows.extend(
-                self.links[i]
-                    .iter()
-                    .map(|r| r.iter().map(|v| Value::Text(Some(v.clone()))).collect()),
-            );
-            (!rows.is_empty()).then_some((*table, rows))
-        })
+    fn into_tables(self) -> Vec<(&'static Table, Vec<Vec<Value>>)> {
+        TABLES
+            .iter()
+            .zip(self.docs)
+            .zip(self.links)
+            .filter_map(|((table, mut rows), links)| {
+                rows.extend(
+                    links
+                        .into_iter()
+                        .map(|r| r.into_iter().map(|v| Value::Text(Some(v))).collect()),
+                );
+                (!rows.is_empty()).then_some((*table, rows))
+            })
+            .collect()
     }
 }
 
@@ -231,13 +235,13 @@ pub(super) struct Target<'a> {
 pub(super) async fn write_batch(
     db: &Db,
     target: &Target<'_>,
-    rows: &Rows,
+    rows: Rows,
     from: LogPosition,
     last: LogPosition,
 ) -> anyhow::Result<bool> {
     match db {
         Db::Postgres(pool) => {
-            let tables: Vec<_> = rows.tables().collect();
+            let tables = rows.into_tables();
             let sql = postgres_statement(target, &tables);
             let mut query = sqlx::query_scalar::<_, i64>(&sql)
                 .bind(target.name)
@@ -246,36 +250,51 @@ pub(super) async fn write_batch(
                 .bind(Utc::now())
                 .bind(from.tx)
                 .bind(from.position);
-            for (table, rows) in &tables {
-                for (c, (_, kind)) in table.columns.iter().enumerate() {
+            for (table, rows) in tables {
+                // Column by column, moving each value out of its row.
+                let mut columns: Vec<Vec<Value>> = table
+                    .columns
+                    .iter()
+                    .map(|_| Vec::with_capacity(rows.len()))
+                    .collect();
+                for row in rows {
+                    for (column, value) in columns.iter_mut().zip(row) {
+                        column.push(value);
+                    }
+                }
+                for (column, (_, kind)) in columns.into_iter().zip(table.columns) {
                     query = match kind {
                         Kind::Text => query.bind(
-                            rows.iter()
-                                .map(|r| match &r[c] {
-                                    Value::Text(t) => t.clone(),
+                            column
+                                .into_iter()
+                                .map(|v| match v {
+                                    Value::Text(t) => t,
                                     _ => None,
                                 })
                                 .collect::<Vec<_>>(),
                         ),
                         Kind::Date => query.bind(
-                            rows.iter()
-                                .filter_map(|r| match r[c] {
+                            column
+                                .into_iter()
+                                .filter_map(|v| match v {
                                     Value::Date(d) => Some(d),
                                     _ => None,
                                 })
                                 .collect::<Vec<_>>(),
                         ),
                         Kind::Int => query.bind(
-                            rows.iter()
-                                .filter_map(|r| match r[c] {
+                            column
+                                .into_iter()
+                                .filter_map(|v| match v {
                                     Value::Int(n) => Some(n),
                                     _ => None,
                                 })
                                 .collect::<Vec<_>>(),
                         ),
                         Kind::Bool => query.bind(
-                            rows.iter()
-                                .filter_map(|r| match r[c] {
+                            column
+                                .into_iter()
+                                .filter_map(|v| match v {
                                     Value::Bool(b) => Some(b),
                                     _ => None,
                                 })
@@ -303,7 +322,7 @@ pub(super) async fn write_batch(
                 tx.rollback().await?;
                 return Ok(false);
             }
-            for (table, rows) in rows.tables() {
+            for (table, rows) in rows.into_tables() {
                 // Well under SQLite's limit of bound values per statement.
                 let per_statement = (2000 / table.columns.len()).max(1);
                 for chunk in rows.chunks(per_statement) {
@@ -312,7 +331,7 @@ pub(super) async fn write_batch(
                     for row in chunk {
                         for value in row {
                             query = match value {
-                                Value::Text(t) => query.bind(t.clone()),
+                                Value::Text(t) => query.bind(t.as_deref()),
                                 Value::Date(d) => query.bind(*d),
                                 Value::Int(n) => query.bind(*n),
                                 Value::Bool(b) => query.bind(*b),

@@ -2,7 +2,7 @@
 //! transaction id on PostgreSQL, metadata, hash chain, and idempotency receipts written in the
 //! same transaction as the events they answer for.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::marker::PhantomData;
@@ -67,15 +67,38 @@ pub struct CommitInfo {
 
 tokio::task_local! {
     static LAST_COMMIT: RefCell<Option<CommitInfo>>;
+    static HELD_UNREAD: Cell<bool>;
+}
+
+/// What the store did while a command ran.
+#[derive(Debug, Clone, Default)]
+pub struct Captured {
+    /// What it committed.
+    pub commit: Option<CommitInfo>,
+    /// Whether the command's stream came from held state without reading the log (see
+    /// [`LedgerStore::trusting_held_state`]): a refusal or conflict may then be the held
+    /// state's doing, and the command is worth running once more.
+    pub held_unread: bool,
 }
 
 /// Runs `f` and returns what the store committed while it ran (cqrs-es's `execute` returns
 /// nothing, yet a mutation must answer with the log position it produced).
-pub async fn with_commit_capture<F: Future>(f: F) -> (F::Output, Option<CommitInfo>) {
-    LAST_COMMIT
-        .scope(RefCell::new(None), async move {
-            let output = f.await;
-            (output, take_last_commit())
+pub async fn with_commit_capture<F: Future>(f: F) -> (F::Output, Captured) {
+    HELD_UNREAD
+        .scope(Cell::new(false), async move {
+            LAST_COMMIT
+                .scope(RefCell::new(None), async move {
+                    let output = f.await;
+                    let held_unread = HELD_UNREAD.try_with(Cell::get).unwrap_or(false);
+                    (
+                        output,
+                        Captured {
+                            commit: take_last_commit(),
+                            held_unread,
+                        },
+                    )
+                })
+                .await
         })
         .await
 }
@@ -122,6 +145,8 @@ pub struct LedgerStore<A> {
     cache: Option<Arc<StreamCache<A>>>,
     /// The database's group committer; without one, each commit is written alone.
     committer: Option<Arc<Committer>>,
+    /// Whether commands use a held state as it is, without asking the log for later events.
+    trust_held: bool,
     _aggregate: PhantomData<fn() -> A>,
 }
 
@@ -133,6 +158,7 @@ impl<A> Clone for LedgerStore<A> {
             sealer: self.sealer.clone(),
             cache: self.cache.clone(),
             committer: self.committer.clone(),
+            trust_held: self.trust_held,
             _aggregate: PhantomData,
         }
     }
@@ -146,6 +172,7 @@ impl<A> LedgerStore<A> {
             sealer: None,
             cache: Some(Arc::default()),
             committer: None,
+            trust_held: false,
             _aggregate: PhantomData,
         }
     }
@@ -156,6 +183,18 @@ impl<A> LedgerStore<A> {
         self
     }
 
+    /// This store, letting commands decide on a held state without reading the log first.
+    ///
+    /// Safe because a command can only append at the version it decided on: the log's unique
+    /// (stream, sequence) refuses a commit on a state another writer (another replica) has
+    /// moved past, and the caller runs the command again on a fresh load (see
+    /// [`Captured::held_unread`]). It saves a round trip on every command to a recently used
+    /// stream. Lookups for other aggregates' rules never trust it: they have no such check.
+    pub fn trusting_held_state(mut self) -> Self {
+        self.trust_held = true;
+        self
+    }
+
     /// A store over `db` that seals personal fields with `sealer` (and holds no state).
     pub fn with_sealer(db: Db, sealer: Arc<dyn Sealer>) -> Self {
         Self {
@@ -163,6 +202,7 @@ impl<A> LedgerStore<A> {
             sealer: Some(sealer),
             cache: None,
             committer: None,
+            trust_held: false,
             _aggregate: PhantomData,
         }
     }
@@ -403,6 +443,17 @@ impl<A: Aggregate> EventStore<A> for LedgerStore<A> {
         &self,
         aggregate_id: &str,
     ) -> Result<Self::AC, AggregateError<A::Error>> {
+        if self.trust_held {
+            if let Some(held) = self.cache.as_ref().and_then(|c| c.take(aggregate_id)) {
+                let _ = HELD_UNREAD.try_with(|flag| flag.set(true));
+                return Ok(LedgerContext {
+                    aggregate_id: aggregate_id.to_owned(),
+                    aggregate: held.aggregate,
+                    version: held.version,
+                    last_hash: held.last_hash,
+                });
+            }
+        }
         self.load(aggregate_id).await.map_err(to_aggregate_error)
     }
 

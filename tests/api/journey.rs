@@ -283,7 +283,96 @@ async fn revised_decision_keeps_history(backend: Backend) {
     assert_eq!(before["inputItem"]["loopClosed"], true);
 }
 
+/// A list of input items is read page by page: each page follows the cursor of the one before,
+/// says whether more follow, and together they hold every item once, in the order raised.
+async fn input_items_page_by_cursor(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
+    let mut raised = Vec::new();
+    for n in 1..=5 {
+        raised.push(
+            record_item(
+                &app,
+                &officer,
+                &activity,
+                &format!("Item {n}"),
+                "2026-01-10",
+            )
+            .await,
+        );
+    }
+    let page = |after: Option<String>| {
+        let app = &app;
+        let officer = &officer;
+        async move {
+            let data = app
+                .ok(
+                    officer,
+                    "query($after: String) { inputItems(first: 2, after: $after, filter: { organisation: \"QMJ\" }) { \
+                     edges { cursor node { id } } pageInfo { hasNextPage } } }",
+                    json!({ "after": after }),
+                )
+                .await;
+            let edges = data["inputItems"]["edges"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let ids: Vec<String> = edges
+                .iter()
+                .map(|e| e["node"]["id"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            let last = edges
+                .last()
+                .map(|e| e["cursor"].as_str().unwrap_or_default().to_owned());
+            (
+                ids,
+                last,
+                data["inputItems"]["pageInfo"]["hasNextPage"].clone(),
+            )
+        }
+    };
+    let (first, cursor, more) = page(None).await;
+    assert_eq!((first.as_slice(), more), (&raised[0..2], json!(true)));
+    let (second, cursor, more) = page(cursor).await;
+    assert_eq!((second.as_slice(), more), (&raised[2..4], json!(true)));
+    let (third, _, more) = page(cursor).await;
+    assert_eq!((third.as_slice(), more), (&raised[4..5], json!(false)));
+
+    // Filtered by verdict (worked out after reading), the pages are the same.
+    let data = app
+        .ok(
+            &officer,
+            "{ inputItems(first: 4, filter: { verdict: OVERDUE }) { edges { node { id } } pageInfo { hasNextPage } } }",
+            json!({}),
+        )
+        .await;
+    let ids: Vec<&str> = data["inputItems"]["edges"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|e| e["node"]["id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        ids,
+        raised[0..4].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert_eq!(data["inputItems"]["pageInfo"]["hasNextPage"], true);
+
+    let (code, message) = app
+        .err(
+            &officer,
+            "{ inputItems(first: 2, after: \"not-a-cursor\") { edges { cursor } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("VALIDATION", "after: is not a cursor from this list")
+    );
+}
+
 on_both!(
     focus_group_to_you_said_we_did,
-    revised_decision_keeps_history
+    revised_decision_keeps_history,
+    input_items_page_by_cursor
 );

@@ -189,3 +189,80 @@ async fn replicas_share_one_projector_and_take_over() {
         drop_postgres_database(name);
     }
 }
+
+/// A replica decides a command on the state it holds of the stream. When another replica has
+/// written to that stream since, the log refuses the stale commit (or the stale state refuses
+/// the command) and the command runs again on the log's state: the answer is what a fresh read
+/// gives, never a spurious refusal or conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_behind_on_a_stream_answers_as_the_log_stands() {
+    if !postgres_available().await {
+        return;
+    }
+    let (settings, _dir, database) = fresh_settings(Backend::Postgres).await;
+    let ours = Replica::start(&settings).await;
+    let theirs = Replica::start(&settings).await;
+    ours.register("QMJ", "North Central Trust").await;
+    let officer = ours.token(Role::EngagementOfficer, &["QMJ"]);
+
+    // Feedback needs the activity held: ours holds it as planned, the log says held.
+    let held = plan_activity(&ours, &officer, "QMJ", "2026-01-10").await;
+    theirs
+        .call(
+            &officer,
+            "recordActivityHeld",
+            "activity { id }",
+            json!({ "activityId": held }),
+        )
+        .await;
+    let feedback = ours
+        .call(
+            &officer,
+            "recordActivityFeedback",
+            "activity { feedback { summary } }",
+            json!({ "activityId": held, "channel": "EMAIL", "summary": "What we changed" }),
+        )
+        .await;
+    assert_eq!(
+        feedback["activity"]["feedback"],
+        json!([{ "summary": "What we changed" }])
+    );
+
+    // Nothing may be recorded on a cancelled activity: ours holds it as planned, the log says
+    // cancelled, and the refusal is the log's, not a conflict.
+    let cancelled = plan_activity(&ours, &officer, "QMJ", "2026-01-10").await;
+    theirs
+        .call(
+            &officer,
+            "cancelActivity",
+            "activity { id }",
+            json!({ "activityId": cancelled, "reason": "Venue closed" }),
+        )
+        .await;
+    let (code, message) = ours
+        .err(
+            &officer,
+            "mutation($i: RecordInformationPublishedInput!) { recordInformationPublished(input: $i) { activity { id } } }",
+            json!({ "i": { "activityId": cancelled } }),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("CONFLICT", "activity is cancelled")
+    );
+    let partnership_ledger::store::Db::Postgres(pool) = ours.ledger.db() else {
+        unreachable!("a PostgreSQL replica");
+    };
+    let written: Vec<String> = sqlx::query_scalar(
+        "SELECT event_type FROM events WHERE aggregate_id = $1 ORDER BY sequence",
+    )
+    .bind(&cancelled)
+    .fetch_all(pool)
+    .await
+    .expect("read the stream");
+    assert_eq!(written, ["ActivityPlanned", "ActivityCancelled"]);
+
+    ours.stop().await;
+    theirs.stop().await;
+    drop_postgres_database(database.expect("a PostgreSQL database"));
+}
