@@ -16,7 +16,7 @@ pub struct ProjectionStatus {
     log_position: String,
     /// When the checkpoint last moved (RFC 3339).
     updated_at: Option<String>,
-    /// Committed events not yet applied.
+    /// Committed events not yet applied, counted up to 10,000.
     lag_events: i64,
     /// How long the oldest of them has waited, in seconds.
     lag_seconds: f64,
