@@ -120,24 +120,18 @@ pub struct Projector {
     /// [`SHADOW`] for a rebuild.
     name: &'static str,
     suffix: &'static str,
-    /// Most events read and applied in one batch.
-    batch: i64,
 }
 
-/// Every view table the projector writes.
-pub const VIEW_TABLES: [&str; 11] = [
-    "view_organisations",
-    "view_activities",
-    "view_input_items",
-    "view_actions",
-    "view_action_links",
-    "view_participants",
-    "view_participant_links",
-    "view_boards",
-    "view_appointments",
-    "view_meetings",
-    "view_decision_citations",
-];
+/// Every view table the projector writes, named once in [`write::TABLES`].
+pub const VIEW_TABLES: [&str; write::TABLES.len()] = {
+    let mut names = [""; write::TABLES.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = write::TABLES[i].name;
+        i += 1;
+    }
+    names
+};
 
 /// The suffix of the tables a rebuild writes before it switches them in.
 const SHADOW: &str = "__next";
@@ -305,20 +299,17 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
             let mut after = LogPosition::default();
             loop {
                 let events = read_log_after(&db, after, options.batch).await;
-                let (last, short) = match &events {
-                    Ok(events) => (
-                        events.last().map(|e| e.at),
-                        events.len() < options.batch as usize,
-                    ),
-                    Err(_) => (None, true),
+                // A short batch (or a failure) is the last one sent.
+                let last = match &events {
+                    Ok(events) if events.len() == options.batch as usize => events.last(),
+                    _ => None,
                 };
-                if let Some(last) = last {
-                    after = last;
-                }
-                if (last.is_none() && events.is_ok())
-                    || batches.send(events).await.is_err()
-                    || short
-                {
+                let Some(next) = last.map(|e| e.at) else {
+                    let _ = batches.send(events).await;
+                    return;
+                };
+                after = next;
+                if batches.send(events).await.is_err() {
                     return;
                 }
             }
@@ -433,7 +424,6 @@ impl Projector {
                 listener: None,
                 name: PROJECTOR_NAME,
                 suffix: "",
-                batch: BATCH,
             },
             handle,
         ))
@@ -444,7 +434,6 @@ impl Projector {
         let (mut projector, _) = Self::new(db).await?;
         projector.name = "views__next";
         projector.suffix = SHADOW;
-        projector.batch = REBUILD_BATCH;
         projector.checkpoint = LogPosition::default();
         Ok(projector)
     }
@@ -601,7 +590,7 @@ impl Projector {
         let mut applied = 0;
         loop {
             let started = Instant::now();
-            let events = read_log_after(&self.db, self.checkpoint, self.batch)
+            let events = read_log_after(&self.db, self.checkpoint, BATCH)
                 .await
                 .context("could not read the log")?;
             let Some(last) = events.last().map(|e| e.at) else {
@@ -622,7 +611,7 @@ impl Projector {
             self.checkpoint = last;
             self.position.send_replace(last);
             applied += events.len() as u64;
-            let short = events.len() < self.batch as usize;
+            let short = events.len() < BATCH as usize;
             tracing::debug!(
                 projector = PROJECTOR_NAME,
                 events = events.len(),
@@ -779,14 +768,13 @@ impl Projector {
 }
 
 /// Applies `events` to the documents in `docs`, taking those not there yet from `stored` (the
-/// tables' copies); answers with the keys of the documents changed, each once.
+/// tables' copies); answers with the keys of the documents changed.
 fn apply_events(
     events: &[LoggedEvent],
     docs: &mut HashMap<String, (Doc, LogPosition)>,
     stored: &mut HashMap<String, Doc>,
-) -> anyhow::Result<Vec<String>> {
-    let mut changed = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+) -> anyhow::Result<std::collections::HashSet<String>> {
+    let mut changed = std::collections::HashSet::new();
     for event in events {
         let key = format!("{}/{}", event.aggregate_type, event.aggregate_id);
         let current = match docs.remove(&key) {
@@ -805,7 +793,8 @@ fn apply_events(
                 event.at.position
             )
         };
-        // The document's previous state, if it is of the kind the event's stream projects to.
+        // The event applied to the document's previous state (if of the kind its stream
+        // projects to).
         macro_rules! apply {
             ($kind:ident, $apply:expr $(, $at:expr)?) => {
                 Doc::$kind($apply(
@@ -828,9 +817,7 @@ fn apply_events(
             // Aggregates these views do not cover.
             _ => continue,
         };
-        if seen.insert(key.clone()) {
-            changed.push(key.clone());
-        }
+        changed.insert(key.clone());
         docs.insert(key, (next, created_at));
     }
     Ok(changed)

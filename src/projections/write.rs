@@ -159,7 +159,7 @@ pub(super) const DECISION_CITATIONS: Table = Table {
 };
 
 /// Every table in the order a batch writes them.
-const TABLES: [&Table; 11] = [
+pub(super) const TABLES: [&Table; 11] = [
     &ORGANISATIONS,
     &ACTIVITIES,
     &INPUT_ITEMS,
@@ -370,7 +370,8 @@ fn postgres_statement(target: &Target<'_>, tables: &[(&Table, Vec<Vec<Value>>)])
          unsynced AS (SELECT set_config('synchronous_commit', 'off', true))",
         checkpoint_sql("RETURNING 1")
     );
-    let mut param = 7;
+    // Parameters 1 to 6 are the checkpoint's; each column's array follows, in order.
+    let mut param = 6;
     for (n, (table, _)) in tables.iter().enumerate() {
         let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
         let arrays: Vec<String> = table
@@ -378,7 +379,7 @@ fn postgres_statement(target: &Target<'_>, tables: &[(&Table, Vec<Vec<Value>>)])
             .iter()
             .map(|(_, kind)| {
                 param += 1;
-                format!("${}::{}", param - 1, kind.array())
+                format!("${param}::{}", kind.array())
             })
             .collect();
         sql.push_str(&format!(

@@ -2,7 +2,7 @@
 //! transaction id on PostgreSQL, metadata, hash chain, and idempotency receipts written in the
 //! same transaction as the events they answer for.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::marker::PhantomData;
@@ -66,8 +66,7 @@ pub struct CommitInfo {
 }
 
 tokio::task_local! {
-    static LAST_COMMIT: RefCell<Option<CommitInfo>>;
-    static HELD_UNREAD: Cell<bool>;
+    static CAPTURED: RefCell<Captured>;
 }
 
 /// What the store did while a command ran.
@@ -81,34 +80,20 @@ pub struct Captured {
     pub held_unread: bool,
 }
 
-/// Runs `f` and returns what the store committed while it ran (cqrs-es's `execute` returns
-/// nothing, yet a mutation must answer with the log position it produced).
+/// Runs `f` and returns what the store did while it ran (cqrs-es's `execute` returns nothing,
+/// yet a mutation must answer with the log position it produced).
 pub async fn with_commit_capture<F: Future>(f: F) -> (F::Output, Captured) {
-    HELD_UNREAD
-        .scope(Cell::new(false), async move {
-            LAST_COMMIT
-                .scope(RefCell::new(None), async move {
-                    let output = f.await;
-                    let held_unread = HELD_UNREAD.try_with(Cell::get).unwrap_or(false);
-                    (
-                        output,
-                        Captured {
-                            commit: take_last_commit(),
-                            held_unread,
-                        },
-                    )
-                })
-                .await
+    CAPTURED
+        .scope(RefCell::new(Captured::default()), async move {
+            let output = f.await;
+            (output, CAPTURED.with(RefCell::take))
         })
         .await
 }
 
-/// Takes the commit recorded in the current capture scope, if any.
-pub fn take_last_commit() -> Option<CommitInfo> {
-    LAST_COMMIT
-        .try_with(|cell| cell.borrow_mut().take())
-        .ok()
-        .flatten()
+/// Notes in the current capture scope, if any, what the store did.
+fn capture(note: impl FnOnce(&mut Captured)) {
+    let _ = CAPTURED.try_with(|cell| note(&mut cell.borrow_mut()));
 }
 
 /// The loaded state of one aggregate, with what the next commit needs to chain onto it.
@@ -295,7 +280,18 @@ impl<A: Aggregate> LedgerStore<A> {
     /// Loads the aggregate: the state held from an earlier load, if any, brought up to date
     /// with the events after it; else the whole stream replayed.
     pub async fn load(&self, aggregate_id: &str) -> Result<LedgerContext<A>, StoreError> {
+        Ok(self.load_from(aggregate_id, false).await?.0)
+    }
+
+    /// [`Self::load`], or with `trust_held` the held state as it is, without reading the log;
+    /// answers too whether it was so.
+    async fn load_from(
+        &self,
+        aggregate_id: &str,
+        trust_held: bool,
+    ) -> Result<(LedgerContext<A>, bool), StoreError> {
         let held = self.cache.as_ref().and_then(|c| c.take(aggregate_id));
+        let unread = trust_held && held.is_some();
         let mut context = match held {
             Some(held) => LedgerContext {
                 aggregate_id: aggregate_id.to_owned(),
@@ -310,13 +306,15 @@ impl<A: Aggregate> LedgerStore<A> {
                 last_hash: GENESIS_HASH.to_owned(),
             },
         };
-        for row in self.rows(aggregate_id, context.version).await? {
-            let event = self.decode(aggregate_id, &row).await?;
-            context.aggregate.apply(event);
-            context.version = row.sequence;
-            context.last_hash = row.hash;
+        if !unread {
+            for row in self.rows(aggregate_id, context.version).await? {
+                let event = self.decode(aggregate_id, &row).await?;
+                context.aggregate.apply(event);
+                context.version = row.sequence;
+                context.last_hash = row.hash;
+            }
         }
-        Ok(context)
+        Ok((context, unread))
     }
 
     async fn append(
@@ -443,18 +441,14 @@ impl<A: Aggregate> EventStore<A> for LedgerStore<A> {
         &self,
         aggregate_id: &str,
     ) -> Result<Self::AC, AggregateError<A::Error>> {
-        if self.trust_held {
-            if let Some(held) = self.cache.as_ref().and_then(|c| c.take(aggregate_id)) {
-                let _ = HELD_UNREAD.try_with(|flag| flag.set(true));
-                return Ok(LedgerContext {
-                    aggregate_id: aggregate_id.to_owned(),
-                    aggregate: held.aggregate,
-                    version: held.version,
-                    last_hash: held.last_hash,
-                });
-            }
+        let (context, unread) = self
+            .load_from(aggregate_id, self.trust_held)
+            .await
+            .map_err(to_aggregate_error)?;
+        if unread {
+            capture(|c| c.held_unread = true);
         }
-        self.load(aggregate_id).await.map_err(to_aggregate_error)
+        Ok(context)
     }
 
     async fn commit(
@@ -467,7 +461,7 @@ impl<A: Aggregate> EventStore<A> for LedgerStore<A> {
             Ok((envelopes, committed)) => {
                 let mut context = context;
                 if let Some((info, last_hash)) = committed {
-                    let _ = LAST_COMMIT.try_with(|cell| *cell.borrow_mut() = Some(info));
+                    capture(|c| c.commit = Some(info));
                     // The sink applied each event to the context's aggregate as it was
                     // written, so it now holds the state after them.
                     context.version += events.len() as i64;

@@ -35,8 +35,8 @@ use sqlx::sqlite::{
 
 pub use committer::Committer;
 pub use event_store::{
-    format_recorded_at, keys, take_last_commit, with_commit_capture, Captured, CommitInfo,
-    LedgerStore, StoreError, LOG_CHANNEL,
+    format_recorded_at, keys, with_commit_capture, Captured, CommitInfo, LedgerStore, StoreError,
+    LOG_CHANNEL,
 };
 pub use hash::{chain_hash, HashedFields, GENESIS_HASH};
 pub use lookups::StoreLookups;
