@@ -39,6 +39,9 @@ pub struct CommandContext {
     pub idempotency_key: Option<String>,
     /// A hash of the request, so a key reused for a different request is refused.
     pub request_hash: String,
+    /// The command creates a record under an id just made for it, so there is no stream to
+    /// read first.
+    pub new_record: bool,
 }
 
 /// What a command produced.
@@ -357,21 +360,24 @@ impl Ledger {
         if let Some(done) = self.replay(ctx).await? {
             return self.shown(done, ctx).await;
         }
-        let (result, captured) = with_commit_capture(framework.execute_with_metadata(
-            id,
-            command.clone(),
-            metadata(ctx),
-        ))
+        let (result, captured) = with_commit_capture(
+            ctx.new_record,
+            framework.execute_with_metadata(id, command.clone(), metadata(ctx)),
+        )
         .await;
-        // A command decided on a held state that was behind the log (another replica wrote)
-        // is refused by the log, or by a rule that a fresh state would pass: the state is no
-        // longer held, so running it again reads the log and gives the true answer.
+        // A command decided on a held state that was behind the log (another replica wrote),
+        // or on an empty one for a stream that exists after all, is refused by the log, or by
+        // a rule that a fresh state would pass: the state is no longer held, so running it
+        // again reads the log and gives the true answer.
         let (result, captured) = match result {
             Err(AggregateError::UserError(_) | AggregateError::AggregateConflict)
                 if captured.held_unread =>
             {
-                with_commit_capture(framework.execute_with_metadata(id, command, metadata(ctx)))
-                    .await
+                with_commit_capture(
+                    false,
+                    framework.execute_with_metadata(id, command, metadata(ctx)),
+                )
+                .await
             }
             other => (other, captured),
         };

@@ -11,7 +11,9 @@ use super::enums::{
 };
 use super::error::ApiResult;
 use crate::domain::verdict::{self, Assessment};
-use crate::projections::docs::{ActionDoc, ActivityDoc, DecisionDoc, FeedbackDoc, OrganisationDoc};
+use crate::projections::docs::{
+    ActionDoc, ActivityDoc, DecisionDoc, FeedbackDoc, InputItemDoc, OrganisationDoc,
+};
 use crate::projections::read::{self, ItemFilter, ItemView};
 use crate::projections::rollup::{percent, Rollup};
 
@@ -288,9 +290,12 @@ impl From<&DecisionDoc> for Decision {
 
 /// One piece of input raised at an activity, with its verdict as of a date.
 pub struct InputItem {
-    view: ItemView,
+    doc: InputItemDoc,
+    log_position: i64,
     as_of: NaiveDate,
-    assessment: Assessment,
+    /// Its actions, feedback and response window with the verdict they give: read with the
+    /// item in lists, and for a single item only when a field asks for them.
+    joined: tokio::sync::OnceCell<(ItemView, Assessment)>,
     views: Views,
 }
 
@@ -299,35 +304,64 @@ impl InputItem {
     pub fn new(view: ItemView, as_of: NaiveDate, views: Views) -> Self {
         let assessment = view.assess(as_of);
         Self {
-            view,
+            doc: view.doc.clone(),
+            log_position: view.log_position,
             as_of,
-            assessment,
+            joined: tokio::sync::OnceCell::new_with(Some((view, assessment))),
             views,
         }
     }
 
-    /// The verdict, for filtering.
-    pub fn verdict_value(&self) -> verdict::InputVerdict {
-        self.assessment.verdict
+    /// The item `doc`, created at `log_position`, whose actions, feedback and verdict are read
+    /// from `views` if asked for.
+    pub fn unjoined(doc: InputItemDoc, log_position: i64, as_of: NaiveDate, views: Views) -> Self {
+        Self {
+            doc,
+            log_position,
+            as_of,
+            joined: tokio::sync::OnceCell::new(),
+            views,
+        }
+    }
+
+    /// The verdict, for filtering lists (whose items are built joined).
+    pub fn verdict_value(&self) -> Option<verdict::InputVerdict> {
+        self.joined.get().map(|(_, a)| a.verdict)
     }
 
     /// Its position in the log, for cursors.
     pub fn log_position(&self) -> i64 {
-        self.view.log_position
+        self.log_position
+    }
+
+    async fn joined(&self, ctx: &Context<'_>) -> ApiResult<&(ItemView, Assessment)> {
+        self.joined
+            .get_or_try_init(|| async {
+                let view = read::join_item(self.views.db(ctx), self.doc.clone(), self.log_position)
+                    .await
+                    .map_err(|e| internal(ctx, e))?;
+                let assessment = view.assess(self.as_of);
+                Ok((view, assessment))
+            })
+            .await
+    }
+
+    async fn assessment(&self, ctx: &Context<'_>) -> ApiResult<&Assessment> {
+        Ok(&self.joined(ctx).await?.1)
     }
 }
 
 #[Object]
 impl InputItem {
     async fn id(&self) -> async_graphql::ID {
-        self.view.doc.id.into()
+        self.doc.id.into()
     }
     async fn activity_id(&self) -> async_graphql::ID {
-        self.view.doc.activity_id.into()
+        self.doc.activity_id.into()
     }
     /// The activity it was raised at, if the caller may see it.
     async fn activity(&self, ctx: &Context<'_>) -> ApiResult<Option<Activity>> {
-        let found = read::activity(self.views.db(ctx), self.view.doc.activity_id)
+        let found = read::activity(self.views.db(ctx), self.doc.activity_id)
             .await
             .map_err(|e| internal(ctx, e))?;
         let who = principal(ctx)?;
@@ -338,30 +372,29 @@ impl InputItem {
     }
     /// The organisation that owns the response.
     async fn organisation(&self) -> &str {
-        self.view.doc.organisation.as_str()
+        self.doc.organisation.as_str()
     }
     async fn kind(&self) -> InputKind {
-        self.view.doc.kind.into()
+        self.doc.kind.into()
     }
     async fn summary(&self) -> &str {
-        &self.view.doc.summary
+        &self.doc.summary
     }
     async fn themes(&self) -> &[String] {
-        &self.view.doc.themes
+        &self.doc.themes
     }
     async fn raised_by(&self) -> RaisedBy {
-        self.view.doc.raised_by.into()
+        self.doc.raised_by.into()
     }
     async fn raised_on(&self) -> Date {
-        Date(self.view.doc.raised_on)
+        Date(self.doc.raised_on)
     }
     async fn recorded_at(&self) -> DateTime<Utc> {
-        self.view.doc.recorded_at
+        self.doc.recorded_at
     }
     /// The decision in force as of the date asked, if any.
     async fn decision(&self) -> Option<Decision> {
-        self.view
-            .doc
+        self.doc
             .decisions
             .iter()
             .rfind(|d| d.decided_on <= self.as_of)
@@ -369,15 +402,16 @@ impl InputItem {
     }
     /// Every decision, first to latest.
     async fn decisions(&self) -> Vec<Decision> {
-        self.view.doc.decisions.iter().map(Decision::from).collect()
+        self.doc.decisions.iter().map(Decision::from).collect()
     }
     /// Feedback given on this item alone (see also the activity's feedback).
     async fn feedback(&self) -> Vec<Feedback> {
-        self.view.doc.feedback.iter().map(Feedback::from).collect()
+        self.doc.feedback.iter().map(Feedback::from).collect()
     }
     /// Actions committed in response to this item.
-    async fn actions(&self) -> Vec<Action> {
-        self.view.actions.iter().cloned().map(Action).collect()
+    async fn actions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Action>> {
+        let (view, _) = self.joined(ctx).await?;
+        Ok(view.actions.iter().cloned().map(Action).collect())
     }
     /// Board decisions that cited this item, so the trail from input to decision can be followed.
     async fn board_decisions(
@@ -385,7 +419,7 @@ impl InputItem {
         ctx: &Context<'_>,
     ) -> ApiResult<Vec<super::boards::BoardDecision>> {
         let found =
-            crate::projections::board_read::decisions_citing(self.views.db(ctx), self.view.doc.id)
+            crate::projections::board_read::decisions_citing(self.views.db(ctx), self.doc.id)
                 .await
                 .map_err(|e| internal(ctx, e))?;
         let who = principal(ctx)?;
@@ -400,33 +434,35 @@ impl InputItem {
         &self,
         ctx: &Context<'_>,
     ) -> ApiResult<Vec<super::participants::Participant>> {
-        super::participants::linked(ctx, vec![self.view.doc.id.to_string()]).await
+        super::participants::linked(ctx, vec![self.doc.id.to_string()]).await
     }
     /// The date the verdict is computed as of.
     async fn as_of(&self) -> Date {
         Date(self.as_of)
     }
-    async fn verdict(&self) -> InputVerdict {
-        self.assessment.verdict.into()
+    async fn verdict(&self, ctx: &Context<'_>) -> ApiResult<InputVerdict> {
+        Ok(self.assessment(ctx).await?.verdict.into())
     }
     /// Participants were told after the decision (and after the outcome, when acted on).
-    async fn loop_closed(&self) -> bool {
-        self.assessment.loop_closed
+    async fn loop_closed(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(self.assessment(ctx).await?.loop_closed)
     }
-    async fn warnings(&self) -> Vec<VerdictWarning> {
-        self.assessment
+    async fn warnings(&self, ctx: &Context<'_>) -> ApiResult<Vec<VerdictWarning>> {
+        Ok(self
+            .assessment(ctx)
+            .await?
             .warnings
             .iter()
             .map(|w| (*w).into())
-            .collect()
+            .collect())
     }
     /// Acted on, loop closed, and not decided before the input was raised.
-    async fn genuinely_acted_on(&self) -> bool {
-        self.assessment.genuinely_acted_on
+    async fn genuinely_acted_on(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(self.assessment(ctx).await?.genuinely_acted_on)
     }
     /// The last day a decision is due within the response window.
-    async fn respond_by(&self) -> Date {
-        Date(self.assessment.respond_by)
+    async fn respond_by(&self, ctx: &Context<'_>) -> ApiResult<Date> {
+        Ok(Date(self.assessment(ctx).await?.respond_by))
     }
 }
 

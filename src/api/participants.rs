@@ -152,6 +152,7 @@ impl Participant {
             command: "readContactDetails",
             idempotency_key: None,
             request_hash: String::new(),
+            new_record: false,
         };
         ledger(ctx)
             .record_contact_read(self.doc.id, self.purpose, &context)

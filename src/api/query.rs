@@ -271,7 +271,7 @@ impl CoreQueries {
         let items = found
             .into_iter()
             .map(|v| InputItem::new(v, as_of, views.clone()))
-            .filter(|i| wanted.is_none_or(|w| i.verdict_value() == w))
+            .filter(|i| wanted.is_none_or(|w| i.verdict_value() == Some(w)))
             .map(|i| (i.log_position(), i))
             .collect();
         Ok(page(items, first, after)?)

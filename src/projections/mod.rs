@@ -8,6 +8,7 @@
 pub mod board_read;
 pub mod boards;
 pub mod docs;
+mod held;
 mod log;
 pub mod participants;
 mod projector;
@@ -19,6 +20,7 @@ pub mod scorecard;
 pub mod status;
 mod write;
 
+pub use held::Projected;
 pub use log::{decode_event, read_log_after, read_stream, LoggedEvent, EVENT_COLUMNS};
 pub use projector::{
     rebuild, rebuild_with, Projector, ProjectorHandle, RebuildOptions, PROJECTOR_NAME, VIEW_TABLES,

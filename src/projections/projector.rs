@@ -10,15 +10,11 @@ use chrono::Utc;
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
-use super::boards::{
-    apply_appointment, apply_board, apply_meeting, AppointmentDoc, BoardDoc, MeetingDoc,
-};
-use super::docs::{
-    apply_action, apply_activity, apply_input_item, apply_organisation, ActionDoc, ActivityDoc,
-    InputItemDoc, OrganisationDoc,
-};
+use super::boards::{apply_appointment, apply_board, apply_meeting};
+use super::docs::{apply_action, apply_activity, apply_input_item, apply_organisation};
+use super::held::{Doc, HeldDocs, Projected};
 use super::log::{read_log_after, LoggedEvent};
-use super::participants::{apply_participant, ParticipantDoc};
+use super::participants::apply_participant;
 use super::write;
 use crate::store::{Db, LogPosition, LOG_CHANNEL};
 
@@ -36,19 +32,6 @@ const LEASE_CHECK: Duration = Duration::from_secs(1);
 /// How often the replica running the projector logs its position and lag.
 const REPORT_EVERY: Duration = Duration::from_secs(60);
 
-/// A projected document of any kind, keyed by aggregate id.
-#[derive(Debug, Clone)]
-enum Doc {
-    Organisation(OrganisationDoc),
-    Activity(ActivityDoc),
-    InputItem(InputItemDoc),
-    Action(ActionDoc),
-    Participant(ParticipantDoc),
-    Board(BoardDoc),
-    Appointment(AppointmentDoc),
-    Meeting(MeetingDoc),
-}
-
 /// A cheap handle the API uses to nudge the projector and to wait for its progress.
 #[derive(Clone)]
 pub struct ProjectorHandle {
@@ -56,6 +39,7 @@ pub struct ProjectorHandle {
     position: watch::Receiver<LogPosition>,
     leading: watch::Receiver<bool>,
     rebuild: mpsc::Sender<oneshot::Sender<anyhow::Result<u64>>>,
+    held: Arc<HeldDocs>,
 }
 
 impl ProjectorHandle {
@@ -86,6 +70,17 @@ impl ProjectorHandle {
         tokio::time::timeout(timeout, position.wait_for(|p| *p >= target))
             .await
             .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Record `id`'s document as the views show it at `at` or later, with the log position that
+    /// created it, when this replica writes the views and holds it in memory (a mutation's
+    /// own record, just written); else the caller reads the tables.
+    pub fn held<T: Projected>(&self, id: &str, at: LogPosition) -> Option<(T, i64)> {
+        if !self.leading() {
+            return None;
+        }
+        let (doc, created) = self.held.get(&format!("{}/{id}", T::AGGREGATE), at)?;
+        T::of(&doc).map(|d| (d.clone(), created))
     }
 
     /// Clears the views and replays the whole log; answers with the number of events applied.
@@ -120,6 +115,8 @@ pub struct Projector {
     /// [`SHADOW`] for a rebuild.
     name: &'static str,
     suffix: &'static str,
+    /// The documents this projector last wrote, while it is the only writer of its tables.
+    held: Arc<HeldDocs>,
 }
 
 /// Every view table the projector writes, named once in [`write::TABLES`].
@@ -339,7 +336,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
             Ok::<_, anyhow::Error>(from)
         })
     };
-    let mut held: HashMap<String, (Doc, LogPosition)> = HashMap::new();
+    let mut held: HashMap<String, (Doc, i64)> = HashMap::new();
     // Whether `held` has every document written so far, so one not there is new.
     let mut all_held = true;
     let mut applied = 0;
@@ -356,7 +353,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
             if has_landed.wait_for(|at| *at >= sent).await.is_err() {
                 break;
             }
-            shadow.load_docs(&events).await?
+            shadow.load_docs(&events, &held).await?
         };
         let changed = apply_events(&events, &mut held, &mut stored)?;
         let rows = rows_of(changed.iter().filter_map(|key| held.get(key)))?;
@@ -404,11 +401,13 @@ impl Projector {
         let (leading, leading_rx) = watch::channel(false);
         let (rebuild_tx, rebuild) = mpsc::channel(4);
         let wake = Arc::new(Notify::new());
+        let held = Arc::new(HeldDocs::default());
         let handle = ProjectorHandle {
             wake: wake.clone(),
             position: position_rx,
             leading: leading_rx,
             rebuild: rebuild_tx,
+            held: held.clone(),
         };
         Ok((
             Self {
@@ -424,6 +423,7 @@ impl Projector {
                 listener: None,
                 name: PROJECTOR_NAME,
                 suffix: "",
+                held,
             },
             handle,
         ))
@@ -456,6 +456,7 @@ impl Projector {
                 return true;
             }
             self.lease = None;
+            self.held.clear();
             tracing::warn!(projector = PROJECTOR_NAME, "lost the projector lease");
         }
         let Ok(mut session) = pool.acquire().await.map(|c| c.detach()) else {
@@ -581,6 +582,7 @@ impl Projector {
         // read, this projector's own moves keep it known; a move made elsewhere makes the next
         // batch's write fail, and the checkpoint is read again then.
         if !self.checkpoint_known {
+            self.held.clear();
             self.checkpoint = load_checkpoint(&self.db, self.name).await?;
             self.checkpoint_known = true;
             // The views are what the stored checkpoint says, whoever moved it (a rebuild's
@@ -596,8 +598,24 @@ impl Projector {
             let Some(last) = events.last().map(|e| e.at) else {
                 return Ok(applied);
             };
-            let docs = self.apply_batch(&events).await?;
-            if !self.write_batch(docs, self.checkpoint, last).await? {
+            let written = match self.apply_batch(&events).await {
+                Ok(docs) => self
+                    .write_batch(&docs, self.checkpoint, last)
+                    .await
+                    .map(|moved| moved.then_some(docs)),
+                Err(error) => Err(error),
+            };
+            let written = written.inspect_err(|_| {
+                // What the tables hold is not known for sure: read them again.
+                self.held.clear();
+                self.checkpoint_known = false;
+            })?;
+            let moved = written.is_some();
+            if let Some(docs) = written {
+                self.held.put(docs, last);
+            }
+            if !moved {
+                self.held.clear();
                 // Another process moved the views on while this batch was being applied; its
                 // work stands and this batch is dropped, then read again from the new checkpoint.
                 tracing::debug!(
@@ -627,7 +645,11 @@ impl Projector {
     }
 
     async fn rebuild_now(&mut self) -> anyhow::Result<u64> {
-        let mut applied = rebuild(&self.db).await?;
+        let rebuilt = rebuild(&self.db).await;
+        // New tables, or perhaps so: what this projector held may not be what they hold.
+        self.held.clear();
+        self.checkpoint_known = false;
+        let mut applied = rebuilt?;
         // Whatever was committed while the rebuild ran is in the views before this answers;
         // on PostgreSQL a transaction open elsewhere can hold reading back a moment.
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -644,14 +666,20 @@ impl Projector {
         }
     }
 
-    /// The stored documents of the records `events` touch, by `type/id`: one query per view
-    /// table rather than one per record.
-    async fn load_docs(&self, events: &[LoggedEvent]) -> anyhow::Result<HashMap<String, Doc>> {
+    /// The stored documents of the records `events` touch and `known` lacks, by `type/id`, in
+    /// one round trip (one query per view table on SQLite).
+    async fn load_docs(
+        &self,
+        events: &[LoggedEvent],
+        known: &HashMap<String, (Doc, i64)>,
+    ) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
         let mut wanted: Vec<(&str, &str, &str, Vec<&str>)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for event in events {
             let aggregate_type = event.aggregate_type.as_str();
-            if !seen.insert((aggregate_type, event.aggregate_id.as_str())) {
+            if !seen.insert((aggregate_type, event.aggregate_id.as_str()))
+                || known.contains_key(&format!("{aggregate_type}/{}", event.aggregate_id))
+            {
                 continue;
             }
             let (table, key) = match aggregate_type {
@@ -670,8 +698,16 @@ impl Projector {
                 None => wanted.push((aggregate_type, table, key, vec![&event.aggregate_id])),
             }
         }
-        // (aggregate type, id, document) rows.
-        let rows: Vec<(String, String, String)> = match &self.db {
+        // The position that created a row (organisations' rows do not keep it: it is not used).
+        let created = |table: &str| {
+            if table == "view_organisations" {
+                "CAST(0 AS BIGINT)"
+            } else {
+                "log_position"
+            }
+        };
+        // (aggregate type, id, document, created) rows.
+        let rows: Vec<(String, String, String, i64)> = match &self.db {
             Db::Postgres(pool) => {
                 if wanted.is_empty() {
                     Vec::new()
@@ -682,8 +718,9 @@ impl Projector {
                         .enumerate()
                         .map(|(n, (aggregate_type, table, key, _))| {
                             format!(
-                                "SELECT '{aggregate_type}', {key}, doc FROM {table}{} \
+                                "SELECT '{aggregate_type}', {key}, doc, {} FROM {table}{} \
                                  WHERE {key} = ANY(${}::text[])",
+                                created(table),
                                 self.suffix,
                                 n + 1
                             )
@@ -704,7 +741,8 @@ impl Projector {
                         let marks: Vec<String> =
                             (1..=chunk.len()).map(|n| format!("${n}")).collect();
                         let sql = format!(
-                            "SELECT '{aggregate_type}', {key}, doc FROM {table}{} WHERE {key} IN ({})",
+                            "SELECT '{aggregate_type}', {key}, doc, {} FROM {table}{} WHERE {key} IN ({})",
+                            created(table),
                             self.suffix,
                             marks.join(", ")
                         );
@@ -719,7 +757,7 @@ impl Projector {
             }
         };
         let mut found = HashMap::with_capacity(rows.len());
-        for (aggregate_type, id, text) in rows {
+        for (aggregate_type, id, text, created) in rows {
             let doc = match aggregate_type.as_str() {
                 "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
                 "Activity" => Doc::Activity(serde_json::from_str(&text)?),
@@ -730,19 +768,23 @@ impl Projector {
                 "BoardMeeting" => Doc::Meeting(serde_json::from_str(&text)?),
                 _ => Doc::Action(serde_json::from_str(&text)?),
             };
-            found.insert(format!("{aggregate_type}/{id}"), doc);
+            found.insert(format!("{aggregate_type}/{id}"), (doc, created));
         }
         Ok(found)
     }
 
-    /// Applies the batch in memory; answers with each changed document and the position that
-    /// created it.
+    /// Applies the batch in memory, to the documents held or else read from the tables;
+    /// answers with each changed document and the position that created it.
     async fn apply_batch(
         &self,
         events: &[LoggedEvent],
-    ) -> anyhow::Result<HashMap<String, (Doc, LogPosition)>> {
-        let mut stored = self.load_docs(events).await?;
-        let mut docs: HashMap<String, (Doc, LogPosition)> = HashMap::new();
+    ) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
+        let keys: std::collections::HashSet<String> = events
+            .iter()
+            .map(|e| format!("{}/{}", e.aggregate_type, e.aggregate_id))
+            .collect();
+        let mut docs = self.held.take(keys.iter().map(String::as_str));
+        let mut stored = self.load_docs(events, &docs).await?;
         apply_events(events, &mut docs, &mut stored)?;
         Ok(docs)
     }
@@ -751,7 +793,7 @@ impl Projector {
     /// Answers `false`, writing nothing, when the stored checkpoint is no longer `from`.
     async fn write_batch(
         &self,
-        docs: HashMap<String, (Doc, LogPosition)>,
+        docs: &HashMap<String, (Doc, i64)>,
         from: LogPosition,
         last: LogPosition,
     ) -> anyhow::Result<bool> {
@@ -771,19 +813,19 @@ impl Projector {
 /// tables' copies); answers with the keys of the documents changed.
 fn apply_events(
     events: &[LoggedEvent],
-    docs: &mut HashMap<String, (Doc, LogPosition)>,
-    stored: &mut HashMap<String, Doc>,
+    docs: &mut HashMap<String, (Doc, i64)>,
+    stored: &mut HashMap<String, (Doc, i64)>,
 ) -> anyhow::Result<std::collections::HashSet<String>> {
     let mut changed = std::collections::HashSet::new();
     for event in events {
         let key = format!("{}/{}", event.aggregate_type, event.aggregate_id);
         let current = match docs.remove(&key) {
             Some(found) => Some(found),
-            None => stored.remove(&key).map(|d| (d, event.at)),
+            None => stored.remove(&key),
         };
         let (previous, created_at) = match current {
-            Some((doc, at)) => (Some(doc), at),
-            None => (None, event.at),
+            Some((doc, created)) => (Some(doc), created),
+            None => (None, event.at.position),
         };
         let id = event.aggregate_id.as_str();
         let at = event.recorded_at;
@@ -824,14 +866,12 @@ fn apply_events(
 }
 
 /// The table rows of a batch's documents, each created at its position.
-fn rows_of<'a>(
-    docs: impl IntoIterator<Item = &'a (Doc, LogPosition)>,
-) -> anyhow::Result<write::Rows> {
+fn rows_of<'a>(docs: impl IntoIterator<Item = &'a (Doc, i64)>) -> anyhow::Result<write::Rows> {
     use write::Value::{Bool, Date, Int, Text};
     let text = |s: &str| Text(Some(s.to_owned()));
     let mut rows = write::Rows::default();
     for (doc, created) in docs {
-        let at = Int(created.position);
+        let at = Int(*created);
         match doc {
             Doc::Organisation(d) => rows.doc(
                 &write::ORGANISATIONS,

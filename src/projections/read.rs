@@ -219,6 +219,15 @@ pub async fn input_item(db: &Db, id: Uuid) -> anyhow::Result<Option<ItemView>> {
     Ok(complete_items(db, rows).await?.pop())
 }
 
+/// The input item `doc`, created at `log_position`, joined with its actions, its activity's
+/// feedback and its response window.
+pub async fn join_item(db: &Db, doc: InputItemDoc, log_position: i64) -> anyhow::Result<ItemView> {
+    complete_items(db, vec![(doc, log_position)])
+        .await?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("an input item was lost joining it"))
+}
+
 /// Input items owned by or referred to an organisation in scope, matching `filter`, oldest first.
 pub async fn input_items(
     db: &Db,

@@ -78,13 +78,22 @@ pub struct Captured {
     /// [`LedgerStore::trusting_held_state`]): a refusal or conflict may then be the held
     /// state's doing, and the command is worth running once more.
     pub held_unread: bool,
+    /// Set by the caller: the command creates its stream under an id just made for it, so it
+    /// is decided on the empty state without reading the log (should the stream exist after
+    /// all, the log's unique sequence refuses the commit, and `held_unread` says so).
+    pub assume_new: bool,
 }
 
 /// Runs `f` and returns what the store did while it ran (cqrs-es's `execute` returns nothing,
-/// yet a mutation must answer with the log position it produced).
-pub async fn with_commit_capture<F: Future>(f: F) -> (F::Output, Captured) {
+/// yet a mutation must answer with the log position it produced). With `assume_new`, the
+/// stream the command loads is taken to be new (see [`Captured::assume_new`]).
+pub async fn with_commit_capture<F: Future>(assume_new: bool, f: F) -> (F::Output, Captured) {
+    let captured = Captured {
+        assume_new,
+        ..Captured::default()
+    };
     CAPTURED
-        .scope(RefCell::new(Captured::default()), async move {
+        .scope(RefCell::new(captured), async move {
             let output = f.await;
             (output, CAPTURED.with(RefCell::take))
         })
@@ -280,18 +289,19 @@ impl<A: Aggregate> LedgerStore<A> {
     /// Loads the aggregate: the state held from an earlier load, if any, brought up to date
     /// with the events after it; else the whole stream replayed.
     pub async fn load(&self, aggregate_id: &str) -> Result<LedgerContext<A>, StoreError> {
-        Ok(self.load_from(aggregate_id, false).await?.0)
+        Ok(self.load_from(aggregate_id, false, false).await?.0)
     }
 
-    /// [`Self::load`], or with `trust_held` the held state as it is, without reading the log;
-    /// answers too whether it was so.
+    /// [`Self::load`], or with `trust_held` the held state as it is (or with `assume_new` too,
+    /// the empty state if none is held), without reading the log; answers too whether it was so.
     async fn load_from(
         &self,
         aggregate_id: &str,
         trust_held: bool,
+        assume_new: bool,
     ) -> Result<(LedgerContext<A>, bool), StoreError> {
         let held = self.cache.as_ref().and_then(|c| c.take(aggregate_id));
-        let unread = trust_held && held.is_some();
+        let unread = trust_held && (held.is_some() || assume_new);
         let mut context = match held {
             Some(held) => LedgerContext {
                 aggregate_id: aggregate_id.to_owned(),
@@ -441,8 +451,11 @@ impl<A: Aggregate> EventStore<A> for LedgerStore<A> {
         &self,
         aggregate_id: &str,
     ) -> Result<Self::AC, AggregateError<A::Error>> {
+        let assume_new = CAPTURED
+            .try_with(|c| c.borrow().assume_new)
+            .unwrap_or(false);
         let (context, unread) = self
-            .load_from(aggregate_id, self.trust_held)
+            .load_from(aggregate_id, self.trust_held, assume_new)
             .await
             .map_err(to_aggregate_error)?;
         if unread {

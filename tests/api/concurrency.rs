@@ -179,7 +179,108 @@ async fn futures_join_all<F: std::future::Future>(
     out
 }
 
+/// A command that creates a record is decided without reading the log, as its id was just
+/// made; should a stream exist under that id after all (an id chosen in process, as the seed
+/// generator does), the log refuses the commit and the command is decided again as the log
+/// stands: refused for the record existing, never a spurious conflict or a second creation.
+async fn creating_under_an_existing_id_is_refused_as_the_log_stands(backend: Backend) {
+    use partnership_ledger::api::context::RequestInfo;
+    use partnership_ledger::api::{ChosenId, LedgerSchema};
+    use partnership_ledger::auth::Principal;
+    use partnership_ledger::startup::Application;
+
+    async fn run(
+        schema: &LedgerSchema,
+        query: &str,
+        input: serde_json::Value,
+        role: Role,
+        chosen: Option<uuid::Uuid>,
+    ) -> async_graphql::Response {
+        let mut request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(json!({ "i": input })))
+            .data(Principal {
+                subject: "officer@example.nhs.uk".into(),
+                role,
+                organisations: vec!["QMJ".into()],
+            })
+            .data(RequestInfo {
+                correlation_id: "creation-test".into(),
+            });
+        if let Some(id) = chosen {
+            request = request.data(ChosenId(id));
+        }
+        schema.execute(request).await
+    }
+    const PLAN: &str =
+        "mutation($i: PlanActivityInput!) { planActivity(input: $i) { activity { id title } } }";
+    let plan = |title: &str| {
+        json!({ "kind": "FOCUS_GROUP", "title": title, "topic": "Outpatients",
+                "leadOrganisation": "QMJ", "plannedOn": "2026-01-10" })
+    };
+    let id = uuid::Uuid::now_v7();
+    let (settings, _dir, database) = crate::helpers::fresh_settings(backend).await;
+
+    // Each run is a fresh process, holding no stream from the one before.
+    for (n, title) in ["First", "Second"].into_iter().enumerate() {
+        let app = Application::build(&settings).await.expect("builds");
+        let schema = app.schema();
+        let ledger = app.ledger();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        if n == 0 {
+            let registered = run(
+                &schema,
+                "mutation($i: RegisterOrganisationInput!) { registerOrganisation(input: $i) { organisation { odsCode } } }",
+                json!({ "odsCode": "QMJ", "name": "North Central Trust", "kind": "NHS_TRUST" }),
+                Role::Admin,
+                None,
+            )
+            .await;
+            assert!(registered.errors.is_empty(), "{:?}", registered.errors);
+        }
+        let planned = run(
+            &schema,
+            PLAN,
+            plan(title),
+            Role::EngagementOfficer,
+            Some(id),
+        )
+        .await;
+        if n == 0 {
+            assert!(planned.errors.is_empty(), "{:?}", planned.errors);
+            let data = planned.data.into_json().expect("json");
+            assert_eq!(data["planActivity"]["activity"]["id"], id.to_string());
+        } else {
+            let error = planned
+                .errors
+                .first()
+                .expect("the second creation is refused");
+            assert!(
+                error.message.contains("already exists"),
+                "refused for the record existing: {}",
+                error.message
+            );
+            let events: i64 = partnership_ledger::on_db!(ledger.db(), pool => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE aggregate_id = $1")
+                    .bind(id.to_string())
+                    .fetch_one(pool)
+                    .await
+                    .expect("count")
+            });
+            assert_eq!(events, 1, "the activity is created once");
+        }
+        let _ = stop.send(());
+        running.await.expect("joins").expect("stops cleanly");
+    }
+    if let Some(name) = database {
+        crate::helpers::drop_postgres_database(name);
+    }
+}
+
 on_both!(
     twenty_conflicting_commands,
-    concurrent_commands_commit_together
+    concurrent_commands_commit_together,
+    creating_under_an_existing_id_is_refused_as_the_log_stands
 );

@@ -225,6 +225,26 @@ async fn focus_group_to_you_said_we_did(backend: Backend) {
         page["inputItems"]["edges"][0]["node"]["id"],
         unanswered.as_str()
     );
+
+    // A mutation's answer on an item is taken from the views just written, joined with its
+    // actions and verdict only when asked: it agrees with what a query reads.
+    let fed_back = app
+        .ok(
+            &officer,
+            "mutation($i: RecordInputFeedbackInput!) { recordInputFeedback(input: $i) { inputItem {
+                verdict loopClosed genuinelyActedOn respondBy actions { id status } feedback { channel } } } }",
+            json!({ "i": { "inputItemId": accepted, "givenOn": "2026-05-12", "channel": "EMAIL",
+                "summary": "Your letters idea is now in use" } }),
+        )
+        .await["recordInputFeedback"]["inputItem"]
+        .clone();
+    assert_eq!(fed_back["verdict"], "ACTED_ON");
+    assert_eq!(fed_back["loopClosed"], true);
+    assert_eq!(fed_back["genuinelyActedOn"], true);
+    assert_eq!(fed_back["respondBy"], a["respondBy"]);
+    assert_eq!(fed_back["actions"][0]["id"], action_id.as_str());
+    assert_eq!(fed_back["actions"][0]["status"], "COMPLETED");
+    assert_eq!(fed_back["feedback"][0]["channel"], "EMAIL");
 }
 
 async fn revised_decision_keeps_history(backend: Backend) {

@@ -5,7 +5,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{
-    command_context, new_id, read_back, require_officer, require_visible_items, the_ledger, Receipt,
+    command_context, new_record, read_back, require_officer, require_visible_items, the_ledger,
+    Receipt,
 };
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
@@ -147,8 +148,8 @@ impl ActionMutations {
             })
             .collect::<Result<Vec<_>, _>>()?;
         require_visible_items(ctx, "inputItemIds", &items).await?;
-        let cc = command_context(ctx, "proposeAction", &input, input.idempotency_key.as_ref())?;
-        let id = new_id(ctx);
+        let mut cc = command_context(ctx, "proposeAction", &input, input.idempotency_key.as_ref())?;
+        let id = new_record(ctx, &mut cc);
         let command = ActionCommand::Propose {
             action_id: id,
             title: input.title,

@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{command_context, new_id, read_back, require_officer, the_ledger, Receipt};
+use super::{command_context, new_record, read_back, require_officer, the_ledger, Receipt};
 use crate::api::context::Views;
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::{AccessibleFormat, ActivityKind, Date, FeedbackChannel, Principle};
@@ -200,8 +200,8 @@ impl ActivityMutations {
             )
             .into());
         }
-        let cc = command_context(ctx, "planActivity", &input, input.idempotency_key.as_ref())?;
-        let id = new_id(ctx);
+        let mut cc = command_context(ctx, "planActivity", &input, input.idempotency_key.as_ref())?;
+        let id = new_record(ctx, &mut cc);
         let command = ActivityCommand::Plan {
             activity_id: id,
             kind: input.kind.into(),

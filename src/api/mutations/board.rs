@@ -5,7 +5,9 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{command_context, new_id, read_back, require_visible_items, the_ledger, Receipt};
+use super::{
+    command_context, new_id, new_record, read_back, require_visible_items, the_ledger, Receipt,
+};
 use crate::api::boards::{Appointment, Board, BoardKind, BoardMeeting, EndReason, SeatRole};
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
@@ -290,13 +292,13 @@ impl BoardMutations {
             &input.organisation.trim().to_ascii_uppercase(),
         )
         .map_err(|_| ApiError::Forbidden("organisation: not one of your organisations".into()))?;
-        let cc = command_context(
+        let mut cc = command_context(
             ctx,
             "establishBoard",
             &input,
             input.idempotency_key.as_ref(),
         )?;
-        let id = new_id(ctx);
+        let id = new_record(ctx, &mut cc);
         let command = BoardCommand::Establish {
             board_id: id,
             organisation: input.organisation,
@@ -362,13 +364,13 @@ impl BoardMutations {
     ) -> ApiResult<AppointmentPayload> {
         let board = writable_board(ctx, &input.board_id).await?;
         let participant = parse_id("participantId", &input.participant_id)?;
-        let cc = command_context(
+        let mut cc = command_context(
             ctx,
             "appointToBoard",
             &input,
             input.idempotency_key.as_ref(),
         )?;
-        let id = new_id(ctx);
+        let id = new_record(ctx, &mut cc);
         let command = AppointmentCommand::Appoint {
             appointment_id: id,
             board_id: board,
@@ -428,13 +430,13 @@ impl BoardMutations {
         input: ScheduleBoardMeetingInput,
     ) -> ApiResult<BoardMeetingPayload> {
         let board = writable_board(ctx, &input.board_id).await?;
-        let cc = command_context(
+        let mut cc = command_context(
             ctx,
             "scheduleBoardMeeting",
             &input,
             input.idempotency_key.as_ref(),
         )?;
-        let id = new_id(ctx);
+        let id = new_record(ctx, &mut cc);
         let command = BoardMeetingCommand::Schedule {
             meeting_id: id,
             board_id: board,

@@ -5,7 +5,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::activity::writable_activity;
-use super::{command_context, new_id, read_back, require_officer, the_ledger, Receipt};
+use super::{
+    command_context, committed, missing, new_record, require_officer, the_ledger, Receipt,
+};
 use crate::api::context::Views;
 use crate::api::context::{internal, or_today, principal, today};
 use crate::api::enums::{Date, DecisionOutcome, FeedbackChannel, InputKind, RaisedBy};
@@ -15,6 +17,7 @@ use crate::api::query::parse_id;
 use crate::domain::input_item::InputItemCommand;
 use crate::domain::services::Lookups;
 use crate::ledger::CommandContext;
+use crate::projections::docs::InputItemDoc;
 use crate::projections::read;
 
 /// Record a piece of input raised at an activity.
@@ -114,12 +117,24 @@ async fn run(
 ) -> ApiResult<InputItemPayload> {
     let ledger = the_ledger(ctx);
     let outcome = ledger.input_item(&id.to_string(), command, &cc).await;
-    let (view, receipt) = read_back(ctx, "input item", outcome, |id| {
-        read::input_item(ledger.db(), id)
-    })
-    .await?;
+    let (id, done) = committed(ctx, outcome)?;
+    let receipt = Receipt::from(&done);
+    // Its actions and verdict are read only if the answer asks for them.
+    let input_item = match ledger
+        .projector()
+        .held::<InputItemDoc>(&done.aggregate_id, done.position)
+    {
+        Some((doc, created)) => InputItem::unjoined(doc, created, today(), Views::Live),
+        None => {
+            let view = read::input_item(ledger.db(), id)
+                .await
+                .map_err(|e| internal(ctx, e))?
+                .ok_or_else(|| missing(ctx, "input item", id))?;
+            InputItem::new(view, today(), Views::Live)
+        }
+    };
     Ok(InputItemPayload {
-        input_item: InputItem::new(view, today(), Views::Live),
+        input_item,
         receipt,
     })
 }
@@ -136,13 +151,13 @@ impl InputItemMutations {
         input: RecordInputItemInput,
     ) -> ApiResult<InputItemPayload> {
         let activity = writable_activity(ctx, &input.activity_id).await?;
-        let cc = command_context(
+        let mut cc = command_context(
             ctx,
             "recordInputItem",
             &input,
             input.idempotency_key.as_ref(),
         )?;
-        let id = new_id(ctx);
+        let id = new_record(ctx, &mut cc);
         let command = InputItemCommand::Record {
             input_item_id: id,
             activity_id: activity.id,

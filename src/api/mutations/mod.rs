@@ -17,6 +17,7 @@ use super::context::{correlation_id, internal, ledger, principal};
 use super::error::{ApiError, ApiResult};
 use crate::auth::{Principal, Role};
 use crate::ledger::{CommandContext, Committed, LedgerError};
+use crate::projections::Projected;
 use crate::store::LogPosition;
 
 /// The root of all mutations.
@@ -85,6 +86,7 @@ pub(crate) fn command_context<T: Serialize>(
         command,
         idempotency_key: key.cloned(),
         request_hash: fingerprint,
+        new_record: false,
     })
 }
 
@@ -106,8 +108,22 @@ fn refused(ctx: &Context<'_>, error: LedgerError) -> ApiError {
     ApiError::from_ledger(correlation_id(ctx), error)
 }
 
-/// After a command: maps its refusal, then reads the record it changed back from the views
-/// (a replayed request answers for the record its first attempt created).
+/// After a command: maps its refusal, then answers with the id of the record it changed and its
+/// receipt (a replayed request answers for the record its first attempt created).
+fn committed(
+    ctx: &Context<'_>,
+    outcome: Result<Committed, LedgerError>,
+) -> ApiResult<(Uuid, Committed)> {
+    let done = outcome.map_err(|e| refused(ctx, e))?;
+    let id: Uuid = done
+        .aggregate_id
+        .parse()
+        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
+    Ok((id, done))
+}
+
+/// After a command: maps its refusal, then reads the record it changed back as the views show
+/// it, from the projector's memory when it has just written it, else with `load`.
 async fn read_back<T, Fut>(
     ctx: &Context<'_>,
     what: &str,
@@ -115,23 +131,30 @@ async fn read_back<T, Fut>(
     load: impl FnOnce(Uuid) -> Fut,
 ) -> ApiResult<(T, Receipt)>
 where
+    T: Projected,
     Fut: std::future::Future<Output = anyhow::Result<Option<T>>>,
 {
-    let done = outcome.map_err(|e| refused(ctx, e))?;
-    let id: Uuid = done
-        .aggregate_id
-        .parse()
-        .map_err(|e: uuid::Error| internal(ctx, e.into()))?;
+    let (id, done) = committed(ctx, outcome)?;
+    let receipt = Receipt::from(&done);
+    if let Some((doc, _)) = ledger(ctx)
+        .projector()
+        .held::<T>(&done.aggregate_id, done.position)
+    {
+        return Ok((doc, receipt));
+    }
     let doc = load(id)
         .await
         .map_err(|e| internal(ctx, e))?
-        .ok_or_else(|| {
-            internal(
-                ctx,
-                anyhow::anyhow!("{what} {id} missing from views after commit"),
-            )
-        })?;
-    Ok((doc, Receipt::from(&done)))
+        .ok_or_else(|| missing(ctx, what, id))?;
+    Ok((doc, receipt))
+}
+
+/// The failure of a committed record not found in the views it was waited for.
+fn missing(ctx: &Context<'_>, what: &str, id: Uuid) -> ApiError {
+    internal(
+        ctx,
+        anyhow::anyhow!("{what} {id} missing from views after commit"),
+    )
 }
 
 /// Refuses input items the caller may not see (neither their organisation's nor referred to
@@ -168,6 +191,13 @@ async fn require_visible_items(
 /// it; the HTTP handler never does.
 #[derive(Debug, Clone, Copy)]
 pub struct ChosenId(pub Uuid);
+
+/// The id of the record `cc` creates, made for it (see [`new_id`]): there is no stream under
+/// it to read before deciding the command.
+fn new_record(ctx: &Context<'_>, cc: &mut CommandContext) -> Uuid {
+    cc.new_record = true;
+    new_id(ctx)
+}
 
 /// A new record's id: the one chosen for this request, else a fresh time-ordered one.
 fn new_id(ctx: &Context<'_>) -> Uuid {
