@@ -411,7 +411,11 @@ impl InputItem {
     /// Actions committed in response to this item.
     async fn actions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Action>> {
         let (view, _) = self.joined(ctx).await?;
-        Ok(view.actions.iter().cloned().map(Action).collect())
+        Ok(view
+            .actions
+            .iter()
+            .map(|a| Action(a.clone(), self.views.clone()))
+            .collect())
     }
     /// Board decisions that cited this item, so the trail from input to decision can be followed.
     async fn board_decisions(
@@ -475,7 +479,7 @@ pub struct DueDateChange {
 }
 
 /// A change committed in response to one or more input items.
-pub struct Action(pub ActionDoc);
+pub struct Action(pub ActionDoc, pub Views);
 
 #[Object]
 impl Action {
@@ -499,7 +503,7 @@ impl Action {
             &self.0.completed,
             &self.0.abandoned,
             self.0.agreed_on,
-            self.0.progress.is_empty(),
+            self.0.progress_notes == 0,
         ) {
             (Some(_), _, _, _) => ActionStatus::Completed,
             (_, Some(_), _, _) => ActionStatus::Abandoned,
@@ -532,15 +536,18 @@ impl Action {
             })
             .collect()
     }
-    async fn progress(&self) -> Vec<DatedNote> {
-        self.0
-            .progress
-            .iter()
+    /// Progress notes, first to latest.
+    async fn progress(&self, ctx: &Context<'_>) -> ApiResult<Vec<DatedNote>> {
+        let notes = read::action_progress(self.1.db(ctx), self.0.id)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        Ok(notes
+            .into_iter()
             .map(|p| DatedNote {
                 on: Date(p.on),
-                text: p.text.clone(),
+                text: p.text,
             })
-            .collect()
+            .collect())
     }
     async fn completed_on(&self) -> Option<Date> {
         self.0.completed.as_ref().map(|c| Date(c.completed_on))

@@ -291,7 +291,7 @@ impl CoreQueries {
             .map_err(|e| internal(ctx, e))?;
         match found {
             Some(doc) if principal(ctx)?.can_read(doc.owner_organisation.as_str()) => {
-                Ok(Action(doc))
+                Ok(Action(doc, views))
             }
             _ => Err(not_found("action").into()),
         }
@@ -310,7 +310,10 @@ impl CoreQueries {
         let docs = read::actions(views.db(ctx), principal(ctx)?.read_scope())
             .await
             .map_err(|e| internal(ctx, e))?;
-        let items = docs.into_iter().map(|(d, p)| (p, Action(d))).collect();
+        let items = docs
+            .into_iter()
+            .map(|(d, p)| (p, Action(d, views.clone())))
+            .collect();
         Ok(page(items, first, after)?)
     }
 }

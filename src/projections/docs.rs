@@ -155,7 +155,13 @@ pub struct ActionDoc {
     pub first_due_on: NaiveDate,
     pub due_changes: Vec<DueChangeDoc>,
     pub agreed_on: Option<NaiveDate>,
-    pub progress: Vec<DatedText>,
+    /// How many progress notes it has: the notes themselves are rows of their own, so a long
+    /// action's document stays small and each note is written once.
+    #[serde(default)]
+    pub progress_notes: u32,
+    /// Notes applied to this document and not yet written as rows.
+    #[serde(skip)]
+    pub unwritten_progress: Vec<DatedText>,
     pub completed: Option<CompletedDoc>,
     pub abandoned: Option<DatedText>,
     pub recorded_at: DateTime<Utc>,
@@ -440,7 +446,8 @@ pub fn apply_action(
             first_due_on: due_on,
             due_changes: vec![],
             agreed_on: None,
-            progress: vec![],
+            progress_notes: 0,
+            unwritten_progress: vec![],
             completed: None,
             abandoned: None,
             recorded_at: at,
@@ -453,7 +460,8 @@ pub fn apply_action(
         ActionEvent::ActionProposed { .. } => {}
         ActionEvent::ActionAgreed { agreed_on } => doc.agreed_on = Some(agreed_on),
         ActionEvent::ProgressRecorded { recorded_on, note } => {
-            doc.progress.push(DatedText {
+            doc.progress_notes += 1;
+            doc.unwritten_progress.push(DatedText {
                 on: recorded_on,
                 text: note,
             });

@@ -356,7 +356,11 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
             shadow.load_docs(&events, &held).await?
         };
         let changed = apply_events(&events, &mut held, &mut stored)?;
-        let rows = rows_of(changed.iter().filter_map(|key| held.get(key)))?;
+        let rows = rows_of(
+            held.iter_mut()
+                .filter(|(key, _)| changed.contains(*key))
+                .map(|(_, doc)| doc),
+        )?;
         if written.send((rows, last)).await.is_err() {
             break;
         }
@@ -599,8 +603,8 @@ impl Projector {
                 return Ok(applied);
             };
             let written = match self.apply_batch(&events).await {
-                Ok(docs) => self
-                    .write_batch(&docs, self.checkpoint, last)
+                Ok(mut docs) => self
+                    .write_batch(&mut docs, self.checkpoint, last)
                     .await
                     .map(|moved| moved.then_some(docs)),
                 Err(error) => Err(error),
@@ -793,11 +797,11 @@ impl Projector {
     /// Answers `false`, writing nothing, when the stored checkpoint is no longer `from`.
     async fn write_batch(
         &self,
-        docs: &HashMap<String, (Doc, i64)>,
+        docs: &mut HashMap<String, (Doc, i64)>,
         from: LogPosition,
         last: LogPosition,
     ) -> anyhow::Result<bool> {
-        let rows = rows_of(docs.values())?;
+        let rows = rows_of(docs.values_mut())?;
         let target = write::Target {
             name: self.name,
             suffix: self.suffix,
@@ -865,8 +869,9 @@ fn apply_events(
     Ok(changed)
 }
 
-/// The table rows of a batch's documents, each created at its position.
-fn rows_of<'a>(docs: impl IntoIterator<Item = &'a (Doc, i64)>) -> anyhow::Result<write::Rows> {
+/// The table rows of a batch's documents, each created at its position; the documents are
+/// then written, as far as they know (an action's new progress notes are taken out of it).
+fn rows_of<'a>(docs: impl IntoIterator<Item = &'a mut (Doc, i64)>) -> anyhow::Result<write::Rows> {
     use write::Value::{Bool, Date, Int, Text};
     let text = |s: &str| Text(Some(s.to_owned()));
     let mut rows = write::Rows::default();
@@ -917,6 +922,20 @@ fn rows_of<'a>(docs: impl IntoIterator<Item = &'a (Doc, i64)>) -> anyhow::Result
                     rows.link(
                         &write::ACTION_LINKS,
                         vec![item.to_string(), d.id.to_string()],
+                    );
+                }
+                // The notes recorded since the document was last written, each once.
+                let unwritten = std::mem::take(&mut d.unwritten_progress);
+                let first = i64::from(d.progress_notes) - unwritten.len() as i64 + 1;
+                for (seq, note) in (first..).zip(unwritten) {
+                    rows.doc(
+                        &write::ACTION_PROGRESS,
+                        vec![
+                            Text(Some(d.id.to_string())),
+                            Int(seq),
+                            Date(note.on),
+                            Text(Some(note.text)),
+                        ],
                     );
                 }
             }

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::docs::{ActionDoc, ActivityDoc, InputItemDoc, OrganisationDoc};
+use super::docs::{ActionDoc, ActivityDoc, DatedText, InputItemDoc, OrganisationDoc};
 use super::participants::ParticipantDoc;
 use crate::domain::verdict::{Assessment, ItemDates};
 use crate::store::Db;
@@ -184,6 +184,18 @@ pub async fn action(db: &Db, id: Uuid) -> anyhow::Result<Option<ActionDoc>> {
     )
     .await?
     .pop())
+}
+
+/// An action's progress notes, first to latest.
+pub async fn action_progress(db: &Db, id: Uuid) -> anyhow::Result<Vec<DatedText>> {
+    const SQL: &str =
+        "SELECT recorded_on, note FROM view_action_progress WHERE action_id = $1 ORDER BY seq";
+    let rows: Vec<(NaiveDate, String)> = on_db!(db, pool => sqlx::query_as(SQL)
+        .bind(id.to_string()).fetch_all(pool).await?);
+    Ok(rows
+        .into_iter()
+        .map(|(on, text)| DatedText { on, text })
+        .collect())
 }
 
 /// Actions owned by an organisation in scope, oldest first.

@@ -99,6 +99,17 @@ pub(super) const ACTION_LINKS: Table = Table {
     columns: &[("input_item_id", Kind::Text), ("action_id", Kind::Text)],
     on_conflict: "DO NOTHING",
 };
+/// An action's progress notes, numbered from 1 in the order recorded.
+pub(super) const ACTION_PROGRESS: Table = Table {
+    name: "view_action_progress",
+    columns: &[
+        ("action_id", Kind::Text),
+        ("seq", Kind::Int),
+        ("recorded_on", Kind::Date),
+        ("note", Kind::Text),
+    ],
+    on_conflict: "DO NOTHING",
+};
 pub(super) const PARTICIPANTS: Table = Table {
     name: "view_participants",
     columns: &[
@@ -159,12 +170,13 @@ pub(super) const DECISION_CITATIONS: Table = Table {
 };
 
 /// Every table in the order a batch writes them.
-pub(super) const TABLES: [&Table; 11] = [
+pub(super) const TABLES: [&Table; 12] = [
     &ORGANISATIONS,
     &ACTIVITIES,
     &INPUT_ITEMS,
     &ACTIONS,
     &ACTION_LINKS,
+    &ACTION_PROGRESS,
     &PARTICIPANTS,
     &PARTICIPANT_LINKS,
     &BOARDS,
@@ -178,9 +190,9 @@ pub(super) const TABLES: [&Table; 11] = [
 pub(super) struct Rows {
     /// Document rows, per table in [`TABLES`] order, each written once (the batch keeps one
     /// document per record).
-    docs: [Vec<Vec<Value>>; 11],
+    docs: [Vec<Vec<Value>>; TABLES.len()],
     /// Link rows, which many documents of a batch may repeat.
-    links: [BTreeSet<Vec<String>>; 11],
+    links: [BTreeSet<Vec<String>>; TABLES.len()],
 }
 
 fn index_of(table: &Table) -> usize {

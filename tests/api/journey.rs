@@ -105,6 +105,22 @@ async fn focus_group_to_you_said_we_did(backend: Backend) {
         json!({ "i": { "actionId": action_id, "agreedOn": "2026-02-05" } }),
     )
     .await;
+    // Progress, note by note: each answer shows every note so far, in order.
+    for (n, on) in ["2026-03-01", "2026-04-01"].into_iter().enumerate() {
+        let noted = app
+            .ok(
+                &officer,
+                "mutation($i: RecordActionProgressInput!) { recordActionProgress(input: $i) {
+                    action { status progress { on text } } } }",
+                json!({ "i": { "actionId": action_id, "recordedOn": on,
+                    "note": format!("{} of 14 templates rewritten", 7 * (n + 1)) } }),
+            )
+            .await["recordActionProgress"]["action"]
+            .clone();
+        assert_eq!(noted["status"], "IN_PROGRESS");
+        assert_eq!(noted["progress"].as_array().map(Vec::len), Some(n + 1));
+        assert_eq!(noted["progress"][n]["on"], on);
+    }
     let completed = app
         .ok(
             &officer,
@@ -140,6 +156,21 @@ async fn focus_group_to_you_said_we_did(backend: Backend) {
     assert_eq!(a["genuinelyActedOn"], true);
     assert_eq!(a["warnings"], json!([]));
     assert_eq!(a["actions"][0]["status"], "COMPLETED");
+    let notes = app
+        .ok(
+            &auditor,
+            "query($id: ID!) { action(id: $id) { progress { on text } } }",
+            json!({ "id": action_id }),
+        )
+        .await["action"]["progress"]
+        .clone();
+    assert_eq!(
+        notes,
+        json!([
+            { "on": "2026-03-01", "text": "7 of 14 templates rewritten" },
+            { "on": "2026-04-01", "text": "14 of 14 templates rewritten" }
+        ])
+    );
     let d = app.ok(&auditor, ITEM, json!({ "id": declined })).await["inputItem"].clone();
     assert_eq!(d["verdict"], "DECLINED");
     assert_eq!(d["loopClosed"], true);

@@ -24,6 +24,7 @@ pub(crate) async fn dump(db: &Db) -> Vec<String> {
         "SELECT id || '|' || organisation || '|' || COALESCE(referred_to, '-') || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_input_items ORDER BY id",
         "SELECT id || '|' || organisation || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_actions ORDER BY id",
         "SELECT input_item_id || '|' || action_id FROM view_action_links ORDER BY input_item_id, action_id",
+        "SELECT action_id || '|' || CAST(seq AS TEXT) || '|' || CAST(recorded_on AS TEXT) || '|' || note FROM view_action_progress ORDER BY action_id, seq",
         "SELECT id || '|' || organisation || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_participants ORDER BY id",
         "SELECT participant_id || '|' || target_id FROM view_participant_links ORDER BY participant_id, target_id",
         "SELECT id || '|' || organisation || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_boards ORDER BY id",
@@ -143,15 +144,36 @@ async fn rebuild_gives_identical_tables(backend: Backend) {
     let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
     let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
     let item = record_item(&app, &officer, &activity, "Clearer signage", "2026-01-11").await;
-    app.ok(
+    let action = app.ok(
         &officer,
         "mutation($i: ProposeActionInput!) { proposeAction(input: $i) { action { id } } }",
         json!({ "i": { "title": "New signs", "ownerOrganisation": "QMJ", "ownerRole": "Estates lead",
             "decisionForum": "Estates board", "dueOn": "2026-09-01", "inputItemIds": [item], "proposedOn": "2026-01-12" } }),
     )
+    .await["proposeAction"]["action"]["id"]
+        .clone();
+    app.ok(
+        &officer,
+        "mutation($i: AgreeActionInput!) { agreeAction(input: $i) { action { id } } }",
+        json!({ "i": { "actionId": action, "agreedOn": "2026-01-13" } }),
+    )
     .await;
+    for n in 1..=3 {
+        app.ok(
+            &officer,
+            "mutation($i: RecordActionProgressInput!) { recordActionProgress(input: $i) { action { id } } }",
+            json!({ "i": { "actionId": action, "recordedOn": "2026-01-14", "note": format!("Step {n}") } }),
+        )
+        .await;
+    }
     let before = dump_views(&app).await;
-    assert!(before.len() >= 5, "views hold the records: {before:?}");
+    assert!(before.len() >= 8, "views hold the records: {before:?}");
+    assert!(
+        before
+            .iter()
+            .any(|row| row.ends_with("|3|2026-01-14|Step 3")),
+        "each note is a row, numbered in order: {before:?}"
+    );
     let applied = app.ledger.projector().rebuild().await.expect("rebuild");
     assert_eq!(applied as i64, app.event_count().await);
     assert_eq!(dump_views(&app).await, before);

@@ -112,7 +112,7 @@ async fn run(
     let (doc, receipt) =
         read_back(ctx, "action", outcome, |id| read::action(ledger.db(), id)).await?;
     Ok(ActionPayload {
-        action: Action(doc),
+        action: Action(doc, crate::api::context::Views::Live),
         receipt,
     })
 }

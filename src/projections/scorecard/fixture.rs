@@ -145,7 +145,8 @@ pub(super) fn action(
         first_due_on: day(2025, 12, 31),
         due_changes: vec![],
         agreed_on: None,
-        progress: vec![],
+        progress_notes: 0,
+        unwritten_progress: vec![],
         completed: completed.map(|completed_on| CompletedDoc {
             completed_on,
             outcome: "Done".into(),
