@@ -100,12 +100,12 @@ pub struct Ledger {
 }
 
 fn framework<A: Aggregate<Services = Services>>(
-    db: &Db,
+    store: LedgerStore<A>,
     committer: &Arc<Committer>,
     services: &Services,
 ) -> CqrsFramework<A, LedgerStore<A>> {
     // No in-process queries: read models are built from the log by the projector.
-    let store = LedgerStore::new(db.clone())
+    let store = store
         .committing_through(committer.clone())
         .trusting_held_state();
     CqrsFramework::new(store, vec![], services.clone())
@@ -115,28 +115,31 @@ impl Ledger {
     /// The ledger over `db`, waking `projector` after each commit and sealing personal data
     /// with participants' keys from `keys`.
     pub fn new(db: Db, projector: ProjectorHandle, keys: KeyStore) -> Self {
-        let lookups = StoreLookups::new(db.clone());
+        let lookups = StoreLookups::new(db.clone()).trusting(projector.seen());
         let services: Services = Arc::new(lookups.clone());
         let sealer: Arc<dyn Sealer> = Arc::new(ParticipantSealer::new(keys.clone()));
         // Every store commits through one committer, so concurrent commands share transactions.
         let committer = Committer::start(db.clone());
         let c = &committer;
+        // Commands share the lookups' held states: what a command commits, the next lookup
+        // of that stream reads without a round trip.
+        let (organisations, activities, input_items, actions) = lookups.stores();
         Self {
-            organisations: framework(&db, c, &services),
-            activities: framework(&db, c, &services),
-            input_items: framework(&db, c, &services),
-            actions: framework(&db, c, &services),
+            organisations: framework(organisations, c, &services),
+            activities: framework(activities, c, &services),
+            input_items: framework(input_items, c, &services),
+            actions: framework(actions, c, &services),
             participants: CqrsFramework::new(
                 LedgerStore::with_sealer(db.clone(), sealer.clone())
                     .committing_through(committer.clone()),
                 vec![],
                 services.clone(),
             ),
-            access: framework(&db, c, &services),
-            boards: framework(&db, c, &services),
-            appointments: framework(&db, c, &services),
-            meetings: framework(&db, c, &services),
-            baselines: framework(&db, c, &services),
+            access: framework(LedgerStore::new(db.clone()), c, &services),
+            boards: framework(LedgerStore::new(db.clone()), c, &services),
+            appointments: framework(LedgerStore::new(db.clone()), c, &services),
+            meetings: framework(LedgerStore::new(db.clone()), c, &services),
+            baselines: framework(LedgerStore::new(db.clone()), c, &services),
             db,
             lookups,
             projector,

@@ -16,7 +16,7 @@ use super::held::{Doc, HeldDocs, Projected};
 use super::log::{read_log_after, LoggedEvent};
 use super::participants::apply_participant;
 use super::write;
-use crate::store::{Db, LogPosition, LOG_CHANNEL};
+use crate::store::{Db, LogPosition, SeenVersions, LOG_CHANNEL};
 
 /// The checkpoint name of the views projector.
 pub const PROJECTOR_NAME: &str = "views";
@@ -40,6 +40,7 @@ pub struct ProjectorHandle {
     leading: watch::Receiver<bool>,
     rebuild: mpsc::Sender<oneshot::Sender<anyhow::Result<u64>>>,
     held: Arc<HeldDocs>,
+    seen: Arc<SeenVersions>,
 }
 
 impl ProjectorHandle {
@@ -83,6 +84,11 @@ impl ProjectorHandle {
         T::of(&doc).map(|d| (d.clone(), created))
     }
 
+    /// The streams' versions this replica knows the log holds, noted as the projector reads.
+    pub fn seen(&self) -> Arc<SeenVersions> {
+        self.seen.clone()
+    }
+
     /// Clears the views and replays the whole log; answers with the number of events applied.
     pub async fn rebuild(&self) -> anyhow::Result<u64> {
         let (reply, answer) = oneshot::channel();
@@ -117,6 +123,8 @@ pub struct Projector {
     suffix: &'static str,
     /// The documents this projector last wrote, while it is the only writer of its tables.
     held: Arc<HeldDocs>,
+    /// Each stream's latest version as read, while this projector reads every event.
+    seen: Arc<SeenVersions>,
 }
 
 /// Every view table the projector writes, named once in [`write::TABLES`].
@@ -406,12 +414,14 @@ impl Projector {
         let (rebuild_tx, rebuild) = mpsc::channel(4);
         let wake = Arc::new(Notify::new());
         let held = Arc::new(HeldDocs::default());
+        let seen = Arc::new(SeenVersions::default());
         let handle = ProjectorHandle {
             wake: wake.clone(),
             position: position_rx,
             leading: leading_rx,
             rebuild: rebuild_tx,
             held: held.clone(),
+            seen: seen.clone(),
         };
         Ok((
             Self {
@@ -428,6 +438,7 @@ impl Projector {
                 name: PROJECTOR_NAME,
                 suffix: "",
                 held,
+                seen,
             },
             handle,
         ))
@@ -461,6 +472,7 @@ impl Projector {
             }
             self.lease = None;
             self.held.clear();
+            self.seen.stop_following();
             tracing::warn!(projector = PROJECTOR_NAME, "lost the projector lease");
         }
         let Ok(mut session) = pool.acquire().await.map(|c| c.detach()) else {
@@ -576,6 +588,7 @@ impl Projector {
             }
         }
         self.leading.send_replace(false);
+        self.seen.stop_following();
         tracing::info!(projector = PROJECTOR_NAME, "projector stopped");
     }
 
@@ -586,7 +599,7 @@ impl Projector {
         // read, this projector's own moves keep it known; a move made elsewhere makes the next
         // batch's write fail, and the checkpoint is read again then.
         if !self.checkpoint_known {
-            self.held.clear();
+            self.forget();
             self.checkpoint = load_checkpoint(&self.db, self.name).await?;
             self.checkpoint_known = true;
             // The views are what the stored checkpoint says, whoever moved it (a rebuild's
@@ -602,6 +615,14 @@ impl Projector {
             let Some(last) = events.last().map(|e| e.at) else {
                 return Ok(applied);
             };
+            // Before anyone waiting on these events sees the views move.
+            self.seen.saw(events.iter().map(|e| {
+                (
+                    e.aggregate_type.as_str(),
+                    e.aggregate_id.as_str(),
+                    e.sequence,
+                )
+            }));
             let written = match self.apply_batch(&events).await {
                 Ok(mut docs) => self
                     .write_batch(&mut docs, self.checkpoint, last)
@@ -619,7 +640,7 @@ impl Projector {
                 self.held.put(docs, last);
             }
             if !moved {
-                self.held.clear();
+                self.forget();
                 // Another process moved the views on while this batch was being applied; its
                 // work stands and this batch is dropped, then read again from the new checkpoint.
                 tracing::debug!(
@@ -645,6 +666,15 @@ impl Projector {
                 // That was all there was; what commits next wakes the projector again.
                 return Ok(applied);
             }
+        }
+    }
+
+    /// Lets go of what this projector knew of the tables and the log: another process may have
+    /// written the views (and so read events this one never will).
+    fn forget(&self) {
+        self.held.clear();
+        if self.name == PROJECTOR_NAME && *self.leading.borrow() {
+            self.seen.start_following();
         }
     }
 

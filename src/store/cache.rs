@@ -41,6 +41,19 @@ impl<A> StreamCache<A> {
             .remove(id)
     }
 
+    /// What `read` reads of stream `id`'s held state, if it is held and `current` says its
+    /// version is the log's; the state stays held.
+    pub fn peek<T>(
+        &self,
+        id: &str,
+        current: impl FnOnce(i64) -> bool,
+        read: impl FnOnce(&A) -> T,
+    ) -> Option<T> {
+        let streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        let held = streams.get(id).filter(|h| current(h.version))?;
+        Some(read(&held.aggregate))
+    }
+
     /// Holds stream `id`'s state, keeping the newer when two loads race.
     pub fn put(&self, id: String, held: Held<A>) {
         let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());

@@ -125,6 +125,11 @@ impl<A> LedgerContext<A> {
         &self.aggregate
     }
 
+    /// How many events of the stream it reflects.
+    pub fn version(&self) -> i64 {
+        self.version
+    }
+
     /// The loaded aggregate.
     pub fn into_state(self) -> A {
         self.aggregate
@@ -183,7 +188,8 @@ impl<A> LedgerStore<A> {
     /// (stream, sequence) refuses a commit on a state another writer (another replica) has
     /// moved past, and the caller runs the command again on a fresh load (see
     /// [`Captured::held_unread`]). It saves a round trip on every command to a recently used
-    /// stream. Lookups for other aggregates' rules never trust it: they have no such check.
+    /// stream. Lookups for other aggregates' rules have no such check: they use a held state
+    /// only when [`super::SeenVersions`] says it is the log's.
     pub fn trusting_held_state(mut self) -> Self {
         self.trust_held = true;
         self
@@ -199,6 +205,17 @@ impl<A> LedgerStore<A> {
             trust_held: false,
             _aggregate: PhantomData,
         }
+    }
+
+    /// What `read` reads of stream `id`'s held state, without reading the log, if it is held
+    /// and `current` says its version is the log's.
+    pub fn peek<T>(
+        &self,
+        id: &str,
+        current: impl FnOnce(i64) -> bool,
+        read: impl FnOnce(&A) -> T,
+    ) -> Option<T> {
+        self.cache.as_ref()?.peek(id, current, read)
     }
 
     /// Holds a loaded stream's state for the next load (after a read-only use of it).

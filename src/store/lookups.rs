@@ -1,13 +1,16 @@
-//! [`Lookups`] for cross-aggregate rules. Aggregates are answered from the event log itself, so
-//! rules see every committed write; boards, appointments and participants' status come from the
-//! views, which every mutation waits for before it answers (a rule can miss a write only while
-//! that write's own request is still in flight).
+//! [`Lookups`] for cross-aggregate rules. Aggregates are answered from the event log itself (or
+//! from a held state known to be the log's, see [`SeenVersions`]), so rules see every committed
+//! write; boards, appointments and participants' status come from the views, which every
+//! mutation waits for before it answers (a rule can miss a write only while that write's own
+//! request is still in flight).
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{Db, LedgerStore};
+use super::{Db, LedgerStore, SeenVersions};
 use crate::domain::action::Action;
 use crate::domain::activity::Activity;
 use crate::domain::common::OdsCode;
@@ -27,19 +30,8 @@ pub struct StoreLookups {
     activities: LedgerStore<Activity>,
     input_items: LedgerStore<InputItem>,
     actions: LedgerStore<Action>,
-}
-
-/// Loads stream `id` from `store`, answers with what `facts` reads of it, and holds the
-/// state for the next lookup.
-async fn facts_of<A: cqrs_es::Aggregate, T>(
-    store: &LedgerStore<A>,
-    id: &str,
-    facts: impl FnOnce(&A) -> T,
-) -> Result<T, LookupFailed> {
-    let context = store.load(id).await.map_err(|_| LookupFailed)?;
-    let answer = facts(context.state());
-    store.remember(context);
-    Ok(answer)
+    /// What this replica knows of the log's streams, when it runs the projector.
+    seen: Option<Arc<SeenVersions>>,
 }
 
 impl StoreLookups {
@@ -51,12 +43,67 @@ impl StoreLookups {
             input_items: LedgerStore::new(db.clone()),
             actions: LedgerStore::new(db.clone()),
             db,
+            seen: None,
         }
+    }
+
+    /// These lookups, answering from held states that `seen` says are the log's, without a
+    /// read (see [`SeenVersions`]).
+    pub fn trusting(mut self, seen: Arc<SeenVersions>) -> Self {
+        self.seen = Some(seen);
+        self
+    }
+
+    /// The stores the lookups read, whose held states commands may share.
+    pub fn stores(
+        &self,
+    ) -> (
+        LedgerStore<Organisation>,
+        LedgerStore<Activity>,
+        LedgerStore<InputItem>,
+        LedgerStore<Action>,
+    ) {
+        (
+            self.organisations.clone(),
+            self.activities.clone(),
+            self.input_items.clone(),
+            self.actions.clone(),
+        )
+    }
+
+    /// What `facts` reads of stream `id` of `store`: from its held state when that is known to
+    /// be the log's, else loaded (only the events after the held state are read) and held for
+    /// the next lookup.
+    async fn facts_of<A: cqrs_es::Aggregate, T>(
+        &self,
+        store: &LedgerStore<A>,
+        id: &str,
+        facts: impl Fn(&A) -> T,
+    ) -> Result<T, LookupFailed> {
+        let Some(seen) = &self.seen else {
+            let context = store.load(id).await.map_err(|_| LookupFailed)?;
+            let answer = facts(context.state());
+            store.remember(context);
+            return Ok(answer);
+        };
+        let key = format!("{}/{id}", A::TYPE);
+        if let Some(answer) = store.peek(id, |version| seen.is_current(&key, version), &facts) {
+            return Ok(answer);
+        }
+        let epoch = seen.epoch();
+        let context = store.load(id).await.map_err(|_| LookupFailed)?;
+        let answer = facts(context.state());
+        if let Some(epoch) = epoch {
+            seen.read_from_log(epoch, &key, context.version());
+        }
+        store.remember(context);
+        Ok(answer)
     }
 
     /// The owner organisation of an action, if it exists.
     pub async fn action_owner(&self, id: Uuid) -> Result<Option<OdsCode>, LookupFailed> {
-        facts_of(&self.actions, &id.to_string(), |a| a.owner().cloned()).await
+        self.facts_of(&self.actions, &id.to_string(), |a| a.owner().cloned())
+            .await
     }
 }
 
@@ -70,11 +117,13 @@ impl Lookups for StoreLookups {
         &self,
         code: &OdsCode,
     ) -> Result<Option<OrganisationFacts>, LookupFailed> {
-        facts_of(&self.organisations, code.as_str(), Organisation::facts).await
+        self.facts_of(&self.organisations, code.as_str(), Organisation::facts)
+            .await
     }
 
     async fn activity(&self, id: Uuid) -> Result<Option<ActivityFacts>, LookupFailed> {
-        facts_of(&self.activities, &id.to_string(), Activity::facts).await
+        self.facts_of(&self.activities, &id.to_string(), Activity::facts)
+            .await
     }
 
     async fn board(&self, id: Uuid) -> Result<Option<BoardFacts>, LookupFailed> {
@@ -127,6 +176,7 @@ impl Lookups for StoreLookups {
     }
 
     async fn input_item(&self, id: Uuid) -> Result<Option<InputItemFacts>, LookupFailed> {
-        facts_of(&self.input_items, &id.to_string(), InputItem::facts).await
+        self.facts_of(&self.input_items, &id.to_string(), InputItem::facts)
+            .await
     }
 }

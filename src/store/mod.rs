@@ -22,6 +22,7 @@ mod hash;
 mod lookups;
 mod receipts;
 mod sealing;
+mod seen;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -42,6 +43,7 @@ pub use hash::{chain_hash, HashedFields, GENESIS_HASH};
 pub use lookups::StoreLookups;
 pub use receipts::{find_receipt, Receipt};
 pub use sealing::{holds_plain_personal_data, Sealer};
+pub use seen::SeenVersions;
 
 /// A position in the global log, in commit order: the writing transaction (always 0 on SQLite)
 /// then the event's position.

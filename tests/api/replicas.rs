@@ -266,3 +266,55 @@ async fn a_replica_behind_on_a_stream_answers_as_the_log_stands() {
     theirs.stop().await;
     drop_postgres_database(database.expect("a PostgreSQL database"));
 }
+
+/// A rule's lookup of another record answers from the state this replica holds only while
+/// that state is the log's: once another replica moves the record on, the next lookup reads
+/// the log, so the rule is never decided on what the record used to be.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rule_sees_what_another_replica_wrote() {
+    if !postgres_available().await {
+        return;
+    }
+    let (settings, _dir, database) = fresh_settings(Backend::Postgres).await;
+    let ours = Replica::start(&settings).await;
+    // Ours runs the projector, so it reads every event, whoever wrote it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !ours.ledger.projector().leading() {
+        assert!(Instant::now() < deadline, "ours takes the lease");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let theirs = Replica::start(&settings).await;
+    ours.register("QMJ", "North Central Trust").await;
+    let officer = ours.token(Role::EngagementOfficer, &["QMJ"]);
+
+    // Ours plans the activity and records input against it: its rule looks the activity up
+    // and ours now holds it, as planned.
+    let activity = plan_activity(&ours, &officer, "QMJ", "2026-01-10").await;
+    record_item(&ours, &officer, &activity, "Clearer letters", "2026-01-11").await;
+
+    // Theirs cancels it; nothing more may be recorded against it, through either replica.
+    theirs
+        .call(
+            &officer,
+            "cancelActivity",
+            "activity { id }",
+            json!({ "activityId": activity, "reason": "Venue closed" }),
+        )
+        .await;
+    let (code, message) = ours
+        .err(
+            &officer,
+            "mutation($i: RecordInputItemInput!) { recordInputItem(input: $i) { inputItem { id } } }",
+            json!({ "i": { "activityId": activity, "kind": "IDEA", "summary": "Evening clinics",
+                "raisedBy": "PATIENT", "raisedOn": "2026-01-12" } }),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("CONFLICT", "activity is cancelled")
+    );
+
+    ours.stop().await;
+    theirs.stop().await;
+    drop_postgres_database(database.expect("a PostgreSQL database"));
+}
