@@ -293,21 +293,39 @@ pub struct InputItem {
     doc: InputItemDoc,
     log_position: i64,
     as_of: NaiveDate,
-    /// Its actions, feedback and response window with the verdict they give: read with the
-    /// item in lists, and for a single item only when a field asks for them.
-    joined: tokio::sync::OnceCell<(ItemView, Assessment)>,
+    /// What its actions, feedback and response window give: read with the item in lists, and
+    /// for a single item only when a field asks for them.
+    joined: tokio::sync::OnceCell<Joined>,
     views: Views,
+}
+
+/// An input item's linked actions, and its verdict with them.
+struct Joined {
+    actions: Vec<ActionDoc>,
+    assessment: Assessment,
+}
+
+impl Joined {
+    fn of(view: ItemView, as_of: NaiveDate) -> (InputItemDoc, Self) {
+        let assessment = view.assess(as_of);
+        let joined = Self {
+            actions: view.actions,
+            assessment,
+        };
+        (view.doc, joined)
+    }
 }
 
 impl InputItem {
     /// Assesses `view` as of `as_of`; related records are read from `views`.
     pub fn new(view: ItemView, as_of: NaiveDate, views: Views) -> Self {
-        let assessment = view.assess(as_of);
+        let log_position = view.log_position;
+        let (doc, joined) = Joined::of(view, as_of);
         Self {
-            doc: view.doc.clone(),
-            log_position: view.log_position,
+            doc,
+            log_position,
             as_of,
-            joined: tokio::sync::OnceCell::new_with(Some((view, assessment))),
+            joined: tokio::sync::OnceCell::new_with(Some(joined)),
             views,
         }
     }
@@ -326,7 +344,7 @@ impl InputItem {
 
     /// The verdict, for filtering lists (whose items are built joined).
     pub fn verdict_value(&self) -> Option<verdict::InputVerdict> {
-        self.joined.get().map(|(_, a)| a.verdict)
+        self.joined.get().map(|j| j.assessment.verdict)
     }
 
     /// Its position in the log, for cursors.
@@ -334,20 +352,19 @@ impl InputItem {
         self.log_position
     }
 
-    async fn joined(&self, ctx: &Context<'_>) -> ApiResult<&(ItemView, Assessment)> {
+    async fn joined(&self, ctx: &Context<'_>) -> ApiResult<&Joined> {
         self.joined
             .get_or_try_init(|| async {
                 let view = read::join_item(self.views.db(ctx), self.doc.clone(), self.log_position)
                     .await
                     .map_err(|e| internal(ctx, e))?;
-                let assessment = view.assess(self.as_of);
-                Ok((view, assessment))
+                Ok(Joined::of(view, self.as_of).1)
             })
             .await
     }
 
     async fn assessment(&self, ctx: &Context<'_>) -> ApiResult<&Assessment> {
-        Ok(&self.joined(ctx).await?.1)
+        Ok(&self.joined(ctx).await?.assessment)
     }
 }
 
@@ -410,8 +427,9 @@ impl InputItem {
     }
     /// Actions committed in response to this item.
     async fn actions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Action>> {
-        let (view, _) = self.joined(ctx).await?;
-        Ok(view
+        Ok(self
+            .joined(ctx)
+            .await?
             .actions
             .iter()
             .map(|a| Action(a.clone(), self.views.clone()))

@@ -16,7 +16,7 @@ use super::held::{Doc, HeldDocs, Projected};
 use super::log::{read_log_after, LoggedEvent};
 use super::participants::apply_participant;
 use super::write;
-use crate::store::{Db, LogPosition, SeenVersions, LOG_CHANNEL};
+use crate::store::{stream_key, Db, LogPosition, SeenVersions, LOG_CHANNEL};
 
 /// The checkpoint name of the views projector.
 pub const PROJECTOR_NAME: &str = "views";
@@ -80,7 +80,7 @@ impl ProjectorHandle {
         if !self.leading() {
             return None;
         }
-        let (doc, created) = self.held.get(&format!("{}/{id}", T::AGGREGATE), at)?;
+        let (doc, created) = self.held.get(&stream_key(T::AGGREGATE, id), at)?;
         T::of(&doc).map(|d| (d.clone(), created))
     }
 
@@ -623,23 +623,18 @@ impl Projector {
                     e.sequence,
                 )
             }));
-            let written = match self.apply_batch(&events).await {
-                Ok(mut docs) => self
-                    .write_batch(&mut docs, self.checkpoint, last)
-                    .await
-                    .map(|moved| moved.then_some(docs)),
-                Err(error) => Err(error),
-            };
+            let written = async {
+                let mut docs = self.apply_batch(&events).await?;
+                let moved = self.write_batch(&mut docs, self.checkpoint, last).await?;
+                anyhow::Ok(moved.then_some(docs))
+            }
+            .await;
             let written = written.inspect_err(|_| {
                 // What the tables hold is not known for sure: read them again.
                 self.held.clear();
                 self.checkpoint_known = false;
             })?;
-            let moved = written.is_some();
-            if let Some(docs) = written {
-                self.held.put(docs, last);
-            }
-            if !moved {
+            let Some(docs) = written else {
                 self.forget();
                 // Another process moved the views on while this batch was being applied; its
                 // work stands and this batch is dropped, then read again from the new checkpoint.
@@ -650,7 +645,9 @@ impl Projector {
                 self.checkpoint = load_checkpoint(&self.db, self.name).await?;
                 self.position.send_replace(self.checkpoint);
                 continue;
-            }
+            };
+            // Held before the views move, so a mutation waiting on this batch finds its record.
+            self.held.put(docs, last);
             self.checkpoint = last;
             self.position.send_replace(last);
             applied += events.len() as u64;
@@ -673,15 +670,17 @@ impl Projector {
     /// written the views (and so read events this one never will).
     fn forget(&self) {
         self.held.clear();
-        if self.name == PROJECTOR_NAME && *self.leading.borrow() {
+        // Versions are noted only by a projector that `run` drives as the leader, not by one
+        // driven by hand (a report, an as-of replay).
+        if *self.leading.borrow() {
             self.seen.start_following();
         }
     }
 
     async fn rebuild_now(&mut self) -> anyhow::Result<u64> {
         let rebuilt = rebuild(&self.db).await;
-        // New tables, or perhaps so: what this projector held may not be what they hold.
-        self.held.clear();
+        // New tables, or perhaps so: the next catch-up reads the checkpoint again and lets go
+        // of what this projector held.
         self.checkpoint_known = false;
         let mut applied = rebuilt?;
         // Whatever was committed while the rebuild ran is in the views before this answers;
@@ -712,7 +711,7 @@ impl Projector {
         for event in events {
             let aggregate_type = event.aggregate_type.as_str();
             if !seen.insert((aggregate_type, event.aggregate_id.as_str()))
-                || known.contains_key(&format!("{aggregate_type}/{}", event.aggregate_id))
+                || known.contains_key(&stream_key(aggregate_type, &event.aggregate_id))
             {
                 continue;
             }
@@ -802,7 +801,7 @@ impl Projector {
                 "BoardMeeting" => Doc::Meeting(serde_json::from_str(&text)?),
                 _ => Doc::Action(serde_json::from_str(&text)?),
             };
-            found.insert(format!("{aggregate_type}/{id}"), (doc, created));
+            found.insert(stream_key(&aggregate_type, &id), (doc, created));
         }
         Ok(found)
     }
@@ -815,7 +814,7 @@ impl Projector {
     ) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
         let keys: std::collections::HashSet<String> = events
             .iter()
-            .map(|e| format!("{}/{}", e.aggregate_type, e.aggregate_id))
+            .map(|e| stream_key(&e.aggregate_type, &e.aggregate_id))
             .collect();
         let mut docs = self.held.take(keys.iter().map(String::as_str));
         let mut stored = self.load_docs(events, &docs).await?;
@@ -852,7 +851,7 @@ fn apply_events(
 ) -> anyhow::Result<std::collections::HashSet<String>> {
     let mut changed = std::collections::HashSet::new();
     for event in events {
-        let key = format!("{}/{}", event.aggregate_type, event.aggregate_id);
+        let key = stream_key(&event.aggregate_type, &event.aggregate_id);
         let current = match docs.remove(&key) {
             Some(found) => Some(found),
             None => stored.remove(&key),

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{Db, LedgerStore, SeenVersions};
+use super::{stream_key, Db, LedgerStore, SeenVersions};
 use crate::domain::action::Action;
 use crate::domain::activity::Activity;
 use crate::domain::common::OdsCode;
@@ -80,20 +80,22 @@ impl StoreLookups {
         id: &str,
         facts: impl Fn(&A) -> T,
     ) -> Result<T, LookupFailed> {
-        let Some(seen) = &self.seen else {
-            let context = store.load(id).await.map_err(|_| LookupFailed)?;
-            let answer = facts(context.state());
-            store.remember(context);
-            return Ok(answer);
-        };
-        let key = format!("{}/{id}", A::TYPE);
-        if let Some(answer) = store.peek(id, |version| seen.is_current(&key, version), &facts) {
-            return Ok(answer);
+        let key = stream_key(A::TYPE, id);
+        if let Some(seen) = &self.seen {
+            let held = store.peek(id, |version| seen.is_current(&key, version), &facts);
+            if let Some(answer) = held {
+                return Ok(answer);
+            }
         }
-        let epoch = seen.epoch();
+        // Asked before the read, so a read begun before this replica took the projector on
+        // notes nothing.
+        let epoch = self
+            .seen
+            .as_ref()
+            .and_then(|seen| Some((seen, seen.epoch()?)));
         let context = store.load(id).await.map_err(|_| LookupFailed)?;
         let answer = facts(context.state());
-        if let Some(epoch) = epoch {
+        if let Some((seen, epoch)) = epoch {
             seen.read_from_log(epoch, &key, context.version());
         }
         store.remember(context);

@@ -45,6 +45,12 @@ pub use receipts::{find_receipt, Receipt};
 pub use sealing::{holds_plain_personal_data, Sealer};
 pub use seen::SeenVersions;
 
+/// The key naming one stream, `type/id`, wherever streams are held or noted by key (the
+/// projector's documents, the versions seen).
+pub fn stream_key(aggregate_type: &str, id: &str) -> String {
+    format!("{aggregate_type}/{id}")
+}
+
 /// A position in the global log, in commit order: the writing transaction (always 0 on SQLite)
 /// then the event's position.
 #[derive(

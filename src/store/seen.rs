@@ -16,6 +16,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use super::stream_key;
+
 /// Streams noted before some are let go (an entry is about 60 bytes).
 const CAPACITY: usize = 200_000;
 
@@ -62,7 +64,7 @@ impl SeenVersions {
         for (aggregate_type, id, sequence) in events {
             note(
                 &mut noted.versions,
-                format!("{aggregate_type}/{id}"),
+                stream_key(aggregate_type, id),
                 sequence,
             );
         }
