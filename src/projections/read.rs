@@ -69,6 +69,34 @@ pub struct ItemFilter {
     pub limit: Option<usize>,
 }
 
+/// `column IN (values)`, written so that one statement text serves any number of values where
+/// the backend allows it: `= ANY($n)` with an array on PostgreSQL, whose prepared statement is
+/// then cached and planned once, rather than a new statement (and a round trip to prepare it)
+/// for every length of list. SQLite, which has no arrays and prepares in process, gets the list.
+trait PushIn {
+    fn push_in(&mut self, column: &str, values: &[String]) -> &mut Self;
+}
+
+impl PushIn for QueryBuilder<'_, sqlx::Postgres> {
+    fn push_in(&mut self, column: &str, values: &[String]) -> &mut Self {
+        self.push(column)
+            .push(" = ANY(")
+            .push_bind(values.to_vec())
+            .push(")")
+    }
+}
+
+impl PushIn for QueryBuilder<'_, sqlx::Sqlite> {
+    fn push_in(&mut self, column: &str, values: &[String]) -> &mut Self {
+        self.push(column).push(" IN (");
+        let mut list = self.separated(", ");
+        for value in values {
+            list.push_bind(value.clone());
+        }
+        self.push(")")
+    }
+}
+
 fn parse_docs<T: DeserializeOwned>(rows: Vec<(String, i64)>) -> anyhow::Result<Vec<(T, i64)>> {
     rows.into_iter()
         .map(|(text, pos)| Ok((serde_json::from_str(&text)?, pos)))
@@ -86,12 +114,7 @@ pub(crate) async fn docs_by_ids<T: DeserializeOwned>(
     for chunk in ids.chunks(CHUNK) {
         let rows: Vec<(String, i64)> = on_db!(db, pool => {
             let mut q = QueryBuilder::new(select);
-            q.push(" WHERE ").push(key).push(" IN (");
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(id.clone());
-            }
-            q.push(")");
+            q.push(" WHERE ").push_in(key, chunk);
             q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
         });
         out.extend(parse_docs::<T>(rows)?.into_iter().map(|(d, _)| d));
@@ -161,12 +184,7 @@ async fn activities_where(
     let rows: Vec<(String, i64)> = on_db!(db, pool => {
         let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_activities");
         if let Some((key, ids)) = by {
-            q.push(" WHERE ").push(key).push(" IN (");
-            let mut list = q.separated(", ");
-            for id in ids {
-                list.push_bind(id.clone());
-            }
-            q.push(")");
+            q.push(" WHERE ").push_in(key, ids);
         }
         q.push(" ORDER BY log_position");
         q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
@@ -212,12 +230,7 @@ async fn docs_in_scope<T: DeserializeOwned>(
     let rows: Vec<(String, i64)> = on_db!(db, pool => {
         let mut q = QueryBuilder::new(format!("SELECT doc, log_position FROM {table}"));
         if let Some(codes) = scope {
-            q.push(" WHERE organisation IN (");
-            let mut list = q.separated(", ");
-            for code in codes {
-                list.push_bind(code.clone());
-            }
-            q.push(")");
+            q.push(" WHERE ").push_in("organisation", codes);
         }
         q.push(" ORDER BY log_position");
         q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
@@ -262,17 +275,7 @@ async fn item_rows(
     let rows: Vec<(String, i64)> = on_db!(db, pool => {
         let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_input_items WHERE 1 = 1");
         if let Some(codes) = scope {
-            q.push(" AND (organisation IN (");
-            let mut list = q.separated(", ");
-            for code in codes {
-                list.push_bind(code.clone());
-            }
-            q.push(") OR referred_to IN (");
-            let mut list = q.separated(", ");
-            for code in codes {
-                list.push_bind(code.clone());
-            }
-            q.push("))");
+            q.push(" AND (").push_in("organisation", codes).push(" OR ").push_in("referred_to", codes).push(")");
         }
         if let Some(id) = id {
             q.push(" AND id = ").push_bind(id.to_string());
@@ -307,12 +310,8 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
     let mut links: HashMap<String, Vec<String>> = HashMap::new();
     for chunk in item_ids.chunks(CHUNK) {
         let pairs: Vec<(String, String)> = on_db!(db, pool => {
-            let mut q = QueryBuilder::new("SELECT input_item_id, action_id FROM view_action_links WHERE input_item_id IN (");
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(id.clone());
-            }
-            q.push(")");
+            let mut q = QueryBuilder::new("SELECT input_item_id, action_id FROM view_action_links WHERE ");
+            q.push_in("input_item_id", chunk);
             q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
         });
         for (item, action) in pairs {
@@ -342,7 +341,18 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let feedback: HashMap<Uuid, Vec<NaiveDate>> = docs_by_ids::<ActivityDoc>(
+    // Of each activity only the dates its feedback was given: the rest of its document is
+    // passed over unread.
+    #[derive(serde::Deserialize)]
+    struct GivenOn {
+        given_on: NaiveDate,
+    }
+    #[derive(serde::Deserialize)]
+    struct ActivityFeedback {
+        id: Uuid,
+        feedback: Vec<GivenOn>,
+    }
+    let feedback: HashMap<Uuid, Vec<NaiveDate>> = docs_by_ids::<ActivityFeedback>(
         db,
         "SELECT doc, log_position FROM view_activities",
         "id",
@@ -416,12 +426,8 @@ pub async fn participants_linked(
     let mut ids: Vec<String> = Vec::new();
     for chunk in targets.chunks(CHUNK) {
         let found: Vec<String> = on_db!(db, pool => {
-            let mut q = QueryBuilder::new("SELECT DISTINCT participant_id FROM view_participant_links WHERE target_id IN (");
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(id.clone());
-            }
-            q.push(")");
+            let mut q = QueryBuilder::new("SELECT DISTINCT participant_id FROM view_participant_links WHERE ");
+            q.push_in("target_id", chunk);
             q.build().fetch_all(pool).await?.into_iter().map(|r| r.get(0)).collect()
         });
         ids.extend(found);
