@@ -119,7 +119,7 @@ impl Ledger {
         let services: Services = Arc::new(lookups.clone());
         let sealer: Arc<dyn Sealer> = Arc::new(ParticipantSealer::new(keys.clone()));
         // Every store commits through one committer, so concurrent commands share transactions.
-        let committer = Committer::start(db.clone());
+        let committer = Committer::start(db.clone(), projector.replica());
         let c = &committer;
         // Commands share the lookups' held states: what a command commits, the next lookup
         // of that stream reads without a round trip.

@@ -27,6 +27,8 @@ const REBUILD_BATCH: i64 = 10_000;
 /// Most documents a rebuild holds in memory between batches (about 1 KB each).
 const REBUILD_HELD: usize = 50_000;
 const POLL: Duration = Duration::from_millis(500);
+/// How long a rebuild asked of a replica not running the projector waits for the lease.
+const LEASE_WAIT: Duration = Duration::from_secs(2);
 /// How often the replica running the projector checks that it still holds the lease.
 const LEASE_CHECK: Duration = Duration::from_secs(1);
 /// How often the replica running the projector logs its position and lag.
@@ -41,9 +43,16 @@ pub struct ProjectorHandle {
     rebuild: mpsc::Sender<oneshot::Sender<anyhow::Result<u64>>>,
     held: Arc<HeldDocs>,
     seen: Arc<SeenVersions>,
+    replica: Arc<str>,
 }
 
 impl ProjectorHandle {
+    /// This replica's id, which its notifications to other replicas carry so that it can
+    /// ignore its own.
+    pub fn replica(&self) -> Arc<str> {
+        self.replica.clone()
+    }
+
     /// Tells the projector new events were committed.
     pub fn wake(&self) {
         self.wake.notify_one();
@@ -125,6 +134,8 @@ pub struct Projector {
     held: Arc<HeldDocs>,
     /// Each stream's latest version as read, while this projector reads every event.
     seen: Arc<SeenVersions>,
+    /// This replica's id (see [`ProjectorHandle::replica`]).
+    replica: Arc<str>,
 }
 
 /// Every view table the projector writes, named once in [`write::TABLES`].
@@ -330,7 +341,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
             let target = write::Target {
                 name,
                 suffix,
-                notify: false,
+                notify: None,
             };
             let mut from = LogPosition::default();
             while let Some((rows, last)) = to_write.recv().await {
@@ -415,6 +426,7 @@ impl Projector {
         let wake = Arc::new(Notify::new());
         let held = Arc::new(HeldDocs::default());
         let seen = Arc::new(SeenVersions::default());
+        let replica: Arc<str> = uuid::Uuid::new_v4().to_string().into();
         let handle = ProjectorHandle {
             wake: wake.clone(),
             position: position_rx,
@@ -422,6 +434,7 @@ impl Projector {
             rebuild: rebuild_tx,
             held: held.clone(),
             seen: seen.clone(),
+            replica: replica.clone(),
         };
         Ok((
             Self {
@@ -439,6 +452,7 @@ impl Projector {
                 suffix: "",
                 held,
                 seen,
+                replica,
             },
             handle,
         ))
@@ -451,6 +465,22 @@ impl Projector {
         projector.suffix = SHADOW;
         projector.checkpoint = LogPosition::default();
         Ok(projector)
+    }
+
+    /// Whether this replica runs the projector, trying for the lease for up to `wait`: a
+    /// replica that has just stopped lets it go a moment after it goes.
+    async fn lead_within(&mut self, wait: Duration) -> bool {
+        let deadline = Instant::now() + wait;
+        loop {
+            if self.lead().await {
+                self.leading.send_replace(true);
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Whether this replica runs the projector: always on SQLite (one process); on PostgreSQL
@@ -504,16 +534,22 @@ impl Projector {
         Ok(())
     }
 
-    /// Waits for a notification from another replica; never, without a listener.
-    async fn notified(listener: &mut Option<sqlx::postgres::PgListener>) {
-        match listener {
-            Some(l) => {
-                if l.recv().await.is_err() {
+    /// Waits for a notification from another replica (this one's own, which it has acted on
+    /// already, are passed over); never, without a listener.
+    async fn notified(listener: &mut Option<sqlx::postgres::PgListener>, replica: &str) {
+        let Some(l) = listener else {
+            return std::future::pending().await;
+        };
+        loop {
+            match l.recv().await {
+                Ok(notification) if notification.payload() == replica => continue,
+                Ok(_) => return,
+                Err(_) => {
                     // Reconnects on the next call; the poll keeps things moving meanwhile.
                     tokio::time::sleep(POLL).await;
+                    return;
                 }
             }
-            None => std::future::pending().await,
         }
     }
 
@@ -575,10 +611,10 @@ impl Projector {
             tokio::select! {
                 () = &mut shutdown => break,
                 () = self.wake.notified() => {}
-                () = Self::notified(listener) => {}
+                () = Self::notified(listener, &self.replica) => {}
                 () = tokio::time::sleep(POLL) => {}
                 Some(reply) = self.rebuild.recv() => {
-                    let answer = if leading {
+                    let answer = if leading || self.lead_within(LEASE_WAIT).await {
                         self.rebuild_now().await
                     } else {
                         Err(anyhow::anyhow!("another replica runs the projector; rebuild there"))
@@ -710,7 +746,10 @@ impl Projector {
         let mut seen = std::collections::HashSet::new();
         for event in events {
             let aggregate_type = event.aggregate_type.as_str();
+            // A stream whose first event here is its first of all has no row yet: the views
+            // hold only what the log's earlier events made.
             if !seen.insert((aggregate_type, event.aggregate_id.as_str()))
+                || event.sequence == 1
                 || known.contains_key(&stream_key(aggregate_type, &event.aggregate_id))
             {
                 continue;
@@ -834,7 +873,7 @@ impl Projector {
         let target = write::Target {
             name: self.name,
             suffix: self.suffix,
-            notify: self.suffix.is_empty(),
+            notify: self.suffix.is_empty().then_some(&*self.replica),
         };
         write::write_batch(&self.db, &target, rows, from, last)
             .await

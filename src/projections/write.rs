@@ -238,8 +238,9 @@ impl Rows {
 pub(super) struct Target<'a> {
     pub name: &'a str,
     pub suffix: &'a str,
-    /// Whether other replicas are told the views moved (the live views on PostgreSQL).
-    pub notify: bool,
+    /// Whether other replicas are told the views moved (the live views on PostgreSQL), and
+    /// the notification's payload: the writing replica's id, so that it can ignore its own.
+    pub notify: Option<&'a str>,
 }
 
 /// Writes `rows` and moves the checkpoint from `from` to `last`, all or nothing. Answers
@@ -404,12 +405,14 @@ fn postgres_statement(target: &Target<'_>, tables: &[(&Table, Vec<Vec<Value>>)])
             table.on_conflict
         ));
     }
-    if target.notify {
-        sql.push_str(
-            ", told AS (SELECT pg_notify('pl_views', '') WHERE EXISTS (SELECT 1 FROM moved)) \
+    if let Some(replica) = target.notify {
+        // The replica's id is a UUID this process made, so it is safe as a literal.
+        sql.push_str(&format!(
+            ", told AS (SELECT pg_notify('pl_views', '{replica}') \
+             WHERE EXISTS (SELECT 1 FROM moved)) \
              SELECT (SELECT count(*) FROM moved) + 0 * (SELECT count(*) FROM unsynced) \
              + 0 * (SELECT count(*) FROM told)",
-        );
+        ));
     } else {
         sql.push_str(" SELECT (SELECT count(*) FROM moved) + 0 * (SELECT count(*) FROM unsynced)");
     }

@@ -64,11 +64,22 @@ pub struct Committer {
     queue: mpsc::UnboundedSender<Pending>,
 }
 
+/// Who is writing: the payload of the notification a commit sends other replicas, so that the
+/// writing replica can ignore its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a>(pub &'a str);
+
+impl Origin<'_> {
+    /// A writer no replica takes for itself: every replica wakes.
+    pub const UNKNOWN: Origin<'static> = Origin("");
+}
+
 impl Committer {
-    /// Starts the committer task for `db`; it ends when the last handle is dropped.
-    pub fn start(db: Db) -> Arc<Self> {
+    /// Starts the committer task for `db`, writing for the replica `replica`; it ends when the
+    /// last handle is dropped.
+    pub fn start(db: Db, replica: Arc<str>) -> Arc<Self> {
         let (queue, waiting) = mpsc::unbounded_channel();
-        tokio::spawn(run(db, waiting));
+        tokio::spawn(run(db, replica, waiting));
         Arc::new(Self { queue })
     }
 
@@ -82,7 +93,8 @@ impl Committer {
     }
 }
 
-async fn run(db: Db, mut waiting: mpsc::UnboundedReceiver<Pending>) {
+async fn run(db: Db, replica: Arc<str>, mut waiting: mpsc::UnboundedReceiver<Pending>) {
+    let origin = Origin(&replica);
     while let Some(first) = waiting.recv().await {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -93,7 +105,7 @@ async fn run(db: Db, mut waiting: mpsc::UnboundedReceiver<Pending>) {
         }
         let commits: Vec<&PreparedCommit> = group.iter().map(|p| &p.commit).collect();
         tracing::trace!(commands = commits.len(), "group commit");
-        match write(&db, &commits).await {
+        match write(&db, &commits, origin).await {
             Ok(positions) => {
                 for (pending, position) in group.into_iter().zip(positions) {
                     let _ = pending.reply.send(Ok(position));
@@ -110,7 +122,7 @@ async fn run(db: Db, mut waiting: mpsc::UnboundedReceiver<Pending>) {
                     "a group commit failed; writing its commands one at a time"
                 );
                 for pending in group {
-                    let alone = write(&db, &[&pending.commit])
+                    let alone = write(&db, &[&pending.commit], origin)
                         .await
                         .map(|positions| positions[0]);
                     let _ = pending.reply.send(alone);
@@ -121,9 +133,13 @@ async fn run(db: Db, mut waiting: mpsc::UnboundedReceiver<Pending>) {
 }
 
 /// Writes `commits` in one transaction, all or nothing; answers with each one's last position.
-pub async fn write(db: &Db, commits: &[&PreparedCommit]) -> Result<Vec<LogPosition>, StoreError> {
+pub async fn write(
+    db: &Db,
+    commits: &[&PreparedCommit],
+    origin: Origin<'_>,
+) -> Result<Vec<LogPosition>, StoreError> {
     match db {
-        Db::Postgres(pool) => write_postgres(pool, commits).await,
+        Db::Postgres(pool) => write_postgres(pool, commits, origin).await,
         Db::Sqlite(pool) => write_sqlite(pool, commits).await,
     }
 }
@@ -162,11 +178,12 @@ WITH e AS (
           AND e.sequence = u.sequence
 )
 SELECT e.aggregate_type, e.aggregate_id, e.sequence, e.position, e.transaction_id::text
-FROM e CROSS JOIN (SELECT pg_notify('pl_log', '')) AS wake";
+FROM e CROSS JOIN (SELECT pg_notify('pl_log', $18)) AS wake";
 
 async fn write_postgres(
     pool: &sqlx::PgPool,
     commits: &[&PreparedCommit],
+    origin: Origin<'_>,
 ) -> Result<Vec<LogPosition>, StoreError> {
     let events: Vec<&PreparedEvent> = commits.iter().flat_map(|c| &c.events).collect();
     let column = |f: fn(&PreparedEvent) -> String| events.iter().map(|e| f(e)).collect::<Vec<_>>();
@@ -203,6 +220,7 @@ async fn write_postgres(
         .bind(receipt_streams.1)
         .bind(receipt_streams.2)
         .bind(receipt_streams.3)
+        .bind(origin.0)
         .fetch_all(pool)
         .await
         .map_err(|e| classify(e, Some("command_receipts_pkey")))?;

@@ -418,7 +418,7 @@ impl<A: Aggregate> LedgerStore<A> {
             .collect();
         let last = match &self.committer {
             Some(committer) => committer.commit(commit).await?,
-            None => committer::write(&self.db, &[&commit]).await?[0],
+            None => committer::write(&self.db, &[&commit], committer::Origin::UNKNOWN).await?[0],
         };
 
         let info = CommitInfo {
