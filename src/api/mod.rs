@@ -11,6 +11,7 @@ pub mod limits;
 pub mod mutations;
 pub mod objects;
 pub mod operations;
+mod parsed;
 pub mod participants;
 pub mod query;
 pub mod report;
@@ -66,6 +67,8 @@ fn build(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>, introspection: bool)
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(MAX_RECURSION)
     .limit_directives(MAX_FIELD_DIRECTIVES)
+    // Outermost, so a kept document is one that passed the shape limits.
+    .extension(parsed::ParsedQueries::default())
     .extension(shape::ShapeLimits);
     if !introspection {
         builder = builder.disable_introspection().disable_suggestions();

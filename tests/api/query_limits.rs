@@ -135,6 +135,54 @@ async fn over_limit_queries_are_refused_before_running(backend: Backend) {
 
 on_both!(over_limit_queries_are_refused_before_running);
 
+/// Query texts are parsed once and their documents reused: a text sent again is refused again
+/// if it was refused, and answers each time for the variables it comes with, which are still
+/// validated on every request.
+async fn a_query_text_sent_again_is_checked_and_answered_afresh(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let first = plan_activity(&app, &officer, "QMJ", "2026-04-01").await;
+    let second = plan_activity(&app, &officer, "QMJ", "2026-05-01").await;
+
+    let plan = |i: usize| {
+        format!(
+            "p{i}: planActivity(input: {{ kind: FOCUS_GROUP, title: \"T{i}\", topic: \"X\", \
+             leadOrganisation: \"QMJ\", plannedOn: \"2026-05-01\" }}) {{ activity {{ id }} }}"
+        )
+    };
+    let many: Vec<String> = (0..=MAX_ALIASES).map(plan).collect();
+    let too_many = format!("mutation {{ {} }}", many.join(" "));
+    for _ in 0..2 {
+        refused(&app, &officer, &too_many, "aliases").await;
+    }
+
+    let read = "query($id: ID!) { activity(id: $id) { id plannedOn } }";
+    for (id, planned) in [
+        (&first, "2026-04-01"),
+        (&second, "2026-05-01"),
+        (&first, "2026-04-01"),
+    ] {
+        let data = app.ok(&officer, read, json!({ "id": id })).await;
+        assert_eq!(data["activity"]["id"], json!(id), "{data}");
+        assert_eq!(data["activity"]["plannedOn"], planned, "{data}");
+    }
+    // The same text with a variable of the wrong kind is refused, though it answered before.
+    let before = app.event_count().await;
+    let (status, body) = app
+        .post(Some(&officer), read, json!({ "id": [1, 2] }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "VALIDATION",
+        "{body}"
+    );
+    assert!(body["data"].is_null(), "{body}");
+    assert_eq!(app.event_count().await, before);
+}
+
+on_both!(a_query_text_sent_again_is_checked_and_answered_afresh);
+
 /// A request that runs past the configured time is stopped with 503 `TIMEOUT`, and says so.
 /// The limit covers all the request waits for, so one asking for a log position the views
 /// will never reach is stopped at the limit, not left waiting.
