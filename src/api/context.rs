@@ -10,6 +10,7 @@ use super::error::ApiError;
 use crate::audit::as_of::recorded_views;
 use crate::auth::Principal;
 use crate::ledger::Ledger;
+use crate::projections::read::{self, ItemFilter, ItemView, Scope};
 use crate::store::Db;
 
 /// Per-request facts put into the GraphQL context by the HTTP layer.
@@ -77,6 +78,24 @@ impl Views {
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(Self::Recorded(db))
+    }
+
+    /// Input items in `scope` matching `filter`, joined; from the live views, answers are
+    /// kept in memory until a change touches them (see [`crate::projections::kept`]).
+    pub async fn input_items(
+        &self,
+        ctx: &Context<'_>,
+        scope: Scope<'_>,
+        filter: &ItemFilter,
+    ) -> Result<Vec<ItemView>, ApiError> {
+        let found = match self {
+            Self::Live => {
+                let ledger = ledger(ctx);
+                read::input_items_kept(ledger.db(), ledger.projector().kept(), scope, filter).await
+            }
+            Self::Recorded(db) => read::input_items(db, scope, filter).await,
+        };
+        found.map_err(|e| internal(ctx, e))
     }
 
     /// The database to read.

@@ -234,9 +234,10 @@ impl Activity {
             activity: Some(self.0.id),
             ..ItemFilter::default()
         };
-        let items = read::input_items(self.1.db(ctx), principal(ctx)?.read_scope(), &filter)
-            .await
-            .map_err(|e| internal(ctx, e))?;
+        let items = self
+            .1
+            .input_items(ctx, principal(ctx)?.read_scope(), &filter)
+            .await?;
         Ok(items
             .into_iter()
             .filter(|v| v.doc.raised_on <= as_of)
@@ -644,9 +645,9 @@ impl VerdictRollup {
             raised_to: Some(filter.raised_to.map_or(as_of, |t| t.min(as_of))),
             ..filter.clone()
         };
-        let items = read::input_items(views.db(ctx), principal(ctx)?.read_scope(), &filter)
-            .await
-            .map_err(|e| internal(ctx, e))?;
+        let items = views
+            .input_items(ctx, principal(ctx)?.read_scope(), &filter)
+            .await?;
         let assessed: Vec<_> = items
             .iter()
             .map(|v| (v.doc.raised_on, v.assess(as_of)))

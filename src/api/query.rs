@@ -265,9 +265,9 @@ impl CoreQueries {
             sql_filter.limit =
                 Some(first.map_or(DEFAULT_PAGE, |n| n.clamp(0, MAX_PAGE as i32) as usize) + 1);
         }
-        let found = read::input_items(views.db(ctx), who.read_scope(), &sql_filter)
-            .await
-            .map_err(|e| internal(ctx, e))?;
+        let found = views
+            .input_items(ctx, who.read_scope(), &sql_filter)
+            .await?;
         let items = found
             .into_iter()
             .map(|v| InputItem::new(v, as_of, views.clone()))

@@ -9,6 +9,7 @@ pub mod board_read;
 pub mod boards;
 pub mod docs;
 mod held;
+pub mod kept;
 mod log;
 pub mod participants;
 mod projector;

@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot, watch, Notify};
 use super::boards::{apply_appointment, apply_board, apply_meeting};
 use super::docs::{apply_action, apply_activity, apply_input_item, apply_organisation};
 use super::held::{Doc, HeldDocs, Projected};
+use super::kept::{Changes, KeptItems};
 use super::log::{read_log_after, LoggedEvent};
 use super::participants::apply_participant;
 use super::write;
@@ -43,6 +44,7 @@ pub struct ProjectorHandle {
     rebuild: mpsc::Sender<oneshot::Sender<anyhow::Result<u64>>>,
     held: Arc<HeldDocs>,
     seen: Arc<SeenVersions>,
+    kept: Arc<KeptItems>,
     replica: Arc<str>,
 }
 
@@ -93,6 +95,12 @@ impl ProjectorHandle {
         T::of(&doc).map(|d| (d.clone(), created))
     }
 
+    /// The joined input items this replica keeps, when it writes the views (and so sees every
+    /// change to them); `None` on a replica that only reads them.
+    pub fn kept(&self) -> Option<&KeptItems> {
+        self.leading().then_some(&*self.kept)
+    }
+
     /// The streams' versions this replica knows the log holds, noted as the projector reads.
     pub fn seen(&self) -> Arc<SeenVersions> {
         self.seen.clone()
@@ -134,6 +142,8 @@ pub struct Projector {
     held: Arc<HeldDocs>,
     /// Each stream's latest version as read, while this projector reads every event.
     seen: Arc<SeenVersions>,
+    /// Answers of joined input items, let go as the batches written touch them.
+    kept: Arc<KeptItems>,
     /// This replica's id (see [`ProjectorHandle::replica`]).
     replica: Arc<str>,
 }
@@ -426,6 +436,7 @@ impl Projector {
         let wake = Arc::new(Notify::new());
         let held = Arc::new(HeldDocs::default());
         let seen = Arc::new(SeenVersions::default());
+        let kept = Arc::new(KeptItems::default());
         let replica: Arc<str> = uuid::Uuid::new_v4().to_string().into();
         let handle = ProjectorHandle {
             wake: wake.clone(),
@@ -434,6 +445,7 @@ impl Projector {
             rebuild: rebuild_tx,
             held: held.clone(),
             seen: seen.clone(),
+            kept: kept.clone(),
             replica: replica.clone(),
         };
         Ok((
@@ -452,6 +464,7 @@ impl Projector {
                 suffix: "",
                 held,
                 seen,
+                kept,
                 replica,
             },
             handle,
@@ -502,6 +515,7 @@ impl Projector {
             }
             self.lease = None;
             self.held.clear();
+            self.kept.clear();
             self.seen.stop_following();
             tracing::warn!(projector = PROJECTOR_NAME, "lost the projector lease");
         }
@@ -668,6 +682,7 @@ impl Projector {
             let written = written.inspect_err(|_| {
                 // What the tables hold is not known for sure: read them again.
                 self.held.clear();
+                self.kept.clear();
                 self.checkpoint_known = false;
             })?;
             let Some(docs) = written else {
@@ -682,7 +697,13 @@ impl Projector {
                 self.position.send_replace(self.checkpoint);
                 continue;
             };
-            // Held before the views move, so a mutation waiting on this batch finds its record.
+            // Let go of the answers the batch changed, and hold its documents, before the views
+            // move: a mutation waiting on this batch then finds its record, and a dashboard
+            // read after it does not find an answer from before it.
+            if self.suffix.is_empty() {
+                self.kept
+                    .written(Changes::of(docs.values().map(|(d, _)| d)));
+            }
             self.held.put(docs, last);
             self.checkpoint = last;
             self.position.send_replace(last);
@@ -706,6 +727,7 @@ impl Projector {
     /// written the views (and so read events this one never will).
     fn forget(&self) {
         self.held.clear();
+        self.kept.clear();
         // Versions are noted only by a projector that `run` drives as the leader, not by one
         // driven by hand (a report, an as-of replay).
         if *self.leading.borrow() {

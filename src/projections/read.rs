@@ -9,6 +9,7 @@ use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::docs::{ActionDoc, ActivityDoc, DatedText, InputItemDoc, OrganisationDoc};
+use super::kept::{KeptItems, Key};
 use super::participants::ParticipantDoc;
 use crate::domain::verdict::{Assessment, ItemDates};
 use crate::store::Db;
@@ -55,7 +56,7 @@ impl ItemView {
 }
 
 /// Filters on input items that SQL applies; verdict filters are applied after assessment.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ItemFilter {
     pub organisation: Option<String>,
     pub activity: Option<Uuid>,
@@ -264,6 +265,27 @@ pub async fn input_items(
         rows.retain(|(doc, _)| doc.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)));
     }
     complete_items(db, rows).await
+}
+
+/// [`input_items`], answered from `kept` when it holds the answer, and kept there when read.
+/// `kept` is the replica's own (see [`KeptItems`]), `None` where it keeps nothing.
+pub async fn input_items_kept(
+    db: &Db,
+    kept: Option<&KeptItems>,
+    scope: Scope<'_>,
+    filter: &ItemFilter,
+) -> anyhow::Result<Vec<ItemView>> {
+    let Some(kept) = kept else {
+        return input_items(db, scope, filter).await;
+    };
+    let key = Key::new(scope, filter);
+    if let Some(found) = kept.get(&key) {
+        return Ok(found);
+    }
+    let ticket = kept.ticket();
+    let found = input_items(db, scope, filter).await?;
+    kept.keep(key, ticket, &found);
+    Ok(found)
 }
 
 async fn item_rows(

@@ -11,6 +11,7 @@ mod baseline;
 mod boards;
 mod concurrency;
 mod crash;
+mod dashboards;
 mod exports;
 mod health;
 mod history;
