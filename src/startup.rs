@@ -97,7 +97,7 @@ impl Application {
 
     /// The GraphQL schema, for in-process callers such as the seed generator.
     pub fn schema(&self) -> crate::api::LedgerSchema {
-        self.state.schema.clone()
+        self.state.schema.schema().clone()
     }
 
     /// The ledger, for in-process callers such as tests.

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql::Executor;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State, WebSocketUpgrade};
@@ -15,7 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::context::RequestInfo;
-use super::LedgerSchema;
+use super::CheckedSchema;
 use crate::auth::{AuthError, TokenAuthority};
 use crate::ledger::Ledger;
 use crate::store::LogPosition;
@@ -26,7 +27,7 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// What handlers share.
 #[derive(Clone)]
 pub struct AppState {
-    pub schema: LedgerSchema,
+    pub schema: CheckedSchema,
     pub ledger: Arc<Ledger>,
     pub tokens: Arc<TokenAuthority>,
     pub graphiql: bool,

@@ -25,6 +25,7 @@ use async_graphql::Schema;
 
 pub use http::{router, AppState};
 pub use mutations::{ChosenId, MutationRoot};
+pub use parsed::CheckedSchema;
 pub use query::{CoreQueries, QueryRoot};
 
 use crate::audit::CheckpointKey;
@@ -47,14 +48,14 @@ pub fn schema(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>) -> LedgerSchema
     build(ledger, true)
 }
 
-/// The schema for a running service: introspection and field suggestions only when
-/// `introspection` is on.
+/// The schema for a running service, behind the checks on a query's text: introspection and
+/// field suggestions only when `introspection` is on.
 pub fn service_schema(
     ledger: Arc<Ledger>,
     checkpoints: Arc<CheckpointKey>,
     introspection: bool,
-) -> LedgerSchema {
-    build(Some((ledger, checkpoints)), introspection)
+) -> CheckedSchema {
+    CheckedSchema::new(build(Some((ledger, checkpoints)), introspection))
 }
 
 fn build(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>, introspection: bool) -> LedgerSchema {
@@ -66,10 +67,7 @@ fn build(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>, introspection: bool)
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(MAX_RECURSION)
-    .limit_directives(MAX_FIELD_DIRECTIVES)
-    // Outermost, so a kept document is one that passed the shape limits.
-    .extension(parsed::ParsedQueries::default())
-    .extension(shape::ShapeLimits);
+    .limit_directives(MAX_FIELD_DIRECTIVES);
     if !introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -1,38 +1,48 @@
-//! Parsed queries kept for reuse: clients send the same few query texts over and over with
-//! new variables, so each text is parsed (and shape-checked) once, and its document reused.
+//! The checks a query's text gets before the schema runs it, and parsed queries kept for
+//! reuse: clients send the same few query texts over and over with new variables, so each text
+//! is parsed (and shape-checked) once, and its document reused.
 //!
-//! Only documents that parsed and passed every check made at parse time (the shape limits,
-//! recursion and directives) are kept; those checks depend on the text alone, so a kept
-//! document passes them again. Validation against the schema, which depends on the variables,
-//! still runs on every request.
+//! Only documents that parsed and passed the shape limits ([`super::shape`]) are kept; those
+//! checks depend on the text alone, so a kept document passes them again. The schema's own
+//! checks (recursion, directives, then validation against the schema, which depends on the
+//! variables) still run on every request.
+//!
+//! These run before the schema rather than as an async-graphql extension: with any extension
+//! installed, async-graphql sends every field of every answer through the extension chain,
+//! which costs more than resolving most fields does.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{ServerResult, Variables};
+use async_graphql::{Data, Executor, Request, Response, ServerError, ServerResult};
+
+use super::LedgerSchema;
 
 /// Most documents kept; when full, the cache starts again empty.
 const CAPACITY: usize = 256;
 /// Longest query text kept, in bytes: longer texts are parsed every time.
 const MAX_TEXT: usize = 4096;
 
-/// Keeps parsed documents by query text, shared by every request to one schema.
+/// Keeps parsed documents by query text.
 #[derive(Default)]
-pub struct ParsedQueries {
-    documents: Arc<Mutex<HashMap<String, ExecutableDocument>>>,
-}
-
-impl ExtensionFactory for ParsedQueries {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Self {
-            documents: self.documents.clone(),
-        })
-    }
+struct ParsedQueries {
+    documents: Mutex<HashMap<String, ExecutableDocument>>,
 }
 
 impl ParsedQueries {
+    /// The checked document of `query`, kept or parsed now.
+    fn document(&self, query: &str) -> ServerResult<ExecutableDocument> {
+        if let Some(document) = self.kept(query) {
+            return Ok(document);
+        }
+        let document = async_graphql::parser::parse_query(query).map_err(ServerError::from)?;
+        super::shape::check(&document)?;
+        self.keep(query, &document);
+        Ok(document)
+    }
+
     fn kept(&self, query: &str) -> Option<ExecutableDocument> {
         let documents = self.documents.lock().unwrap_or_else(|e| e.into_inner());
         documents.get(query).cloned()
@@ -50,20 +60,54 @@ impl ParsedQueries {
     }
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ParsedQueries {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        if let Some(document) = self.kept(query) {
-            return Ok(document);
+/// The schema behind the checks on a query's text: what the HTTP and WebSocket endpoints run
+/// requests on.
+#[derive(Clone)]
+pub struct CheckedSchema {
+    schema: LedgerSchema,
+    parsed: Arc<ParsedQueries>,
+}
+
+impl CheckedSchema {
+    pub fn new(schema: LedgerSchema) -> Self {
+        Self {
+            schema,
+            parsed: Arc::default(),
         }
-        let document = next.run(ctx, query, variables).await?;
-        self.keep(query, &document);
-        Ok(document)
+    }
+
+    /// The schema itself, without the checks (for requests made in process).
+    pub fn schema(&self) -> &LedgerSchema {
+        &self.schema
+    }
+
+    /// `request` with its checked document, or the answer refusing it.
+    fn prepare(&self, mut request: Request) -> Result<Request, Response> {
+        let document = self
+            .parsed
+            .document(&request.query)
+            .map_err(|error| Response::from_errors(vec![error]))?;
+        request.set_parsed_query(document);
+        Ok(request)
+    }
+}
+
+impl Executor for CheckedSchema {
+    async fn execute(&self, request: Request) -> Response {
+        match self.prepare(request) {
+            Ok(request) => self.schema.execute(request).await,
+            Err(refused) => refused,
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        match self.prepare(request) {
+            Ok(request) => Executor::execute_stream(&self.schema, request, session_data),
+            Err(refused) => stream::once(async move { refused }).boxed(),
+        }
     }
 }

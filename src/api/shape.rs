@@ -2,40 +2,13 @@
 //! directives across the whole document. They are checked right after parsing, before
 //! validation and before any resolver runs.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Positioned, ServerError, ServerResult, Variables};
+use async_graphql::{Positioned, ServerError, ServerResult};
 
 /// Most aliased fields one request may hold.
 pub const MAX_ALIASES: usize = 30;
 /// Most directives one request may hold, on all its fields and fragments together.
 pub const MAX_DIRECTIVES: usize = 20;
-
-/// Refuses documents with more aliases or directives than allowed.
-pub struct ShapeLimits;
-
-impl ExtensionFactory for ShapeLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ShapeLimits)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ShapeLimits {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        check(&document)?;
-        Ok(document)
-    }
-}
 
 /// What a document holds, counted over every operation and fragment once.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -76,7 +49,8 @@ fn counts(document: &ExecutableDocument) -> Counts {
     counts
 }
 
-fn check(document: &ExecutableDocument) -> ServerResult<()> {
+/// Refuses a document with more aliases or directives than allowed.
+pub(super) fn check(document: &ExecutableDocument) -> ServerResult<()> {
     let counts = counts(document);
     if counts.aliases > MAX_ALIASES {
         return Err(ServerError::new(
