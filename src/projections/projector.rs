@@ -25,7 +25,8 @@ const BATCH: i64 = 500;
 /// Events a rebuild applies at a time: large, as it has no one waiting on each batch, and
 /// a record's events land in one document write however many of them a batch holds.
 const REBUILD_BATCH: i64 = 10_000;
-/// Most documents a rebuild holds in memory between batches (about 1 KB each).
+/// Most documents a rebuild holds in memory (about 1 KB each): it writes each when it lets it
+/// go, or at the end.
 const REBUILD_HELD: usize = 50_000;
 const POLL: Duration = Duration::from_millis(500);
 /// How long a rebuild asked of a replica not running the projector waits for the lease.
@@ -281,9 +282,9 @@ async fn switch_in(db: &Db, reached: LogPosition) -> anyhow::Result<()> {
 /// with the number of events the rebuild applied.
 ///
 /// It is the live projector's work at full speed: the next batch of the log is read while one
-/// is applied and written, the documents stay in memory between batches (up to
-/// [`RebuildOptions::hold`], so none is read back from the tables while they fit), and each batch's
-/// documents go in one statement.
+/// is applied, the documents stay in memory (up to [`RebuildOptions::hold`], so none is read
+/// back from the tables while they fit), and each is written once, when it is let go of or at
+/// the end, many in one statement, while the applying goes on.
 pub async fn rebuild(db: &Db) -> anyhow::Result<u64> {
     rebuild_with(db, RebuildOptions::default()).await
 }
@@ -365,11 +366,17 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
             Ok::<_, anyhow::Error>(from)
         })
     };
+    // Every document is written once, when it is let go of or at the end, rather than after
+    // each batch that changes it: a record's events are spread over many batches.
     let mut held: HashMap<String, (Doc, i64)> = HashMap::new();
-    // Whether `held` has every document written so far, so one not there is new.
+    // The batch that last changed each held document.
+    let mut changed_in: HashMap<String, u64> = HashMap::new();
+    // Whether `held` has every document made so far, so one not there is new.
     let mut all_held = true;
     let mut applied = 0;
+    let mut batches_applied = 0u64;
     let mut sent = LogPosition::default();
+    let mut reached = LogPosition::default();
     while let Some(events) = ready.recv().await {
         let events = events.context("could not read the log")?;
         let Some(last) = events.last().map(|e| e.at) else {
@@ -384,21 +391,42 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
             }
             shadow.load_docs(&events, &held).await?
         };
-        let changed = apply_events(&events, &mut held, &mut stored)?;
-        let rows = rows_of(
-            held.iter_mut()
-                .filter(|(key, _)| changed.contains(*key))
-                .map(|(_, doc)| doc),
-        )?;
-        if written.send((rows, last)).await.is_err() {
-            break;
+        batches_applied += 1;
+        for key in apply_events(&events, &mut held, &mut stored)? {
+            changed_in.insert(key, batches_applied);
         }
-        sent = last;
         applied += events.len() as u64;
+        reached = last;
         if held.len() > options.hold {
-            held.clear();
+            // Let go of the half changed longest ago (most of them records whose story is
+            // told), writing them as they go.
+            let mut by_age: Vec<(u64, &String)> =
+                changed_in.iter().map(|(key, n)| (*n, key)).collect();
+            by_age.sort_unstable();
+            let going: Vec<String> = by_age
+                .into_iter()
+                .take(held.len() - options.hold / 2)
+                .map(|(_, key)| key.clone())
+                .collect();
+            let mut gone = Vec::with_capacity(going.len());
+            for key in going {
+                changed_in.remove(&key);
+                gone.extend(held.remove(&key));
+            }
+            if written
+                .send((rows_of(gone.iter_mut())?, last))
+                .await
+                .is_err()
+            {
+                break;
+            }
+            sent = last;
             all_held = false;
         }
+    }
+    // The rest, and the checkpoint to where the log ended (a writer that failed says why below).
+    if reached != LogPosition::default() {
+        let _ = written.send((rows_of(held.values_mut())?, reached)).await;
     }
     drop(written);
     reader.await.context("the rebuild's reader failed")?;
