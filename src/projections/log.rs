@@ -82,6 +82,74 @@ where
     LoggedEvent::from_row(row, at, 2)
 }
 
+/// Sends the whole log committed so far, in commit order, to `to`, `batch` events at a time,
+/// the last batch short (perhaps empty); a failure is sent in place of a batch, and ends it.
+///
+/// It is one query read as it streams, as a plain read of the log is, rather than a query per
+/// batch: on PostgreSQL each of those would be planned afresh, and without fresh statistics
+/// (just after a bulk load, say) the planner sorts every remaining event for each batch rather
+/// than follow the index. It stops at the first event of a transaction that a running one
+/// could still precede, as [`read_log_after`] does.
+pub async fn send_whole_log(
+    db: &Db,
+    batch: usize,
+    to: tokio::sync::mpsc::Sender<Result<Vec<LoggedEvent>, sqlx::Error>>,
+) {
+    use async_graphql::futures_util::TryStreamExt;
+    let batch = batch.max(1);
+    let tx = tx_column(db);
+    let mut events = Vec::with_capacity(batch);
+    let read = async {
+        match db {
+            Db::Postgres(pool) => {
+                let horizon: String =
+                    sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+                        .fetch_one(pool)
+                        .await?;
+                let horizon: i64 = horizon.parse().unwrap_or(i64::MAX);
+                let sql = format!(
+                    "SELECT {tx}, position, {EVENT_COLUMNS} FROM events \
+                     ORDER BY events.transaction_id, events.position"
+                );
+                let mut rows = sqlx::query(&sql).fetch(pool);
+                while let Some(row) = rows.try_next().await? {
+                    let event = decode_event(&row)?;
+                    if event.at.tx >= horizon {
+                        break;
+                    }
+                    events.push(event);
+                    if events.len() == batch {
+                        let full = std::mem::replace(&mut events, Vec::with_capacity(batch));
+                        if to.send(Ok(full)).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+            Db::Sqlite(pool) => {
+                let sql =
+                    format!("SELECT {tx}, position, {EVENT_COLUMNS} FROM events ORDER BY position");
+                let mut rows = sqlx::query(&sql).fetch(pool);
+                while let Some(row) = rows.try_next().await? {
+                    events.push(decode_event(&row)?);
+                    if events.len() == batch {
+                        let full = std::mem::replace(&mut events, Vec::with_capacity(batch));
+                        if to.send(Ok(full)).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
+        Ok::<_, sqlx::Error>(())
+    };
+    let last = match read.await {
+        Ok(()) => Ok(events),
+        Err(error) => Err(error),
+    };
+    let _ = to.send(last).await;
+}
+
 /// Up to `limit` events after `after`, in commit order, none of which a running transaction
 /// could still precede.
 ///

@@ -14,7 +14,7 @@ use super::boards::{apply_appointment, apply_board, apply_meeting};
 use super::docs::{apply_action, apply_activity, apply_input_item, apply_organisation};
 use super::held::{Doc, HeldDocs, Projected};
 use super::kept::{Changes, KeptItems};
-use super::log::{read_log_after, LoggedEvent};
+use super::log::{read_log_after, send_whole_log, LoggedEvent};
 use super::participants::apply_participant;
 use super::write;
 use crate::store::{stream_key, Db, LogPosition, SeenVersions, LOG_CHANNEL};
@@ -322,25 +322,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
     let (batches, mut ready) = mpsc::channel(1);
     let reader = {
         let db = db.clone();
-        tokio::spawn(async move {
-            let mut after = LogPosition::default();
-            loop {
-                let events = read_log_after(&db, after, options.batch).await;
-                // A short batch (or a failure) is the last one sent.
-                let last = match &events {
-                    Ok(events) if events.len() == options.batch as usize => events.last(),
-                    _ => None,
-                };
-                let Some(next) = last.map(|e| e.at) else {
-                    let _ = batches.send(events).await;
-                    return;
-                };
-                after = next;
-                if batches.send(events).await.is_err() {
-                    return;
-                }
-            }
-        })
+        tokio::spawn(async move { send_whole_log(&db, options.batch as usize, batches).await })
     };
     // Batches are written in order by a task of their own, while the next one is applied.
     let (written, mut to_write) = mpsc::channel::<(write::Rows, LogPosition)>(1);

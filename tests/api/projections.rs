@@ -138,6 +138,86 @@ async fn late_commit_is_not_skipped(backend: Backend) {
     );
 }
 
+/// A rebuild that meets a transaction still open stops before it: the event that commits late,
+/// and those committed after it began, reach the views once it commits, none skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebuild_stops_before_a_transaction_still_open() {
+    if !crate::helpers::postgres_available().await {
+        return;
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
+    let Db::Postgres(pool) = app.db() else {
+        unreachable!("a PostgreSQL app")
+    };
+    let recorded_at = chrono::Utc::now();
+    let hash = chain_hash(&HashedFields {
+        prev_hash: GENESIS_HASH,
+        aggregate_type: "Organisation",
+        aggregate_id: "HLD",
+        sequence: 1,
+        event_type: "OrganisationRegistered",
+        event_version: "1",
+        recorded_at: &format_recorded_at(&recorded_at),
+        metadata: "{}",
+        payload: HELD_PAYLOAD,
+    });
+    let mut held = pool.begin().await.expect("begin");
+    sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+         payload, metadata, recorded_at, prev_hash, hash) VALUES ('Organisation', 'HLD', 1, \
+         'OrganisationRegistered', '1', $1, '{}', $2, $3, $4)",
+    )
+    .bind(HELD_PAYLOAD)
+    .bind(recorded_at)
+    .bind(GENESIS_HASH)
+    .bind(&hash)
+    .execute(&mut *held)
+    .await
+    .expect("held insert");
+    // Committed after the held transaction began, so after it in commit order; it answers
+    // once the views show it, which is after the held one commits.
+    let later = record_item(
+        &app,
+        &officer,
+        &activity,
+        "After the held one",
+        "2026-01-10",
+    );
+    let rebuild_meanwhile = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let commit_later = async {
+            tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+            held.commit().await.expect("commit held");
+        };
+        let (rebuilt, ()) = tokio::join!(app.ledger.projector().rebuild(), commit_later);
+        rebuilt.expect("rebuild");
+    };
+    tokio::join!(later, rebuild_meanwhile);
+
+    let shown = app
+        .ok(
+            &app.admin(),
+            "query { organisation(odsCode: \"HLD\") { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(shown["organisation"]["name"], "Held Back Trust");
+    let listed = app
+        .ok(
+            &officer,
+            "query($id: ID!) { activity(id: $id) { inputItems { summary } } }",
+            json!({ "id": activity }),
+        )
+        .await;
+    assert_eq!(
+        listed["activity"]["inputItems"][0]["summary"],
+        "After the held one"
+    );
+}
+
 async fn rebuild_gives_identical_tables(backend: Backend) {
     let app = spawn_app(backend).await;
     app.register("QMJ", "North Central Trust").await;
