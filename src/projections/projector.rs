@@ -27,7 +27,7 @@ const BATCH: i64 = 500;
 const REBUILD_BATCH: i64 = 10_000;
 /// Most documents a rebuild holds in memory (about 1 KB each): it writes each when it lets it
 /// go, or at the end.
-const REBUILD_HELD: usize = 50_000;
+const REBUILD_HELD: usize = 20_000;
 const POLL: Duration = Duration::from_millis(500);
 /// How long a rebuild asked of a replica not running the projector waits for the lease.
 const LEASE_WAIT: Duration = Duration::from_secs(2);
@@ -186,8 +186,12 @@ fn with_suffix(sql: &str, suffix: &str) -> String {
 }
 
 /// Creates empty tables for a rebuild beside the live ones, dropping any left by an earlier
-/// rebuild that did not finish.
-async fn create_shadow(db: &Db) -> anyhow::Result<()> {
+/// rebuild that did not finish. On PostgreSQL, answers with the statements that make the
+/// tables' secondary indexes, left out until the tables are filled: building an index over a
+/// filled table costs far less than keeping it up row by row. (The unique ones, which the
+/// writes' `ON CONFLICT` needs, are there from the start.)
+async fn create_shadow(db: &Db) -> anyhow::Result<Vec<String>> {
+    let mut deferred = Vec::new();
     match db {
         Db::Postgres(pool) => {
             let mut tx = pool.begin().await?;
@@ -200,6 +204,22 @@ async fn create_shadow(db: &Db) -> anyhow::Result<()> {
                 ))
                 .execute(&mut *tx)
                 .await?;
+            }
+            let shadows: Vec<String> = VIEW_TABLES.iter().map(|t| format!("{t}{SHADOW}")).collect();
+            let secondary: Vec<(String, String)> = sqlx::query_as(
+                "SELECT i.relname::text, pg_get_indexdef(i.oid) FROM pg_index x \
+                 JOIN pg_class i ON i.oid = x.indexrelid \
+                 WHERE x.indrelid = ANY(CAST($1 AS text[])::regclass[]) AND NOT x.indisunique",
+            )
+            .bind(&shadows)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (name, definition) in secondary {
+                // A name PostgreSQL made from the table's and the columns' names.
+                sqlx::query(&format!("DROP INDEX \"{name}\""))
+                    .execute(&mut *tx)
+                    .await?;
+                deferred.push(definition);
             }
             sqlx::query("DELETE FROM projector_checkpoints WHERE name = 'views__next'")
                 .execute(&mut *tx)
@@ -240,7 +260,7 @@ async fn create_shadow(db: &Db) -> anyhow::Result<()> {
             tx.commit().await?;
         }
     }
-    Ok(())
+    Ok(deferred)
 }
 
 /// Puts the rebuilt tables in place of the live ones, all at once, and moves the live
@@ -315,7 +335,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
         "a rebuild batch must hold at least one event"
     );
     let started = Instant::now();
-    create_shadow(db)
+    let deferred_indexes = create_shadow(db)
         .await
         .context("could not create the rebuild's tables")?;
     let mut shadow = Projector::shadow(db.clone()).await?;
@@ -364,7 +384,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
         let Some(last) = events.last().map(|e| e.at) else {
             break;
         };
-        let mut stored = if all_held {
+        let mut stored = if all_held || !needs_stored(&events, &held) {
             HashMap::new()
         } else {
             // A document let go of may be in a batch the writer has not landed yet.
@@ -413,6 +433,14 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
     drop(written);
     reader.await.context("the rebuild's reader failed")?;
     shadow.checkpoint = writer.await.context("the rebuild's writer failed")??;
+    if let Db::Postgres(pool) = db {
+        for statement in &deferred_indexes {
+            sqlx::query(statement)
+                .execute(pool)
+                .await
+                .context("could not index the rebuilt views")?;
+        }
+    }
     switch_in(db, shadow.checkpoint).await?;
     tracing::info!(
         projector = PROJECTOR_NAME,
@@ -786,16 +814,8 @@ impl Projector {
             {
                 continue;
             }
-            let (table, key) = match aggregate_type {
-                "Organisation" => ("view_organisations", "ods_code"),
-                "Activity" => ("view_activities", "id"),
-                "InputItem" => ("view_input_items", "id"),
-                "Action" => ("view_actions", "id"),
-                "Participant" => ("view_participants", "id"),
-                "Board" => ("view_boards", "id"),
-                "Appointment" => ("view_appointments", "id"),
-                "BoardMeeting" => ("view_meetings", "id"),
-                _ => continue,
+            let Some((table, key)) = view_of(aggregate_type) else {
+                continue;
             };
             match wanted.iter_mut().find(|w| w.0 == aggregate_type) {
                 Some(w) => w.3.push(event.aggregate_id.as_str()),
@@ -911,6 +931,31 @@ impl Projector {
             .await
             .context("could not write the views")
     }
+}
+
+/// The view table holding the documents of an aggregate type, and its key column.
+fn view_of(aggregate_type: &str) -> Option<(&'static str, &'static str)> {
+    Some(match aggregate_type {
+        "Organisation" => ("view_organisations", "ods_code"),
+        "Activity" => ("view_activities", "id"),
+        "InputItem" => ("view_input_items", "id"),
+        "Action" => ("view_actions", "id"),
+        "Participant" => ("view_participants", "id"),
+        "Board" => ("view_boards", "id"),
+        "Appointment" => ("view_appointments", "id"),
+        "BoardMeeting" => ("view_meetings", "id"),
+        _ => return None,
+    })
+}
+
+/// Whether any of `events` continues a record whose document `held` lacks, so that it must be
+/// read from the tables (as [`Projector::load_docs`] would).
+fn needs_stored(events: &[LoggedEvent], held: &HashMap<String, (Doc, i64)>) -> bool {
+    events.iter().any(|e| {
+        e.sequence > 1
+            && view_of(&e.aggregate_type).is_some()
+            && !held.contains_key(&stream_key(&e.aggregate_type, &e.aggregate_id))
+    })
 }
 
 /// Applies `events` to the documents in `docs`, taking those not there yet from `stored` (the

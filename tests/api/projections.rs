@@ -218,6 +218,34 @@ async fn a_rebuild_stops_before_a_transaction_still_open() {
     );
 }
 
+/// Each view table's indexes, by what they index rather than by name (a rebuild's tables
+/// name theirs afresh).
+async fn index_shapes(db: &Db) -> Vec<String> {
+    let found: Result<Vec<String>, sqlx::Error> = match db {
+        Db::Postgres(pool) => {
+            sqlx::query_scalar(
+                "SELECT tablename || ': ' || regexp_replace(indexdef, 'INDEX \\S+ ON \\S+', 'INDEX ON') \
+                 FROM pg_indexes WHERE tablename LIKE 'view\\_%' ORDER BY 1",
+            )
+            .fetch_all(pool)
+            .await
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar(
+                "SELECT tbl_name || ': ' || replace(substr(sql, instr(sql, ' ON ')), '\"', '') \
+                 FROM sqlite_master \
+                 WHERE type = 'index' AND sql IS NOT NULL AND tbl_name LIKE 'view\\_%' ESCAPE '\\' \
+                 ORDER BY 1",
+            )
+            .fetch_all(pool)
+            .await
+        }
+    };
+    let found = found.expect("list indexes");
+    assert!(found.len() >= 8, "the views are indexed: {found:?}");
+    found
+}
+
 async fn rebuild_gives_identical_tables(backend: Backend) {
     let app = spawn_app(backend).await;
     app.register("QMJ", "North Central Trust").await;
@@ -254,9 +282,12 @@ async fn rebuild_gives_identical_tables(backend: Backend) {
             .any(|row| row.ends_with("|3|2026-01-14|Step 3")),
         "each note is a row, numbered in order: {before:?}"
     );
+    let indexes = index_shapes(app.db()).await;
     let applied = app.ledger.projector().rebuild().await.expect("rebuild");
     assert_eq!(applied as i64, app.event_count().await);
     assert_eq!(dump_views(&app).await, before);
+    // The indexes a rebuild leaves out while it fills the tables are all there after it.
+    assert_eq!(index_shapes(app.db()).await, indexes);
 
     // In batches of two events, letting go of the documents held after each: every record's
     // document is read back from the rebuild's own tables, mid-way, and comes out the same.
