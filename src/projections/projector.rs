@@ -404,7 +404,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
             // told), writing them as they go.
             let mut by_age: Vec<(u64, &String)> =
                 changed_in.iter().map(|(key, n)| (*n, key)).collect();
-            by_age.sort_unstable();
+            by_age.sort_unstable_by_key(|(n, _)| *n);
             let going: Vec<String> = by_age
                 .into_iter()
                 .take(held.len() - options.hold / 2)
