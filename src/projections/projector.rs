@@ -431,6 +431,8 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
         let _ = written.send((rows_of(held.values_mut())?, reached)).await;
     }
     drop(written);
+    // A reader still sending (when the applying stopped early) then stops too.
+    drop(ready);
     reader.await.context("the rebuild's reader failed")?;
     shadow.checkpoint = writer.await.context("the rebuild's writer failed")??;
     if let Db::Postgres(pool) = db {
