@@ -81,33 +81,35 @@ impl CheckedSchema {
         &self.schema
     }
 
-    /// `request` with its checked document, or the answer refusing it.
-    fn prepare(&self, mut request: Request) -> Result<Request, Response> {
-        let document = self
-            .parsed
-            .document(&request.query)
-            .map_err(|error| Response::from_errors(vec![error]))?;
-        request.set_parsed_query(document);
-        Ok(request)
+    /// Gives `request` its checked document; or, for a text that fails the checks, answers
+    /// with the response refusing it.
+    fn refused(&self, request: &mut Request) -> Option<Response> {
+        match self.parsed.document(&request.query) {
+            Ok(document) => {
+                request.set_parsed_query(document);
+                None
+            }
+            Err(error) => Some(Response::from_errors(vec![error])),
+        }
     }
 }
 
 impl Executor for CheckedSchema {
-    async fn execute(&self, request: Request) -> Response {
-        match self.prepare(request) {
-            Ok(request) => self.schema.execute(request).await,
-            Err(refused) => refused,
+    async fn execute(&self, mut request: Request) -> Response {
+        match self.refused(&mut request) {
+            None => self.schema.execute(request).await,
+            Some(refusal) => refusal,
         }
     }
 
     fn execute_stream(
         &self,
-        request: Request,
+        mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        match self.prepare(request) {
-            Ok(request) => Executor::execute_stream(&self.schema, request, session_data),
-            Err(refused) => stream::once(async move { refused }).boxed(),
+        match self.refused(&mut request) {
+            None => Executor::execute_stream(&self.schema, request, session_data),
+            Some(refusal) => stream::once(async move { refusal }).boxed(),
         }
     }
 }

@@ -374,7 +374,7 @@ mod tests {
     fn another_organisations_item_leaves_an_answer_kept() {
         let kept = KeptItems::default();
         let qmj = view(item("QMJ"));
-        kept.keep(of_org("QMJ"), kept.ticket(), &[qmj.clone()]);
+        kept.keep(of_org("QMJ"), kept.ticket(), std::slice::from_ref(&qmj));
         kept.written(Changes::of([&Doc::InputItem(item("RRV"))]));
         assert_eq!(kept.get(&of_org("QMJ")).map(|v| v.len()), Some(1));
 
