@@ -162,8 +162,8 @@ struct RebuildArgs {
     #[arg(long, default_value_t = crate::projections::RebuildOptions::default().batch,
           value_parser = clap::value_parser!(i64).range(1..))]
     batch: i64,
-    /// Most documents held in memory between batches (about 1 KB each); lower it to use less
-    /// memory, at the cost of reading documents back from the tables.
+    /// Most documents held in memory (about 1 KB each), each written when let go of or at the
+    /// end; lower it to use less memory, at the cost of writing and reading back more often.
     #[arg(long, default_value_t = crate::projections::RebuildOptions::default().hold)]
     hold: usize,
 }
