@@ -159,6 +159,16 @@ struct Inner {
 }
 
 impl Inner {
+    /// Notes a batch's changes (or a letting go of everything) for answers being read.
+    fn remember(&mut self, changes: Changes) {
+        self.generation += 1;
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        let generation = self.generation;
+        self.recent.push_back((generation, changes));
+    }
+
     fn remove(&mut self, key: &Key) {
         if let Some(answer) = self.answers.remove(key) {
             self.items -= answer.items.len();
@@ -294,17 +304,6 @@ impl KeptItems {
     #[cfg(test)]
     fn len(&self) -> usize {
         self.lock().answers.len()
-    }
-}
-
-impl Inner {
-    fn remember(&mut self, changes: Changes) {
-        self.generation += 1;
-        if self.recent.len() == RECENT {
-            self.recent.pop_front();
-        }
-        let generation = self.generation;
-        self.recent.push_back((generation, changes));
     }
 }
 

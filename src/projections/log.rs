@@ -7,6 +7,7 @@
 //! can later appear behind the checkpoint. SQLite has one writer, so position order is commit
 //! order.
 
+use async_graphql::futures_util::Stream;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -90,64 +91,78 @@ where
 /// (just after a bulk load, say) the planner sorts every remaining event for each batch rather
 /// than follow the index. It stops at the first event of a transaction that a running one
 /// could still precede, as [`read_log_after`] does.
-pub async fn send_whole_log(
-    db: &Db,
+pub async fn send_whole_log(db: &Db, batch: usize, to: LogBatches) {
+    use async_graphql::futures_util::StreamExt;
+    let tx = tx_column(db);
+    match db {
+        Db::Postgres(pool) => {
+            let horizon: Result<String, _> =
+                sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+                    .fetch_one(pool)
+                    .await;
+            let horizon = match horizon {
+                Ok(horizon) => horizon.parse().unwrap_or(i64::MAX),
+                Err(error) => {
+                    let _ = to.send(Err(error)).await;
+                    return;
+                }
+            };
+            let sql = format!(
+                "SELECT {tx}, position, {EVENT_COLUMNS} FROM events \
+                 ORDER BY events.transaction_id, events.position"
+            );
+            let events = sqlx::query(&sql)
+                .fetch(pool)
+                .map(|row| row.and_then(|row| decode_event(&row)));
+            send_in_batches(events, horizon, batch, to).await;
+        }
+        Db::Sqlite(pool) => {
+            // One writer: every event read is committed.
+            let sql =
+                format!("SELECT {tx}, position, {EVENT_COLUMNS} FROM events ORDER BY position");
+            let events = sqlx::query(&sql)
+                .fetch(pool)
+                .map(|row| row.and_then(|row| decode_event(&row)));
+            send_in_batches(events, i64::MAX, batch, to).await;
+        }
+    }
+}
+
+/// Where [`send_whole_log`] sends its batches.
+pub type LogBatches = tokio::sync::mpsc::Sender<Result<Vec<LoggedEvent>, sqlx::Error>>;
+
+/// Sends `events` to `to`, `batch` at a time, up to the first of a transaction at or past
+/// `horizon`; the last batch is short (perhaps empty), or a failure in its place.
+async fn send_in_batches(
+    events: impl Stream<Item = Result<LoggedEvent, sqlx::Error>>,
+    horizon: i64,
     batch: usize,
-    to: tokio::sync::mpsc::Sender<Result<Vec<LoggedEvent>, sqlx::Error>>,
+    to: LogBatches,
 ) {
     use async_graphql::futures_util::TryStreamExt;
     let batch = batch.max(1);
-    let tx = tx_column(db);
-    let mut events = Vec::with_capacity(batch);
-    let read = async {
-        match db {
-            Db::Postgres(pool) => {
-                let horizon: String =
-                    sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
-                        .fetch_one(pool)
-                        .await?;
-                let horizon: i64 = horizon.parse().unwrap_or(i64::MAX);
-                let sql = format!(
-                    "SELECT {tx}, position, {EVENT_COLUMNS} FROM events \
-                     ORDER BY events.transaction_id, events.position"
-                );
-                let mut rows = sqlx::query(&sql).fetch(pool);
-                while let Some(row) = rows.try_next().await? {
-                    let event = decode_event(&row)?;
-                    if event.at.tx >= horizon {
-                        break;
-                    }
-                    events.push(event);
-                    if events.len() == batch {
-                        let full = std::mem::replace(&mut events, Vec::with_capacity(batch));
-                        if to.send(Ok(full)).await.is_err() {
-                            return Ok(());
-                        }
+    let mut events = std::pin::pin!(events);
+    let mut next = Vec::with_capacity(batch);
+    loop {
+        match events.try_next().await {
+            Ok(Some(event)) if event.at.tx < horizon => {
+                next.push(event);
+                if next.len() == batch {
+                    let full = std::mem::replace(&mut next, Vec::with_capacity(batch));
+                    if to.send(Ok(full)).await.is_err() {
+                        return;
                     }
                 }
             }
-            Db::Sqlite(pool) => {
-                let sql =
-                    format!("SELECT {tx}, position, {EVENT_COLUMNS} FROM events ORDER BY position");
-                let mut rows = sqlx::query(&sql).fetch(pool);
-                while let Some(row) = rows.try_next().await? {
-                    events.push(decode_event(&row)?);
-                    if events.len() == batch {
-                        let full = std::mem::replace(&mut events, Vec::with_capacity(batch));
-                        if to.send(Ok(full)).await.is_err() {
-                            return Ok(());
-                        }
-                    }
-                }
+            // The end of the log, or of what is surely committed.
+            Ok(_) => break,
+            Err(error) => {
+                let _ = to.send(Err(error)).await;
+                return;
             }
         }
-        Ok::<_, sqlx::Error>(())
-    };
-    let last = match read.await {
-        Ok(()) => Ok(events),
-        Err(error) => Err(error),
-    };
-    let _ = to.send(last).await;
+    }
+    let _ = to.send(Ok(next)).await;
 }
 
 /// Up to `limit` events after `after`, in commit order, none of which a running transaction

@@ -384,7 +384,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
         let Some(last) = events.last().map(|e| e.at) else {
             break;
         };
-        let mut stored = if all_held || !needs_stored(&events, &held) {
+        let mut stored = if all_held || missing_docs(&events, &held).is_empty() {
             HashMap::new()
         } else {
             // A document let go of may be in a batch the writer has not landed yet.
@@ -804,26 +804,7 @@ impl Projector {
         events: &[LoggedEvent],
         known: &HashMap<String, (Doc, i64)>,
     ) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
-        let mut wanted: Vec<(&str, &str, &str, Vec<&str>)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for event in events {
-            let aggregate_type = event.aggregate_type.as_str();
-            // A stream whose first event here is its first of all has no row yet: the views
-            // hold only what the log's earlier events made.
-            if !seen.insert((aggregate_type, event.aggregate_id.as_str()))
-                || event.sequence == 1
-                || known.contains_key(&stream_key(aggregate_type, &event.aggregate_id))
-            {
-                continue;
-            }
-            let Some((table, key)) = view_of(aggregate_type) else {
-                continue;
-            };
-            match wanted.iter_mut().find(|w| w.0 == aggregate_type) {
-                Some(w) => w.3.push(event.aggregate_id.as_str()),
-                None => wanted.push((aggregate_type, table, key, vec![&event.aggregate_id])),
-            }
-        }
+        let wanted = missing_docs(events, known);
         // The position that created a row (organisations' rows do not keep it: it is not used).
         let created = |table: &str| {
             if table == "view_organisations" {
@@ -950,14 +931,33 @@ fn view_of(aggregate_type: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// Whether any of `events` continues a record whose document `held` lacks, so that it must be
-/// read from the tables (as [`Projector::load_docs`] would).
-fn needs_stored(events: &[LoggedEvent], held: &HashMap<String, (Doc, i64)>) -> bool {
-    events.iter().any(|e| {
-        e.sequence > 1
-            && view_of(&e.aggregate_type).is_some()
-            && !held.contains_key(&stream_key(&e.aggregate_type, &e.aggregate_id))
-    })
+/// The records `events` continue whose documents `known` lacks, so that they must be read from
+/// the tables: by aggregate type, with its table, key column and ids.
+fn missing_docs<'a>(
+    events: &'a [LoggedEvent],
+    known: &HashMap<String, (Doc, i64)>,
+) -> Vec<(&'a str, &'static str, &'static str, Vec<&'a str>)> {
+    let mut wanted: Vec<(&str, &str, &str, Vec<&str>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for event in events {
+        let aggregate_type = event.aggregate_type.as_str();
+        // A stream whose first event here is its first of all has no row yet: the views
+        // hold only what the log's earlier events made.
+        if !seen.insert((aggregate_type, event.aggregate_id.as_str()))
+            || event.sequence == 1
+            || known.contains_key(&stream_key(aggregate_type, &event.aggregate_id))
+        {
+            continue;
+        }
+        let Some((table, key)) = view_of(aggregate_type) else {
+            continue;
+        };
+        match wanted.iter_mut().find(|w| w.0 == aggregate_type) {
+            Some(w) => w.3.push(event.aggregate_id.as_str()),
+            None => wanted.push((aggregate_type, table, key, vec![&event.aggregate_id])),
+        }
+    }
+    wanted
 }
 
 /// Applies `events` to the documents in `docs`, taking those not there yet from `stored` (the
