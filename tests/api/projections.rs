@@ -5,7 +5,7 @@ use partnership_ledger::projections::{read_log_after, rebuild_with, Projector, R
 use partnership_ledger::store::{
     chain_hash, format_recorded_at, Db, HashedFields, LogPosition, GENESIS_HASH,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::helpers::{plan_activity, record_item, spawn_app, Backend, TestApp};
 use crate::on_both;
@@ -44,17 +44,16 @@ pub(crate) async fn dump(db: &Db) -> Vec<String> {
     rows
 }
 
-async fn late_commit_is_not_skipped(backend: Backend) {
-    let app = spawn_app(backend).await;
-    app.register("QMJ", "North Central Trust").await;
-    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
-    let admin = app.admin();
-    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
+/// The event a test holds back in an open transaction: the first of organisation HLD.
+const HELD_INSERT: &str =
+    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, \
+    event_version, payload, metadata, recorded_at, prev_hash, hash) VALUES ('Organisation', 'HLD', \
+    1, 'OrganisationRegistered', '1', $1, '{}', $2, $3, $4)";
 
-    // A writer transaction that appends an event and then stays open.
+/// The held event's time (as stored on PostgreSQL, and as text for SQLite) and its chain hash.
+fn held_event() -> (chrono::DateTime<chrono::Utc>, String, String) {
     let recorded_at = chrono::Utc::now();
     let recorded_text = format_recorded_at(&recorded_at);
-    let metadata = "{}";
     let hash = chain_hash(&HashedFields {
         prev_hash: GENESIS_HASH,
         aggregate_type: "Organisation",
@@ -63,13 +62,54 @@ async fn late_commit_is_not_skipped(backend: Backend) {
         event_type: "OrganisationRegistered",
         event_version: "1",
         recorded_at: &recorded_text,
-        metadata,
+        metadata: "{}",
         payload: HELD_PAYLOAD,
     });
-    const INSERT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
-        payload, metadata, recorded_at, prev_hash, hash) VALUES ('Organisation', 'HLD', 1, 'OrganisationRegistered', '1', $1, $2, $3, $4, $5)";
-    // Later writes commit while the held transaction is still open (on SQLite they wait for
-    // it, as SQLite has one writer); then the held one commits.
+    (recorded_at, recorded_text, hash)
+}
+
+/// A PostgreSQL transaction that has appended the held event and stays open.
+async fn hold_event_open(pool: &sqlx::PgPool) -> sqlx::Transaction<'_, sqlx::Postgres> {
+    let (recorded_at, _, hash) = held_event();
+    let mut held = pool.begin().await.expect("begin");
+    sqlx::query(HELD_INSERT)
+        .bind(HELD_PAYLOAD)
+        .bind(recorded_at)
+        .bind(GENESIS_HASH)
+        .bind(&hash)
+        .execute(&mut *held)
+        .await
+        .expect("held insert");
+    held
+}
+
+/// The held organisation is in the views; answers with the summaries of the activity's items.
+async fn held_and_listed(app: &TestApp, officer: &str, activity: &str) -> Value {
+    let held = app
+        .ok(
+            &app.admin(),
+            "query { organisation(odsCode: \"HLD\") { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(held["organisation"]["name"], "Held Back Trust");
+    app.ok(
+        officer,
+        "query($id: ID!) { activity(id: $id) { inputItems { summary } } }",
+        json!({ "id": activity }),
+    )
+    .await["activity"]["inputItems"]
+        .clone()
+}
+
+async fn late_commit_is_not_skipped(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
+
+    // A writer transaction appends an event and then stays open. Later writes commit while it
+    // is still open (on SQLite they wait for it, as SQLite has one writer); then it commits.
     let later = record_item(
         &app,
         &officer,
@@ -79,16 +119,7 @@ async fn late_commit_is_not_skipped(backend: Backend) {
     );
     match app.db() {
         Db::Postgres(pool) => {
-            let mut held = pool.begin().await.expect("begin");
-            sqlx::query(INSERT)
-                .bind(HELD_PAYLOAD)
-                .bind(metadata)
-                .bind(recorded_at)
-                .bind(GENESIS_HASH)
-                .bind(&hash)
-                .execute(&mut *held)
-                .await
-                .expect("held insert");
+            let held = hold_event_open(pool).await;
             let commit_later = async {
                 tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
                 held.commit().await.expect("commit held");
@@ -96,10 +127,10 @@ async fn late_commit_is_not_skipped(backend: Backend) {
             tokio::join!(later, commit_later);
         }
         Db::Sqlite(pool) => {
+            let (_, recorded_text, hash) = held_event();
             let mut held = pool.begin().await.expect("begin");
-            sqlx::query(INSERT)
+            sqlx::query(HELD_INSERT)
                 .bind(HELD_PAYLOAD)
-                .bind(metadata)
                 .bind(&recorded_text)
                 .bind(GENESIS_HASH)
                 .bind(&hash)
@@ -117,25 +148,8 @@ async fn late_commit_is_not_skipped(backend: Backend) {
     // Both the late-committing event and the later one reach the views.
     app.ledger.projector().wake();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let held = app
-        .ok(
-            &admin,
-            "query { organisation(odsCode: \"HLD\") { name } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(held["organisation"]["name"], "Held Back Trust");
-    let listed = app
-        .ok(
-            &officer,
-            "query($id: ID!) { activity(id: $id) { inputItems { summary } } }",
-            json!({ "id": activity }),
-        )
-        .await;
-    assert_eq!(
-        listed["activity"]["inputItems"].as_array().map(Vec::len),
-        Some(1)
-    );
+    let listed = held_and_listed(&app, &officer, &activity).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
 }
 
 /// A rebuild that meets a transaction still open stops before it: the event that commits late,
@@ -152,31 +166,7 @@ async fn a_rebuild_stops_before_a_transaction_still_open() {
     let Db::Postgres(pool) = app.db() else {
         unreachable!("a PostgreSQL app")
     };
-    let recorded_at = chrono::Utc::now();
-    let hash = chain_hash(&HashedFields {
-        prev_hash: GENESIS_HASH,
-        aggregate_type: "Organisation",
-        aggregate_id: "HLD",
-        sequence: 1,
-        event_type: "OrganisationRegistered",
-        event_version: "1",
-        recorded_at: &format_recorded_at(&recorded_at),
-        metadata: "{}",
-        payload: HELD_PAYLOAD,
-    });
-    let mut held = pool.begin().await.expect("begin");
-    sqlx::query(
-        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
-         payload, metadata, recorded_at, prev_hash, hash) VALUES ('Organisation', 'HLD', 1, \
-         'OrganisationRegistered', '1', $1, '{}', $2, $3, $4)",
-    )
-    .bind(HELD_PAYLOAD)
-    .bind(recorded_at)
-    .bind(GENESIS_HASH)
-    .bind(&hash)
-    .execute(&mut *held)
-    .await
-    .expect("held insert");
+    let held = hold_event_open(pool).await;
     // Committed after the held transaction began, so after it in commit order; it answers
     // once the views show it, which is after the held one commits.
     let later = record_item(
@@ -197,25 +187,8 @@ async fn a_rebuild_stops_before_a_transaction_still_open() {
     };
     tokio::join!(later, rebuild_meanwhile);
 
-    let shown = app
-        .ok(
-            &app.admin(),
-            "query { organisation(odsCode: \"HLD\") { name } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(shown["organisation"]["name"], "Held Back Trust");
-    let listed = app
-        .ok(
-            &officer,
-            "query($id: ID!) { activity(id: $id) { inputItems { summary } } }",
-            json!({ "id": activity }),
-        )
-        .await;
-    assert_eq!(
-        listed["activity"]["inputItems"][0]["summary"],
-        "After the held one"
-    );
+    let listed = held_and_listed(&app, &officer, &activity).await;
+    assert_eq!(listed[0]["summary"], "After the held one");
 }
 
 /// Each view table's indexes, by what they index rather than by name (a rebuild's tables
