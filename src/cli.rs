@@ -166,6 +166,12 @@ struct RebuildArgs {
     /// end; lower it to use less memory, at the cost of writing and reading back more often.
     #[arg(long, default_value_t = crate::projections::RebuildOptions::default().hold)]
     hold: usize,
+    /// Parts the records are split into, each applied and written on its own (1 to 4; by
+    /// default one per core).
+    #[arg(long, default_value_t = crate::projections::RebuildOptions::default().parts,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+              .range(1..=crate::projections::MAX_PARTS as u64))]
+    parts: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -502,6 +508,7 @@ impl Cli {
                 let options = crate::projections::RebuildOptions {
                     batch: args.batch,
                     hold: args.hold,
+                    parts: args.parts,
                 };
                 let applied = crate::projections::rebuild_with(&db, options).await?;
                 println!("rebuilt `{}` from {applied} events", args.projection);

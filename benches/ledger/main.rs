@@ -227,6 +227,7 @@ async fn at_scale(options: &Options, dir: &Path, table: &mut Table) -> anyhow::R
     let systems = options.events.div_ceil(880).max(1) as usize;
     let seeded = scale::seed(&binary(), &store, systems)?;
     let url = store.database_url.clone().unwrap_or_default();
+    postgres::settle(&url).await?;
     let (events, read_rate) = postgres::plain_read(&url).await?;
     table.add(
         format!("seed --scale {systems} (PostgreSQL)"),

@@ -87,6 +87,14 @@ pub async fn insert_limit(clients: usize, length: Duration) -> anyhow::Result<f6
         .context("pgbench printed no tps")
 }
 
+/// Vacuums the database at `url` and refreshes its statistics, as a bulk load is followed in
+/// production: else autovacuum, woken by the load, runs beside whichever step is timed next.
+pub async fn settle(url: &str) -> anyhow::Result<()> {
+    let mut conn = sqlx::PgConnection::connect(url).await?;
+    sqlx::raw_sql("VACUUM (ANALYZE)").execute(&mut conn).await?;
+    Ok(())
+}
+
 /// Reads every event of the log at `url` in commit order, as the projector does: events a
 /// second.
 pub async fn plain_read(url: &str) -> anyhow::Result<(u64, f64)> {

@@ -29,27 +29,89 @@ pub struct LoggedEvent {
     pub hash: String,
 }
 
-impl LoggedEvent {
-    fn from_row<R: Row>(row: &R, at: LogPosition, first: usize) -> Result<Self, sqlx::Error>
-    where
-        for<'r> &'r str: sqlx::ColumnIndex<R>,
-        usize: sqlx::ColumnIndex<R>,
-        String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-        i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-        DateTime<Utc>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    {
+/// One event as the views need it: where it is in the log, whose it is and what it says,
+/// without the metadata and hashes that only the audit reads (about half of a stored row).
+#[derive(Debug, Clone)]
+pub struct ViewEvent {
+    pub at: LogPosition,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub payload: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A row of either backend's log, read column by column.
+pub trait LogRow {
+    fn text(&self, column: usize) -> Result<String, sqlx::Error>;
+    fn int(&self, column: usize) -> Result<i64, sqlx::Error>;
+    fn time(&self, column: usize) -> Result<DateTime<Utc>, sqlx::Error>;
+    /// The event's position, from a row of `SELECT <tx as text>, position, ...`.
+    fn position(&self) -> Result<LogPosition, sqlx::Error>;
+}
+
+macro_rules! log_row {
+    ($($row:ty),*) => {$(
+        impl LogRow for $row {
+            fn text(&self, column: usize) -> Result<String, sqlx::Error> {
+                self.try_get(column)
+            }
+            fn int(&self, column: usize) -> Result<i64, sqlx::Error> {
+                self.try_get(column)
+            }
+            fn time(&self, column: usize) -> Result<DateTime<Utc>, sqlx::Error> {
+                self.try_get(column)
+            }
+            fn position(&self) -> Result<LogPosition, sqlx::Error> {
+                Ok(LogPosition {
+                    tx: self.try_get::<&str, _>(0)?.parse().unwrap_or(i64::MAX),
+                    position: self.try_get(1)?,
+                })
+            }
+        }
+    )*};
+}
+log_row!(sqlx::postgres::PgRow, sqlx::sqlite::SqliteRow);
+
+/// An event decoded from a row of `SELECT <tx as text>, position, <its columns>`.
+pub trait FromLog: Sized + Send + Unpin + 'static {
+    /// The columns after the position, in the order [`FromLog::decode`] reads them.
+    const COLUMNS: &'static str;
+
+    fn decode(row: &impl LogRow) -> Result<Self, sqlx::Error>;
+}
+
+impl FromLog for LoggedEvent {
+    const COLUMNS: &'static str = EVENT_COLUMNS;
+
+    fn decode(row: &impl LogRow) -> Result<Self, sqlx::Error> {
         Ok(Self {
-            at,
-            aggregate_type: row.try_get(first)?,
-            aggregate_id: row.try_get(first + 1)?,
-            sequence: row.try_get(first + 2)?,
-            event_type: row.try_get(first + 3)?,
-            event_version: row.try_get(first + 4)?,
-            payload: row.try_get(first + 5)?,
-            metadata: row.try_get(first + 6)?,
-            recorded_at: row.try_get(first + 7)?,
-            prev_hash: row.try_get(first + 8)?,
-            hash: row.try_get(first + 9)?,
+            at: row.position()?,
+            aggregate_type: row.text(2)?,
+            aggregate_id: row.text(3)?,
+            sequence: row.int(4)?,
+            event_type: row.text(5)?,
+            event_version: row.text(6)?,
+            payload: row.text(7)?,
+            metadata: row.text(8)?,
+            recorded_at: row.time(9)?,
+            prev_hash: row.text(10)?,
+            hash: row.text(11)?,
+        })
+    }
+}
+
+impl FromLog for ViewEvent {
+    const COLUMNS: &'static str = "aggregate_type, aggregate_id, sequence, payload, recorded_at";
+
+    fn decode(row: &impl LogRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            at: row.position()?,
+            aggregate_type: row.text(2)?,
+            aggregate_id: row.text(3)?,
+            sequence: row.int(4)?,
+            payload: row.text(5)?,
+            recorded_at: row.time(6)?,
         })
     }
 }
@@ -68,19 +130,8 @@ fn tx_column(db: &Db) -> &'static str {
 }
 
 /// One event from a row of `SELECT <tx as text>, position, <every stored column>`.
-pub fn decode_event<R: Row>(row: &R) -> Result<LoggedEvent, sqlx::Error>
-where
-    for<'r> &'r str: sqlx::ColumnIndex<R>,
-    usize: sqlx::ColumnIndex<R>,
-    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    DateTime<Utc>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-{
-    let at = LogPosition {
-        tx: row.try_get::<String, _>(0)?.parse().unwrap_or(i64::MAX),
-        position: row.try_get(1)?,
-    };
-    LoggedEvent::from_row(row, at, 2)
+pub fn decode_event(row: &impl LogRow) -> Result<LoggedEvent, sqlx::Error> {
+    LoggedEvent::decode(row)
 }
 
 /// Sends the whole log committed so far, in commit order, to `to`, `batch` events at a time,
@@ -108,33 +159,36 @@ pub async fn send_whole_log(db: &Db, batch: usize, to: LogBatches) {
                 }
             };
             let sql = format!(
-                "SELECT {tx}, position, {EVENT_COLUMNS} FROM events \
-                 ORDER BY events.transaction_id, events.position"
+                "SELECT {tx}, position, {} FROM events \
+                 ORDER BY events.transaction_id, events.position",
+                ViewEvent::COLUMNS
             );
             let events = sqlx::query(&sql)
                 .fetch(pool)
-                .map(|row| row.and_then(|row| decode_event(&row)));
+                .map(|row| row.and_then(|row| ViewEvent::decode(&row)));
             send_in_batches(events, horizon, batch, to).await;
         }
         Db::Sqlite(pool) => {
             // One writer: every event read is committed.
-            let sql =
-                format!("SELECT {tx}, position, {EVENT_COLUMNS} FROM events ORDER BY position");
+            let sql = format!(
+                "SELECT {tx}, position, {} FROM events ORDER BY position",
+                ViewEvent::COLUMNS
+            );
             let events = sqlx::query(&sql)
                 .fetch(pool)
-                .map(|row| row.and_then(|row| decode_event(&row)));
+                .map(|row| row.and_then(|row| ViewEvent::decode(&row)));
             send_in_batches(events, i64::MAX, batch, to).await;
         }
     }
 }
 
 /// Where [`send_whole_log`] sends its batches.
-pub type LogBatches = tokio::sync::mpsc::Sender<Result<Vec<LoggedEvent>, sqlx::Error>>;
+pub type LogBatches = tokio::sync::mpsc::Sender<Result<Vec<ViewEvent>, sqlx::Error>>;
 
 /// Sends `events` to `to`, `batch` at a time, up to the first of a transaction at or past
 /// `horizon`; the last batch is short (perhaps empty), or a failure in its place.
 async fn send_in_batches(
-    events: impl Stream<Item = Result<LoggedEvent, sqlx::Error>>,
+    events: impl Stream<Item = Result<ViewEvent, sqlx::Error>>,
     horizon: i64,
     batch: usize,
     to: LogBatches,
@@ -167,23 +221,43 @@ async fn send_in_batches(
 
 /// Up to `limit` events after `after`, in commit order, none of which a running transaction
 /// could still precede.
-///
-/// The order names the table's columns: the transaction is selected as text, under the same
-/// name, and a bare `ORDER BY transaction_id` would sort by that text ("10" before "9") and,
-/// having to sort, read every event after the checkpoint instead of following the index.
 pub async fn read_log_after(
     db: &Db,
     after: LogPosition,
     limit: i64,
 ) -> Result<Vec<LoggedEvent>, sqlx::Error> {
+    read_after(db, after, limit).await
+}
+
+/// [`read_log_after`], reading only what the views need of each event.
+pub async fn read_view_events_after(
+    db: &Db,
+    after: LogPosition,
+    limit: i64,
+) -> Result<Vec<ViewEvent>, sqlx::Error> {
+    read_after(db, after, limit).await
+}
+
+/// Up to `limit` events after `after`, in commit order, none of which a running transaction
+/// could still precede.
+///
+/// The order names the table's columns: the transaction is selected as text, under the same
+/// name, and a bare `ORDER BY transaction_id` would sort by that text ("10" before "9") and,
+/// having to sort, read every event after the checkpoint instead of following the index.
+async fn read_after<E: FromLog>(
+    db: &Db,
+    after: LogPosition,
+    limit: i64,
+) -> Result<Vec<E>, sqlx::Error> {
     let tx = tx_column(db);
     match db {
         Db::Postgres(pool) => {
             let sql = format!(
-                "SELECT {tx}, position, {EVENT_COLUMNS} FROM events \
+                "SELECT {tx}, position, {} FROM events \
                  WHERE (transaction_id, position) > ($1::text::xid8, $2) \
                    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
-                 ORDER BY events.transaction_id, events.position LIMIT $3"
+                 ORDER BY events.transaction_id, events.position LIMIT $3",
+                E::COLUMNS
             );
             let rows = sqlx::query(&sql)
                 .bind(after.tx.to_string())
@@ -191,19 +265,20 @@ pub async fn read_log_after(
                 .bind(limit)
                 .fetch_all(pool)
                 .await?;
-            rows.iter().map(decode_event).collect()
+            rows.iter().map(E::decode).collect()
         }
         Db::Sqlite(pool) => {
             let sql = format!(
-                "SELECT {tx}, position, {EVENT_COLUMNS} FROM events WHERE position > $1 \
-                 ORDER BY position LIMIT $2"
+                "SELECT {tx}, position, {} FROM events WHERE position > $1 \
+                 ORDER BY position LIMIT $2",
+                E::COLUMNS
             );
             let rows = sqlx::query(&sql)
                 .bind(after.position)
                 .bind(limit)
                 .fetch_all(pool)
                 .await?;
-            rows.iter().map(decode_event).collect()
+            rows.iter().map(E::decode).collect()
         }
     }
 }

@@ -22,7 +22,11 @@ pub mod status;
 mod write;
 
 pub use held::Projected;
-pub use log::{decode_event, read_log_after, read_stream, LoggedEvent, EVENT_COLUMNS};
+pub use log::{
+    decode_event, read_log_after, read_stream, read_view_events_after, LoggedEvent, ViewEvent,
+    EVENT_COLUMNS,
+};
 pub use projector::{
-    rebuild, rebuild_with, Projector, ProjectorHandle, RebuildOptions, PROJECTOR_NAME, VIEW_TABLES,
+    rebuild, rebuild_with, Projector, ProjectorHandle, RebuildOptions, MAX_PARTS, PROJECTOR_NAME,
+    VIEW_TABLES,
 };

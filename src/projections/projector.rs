@@ -1,6 +1,6 @@
 //! The `views` projector: follows the log, keeps the view tables and its checkpoint in step.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,7 +14,7 @@ use super::boards::{apply_appointment, apply_board, apply_meeting};
 use super::docs::{apply_action, apply_activity, apply_input_item, apply_organisation};
 use super::held::{Doc, HeldDocs, Projected};
 use super::kept::{Changes, KeptItems};
-use super::log::{read_log_after, send_whole_log, LoggedEvent};
+use super::log::{read_view_events_after, send_whole_log, ViewEvent};
 use super::participants::apply_participant;
 use super::write;
 use crate::store::{stream_key, Db, LogPosition, SeenVersions, LOG_CHANNEL};
@@ -135,10 +135,6 @@ pub struct Projector {
     /// On PostgreSQL, notifications of new events (for the replica running the projector) and
     /// of moved views (for the others).
     listener: Option<sqlx::postgres::PgListener>,
-    /// The checkpoint's name, and the suffix of the tables written: none for the live views,
-    /// [`SHADOW`] for a rebuild.
-    name: &'static str,
-    suffix: &'static str,
     /// The documents this projector last wrote, while it is the only writer of its tables.
     held: Arc<HeldDocs>,
     /// Each stream's latest version as read, while this projector reads every event.
@@ -221,7 +217,7 @@ async fn create_shadow(db: &Db) -> anyhow::Result<Vec<String>> {
                     .await?;
                 deferred.push(definition);
             }
-            sqlx::query("DELETE FROM projector_checkpoints WHERE name = 'views__next'")
+            sqlx::query(&delete_part_checkpoints())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -254,7 +250,7 @@ async fn create_shadow(db: &Db) -> anyhow::Result<Vec<String>> {
                     sqlx::query(&sql).execute(&mut *tx).await?;
                 }
             }
-            sqlx::query("DELETE FROM projector_checkpoints WHERE name = 'views__next'")
+            sqlx::query(&delete_part_checkpoints())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -289,7 +285,7 @@ async fn switch_in(db: &Db, reached: LogPosition) -> anyhow::Result<()> {
         .bind(Utc::now())
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM projector_checkpoints WHERE name = 'views__next'")
+        sqlx::query(&delete_part_checkpoints())
             .execute(&mut *tx)
             .await?;
         tx.commit().await
@@ -314,9 +310,12 @@ pub async fn rebuild(db: &Db) -> anyhow::Result<u64> {
 pub struct RebuildOptions {
     /// Events read and applied at a time.
     pub batch: i64,
-    /// Most documents held in memory between batches; past it they are let go of and read
-    /// back from the tables when next needed.
+    /// Most documents held in memory between batches, over all the parts; past it they are
+    /// let go of and read back from the tables when next needed.
     pub hold: usize,
+    /// Parts the records are split into, each applied and written by tasks of its own: one
+    /// per core, up to [`MAX_PARTS`].
+    pub parts: usize,
 }
 
 impl Default for RebuildOptions {
@@ -324,117 +323,123 @@ impl Default for RebuildOptions {
         Self {
             batch: REBUILD_BATCH,
             hold: REBUILD_HELD,
+            parts: std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .clamp(1, MAX_PARTS),
         }
     }
 }
 
-/// [`rebuild`], with batches and memory as `options` say.
+/// The most parts a rebuild splits the records into.
+pub const MAX_PARTS: usize = 4;
+
+/// The checkpoints of a rebuild's parts, one each: a part's writes land only while its
+/// checkpoint is where the part left it, so two rebuilds cannot both fill the same tables.
+const PART_CHECKPOINTS: [&str; MAX_PARTS] = [
+    "views__next",
+    "views__next1",
+    "views__next2",
+    "views__next3",
+];
+
+/// `DELETE`s every rebuild part's checkpoint.
+fn delete_part_checkpoints() -> String {
+    format!(
+        "DELETE FROM projector_checkpoints WHERE name IN ('{}')",
+        PART_CHECKPOINTS.join("', '")
+    )
+}
+
+/// [`rebuild`], with batches, memory and parts as `options` say.
+///
+/// A record's document depends only on its own stream's events, so the records are split into
+/// parts by stream, and each part's events are applied by a task of its own, in log order, with
+/// a writer of its own beside it: the rebuild then uses every core, not one.
 pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u64> {
     anyhow::ensure!(
         options.batch > 0,
         "a rebuild batch must hold at least one event"
     );
+    anyhow::ensure!(
+        (1..=MAX_PARTS).contains(&options.parts),
+        "a rebuild splits the records into 1 to {MAX_PARTS} parts, not {}",
+        options.parts
+    );
     let started = Instant::now();
     let deferred_indexes = create_shadow(db)
         .await
         .context("could not create the rebuild's tables")?;
-    let mut shadow = Projector::shadow(db.clone()).await?;
     let (batches, mut ready) = mpsc::channel(1);
     let reader = {
         let db = db.clone();
         tokio::spawn(async move { send_whole_log(&db, options.batch as usize, batches).await })
     };
-    // Batches are written in order by a task of their own, while the next one is applied.
-    let (written, mut to_write) = mpsc::channel::<(write::Rows, LogPosition)>(1);
-    let (landed, mut has_landed) = watch::channel(LogPosition::default());
-    let writer = {
-        let db = db.clone();
-        let (name, suffix) = (shadow.name, shadow.suffix);
-        tokio::spawn(async move {
-            let target = write::Target {
+    let parts: Vec<_> = PART_CHECKPOINTS[..options.parts]
+        .iter()
+        .map(|name| {
+            let (to, from) = mpsc::channel(1);
+            let part = RebuildPart {
+                db: db.clone(),
                 name,
-                suffix,
-                notify: None,
+                hold: options.hold / options.parts,
             };
-            let mut from = LogPosition::default();
-            while let Some((rows, last)) = to_write.recv().await {
-                let moved = write::write_batch(&db, &target, rows, from, last)
-                    .await
-                    .context("could not write the rebuilt views")?;
-                anyhow::ensure!(moved, "another rebuild is writing the same tables");
-                from = last;
-                landed.send_replace(last);
-            }
-            Ok::<_, anyhow::Error>(from)
+            (to, tokio::spawn(part.run(from)))
         })
-    };
-    // Every document is written once, when it is let go of or at the end, rather than after
-    // each batch that changes it: a record's events are spread over many batches.
-    let mut held: HashMap<String, (Doc, i64)> = HashMap::new();
-    // The batch that last changed each held document.
-    let mut changed_in: HashMap<String, u64> = HashMap::new();
-    // Whether `held` has every document made so far, so one not there is new.
-    let mut all_held = true;
+        .collect();
     let mut applied = 0;
-    let mut batches_applied = 0u64;
-    let mut sent = LogPosition::default();
     let mut reached = LogPosition::default();
+    let mut failed = None;
     while let Some(events) = ready.recv().await {
-        let events = events.context("could not read the log")?;
+        let events = match events {
+            Ok(events) => events,
+            Err(error) => {
+                failed = Some(anyhow::Error::new(error).context("could not read the log"));
+                break;
+            }
+        };
         let Some(last) = events.last().map(|e| e.at) else {
             break;
         };
-        let mut stored = if all_held || missing_docs(&events, &held).is_empty() {
-            HashMap::new()
-        } else {
-            // A document let go of may be in a batch the writer has not landed yet.
-            if has_landed.wait_for(|at| *at >= sent).await.is_err() {
-                break;
-            }
-            shadow.load_docs(&events, &held).await?
-        };
-        batches_applied += 1;
-        for key in apply_events(&events, &mut held, &mut stored)? {
-            changed_in.insert(key, batches_applied);
-        }
         applied += events.len() as u64;
         reached = last;
-        if held.len() > options.hold {
-            // Let go of the half changed longest ago (most of them records whose story is
-            // told), writing them as they go.
-            let mut by_age: Vec<(u64, &String)> =
-                changed_in.iter().map(|(key, n)| (*n, key)).collect();
-            by_age.sort_unstable_by_key(|(n, _)| *n);
-            let going: Vec<String> = by_age
-                .into_iter()
-                .take(held.len() - options.hold / 2)
-                .map(|(_, key)| key.clone())
-                .collect();
-            let mut gone = Vec::with_capacity(going.len());
-            for key in going {
-                changed_in.remove(&key);
-                gone.extend(held.remove(&key));
-            }
-            if written
-                .send((rows_of(gone.iter_mut())?, last))
-                .await
-                .is_err()
-            {
-                break;
-            }
-            sent = last;
-            all_held = false;
+        let mut split: Vec<Vec<ViewEvent>> = parts
+            .iter()
+            .map(|_| Vec::with_capacity(events.len() / parts.len() + 64))
+            .collect();
+        for event in events {
+            split[part_of(&event.aggregate_id, parts.len())].push(event);
+        }
+        let mut sent = true;
+        for ((to, _), events) in parts.iter().zip(split) {
+            // A part that stopped failed; it says why below.
+            sent &= to.send((events, last)).await.is_ok();
+        }
+        if !sent {
+            break;
         }
     }
-    // The rest, and the checkpoint to where the log ended (a writer that failed says why below).
-    if reached != LogPosition::default() {
-        let _ = written.send((rows_of(held.values_mut())?, reached)).await;
-    }
-    drop(written);
     // A reader still sending (when the applying stopped early) then stops too.
     drop(ready);
+    let mut outcomes = Vec::with_capacity(parts.len());
+    for (to, part) in parts {
+        if failed.is_some() {
+            // Nothing more of the rebuild is wanted.
+            part.abort();
+        }
+        drop(to);
+        outcomes.push(part);
+    }
     reader.await.context("the rebuild's reader failed")?;
-    shadow.checkpoint = writer.await.context("the rebuild's writer failed")??;
+    for part in outcomes {
+        match part.await {
+            Ok(outcome) => outcome?,
+            Err(error) if error.is_cancelled() => {}
+            Err(error) => return Err(error).context("a rebuild part failed"),
+        }
+    }
+    if let Some(error) = failed {
+        return Err(error);
+    }
     if let Db::Postgres(pool) = db {
         for statement in &deferred_indexes {
             sqlx::query(statement)
@@ -443,14 +448,148 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
                 .context("could not index the rebuilt views")?;
         }
     }
-    switch_in(db, shadow.checkpoint).await?;
+    switch_in(db, reached).await?;
     tracing::info!(
         projector = PROJECTOR_NAME,
         events = applied,
+        parts = options.parts,
         duration_ms = started.elapsed().as_millis() as u64,
         "views rebuilt and switched in"
     );
     Ok(applied)
+}
+
+/// Sends `docs` to a rebuild part's writer, to move its checkpoint to `at`; `new` says that
+/// none is in the tables yet. Answers `false` when the writer has stopped.
+async fn send_rows<'a>(
+    written: &mpsc::Sender<(write::Rows, LogPosition)>,
+    docs: impl IntoIterator<Item = &'a mut (Doc, i64)>,
+    new: bool,
+    at: LogPosition,
+) -> anyhow::Result<bool> {
+    let rows = rows_of(docs)?;
+    let rows = if new { rows.all_new() } else { rows };
+    Ok(written.send((rows, at)).await.is_ok())
+}
+
+/// Which of `parts` parts a record is in: the same for every event of its stream.
+fn part_of(aggregate_id: &str, parts: usize) -> usize {
+    // FNV-1a: ids are UUIDs and ODS codes, spread well enough by it, and it is cheap.
+    let hash = aggregate_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash % parts as u64) as usize
+}
+
+/// One part of a rebuild: the records whose streams [`part_of`] puts in it.
+struct RebuildPart {
+    db: Db,
+    /// Its checkpoint (see [`PART_CHECKPOINTS`]).
+    name: &'static str,
+    /// Most documents it holds in memory.
+    hold: usize,
+}
+
+impl RebuildPart {
+    /// Applies each batch of the part's events it is sent, with the log position the whole
+    /// batch reached; writes each document once, when it is let go of or at the end, by a
+    /// task of its own while the applying goes on.
+    async fn run(
+        self,
+        mut ready: mpsc::Receiver<(Vec<ViewEvent>, LogPosition)>,
+    ) -> anyhow::Result<()> {
+        let (written, mut to_write) = mpsc::channel::<(write::Rows, LogPosition)>(1);
+        let (landed, mut has_landed) = watch::channel(LogPosition::default());
+        let writer = {
+            let db = self.db.clone();
+            let name = self.name;
+            tokio::spawn(async move {
+                let target = write::Target {
+                    name,
+                    suffix: SHADOW,
+                    notify: None,
+                };
+                let mut from = LogPosition::default();
+                while let Some((rows, last)) = to_write.recv().await {
+                    let moved = write::write_batch(&db, &target, rows, from, last)
+                        .await
+                        .context("could not write the rebuilt views")?;
+                    anyhow::ensure!(moved, "another rebuild is writing the same tables");
+                    from = last;
+                    landed.send_replace(last);
+                }
+                Ok::<_, anyhow::Error>(())
+            })
+        };
+        // Every document is written once, when it is let go of or at the end, rather than
+        // after each batch that changes it: a record's events are spread over many batches.
+        let mut held: HashMap<String, (Doc, i64)> = HashMap::new();
+        // The batch that last changed each held document.
+        let mut changed_in: HashMap<String, u64> = HashMap::new();
+        // Whether `held` has every document made so far, so one not there is new.
+        let mut all_held = true;
+        // The held documents read back from the tables: the only ones already there, so that
+        // writing them replaces a row.
+        let mut read_back: HashSet<String> = HashSet::new();
+        let mut batches_applied = 0u64;
+        let mut sent = LogPosition::default();
+        let mut reached = LogPosition::default();
+        let applying = async {
+            while let Some((events, last)) = ready.recv().await {
+                reached = last;
+                let mut stored = if all_held || missing_docs(&events, &held).is_empty() {
+                    HashMap::new()
+                } else {
+                    // A document let go of may be in a batch the writer has not landed yet.
+                    if has_landed.wait_for(|at| *at >= sent).await.is_err() {
+                        break;
+                    }
+                    let stored = load_docs(&self.db, SHADOW, &events, &held).await?;
+                    read_back.extend(stored.keys().cloned());
+                    stored
+                };
+                batches_applied += 1;
+                for key in apply_events(&events, &mut held, &mut stored)? {
+                    changed_in.insert(key, batches_applied);
+                }
+                if held.len() > self.hold {
+                    // Let go of the half changed longest ago (most of them records whose story
+                    // is told), writing them as they go.
+                    let mut by_age: Vec<(u64, &String)> =
+                        changed_in.iter().map(|(key, n)| (*n, key)).collect();
+                    by_age.sort_unstable_by_key(|(n, _)| *n);
+                    let going: Vec<String> = by_age
+                        .into_iter()
+                        .take(held.len() - self.hold / 2)
+                        .map(|(_, key)| key.clone())
+                        .collect();
+                    let mut gone = Vec::with_capacity(going.len());
+                    let mut new = true;
+                    for key in going {
+                        changed_in.remove(&key);
+                        new &= !read_back.remove(&key);
+                        gone.extend(held.remove(&key));
+                    }
+                    if !send_rows(&written, gone.iter_mut(), new, last).await? {
+                        break;
+                    }
+                    sent = last;
+                    all_held = false;
+                }
+            }
+            // The rest, and the checkpoint to where the log ended.
+            if reached != LogPosition::default() {
+                let new = read_back.is_empty();
+                send_rows(&written, held.values_mut(), new, reached).await?;
+            }
+            anyhow::Ok(())
+        };
+        let applied = applying.await;
+        drop(written);
+        // A writer that failed says why; else the applying's own failure.
+        writer.await.context("the rebuild's writer failed")??;
+        applied
+    }
 }
 
 /// The advisory lock key of the views projector: "PLVIEWS1".
@@ -500,8 +639,6 @@ impl Projector {
                 lease_checked: Instant::now(),
                 checkpoint_known: false,
                 listener: None,
-                name: PROJECTOR_NAME,
-                suffix: "",
                 held,
                 seen,
                 kept,
@@ -509,15 +646,6 @@ impl Projector {
             },
             handle,
         ))
-    }
-
-    /// A projector writing a rebuild's tables, from the start of the log.
-    async fn shadow(db: Db) -> anyhow::Result<Self> {
-        let (mut projector, _) = Self::new(db).await?;
-        projector.name = "views__next";
-        projector.suffix = SHADOW;
-        projector.checkpoint = LogPosition::default();
-        Ok(projector)
     }
 
     /// Whether this replica runs the projector, trying for the lease for up to `wait`: a
@@ -583,7 +711,7 @@ impl Projector {
 
     /// Follows the replica that runs the projector: the views' position is its checkpoint.
     async fn follow(&mut self) -> anyhow::Result<()> {
-        self.checkpoint = load_checkpoint(&self.db, self.name).await?;
+        self.checkpoint = load_checkpoint(&self.db, PROJECTOR_NAME).await?;
         self.position.send_replace(self.checkpoint);
         Ok(())
     }
@@ -690,7 +818,7 @@ impl Projector {
         // batch's write fail, and the checkpoint is read again then.
         if !self.checkpoint_known {
             self.forget();
-            self.checkpoint = load_checkpoint(&self.db, self.name).await?;
+            self.checkpoint = load_checkpoint(&self.db, PROJECTOR_NAME).await?;
             self.checkpoint_known = true;
             // The views are what the stored checkpoint says, whoever moved it (a rebuild's
             // switch-over, say).
@@ -699,7 +827,7 @@ impl Projector {
         let mut applied = 0;
         loop {
             let started = Instant::now();
-            let events = read_log_after(&self.db, self.checkpoint, BATCH)
+            let events = read_view_events_after(&self.db, self.checkpoint, BATCH)
                 .await
                 .context("could not read the log")?;
             let Some(last) = events.last().map(|e| e.at) else {
@@ -733,17 +861,15 @@ impl Projector {
                     projector = PROJECTOR_NAME,
                     "views moved on elsewhere; re-reading"
                 );
-                self.checkpoint = load_checkpoint(&self.db, self.name).await?;
+                self.checkpoint = load_checkpoint(&self.db, PROJECTOR_NAME).await?;
                 self.position.send_replace(self.checkpoint);
                 continue;
             };
             // Let go of the answers the batch changed, and hold its documents, before the views
             // move: a mutation waiting on this batch then finds its record, and a dashboard
             // read after it does not find an answer from before it.
-            if self.suffix.is_empty() {
-                self.kept
-                    .written(Changes::of(docs.values().map(|(d, _)| d)));
-            }
+            self.kept
+                .written(Changes::of(docs.values().map(|(d, _)| d)));
             self.held.put(docs, last);
             self.checkpoint = last;
             self.position.send_replace(last);
@@ -797,96 +923,23 @@ impl Projector {
         }
     }
 
-    /// The stored documents of the records `events` touch and `known` lacks, by `type/id`, in
-    /// one round trip (one query per view table on SQLite).
+    /// The stored documents of the records `events` touch and `known` lacks (see
+    /// [`load_docs`]).
     async fn load_docs(
         &self,
-        events: &[LoggedEvent],
+        events: &[ViewEvent],
         known: &HashMap<String, (Doc, i64)>,
     ) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
-        let wanted = missing_docs(events, known);
-        // The position that created a row (organisations' rows do not keep it: it is not used).
-        let created = |table: &str| {
-            if table == "view_organisations" {
-                "CAST(0 AS BIGINT)"
-            } else {
-                "log_position"
-            }
-        };
-        // (aggregate type, id, document, created) rows.
-        let rows: Vec<(String, String, String, i64)> = match &self.db {
-            Db::Postgres(pool) => {
-                if wanted.is_empty() {
-                    Vec::new()
-                } else {
-                    // One round trip for every table.
-                    let selects: Vec<String> = wanted
-                        .iter()
-                        .enumerate()
-                        .map(|(n, (aggregate_type, table, key, _))| {
-                            format!(
-                                "SELECT '{aggregate_type}', {key}, doc, {} FROM {table}{} \
-                                 WHERE {key} = ANY(${}::text[])",
-                                created(table),
-                                self.suffix,
-                                n + 1
-                            )
-                        })
-                        .collect();
-                    let sql = selects.join(" UNION ALL ");
-                    let mut query = sqlx::query_as(&sql);
-                    for (_, _, _, ids) in &wanted {
-                        query = query.bind(ids.clone());
-                    }
-                    query.fetch_all(pool).await?
-                }
-            }
-            Db::Sqlite(pool) => {
-                let mut rows = Vec::new();
-                for (aggregate_type, table, key, ids) in &wanted {
-                    for chunk in ids.chunks(BATCH as usize) {
-                        let marks: Vec<String> =
-                            (1..=chunk.len()).map(|n| format!("${n}")).collect();
-                        let sql = format!(
-                            "SELECT '{aggregate_type}', {key}, doc, {} FROM {table}{} WHERE {key} IN ({})",
-                            created(table),
-                            self.suffix,
-                            marks.join(", ")
-                        );
-                        let mut query = sqlx::query_as(&sql);
-                        for id in chunk {
-                            query = query.bind(*id);
-                        }
-                        rows.extend(query.fetch_all(pool).await?);
-                    }
-                }
-                rows
-            }
-        };
-        let mut found = HashMap::with_capacity(rows.len());
-        for (aggregate_type, id, text, created) in rows {
-            let doc = match aggregate_type.as_str() {
-                "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
-                "Activity" => Doc::Activity(serde_json::from_str(&text)?),
-                "InputItem" => Doc::InputItem(serde_json::from_str(&text)?),
-                "Participant" => Doc::Participant(serde_json::from_str(&text)?),
-                "Board" => Doc::Board(serde_json::from_str(&text)?),
-                "Appointment" => Doc::Appointment(serde_json::from_str(&text)?),
-                "BoardMeeting" => Doc::Meeting(serde_json::from_str(&text)?),
-                _ => Doc::Action(serde_json::from_str(&text)?),
-            };
-            found.insert(stream_key(&aggregate_type, &id), (doc, created));
-        }
-        Ok(found)
+        load_docs(&self.db, "", events, known).await
     }
 
     /// Applies the batch in memory, to the documents held or else read from the tables;
     /// answers with each changed document and the position that created it.
     async fn apply_batch(
         &self,
-        events: &[LoggedEvent],
+        events: &[ViewEvent],
     ) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
-        let keys: std::collections::HashSet<String> = events
+        let keys: HashSet<String> = events
             .iter()
             .map(|e| stream_key(&e.aggregate_type, &e.aggregate_id))
             .collect();
@@ -906,14 +959,97 @@ impl Projector {
     ) -> anyhow::Result<bool> {
         let rows = rows_of(docs.values_mut())?;
         let target = write::Target {
-            name: self.name,
-            suffix: self.suffix,
-            notify: self.suffix.is_empty().then_some(&*self.replica),
+            name: PROJECTOR_NAME,
+            suffix: "",
+            notify: Some(&*self.replica),
         };
         write::write_batch(&self.db, &target, rows, from, last)
             .await
             .context("could not write the views")
     }
+}
+
+/// The stored documents, in the tables with `suffix`, of the records `events` touch and `known`
+/// lacks, by `type/id`, in one round trip (one query per view table on SQLite).
+async fn load_docs(
+    db: &Db,
+    suffix: &str,
+    events: &[ViewEvent],
+    known: &HashMap<String, (Doc, i64)>,
+) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
+    let wanted = missing_docs(events, known);
+    // The position that created a row (organisations' rows do not keep it: it is not used).
+    let created = |table: &str| {
+        if table == "view_organisations" {
+            "CAST(0 AS BIGINT)"
+        } else {
+            "log_position"
+        }
+    };
+    // (aggregate type, id, document, created) rows.
+    let rows: Vec<(String, String, String, i64)> = match db {
+        Db::Postgres(pool) => {
+            if wanted.is_empty() {
+                Vec::new()
+            } else {
+                // One round trip for every table.
+                let selects: Vec<String> = wanted
+                    .iter()
+                    .enumerate()
+                    .map(|(n, (aggregate_type, table, key, _))| {
+                        format!(
+                            "SELECT '{aggregate_type}', {key}, doc, {} FROM {table}{} \
+                             WHERE {key} = ANY(${}::text[])",
+                            created(table),
+                            suffix,
+                            n + 1
+                        )
+                    })
+                    .collect();
+                let sql = selects.join(" UNION ALL ");
+                let mut query = sqlx::query_as(&sql);
+                for (_, _, _, ids) in &wanted {
+                    query = query.bind(ids.clone());
+                }
+                query.fetch_all(pool).await?
+            }
+        }
+        Db::Sqlite(pool) => {
+            let mut rows = Vec::new();
+            for (aggregate_type, table, key, ids) in &wanted {
+                for chunk in ids.chunks(BATCH as usize) {
+                    let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+                    let sql = format!(
+                        "SELECT '{aggregate_type}', {key}, doc, {} FROM {table}{} WHERE {key} IN ({})",
+                        created(table),
+                        suffix,
+                        marks.join(", ")
+                    );
+                    let mut query = sqlx::query_as(&sql);
+                    for id in chunk {
+                        query = query.bind(*id);
+                    }
+                    rows.extend(query.fetch_all(pool).await?);
+                }
+            }
+            rows
+        }
+    };
+    let mut found = HashMap::with_capacity(rows.len());
+    for (aggregate_type, id, text, created) in rows {
+        let doc = match aggregate_type.as_str() {
+            "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
+            "Activity" => Doc::Activity(serde_json::from_str(&text)?),
+            "InputItem" => Doc::InputItem(serde_json::from_str(&text)?),
+            "Participant" => Doc::Participant(serde_json::from_str(&text)?),
+            "Board" => Doc::Board(serde_json::from_str(&text)?),
+            "Appointment" => Doc::Appointment(serde_json::from_str(&text)?),
+            "BoardMeeting" => Doc::Meeting(serde_json::from_str(&text)?),
+            _ => Doc::Action(serde_json::from_str(&text)?),
+        };
+        found.insert(stream_key(&aggregate_type, &id), (doc, created));
+    }
+    Ok(found)
 }
 
 /// The view table holding the documents of an aggregate type, and its key column.
@@ -934,11 +1070,11 @@ fn view_of(aggregate_type: &str) -> Option<(&'static str, &'static str)> {
 /// The records `events` continue whose documents `known` lacks, so that they must be read from
 /// the tables: by aggregate type, with its table, key column and ids.
 fn missing_docs<'a>(
-    events: &'a [LoggedEvent],
+    events: &'a [ViewEvent],
     known: &HashMap<String, (Doc, i64)>,
 ) -> Vec<(&'a str, &'static str, &'static str, Vec<&'a str>)> {
     let mut wanted: Vec<(&str, &str, &str, Vec<&str>)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for event in events {
         let aggregate_type = event.aggregate_type.as_str();
         // A stream whose first event here is its first of all has no row yet: the views
@@ -963,11 +1099,11 @@ fn missing_docs<'a>(
 /// Applies `events` to the documents in `docs`, taking those not there yet from `stored` (the
 /// tables' copies); answers with the keys of the documents changed.
 fn apply_events(
-    events: &[LoggedEvent],
+    events: &[ViewEvent],
     docs: &mut HashMap<String, (Doc, i64)>,
     stored: &mut HashMap<String, (Doc, i64)>,
-) -> anyhow::Result<std::collections::HashSet<String>> {
-    let mut changed = std::collections::HashSet::new();
+) -> anyhow::Result<HashSet<String>> {
+    let mut changed = HashSet::new();
     for event in events {
         let key = stream_key(&event.aggregate_type, &event.aggregate_id);
         let current = match docs.remove(&key) {

@@ -193,6 +193,10 @@ pub(super) struct Rows {
     docs: [Vec<Vec<Value>>; TABLES.len()],
     /// Link rows, which many documents of a batch may repeat.
     links: [BTreeSet<Vec<String>>; TABLES.len()],
+    /// Whether none of the rows is in the tables yet, so that they are inserted without
+    /// looking for one to replace (a rebuild's first write of a record); a row that is there
+    /// after all fails the write.
+    new: bool,
 }
 
 fn index_of(table: &Table) -> usize {
@@ -213,6 +217,12 @@ impl Rows {
     pub fn link(&mut self, table: &Table, row: Vec<String>) {
         debug_assert_eq!(row.len(), table.columns.len());
         self.links[index_of(table)].insert(row);
+    }
+
+    /// Says that none of the rows is in the tables yet.
+    pub fn all_new(mut self) -> Self {
+        self.new = true;
+        self
     }
 
     /// Every table with rows, and its rows.
@@ -254,8 +264,9 @@ pub(super) async fn write_batch(
 ) -> anyhow::Result<bool> {
     match db {
         Db::Postgres(pool) => {
+            let new = rows.new;
             let tables = rows.into_tables();
-            let sql = postgres_statement(target, &tables);
+            let sql = postgres_statement(target, &tables, new);
             let mut query = sqlx::query_scalar::<_, i64>(&sql)
                 .bind(target.name)
                 .bind(last.tx)
@@ -335,11 +346,12 @@ pub(super) async fn write_batch(
                 tx.rollback().await?;
                 return Ok(false);
             }
+            let new = rows.new;
             for (table, rows) in rows.into_tables() {
                 // Well under SQLite's limit of bound values per statement.
                 let per_statement = (2000 / table.columns.len()).max(1);
                 for chunk in rows.chunks(per_statement) {
-                    let sql = sqlite_statement(target, table, chunk.len());
+                    let sql = sqlite_statement(target, table, chunk.len(), new);
                     let mut query = sqlx::query(&sql);
                     for row in chunk {
                         for value in row {
@@ -373,7 +385,11 @@ fn checkpoint_sql(returning: &str) -> String {
 
 /// The one statement of a batch on PostgreSQL; it answers 1 when the checkpoint moved (and so
 /// everything was written), else 0.
-fn postgres_statement(target: &Target<'_>, tables: &[(&Table, Vec<Vec<Value>>)]) -> String {
+fn postgres_statement(
+    target: &Target<'_>,
+    tables: &[(&Table, Vec<Vec<Value>>)],
+    new: bool,
+) -> String {
     // The views can always be rebuilt from the log and the checkpoint commits with them, so a
     // crash can only lose a whole batch, applied again then: no need to wait for this commit
     // to reach the disk (`set_config` with `true` is `SET LOCAL`, for this statement's
@@ -397,12 +413,12 @@ fn postgres_statement(target: &Target<'_>, tables: &[(&Table, Vec<Vec<Value>>)])
             .collect();
         sql.push_str(&format!(
             ", w{n} AS (INSERT INTO {}{} ({}) SELECT * FROM UNNEST({}) \
-             WHERE EXISTS (SELECT 1 FROM moved) ON CONFLICT {})",
+             WHERE EXISTS (SELECT 1 FROM moved){})",
             table.name,
             target.suffix,
             names.join(", "),
             arrays.join(", "),
-            table.on_conflict
+            on_conflict(table, new)
         ));
     }
     if let Some(replica) = target.notify {
@@ -420,7 +436,7 @@ fn postgres_statement(target: &Target<'_>, tables: &[(&Table, Vec<Vec<Value>>)])
 }
 
 /// A multi-row upsert of `rows` rows into `table` on SQLite.
-fn sqlite_statement(target: &Target<'_>, table: &Table, rows: usize) -> String {
+fn sqlite_statement(target: &Target<'_>, table: &Table, rows: usize, new: bool) -> String {
     let width = table.columns.len();
     let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
     let values: Vec<String> = (0..rows)
@@ -430,11 +446,21 @@ fn sqlite_statement(target: &Target<'_>, table: &Table, rows: usize) -> String {
         })
         .collect();
     format!(
-        "INSERT INTO {}{} ({}) VALUES {} ON CONFLICT {}",
+        "INSERT INTO {}{} ({}) VALUES {}{}",
         table.name,
         target.suffix,
         names.join(", "),
         values.join(", "),
-        table.on_conflict
+        on_conflict(table, new)
     )
+}
+
+/// What an insert into `table` does with a row already there: replaces it or keeps it, as the
+/// table says; nothing for rows said to be new (looking for one would only cost time).
+fn on_conflict(table: &Table, new: bool) -> String {
+    if new {
+        String::new()
+    } else {
+        format!(" ON CONFLICT {}", table.on_conflict)
+    }
 }

@@ -1,7 +1,9 @@
 //! Projections: no event skipped when its transaction commits late; rebuild gives the same tables.
 
 use partnership_ledger::auth::Role;
-use partnership_ledger::projections::{read_log_after, rebuild_with, Projector, RebuildOptions};
+use partnership_ledger::projections::{
+    read_log_after, rebuild_with, Projector, RebuildOptions, MAX_PARTS,
+};
 use partnership_ledger::store::{
     chain_hash, format_recorded_at, Db, HashedFields, LogPosition, GENESIS_HASH,
 };
@@ -263,17 +265,43 @@ async fn rebuild_gives_identical_tables(backend: Backend) {
     assert_eq!(index_shapes(app.db()).await, indexes);
 
     // In batches of two events, letting go of the documents held after each: every record's
-    // document is read back from the rebuild's own tables, mid-way, and comes out the same.
-    let tiny = RebuildOptions { batch: 2, hold: 0 };
-    let applied = rebuild_with(app.db(), tiny).await.expect("rebuild");
-    assert_eq!(applied as i64, app.event_count().await);
-    assert_eq!(dump_views(&app).await, before);
+    // document is read back from the rebuild's own tables, mid-way, and comes out the same,
+    // whether one task applies them all or several share them out by record.
+    for parts in [1, 2, MAX_PARTS] {
+        let tiny = RebuildOptions {
+            batch: 2,
+            hold: 0,
+            parts,
+        };
+        let applied = rebuild_with(app.db(), tiny).await.expect("rebuild");
+        assert_eq!(applied as i64, app.event_count().await);
+        assert_eq!(dump_views(&app).await, before, "{parts} parts");
+    }
 
     // Holding a few: the documents held are written only when let go of or at the end, and
     // one changed after it was written is written again.
-    let few = RebuildOptions { batch: 3, hold: 2 };
-    let applied = rebuild_with(app.db(), few).await.expect("rebuild");
-    assert_eq!(applied as i64, app.event_count().await);
+    for parts in [1, 2] {
+        let few = RebuildOptions {
+            batch: 3,
+            hold: 2 * parts,
+            parts,
+        };
+        let applied = rebuild_with(app.db(), few).await.expect("rebuild");
+        assert_eq!(applied as i64, app.event_count().await);
+        assert_eq!(dump_views(&app).await, before, "{parts} parts");
+    }
+    assert!(
+        rebuild_with(
+            app.db(),
+            RebuildOptions {
+                parts: MAX_PARTS + 1,
+                ..RebuildOptions::default()
+            }
+        )
+        .await
+        .is_err(),
+        "at most {MAX_PARTS} parts"
+    );
     assert_eq!(dump_views(&app).await, before);
 }
 
