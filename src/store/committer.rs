@@ -186,40 +186,42 @@ async fn write_postgres(
     origin: Origin<'_>,
 ) -> Result<Vec<LogPosition>, StoreError> {
     let events: Vec<&PreparedEvent> = commits.iter().flat_map(|c| &c.events).collect();
-    let column = |f: fn(&PreparedEvent) -> String| events.iter().map(|e| f(e)).collect::<Vec<_>>();
-    let mut receipts: (Vec<String>, Vec<String>, Vec<String>) = Default::default();
-    let mut receipt_streams: (Vec<String>, Vec<String>, Vec<i64>, Vec<DateTime<Utc>>) =
-        Default::default();
-    for commit in commits {
-        let (Some(receipt), Some(last)) = (&commit.receipt, commit.events.last()) else {
-            continue;
-        };
-        receipts.0.push(receipt.subject.clone());
-        receipts.1.push(receipt.key.clone());
-        receipts.2.push(receipt.request_hash.clone());
-        receipt_streams.0.push(last.aggregate_type.to_owned());
-        receipt_streams.1.push(last.aggregate_id.clone());
-        receipt_streams.2.push(last.sequence);
-        receipt_streams.3.push(last.recorded_at);
-    }
+    // Each column's values borrowed from the events, not copied: they are copied once, into
+    // the statement's arguments.
+    let column = |f: for<'e> fn(&'e PreparedEvent) -> &'e str| {
+        events.iter().map(|e| f(e)).collect::<Vec<&str>>()
+    };
+    // Each receipt, with its command's last event.
+    let receipts: Vec<(&PreparedReceipt, &PreparedEvent)> = commits
+        .iter()
+        .filter_map(|c| c.receipt.as_ref().zip(c.events.last()))
+        .collect();
+    let receipt_column = |f: for<'e> fn(&'e PreparedReceipt, &'e PreparedEvent) -> &'e str| {
+        receipts.iter().map(|(r, e)| f(r, e)).collect::<Vec<&str>>()
+    };
     let rows = sqlx::query(POSTGRES_GROUP)
-        .bind(column(|e| e.aggregate_type.to_owned()))
-        .bind(column(|e| e.aggregate_id.clone()))
+        .bind(column(|e| e.aggregate_type))
+        .bind(column(|e| &e.aggregate_id))
         .bind(events.iter().map(|e| e.sequence).collect::<Vec<_>>())
-        .bind(column(|e| e.event_type.clone()))
-        .bind(column(|e| e.event_version.clone()))
-        .bind(column(|e| e.payload.clone()))
-        .bind(column(|e| e.metadata.clone()))
+        .bind(column(|e| &e.event_type))
+        .bind(column(|e| &e.event_version))
+        .bind(column(|e| &e.payload))
+        .bind(column(|e| &e.metadata))
         .bind(events.iter().map(|e| e.recorded_at).collect::<Vec<_>>())
-        .bind(column(|e| e.prev_hash.clone()))
-        .bind(column(|e| e.hash.clone()))
-        .bind(receipts.0)
-        .bind(receipts.1)
-        .bind(receipts.2)
-        .bind(receipt_streams.0)
-        .bind(receipt_streams.1)
-        .bind(receipt_streams.2)
-        .bind(receipt_streams.3)
+        .bind(column(|e| &e.prev_hash))
+        .bind(column(|e| &e.hash))
+        .bind(receipt_column(|r, _| &r.subject))
+        .bind(receipt_column(|r, _| &r.key))
+        .bind(receipt_column(|r, _| &r.request_hash))
+        .bind(receipt_column(|_, e| e.aggregate_type))
+        .bind(receipt_column(|_, e| &e.aggregate_id))
+        .bind(receipts.iter().map(|(_, e)| e.sequence).collect::<Vec<_>>())
+        .bind(
+            receipts
+                .iter()
+                .map(|(_, e)| e.recorded_at)
+                .collect::<Vec<_>>(),
+        )
         .bind(origin.0)
         .fetch_all(pool)
         .await
