@@ -1291,7 +1291,33 @@ fn rows_of<'a>(docs: impl IntoIterator<Item = &'a mut (Doc, i64)>) -> anyhow::Re
 
 #[cfg(test)]
 mod tests {
-    use super::with_suffix;
+    use super::{part_of, with_suffix, MAX_PARTS};
+
+    #[test]
+    fn a_rebuild_shares_records_out_evenly_and_each_always_to_the_same_part() {
+        // Record ids are UUIDs (and ODS codes for organisations).
+        let ids: Vec<String> = (0..8_000)
+            .map(|_| uuid::Uuid::now_v7().to_string())
+            .chain((0..2_000).map(|n| format!("R{n:04}")))
+            .collect();
+        for parts in 1..=MAX_PARTS {
+            let mut counts = vec![0usize; parts];
+            for id in &ids {
+                let part = part_of(id, parts);
+                assert_eq!(part, part_of(id, parts), "{id} stays in one part");
+                counts[part] += 1;
+            }
+            let fair = ids.len() / parts;
+            for count in counts {
+                // Within a tenth of an even share: no part is left idle or does all the work.
+                assert!(
+                    count.abs_diff(fair) <= fair / 10,
+                    "{parts} parts: {count} records of {}",
+                    ids.len()
+                );
+            }
+        }
+    }
 
     #[test]
     fn only_whole_view_table_names_get_the_suffix() {

@@ -435,7 +435,7 @@ fn postgres_statement(
     sql
 }
 
-/// A multi-row upsert of `rows` rows into `table` on SQLite.
+/// A multi-row insert of `rows` rows into `table` on SQLite: an upsert unless they are `new`.
 fn sqlite_statement(target: &Target<'_>, table: &Table, rows: usize, new: bool) -> String {
     let width = table.columns.len();
     let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
