@@ -537,14 +537,19 @@ impl RebuildPart {
         let applying = async {
             while let Some((events, last)) = ready.recv().await {
                 reached = last;
-                let mut stored = if all_held || missing_docs(&events, &held).is_empty() {
+                let wanted = if all_held {
+                    Vec::new()
+                } else {
+                    missing_docs(&events, &held)
+                };
+                let mut stored = if wanted.is_empty() {
                     HashMap::new()
                 } else {
                     // A document let go of may be in a batch the writer has not landed yet.
                     if has_landed.wait_for(|at| *at >= sent).await.is_err() {
                         break;
                     }
-                    let stored = load_docs(&self.db, SHADOW, &events, &held).await?;
+                    let stored = load_docs(&self.db, SHADOW, wanted).await?;
                     read_back.extend(stored.keys().cloned());
                     stored
                 };
@@ -923,16 +928,6 @@ impl Projector {
         }
     }
 
-    /// The stored documents of the records `events` touch and `known` lacks (see
-    /// [`load_docs`]).
-    async fn load_docs(
-        &self,
-        events: &[ViewEvent],
-        known: &HashMap<String, (Doc, i64)>,
-    ) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
-        load_docs(&self.db, "", events, known).await
-    }
-
     /// Applies the batch in memory, to the documents held or else read from the tables;
     /// answers with each changed document and the position that created it.
     async fn apply_batch(
@@ -944,7 +939,7 @@ impl Projector {
             .map(|e| stream_key(&e.aggregate_type, &e.aggregate_id))
             .collect();
         let mut docs = self.held.take(keys.iter().map(String::as_str));
-        let mut stored = self.load_docs(events, &docs).await?;
+        let mut stored = load_docs(&self.db, "", missing_docs(events, &docs)).await?;
         apply_events(events, &mut docs, &mut stored)?;
         Ok(docs)
     }
@@ -969,15 +964,13 @@ impl Projector {
     }
 }
 
-/// The stored documents, in the tables with `suffix`, of the records `events` touch and `known`
-/// lacks, by `type/id`, in one round trip (one query per view table on SQLite).
+/// The stored documents, in the tables with `suffix`, of the records `wanted` names (see
+/// [`missing_docs`]), by `type/id`, in one round trip (one query per view table on SQLite).
 async fn load_docs(
     db: &Db,
     suffix: &str,
-    events: &[ViewEvent],
-    known: &HashMap<String, (Doc, i64)>,
+    wanted: Wanted<'_>,
 ) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
-    let wanted = missing_docs(events, known);
     // The position that created a row (organisations' rows do not keep it: it is not used).
     let created = |table: &str| {
         if table == "view_organisations" {
@@ -1067,13 +1060,13 @@ fn view_of(aggregate_type: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// Documents to read from the tables: by aggregate type, with its table, key column and ids.
+type Wanted<'a> = Vec<(&'a str, &'static str, &'static str, Vec<&'a str>)>;
+
 /// The records `events` continue whose documents `known` lacks, so that they must be read from
-/// the tables: by aggregate type, with its table, key column and ids.
-fn missing_docs<'a>(
-    events: &'a [ViewEvent],
-    known: &HashMap<String, (Doc, i64)>,
-) -> Vec<(&'a str, &'static str, &'static str, Vec<&'a str>)> {
-    let mut wanted: Vec<(&str, &str, &str, Vec<&str>)> = Vec::new();
+/// the tables.
+fn missing_docs<'a>(events: &'a [ViewEvent], known: &HashMap<String, (Doc, i64)>) -> Wanted<'a> {
+    let mut wanted: Wanted = Vec::new();
     let mut seen = HashSet::new();
     for event in events {
         let aggregate_type = event.aggregate_type.as_str();
