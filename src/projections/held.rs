@@ -7,7 +7,7 @@
 //! write by anyone else makes its next write fail, and it lets everything go then (as it does
 //! when it loses the lease or a rebuild switches new tables in).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use super::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
@@ -32,6 +32,14 @@ pub enum Doc {
     Meeting(MeetingDoc),
 }
 
+/// A map keyed by record (`type/id`), with a fast hasher: a projector hashes the key of each
+/// event's record several times over, and the keys are the log's own aggregate ids.
+pub(super) type ByRecord<V> = HashMap<String, V, foldhash::fast::RandomState>;
+/// Documents by record, each with the position that created it.
+pub(super) type Docs = ByRecord<(Doc, i64)>;
+/// A set of records' keys.
+pub(super) type Records = HashSet<String, foldhash::fast::RandomState>;
+
 /// One held document: the position that created it (its row's `log_position`) and the
 /// position of the batch that last wrote it.
 struct Entry {
@@ -43,19 +51,19 @@ struct Entry {
 /// The held documents, by `type/id`.
 #[derive(Default)]
 pub(super) struct HeldDocs {
-    docs: Mutex<HashMap<String, Entry>>,
+    docs: Mutex<ByRecord<Entry>>,
 }
 
 impl HeldDocs {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ByRecord<Entry>> {
         self.docs.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Takes the documents of `keys` out, each with the position that created it; those not
     /// held are left for the caller to read from the tables.
-    pub fn take<'a>(&self, keys: impl IntoIterator<Item = &'a str>) -> HashMap<String, (Doc, i64)> {
+    pub fn take<'a>(&self, keys: impl IntoIterator<Item = &'a str>) -> Docs {
         let mut docs = self.lock();
-        let mut taken = HashMap::new();
+        let mut taken = Docs::default();
         for key in keys {
             if let Some(entry) = docs.remove(key) {
                 let doc = Arc::try_unwrap(entry.doc).unwrap_or_else(|shared| (*shared).clone());
@@ -66,7 +74,7 @@ impl HeldDocs {
     }
 
     /// Holds the documents a batch ending at `as_of` wrote.
-    pub fn put(&self, written: HashMap<String, (Doc, i64)>, as_of: LogPosition) {
+    pub fn put(&self, written: Docs, as_of: LogPosition) {
         let mut docs = self.lock();
         if docs.len() + written.len() > CAPACITY {
             // Let an arbitrary quarter go: a miss costs one read of the tables.
@@ -161,7 +169,7 @@ mod tests {
     #[test]
     fn a_document_is_answered_only_once_written_at_the_position_asked() {
         let held = HeldDocs::default();
-        let mut written = HashMap::new();
+        let mut written = Docs::default();
         written.insert("Organisation/RX1".to_owned(), (organisation("RX1"), 3));
         held.put(written, at(7));
         assert!(held.get("Organisation/RX1", at(7)).is_some());
@@ -178,7 +186,7 @@ mod tests {
     #[test]
     fn taking_a_document_lets_it_go_until_it_is_written_again() {
         let held = HeldDocs::default();
-        let mut written = HashMap::new();
+        let mut written = Docs::default();
         written.insert("Organisation/RX1".to_owned(), (organisation("RX1"), 3));
         held.put(written, at(3));
         let taken = held.take(["Organisation/RX1", "Organisation/NONE"]);
@@ -194,7 +202,7 @@ mod tests {
     fn it_never_grows_past_its_capacity() {
         let held = HeldDocs::default();
         for n in 0..(CAPACITY * 2 + 10) {
-            let mut written = HashMap::new();
+            let mut written = Docs::default();
             written.insert(format!("Organisation/{n}"), (organisation("RX1"), 1));
             held.put(written, at(1));
         }

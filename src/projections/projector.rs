@@ -1,6 +1,6 @@
 //! The `views` projector: follows the log, keeps the view tables and its checkpoint in step.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::boards::{apply_appointment, apply_board, apply_meeting};
 use super::docs::{apply_action, apply_activity, apply_input_item, apply_organisation};
-use super::held::{Doc, HeldDocs, Projected};
+use super::held::{ByRecord, Doc, Docs, HeldDocs, Projected, Records};
 use super::kept::{Changes, KeptItems};
 use super::log::{read_view_events_after, send_whole_log, ViewEvent};
 use super::participants::apply_participant;
@@ -523,14 +523,14 @@ impl RebuildPart {
         };
         // Every document is written once, when it is let go of or at the end, rather than
         // after each batch that changes it: a record's events are spread over many batches.
-        let mut held: HashMap<String, (Doc, i64)> = HashMap::new();
+        let mut held = Docs::default();
         // The batch that last changed each held document.
-        let mut changed_in: HashMap<String, u64> = HashMap::new();
+        let mut changed_in: ByRecord<u64> = ByRecord::default();
         // Whether `held` has every document made so far, so one not there is new.
         let mut all_held = true;
         // The held documents read back from the tables: the only ones already there, so that
         // writing them replaces a row.
-        let mut read_back: HashSet<String> = HashSet::new();
+        let mut read_back = Records::default();
         let mut batches_applied = 0u64;
         let mut sent = LogPosition::default();
         let mut reached = LogPosition::default();
@@ -543,7 +543,7 @@ impl RebuildPart {
                     missing_docs(&events, &held)
                 };
                 let mut stored = if wanted.is_empty() {
-                    HashMap::new()
+                    Docs::default()
                 } else {
                     // A document let go of may be in a batch the writer has not landed yet.
                     if has_landed.wait_for(|at| *at >= sent).await.is_err() {
@@ -930,11 +930,8 @@ impl Projector {
 
     /// Applies the batch in memory, to the documents held or else read from the tables;
     /// answers with each changed document and the position that created it.
-    async fn apply_batch(
-        &self,
-        events: &[ViewEvent],
-    ) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
-        let keys: HashSet<String> = events
+    async fn apply_batch(&self, events: &[ViewEvent]) -> anyhow::Result<Docs> {
+        let keys: Records = events
             .iter()
             .map(|e| stream_key(&e.aggregate_type, &e.aggregate_id))
             .collect();
@@ -948,7 +945,7 @@ impl Projector {
     /// Answers `false`, writing nothing, when the stored checkpoint is no longer `from`.
     async fn write_batch(
         &self,
-        docs: &mut HashMap<String, (Doc, i64)>,
+        docs: &mut Docs,
         from: LogPosition,
         last: LogPosition,
     ) -> anyhow::Result<bool> {
@@ -966,11 +963,7 @@ impl Projector {
 
 /// The stored documents, in the tables with `suffix`, of the records `wanted` names (see
 /// [`missing_docs`]), by `type/id`, in one round trip (one query per view table on SQLite).
-async fn load_docs(
-    db: &Db,
-    suffix: &str,
-    wanted: Wanted<'_>,
-) -> anyhow::Result<HashMap<String, (Doc, i64)>> {
+async fn load_docs(db: &Db, suffix: &str, wanted: Wanted<'_>) -> anyhow::Result<Docs> {
     // The position that created a row (organisations' rows do not keep it: it is not used).
     let created = |table: &str| {
         if table == "view_organisations" {
@@ -1028,7 +1021,7 @@ async fn load_docs(
             rows
         }
     };
-    let mut found = HashMap::with_capacity(rows.len());
+    let mut found = Docs::with_capacity_and_hasher(rows.len(), Default::default());
     for (aggregate_type, id, text, created) in rows {
         let doc = match aggregate_type.as_str() {
             "Organisation" => Doc::Organisation(serde_json::from_str(&text)?),
@@ -1065,7 +1058,7 @@ type Wanted<'a> = Vec<(&'a str, &'static str, &'static str, Vec<&'a str>)>;
 
 /// The records `events` continue whose documents `known` lacks, so that they must be read from
 /// the tables.
-fn missing_docs<'a>(events: &'a [ViewEvent], known: &HashMap<String, (Doc, i64)>) -> Wanted<'a> {
+fn missing_docs<'a>(events: &'a [ViewEvent], known: &Docs) -> Wanted<'a> {
     let mut wanted: Wanted = Vec::new();
     let mut seen = HashSet::new();
     for event in events {
@@ -1093,10 +1086,10 @@ fn missing_docs<'a>(events: &'a [ViewEvent], known: &HashMap<String, (Doc, i64)>
 /// tables' copies); answers with the keys of the documents changed.
 fn apply_events(
     events: &[ViewEvent],
-    docs: &mut HashMap<String, (Doc, i64)>,
-    stored: &mut HashMap<String, (Doc, i64)>,
-) -> anyhow::Result<HashSet<String>> {
-    let mut changed = HashSet::new();
+    docs: &mut Docs,
+    stored: &mut Docs,
+) -> anyhow::Result<Records> {
+    let mut changed = Records::default();
     for event in events {
         let key = stream_key(&event.aggregate_type, &event.aggregate_id);
         let current = match docs.remove(&key) {

@@ -9,6 +9,8 @@
 use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, Utc};
+use sqlx::postgres::PgArguments;
+use sqlx::Arguments;
 
 use crate::store::{Db, LogPosition};
 
@@ -267,7 +269,17 @@ pub(super) async fn write_batch(
             let new = rows.new;
             let tables = rows.into_tables();
             let sql = postgres_statement(target, &tables, new);
-            let mut query = sqlx::query_scalar::<_, i64>(&sql)
+            // The arguments' buffer at its full size from the start: grown by doubling, a
+            // rebuild's batch of megabytes is copied over and over into fresh memory.
+            let mut arguments = PgArguments::default();
+            arguments.reserve(
+                6 + tables.iter().map(|(t, _)| t.columns.len()).sum::<usize>(),
+                128 + tables
+                    .iter()
+                    .map(|(_, rows)| encoded_size(rows))
+                    .sum::<usize>(),
+            );
+            let mut query = sqlx::query_scalar_with::<_, i64, _>(&sql, arguments)
                 .bind(target.name)
                 .bind(last.tx)
                 .bind(last.position)
@@ -370,6 +382,24 @@ pub(super) async fn write_batch(
             Ok(true)
         }
     }
+}
+
+/// About how many bytes `rows` take as PostgreSQL arrays, column by column: each value with its
+/// length, and each array's header.
+fn encoded_size(rows: &[Vec<Value>]) -> usize {
+    let values: usize = rows
+        .iter()
+        .flatten()
+        .map(|value| {
+            4 + match value {
+                Value::Text(text) => text.as_ref().map_or(0, String::len),
+                Value::Date(_) => 4,
+                Value::Int(_) => 8,
+                Value::Bool(_) => 1,
+            }
+        })
+        .sum();
+    values + rows.first().map_or(0, Vec::len) * 32
 }
 
 /// Moves the checkpoint from `$5`/`$6` to `$2`/`$3`, or creates it; `returning` ends it.
