@@ -441,27 +441,10 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
         return Err(error);
     }
     if let Db::Postgres(pool) = db {
-        // Each index is built by a backend of its own, as many at once as the rebuild has
-        // parts (one per core): building one is a sort, which uses a single core.
-        let mut builders = tokio::task::JoinSet::new();
-        for first in 0..options.parts.min(deferred_indexes.len()) {
-            let pool = pool.clone();
-            let statements: Vec<String> = deferred_indexes
-                .iter()
-                .skip(first)
-                .step_by(options.parts)
-                .cloned()
-                .collect();
-            builders.spawn(async move {
-                for statement in statements {
-                    sqlx::query(&statement).execute(&pool).await?;
-                }
-                Ok::<_, sqlx::Error>(())
-            });
-        }
-        while let Some(built) = builders.join_next().await {
-            built
-                .context("a rebuild's index builder failed")?
+        for statement in &deferred_indexes {
+            sqlx::query(statement)
+                .execute(pool)
+                .await
                 .context("could not index the rebuilt views")?;
         }
     }
