@@ -181,13 +181,97 @@ fn with_suffix(sql: &str, suffix: &str) -> String {
     out
 }
 
+/// What a rebuild leaves out of its tables on PostgreSQL while it fills them, and adds once
+/// they are filled: building an index over a filled table costs far less than keeping it up
+/// row by row, and rows copied into a table without indexes go in a page at a time.
+#[derive(Default)]
+struct Deferred {
+    /// (table, statement) adding each table's unique constraints (their primary keys): at the
+    /// end, or as soon as a part must read a document back from the tables, or replace a row,
+    /// which both need them.
+    unique: Vec<(String, String)>,
+    /// Whether the unique constraints are there.
+    unique_built: tokio::sync::OnceCell<()>,
+    /// (table, statement) making each table's other indexes, at the end.
+    secondary: Vec<(String, String)>,
+}
+
+impl Deferred {
+    /// Adds the unique constraints, once, whichever part asks first. A row there twice (a
+    /// record written as new twice) fails it, and so the rebuild.
+    async fn build_unique(&self, db: &Db) -> anyhow::Result<()> {
+        let Db::Postgres(pool) = db else {
+            return Ok(());
+        };
+        self.unique_built
+            .get_or_try_init(|| async {
+                for (_, statement) in &self.unique {
+                    sqlx::query(statement)
+                        .execute(pool)
+                        .await
+                        .context("could not add the rebuilt views' unique keys")?;
+                }
+                anyhow::Ok(())
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Adds whatever is still left out, once the tables are filled: `side_by_side` tables at
+    /// a time, each on a connection of its own, since PostgreSQL builds most of these small
+    /// indexes on one core.
+    async fn build_all(&self, db: &Db, side_by_side: usize) -> anyhow::Result<()> {
+        let Db::Postgres(pool) = db else {
+            return Ok(());
+        };
+        let unique = if self.unique_built.get().is_some() {
+            &[][..]
+        } else {
+            &self.unique[..]
+        };
+        // A table's statements one after another (each locks the table), in table order.
+        let mut by_table: Vec<(&str, Vec<String>)> = Vec::new();
+        for (table, statement) in unique.iter().chain(&self.secondary) {
+            match by_table.iter_mut().find(|(t, _)| t == table) {
+                Some((_, statements)) => statements.push(statement.clone()),
+                None => by_table.push((table, vec![statement.clone()])),
+            }
+        }
+        let queue: Vec<Vec<String>> = by_table.into_iter().map(|(_, s)| s).collect();
+        let queue = Arc::new(std::sync::Mutex::new(queue.into_iter()));
+        let mut builders = tokio::task::JoinSet::new();
+        for _ in 0..side_by_side.max(1) {
+            let (pool, queue) = (pool.clone(), queue.clone());
+            builders.spawn(async move {
+                loop {
+                    let next = queue
+                        .lock()
+                        .map_err(|_| anyhow::anyhow!("poisoned"))?
+                        .next();
+                    let Some(statements) = next else {
+                        return anyhow::Ok(());
+                    };
+                    for statement in statements {
+                        sqlx::query(&statement)
+                            .execute(&pool)
+                            .await
+                            .context("could not index the rebuilt views")?;
+                    }
+                }
+            });
+        }
+        while let Some(built) = builders.join_next().await {
+            built.context("a rebuild's index builder failed")??;
+        }
+        Ok(())
+    }
+}
+
 /// Creates empty tables for a rebuild beside the live ones, dropping any left by an earlier
-/// rebuild that did not finish. On PostgreSQL, answers with the statements that make the
-/// tables' secondary indexes, left out until the tables are filled: building an index over a
-/// filled table costs far less than keeping it up row by row. (The unique ones, which the
-/// writes' `ON CONFLICT` needs, are there from the start.)
-async fn create_shadow(db: &Db) -> anyhow::Result<Vec<String>> {
-    let mut deferred = Vec::new();
+/// rebuild that did not finish. On PostgreSQL the tables are made without their indexes and
+/// unique constraints, and it answers with what adds them (see [`Deferred`]).
+async fn create_shadow(db: &Db) -> anyhow::Result<Deferred> {
+    let mut deferred = Deferred::default();
     match db {
         Db::Postgres(pool) => {
             let mut tx = pool.begin().await?;
@@ -202,20 +286,42 @@ async fn create_shadow(db: &Db) -> anyhow::Result<Vec<String>> {
                 .await?;
             }
             let shadows: Vec<String> = VIEW_TABLES.iter().map(|t| format!("{t}{SHADOW}")).collect();
-            let secondary: Vec<(String, String)> = sqlx::query_as(
-                "SELECT i.relname::text, pg_get_indexdef(i.oid) FROM pg_index x \
-                 JOIN pg_class i ON i.oid = x.indexrelid \
-                 WHERE x.indrelid = ANY(CAST($1 AS text[])::regclass[]) AND NOT x.indisunique",
+            // Names PostgreSQL made from the table's and the columns' names, so quoting them
+            // is enough.
+            let constraints: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) \
+                 FROM pg_constraint \
+                 WHERE conrelid = ANY(CAST($1 AS text[])::regclass[]) AND contype IN ('p', 'u')",
             )
             .bind(&shadows)
             .fetch_all(&mut *tx)
             .await?;
-            for (name, definition) in secondary {
-                // A name PostgreSQL made from the table's and the columns' names.
+            for (table, name, definition) in constraints {
+                sqlx::query(&format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\""))
+                    .execute(&mut *tx)
+                    .await?;
+                let statement =
+                    format!("ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition}");
+                deferred.unique.push((table, statement));
+            }
+            let indexes: Vec<(String, String, String, bool)> = sqlx::query_as(
+                "SELECT x.indrelid::regclass::text, i.relname::text, pg_get_indexdef(i.oid), \
+                 x.indisunique FROM pg_index x \
+                 JOIN pg_class i ON i.oid = x.indexrelid \
+                 WHERE x.indrelid = ANY(CAST($1 AS text[])::regclass[])",
+            )
+            .bind(&shadows)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (table, name, definition, unique) in indexes {
                 sqlx::query(&format!("DROP INDEX \"{name}\""))
                     .execute(&mut *tx)
                     .await?;
-                deferred.push(definition);
+                if unique {
+                    deferred.unique.push((table, definition));
+                } else {
+                    deferred.secondary.push((table, definition));
+                }
             }
             sqlx::query(&delete_part_checkpoints())
                 .execute(&mut *tx)
@@ -300,7 +406,8 @@ async fn switch_in(db: &Db, reached: LogPosition) -> anyhow::Result<()> {
 /// It is the live projector's work at full speed: the next batch of the log is read while one
 /// is applied, the documents stay in memory (up to [`RebuildOptions::hold`], so none is read
 /// back from the tables while they fit), and each is written once, when it is let go of or at
-/// the end, many in one statement, while the applying goes on.
+/// the end, many at a time (on PostgreSQL with `COPY`, into tables indexed once filled: see
+/// `Deferred`), while the applying goes on.
 pub async fn rebuild(db: &Db) -> anyhow::Result<u64> {
     rebuild_with(db, RebuildOptions::default()).await
 }
@@ -366,9 +473,11 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
         options.parts
     );
     let started = Instant::now();
-    let deferred_indexes = create_shadow(db)
-        .await
-        .context("could not create the rebuild's tables")?;
+    let deferred = Arc::new(
+        create_shadow(db)
+            .await
+            .context("could not create the rebuild's tables")?,
+    );
     let (batches, mut ready) = mpsc::channel(1);
     let reader = {
         let db = db.clone();
@@ -382,6 +491,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
                 db: db.clone(),
                 name,
                 hold: options.hold / options.parts,
+                deferred: deferred.clone(),
             };
             (to, tokio::spawn(part.run(from)))
         })
@@ -440,14 +550,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
     if let Some(error) = failed {
         return Err(error);
     }
-    if let Db::Postgres(pool) = db {
-        for statement in &deferred_indexes {
-            sqlx::query(statement)
-                .execute(pool)
-                .await
-                .context("could not index the rebuilt views")?;
-        }
-    }
+    deferred.build_all(db, options.parts).await?;
     switch_in(db, reached).await?;
     tracing::info!(
         projector = PROJECTOR_NAME,
@@ -488,6 +591,8 @@ struct RebuildPart {
     name: &'static str,
     /// Most documents it holds in memory.
     hold: usize,
+    /// What its tables are made without until they are filled.
+    deferred: Arc<Deferred>,
 }
 
 impl RebuildPart {
@@ -511,7 +616,7 @@ impl RebuildPart {
                 };
                 let mut from = LogPosition::default();
                 while let Some((rows, last)) = to_write.recv().await {
-                    let moved = write::write_batch(&db, &target, rows, from, last)
+                    let moved = write::write_rebuild_batch(&db, &target, rows, from, last)
                         .await
                         .context("could not write the rebuilt views")?;
                     anyhow::ensure!(moved, "another rebuild is writing the same tables");
@@ -549,6 +654,8 @@ impl RebuildPart {
                     if has_landed.wait_for(|at| *at >= sent).await.is_err() {
                         break;
                     }
+                    // Found by key, and from now on written over: the keys are needed.
+                    self.deferred.build_unique(&self.db).await?;
                     let stored = load_docs(&self.db, SHADOW, wanted).await?;
                     read_back.extend(stored.keys().cloned());
                     stored

@@ -22,12 +22,12 @@ async fn dump_views(app: &TestApp) -> Vec<String> {
 pub(crate) async fn dump(db: &Db) -> Vec<String> {
     let queries = [
         "SELECT ods_code || '|' || doc FROM view_organisations ORDER BY ods_code",
-        "SELECT id || '|' || organisation || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_activities ORDER BY id",
-        "SELECT id || '|' || organisation || '|' || COALESCE(referred_to, '-') || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_input_items ORDER BY id",
+        "SELECT id || '|' || organisation || '|' || CAST(planned_on AS TEXT) || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_activities ORDER BY id",
+        "SELECT id || '|' || organisation || '|' || COALESCE(referred_to, '-') || '|' || CAST(raised_on AS TEXT) || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_input_items ORDER BY id",
         "SELECT id || '|' || organisation || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_actions ORDER BY id",
         "SELECT input_item_id || '|' || action_id FROM view_action_links ORDER BY input_item_id, action_id",
         "SELECT action_id || '|' || CAST(seq AS TEXT) || '|' || CAST(recorded_on AS TEXT) || '|' || note FROM view_action_progress ORDER BY action_id, seq",
-        "SELECT id || '|' || organisation || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_participants ORDER BY id",
+        "SELECT id || '|' || organisation || '|' || CAST(erased AS TEXT) || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_participants ORDER BY id",
         "SELECT participant_id || '|' || target_id FROM view_participant_links ORDER BY participant_id, target_id",
         "SELECT id || '|' || organisation || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_boards ORDER BY id",
         "SELECT id || '|' || organisation || '|' || CAST(log_position AS TEXT) || '|' || doc FROM view_appointments ORDER BY id",
@@ -226,7 +226,9 @@ async fn rebuild_gives_identical_tables(backend: Backend) {
     app.register("QMJ", "North Central Trust").await;
     let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
     let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
-    let item = record_item(&app, &officer, &activity, "Clearer signage", "2026-01-11").await;
+    // Quotes, a backslash and letters outside ASCII: a rebuild copies text as it is.
+    let said = r#"Clearer "way out" signage \ café, ☕ and Ŵ"#;
+    let item = record_item(&app, &officer, &activity, said, "2026-01-11").await;
     let action = app.ok(
         &officer,
         "mutation($i: ProposeActionInput!) { proposeAction(input: $i) { action { id } } }",
