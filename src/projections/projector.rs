@@ -616,7 +616,7 @@ impl RebuildPart {
                 };
                 let mut from = LogPosition::default();
                 while let Some((rows, last)) = to_write.recv().await {
-                    let moved = write::write_rebuild_batch(&db, &target, rows, from, last)
+                    let moved = write::write_batch(&db, &target, rows, from, last)
                         .await
                         .context("could not write the rebuilt views")?;
                     anyhow::ensure!(moved, "another rebuild is writing the same tables");

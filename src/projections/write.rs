@@ -196,8 +196,9 @@ pub(super) struct Rows {
     /// Link rows, which many documents of a batch may repeat.
     links: [BTreeSet<Vec<String>>; TABLES.len()],
     /// Whether none of the rows is in the tables yet, so that they are inserted without
-    /// looking for one to replace (a rebuild's first write of a record); a row that is there
-    /// after all fails the write.
+    /// looking for one to replace (a rebuild's first write of a record): on PostgreSQL with
+    /// `COPY`, into tables that may not have their indexes yet. A row that is there after all
+    /// fails the write, or the building of its table's unique key.
     new: bool,
 }
 
@@ -281,7 +282,8 @@ macro_rules! begin_moving_checkpoint {
 }
 
 /// Writes `rows` and moves the checkpoint from `from` to `last`, all or nothing. Answers
-/// `false`, writing nothing, when the stored checkpoint is no longer `from`.
+/// `false`, writing nothing, when the stored checkpoint is no longer `from`. Rows said to be
+/// new go by `COPY` on PostgreSQL (see [`copy_batch`]).
 pub(super) async fn write_batch(
     db: &Db,
     target: &Target<'_>,
@@ -290,10 +292,10 @@ pub(super) async fn write_batch(
     last: LogPosition,
 ) -> anyhow::Result<bool> {
     match db {
+        Db::Postgres(pool) if rows.new => copy_batch(pool, target, rows, from, last).await,
         Db::Postgres(pool) => {
-            let new = rows.new;
             let tables = rows.into_tables();
-            let sql = postgres_statement(target, &tables, new);
+            let sql = postgres_statement(target, &tables);
             // The arguments' buffer at its full size from the start: grown by doubling, a
             // rebuild's batch of megabytes is copied over and over into fresh memory.
             let mut arguments = PgArguments::default();
@@ -394,22 +396,6 @@ pub(super) async fn write_batch(
     }
 }
 
-/// Writes a batch of a rebuild's rows as [`write_batch`] does; on PostgreSQL, rows none of
-/// which is in the tables yet go by `COPY` into the rebuild's tables, which may not have their
-/// indexes yet (see `create_shadow`).
-pub(super) async fn write_rebuild_batch(
-    db: &Db,
-    target: &Target<'_>,
-    rows: Rows,
-    from: LogPosition,
-    last: LogPosition,
-) -> anyhow::Result<bool> {
-    match db {
-        Db::Postgres(pool) if rows.new => copy_batch(pool, target, rows, from, last).await,
-        _ => write_batch(db, target, rows, from, last).await,
-    }
-}
-
 /// Writes `rows`, none of them in the tables yet, into a rebuild's tables on PostgreSQL with
 /// `COPY` (binary), and moves the checkpoint from `from` to `last`, all in one transaction.
 /// Answers `false`, writing nothing, when the stored checkpoint is no longer `from`.
@@ -425,6 +411,8 @@ async fn copy_batch(
     last: LogPosition,
 ) -> anyhow::Result<bool> {
     debug_assert!(rows.new, "only rows not in the tables yet are copied");
+    // Only a rebuild says its rows are new, and it tells no other replica until it switches in.
+    debug_assert!(target.notify.is_none(), "a copied batch notifies no one");
     let mut tx = begin_moving_checkpoint!(pool, target, from, last);
     // As for every projector batch: the views can be rebuilt from the log, so this commit need
     // not wait for the disk.
@@ -448,22 +436,30 @@ async fn copy_batch(
             if data.len() >= COPY_CHUNK {
                 let chunk =
                     std::mem::replace(&mut data, Vec::with_capacity(COPY_CHUNK + COPY_CHUNK / 4));
-                if let Err(error) = copy.send(chunk).await {
-                    // Best effort: the connection is likely gone already.
-                    let _ = copy.abort("the rebuild could not send its rows").await;
-                    return Err(error.into());
-                }
+                copy = send_copy_data(copy, chunk).await?;
             }
         }
         data.extend_from_slice(&(-1i16).to_be_bytes());
-        if let Err(error) = copy.send(data).await {
-            let _ = copy.abort("the rebuild could not send its rows").await;
-            return Err(error.into());
-        }
-        copy.finish().await?;
+        send_copy_data(copy, data).await?.finish().await?;
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// Sends `data` on `copy` and hands it back; on failure, ends the `COPY` (best effort: the
+/// connection is likely gone already) so that the connection is not left mid-copy.
+async fn send_copy_data<C>(
+    mut copy: sqlx::postgres::PgCopyIn<C>,
+    data: Vec<u8>,
+) -> anyhow::Result<sqlx::postgres::PgCopyIn<C>>
+where
+    C: std::ops::DerefMut<Target = sqlx::PgConnection>,
+{
+    if let Err(error) = copy.send(data).await {
+        let _ = copy.abort("the rebuild could not send its rows").await;
+        return Err(error.into());
+    }
+    Ok(copy)
 }
 
 /// The start of binary `COPY` data: its signature, no flags and no header extension.
@@ -537,11 +533,7 @@ fn checkpoint_sql(returning: &str) -> String {
 
 /// The one statement of a batch on PostgreSQL; it answers 1 when the checkpoint moved (and so
 /// everything was written), else 0.
-fn postgres_statement(
-    target: &Target<'_>,
-    tables: &[(&Table, Vec<Vec<Value>>)],
-    new: bool,
-) -> String {
+fn postgres_statement(target: &Target<'_>, tables: &[(&Table, Vec<Vec<Value>>)]) -> String {
     // The views can always be rebuilt from the log and the checkpoint commits with them, so a
     // crash can only lose a whole batch, applied again then: no need to wait for this commit
     // to reach the disk (`set_config` with `true` is `SET LOCAL`, for this statement's
@@ -570,7 +562,7 @@ fn postgres_statement(
             target.suffix,
             names.join(", "),
             arrays.join(", "),
-            on_conflict(table, new)
+            on_conflict(table, false)
         ));
     }
     if let Some(replica) = target.notify {
