@@ -8,6 +8,12 @@
 //! - `CONFLICT`: the record changed under the request, or is in a state that refuses it;
 //!   retrying after a reload may succeed.
 //! - `UNAUTHENTICATED`: no valid token.
+//! - `RATE_LIMITED`: the caller sent more requests than allowed (HTTP 429, with `Retry-After`
+//!   and `RateLimit` headers); retry after the time given.
+//! - `TIMEOUT`: the request ran past the time limit and was stopped (HTTP 503); nothing it
+//!   would have recorded was recorded unless its receipt says so. Retry, or ask for less.
+//! - `LAGGING`: recorded, but the views had not shown it in time; read again shortly, or retry
+//!   with the same idempotency key.
 //! - `INTERNAL`: our failure. The client gets only a correlation id; the detail is logged once,
 //!   here, with that id. Messages never carry personal data or tokens.
 
@@ -25,6 +31,10 @@ pub enum ApiError {
     Forbidden(String),
     Conflict(String),
     Unauthenticated(String),
+    /// Too many requests; the message says when to retry.
+    RateLimited(String),
+    /// Stopped at the time limit.
+    Timeout(String),
     /// Recorded, but the views have not shown it yet; reading again shortly will.
     Lagging(String),
     Internal {
@@ -41,6 +51,8 @@ impl ApiError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Conflict(_) => "CONFLICT",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::RateLimited(_) => "RATE_LIMITED",
+            Self::Timeout(_) => "TIMEOUT",
             Self::Lagging(_) => "LAGGING",
             Self::Internal { .. } => "INTERNAL",
         }
@@ -54,6 +66,8 @@ impl ApiError {
             | Self::Forbidden(m)
             | Self::Conflict(m)
             | Self::Unauthenticated(m)
+            | Self::RateLimited(m)
+            | Self::Timeout(m)
             | Self::Lagging(m) => m.clone(),
             Self::Internal { correlation_id } => {
                 format!("internal error (correlation id {correlation_id})")

@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
-use async_graphql::Executor;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{Executor, ServerError};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -16,6 +15,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::context::RequestInfo;
+use super::error::ApiError;
 use super::CheckedSchema;
 use crate::auth::{AuthError, TokenAuthority};
 use crate::ledger::Ledger;
@@ -68,22 +68,43 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn error_body(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
-    )
-        .into_response()
+/// A refusal before GraphQL runs: `status`, and the error as GraphQL would give it.
+fn refuse(status: StatusCode, error: ApiError) -> Response {
+    let body = json!({ "errors": [{ "message": error.message(), "extensions": { "code": error.code() } }] });
+    (status, Json(body)).into_response()
+}
+
+/// The credentials of an `Authorization` value in the `Bearer` scheme, whose name is matched
+/// in any case (RFC 7235).
+pub(super) fn bearer(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(credentials.trim())
+}
+
+/// Gives every error without a code `VALIDATION`: errors raised by async-graphql itself
+/// (syntax, unknown fields, bad enum values or scalars, limits) come without one, and they are
+/// all the client's input at fault.
+pub(super) fn with_codes(errors: &mut [ServerError]) {
+    for error in errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", "VALIDATION");
+            if let Some(clearer) = clearer_limit_message(&error.message) {
+                error.message = clearer;
+            }
+        }
+    }
 }
 
 async fn graphiql(State(state): State<AppState>) -> Response {
     if state.graphiql {
         Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
     } else {
-        error_body(
+        refuse(
             StatusCode::METHOD_NOT_ALLOWED,
-            "VALIDATION",
-            "GraphQL requests must be sent by POST",
+            ApiError::Validation("GraphQL requests must be sent by POST".into()),
         )
     }
 }
@@ -116,45 +137,35 @@ async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-/// GraphQL subscriptions over WebSocket (graphql-transport-ws, or the older graphql-ws). The
-/// bearer token goes in the connection-init payload as `{"Authorization": "Bearer …"}` (or
-/// `{"token": "…"}`); a connection without a valid one is closed.
+/// GraphQL subscriptions over WebSocket, in the graphql-transport-ws protocol (see
+/// [`super::socket`]). Opening a socket counts as a request against the caller's address.
 async fn subscriptions(
     State(state): State<AppState>,
-    protocol: GraphQLProtocol,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let schema = state.schema.clone();
-    let tokens = state.tokens.clone();
+    let speaks = upgrade.requested_protocols().any(|p| {
+        p.to_str()
+            .is_ok_and(|p| p.split(',').any(|p| p.trim() == super::socket::PROTOCOL))
+    });
+    if !speaks {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            ApiError::Validation(format!(
+                "ask for the {} sub-protocol (Sec-WebSocket-Protocol)",
+                super::socket::PROTOCOL
+            )),
+        );
+    }
+    if let Err(seconds) = state.limiter.check(&format!("addr:{}", peer.ip())) {
+        tracing::info!(retry_after = seconds, "socket refused: rate limited");
+        return rate_limited(&state, seconds);
+    }
     upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let token = ["Authorization", "authorization", "token"]
-                        .iter()
-                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
-                        .map(|t| {
-                            t.strip_prefix("Bearer ")
-                                .or_else(|| t.strip_prefix("bearer "))
-                                .unwrap_or(t)
-                                .trim()
-                                .to_owned()
-                        })
-                        .ok_or_else(|| async_graphql::Error::new("missing bearer token"))?;
-                    let principal = tokens.verify(&token).map_err(|e| {
-                        tracing::info!(reason = %e, "subscription refused: not authenticated");
-                        async_graphql::Error::new(e.to_string())
-                    })?;
-                    let mut data = async_graphql::Data::default();
-                    data.insert(principal);
-                    data.insert(RequestInfo {
-                        correlation_id: Uuid::new_v4().to_string(),
-                    });
-                    Ok(data)
-                })
-                .serve()
-        })
+        .protocols([super::socket::PROTOCOL])
+        .max_message_size(MAX_BODY_BYTES)
+        .max_frame_size(MAX_BODY_BYTES)
+        .on_upgrade(move |socket| super::socket::serve(socket, state))
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -181,15 +192,24 @@ fn clearer_limit_message(message: &str) -> Option<String> {
     }
 }
 
-/// 429 with how long to wait.
-fn rate_limited(seconds: u64) -> Response {
-    let mut response = error_body(
+/// 429 with how long to wait, in `Retry-After` and in the `RateLimit` fields of the IETF
+/// draft (`RateLimit-Policy`: the quota a minute; `RateLimit`: none remaining, reset in
+/// `seconds`).
+fn rate_limited(state: &AppState, seconds: u64) -> Response {
+    let mut response = refuse(
         StatusCode::TOO_MANY_REQUESTS,
-        "RATE_LIMITED",
-        &format!("too many requests; retry after {seconds} s"),
+        ApiError::RateLimited(format!("too many requests; retry after {seconds} s")),
     );
-    if let Ok(value) = seconds.to_string().parse() {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
+    let quota = state.limiter.per_minute();
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::RETRY_AFTER.as_str(), seconds.to_string()),
+        ("ratelimit-policy", format!("\"per-caller\";q={quota};w=60")),
+        ("ratelimit", format!("\"per-caller\";r=0;t={seconds}")),
+    ] {
+        if let Ok(value) = value.parse() {
+            headers.insert(name, value);
+        }
     }
     response
 }
@@ -201,20 +221,17 @@ async fn graphql(
     body: Bytes,
 ) -> Response {
     if !is_json(&headers) {
-        return error_body(
+        return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "VALIDATION",
-            "GraphQL requests must be sent with Content-Type: application/json",
+            ApiError::Validation(
+                "GraphQL requests must be sent with Content-Type: application/json".into(),
+            ),
         );
     }
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim);
+        .and_then(bearer);
     let verified = token
         .ok_or(AuthError::Missing)
         .and_then(|t| state.tokens.verify(t));
@@ -225,16 +242,15 @@ async fn graphql(
     };
     if let Err(seconds) = state.limiter.check(&caller) {
         tracing::info!(retry_after = seconds, "request refused: rate limited");
-        return rate_limited(seconds);
+        return rate_limited(&state, seconds);
     }
     let principal = match verified {
         Ok(principal) => principal,
         Err(error) => {
             tracing::info!(reason = %error, "request refused: not authenticated");
-            return error_body(
+            return refuse(
                 StatusCode::UNAUTHORIZED,
-                "UNAUTHENTICATED",
-                &error.to_string(),
+                ApiError::Unauthenticated(error.to_string()),
             );
         }
     };
@@ -244,7 +260,10 @@ async fn graphql(
     let work = async {
         match wanted_position(&headers) {
             Err(message) => {
-                return Err(error_body(StatusCode::BAD_REQUEST, "VALIDATION", &message))
+                return Err(refuse(
+                    StatusCode::BAD_REQUEST,
+                    ApiError::Validation(message),
+                ))
             }
             Ok(Some(target)) => {
                 if !state
@@ -253,20 +272,23 @@ async fn graphql(
                     .wait_for(target, POSITION_WAIT)
                     .await
                 {
-                    return Err(error_body(
+                    return Err(refuse(
                         StatusCode::SERVICE_UNAVAILABLE,
-                        "LAGGING",
-                        "the views have not reached X-Log-Position within 10 s; retry",
+                        ApiError::Lagging(
+                            "the views have not reached X-Log-Position within 10 s; retry".into(),
+                        ),
                     ));
                 }
             }
             Ok(None) => {}
         }
         let request: async_graphql::Request = serde_json::from_slice(&body).map_err(|_| {
-            error_body(
+            refuse(
                 StatusCode::BAD_REQUEST,
-                "VALIDATION",
-                "the body must be one GraphQL request as JSON: {\"query\": ..., \"variables\": ...}",
+                ApiError::Validation(
+                    "the body must be one GraphQL request as JSON: {\"query\": ..., \"variables\": ...}"
+                        .into(),
+                ),
             )
         })?;
         Ok(state
@@ -281,24 +303,15 @@ async fn graphql(
         Ok(Err(refusal)) => return refusal,
         Err(_) => {
             tracing::warn!(correlation_id, "request timed out");
-            return error_body(
+            return refuse(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "TIMEOUT",
-                "the request took too long and was stopped; retry, or ask for less",
+                ApiError::Timeout(
+                    "the request took too long and was stopped; retry, or ask for less".into(),
+                ),
             );
         }
     };
-    // Errors raised by async-graphql itself (syntax, unknown fields, bad enum values or
-    // scalars, limits) come without a code; they are all the client's input at fault.
-    for error in &mut response.errors {
-        let extensions = error.extensions.get_or_insert_with(Default::default);
-        if extensions.get("code").is_none() {
-            extensions.set("code", "VALIDATION");
-            if let Some(clearer) = clearer_limit_message(&error.message) {
-                error.message = clearer;
-            }
-        }
-    }
+    with_codes(&mut response.errors);
     let mut http = Json(&response).into_response();
     if let Ok(value) = correlation_id.parse() {
         http.headers_mut().insert("x-correlation-id", value);

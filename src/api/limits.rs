@@ -29,6 +29,11 @@ impl RateLimiter {
         }
     }
 
+    /// Requests a minute allowed per caller (0: no limit).
+    pub fn per_minute(&self) -> u32 {
+        self.per_minute
+    }
+
     /// Takes one request from `caller`'s bucket; `Err(seconds)` to wait when it is empty.
     pub fn check(&self, caller: &str) -> Result<(), u64> {
         self.check_at(caller, Instant::now())

@@ -17,6 +17,7 @@ pub mod query;
 pub mod report;
 pub mod scorecard;
 pub mod shape;
+pub mod socket;
 pub mod subscriptions;
 
 use std::sync::Arc;

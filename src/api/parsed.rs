@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Data, Executor, Request, Response, ServerError, ServerResult};
 
 use super::LedgerSchema;
@@ -37,6 +37,7 @@ impl ParsedQueries {
         if let Some(document) = self.kept(query) {
             return Ok(document);
         }
+        super::shape::check_text(query)?;
         let document = async_graphql::parser::parse_query(query).map_err(ServerError::from)?;
         super::shape::check(&document)?;
         self.keep(query, &document);
@@ -84,6 +85,9 @@ impl CheckedSchema {
     /// Gives `request` its checked document; or, for a text that fails the checks, answers
     /// with the response refusing it.
     fn refused(&self, request: &mut Request) -> Option<Response> {
+        if let Err(error) = super::shape::check_variables(&request.variables) {
+            return Some(Response::from_errors(vec![error]));
+        }
         match self.parsed.document(&request.query) {
             Ok(document) => {
                 request.set_parsed_query(document);
@@ -91,6 +95,32 @@ impl CheckedSchema {
             }
             Err(error) => Some(Response::from_errors(vec![error])),
         }
+    }
+}
+
+impl CheckedSchema {
+    /// The kind of operation `request` would run, once its text has passed the checks.
+    pub fn operation_type(&self, request: &mut Request) -> ServerResult<OperationType> {
+        super::shape::check_variables(&request.variables)?;
+        let document = self.parsed.document(&request.query)?;
+        let operation = match (&document.operations, &request.operation_name) {
+            (DocumentOperations::Single(operation), None) => Some(operation),
+            (operations, Some(name)) => operations
+                .iter()
+                .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
+                .map(|(_, operation)| operation),
+            (DocumentOperations::Multiple(_), None) => {
+                return Err(ServerError::new(
+                    "the document holds several operations: name one in operationName",
+                    None,
+                ))
+            }
+        };
+        let kind = operation.map(|o| o.node.ty).ok_or_else(|| {
+            ServerError::new("operationName names no operation in the document", None)
+        })?;
+        request.set_parsed_query(document);
+        Ok(kind)
     }
 }
 

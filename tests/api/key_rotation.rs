@@ -88,8 +88,25 @@ async fn keys_rotate_by_kid_from_the_key_set(backend: Backend) {
         assert_eq!((status, code), (401, json!("UNAUTHENTICATED")), "{case}");
     }
 
-    // Retire k1: the set now holds k2 alone. Within a couple of seconds k1 is refused.
+    // A socket signed in with k1 stays open while k1 is published.
+    let mut socket = crate::subscriptions::connect_with(&service, &rs256("k1", Some("k1"))).await;
+
+    // Retire k1: the set now holds k2 alone. Within a couple of seconds k1 is refused, and the
+    // socket signed in with it is closed (4403).
     std::fs::copy(fixture("k2.jwks.json"), &jwks).expect("retire k1");
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            match futures_util::StreamExt::next(&mut socket).await {
+                Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame))) => {
+                    return frame.map(|f| u16::from(f.code));
+                }
+                None | Some(Err(_)) => return None,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert_eq!(closed, Ok(Some(4403)), "the retired key's socket is closed");
     let retired = rs256("k1", Some("k1"));
     let mut outcome = (0, Value::Null);
     for _ in 0..40 {

@@ -15,12 +15,12 @@ use crate::helpers::{
 };
 use crate::on_both;
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens `/graphql/ws` on `endpoint` with `init` as the connection-init payload; answers with
 /// the socket once acknowledged, or the message that refused it.
-async fn connect(endpoint: &Endpoint, init: Value) -> Result<Socket, String> {
+pub(crate) async fn connect(endpoint: &Endpoint, init: Value) -> Result<Socket, String> {
     let url = endpoint.address.replace("http://", "ws://") + "/graphql/ws";
     let mut request = url.into_client_request().expect("request");
     request.headers_mut().insert(
@@ -42,19 +42,44 @@ async fn connect(endpoint: &Endpoint, init: Value) -> Result<Socket, String> {
     }
 }
 
-async fn subscribe(endpoint: &Endpoint, token: &str, query: &str) -> Socket {
-    let mut socket = connect(
+/// A socket signed in with `token` and acknowledged.
+pub(crate) async fn connect_with(endpoint: &Endpoint, token: &str) -> Socket {
+    connect(
         endpoint,
         json!({ "Authorization": format!("Bearer {token}") }),
     )
     .await
-    .expect("acknowledged");
+    .expect("acknowledged")
+}
+
+/// Sends a `subscribe` message for `query` as operation `id`.
+pub(crate) async fn send_subscribe(socket: &mut Socket, id: &str, query: &str) {
     socket
         .send(Message::text(
-            json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
+            json!({ "id": id, "type": "subscribe", "payload": { "query": query } }).to_string(),
         ))
         .await
         .expect("subscribe");
+}
+
+/// The next text message, as JSON, within 5 s; `None` when the socket closed or said nothing.
+pub(crate) async fn next_message(socket: &mut Socket) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .ok()??
+        {
+            Ok(Message::Text(text)) => return serde_json::from_str(&text).ok(),
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+async fn subscribe(endpoint: &Endpoint, token: &str, query: &str) -> Socket {
+    let mut socket = connect_with(endpoint, token).await;
+    send_subscribe(&mut socket, "1", query).await;
     socket
 }
 
