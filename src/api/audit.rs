@@ -9,6 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use super::context::{internal, ledger, principal};
 use super::enums::Date;
 use super::error::{ApiError, ApiResult};
+use super::heavy::{HeavyWork, VERIFY_COST};
 use super::query::{not_found, parse_id};
 use crate::audit::{self, export, history, trace, Checkpoint, CheckpointKey};
 use crate::auth::Role;
@@ -66,6 +67,10 @@ fn key<'a>(ctx: &Context<'a>) -> &'a Arc<CheckpointKey> {
     ctx.data_unchecked::<Arc<CheckpointKey>>()
 }
 
+fn heavy<'a>(ctx: &Context<'a>) -> &'a HeavyWork {
+    ctx.data_unchecked::<Arc<HeavyWork>>()
+}
+
 /// Queries for tamper evidence.
 #[derive(Default)]
 pub struct AuditQueries;
@@ -74,9 +79,12 @@ pub struct AuditQueries;
 impl AuditQueries {
     /// Signs a checkpoint over the whole log as it stands (position, event count, root hash,
     /// time). Refused while the log does not verify.
+    #[graphql(complexity = "VERIFY_COST")]
     async fn checkpoint(&self, ctx: &Context<'_>) -> ApiResult<SignedCheckpoint> {
         require_auditor(ctx)?;
-        let checkpoint = audit::issue_checkpoint(ledger(ctx).db(), key(ctx))
+        let (db, key) = (ledger(ctx).db().clone(), key(ctx).clone());
+        let checkpoint = heavy(ctx)
+            .run(async move { audit::issue_checkpoint(&db, &key).await })
             .await
             .map_err(|e| internal(ctx, e))?;
         let json =
@@ -93,6 +101,7 @@ impl AuditQueries {
 
     /// Recomputes every stream's hash chain and, given a checkpoint (the JSON `checkpoint`
     /// returned), checks the log against it; names the first event that fails.
+    #[graphql(complexity = "VERIFY_COST")]
     async fn verify_log(
         &self,
         ctx: &Context<'_>,
@@ -104,7 +113,9 @@ impl AuditQueries {
             .map(Checkpoint::parse)
             .transpose()
             .map_err(|e| ApiError::Validation(e.to_string()))?;
-        let verification = audit::verify(ledger(ctx).db(), checkpoint.as_ref(), key(ctx))
+        let (db, key) = (ledger(ctx).db().clone(), key(ctx).clone());
+        let verification = heavy(ctx)
+            .run(async move { audit::verify(&db, checkpoint.as_ref(), &key).await })
             .await
             .map_err(|e| internal(ctx, e))?
             .map_err(|e| ApiError::Validation(e.to_string()))?;
@@ -410,6 +421,7 @@ impl ExportQueries {
     /// The audit trail of an organisation's records: every event recorded from `recordedFrom`
     /// (inclusive) to `recordedTo` (exclusive), one per line, exactly as stored with its
     /// position and hashes. For auditors and admins.
+    #[graphql(complexity = "VERIFY_COST")]
     async fn audit_trail(
         &self,
         ctx: &Context<'_>,
@@ -428,14 +440,14 @@ impl ExportQueries {
                 ApiError::Validation("recordedFrom: must be before recordedTo".into()).into(),
             );
         }
-        let file = export::audit_trail(
-            ledger(ctx).db(),
-            &code,
-            (recorded_from, recorded_to),
-            format.into(),
-        )
-        .await
-        .map_err(|e| internal(ctx, e))?;
+        let db = ledger(ctx).db().clone();
+        let format = format.into();
+        let file = heavy(ctx)
+            .run(async move {
+                export::audit_trail(&db, &code, (recorded_from, recorded_to), format).await
+            })
+            .await
+            .map_err(|e| internal(ctx, e))?;
         Ok(file.into())
     }
 

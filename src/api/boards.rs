@@ -6,6 +6,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use super::context::{internal, ledger, or_today, principal, Views};
 use super::enums::Date;
 use super::error::{ApiError, ApiResult};
+use super::heavy::replay_cost;
 use super::participants::Participant;
 use super::query::parse_id;
 use crate::domain::access::AccessPurpose;
@@ -458,6 +459,7 @@ pub struct BoardQueries;
 #[Object]
 impl BoardQueries {
     /// One board by id; with `recordedAsOf`, as the record stood at that moment.
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
     async fn board(
         &self,
         ctx: &Context<'_>,
@@ -465,32 +467,41 @@ impl BoardQueries {
         recorded_as_of: Option<DateTime<Utc>>,
     ) -> ApiResult<Board> {
         let id = parse_id("id", &id)?;
-        let views = Views::at(ctx, recorded_as_of).await?;
+        let who = principal(ctx)?;
+        let live = ledger(ctx).db();
+        let visible_now = async {
+            let found = board_read::board(live, id).await?;
+            Ok(found
+                .as_ref()
+                .is_some_and(|doc| who.can_read(doc.organisation.as_str())))
+        };
+        let views = Views::at_visible(ctx, recorded_as_of, visible_now, "board").await?;
         let found = board_read::board(views.db(ctx), id)
             .await
             .map_err(|e| internal(ctx, e))?;
-        match found {
-            Some(doc) if principal(ctx)?.can_read(doc.organisation.as_str()) => {
-                Ok(Board(doc, views))
-            }
-            _ => Err(ApiError::NotFound("board not found".into()).into()),
-        }
+        let Some(doc) = found.filter(|doc| who.can_read(doc.organisation.as_str())) else {
+            return Err(ApiError::NotFound("board not found".into()).into());
+        };
+        Ok(Board(doc, views))
     }
 
     /// Boards of the caller's organisations; with `recordedAsOf`, as recorded at that moment.
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
     async fn boards(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
     ) -> ApiResult<Vec<Board>> {
+        let scope = principal(ctx)?.read_scope();
         let views = Views::at(ctx, recorded_as_of).await?;
-        let docs = board_read::boards(views.db(ctx), principal(ctx)?.read_scope())
+        let docs = board_read::boards(views.db(ctx), scope)
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(docs.into_iter().map(|d| Board(d, views.clone())).collect())
     }
 
     /// One board meeting by id; with `recordedAsOf`, as recorded at that moment.
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
     async fn board_meeting(
         &self,
         ctx: &Context<'_>,
@@ -498,15 +509,21 @@ impl BoardQueries {
         recorded_as_of: Option<DateTime<Utc>>,
     ) -> ApiResult<BoardMeeting> {
         let id = parse_id("id", &id)?;
-        let views = Views::at(ctx, recorded_as_of).await?;
+        let who = principal(ctx)?;
+        let live = ledger(ctx).db();
+        let visible_now = async {
+            let found = board_read::meeting(live, id).await?;
+            Ok(found
+                .as_ref()
+                .is_some_and(|doc| who.can_read(doc.organisation.as_str())))
+        };
+        let views = Views::at_visible(ctx, recorded_as_of, visible_now, "board meeting").await?;
         let found = board_read::meeting(views.db(ctx), id)
             .await
             .map_err(|e| internal(ctx, e))?;
-        match found {
-            Some(doc) if principal(ctx)?.can_read(doc.organisation.as_str()) => {
-                Ok(BoardMeeting(doc))
-            }
-            _ => Err(ApiError::NotFound("board meeting not found".into()).into()),
-        }
+        let Some(doc) = found.filter(|doc| who.can_read(doc.organisation.as_str())) else {
+            return Err(ApiError::NotFound("board meeting not found".into()).into());
+        };
+        Ok(BoardMeeting(doc))
     }
 }

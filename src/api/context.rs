@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::enums::Date;
 use super::error::ApiError;
-use crate::audit::as_of::recorded_views;
+use super::heavy::{HeavyWork, ThisRequest};
 use crate::auth::Principal;
 use crate::ledger::Ledger;
 use crate::projections::read::{self, ItemFilter, ItemView, Scope};
@@ -62,6 +62,7 @@ pub enum Views {
 
 impl Views {
     /// The views as of `recorded_as_of`, or the live ones. A moment in the future is refused.
+    /// Replaying is heavy work ([`HeavyWork`]): callers check what they can before asking.
     pub async fn at(
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
@@ -74,10 +75,37 @@ impl Views {
                 "recordedAsOf: must not be in the future".into(),
             ));
         }
-        let db = recorded_views(ledger(ctx).db(), moment)
+        let heavy = ctx.data_unchecked::<Arc<HeavyWork>>();
+        let place = heavy
+            .place(moment, ctx.data_opt::<ThisRequest>())
+            .map_err(|most| {
+                ApiError::Validation(format!(
+                    "recordedAsOf: at most {most} different moments may be asked for in one \
+                     request"
+                ))
+            })?;
+        let db = heavy
+            .recorded_views(place, ledger(ctx).db(), moment)
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(Self::Recorded(db))
+    }
+
+    /// As [`Views::at`], for a record by id that the caller must be able to see: with
+    /// `recordedAsOf`, `visible_now` (whether the caller may see the live record) is asked
+    /// first, and a record they may not see is `NOT_FOUND` (named `what`) before any replay.
+    /// Which organisations a record belongs to never changes, so the live record answers for
+    /// the past one.
+    pub async fn at_visible(
+        ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
+        visible_now: impl std::future::Future<Output = anyhow::Result<bool>>,
+        what: &str,
+    ) -> Result<Self, ApiError> {
+        if recorded_as_of.is_some() && !visible_now.await.map_err(|e| internal(ctx, e))? {
+            return Err(ApiError::NotFound(format!("{what} not found")));
+        }
+        Self::at(ctx, recorded_as_of).await
     }
 
     /// Input items in `scope` matching `filter`, joined; from the live views, answers are

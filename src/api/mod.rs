@@ -6,6 +6,7 @@ pub mod boards;
 pub mod context;
 pub mod enums;
 pub mod error;
+pub mod heavy;
 mod http;
 pub mod limits;
 pub mod mutations;
@@ -73,7 +74,11 @@ fn build(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>, introspection: bool)
         builder = builder.disable_introspection().disable_suggestions();
     }
     match ledger {
-        Some((ledger, checkpoints)) => builder.data(ledger).data(checkpoints).finish(),
+        Some((ledger, checkpoints)) => builder
+            .data(ledger)
+            .data(checkpoints)
+            .data(Arc::new(heavy::HeavyWork::default()))
+            .finish(),
         None => builder.finish(),
     }
 }

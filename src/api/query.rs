@@ -5,9 +5,10 @@ use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::context::{internal, or_today, principal, Views};
+use super::context::{internal, ledger, or_today, principal, Views};
 use super::enums::{Date, InputVerdict};
 use super::error::{ApiError, ApiResult};
+use super::heavy::replay_cost;
 use super::objects::{Action, Activity, InputItem, Organisation};
 use crate::auth::Principal;
 use crate::projections::read::{self, ItemFilter};
@@ -121,14 +122,15 @@ pub struct CoreQueries;
 /// happened by.
 impl CoreQueries {
     /// One organisation by ODS code.
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
     async fn organisation(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
         ods_code: String,
     ) -> ApiResult<Organisation> {
-        let views = Views::at(ctx, recorded_as_of).await?;
         check_org(principal(ctx)?, &ods_code)?;
+        let views = Views::at(ctx, recorded_as_of).await?;
         let found = read::organisation(views.db(ctx), &ods_code.trim().to_ascii_uppercase())
             .await
             .map_err(|e| internal(ctx, e))?;
@@ -139,13 +141,15 @@ impl CoreQueries {
     }
 
     /// The organisations the caller may read.
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
     ) -> ApiResult<Vec<Organisation>> {
+        let scope = principal(ctx)?.read_scope();
         let views = Views::at(ctx, recorded_as_of).await?;
-        let docs = read::organisations(views.db(ctx), principal(ctx)?.read_scope())
+        let docs = read::organisations(views.db(ctx), scope)
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(docs
@@ -155,26 +159,34 @@ impl CoreQueries {
     }
 
     /// One activity by id.
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
     async fn activity(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
         id: ID,
     ) -> ApiResult<Activity> {
-        let views = Views::at(ctx, recorded_as_of).await?;
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
+        let live = ledger(ctx).db();
+        let visible_now = async {
+            let found = read::activity(live, id).await?;
+            Ok(found
+                .as_ref()
+                .is_some_and(|(doc, _)| who.can_read_activity(doc)))
+        };
+        let views = Views::at_visible(ctx, recorded_as_of, visible_now, "activity").await?;
         let found = read::activity(views.db(ctx), id)
             .await
             .map_err(|e| internal(ctx, e))?;
-        match found {
-            Some((doc, _)) if who.can_read_activity(&doc) => Ok(Activity(doc, views)),
-            _ => Err(not_found("activity").into()),
-        }
+        let Some((doc, _)) = found.filter(|(doc, _)| who.can_read_activity(doc)) else {
+            return Err(not_found("activity").into());
+        };
+        Ok(Activity(doc, views))
     }
 
     /// Activities led or partnered by the caller's organisations (or by one of them), oldest first.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + page_cost(first, child_complexity)")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -183,14 +195,16 @@ impl CoreQueries {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, Activity, EmptyFields, EmptyFields>> {
-        let views = Views::at(ctx, recorded_as_of).await?;
         let who = principal(ctx)?;
+        let organisation = organisation.map(|code| code.trim().to_ascii_uppercase());
+        if let Some(code) = &organisation {
+            check_org(who, code)?;
+        }
+        let views = Views::at(ctx, recorded_as_of).await?;
         let mut docs = read::activities(views.db(ctx), who.read_scope())
             .await
             .map_err(|e| internal(ctx, e))?;
         if let Some(code) = organisation {
-            let code = code.trim().to_ascii_uppercase();
-            check_org(who, &code)?;
             docs.retain(|(a, _)| {
                 a.lead_organisation.as_str() == code
                     || a.partner_organisations.iter().any(|p| p.as_str() == code)
@@ -204,6 +218,7 @@ impl CoreQueries {
     }
 
     /// One input item by id, with its verdict as of a date (default today).
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
     async fn input_item(
         &self,
         ctx: &Context<'_>,
@@ -211,23 +226,28 @@ impl CoreQueries {
         id: ID,
         as_of: Option<Date>,
     ) -> ApiResult<InputItem> {
-        let views = Views::at(ctx, recorded_as_of).await?;
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
+        let live = ledger(ctx).db();
+        let visible_now = async {
+            let found = read::input_item(live, id).await?;
+            Ok(found
+                .as_ref()
+                .is_some_and(|view| who.can_read_item(&view.doc)))
+        };
+        let views = Views::at_visible(ctx, recorded_as_of, visible_now, "input item").await?;
         let found = read::input_item(views.db(ctx), id)
             .await
             .map_err(|e| internal(ctx, e))?;
-        match found {
-            Some(view) if who.can_read_item(&view.doc) => {
-                Ok(InputItem::new(view, or_today(as_of), views))
-            }
-            _ => Err(not_found("input item").into()),
-        }
+        let Some(view) = found.filter(|view| who.can_read_item(&view.doc)) else {
+            return Err(not_found("input item").into());
+        };
+        Ok(InputItem::new(view, or_today(as_of), views))
     }
 
     /// Input items the caller may see (owned by or referred to its organisations), oldest
     /// first, with verdicts as of a date (default today). Items raised after that date are left out.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + page_cost(first, child_complexity)")]
     async fn input_items(
         &self,
         ctx: &Context<'_>,
@@ -237,12 +257,12 @@ impl CoreQueries {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, InputItem, EmptyFields, EmptyFields>> {
-        let views = Views::at(ctx, recorded_as_of).await?;
         let who = principal(ctx)?;
         let filter = filter.unwrap_or_default();
         if let Some(code) = &filter.organisation {
             check_org(who, code)?;
         }
+        let views = Views::at(ctx, recorded_as_of).await?;
         let as_of = or_today(as_of);
         let mut sql_filter = ItemFilter {
             organisation: filter.organisation.map(|c| c.trim().to_ascii_uppercase()),
@@ -278,27 +298,34 @@ impl CoreQueries {
     }
 
     /// One action by id.
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
     async fn action(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
         id: ID,
     ) -> ApiResult<Action> {
-        let views = Views::at(ctx, recorded_as_of).await?;
         let id = parse_id("id", &id)?;
+        let who = principal(ctx)?;
+        let live = ledger(ctx).db();
+        let visible_now = async {
+            let found = read::action(live, id).await?;
+            Ok(found
+                .as_ref()
+                .is_some_and(|doc| who.can_read(doc.owner_organisation.as_str())))
+        };
+        let views = Views::at_visible(ctx, recorded_as_of, visible_now, "action").await?;
         let found = read::action(views.db(ctx), id)
             .await
             .map_err(|e| internal(ctx, e))?;
-        match found {
-            Some(doc) if principal(ctx)?.can_read(doc.owner_organisation.as_str()) => {
-                Ok(Action(doc, views))
-            }
-            _ => Err(not_found("action").into()),
-        }
+        let Some(doc) = found.filter(|doc| who.can_read(doc.owner_organisation.as_str())) else {
+            return Err(not_found("action").into());
+        };
+        Ok(Action(doc, views))
     }
 
     /// Actions owned by the caller's organisations, oldest first.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + page_cost(first, child_complexity)")]
     async fn actions(
         &self,
         ctx: &Context<'_>,
@@ -306,8 +333,9 @@ impl CoreQueries {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, Action, EmptyFields, EmptyFields>> {
+        let scope = principal(ctx)?.read_scope();
         let views = Views::at(ctx, recorded_as_of).await?;
-        let docs = read::actions(views.db(ctx), principal(ctx)?.read_scope())
+        let docs = read::actions(views.db(ctx), scope)
             .await
             .map_err(|e| internal(ctx, e))?;
         let items = docs

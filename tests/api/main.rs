@@ -14,6 +14,7 @@ mod crash;
 mod dashboards;
 mod exports;
 mod health;
+mod heavy_reads;
 mod history;
 mod idempotency;
 mod immutability;
