@@ -20,6 +20,7 @@ mod immutability;
 mod journey;
 mod key_rotation;
 mod lagging;
+mod named_ids;
 mod participants;
 mod prepared_year;
 mod projections;
