@@ -22,6 +22,7 @@ mod key_rotation;
 mod lagging;
 mod named_ids;
 mod participants;
+mod partner_trace;
 mod prepared_year;
 mod projections;
 mod query_limits;
