@@ -18,6 +18,7 @@ use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Data, Executor, Request, Response, ServerError, ServerResult};
 
+use super::participants::PersonalReads;
 use super::LedgerSchema;
 
 /// Most documents kept; when full, the cache starts again empty.
@@ -94,10 +95,15 @@ impl CheckedSchema {
     }
 }
 
+/// Each request (each operation on a socket) records its reads of personal data once per
+/// participant: see [`PersonalReads`].
 impl Executor for CheckedSchema {
     async fn execute(&self, mut request: Request) -> Response {
         match self.refused(&mut request) {
-            None => self.schema.execute(request).await,
+            None => {
+                let request = request.data(PersonalReads::default());
+                self.schema.execute(request).await
+            }
             Some(refusal) => refusal,
         }
     }
@@ -108,7 +114,10 @@ impl Executor for CheckedSchema {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         match self.refused(&mut request) {
-            None => Executor::execute_stream(&self.schema, request, session_data),
+            None => {
+                let request = request.data(PersonalReads::default());
+                Executor::execute_stream(&self.schema, request, session_data)
+            }
             Some(refusal) => stream::once(async move { refusal }).boxed(),
         }
     }

@@ -23,6 +23,7 @@ mod lagging;
 mod named_ids;
 mod participants;
 mod partner_trace;
+mod personal_reads;
 mod prepared_year;
 mod projections;
 mod query_limits;
