@@ -141,7 +141,8 @@ impl AuditQueries {
     }
 }
 
-/// Who recorded a step.
+/// Who recorded a step; all null when they acted only for organisations the caller may not
+/// read.
 #[derive(SimpleObject)]
 pub struct TraceActor {
     subject: Option<String>,
@@ -258,21 +259,24 @@ pub struct TraceQueries;
 impl TraceQueries {
     /// Everything connected to an input item, in the order it was recorded: its activity, the
     /// item, each decision and revision, linked actions with their progress and outcome, board
-    /// decisions citing it, and feedback; each step with its actor, position and hash.
+    /// decisions citing it, and feedback; each step with its actor, position and hash. Only
+    /// records the caller may read are followed, and another organisation's staff are not
+    /// named (the step's actor is null).
     async fn trace(&self, ctx: &Context<'_>, input_item_id: ID) -> ApiResult<Trace> {
         let id = parse_id("inputItemId", &input_item_id)?;
         visible_item(ctx, id).await?;
-        let found = trace::trace_input_item(ledger(ctx).db(), id)
+        let found = trace::trace_input_item(ledger(ctx).db(), principal(ctx)?, id)
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(found.into())
     }
 
-    /// An action and the input that led to it, traced the same way.
+    /// An action and the input that led to it (while the caller may read it), traced the same
+    /// way.
     async fn trace_action(&self, ctx: &Context<'_>, action_id: ID) -> ApiResult<Trace> {
         let id = parse_id("actionId", &action_id)?;
         visible_action(ctx, id).await?;
-        let found = trace::trace_action(ledger(ctx).db(), id)
+        let found = trace::trace_action(ledger(ctx).db(), principal(ctx)?, id)
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(found.into())
@@ -299,7 +303,7 @@ impl TraceQueries {
         if !visible {
             return Err(not_found("board decision").into());
         }
-        let found = trace::trace_board_decision(db, meeting, decision)
+        let found = trace::trace_board_decision(db, who, meeting, decision)
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(found.into())
@@ -331,10 +335,11 @@ impl TraceQueries {
         let revisions = history::field_history(ledger(ctx).db(), kind, id)
             .await
             .map_err(|e| internal(ctx, e))?;
+        let who = principal(ctx)?;
         Ok(revisions
             .into_iter()
             .map(|r| Revision {
-                event: r.step.into(),
+                event: r.step.seen_by(who).into(),
                 changes: r
                     .changes
                     .into_iter()

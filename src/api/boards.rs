@@ -313,7 +313,10 @@ impl Appointment {
         let found = read::participant(ledger(ctx).db(), self.0.participant_id)
             .await
             .map_err(|e| internal(ctx, e))?;
-        Ok(found.map(|(doc, _)| Participant::new(doc, AccessPurpose::ViewRecord)))
+        let who = principal(ctx)?;
+        Ok(found
+            .filter(|(doc, _)| super::participants::may_see(who, doc.organisation.as_str()))
+            .map(|(doc, _)| Participant::new(doc, AccessPurpose::ViewRecord)))
     }
 }
 

@@ -293,14 +293,9 @@ async fn graphql(
         })?;
         Ok(state
             .schema
-            .execute(
-                request
-                    .data(principal)
-                    .data(RequestInfo {
-                        correlation_id: correlation_id.clone(),
-                    })
-                    .data(super::heavy::ThisRequest::default()),
-            )
+            .execute(request.data(principal).data(RequestInfo {
+                correlation_id: correlation_id.clone(),
+            }))
             .await)
     };
     let mut response = match tokio::time::timeout(state.request_timeout, work).await {

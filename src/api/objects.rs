@@ -385,7 +385,7 @@ impl InputItem {
         let who = principal(ctx)?;
         Ok(found
             .map(|(a, _)| a)
-            .filter(|a| who.can_read(a.lead_organisation.as_str()))
+            .filter(|a| who.can_read_activity(a))
             .map(|a| Activity(a, self.views.clone())))
     }
     /// The organisation that owns the response.
@@ -426,13 +426,16 @@ impl InputItem {
     async fn feedback(&self) -> Vec<Feedback> {
         self.doc.feedback.iter().map(Feedback::from).collect()
     }
-    /// Actions committed in response to this item.
+    /// Actions committed in response to this item that the caller may see (its organisations'
+    /// own).
     async fn actions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Action>> {
+        let who = principal(ctx)?;
         Ok(self
             .joined(ctx)
             .await?
             .actions
             .iter()
+            .filter(|a| who.can_read(a.owner_organisation.as_str()))
             .map(|a| Action(a.clone(), self.views.clone()))
             .collect())
     }

@@ -18,6 +18,8 @@ use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Data, Executor, Request, Response, ServerError, ServerResult};
 
+use super::heavy::ThisRequest;
+use super::participants::PersonalReads;
 use super::LedgerSchema;
 
 /// Most documents kept; when full, the cache starts again empty.
@@ -124,10 +126,19 @@ impl CheckedSchema {
     }
 }
 
+/// What each request (each operation on a socket) shares among its fields: its reads of
+/// personal data, recorded once per participant ([`PersonalReads`]), and the moments it
+/// replays ([`ThisRequest`]).
+fn per_request(request: Request) -> Request {
+    request
+        .data(PersonalReads::default())
+        .data(ThisRequest::default())
+}
+
 impl Executor for CheckedSchema {
     async fn execute(&self, mut request: Request) -> Response {
         match self.refused(&mut request) {
-            None => self.schema.execute(request).await,
+            None => self.schema.execute(per_request(request)).await,
             Some(refusal) => refusal,
         }
     }
@@ -138,7 +149,7 @@ impl Executor for CheckedSchema {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         match self.refused(&mut request) {
-            None => Executor::execute_stream(&self.schema, request, session_data),
+            None => Executor::execute_stream(&self.schema, per_request(request), session_data),
             Some(refusal) => stream::once(async move { refusal }).boxed(),
         }
     }

@@ -1,9 +1,14 @@
-//! Participants over GraphQL: the tombstone after erasure, contact details only for the
-//! organisation's officers and board secretaries (each read recorded), and the access record.
+//! Participants over GraphQL: the tombstone after erasure, personal details only for the
+//! organisation's officers and board secretaries (each request's reads recorded once), and the
+//! access record.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
+use uuid::Uuid;
 
 use super::context::{correlation_id, internal, ledger, principal};
 use super::enums::Date;
@@ -103,6 +108,27 @@ pub fn may_see(who: &Principal, organisation: &str) -> bool {
     who.can_read(organisation)
 }
 
+/// The reads of personal details recorded during one request: put in each request's data by
+/// the endpoints, so a request records one read per participant and purpose however many
+/// times (aliases, lists, several fields) it reads them. Without it (requests made in
+/// process), every read is recorded.
+#[derive(Default)]
+pub struct PersonalReads {
+    recorded: Mutex<HashMap<(Uuid, DomainAccessPurpose), Recorded>>,
+}
+
+/// Set once a read is in the access record.
+type Recorded = Arc<OnceCell<()>>;
+
+impl PersonalReads {
+    /// The record of this request's read of `participant` for `purpose`: set once it is
+    /// written; fields reading at the same time wait for the one writing it.
+    fn of(&self, participant: Uuid, purpose: DomainAccessPurpose) -> Recorded {
+        let mut recorded = self.recorded.lock().unwrap_or_else(|e| e.into_inner());
+        recorded.entry((participant, purpose)).or_default().clone()
+    }
+}
+
 /// A person whose details the ledger keeps; after erasure, a tombstone.
 pub struct Participant {
     doc: ParticipantDoc,
@@ -144,8 +170,20 @@ impl Participant {
         Ok(details.as_ref())
     }
 
-    /// Records that the caller read this person's contact details.
+    /// Records that the caller read this person's personal details, once per request.
     async fn record_read(&self, ctx: &Context<'_>) -> ApiResult<()> {
+        match ctx.data_opt::<PersonalReads>() {
+            Some(reads) => {
+                let read = reads.of(self.doc.id, self.purpose);
+                read.get_or_try_init(|| self.append_read(ctx)).await?;
+                Ok(())
+            }
+            None => self.append_read(ctx).await,
+        }
+    }
+
+    /// Appends one read to the access record.
+    async fn append_read(&self, ctx: &Context<'_>) -> ApiResult<()> {
         let context = CommandContext {
             principal: principal(ctx)?.clone(),
             correlation_id: correlation_id(ctx).to_owned(),
@@ -178,11 +216,18 @@ impl Participant {
         }
     }
     /// The person's name; null once erased, and for callers who may not see personal details.
+    /// Recorded in the access record, as contact details are.
     async fn display_name(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        Ok(self.opened(ctx).await?.map(|d| d.display_name.clone()))
+        let Some(details) = self.opened(ctx).await? else {
+            return Ok(None);
+        };
+        let name = details.display_name.clone();
+        self.record_read(ctx).await?;
+        Ok(Some(name))
     }
     /// How to reach the person: only for the organisation's engagement officers, board
-    /// secretaries and admins. Every read is recorded in the access record.
+    /// secretaries and admins. Each request that reads a person's details (name, contact,
+    /// self-description) is recorded once in the access record.
     async fn contact(&self, ctx: &Context<'_>) -> ApiResult<Option<ContactDetails>> {
         let Some(details) = self.opened(ctx).await? else {
             return Ok(None);
@@ -195,14 +240,20 @@ impl Participant {
         self.record_read(ctx).await?;
         Ok(Some(contact))
     }
-    /// The person's demographic self-description, with the same access as their name.
+    /// The person's demographic self-description, with the same access as their name, and
+    /// recorded in the access record as it is.
     async fn self_description(&self, ctx: &Context<'_>) -> ApiResult<Option<SelfDescription>> {
-        Ok(self.opened(ctx).await?.map(|d| SelfDescription {
+        let Some(d) = self.opened(ctx).await? else {
+            return Ok(None);
+        };
+        let described = SelfDescription {
             age_band: d.self_description.age_band.clone(),
             sex: d.self_description.sex.clone(),
             ethnic_group: d.self_description.ethnic_group.clone(),
             disability: d.self_description.disability.clone(),
-        }))
+        };
+        self.record_read(ctx).await?;
+        Ok(Some(described))
     }
     async fn registered_on(&self) -> Date {
         Date(self.doc.registered_on)
@@ -239,7 +290,8 @@ impl Participant {
     }
 }
 
-/// One read of a participant's contact details.
+/// One request's read of a participant's personal details (name, contact details or
+/// self-description).
 #[derive(SimpleObject)]
 pub struct ContactRead {
     /// The token subject that read them.
@@ -358,8 +410,9 @@ impl ParticipantQueries {
         .await
     }
 
-    /// Every read of a participant's contact details: who, in which role, why and when.
-    /// For auditors and admins of the participant's organisation.
+    /// Every request that read a participant's personal details (name, contact details or
+    /// self-description), once each: who, in which role, why and when. For auditors and admins
+    /// of the participant's organisation.
     async fn participant_access_record(
         &self,
         ctx: &Context<'_>,

@@ -4,6 +4,14 @@
 //! From an input item: its activity, the item itself, the actions linked to it, and the board
 //! decisions citing it. From an action or a board decision: the input that led there, traced the
 //! same way.
+//!
+//! A trace shows its reader no more than the reader's reads do: every record it reaches passes
+//! the rule reads follow ([`Principal::can_read_any`] over the record's organisations), and one
+//! the reader may not read is left out, with its events. Left out rather than shown as a
+//! redacted placeholder, because a placeholder would still tell the reader that another
+//! organisation has a record there, when, and how many events it holds, which no read tells.
+//! A step the reader may see keeps its actor only if the reader may read one of the
+//! organisations the actor acted for: another organisation's staff are not named.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -11,6 +19,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::auth::Principal;
+use crate::projections::docs::ActionDoc;
 use crate::projections::{board_read, read, read_stream, LoggedEvent};
 use crate::store::{Db, LogPosition};
 
@@ -145,11 +155,32 @@ impl Step {
             prev_hash: event.prev_hash.clone(),
         }
     }
+
+    /// The step as `reader` may see it: without its actor when the actor acted only for
+    /// organisations the reader may not read. An actor naming no organisation (an admin) is
+    /// kept.
+    pub fn seen_by(mut self, reader: &Principal) -> Self {
+        let hidden = self.actor_organisations.as_deref().is_some_and(|orgs| {
+            let named: Vec<&str> = orgs
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .collect();
+            !named.is_empty() && !reader.can_read_any(named)
+        });
+        if hidden {
+            self.actor_subject = None;
+            self.actor_role = None;
+            self.actor_organisations = None;
+        }
+        self
+    }
 }
 
-/// What to trace: input items, and actions and board decisions reached from them or asked for.
-#[derive(Debug, Default)]
-struct Streams {
+/// What to trace: input items, and actions and board decisions reached from them or asked for,
+/// each one the reader may read.
+struct Streams<'r> {
+    reader: &'r Principal,
     items: BTreeSet<Uuid>,
     activities: BTreeSet<Uuid>,
     actions: BTreeSet<Uuid>,
@@ -157,21 +188,60 @@ struct Streams {
     decisions: BTreeMap<Uuid, HashSet<Uuid>>,
 }
 
-impl Streams {
+impl<'r> Streams<'r> {
+    fn new(reader: &'r Principal) -> Self {
+        Self {
+            reader,
+            items: BTreeSet::new(),
+            activities: BTreeSet::new(),
+            actions: BTreeSet::new(),
+            decisions: BTreeMap::new(),
+        }
+    }
+
+    /// Input item `id`, if the reader may read it (its owner's or its current referee's), with
+    /// its activity, actions and citing board decisions that the reader may read.
     async fn add_item(&mut self, db: &Db, id: Uuid) -> anyhow::Result<()> {
         let Some(view) = read::input_item(db, id).await? else {
             return Ok(());
         };
+        if !self.reader.can_read_item(&view.doc) {
+            return Ok(());
+        }
         self.items.insert(id);
-        self.activities.insert(view.doc.activity_id);
-        self.actions.extend(view.actions.iter().map(|a| a.id));
+        if let Some((activity, _)) = read::activity(db, view.doc.activity_id).await? {
+            if self.reader.can_read_activity(&activity) {
+                self.activities.insert(activity.id);
+            }
+        }
+        let reader = self.reader;
+        self.actions.extend(
+            view.actions
+                .iter()
+                .filter(|a| reader.can_read(a.owner_organisation.as_str()))
+                .map(|a| a.id),
+        );
         for (meeting, decision) in board_read::decisions_citing(db, id).await? {
+            if !reader.can_read(meeting.organisation.as_str()) {
+                continue;
+            }
             self.decisions
                 .entry(meeting.id)
                 .or_default()
                 .insert(decision.decision_id);
         }
         Ok(())
+    }
+
+    /// Action `id`, if the reader may read it (its owner's); answers with it when added.
+    async fn add_action(&mut self, db: &Db, id: Uuid) -> anyhow::Result<Option<ActionDoc>> {
+        let found = read::action(db, id)
+            .await?
+            .filter(|a| self.reader.can_read(a.owner_organisation.as_str()));
+        if found.is_some() {
+            self.actions.insert(id);
+        }
+        Ok(found)
     }
 
     fn list(&self) -> Vec<(&'static str, Uuid)> {
@@ -199,7 +269,7 @@ impl Streams {
                         continue;
                     }
                 }
-                steps.push(Step::of(&event));
+                steps.push(Step::of(&event).seen_by(self.reader));
             }
         }
         steps.sort_by_key(|s| s.at);
@@ -210,18 +280,18 @@ impl Streams {
     }
 }
 
-/// Everything connected to input item `id`.
-pub async fn trace_input_item(db: &Db, id: Uuid) -> anyhow::Result<Trace> {
-    let mut streams = Streams::default();
+/// Everything connected to input item `id` that `reader` may read.
+pub async fn trace_input_item(db: &Db, reader: &Principal, id: Uuid) -> anyhow::Result<Trace> {
+    let mut streams = Streams::new(reader);
     streams.add_item(db, id).await?;
     streams.timeline(db).await
 }
 
-/// Action `id` and the input that led to it.
-pub async fn trace_action(db: &Db, id: Uuid) -> anyhow::Result<Trace> {
-    let mut streams = Streams::default();
-    if let Some(action) = read::action(db, id).await? {
-        streams.actions.insert(id);
+/// Action `id` and the input that led to it, as far as `reader` may read: an item no longer
+/// referred to the reader's organisation is no longer followed.
+pub async fn trace_action(db: &Db, reader: &Principal, id: Uuid) -> anyhow::Result<Trace> {
+    let mut streams = Streams::new(reader);
+    if let Some(action) = streams.add_action(db, id).await? {
         for item in &action.input_items {
             streams.add_item(db, *item).await?;
         }
@@ -229,11 +299,18 @@ pub async fn trace_action(db: &Db, id: Uuid) -> anyhow::Result<Trace> {
     streams.timeline(db).await
 }
 
-/// Board decision `decision` of meeting `meeting`, and the input and actions it cited.
-pub async fn trace_board_decision(db: &Db, meeting: Uuid, decision: Uuid) -> anyhow::Result<Trace> {
-    let mut streams = Streams::default();
+/// Board decision `decision` of meeting `meeting`, and the input and actions it cited, as far
+/// as `reader` may read.
+pub async fn trace_board_decision(
+    db: &Db,
+    reader: &Principal,
+    meeting: Uuid,
+    decision: Uuid,
+) -> anyhow::Result<Trace> {
+    let mut streams = Streams::new(reader);
     let found = board_read::meeting(db, meeting)
         .await?
+        .filter(|m| reader.can_read(m.organisation.as_str()))
         .and_then(|m| m.decisions.into_iter().find(|d| d.decision_id == decision));
     if let Some(d) = found {
         streams
@@ -241,7 +318,9 @@ pub async fn trace_board_decision(db: &Db, meeting: Uuid, decision: Uuid) -> any
             .entry(meeting)
             .or_default()
             .insert(decision);
-        streams.actions.extend(d.cited_actions.iter().copied());
+        for action in &d.cited_actions {
+            streams.add_action(db, *action).await?;
+        }
         for item in &d.cited_input_items {
             streams.add_item(db, *item).await?;
         }
@@ -257,6 +336,52 @@ mod tests {
     fn event_types_read_as_words() {
         assert_eq!(words("InputItemDecided"), "Input item decided");
         assert_eq!(words("DecisionRevised"), "Decision revised");
+    }
+
+    fn step_by(organisations: &str) -> Step {
+        Step::of(&LoggedEvent {
+            at: LogPosition { tx: 0, position: 1 },
+            aggregate_type: "InputItem".into(),
+            aggregate_id: "x".into(),
+            sequence: 1,
+            event_type: "InputItemRecorded".into(),
+            event_version: "1".into(),
+            payload: r#"{"InputItemRecorded":{}}"#.into(),
+            metadata: format!(
+                r#"{{"actor.subject":"officer-7","actor.role":"ENGAGEMENT_OFFICER","actor.organisations":"{organisations}"}}"#
+            ),
+            recorded_at: DateTime::UNIX_EPOCH,
+            prev_hash: "p".into(),
+            hash: "h".into(),
+        })
+    }
+
+    fn reader(organisations: &[&str]) -> Principal {
+        Principal {
+            subject: "reader".into(),
+            role: crate::auth::Role::Auditor,
+            organisations: organisations.iter().map(|o| (*o).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn another_organisations_staff_are_not_named() {
+        let seen = step_by("QMJ").seen_by(&reader(&["RJ1"]));
+        assert_eq!(
+            (
+                seen.actor_subject,
+                seen.actor_role,
+                seen.actor_organisations
+            ),
+            (None, None, None)
+        );
+        let seen = step_by("QMJ,RJ1").seen_by(&reader(&["RJ1"]));
+        assert_eq!(seen.actor_subject.as_deref(), Some("officer-7"));
+        let seen = step_by("QMJ").seen_by(&reader(&["QMJ"]));
+        assert_eq!(seen.actor_subject.as_deref(), Some("officer-7"));
+        // An admin acts for no organisation in particular and stays named.
+        let seen = step_by("").seen_by(&reader(&["RJ1"]));
+        assert_eq!(seen.actor_subject.as_deref(), Some("officer-7"));
     }
 
     #[test]

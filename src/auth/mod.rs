@@ -48,22 +48,24 @@ impl Principal {
         self.role == Role::Admin || self.organisations.iter().any(|o| o == organisation)
     }
 
+    /// Whether the caller may read a record shared by `organisations` (ODS codes): an item's
+    /// owner and the partner it is referred to, an activity's lead and partners. Every read,
+    /// every trace step and every id a command names follows this one rule.
+    pub fn can_read_any<'a>(&self, organisations: impl IntoIterator<Item = &'a str>) -> bool {
+        organisations.into_iter().any(|o| self.can_read(o))
+    }
+
     /// Whether the caller may read an input item: its owner's, or the partner's it is
     /// referred to.
     pub fn can_read_item(&self, item: &crate::projections::docs::InputItemDoc) -> bool {
-        self.can_read(item.organisation.as_str())
-            || item
-                .referred_to()
-                .is_some_and(|r| self.can_read(r.as_str()))
+        let referee = item.referred_to().map(|r| r.as_str());
+        self.can_read_any(std::iter::once(item.organisation.as_str()).chain(referee))
     }
 
     /// Whether the caller may read an activity: it led or partnered it.
     pub fn can_read_activity(&self, activity: &crate::projections::docs::ActivityDoc) -> bool {
-        self.can_read(activity.lead_organisation.as_str())
-            || activity
-                .partner_organisations
-                .iter()
-                .any(|p| self.can_read(p.as_str()))
+        let partners = activity.partner_organisations.iter().map(|p| p.as_str());
+        self.can_read_any(std::iter::once(activity.lead_organisation.as_str()).chain(partners))
     }
 
     /// Whether the caller may write records of `organisation`.

@@ -1,6 +1,10 @@
-//! The access record: every read of a participant's contact details, so an auditor can see who
-//! looked at whose personal data and when. One stream per participant; the reader's identity
-//! and the time are in each event's metadata and envelope.
+//! The access record: reads of a participant's personal details (name, contact details,
+//! self-description), so an auditor can see who looked at whose personal data and when. The
+//! API records one read per participant, purpose and request, however often the request reads
+//! them. One stream per participant; the reader's identity and the time are in each event's
+//! metadata and envelope. The event keeps its first name, `ContactDetailsRead`, so the record
+//! stays one stream of one event type across the change that widened it to every personal
+//! detail.
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
@@ -10,8 +14,8 @@ use uuid::Uuid;
 use crate::domain::services::Services;
 use crate::domain::{Refusal, RefusalKind};
 
-/// Why contact details were read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Why personal details were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AccessPurpose {
     /// Looking at the participant's record.

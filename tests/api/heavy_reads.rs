@@ -71,7 +71,9 @@ async fn heavy_reads_are_bounded_per_request(backend: Backend) {
         .await;
     let errors = body["errors"].as_array().expect("errors");
     assert_eq!(errors.len(), 30 - MAX_MOMENTS, "{body}");
-    assert!(errors.iter().all(|e| e["extensions"]["code"] == "VALIDATION"));
+    assert!(errors
+        .iter()
+        .all(|e| e["extensions"]["code"] == "VALIDATION"));
 
     // Verifying the log, signing a checkpoint, or exporting the audit trail: one a request.
     for pair in [

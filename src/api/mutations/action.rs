@@ -4,10 +4,8 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{
-    command_context, new_record, read_back, require_officer, require_visible_items, the_ledger,
-    Receipt,
-};
+use super::visible::{require_all_visible, Named};
+use super::{command_context, new_record, read_back, require_officer, the_ledger, Receipt};
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
 use crate::api::error::{ApiError, ApiResult};
@@ -147,7 +145,7 @@ impl ActionMutations {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        require_visible_items(ctx, "inputItemIds", &items).await?;
+        require_all_visible(ctx, "inputItemIds", Named::InputItem, &items).await?;
         let mut cc = command_context(ctx, "proposeAction", &input, input.idempotency_key.as_ref())?;
         let id = new_record(ctx, &mut cc);
         let command = ActionCommand::Propose {

@@ -5,9 +5,8 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{
-    command_context, new_id, new_record, read_back, require_visible_items, the_ledger, Receipt,
-};
+use super::visible::{require_all_visible, require_visible, Named};
+use super::{command_context, new_id, new_record, read_back, the_ledger, Receipt};
 use crate::api::boards::{Appointment, Board, BoardKind, BoardMeeting, EndReason, SeatRole};
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
@@ -364,6 +363,7 @@ impl BoardMutations {
     ) -> ApiResult<AppointmentPayload> {
         let board = writable_board(ctx, &input.board_id).await?;
         let participant = parse_id("participantId", &input.participant_id)?;
+        require_visible(ctx, "participantId", Named::Participant, participant).await?;
         let mut cc = command_context(
             ctx,
             "appointToBoard",
@@ -477,6 +477,7 @@ impl BoardMutations {
     ) -> ApiResult<BoardMeetingPayload> {
         let id = writable_meeting(ctx, &input.meeting_id).await?;
         let attended = parse_ids("attendedAppointmentIds", &input.attended_appointment_ids)?;
+        require_all_visible(ctx, "attendedAppointmentIds", Named::Appointment, &attended).await?;
         let cc = command_context(
             ctx,
             "recordBoardMeetingHeld",
@@ -499,8 +500,9 @@ impl BoardMutations {
     ) -> ApiResult<BoardMeetingPayload> {
         let id = writable_meeting(ctx, &input.meeting_id).await?;
         let items = parse_ids("citedInputItemIds", &input.cited_input_item_ids)?;
-        require_visible_items(ctx, "citedInputItemIds", &items).await?;
+        require_all_visible(ctx, "citedInputItemIds", Named::InputItem, &items).await?;
         let actions = parse_ids("citedActionIds", &input.cited_action_ids)?;
+        require_all_visible(ctx, "citedActionIds", Named::Action, &actions).await?;
         let cc = command_context(
             ctx,
             "recordBoardDecision",

@@ -7,6 +7,7 @@ mod board;
 mod input_item;
 mod organisation;
 mod participant;
+mod visible;
 
 use async_graphql::{Context, MergedObject, SimpleObject};
 use serde::Serialize;
@@ -155,34 +156,6 @@ fn missing(ctx: &Context<'_>, what: &str, id: Uuid) -> ApiError {
         ctx,
         anyhow::anyhow!("{what} {id} missing from views after commit"),
     )
-}
-
-/// Refuses input items the caller may not see (neither their organisation's nor referred to
-/// it) as not found, never as someone else's, so ids cannot be probed.
-async fn require_visible_items(
-    ctx: &Context<'_>,
-    field: &str,
-    items: &[Uuid],
-) -> Result<(), ApiError> {
-    use crate::domain::services::Lookups;
-    let who = principal(ctx)?;
-    for (i, item) in items.iter().enumerate() {
-        let facts = ledger(ctx)
-            .lookups()
-            .input_item(*item)
-            .await
-            .map_err(|e| internal(ctx, e.into()))?;
-        let visible = facts.is_some_and(|f| {
-            who.can_read(f.organisation.as_str())
-                || f.referred_to.is_some_and(|r| who.can_read(r.as_str()))
-        });
-        if !visible {
-            return Err(ApiError::NotFound(format!(
-                "{field}[{i}]: input item not found"
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// A fresh record id.

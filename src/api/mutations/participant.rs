@@ -4,6 +4,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::visible::{require_visible, Named};
 use super::{command_context, new_id, read_back, the_ledger, Receipt};
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
@@ -226,12 +227,16 @@ impl ParticipantMutations {
     ) -> ApiResult<ParticipantPayload> {
         let id = writable(ctx, &input.participant_id).await?;
         let command = match (&input.activity_id, &input.input_item_id) {
-            (Some(activity), None) => ParticipantCommand::LinkToActivity {
-                activity_id: parse_id("activityId", activity)?,
-            },
-            (None, Some(item)) => ParticipantCommand::LinkToInputItem {
-                input_item_id: parse_id("inputItemId", item)?,
-            },
+            (Some(activity), None) => {
+                let activity_id = parse_id("activityId", activity)?;
+                require_visible(ctx, "activityId", Named::Activity, activity_id).await?;
+                ParticipantCommand::LinkToActivity { activity_id }
+            }
+            (None, Some(item)) => {
+                let input_item_id = parse_id("inputItemId", item)?;
+                require_visible(ctx, "inputItemId", Named::InputItem, input_item_id).await?;
+                ParticipantCommand::LinkToInputItem { input_item_id }
+            }
             _ => {
                 return Err(ApiError::Validation(
                     "give exactly one of activityId and inputItemId".into(),
