@@ -23,7 +23,7 @@ pub mod subscriptions;
 
 use std::sync::Arc;
 
-use async_graphql::Schema;
+use async_graphql::{Schema, SchemaBuilder};
 
 pub use http::{router, AppState};
 pub use mutations::{ChosenId, MutationRoot};
@@ -45,42 +45,69 @@ pub const MAX_RECURSION: usize = 16;
 /// Most directives on any one field.
 pub const MAX_FIELD_DIRECTIVES: usize = 4;
 
+/// Deepest nesting of fields in an introspection-only document. The standard introspection
+/// queries of `gql` (seven levels of `ofType`), graphql-js 16 and GraphiQL (nine) reach about
+/// 14; ordinary queries keep [`MAX_DEPTH`].
+pub const INTROSPECTION_DEPTH: usize = 20;
+/// Deepest nesting of selection sets and fragment spreads in an introspection-only document.
+pub const INTROSPECTION_RECURSION: usize = 24;
+
 /// Builds the schema, with the ledger as context data when given.
 pub fn schema(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>) -> LedgerSchema {
-    build(ledger, true)
+    let builder = builder(MAX_DEPTH, MAX_RECURSION);
+    match ledger {
+        Some((ledger, checkpoints)) => builder.data(ledger).data(checkpoints).finish(),
+        None => builder.finish(),
+    }
 }
 
 /// The schema for a running service, behind the checks on a query's text: introspection and
-/// field suggestions only when `introspection` is on.
+/// field suggestions only when `introspection` is on. Documents that ask for nothing but
+/// introspection run on a schema of their own, which answers nothing else, with deeper limits
+/// that fit the standard introspection queries.
 pub fn service_schema(
     ledger: Arc<Ledger>,
     checkpoints: Arc<CheckpointKey>,
     introspection: bool,
 ) -> CheckedSchema {
-    CheckedSchema::new(build(Some((ledger, checkpoints)), introspection))
+    let heavy = Arc::new(heavy::HeavyWork::default());
+    let mut builder = builder(MAX_DEPTH, MAX_RECURSION);
+    if !introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    let schema = builder
+        .data(ledger.clone())
+        .data(checkpoints.clone())
+        .data(heavy.clone())
+        .finish();
+    let introspection = introspection.then(|| {
+        builder_for_introspection()
+            .data(ledger)
+            .data(checkpoints)
+            .data(heavy)
+            .finish()
+    });
+    CheckedSchema::new(schema, introspection)
 }
 
-fn build(ledger: Option<(Arc<Ledger>, Arc<CheckpointKey>)>, introspection: bool) -> LedgerSchema {
-    let mut builder = Schema::build(
+fn builder(
+    depth: usize,
+    recursion: usize,
+) -> SchemaBuilder<QueryRoot, MutationRoot, subscriptions::SubscriptionRoot> {
+    Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         subscriptions::SubscriptionRoot,
     )
-    .limit_depth(MAX_DEPTH)
+    .limit_depth(depth)
     .limit_complexity(MAX_COMPLEXITY)
-    .limit_recursive_depth(MAX_RECURSION)
-    .limit_directives(MAX_FIELD_DIRECTIVES);
-    if !introspection {
-        builder = builder.disable_introspection().disable_suggestions();
-    }
-    match ledger {
-        Some((ledger, checkpoints)) => builder
-            .data(ledger)
-            .data(checkpoints)
-            .data(Arc::new(heavy::HeavyWork::default()))
-            .finish(),
-        None => builder.finish(),
-    }
+    .limit_recursive_depth(recursion)
+    .limit_directives(MAX_FIELD_DIRECTIVES)
+}
+
+fn builder_for_introspection(
+) -> SchemaBuilder<QueryRoot, MutationRoot, subscriptions::SubscriptionRoot> {
+    builder(INTROSPECTION_DEPTH, INTROSPECTION_RECURSION).introspection_only()
 }
 
 /// The schema in SDL, as checked in at `schema/schema.graphql`.

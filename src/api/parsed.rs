@@ -68,13 +68,17 @@ impl ParsedQueries {
 #[derive(Clone)]
 pub struct CheckedSchema {
     schema: LedgerSchema,
+    /// The schema for documents that ask only for introspection, when it is on.
+    introspection: Option<LedgerSchema>,
     parsed: Arc<ParsedQueries>,
 }
 
 impl CheckedSchema {
-    pub fn new(schema: LedgerSchema) -> Self {
+    /// `schema` behind the checks, and `introspection` for introspection-only documents.
+    pub fn new(schema: LedgerSchema, introspection: Option<LedgerSchema>) -> Self {
         Self {
             schema,
+            introspection,
             parsed: Arc::default(),
         }
     }
@@ -84,19 +88,24 @@ impl CheckedSchema {
         &self.schema
     }
 
-    /// Gives `request` its checked document; or, for a text that fails the checks, answers
-    /// with the response refusing it.
-    fn refused(&self, request: &mut Request) -> Option<Response> {
-        if let Err(error) = super::shape::check_variables(&request.variables) {
-            return Some(Response::from_errors(vec![error]));
-        }
-        match self.parsed.document(&request.query) {
-            Ok(document) => {
-                request.set_parsed_query(document);
-                None
+    /// Gives `request` its checked document, and answers with the schema to run it on; or, for
+    /// a text that fails the checks, with the error refusing it.
+    fn prepare(&self, request: &mut Request) -> ServerResult<&LedgerSchema> {
+        super::shape::check_variables(&request.variables)?;
+        let document = self.parsed.document(&request.query)?;
+        let schema = match &self.introspection {
+            Some(introspection)
+                if super::shape::introspection_only(
+                    &document,
+                    request.operation_name.as_deref(),
+                ) =>
+            {
+                introspection
             }
-            Err(error) => Some(Response::from_errors(vec![error])),
-        }
+            _ => &self.schema,
+        };
+        request.set_parsed_query(document);
+        Ok(schema)
     }
 }
 
@@ -137,9 +146,9 @@ fn per_request(request: Request) -> Request {
 
 impl Executor for CheckedSchema {
     async fn execute(&self, mut request: Request) -> Response {
-        match self.refused(&mut request) {
-            None => self.schema.execute(per_request(request)).await,
-            Some(refusal) => refusal,
+        match self.prepare(&mut request) {
+            Ok(schema) => schema.execute(per_request(request)).await,
+            Err(refusal) => Response::from_errors(vec![refusal]),
         }
     }
 
@@ -148,9 +157,11 @@ impl Executor for CheckedSchema {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        match self.refused(&mut request) {
-            None => Executor::execute_stream(&self.schema, per_request(request), session_data),
-            Some(refusal) => stream::once(async move { refusal }).boxed(),
+        match self.prepare(&mut request) {
+            Ok(schema) => Executor::execute_stream(schema, per_request(request), session_data),
+            Err(refusal) => {
+                stream::once(async move { Response::from_errors(vec![refusal]) }).boxed()
+            }
         }
     }
 }

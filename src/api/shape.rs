@@ -109,6 +109,47 @@ fn counts(document: &ExecutableDocument) -> Counts {
     counts
 }
 
+/// Whether the operation `name` (or the only one) of `document` asks for nothing but
+/// introspection (`__schema`, `__type`, `__typename`), directly or through fragments.
+pub(super) fn introspection_only(document: &ExecutableDocument, name: Option<&str>) -> bool {
+    let operation = document
+        .operations
+        .iter()
+        .find(|(n, _)| name.is_none() || n.map(|n| n.as_str()) == name);
+    let Some((_, operation)) = operation else {
+        return false;
+    };
+    // Fragments are followed once each, so a fragment spreading itself ends.
+    let mut seen = std::collections::HashSet::new();
+    let mut sets = vec![&operation.node.selection_set];
+    while let Some(set) = sets.pop() {
+        for selection in &set.node.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    if !matches!(
+                        field.node.name.node.as_str(),
+                        "__schema" | "__type" | "__typename"
+                    ) {
+                        return false;
+                    }
+                }
+                Selection::InlineFragment(inline) => sets.push(&inline.node.selection_set),
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    match document.fragments.get(name) {
+                        Some(fragment) if seen.insert(name.clone()) => {
+                            sets.push(&fragment.node.selection_set);
+                        }
+                        Some(_) => {}
+                        None => return false,
+                    }
+                }
+            }
+        }
+    }
+    !operation.node.selection_set.node.items.is_empty()
+}
+
 /// Refuses a query text that nests brackets deeper than [`MAX_TEXT_NESTING`], before it is
 /// parsed. Brackets inside strings, block strings and comments do not count.
 pub(super) fn check_text(query: &str) -> ServerResult<()> {
@@ -252,6 +293,35 @@ mod tests {
             "}".repeat(MAX_TEXT_NESTING)
         );
         assert!(check_text(&nested).is_ok(), "at the limit");
+    }
+
+    #[test]
+    fn introspection_only_documents_are_told_apart() {
+        let only = |text: &str, name: Option<&str>| {
+            introspection_only(&parse_query(text).expect("parses"), name)
+        };
+        assert!(only("{ __schema { types { name } } __typename }", None));
+        assert!(only(
+            "query Q { ...F } fragment F on Query { __type(name: \"X\") { name } ...F }",
+            None
+        ));
+        assert!(!only(
+            "{ __schema { types { name } } organisations { odsCode } }",
+            None
+        ));
+        assert!(!only(
+            "{ ... on Query { organisations { odsCode } } __typename }",
+            None
+        ));
+        assert!(!only(
+            "query A { __typename } query B { organisations { odsCode } }",
+            Some("B")
+        ));
+        assert!(only(
+            "query A { __typename } query B { organisations { odsCode } }",
+            Some("A")
+        ));
+        assert!(!only("{ ...Missing }", None));
     }
 
     #[test]

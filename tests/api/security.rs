@@ -44,6 +44,50 @@ async fn introspection_follows_the_deployment(backend: Backend) {
 
 on_both!(introspection_follows_the_deployment);
 
+/// Where introspection is on, the standard introspection queries of `gql`, graphql-js 16 and
+/// GraphiQL are answered whole, though they nest deeper than ordinary queries may; the same
+/// depth in an ordinary query, or an ordinary field added to one, is still refused.
+async fn standard_introspection_queries_are_answered(backend: Backend) {
+    let (mut settings, _dir, database) = crate::helpers::fresh_settings(backend).await;
+    settings.introspection = Some(true);
+    let service = crate::helpers::Replica::start(&settings).await;
+    let token = service.token(Role::Auditor, &["QMJ"]);
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/introspection");
+    for client in ["gql-3.5", "graphql-js-16", "graphiql"] {
+        let query =
+            std::fs::read_to_string(fixtures.join(format!("{client}.graphql"))).expect("fixture");
+        let data = service.ok(&token, &query, json!({})).await;
+        let types = data["__schema"]["types"].as_array().expect("types");
+        let query_root = types
+            .iter()
+            .find(|t| t["name"] == "QueryRoot")
+            .expect("the query type");
+        assert!(
+            query_root["fields"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|f| f["name"] == "organisations")),
+            "{client}"
+        );
+
+        // An ordinary field beside the introspection makes it an ordinary query, with the
+        // ordinary limits.
+        let mixed = query.replacen("__schema {", "organisations { odsCode } __schema {", 1);
+        let (_, body) = service.post(Some(&token), &mixed, json!({})).await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "VALIDATION",
+            "{client}: {body}"
+        );
+        assert!(body["data"].is_null(), "{client}: {body}");
+    }
+    service.stop().await;
+    if let Some(name) = database {
+        crate::helpers::drop_postgres_database(name);
+    }
+}
+
+on_both!(standard_introspection_queries_are_answered);
+
 /// Each token subject, and each address without a valid token, gets so many requests a minute;
 /// past that, 429 with `Retry-After`, and nothing runs.
 async fn callers_over_the_rate_limit_wait(backend: Backend) {
