@@ -133,6 +133,9 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted cells and freed pages are overwritten with zeros, so a destroyed
+            // participant key leaves no copy in the pages (see `crypto::scrub`).
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

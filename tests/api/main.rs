@@ -12,6 +12,7 @@ mod boards;
 mod concurrency;
 mod crash;
 mod dashboards;
+mod erasure_on_disk;
 mod exports;
 mod health;
 mod history;
