@@ -6,6 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+mod files;
+
+pub(crate) use files::write_private;
+pub use files::{create_private_dir, prepare_private_database_file};
+
 /// A value that must never reach a log: `Debug` prints `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret<T>(T);
@@ -144,30 +149,11 @@ pub fn data_dir_secret(data_dir: &Path) -> anyhow::Result<Secret<String>> {
             return Ok(Secret::new(text));
         }
     }
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("could not create the data directory {}", data_dir.display()))?;
+    create_private_dir(data_dir)?;
     let mut bytes = [0u8; 48];
     rand::thread_rng().fill_bytes(&mut bytes);
     let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     write_private(&path, &secret).with_context(|| format!("could not write {}", path.display()))?;
     tracing::info!(path = %path.display(), "generated a token signing secret");
     Ok(Secret::new(secret))
-}
-
-#[cfg(unix)]
-pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }

@@ -31,5 +31,6 @@ mod scoping;
 mod scorecard;
 mod security;
 mod seed;
+mod startup_secrets;
 mod subscriptions;
 mod trace;
