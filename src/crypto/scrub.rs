@@ -11,7 +11,8 @@
 //! - PostgreSQL keeps dead row versions in the heap, and plain `VACUUM` only marks their space
 //!   free, leaving the bytes (so does overwriting the row first: the old version is dead too).
 //!   `VACUUM FULL participant_keys` writes the live rows into a new file and truncates the old
-//!   one. PostgreSQL's WAL segments still hold the row until recycled; the README says so.
+//!   one, once no snapshot that could still see the deleted row is open (it would copy the row
+//!   along). PostgreSQL's WAL segments still hold the row until recycled; the README says so.
 
 use std::time::Duration;
 
@@ -21,6 +22,9 @@ use crate::store::Db;
 
 /// The key table's columns, all rewritten by [`rewrite_sqlite_key_table`].
 const KEY_COLUMNS: i64 = 3;
+
+/// Longest wait for snapshots older than a key's destruction to close (PostgreSQL).
+const SNAPSHOT_WAIT: Duration = Duration::from_secs(10);
 
 /// Checkpoint attempts before giving up while other connections still read old pages.
 const CHECKPOINT_ATTEMPTS: u32 = 3;
@@ -52,6 +56,7 @@ pub(super) async fn scrub_destroyed_keys(db: &Db) -> anyhow::Result<()> {
             )
         }
         Db::Postgres(pool) => {
+            wait_for_older_snapshots(pool).await?;
             // VACUUM cannot run inside a transaction: a plain statement on a pool connection.
             sqlx::raw_sql("VACUUM FULL participant_keys")
                 .execute(pool)
@@ -62,6 +67,41 @@ pub(super) async fn scrub_destroyed_keys(db: &Db) -> anyhow::Result<()> {
                 )?;
             Ok(())
         }
+    }
+}
+
+/// Waits (at most [`SNAPSHOT_WAIT`]) until no other session of this database holds a snapshot
+/// older than now: `VACUUM FULL` copies a deleted row that such a snapshot might still see.
+async fn wait_for_older_snapshots(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    // An xid assigned now is newer than the deletion, which has committed.
+    let now: i64 = sqlx::query_scalar("SELECT txid_current()")
+        .fetch_one(pool)
+        .await
+        .context("could not read the current transaction id")?;
+    let started = std::time::Instant::now();
+    loop {
+        let older: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid() \
+               AND backend_xmin IS NOT NULL \
+               AND age(backend_xmin) > age(($1 % 4294967296)::text::xid)",
+        )
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .context("could not look for open snapshots")?;
+        if older == 0 {
+            return Ok(());
+        }
+        if started.elapsed() >= SNAPSHOT_WAIT {
+            tracing::warn!(
+                sessions = older,
+                "sessions still hold snapshots from before a key was destroyed; its old row \
+                 version may stay in participant_keys until the next erasure"
+            );
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
