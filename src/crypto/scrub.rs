@@ -12,7 +12,9 @@
 //!   free, leaving the bytes (so does overwriting the row first: the old version is dead too).
 //!   `VACUUM FULL participant_keys` writes the live rows into a new file and truncates the old
 //!   one, once no snapshot that could still see the deleted row is open (it would copy the row
-//!   along). PostgreSQL's WAL segments still hold the row until recycled; the README says so.
+//!   along). No statistics are gathered on the key column (migration 0007): `ANALYZE` would
+//!   sample keys into `pg_statistic`. PostgreSQL's WAL segments still hold the row until
+//!   recycled; the README says so.
 
 use std::time::Duration;
 

@@ -59,6 +59,17 @@ async fn restore_key(db: &Db, id: &str, wrapped: &str) {
     .expect("restore a key");
 }
 
+/// Gathers statistics on the key table, as autovacuum does now and then on PostgreSQL (they
+/// sample column values, so they must not sample keys).
+async fn analyze_key_table(db: &Db) {
+    if let Db::Postgres(pool) = db {
+        sqlx::query("ANALYZE participant_keys")
+            .execute(pool)
+            .await
+            .expect("analyze");
+    }
+}
+
 /// Every file the database keeps its data in, by name, as they are on disk now.
 async fn database_files(app: &TestApp) -> Vec<(String, Vec<u8>)> {
     match app.db() {
@@ -87,8 +98,11 @@ async fn database_files(app: &TestApp) -> Vec<(String, Vec<u8>)> {
             .fetch_one(pool)
             .await
             .expect("database directory");
+            // Each file named by its relation too, where it has one.
             sqlx::query_as(
-                "SELECT $1 || '/' || name, pg_read_binary_file($1 || '/' || name, 0, 1000000000, true) \
+                "SELECT $1 || '/' || name || ' (' || COALESCE(pg_filenode_relation(0, \
+                     CAST(NULLIF(substring(name FROM '^[0-9]+'), '') AS oid))::text, '?') || ')', \
+                   pg_read_binary_file($1 || '/' || name, 0, 1000000000, true) \
                  FROM pg_ls_dir($1) AS name",
             )
             .bind(&dir)
@@ -138,6 +152,7 @@ async fn an_erased_key_leaves_no_copy_in_the_database_files(backend: Backend) {
     let (kept, erased) = (&people[0], &people[1]);
     let kept_key = wrapped_key(app.db(), kept).await;
     let erased_key = wrapped_key(app.db(), erased).await;
+    analyze_key_table(app.db()).await;
     assert!(
         !holding(&database_files(&app).await, &erased_key).is_empty(),
         "before erasure the key is in the files"
@@ -230,6 +245,7 @@ async fn copies_left_by_moving_rows_are_scrubbed_too(backend: Backend) {
     let kept_key = wrapped_key(app.db(), &kept).await;
     let erased_key = wrapped_key(app.db(), &erased).await;
     let deleted = churn_key_table(app.db(), 6_000).await;
+
     // Deleting rows moves others between pages; copies of deleted keys are left behind (in
     // dead row versions on PostgreSQL, in the gaps of rebuilt pages on SQLite).
     assert!(
