@@ -72,8 +72,11 @@ pub(super) async fn scrub_destroyed_keys(db: &Db) -> anyhow::Result<()> {
     }
 }
 
-/// Waits (at most [`SNAPSHOT_WAIT`]) until no other session of this database holds a snapshot
-/// older than now: `VACUUM FULL` copies a deleted row that such a snapshot might still see.
+/// Waits (at most [`SNAPSHOT_WAIT`]) until nothing on the server holds back the removal of rows
+/// deleted before now: `VACUUM FULL` copies a deleted row that some snapshot might still see.
+/// What holds it back is any session's snapshot or running transaction (sessions of any
+/// database: those still starting count for every database), a replication slot, or a
+/// prepared transaction.
 async fn wait_for_older_snapshots(pool: &sqlx::PgPool) -> anyhow::Result<()> {
     // An xid assigned now is newer than the deletion, which has committed.
     let now: i64 = sqlx::query_scalar("SELECT txid_current()")
@@ -83,10 +86,12 @@ async fn wait_for_older_snapshots(pool: &sqlx::PgPool) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     loop {
         let older: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM pg_stat_activity \
-             WHERE datname = current_database() AND pid <> pg_backend_pid() \
-               AND backend_xmin IS NOT NULL \
-               AND age(backend_xmin) > age(($1 % 4294967296)::text::xid)",
+            "SELECT COUNT(*) FROM ( \
+                 SELECT backend_xmin AS x FROM pg_stat_activity WHERE pid <> pg_backend_pid() \
+                 UNION ALL SELECT backend_xid FROM pg_stat_activity WHERE pid <> pg_backend_pid() \
+                 UNION ALL SELECT xmin FROM pg_replication_slots \
+                 UNION ALL SELECT transaction FROM pg_prepared_xacts \
+             ) holding WHERE x IS NOT NULL AND age(x) > age(($1 % 4294967296)::text::xid)",
         )
         .bind(now)
         .fetch_one(pool)
@@ -97,8 +102,8 @@ async fn wait_for_older_snapshots(pool: &sqlx::PgPool) -> anyhow::Result<()> {
         }
         if started.elapsed() >= SNAPSHOT_WAIT {
             tracing::warn!(
-                sessions = older,
-                "sessions still hold snapshots from before a key was destroyed; its old row \
+                holders = older,
+                "transactions older than a key's destruction are still open; its old row \
                  version may stay in participant_keys until the next erasure"
             );
             return Ok(());
