@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::audit::{Checkpoint, CheckpointKey};
 use crate::auth::{Role, TokenAuthority};
-use crate::config::{JwtAlgorithm, JwtSettings, Secret, Settings};
+use crate::config::{JwtAlgorithm, JwtSettings, Key, Secret, Settings};
 use crate::startup::{open_database, shutdown_signal, Application};
 
 /// Partnership Ledger: proof that patient involvement is real.
@@ -22,12 +22,13 @@ pub struct Cli {
     /// PostgreSQL connection URL; when unset the embedded SQLite file is used.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     database_url: Option<String>,
-    /// Base64 master key (32 bytes) wrapping participants' keys; when unset one is generated
-    /// into the data directory. Losing it makes all personal data unreadable.
+    /// Base64 master key (32 bytes) wrapping participants' keys; when unset on the embedded
+    /// database one is generated into the data directory; required with DATABASE_URL. Losing
+    /// it makes all personal data unreadable.
     #[arg(long, env = "PL_MASTER_KEY", hide_env_values = true, global = true)]
     master_key: Option<String>,
-    /// Hex Ed25519 seed (32 bytes) signing log checkpoints; when unset one is generated into
-    /// the data directory.
+    /// Hex Ed25519 seed (32 bytes) signing log checkpoints; when unset on the embedded
+    /// database one is generated into the data directory; required with DATABASE_URL.
     #[arg(long, env = "PL_CHECKPOINT_KEY", hide_env_values = true, global = true)]
     checkpoint_key: Option<String>,
     #[command(flatten)]
@@ -47,7 +48,9 @@ struct JwtArgs {
         global = true
     )]
     algorithm: JwtAlgorithm,
-    /// HS256 secret; when unset one is generated into the data directory.
+    /// HS256 secret, at least 32 characters; when unset on the embedded database one is
+    /// generated into the data directory. With DATABASE_URL it (or a public key or JWKS file)
+    /// is required.
     #[arg(
         long = "jwt-secret",
         env = "PL_JWT_SECRET",
@@ -410,12 +413,7 @@ impl Cli {
             .map(Secret::new);
         settings.jwt = JwtSettings {
             algorithm: self.jwt.algorithm,
-            secret: self
-                .jwt
-                .secret
-                .clone()
-                .filter(|s| !s.is_empty())
-                .map(Secret::new),
+            secret: self.jwt.secret.clone().map(Secret::new),
             public_key_file: self.jwt.public_key_file.clone(),
             private_key_file: self.jwt.private_key_file.clone(),
             jwks_file: self.jwt.jwks_file.clone(),
@@ -426,17 +424,18 @@ impl Cli {
             max_age_secs: self.jwt.max_age_secs,
         };
         settings.graphiql = graphiql;
-        settings.checkpoint_key = self
-            .checkpoint_key
-            .clone()
-            .filter(|k| !k.is_empty())
-            .map(Secret::new);
-        settings.master_key = self
-            .master_key
-            .clone()
-            .filter(|k| !k.is_empty())
-            .map(Secret::new);
+        // Secrets given empty stay empty, for `check_secrets` to refuse.
+        settings.checkpoint_key = self.checkpoint_key.clone().map(Secret::new);
+        settings.master_key = self.master_key.clone().map(Secret::new);
         settings
+    }
+
+    /// The settings, once their secrets pass [`Settings::check_secrets`] for a command that
+    /// uses the keys in `needed`.
+    fn checked_settings(&self, needed: &[Key]) -> anyhow::Result<Settings> {
+        let settings = self.settings(None, None);
+        settings.check_secrets(needed)?;
+        Ok(settings)
     }
 
     /// Runs the chosen subcommand.
@@ -451,14 +450,14 @@ impl Cli {
             }
             Some(Command::Serve(args)) => self.serve(args).await,
             Some(Command::Migrate) => {
-                let settings = self.settings(None, None);
+                let settings = self.checked_settings(&[])?;
                 let db = open_database(&settings).await?;
                 db.migrate().await?;
                 tracing::info!(database = db.backend(), "migrations applied");
                 Ok(())
             }
             Some(Command::Token(args)) => {
-                let settings = self.settings(None, None);
+                let settings = self.checked_settings(&[Key::Jwt])?;
                 let authority = TokenAuthority::from_settings(&settings.jwt, &settings.data_dir)?;
                 let token = authority
                     .mint(&args.sub, args.role, &args.orgs, args.ttl)
@@ -478,7 +477,7 @@ impl Cli {
                 self.export_you_said(args).await
             }
             Some(Command::Seed(args)) => {
-                let settings = self.settings(None, None);
+                let settings = self.checked_settings(&Key::ALL)?;
                 let options = crate::seed::SeedOptions {
                     scale: args.scale,
                     seed: args.seed,
@@ -502,7 +501,7 @@ impl Cli {
                     args.projection,
                     crate::projections::PROJECTOR_NAME
                 );
-                let settings = self.settings(None, None);
+                let settings = self.checked_settings(&[])?;
                 let db = open_database(&settings).await?;
                 db.migrate().await?;
                 let options = crate::projections::RebuildOptions {
@@ -520,7 +519,7 @@ impl Cli {
     /// The database with its views brought up to the log (a running service doing the same is
     /// harmless: each batch lands once).
     async fn caught_up(&self) -> anyhow::Result<crate::store::Db> {
-        let settings = self.settings(None, None);
+        let settings = self.checked_settings(&[])?;
         let db = open_database(&settings).await?;
         db.migrate().await?;
         let (mut projector, _) = crate::projections::Projector::new(db.clone()).await?;
@@ -558,7 +557,7 @@ impl Cli {
 
     /// The database and the checkpoint key, for the audit commands.
     async fn audit_parts(&self) -> anyhow::Result<(crate::store::Db, CheckpointKey)> {
-        let settings = self.settings(None, None);
+        let settings = self.checked_settings(&[Key::Checkpoint])?;
         let key = CheckpointKey::load(
             settings
                 .checkpoint_key

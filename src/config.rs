@@ -6,6 +6,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+mod files;
+mod secrets;
+
+pub(crate) use files::write_private;
+pub use files::{create_private_dir, prepare_private_database_file};
+pub use secrets::{check_jwt_secret, Key, MIN_JWT_SECRET_CHARS};
+
 /// A value that must never reach a log: `Debug` prints `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret<T>(T);
@@ -43,7 +50,8 @@ pub enum JwtAlgorithm {
 #[derive(Debug, Clone)]
 pub struct JwtSettings {
     pub algorithm: JwtAlgorithm,
-    /// HS256 shared secret; when absent a generated one is kept in the data directory.
+    /// HS256 shared secret (at least 32 characters); when absent on the embedded database a
+    /// generated one is kept in the data directory.
     pub secret: Option<Secret<String>>,
     /// RS256/ES256 public key (PEM) for checking tokens.
     pub public_key_file: Option<PathBuf>,
@@ -74,9 +82,11 @@ pub struct Settings {
     pub graphiql: Option<bool>,
     /// Days input may wait for a decision before it is overdue, for new organisations.
     pub default_response_window_days: u32,
-    /// Base64 master key wrapping participants' keys; when absent one is kept in `data_dir`.
+    /// Base64 master key wrapping participants' keys; when absent on the embedded database one
+    /// is kept in `data_dir` (PostgreSQL refuses to start without it).
     pub master_key: Option<Secret<String>>,
-    /// Hex Ed25519 seed signing log checkpoints; when absent one is kept in `data_dir`.
+    /// Hex Ed25519 seed signing log checkpoints; when absent on the embedded database one is
+    /// kept in `data_dir` (PostgreSQL refuses to start without it).
     pub checkpoint_key: Option<Secret<String>>,
     /// `/ready` answers 503 while the oldest event the views have not applied is older.
     pub ready_max_lag_secs: u64,
@@ -132,20 +142,24 @@ impl Settings {
 }
 
 /// Reads the HS256 secret kept in `data_dir`, creating a random one (owner-readable only) if
-/// there is none yet.
+/// there is none yet; one too short to be safe is refused, never replaced.
 pub fn data_dir_secret(data_dir: &Path) -> anyhow::Result<Secret<String>> {
     use base64::Engine;
     use rand::RngCore;
 
     let path = data_dir.join("jwt-secret");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        let text = text.trim().to_owned();
-        if text.len() >= 32 {
-            return Ok(Secret::new(text));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let secret = Secret::new(text.trim().to_owned());
+            check_jwt_secret(&secret, &path.display().to_string())?;
+            return Ok(secret);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(e).with_context(|| format!("could not read {}", path.display()));
         }
     }
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("could not create the data directory {}", data_dir.display()))?;
+    create_private_dir(data_dir)?;
     let mut bytes = [0u8; 48];
     rand::thread_rng().fill_bytes(&mut bytes);
     let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
@@ -154,20 +168,35 @@ pub fn data_dir_secret(data_dir: &Path) -> anyhow::Result<Secret<String>> {
     Ok(Secret::new(secret))
 }
 
-#[cfg(unix)]
-pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(text.as_bytes())
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[cfg(not(unix))]
-pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
+    #[test]
+    fn a_short_secret_file_is_refused_and_left_as_it_is() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("jwt-secret");
+        std::fs::write(&path, "too-short-to-sign-with\n").expect("write");
+        let message = format!(
+            "{:#}",
+            data_dir_secret(dir.path()).expect_err("a short secret is refused")
+        );
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("at least 32 characters"), "{message}");
+        assert!(!message.contains("too-short"), "the secret is never shown");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "too-short-to-sign-with\n",
+            "never replaced"
+        );
+    }
+
+    #[test]
+    fn a_missing_secret_file_is_generated_once() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let first = data_dir_secret(&dir.path().join("data")).expect("generated");
+        assert!(first.expose().len() >= MIN_JWT_SECRET_CHARS);
+        let again = data_dir_secret(&dir.path().join("data")).expect("read back");
+        assert_eq!(first, again);
+    }
 }

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use crate::api::{router, service_schema, AppState};
 use crate::audit::CheckpointKey;
 use crate::auth::TokenAuthority;
-use crate::config::Settings;
+use crate::config::{Key, Settings};
 use crate::crypto::{KeyStore, MasterKey};
 use crate::ledger::Ledger;
 use crate::projections::Projector;
@@ -34,8 +34,10 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens the database, applies migrations, prepares the projector and binds the listener.
+    /// Checks the secrets, opens the database, applies migrations, prepares the projector and
+    /// binds the listener.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        settings.check_secrets(&Key::ALL)?;
         let db = open_database(settings).await?;
         db.migrate().await?;
         let tokens = Arc::new(TokenAuthority::from_settings(

@@ -12,6 +12,12 @@ use serde_json::{json, Value};
 /// The HS256 secret every benchmark service and client shares.
 pub const SECRET: &str = "benchmark-secret-that-is-long-enough-for-hs256-0123456789";
 
+/// The master key every benchmark service on PostgreSQL is given (which requires one).
+const MASTER_KEY: &str = "YmVuY2htYXJrLW1hc3Rlci1rZXktMzItYnl0ZXMhISE=";
+
+/// The checkpoint key every benchmark service on PostgreSQL is given.
+const CHECKPOINT_KEY: &str = "bebebebebebebebebebebebebebebebebebebebebebebebebebebebebebebebe";
+
 /// Where a service keeps its data: the embedded SQLite file in `dir`, or PostgreSQL at `url`.
 #[derive(Debug, Clone)]
 pub struct Storage {
@@ -27,8 +33,14 @@ impl Storage {
             .env("PL_JWT_SECRET", SECRET)
             .env("RUST_LOG", "warn");
         match &self.database_url {
-            Some(url) => command.env("DATABASE_URL", url),
-            None => command.env_remove("DATABASE_URL"),
+            Some(url) => command
+                .env("DATABASE_URL", url)
+                .env("PL_MASTER_KEY", MASTER_KEY)
+                .env("PL_CHECKPOINT_KEY", CHECKPOINT_KEY),
+            None => command
+                .env_remove("DATABASE_URL")
+                .env_remove("PL_MASTER_KEY")
+                .env_remove("PL_CHECKPOINT_KEY"),
         };
     }
 }

@@ -137,14 +137,16 @@ impl CheckpointKey {
             );
         }
         let path = data_dir.join("checkpoint.key");
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return parse(&text)
-                .map(Self)
-                .with_context(|| format!("{} does not hold an Ed25519 seed", path.display()));
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                return parse(&text)
+                    .map(Self)
+                    .with_context(|| format!("{} does not hold an Ed25519 seed", path.display()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("could not read {}", path.display())),
         }
-        std::fs::create_dir_all(data_dir).with_context(|| {
-            format!("could not create the data directory {}", data_dir.display())
-        })?;
+        crate::config::create_private_dir(data_dir)?;
         let mut seed = [0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut seed);
         write_private(&path, &hex::encode(seed))

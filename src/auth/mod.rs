@@ -9,7 +9,7 @@ use anyhow::Context;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{data_dir_secret, JwtAlgorithm, JwtSettings};
+use crate::config::{check_jwt_secret, data_dir_secret, JwtAlgorithm, JwtSettings};
 
 /// A caller's role, as named in the token's `role` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -158,7 +158,10 @@ impl TokenAuthority {
             ),
             (None, JwtAlgorithm::Hs256) => {
                 let secret = match &settings.secret {
-                    Some(secret) => secret.clone(),
+                    Some(secret) => {
+                        check_jwt_secret(secret, "PL_JWT_SECRET")?;
+                        secret.clone()
+                    }
                     None => data_dir_secret(data_dir)?,
                 };
                 let bytes = secret.expose().as_bytes();

@@ -6,6 +6,7 @@ use rand::RngCore;
 
 use super::aead::{open, seal};
 use super::master::MasterKey;
+use super::scrub::scrub_destroyed_keys;
 use crate::store::Db;
 
 const CHECK_PLAINTEXT: &[u8] = b"partnership-ledger master key check";
@@ -92,22 +93,25 @@ impl KeyStore {
             .context("a participant key vanished as it was created")
     }
 
-    /// Destroys the participant's key: their sealed data can never be read again.
+    /// Destroys the participant's key, leaving no copy of it in the database files: their
+    /// sealed data can never be read again.
     pub async fn destroy(&self, participant_id: &str) -> anyhow::Result<()> {
         on_db!(&self.db, pool => sqlx::query("DELETE FROM participant_keys WHERE participant_id = $1")
             .bind(participant_id).execute(pool).await.map(|_| ()))
         .context("could not destroy a participant key")?;
-        Ok(())
+        scrub_destroyed_keys(&self.db).await
     }
 
     /// Destroys the key of everyone the log says was erased; run at start, so restoring an old
-    /// copy of the key table cannot bring an erased person back. Answers how many were found.
+    /// copy of the key table cannot bring an erased person back, nor leave a copy on disk.
+    /// Answers how many were found.
     pub async fn reapply_erasures(&self) -> anyhow::Result<u64> {
         const SQL: &str = "DELETE FROM participant_keys WHERE participant_id IN \
             (SELECT aggregate_id FROM events WHERE aggregate_type = 'Participant' AND event_type = 'ParticipantErased')";
         let removed = on_db!(&self.db, pool => sqlx::query(SQL).execute(pool).await.map(|r| r.rows_affected()))
             .context("could not re-apply erasures")?;
         if removed > 0 {
+            scrub_destroyed_keys(&self.db).await?;
             tracing::warn!(
                 keys = removed,
                 "destroyed keys of erased participants found in the key table"

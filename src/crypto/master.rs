@@ -43,9 +43,7 @@ impl MasterKey {
             return Self::from_base64(&text)
                 .with_context(|| format!("{} is damaged", path.display()));
         }
-        std::fs::create_dir_all(data_dir).with_context(|| {
-            format!("could not create the data directory {}", data_dir.display())
-        })?;
+        crate::config::create_private_dir(data_dir)?;
         let mut key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut key);
         crate::config::write_private(&path, &STANDARD.encode(key))

@@ -120,12 +120,12 @@ impl Db {
         Ok(Self::Postgres(pool))
     }
 
-    /// Opens (creating if missing) the SQLite ledger file under `data_dir`, in WAL mode.
+    /// Opens (creating if missing) the SQLite ledger file under `data_dir`, in WAL mode; the
+    /// directory and the files are the owner's alone.
     pub async fn open_sqlite(data_dir: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(data_dir).with_context(|| {
-            format!("could not create the data directory {}", data_dir.display())
-        })?;
+        crate::config::create_private_dir(data_dir)?;
         let file = data_dir.join("ledger.sqlite3");
+        crate::config::prepare_private_database_file(&file)?;
         let options = SqliteConnectOptions::from_str("sqlite://")
             .context("sqlite options")?
             .filename(&file)
@@ -133,6 +133,9 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted cells and freed pages are overwritten with zeros, so a destroyed
+            // participant key leaves no copy in the pages (see `crypto::scrub`).
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

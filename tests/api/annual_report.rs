@@ -17,11 +17,8 @@ fn report_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
         .args(["report", "annual"])
         .args(args)
         .env("PL_DATA_DIR", &app.settings.data_dir)
-        .env_remove("DATABASE_URL")
         .env("RUST_LOG", "warn");
-    if let Some(url) = &app.settings.database_url {
-        command.env("DATABASE_URL", url.expose());
-    }
+    crate::helpers::storage_env(&mut command, &app.settings);
     command.output().expect("run the report command")
 }
 

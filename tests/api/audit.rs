@@ -259,12 +259,8 @@ fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     command
         .args(args)
         .env("PL_DATA_DIR", &app.settings.data_dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("PL_CHECKPOINT_KEY")
         .env("RUST_LOG", "warn");
-    if let Some(url) = &app.settings.database_url {
-        command.env("DATABASE_URL", url.expose());
-    }
+    crate::helpers::storage_env(&mut command, &app.settings);
     let output = command.output().expect("run the binary");
     (
         output.status.success(),

@@ -253,11 +253,8 @@ async fn the_audit_trail_holds_the_period_and_no_more(backend: Backend) {
             "export", "audit", "--org", "QMJ", "--from", &today, "--to", &today, "--format", "csv",
         ])
         .env("PL_DATA_DIR", &app.settings.data_dir)
-        .env_remove("DATABASE_URL")
         .env("RUST_LOG", "warn");
-    if let Some(url) = &app.settings.database_url {
-        command.env("DATABASE_URL", url.expose());
-    }
+    crate::helpers::storage_env(&mut command, &app.settings);
     let output = command.output().expect("run export");
     assert!(
         output.status.success(),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use partnership_ledger::auth::{Role, TokenAuthority};
 use partnership_ledger::config::{Secret, Settings};
+use partnership_ledger::crypto::MasterKey;
 use partnership_ledger::ledger::Ledger;
 use partnership_ledger::startup::Application;
 use partnership_ledger::store::Db;
@@ -154,8 +155,31 @@ pub async fn fresh_settings(backend: Backend) -> (Settings, tempfile::TempDir, O
         .then(|| format!("pl_test_{}", uuid::Uuid::new_v4().simple()));
     if let Some(name) = &postgres_database {
         settings.database_url = Some(Secret::new(fresh_postgres_database(name).await));
+        give_keys(&mut settings);
     }
     (settings, data_dir, postgres_database)
+}
+
+/// Gives `settings` fresh keys of their own, as PostgreSQL requires (the embedded default
+/// generates them into the data directory instead).
+pub fn give_keys(settings: &mut Settings) {
+    settings.master_key = Some(Secret::new(MasterKey::generate().to_base64()));
+    settings.checkpoint_key = Some(Secret::new(hex::encode(rand::random::<[u8; 32]>())));
+}
+
+/// Points a run of the binary at the storage and keys of `settings`: `DATABASE_URL`,
+/// `PL_MASTER_KEY` and `PL_CHECKPOINT_KEY` as set there, and unset where they are not.
+pub fn storage_env(command: &mut std::process::Command, settings: &Settings) {
+    for (name, value) in [
+        ("DATABASE_URL", &settings.database_url),
+        ("PL_MASTER_KEY", &settings.master_key),
+        ("PL_CHECKPOINT_KEY", &settings.checkpoint_key),
+    ] {
+        match value {
+            Some(value) => command.env(name, value.expose()),
+            None => command.env_remove(name),
+        };
+    }
 }
 
 /// Starts the service on a fresh database of `backend`.

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use partnership_ledger::config::{Secret, Settings};
 
 use crate::helpers::{
-    drop_postgres_database, fresh_postgres_database, Backend, Endpoint, TEST_SECRET,
+    drop_postgres_database, fresh_postgres_database, give_keys, storage_env, Backend, Endpoint,
+    TEST_SECRET,
 };
 
 /// A running `partnership-ledger serve` with its log captured to a file.
@@ -38,17 +39,16 @@ impl ServiceProcess {
             .env("PL_LISTEN", "127.0.0.1:0")
             .env("PL_JWT_SECRET", TEST_SECRET)
             .env("RUST_LOG", "debug")
-            .env_remove("DATABASE_URL")
-            .env_remove("PL_MASTER_KEY")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log_path).expect("log file"));
         let postgres_database = (backend == Backend::Postgres)
             .then(|| format!("pl_test_{}", uuid::Uuid::new_v4().simple()));
         if let Some(name) = &postgres_database {
             let url = fresh_postgres_database(name).await;
-            command.env("DATABASE_URL", &url);
             settings.database_url = Some(Secret::new(url));
+            give_keys(&mut settings);
         }
+        storage_env(&mut command, &settings);
         let (child, address) = launch(&mut command, &log_path).await;
         let api = Endpoint::new(address, &settings);
         Self {
@@ -73,13 +73,9 @@ impl ServiceProcess {
             .env("PL_LISTEN", "127.0.0.1:0")
             .env("PL_JWT_SECRET", TEST_SECRET)
             .env("RUST_LOG", "info")
-            .env_remove("PL_MASTER_KEY")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&self.log_path).expect("log file"));
-        match &self.settings.database_url {
-            Some(url) => command.env("DATABASE_URL", url.expose()),
-            None => command.env_remove("DATABASE_URL"),
-        };
+        storage_env(&mut command, &self.settings);
         let (child, address) = launch(&mut command, &self.log_path).await;
         self.child = child;
         self.api = Endpoint::new(address, &self.settings);
@@ -96,13 +92,9 @@ impl ServiceProcess {
             .env("PL_LISTEN", "127.0.0.1:0")
             .env("PL_JWT_SECRET", TEST_SECRET)
             .env("RUST_LOG", "info")
-            .env_remove("PL_MASTER_KEY")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log_path).expect("log file"));
-        match &self.settings.database_url {
-            Some(url) => command.env("DATABASE_URL", url.expose()),
-            None => command.env_remove("DATABASE_URL"),
-        };
+        storage_env(&mut command, &self.settings);
         let (child, address) = launch(&mut command, &log_path).await;
         ProcessReplica {
             child,

@@ -386,11 +386,8 @@ async fn rebuild_during_live_writes_equals_incremental(backend: Backend) {
         command
             .arg("rebuild")
             .env("PL_DATA_DIR", &app.settings.data_dir)
-            .env_remove("DATABASE_URL")
             .env("RUST_LOG", "warn");
-        if let Some(url) = &app.settings.database_url {
-            command.env("DATABASE_URL", url.expose());
-        }
+        crate::helpers::storage_env(&mut command, &app.settings);
         let output = tokio::task::spawn_blocking(move || command.output())
             .await
             .expect("join")
