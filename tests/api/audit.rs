@@ -1,8 +1,9 @@
 //! Tamper evidence: the log verified against a signed checkpoint, and tampering done directly
 //! in the database (protective triggers disabled) named at the first bad event.
 
+use chrono::{DateTime, Utc};
 use partnership_ledger::auth::Role;
-use partnership_ledger::store::Db;
+use partnership_ledger::store::{format_recorded_at, Db};
 use serde_json::{json, Value};
 
 use crate::helpers::{plan_activity, record_item, spawn_app, Backend, TestApp};
@@ -169,6 +170,86 @@ async fn a_flipped_byte_is_named(backend: Backend) {
     );
 }
 
+/// One event's metadata and recorded time, as stored.
+async fn stamp(db: &Db, position: i64) -> (String, DateTime<Utc>) {
+    const Q: &str = "SELECT metadata, recorded_at FROM events WHERE position = $1";
+    match db {
+        Db::Postgres(pool) => sqlx::query_as(Q).bind(position).fetch_one(pool).await,
+        Db::Sqlite(pool) => sqlx::query_as(Q).bind(position).fetch_one(pool).await,
+    }
+    .expect("read the event")
+}
+
+async fn another_actor_is_named(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let activity = a_small_log(&app).await;
+    let cp = checkpoint(&app).await;
+    disable_protection(app.db()).await;
+    let target = activity[2].position;
+    // Claim someone else recorded the event; its payload and time are untouched.
+    sql(
+        app.db(),
+        &format!(
+            "UPDATE events SET metadata = replace(metadata, '\"actor.subject\":\"tester@example.nhs.uk\"', \
+             '\"actor.subject\":\"someone.else@example.nhs.uk\"') WHERE position = {target}"
+        ),
+    )
+    .await;
+    let (metadata, _) = stamp(app.db(), target).await;
+    assert!(
+        metadata.contains("\"actor.subject\":\"someone.else@example.nhs.uk\""),
+        "the edit took: {metadata}"
+    );
+    assert_eq!(
+        named(&verify(&app, None).await),
+        (Some(target), "ALTERED".into())
+    );
+    assert_eq!(
+        named(&verify(&app, Some(&cp)).await),
+        (Some(target), "ALTERED".into())
+    );
+}
+
+async fn a_recorded_time_a_microsecond_off_is_named(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let activity = a_small_log(&app).await;
+    let cp = checkpoint(&app).await;
+    disable_protection(app.db()).await;
+    let target = activity[2].position;
+    let (_, before) = stamp(app.db(), target).await;
+    let later = before + chrono::Duration::microseconds(1);
+    // Each backend stores the time its own way: PostgreSQL as a timestamp, SQLite as the text
+    // the hash covers.
+    const MOVE: &str = "UPDATE events SET recorded_at = $1 WHERE position = $2";
+    match app.db() {
+        Db::Postgres(pool) => sqlx::query(MOVE)
+            .bind(later)
+            .bind(target)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        Db::Sqlite(pool) => {
+            let text = format_recorded_at(&later);
+            sqlx::query(MOVE)
+                .bind(text)
+                .bind(target)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        }
+    }
+    .expect("move the time");
+    assert_eq!(stamp(app.db(), target).await.1, later, "the edit took");
+    assert_eq!(
+        named(&verify(&app, None).await),
+        (Some(target), "ALTERED".into())
+    );
+    assert_eq!(
+        named(&verify(&app, Some(&cp)).await),
+        (Some(target), "ALTERED".into())
+    );
+}
+
 async fn a_deleted_middle_event_is_named(backend: Backend) {
     let app = spawn_app(backend).await;
     let activity = a_small_log(&app).await;
@@ -313,6 +394,8 @@ async fn checkpoint_and_verify_from_the_command_line(backend: Backend) {
 on_both!(
     an_untouched_log_verifies,
     a_flipped_byte_is_named,
+    another_actor_is_named,
+    a_recorded_time_a_microsecond_off_is_named,
     a_deleted_middle_event_is_named,
     swapped_events_are_named,
     a_tail_cut_after_a_checkpoint_is_named,

@@ -85,6 +85,27 @@ async fn hold_event_open(pool: &sqlx::PgPool) -> sqlx::Transaction<'_, sqlx::Pos
     held
 }
 
+/// Waits until the input item recorded while the held transaction is open has committed: it
+/// then follows the held event in commit order, though committed first.
+async fn later_committed(pool: &sqlx::PgPool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let committed: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE aggregate_type = 'InputItem'")
+                .fetch_one(pool)
+                .await
+                .expect("count");
+        if committed > 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the later write did not commit"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// The held organisation is in the views; answers with the summaries of the activity's items.
 async fn held_and_listed(app: &TestApp, officer: &str, activity: &str) -> Value {
     let held = app
@@ -123,7 +144,7 @@ async fn late_commit_is_not_skipped(backend: Backend) {
         Db::Postgres(pool) => {
             let held = hold_event_open(pool).await;
             let commit_later = async {
-                tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+                later_committed(pool).await;
                 held.commit().await.expect("commit held");
             };
             tokio::join!(later, commit_later);
@@ -149,7 +170,19 @@ async fn late_commit_is_not_skipped(backend: Backend) {
 
     // Both the late-committing event and the later one reach the views.
     app.ledger.projector().wake();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let last = read_log_after(app.db(), LogPosition::default(), 1_000)
+        .await
+        .expect("read the log")
+        .last()
+        .expect("events")
+        .at;
+    assert!(
+        app.ledger
+            .projector()
+            .wait_for(last, std::time::Duration::from_secs(10))
+            .await,
+        "the views reach the end of the log"
+    );
     let listed = held_and_listed(&app, &officer, &activity).await;
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
 }
@@ -179,7 +212,7 @@ async fn a_rebuild_stops_before_a_transaction_still_open() {
         "2026-01-10",
     );
     let rebuild_meanwhile = async {
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        later_committed(pool).await;
         let commit_later = async {
             tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
             held.commit().await.expect("commit held");

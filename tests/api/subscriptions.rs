@@ -102,7 +102,54 @@ async fn next_data(socket: &mut Socket, wait: Duration) -> Option<Value> {
 }
 
 const EVENTS: &str = "subscription { events { logPosition aggregateType aggregateId eventType } }";
-const VERDICTS: &str = "subscription { verdictChanges { inputItemId verdict logPosition } }";
+
+/// The events after `position` (a receipt's `logPosition`).
+fn events_after(position: &str) -> String {
+    format!(
+        "subscription {{ events(after: \"{position}\") {{ logPosition aggregateType aggregateId eventType }} }}"
+    )
+}
+
+/// The verdict changes after `position` (a receipt's `logPosition`).
+fn verdicts_after(position: &str) -> String {
+    format!(
+        "subscription {{ verdictChanges(after: \"{position}\") {{ inputItemId verdict logPosition }} }}"
+    )
+}
+
+/// Plans an activity of `org`; answers with its id and the log position of the write.
+async fn plan_noting_position(endpoint: &Endpoint, token: &str, org: &str) -> (String, String) {
+    let data = endpoint
+        .ok(
+            token,
+            "mutation($i: PlanActivityInput!) { planActivity(input: $i) { activity { id } receipt { logPosition } } }",
+            json!({ "i": {
+                "kind": "FOCUS_GROUP", "title": "Outpatient letters", "topic": "Communication",
+                "leadOrganisation": org, "plannedOn": "2026-01-10"
+            }}),
+        )
+        .await;
+    let text = |v: &Value| v.as_str().expect("text").to_owned();
+    (
+        text(&data["planActivity"]["activity"]["id"]),
+        text(&data["planActivity"]["receipt"]["logPosition"]),
+    )
+}
+
+/// Records that `activity`'s information was published; answers with the write's log position.
+async fn publish(endpoint: &Endpoint, token: &str, activity: &str) -> String {
+    let data = endpoint
+        .ok(
+            token,
+            "mutation($i: RecordInformationPublishedInput!) { recordInformationPublished(input: $i) { receipt { logPosition } } }",
+            json!({ "i": { "activityId": activity, "publishedOn": "2026-01-02" } }),
+        )
+        .await;
+    data["recordInformationPublished"]["receipt"]["logPosition"]
+        .as_str()
+        .expect("position")
+        .to_owned()
+}
 
 async fn subscribers_see_their_organisations_events_and_verdicts(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -111,12 +158,14 @@ async fn subscribers_see_their_organisations_events_and_verdicts(backend: Backen
     let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
     let theirs = app.token(Role::EngagementOfficer, &["RAL"]);
     let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
-    let other = plan_activity(&app, &theirs, "RAL", "2026-01-10").await;
+    let (other, before) = plan_noting_position(&app, &theirs, "RAL").await;
 
-    let mut events = subscribe(&app, &officer, EVENTS).await;
-    let mut verdicts = subscribe(&app, &officer, VERDICTS).await;
-    // Give the subscriptions a moment to start following before the writes.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // graphql-transport-ws acknowledges no subscription, so one following "from now on" may
+    // start after the writes below. Follow from the last write made before subscribing
+    // instead: none after it can be missed, however late the subscriptions start.
+    // (`a_subscription_follows_from_when_it_starts` covers "from now on".)
+    let mut events = subscribe(&app, &officer, &events_after(&before)).await;
+    let mut verdicts = subscribe(&app, &officer, &verdicts_after(&before)).await;
     record_item(&app, &theirs, &other, "Not yours", "2026-01-10").await;
     let item = record_item(&app, &officer, &activity, "Yours", "2026-01-10").await;
 
@@ -175,7 +224,61 @@ async fn subscribers_see_their_organisations_events_and_verdicts(backend: Backen
     );
 }
 
-on_both!(subscribers_see_their_organisations_events_and_verdicts);
+/// A subscription without `after` follows from when it starts: it shows nothing written
+/// before it, and every write from then on, in order.
+async fn a_subscription_follows_from_when_it_starts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
+
+    let mut events = subscribe(&app, &officer, EVENTS).await;
+    // graphql-transport-ws acknowledges no subscription, so when it starts following is not
+    // known: write until it shows one of the writes. Whenever it started, the first thing it
+    // shows is one of these (nothing from before it), and from then on it shows every write.
+    let mut written = Vec::new();
+    let first = loop {
+        written.push(publish(&app, &officer, &activity).await);
+        if let Some(seen) = next_data(&mut events, Duration::from_millis(100)).await {
+            break seen;
+        }
+        assert!(
+            written.len() < 50,
+            "the subscription showed none of {} writes",
+            written.len()
+        );
+    };
+    assert_eq!(
+        first["events"]["eventType"], "InformationPublished",
+        "{first}"
+    );
+    let shown = first["events"]["logPosition"].as_str().expect("position");
+    let at = written
+        .iter()
+        .position(|p| p == shown)
+        .unwrap_or_else(|| panic!("{shown} is none of the writes after subscribing: {written:?}"));
+    for position in &written[at + 1..] {
+        let seen = next_data(&mut events, Duration::from_secs(2))
+            .await
+            .expect("every later write");
+        assert_eq!(seen["events"]["logPosition"], position.as_str(), "{seen}");
+    }
+    // Following now: the next write is the next thing shown.
+    let item = record_item(&app, &officer, &activity, "Yours", "2026-01-10").await;
+    let seen = next_data(&mut events, Duration::from_secs(2))
+        .await
+        .expect("a write made after it started");
+    assert_eq!(
+        (&seen["events"]["aggregateId"], &seen["events"]["eventType"]),
+        (&json!(item), &json!("InputItemRecorded")),
+        "{seen}"
+    );
+}
+
+on_both!(
+    subscribers_see_their_organisations_events_and_verdicts,
+    a_subscription_follows_from_when_it_starts
+);
 
 /// A subscription on one replica sees writes made through another.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -188,18 +291,10 @@ async fn a_subscriber_on_one_replica_sees_writes_through_another() {
     let reader = Replica::start(&settings).await;
     writer.register("QMJ", "North Central Trust").await;
     let officer = writer.token(Role::EngagementOfficer, &["QMJ"]);
-    let activity = plan_activity(&writer, &officer, "QMJ", "2026-01-10").await;
-    // The reader's views follow the writer's: subscribe once they have caught up, so "from now
-    // on" starts after the activity.
-    assert!(
-        reader
-            .ledger
-            .projector()
-            .wait_for(writer.ledger.projector().position(), Duration::from_secs(5))
-            .await
-    );
-    let mut events = subscribe(&reader, &officer, EVENTS).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (activity, before) = plan_noting_position(&writer, &officer, "QMJ").await;
+    // Follow from the writer's last write, so the subscription shows the next one however
+    // late it starts and however far the reader's views have come.
+    let mut events = subscribe(&reader, &officer, &events_after(&before)).await;
     let item = record_item(
         &writer,
         &officer,
