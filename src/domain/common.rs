@@ -87,6 +87,9 @@ pub mod limits {
     pub const LABEL: usize = 60;
     /// How many themes or list entries one record may carry.
     pub const LIST: usize = 20;
+    /// The most people one head count (attendance by role, or a demographic category) may
+    /// record: more than any activity holds, and small enough that sums never overflow.
+    pub const HEAD_COUNT: u32 = 1_000_000;
 }
 
 /// What kind of body an organisation is.

@@ -155,7 +155,7 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
         return Err(ReportError::YearOutOfRange);
     }
     let code = request.organisation.ods_code.as_str();
-    let year = Period::financial_year(request.year);
+    let year = Period::financial_year(request.year).ok_or(ReportError::YearOutOfRange)?;
     let covered = Period {
         from: year.from,
         to: year.to.min(request.today).max(year.from),
@@ -192,14 +192,20 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
             ids.iter().copied(),
         ));
     }
-    let people: u32 = held
+    let people = held
         .iter()
-        .map(|(_, h)| h.attendance.patients + h.attendance.carers + h.attendance.public)
-        .sum();
+        .flat_map(|(_, h)| {
+            [
+                h.attendance.patients,
+                h.attendance.carers,
+                h.attendance.public,
+            ]
+        })
+        .fold(0_u64, |sum, n| sum.saturating_add(u64::from(n)));
     figures.push(figure(
         "people_taking_part",
         "Places taken by patients, carers and the public",
-        people as usize,
+        usize::try_from(people).unwrap_or(usize::MAX),
         None,
         RecordKind::Activity,
         held.iter().map(|(a, _)| a.id),

@@ -590,7 +590,135 @@ async fn cancelled_activity_takes_no_input(backend: Backend) {
     assert_eq!(view["activity"]["inputItems"], json!([]));
 }
 
+/// Asks something simple, to show the service still answers after a refusal.
+async fn still_answers(app: &TestApp, token: &str) {
+    let answer = app
+        .ok(
+            token,
+            "{ organisation(odsCode: \"QMJ\") { odsCode } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(answer["organisation"]["odsCode"], "QMJ");
+}
+
+/// Dates, periods, years and counts beyond any sensible range: a `VALIDATION` error naming the
+/// argument, never a dropped connection (each of these once panicked a worker).
+async fn dates_and_counts_out_of_range(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let secretary = app.token(Role::BoardSecretary, &["QMJ"]);
+    let board = app
+        .ok(
+            &secretary,
+            "mutation($i: EstablishBoardInput!) { establishBoard(input: $i) { board { id } } }",
+            json!({ "i": { "organisation": "QMJ", "name": "Quality Committee", "kind": "COMMITTEE",
+                "establishedOn": "2026-01-01" } }),
+        )
+        .await["establishBoard"]["board"]["id"]
+        .as_str()
+        .expect("board id")
+        .to_owned();
+
+    let scorecard = |period: &str| {
+        format!("{{ scorecard(organisation: \"QMJ\", period: {period}) {{ organisations }} }}")
+    };
+    let representation = |args: &str| {
+        format!("query($id: ID!) {{ board(id: $id) {{ representation({args}) {{ decisions }} }} }}")
+    };
+    let cases: Vec<(String, Value, &str)> = vec![
+        (
+            scorecard("{financialYear: 300000}"),
+            json!({}),
+            "period.financialYear",
+        ),
+        (
+            scorecard("{financialYear: -2147483648}"),
+            json!({}),
+            "period.financialYear",
+        ),
+        (
+            scorecard("{from: \"-262143-01-01\", to: \"-262143-01-02\"}"),
+            json!({}),
+            "period.from",
+        ),
+        (
+            scorecard("{quarter: {year: 262143, quarter: 4}}"),
+            json!({}),
+            "period.quarter.year",
+        ),
+        (
+            scorecard("{from: \"1900-01-01\", to: \"2200-12-31\"}"),
+            json!({}),
+            "period",
+        ),
+        (
+            representation("asOf: \"+262142-12-31\", termsEndingWithinDays: 4294967295"),
+            json!({ "id": board }),
+            "asOf",
+        ),
+        (
+            representation("asOf: \"2200-12-31\", termsEndingWithinDays: 4294967295"),
+            json!({ "id": board }),
+            "termsEndingWithinDays",
+        ),
+        (
+            representation("from: \"1900-01-01\", to: \"2200-12-31\""),
+            json!({ "id": board }),
+            "from",
+        ),
+        (
+            "{ organisation(odsCode: \"QMJ\") { rollup(asOf: \"9999-12-31\") { total } } }"
+                .to_owned(),
+            json!({}),
+            "asOf",
+        ),
+    ];
+    for (query, variables, names) in cases {
+        let token = if query.contains("board(") {
+            &secretary
+        } else {
+            &officer
+        };
+        let (status, body) = app.post(Some(token), &query, variables).await;
+        let error = &body["errors"][0];
+        assert_eq!(status, 200, "{query}: {body}");
+        assert_eq!(error["extensions"]["code"], "VALIDATION", "{query}: {body}");
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(names),
+            "{query} should name {names}: {message}"
+        );
+        still_answers(&app, &officer).await;
+    }
+
+    // Head counts that would overflow when added up are refused by name, and nothing recorded.
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-01").await;
+    let huge = u32::MAX;
+    for (input, names) in [
+        (
+            json!({ "attendance": { "patients": huge } }),
+            "attendance.patients",
+        ),
+        (
+            json!({ "demographics": { "sex": [
+                { "category": "female", "count": huge }, { "category": "female", "count": huge }
+            ] } }),
+            "demographics.sex",
+        ),
+    ] {
+        let mut i = json!({ "activityId": activity, "heldOn": "2026-03-01" });
+        if let (Some(i), Some(extra)) = (i.as_object_mut(), input.as_object()) {
+            i.extend(extra.clone());
+        }
+        refused(&app, &officer, HELD, json!({ "i": i }), "VALIDATION", names).await;
+    }
+    still_answers(&app, &officer).await;
+}
+
 on_both!(
+    dates_and_counts_out_of_range,
     ids_unknown_malformed_or_foreign,
     decisions_missing_what_they_need,
     dates_unreal_future_or_out_of_order,

@@ -81,7 +81,10 @@ pub struct DemographicsInput {
 fn to_map(list: Vec<CategoryCountInput>) -> std::collections::BTreeMap<String, u32> {
     let mut map = std::collections::BTreeMap::new();
     for c in list {
-        *map.entry(c.category.trim().to_owned()).or_insert(0) += c.count;
+        // Saturating: the domain refuses any count over its limit, so a sum that would overflow
+        // is refused rather than wrapped or panicked on.
+        let count = map.entry(c.category.trim().to_owned()).or_insert(0_u32);
+        *count = count.saturating_add(c.count);
     }
     map
 }

@@ -6,7 +6,7 @@ use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::rules::{check_demographics, organisations_exist, partner_codes};
+use super::rules::{check_attendance, check_demographics, organisations_exist, partner_codes};
 use super::{ActivityCommand, ActivityError, ActivityEvent};
 use crate::domain::common::{bounded_text, limits, AccessibleFormat, FieldError, OdsCode};
 use crate::domain::rules::{dedupe, not_before, not_in_future};
@@ -123,6 +123,7 @@ impl Activity {
                     )
                     .into());
                 }
+                check_attendance(&attendance)?;
                 check_demographics(&demographics)?;
                 ActivityEvent::ActivityHeld {
                     held_on,

@@ -1,6 +1,6 @@
 //! Activity rules that need more than a line: partner lists and demographic snapshots.
 
-use crate::domain::common::{limits, DemographicSnapshot, FieldError, OdsCode};
+use crate::domain::common::{limits, Attendance, DemographicSnapshot, FieldError, OdsCode};
 use crate::domain::rules::short_list;
 use crate::domain::services::Services;
 
@@ -49,7 +49,26 @@ pub(super) async fn organisations_exist(
     Ok(())
 }
 
-/// Checks each dimension's category count and label lengths.
+/// Refuses an attendance count beyond [`limits::HEAD_COUNT`].
+pub(super) fn check_attendance(attendance: &Attendance) -> Result<(), FieldError> {
+    let counts = [
+        ("attendance.patients", attendance.patients),
+        ("attendance.carers", attendance.carers),
+        ("attendance.public", attendance.public),
+        ("attendance.staff", attendance.staff),
+    ];
+    for (field, count) in counts {
+        if count > limits::HEAD_COUNT {
+            return Err(FieldError::new(
+                field,
+                format!("must be at most {}", limits::HEAD_COUNT),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks each dimension's category count, head counts and label lengths.
 pub(super) fn check_demographics(snapshot: &DemographicSnapshot) -> Result<(), FieldError> {
     let dimensions = [
         ("demographics.ageBand", &snapshot.age_band),
@@ -69,6 +88,12 @@ pub(super) fn check_demographics(snapshot: &DemographicSnapshot) -> Result<(), F
                     "has {} categories; the limit is {MAX_DEMOGRAPHIC_CATEGORIES}",
                     counts.len()
                 ),
+            ));
+        }
+        if counts.values().any(|n| *n > limits::HEAD_COUNT) {
+            return Err(FieldError::new(
+                field,
+                format!("each count must be at most {}", limits::HEAD_COUNT),
             ));
         }
         let bad_label = counts.keys().any(|label| {
