@@ -8,6 +8,7 @@ pub mod enums;
 pub mod error;
 mod http;
 pub mod limits;
+mod lists;
 pub mod mutations;
 pub mod objects;
 pub mod operations;

@@ -87,6 +87,9 @@ pub mod limits {
     pub const LABEL: usize = 60;
     /// How many themes or list entries one record may carry.
     pub const LIST: usize = 20;
+    /// How many appointments one meeting's attendance may name: every seat a board may have
+    /// (50 a role, five roles).
+    pub const ATTENDEES: usize = 250;
     /// The most people one head count (attendance by role, or a demographic category) may
     /// record: more than any activity holds, and small enough that sums never overflow.
     pub const HEAD_COUNT: u32 = 1_000_000;
@@ -121,7 +124,7 @@ pub enum ActivityKind {
 }
 
 /// The Patients Association's six principles of patient partnership.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Principle {
     Equals,
@@ -133,7 +136,7 @@ pub enum Principle {
 }
 
 /// Formats in which information was offered to participants (principle 2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AccessibleFormat {
     EasyRead,

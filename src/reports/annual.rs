@@ -7,12 +7,12 @@
 //! free text is what officers wrote for publication (summaries, reasons, outcomes). Every figure
 //! carries the records it counts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::domain::common::{ActivityKind, FeedbackChannel};
+use crate::domain::common::{limits, ActivityKind, FeedbackChannel};
 use crate::domain::verdict::InputVerdict;
 use crate::projections::docs::{ActionDoc, OrganisationDoc};
 use crate::projections::reach::GroupReach;
@@ -94,9 +94,11 @@ pub struct AnnualReport {
     pub measures: Vec<Measure>,
 }
 
-/// A chosen example that cannot be shown.
+/// A report that cannot be made as asked: too many or unsuitable examples, or a year out of range.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReportError {
+    #[error("examples: has {0} entries; the limit is {limit}", limit = limits::LIST)]
+    TooManyExamples(usize),
     #[error("examples: {0} is not an action of this organisation")]
     NotAnAction(Uuid),
     #[error("examples: action {0} was not completed with an outcome within the year")]
@@ -401,16 +403,20 @@ fn examples(
         done.truncate(DEFAULT_EXAMPLES);
         done
     } else {
+        if request.examples.len() > limits::LIST {
+            return Err(ReportError::TooManyExamples(request.examples.len()));
+        }
+        let by_id: HashMap<Uuid, &ActionDoc> = inputs
+            .actions
+            .iter()
+            .filter(ours)
+            .map(|a| (a.id, a))
+            .collect();
         request
             .examples
             .iter()
             .map(|id| {
-                let action = inputs
-                    .actions
-                    .iter()
-                    .filter(ours)
-                    .find(|a| a.id == *id)
-                    .ok_or(ReportError::NotAnAction(*id))?;
+                let action = *by_id.get(id).ok_or(ReportError::NotAnAction(*id))?;
                 let on = completed_with_outcome(action, covered)
                     .ok_or(ReportError::NotCompleted(*id))?;
                 Ok((action, on))

@@ -717,7 +717,95 @@ async fn dates_and_counts_out_of_range(backend: Backend) {
     still_answers(&app, &officer).await;
 }
 
+/// Long lists are refused by their count, naming the field, before any entry is looked at
+/// (20,000 themes once took ten seconds of CPU to de-duplicate). Each body stays under the
+/// 256 KB request limit, so the refusal is the list's own.
+async fn long_lists_refused_by_count(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-01").await;
+    let many = |n: usize| -> Vec<String> { (0..n).map(|k| format!("t{k}")).collect() };
+
+    let mut item = item_at(&activity);
+    item["i"]["themes"] = json!(many(20_000));
+    let message = refused(&app, &officer, RECORD, item, "VALIDATION", "themes").await;
+    assert!(
+        message.contains("themes: has 20000 entries; the limit is 20"),
+        "{message}"
+    );
+    // Repeats of one theme count too: the limit is on what was sent.
+    let mut item = item_at(&activity);
+    item["i"]["themes"] = json!(vec!["access"; 20_000]);
+    refused(&app, &officer, RECORD, item, "VALIDATION", "themes").await;
+
+    let plan = json!({ "i": { "kind": "SURVEY", "title": "Discharge survey", "topic": "Discharge",
+        "leadOrganisation": "QMJ", "plannedOn": "2026-03-01",
+        "partnerOrganisations": vec!["RJ1"; 20_000] } });
+    refused(
+        &app,
+        &officer,
+        PLAN,
+        plan,
+        "VALIDATION",
+        "partnerOrganisations",
+    )
+    .await;
+    let plan = json!({ "i": { "kind": "SURVEY", "title": "Discharge survey", "topic": "Discharge",
+        "leadOrganisation": "QMJ", "plannedOn": "2026-03-01",
+        "principles": vec!["INFORMED"; 20_000] } });
+    refused(&app, &officer, PLAN, plan, "VALIDATION", "principles").await;
+    let published = "mutation($i: RecordInformationPublishedInput!) {
+        recordInformationPublished(input: $i) { activity { id } } }";
+    let formats = json!({ "i": { "activityId": activity, "publishedOn": "2026-02-20",
+        "accessibleFormats": vec!["EASY_READ"; 15_000] } });
+    refused(
+        &app,
+        &officer,
+        published,
+        formats,
+        "VALIDATION",
+        "accessibleFormats",
+    )
+    .await;
+    let sexes: Vec<Value> = (0..31)
+        .map(|k| json!({ "category": format!("c{k}"), "count": 1 }))
+        .collect();
+    let held = json!({ "i": { "activityId": activity, "heldOn": "2026-03-01",
+        "demographics": { "sex": sexes } } });
+    refused(&app, &officer, HELD, held, "VALIDATION", "demographics.sex").await;
+    let ids: Vec<String> = (0..5_000).map(|_| Uuid::new_v4().to_string()).collect();
+    let propose = json!({ "i": { "title": "Longer hours", "ownerOrganisation": "QMJ",
+        "ownerRole": "Lead", "decisionForum": "Board", "dueOn": "2026-09-01",
+        "inputItemIds": ids, "proposedOn": "2026-03-02" } });
+    refused(
+        &app,
+        &officer,
+        PROPOSE,
+        propose,
+        "VALIDATION",
+        "inputItemIds",
+    )
+    .await;
+
+    // Twenty distinct themes, with repeats in other spellings, are still taken and collapsed.
+    let mut item = item_at(&activity);
+    item["i"]["themes"] = json!(["Access", " access ", "PARKING", "parking"]);
+    let recorded = app
+        .ok(
+            &officer,
+            "mutation($i: RecordInputItemInput!) { recordInputItem(input: $i) { inputItem { themes } } }",
+            item,
+        )
+        .await;
+    assert_eq!(
+        recorded["recordInputItem"]["inputItem"]["themes"],
+        json!(["Access", "PARKING"])
+    );
+}
+
 on_both!(
+    long_lists_refused_by_count,
     dates_and_counts_out_of_range,
     ids_unknown_malformed_or_foreign,
     decisions_missing_what_they_need,

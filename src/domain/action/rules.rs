@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::ActionError;
 use crate::domain::common::{FieldError, OdsCode};
-use crate::domain::rules::short_list;
+use crate::domain::rules::{first_repeat, short_list};
 use crate::domain::services::Services;
 
 /// Refuses an empty, overlong or repetitive list of input items.
@@ -13,12 +13,10 @@ pub(super) fn check_item_list(items: &[Uuid]) -> Result<(), ActionError> {
         return Err(FieldError::new("inputItemIds", "at least one input item is required").into());
     }
     short_list("inputItemIds", items.len())?;
-    for (index, item) in items.iter().enumerate() {
-        if items[..index].contains(item) {
-            return Err(ActionError::DuplicateInputItem { index });
-        }
+    match first_repeat(items) {
+        Some(index) => Err(ActionError::DuplicateInputItem { index }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Refuses unless every item exists and is owned by, or currently referred to, `owner`.

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::rules::{check_attendance, check_demographics, organisations_exist, partner_codes};
 use super::{ActivityCommand, ActivityError, ActivityEvent};
 use crate::domain::common::{bounded_text, limits, AccessibleFormat, FieldError, OdsCode};
-use crate::domain::rules::{dedupe, not_before, not_in_future};
+use crate::domain::rules::{dedupe, not_before, not_in_future, short_list};
 use crate::domain::services::{ActivityFacts, Services};
 
 /// An activity as its events left it; empty until planned.
@@ -102,10 +102,13 @@ impl Activity {
             ActivityCommand::RecordInformationPublished {
                 published_on,
                 accessible_formats,
-            } => ActivityEvent::InformationPublished {
-                published_on: not_in_future("publishedOn", published_on, today)?,
-                accessible_formats: dedupe(accessible_formats),
-            },
+            } => {
+                short_list("accessibleFormats", accessible_formats.len())?;
+                ActivityEvent::InformationPublished {
+                    published_on: not_in_future("publishedOn", published_on, today)?,
+                    accessible_formats: dedupe(accessible_formats),
+                }
+            }
             ActivityCommand::RecordHeld {
                 held_on,
                 attendance,
@@ -213,6 +216,7 @@ impl Aggregate for Activity {
                 let topic = bounded_text("topic", &topic, limits::TITLE, true)?;
                 let lead = OdsCode::parse("leadOrganisation", &lead_organisation)?;
                 let partners = partner_codes(&lead, &partner_organisations)?;
+                short_list("principles", principles.len())?;
                 organisations_exist(services, &lead, &partners).await?;
                 ActivityEvent::ActivityPlanned {
                     activity_id,

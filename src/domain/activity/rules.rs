@@ -1,5 +1,7 @@
 //! Activity rules that need more than a line: partner lists and demographic snapshots.
 
+use std::collections::HashSet;
+
 use crate::domain::common::{limits, Attendance, DemographicSnapshot, FieldError, OdsCode};
 use crate::domain::rules::short_list;
 use crate::domain::services::Services;
@@ -15,7 +17,9 @@ pub(super) fn partner_codes(
     raw: &[String],
 ) -> Result<Vec<(usize, OdsCode)>, FieldError> {
     const FIELD: &str = "partnerOrganisations";
-    let mut kept: Vec<(usize, OdsCode)> = Vec::new();
+    short_list(FIELD, raw.len())?;
+    let mut seen = HashSet::with_capacity(raw.len());
+    let mut kept: Vec<(usize, OdsCode)> = Vec::with_capacity(raw.len());
     for (index, text) in raw.iter().enumerate() {
         let code = OdsCode::parse(FIELD, text)?;
         if &code == lead {
@@ -24,11 +28,10 @@ pub(super) fn partner_codes(
                 "must not include the lead organisation",
             ));
         }
-        if !kept.iter().any(|(_, seen)| seen == &code) {
+        if seen.insert(code.clone()) {
             kept.push((index, code));
         }
     }
-    short_list(FIELD, kept.len())?;
     Ok(kept)
 }
 
