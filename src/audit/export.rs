@@ -215,7 +215,10 @@ pub async fn you_said_we_did(
     let rows = you_said::rows(&docs, organisation, activity, today);
     let title = match activity.and_then(|a| docs.activities.iter().find(|x| x.id == a)) {
         Some(a) => format!("{} ({organisation})", a.title),
-        None => organisation.to_owned(),
+        // The organisation's name, as people know it; its code only if it has none on record.
+        None => crate::projections::read::organisation(db, organisation)
+            .await?
+            .map_or_else(|| organisation.to_owned(), |o| o.name),
     };
     let stem = match activity {
         Some(a) => format!("you-said-we-did-{organisation}-{a}"),

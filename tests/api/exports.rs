@@ -312,6 +312,17 @@ async fn you_said_we_did_lists_each_item(backend: Backend) {
     assert!(html.contains("Letters in plain English") && html.contains("declined: No budget"));
     assert!(!html.contains("Parking"));
     assert!(html.contains("@media print"));
+
+    // The whole organisation's page is headed with its name, as people know it.
+    let page = app
+        .ok(&officer, YOU_SAID, json!({ "org": "QMJ", "format": "HTML" }))
+        .await["youSaidWeDid"]
+        .clone();
+    let html = page["content"].as_str().expect("html");
+    assert!(
+        html.contains("<h1>You said, we did: North Central Trust</h1>"),
+        "{html}"
+    );
 }
 
 /// Whether a spreadsheet would read `cell` as a formula (OWASP's first characters).
