@@ -315,7 +315,11 @@ async fn you_said_we_did_lists_each_item(backend: Backend) {
 
     // The whole organisation's page is headed with its name, as people know it.
     let page = app
-        .ok(&officer, YOU_SAID, json!({ "org": "QMJ", "format": "HTML" }))
+        .ok(
+            &officer,
+            YOU_SAID,
+            json!({ "org": "QMJ", "format": "HTML" }),
+        )
         .await["youSaidWeDid"]
         .clone();
     let html = page["content"].as_str().expect("html");
