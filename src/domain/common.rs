@@ -6,23 +6,43 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// A rule on the shape of a single field was broken; names the field, never its value.
+/// Rules on the shape of an input's fields were broken: each field at fault and what is wrong
+/// with it, in the order of the input's fields. Names fields, never their values.
+///
+/// Shown as `field: problem`, several joined by `; `, so that one answer names every fault of
+/// an input and a client can fix them all before sending it again.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {problem}")]
+#[error("{}", self.describe())]
 pub struct FieldError {
-    /// The field at fault, as the API names it (for example `summary`).
-    pub field: &'static str,
-    /// What is wrong with it.
-    pub problem: String,
+    /// Each field at fault (as the API names it, for example `summary`) and what is wrong with
+    /// it; never empty.
+    faults: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
-    /// A field error with the given problem.
+    /// A fault in one field.
     pub fn new(field: &'static str, problem: impl Into<String>) -> Self {
         Self {
-            field,
-            problem: problem.into(),
+            faults: vec![(field, problem.into())],
         }
+    }
+
+    /// These faults followed by `later`'s (a field further on in the input).
+    pub fn and(mut self, later: FieldError) -> Self {
+        self.faults.extend(later.faults);
+        self
+    }
+
+    /// Each field at fault and its problem, in order.
+    pub fn faults(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.faults.iter().map(|(f, p)| (*f, p.as_str()))
+    }
+
+    fn describe(&self) -> String {
+        self.faults()
+            .map(|(field, problem)| format!("{field}: {problem}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 

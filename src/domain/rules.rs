@@ -11,6 +11,55 @@ use chrono::NaiveDate;
 
 use crate::domain::common::{limits, FieldError, OdsCode};
 
+/// Collects the faults of one input's fields, so that all of them are reported at once, in the
+/// order they were checked (which is the order of the input's fields), rather than the first
+/// alone. See [`check_fields!`](crate::check_fields).
+#[derive(Debug, Default)]
+pub(crate) struct Faults(Option<FieldError>);
+
+impl Faults {
+    /// The value of a check that passed; `None`, keeping its fault, for one that failed.
+    pub(crate) fn check<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(fault) => {
+                self.0 = Some(match self.0.take() {
+                    Some(earlier) => earlier.and(fault),
+                    None => fault,
+                });
+                None
+            }
+        }
+    }
+
+    /// Every fault kept, as one error; `Ok` when every check passed.
+    pub(crate) fn done(self) -> Result<(), FieldError> {
+        self.0.map_or(Ok(()), Err)
+    }
+}
+
+/// Runs every check of an input's fields, `name = check;` in the order of the fields, and
+/// returns all their faults together (converted into the handler's error) if any failed;
+/// otherwise binds each `name` to its check's value.
+#[macro_export]
+macro_rules! check_fields {
+    ($($name:ident = $check:expr;)+) => {
+        let mut faults = $crate::domain::rules::Faults::default();
+        $( let $name = faults.check($check); )+
+        faults.done()?;
+        $(
+            let Some($name) = $name else {
+                // Unreachable: `done` refused any check that failed.
+                return Err($crate::domain::common::FieldError::new(
+                    stringify!($name),
+                    "could not be checked",
+                )
+                .into());
+            };
+        )+
+    };
+}
+
 /// Refuses a date recording something that happened when it lies after `today`.
 pub(crate) fn not_in_future(
     field: &'static str,

@@ -804,7 +804,34 @@ async fn long_lists_refused_by_count(backend: Backend) {
     );
 }
 
+/// Every fault of an input comes back at once, in the order of its fields, in one `VALIDATION`
+/// error: a proposal sent without `proposedOn` (so proposed today), with a due date already
+/// past and no input items names both faults, the items too.
+async fn every_fault_of_an_input_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let propose = json!({ "i": { "title": "Longer hours", "ownerOrganisation": "QMJ",
+        "ownerRole": "Lead", "decisionForum": "Board", "dueOn": "2026-01-01",
+        "inputItemIds": [] } });
+    let message = refused(&app, &officer, PROPOSE, propose, "VALIDATION", "").await;
+    assert_eq!(
+        message,
+        "dueOn: must not be before proposedOn (today, when not given); \
+         inputItemIds: at least one input item is required"
+    );
+    let plan = json!({ "i": { "kind": "SURVEY", "title": "", "topic": " ",
+        "leadOrganisation": "QMJ", "plannedOn": "2026-03-01", "partnerOrganisations": ["QMJ!"] } });
+    let message = refused(&app, &officer, PLAN, plan, "VALIDATION", "").await;
+    assert_eq!(
+        message,
+        "title: is required; topic: is required; \
+         partnerOrganisations: must be an ODS code of 3 to 10 letters and digits"
+    );
+}
+
 on_both!(
+    every_fault_of_an_input_at_once,
     long_lists_refused_by_count,
     dates_and_counts_out_of_range,
     ids_unknown_malformed_or_foreign,

@@ -11,9 +11,10 @@ use super::ActivityError;
 /// The most categories one demographic dimension may have.
 pub const MAX_DEMOGRAPHIC_CATEGORIES: usize = 30;
 
-/// Parses partner codes, refusing the lead and dropping repeats; keeps each code's position as sent.
+/// Parses partner codes, refusing the lead (when it is known) and dropping repeats; keeps each
+/// code's position as sent.
 pub(super) fn partner_codes(
-    lead: &OdsCode,
+    lead: Option<&OdsCode>,
     raw: &[String],
 ) -> Result<Vec<(usize, OdsCode)>, FieldError> {
     const FIELD: &str = "partnerOrganisations";
@@ -22,7 +23,7 @@ pub(super) fn partner_codes(
     let mut kept: Vec<(usize, OdsCode)> = Vec::with_capacity(raw.len());
     for (index, text) in raw.iter().enumerate() {
         let code = OdsCode::parse(FIELD, text)?;
-        if &code == lead {
+        if Some(&code) == lead {
             return Err(FieldError::new(
                 FIELD,
                 "must not include the lead organisation",
