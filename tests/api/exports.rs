@@ -334,6 +334,11 @@ fn formula(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
+/// A cell's value as stored, by the rule the README gives a verifier: drop one leading `'`.
+fn unquote(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
 /// Every cell of a CSV file, header included.
 fn cells(content: &str) -> Vec<String> {
     let mut reader = csv::ReaderBuilder::new()
@@ -390,9 +395,7 @@ async fn csv_exports_carry_no_formulas(backend: Backend) {
     let rows = parse_csv(&you_said);
     let said: BTreeSet<&str> = rows
         .iter()
-        .map(|r| {
-            partnership_ledger::reports::spreadsheet::restore(r["you_said"].as_str().expect("cell"))
-        })
+        .map(|r| unquote(r["you_said"].as_str().expect("cell")))
         .collect();
     assert_eq!(
         said,
@@ -419,7 +422,7 @@ async fn csv_exports_carry_no_formulas(backend: Backend) {
         .map(|mut e| {
             for (_, v) in e.as_object_mut().expect("row").iter_mut() {
                 if let Some(text) = v.as_str() {
-                    *v = json!(partnership_ledger::reports::spreadsheet::restore(text));
+                    *v = json!(unquote(text));
                 }
             }
             e
