@@ -250,7 +250,11 @@ impl Moment {
     /// The moment a period ending here ends (a day includes all of itself).
     fn end(self) -> chrono::DateTime<chrono::Utc> {
         match self {
-            Self::Day(d) => Self::Day(d + chrono::Days::new(1)).start(),
+            Self::Day(d) => d
+                .succ_opt()
+                .map_or(chrono::DateTime::<chrono::Utc>::MAX_UTC, |next| {
+                    Self::Day(next).start()
+                }),
             Self::At(at) => at,
         }
     }

@@ -389,7 +389,9 @@ impl Ledger {
                 let position = captured
                     .commit
                     .map_or_else(|| self.projector.position(), |c| c.last);
-                tracing::info!(
+                // One line per mutation is noise at `info` (a seed of one system writes ~900):
+                // the log of events is the record; this is for following a request.
+                tracing::debug!(
                     command = ctx.command,
                     correlation_id = %ctx.correlation_id,
                     aggregate.id = id,

@@ -9,6 +9,7 @@ use super::error::{ApiError, ApiResult};
 use super::heavy::replay_cost;
 use super::participants::Participant;
 use super::query::parse_id;
+use super::scorecard::MAX_PERIOD_DAYS;
 use crate::domain::access::AccessPurpose;
 use crate::domain::appointment as appointment_domain;
 use crate::domain::board as board_domain;
@@ -16,6 +17,9 @@ use crate::projections::board_read;
 use crate::projections::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
 use crate::projections::read;
 use crate::projections::representation as rep;
+
+/// The most days ahead `termsEndingWithinDays` may look: ten years.
+const MAX_WITHIN_DAYS: u32 = 3_653;
 
 /// What kind of body a board is.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, serde::Serialize)]
@@ -253,6 +257,18 @@ impl Board {
         );
         if from > to {
             return Err(ApiError::Validation("from: must not be after to".into()).into());
+        }
+        if (to - from).num_days() >= MAX_PERIOD_DAYS {
+            return Err(ApiError::Validation(format!(
+                "from: the period must not be longer than {MAX_PERIOD_DAYS} days (ten years)"
+            ))
+            .into());
+        }
+        if terms_ending_within_days > MAX_WITHIN_DAYS {
+            return Err(ApiError::Validation(format!(
+                "termsEndingWithinDays: must be between 0 and {MAX_WITHIN_DAYS}"
+            ))
+            .into());
         }
         let (appointments, meetings) = board_parts(ctx, &self.1, &self.0).await?;
         Ok(representation(

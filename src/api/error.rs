@@ -1,7 +1,8 @@
 //! The API's error policy, in one place.
 //!
 //! Every error reaching a client carries a stable `extensions.code`:
-//! - `VALIDATION`: the request is malformed or breaks a rule; the message names the field.
+//! - `VALIDATION`: the request is malformed or breaks a rule; the message names the field, and
+//!   names every field of an input at fault, in field order (`field: problem; field: problem`).
 //! - `NOT_FOUND`: the record does not exist, or the caller may not see it (we do not reveal
 //!   which).
 //! - `FORBIDDEN`: the caller may see the record but not do this.

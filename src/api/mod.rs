@@ -9,6 +9,7 @@ pub mod error;
 pub mod heavy;
 mod http;
 pub mod limits;
+mod lists;
 pub mod mutations;
 pub mod objects;
 pub mod operations;

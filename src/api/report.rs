@@ -5,6 +5,7 @@ use async_graphql::{Context, Object, SimpleObject, ID};
 
 use super::context::{internal, ledger, principal, today};
 use super::error::{ApiError, ApiResult};
+use super::lists::short;
 use super::query::parse_id;
 use super::scorecard::{check_margin, CountedRecord, PeriodRange};
 use crate::reports::{annual_report, ReportFailure};
@@ -52,7 +53,7 @@ impl ReportQueries {
         ctx: &Context<'_>,
         organisation: String,
         year: i32,
-        examples: Option<Vec<ID>>,
+        #[graphql(validator(custom = "short(\"examples\")"))] examples: Option<Vec<ID>>,
         #[graphql(default = 5.0)] margin_points: f64,
     ) -> ApiResult<AnnualReport> {
         let code = organisation.trim().to_ascii_uppercase();

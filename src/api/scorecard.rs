@@ -110,22 +110,57 @@ pub struct QuarterInput {
     quarter: u8,
 }
 
+/// The longest period a client may ask about, in days: ten years.
+pub(crate) const MAX_PERIOD_DAYS: i64 = 3_653;
+
+/// The years a quarter or financial year may be named by: those whose days are all dates a
+/// client may give ([`Date::EARLIEST`] to [`Date::LATEST`]).
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
 fn parse_period(input: PeriodInput) -> Result<Period, ApiError> {
-    match (input.from, input.to, input.quarter, input.financial_year) {
-        (Some(from), Some(to), None, None) if from.0 <= to.0 => Ok(Period {
+    let year_in_range = |field: &str, year: i32| {
+        if YEARS.contains(&year) {
+            Ok(year)
+        } else {
+            Err(ApiError::Validation(format!(
+                "{field}: must be between {} and {}",
+                YEARS.start(),
+                YEARS.end()
+            )))
+        }
+    };
+    let period = match (input.from, input.to, input.quarter, input.financial_year) {
+        (Some(from), Some(to), None, None) if from.0 <= to.0 => Period {
             from: from.0,
             to: to.0,
-        }),
-        (Some(_), Some(_), None, None) => Err(ApiError::Validation(
-            "period.from: must not be after period.to".into(),
-        )),
-        (None, None, Some(q), None) => Period::quarter(q.year, q.quarter)
-            .ok_or_else(|| ApiError::Validation("period.quarter.quarter: must be 1 to 4".into())),
-        (None, None, None, Some(year)) => Ok(Period::financial_year(year)),
-        _ => Err(ApiError::Validation(
-            "period: give either from and to, or a quarter, or a financialYear".into(),
-        )),
+        },
+        (Some(_), Some(_), None, None) => {
+            return Err(ApiError::Validation(
+                "period.from: must not be after period.to".into(),
+            ))
+        }
+        (None, None, Some(q), None) => {
+            Period::quarter(year_in_range("period.quarter.year", q.year)?, q.quarter).ok_or_else(
+                || ApiError::Validation("period.quarter.quarter: must be 1 to 4".into()),
+            )?
+        }
+        (None, None, None, Some(year)) => {
+            Period::financial_year(year_in_range("period.financialYear", year)?).ok_or_else(
+                || ApiError::Validation("period.financialYear: is not a year we can count".into()),
+            )?
+        }
+        _ => {
+            return Err(ApiError::Validation(
+                "period: give either from and to, or a quarter, or a financialYear".into(),
+            ))
+        }
+    };
+    if period.days() > MAX_PERIOD_DAYS {
+        return Err(ApiError::Validation(format!(
+            "period: must not be longer than {MAX_PERIOD_DAYS} days (ten years)"
+        )));
     }
+    Ok(period)
 }
 
 /// Refuses a margin that is not a number of percentage points.

@@ -6,6 +6,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::projections::{LoggedEvent, EVENT_COLUMNS};
+use crate::reports::spreadsheet;
 use crate::store::{format_recorded_at, Db};
 
 /// The streams that belong to an organisation, as `type/id`, from the views.
@@ -122,14 +123,12 @@ pub fn json_lines(events: &[LoggedEvent]) -> anyhow::Result<String> {
     Ok(out)
 }
 
-/// The trail as CSV with a header row.
+/// The trail as CSV with a header row, safe to open in a spreadsheet: a cell beginning with a
+/// formula character (or `'`) gets a `'` in front, which a verifier drops before re-hashing
+/// (see [`spreadsheet`]).
 pub fn csv(events: &[LoggedEvent]) -> anyhow::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for event in events {
-        writer.serialize(ExportedEvent::from(event))?;
-    }
-    if events.is_empty() {
-        writer.write_record([
+    spreadsheet::csv_file(
+        &[
             "position",
             "transaction",
             "aggregate_type",
@@ -144,9 +143,9 @@ pub fn csv(events: &[LoggedEvent]) -> anyhow::Result<String> {
             "payload",
             "prev_hash",
             "hash",
-        ])?;
-    }
-    Ok(String::from_utf8(writer.into_inner()?)?)
+        ],
+        events.iter().map(ExportedEvent::from),
+    )
 }
 
 /// A file to take away.
@@ -216,7 +215,10 @@ pub async fn you_said_we_did(
     let rows = you_said::rows(&docs, organisation, activity, today);
     let title = match activity.and_then(|a| docs.activities.iter().find(|x| x.id == a)) {
         Some(a) => format!("{} ({organisation})", a.title),
-        None => organisation.to_owned(),
+        // The organisation's name, as people know it; its code only if it has none on record.
+        None => crate::projections::read::organisation(db, organisation)
+            .await?
+            .map_or_else(|| organisation.to_owned(), |o| o.name),
     };
     let stem = match activity {
         Some(a) => format!("you-said-we-did-{organisation}-{a}"),

@@ -6,23 +6,43 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// A rule on the shape of a single field was broken; names the field, never its value.
+/// Rules on the shape of an input's fields were broken: each field at fault and what is wrong
+/// with it, in the order of the input's fields. Names fields, never their values.
+///
+/// Shown as `field: problem`, several joined by `; `, so that one answer names every fault of
+/// an input and a client can fix them all before sending it again.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {problem}")]
+#[error("{}", self.describe())]
 pub struct FieldError {
-    /// The field at fault, as the API names it (for example `summary`).
-    pub field: &'static str,
-    /// What is wrong with it.
-    pub problem: String,
+    /// Each field at fault (as the API names it, for example `summary`) and what is wrong with
+    /// it; never empty.
+    faults: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
-    /// A field error with the given problem.
+    /// A fault in one field.
     pub fn new(field: &'static str, problem: impl Into<String>) -> Self {
         Self {
-            field,
-            problem: problem.into(),
+            faults: vec![(field, problem.into())],
         }
+    }
+
+    /// These faults followed by `later`'s (a field further on in the input).
+    pub fn and(mut self, later: FieldError) -> Self {
+        self.faults.extend(later.faults);
+        self
+    }
+
+    /// Each field at fault and its problem, in order.
+    pub fn faults(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.faults.iter().map(|(f, p)| (*f, p.as_str()))
+    }
+
+    fn describe(&self) -> String {
+        self.faults()
+            .map(|(field, problem)| format!("{field}: {problem}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -87,6 +107,12 @@ pub mod limits {
     pub const LABEL: usize = 60;
     /// How many themes or list entries one record may carry.
     pub const LIST: usize = 20;
+    /// How many appointments one meeting's attendance may name: every seat a board may have
+    /// (50 a role, five roles).
+    pub const ATTENDEES: usize = 250;
+    /// The most people one head count (attendance by role, or a demographic category) may
+    /// record: more than any activity holds, and small enough that sums never overflow.
+    pub const HEAD_COUNT: u32 = 1_000_000;
 }
 
 /// What kind of body an organisation is.
@@ -118,7 +144,7 @@ pub enum ActivityKind {
 }
 
 /// The Patients Association's six principles of patient partnership.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Principle {
     Equals,
@@ -130,7 +156,7 @@ pub enum Principle {
 }
 
 /// Formats in which information was offered to participants (principle 2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AccessibleFormat {
     EasyRead,

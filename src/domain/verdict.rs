@@ -119,7 +119,10 @@ pub struct Assessment {
 impl ItemDates {
     /// Assesses the item as of `as_of`, counting only what had happened by then.
     pub fn assess(&self, as_of: NaiveDate) -> Assessment {
-        let respond_by = self.raised_on + chrono::Days::new(u64::from(self.response_window_days));
+        let respond_by = self
+            .raised_on
+            .checked_add_days(chrono::Days::new(u64::from(self.response_window_days)))
+            .unwrap_or(NaiveDate::MAX);
         let decisions: Vec<_> = self
             .decisions
             .iter()

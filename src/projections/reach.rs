@@ -68,11 +68,12 @@ pub fn reach(
         for activity in &held {
             if let Some(h) = &activity.held {
                 for (category, n) in dimension_counts(&h.demographics, *dimension) {
-                    *counts.entry(category.as_str()).or_default() += n;
+                    let count = counts.entry(category.as_str()).or_default();
+                    *count = count.saturating_add(*n);
                 }
             }
         }
-        let total: u32 = counts.values().sum();
+        let total = counts.values().fold(0_u32, |sum, n| sum.saturating_add(*n));
         for (category, baseline_share) in categories {
             let participants = counts.get(category.as_str()).copied().unwrap_or(0);
             let participant_share = (total > 0).then(|| f64::from(participants) / f64::from(total));

@@ -99,7 +99,9 @@ pub fn terms_ending(
     day: NaiveDate,
     within_days: u32,
 ) -> Vec<&AppointmentDoc> {
-    let horizon = day + Days::new(u64::from(within_days));
+    let horizon = day
+        .checked_add_days(Days::new(u64::from(within_days)))
+        .unwrap_or(NaiveDate::MAX);
     appointments
         .iter()
         .filter(|a| a.held_on(day) && a.term_end_as_of(day) <= horizon)

@@ -44,11 +44,14 @@ pub struct Period {
 
 impl Period {
     /// The period of the same length ending the day before this one starts.
+    /// Saturates at the earliest date chrono represents rather than panic.
     pub fn previous(&self) -> Period {
-        let to = self.from - Days::new(1);
+        let to = self.from.pred_opt().unwrap_or(NaiveDate::MIN);
         let length = (self.to - self.from).num_days().max(0).unsigned_abs();
         Period {
-            from: to - Days::new(length),
+            from: to
+                .checked_sub_days(Days::new(length))
+                .unwrap_or(NaiveDate::MIN),
             to,
         }
     }
@@ -70,14 +73,12 @@ impl Period {
         })
     }
 
-    /// The NHS financial year from 1 April of `starting` to 31 March of the next year.
-    ///
-    /// # Panics
-    /// When `starting` is beyond the dates chrono can represent (about 262,000 years).
-    pub fn financial_year(starting: i32) -> Period {
-        let from = NaiveDate::from_ymd_opt(starting, 4, 1).expect("year in range");
-        let to = NaiveDate::from_ymd_opt(starting + 1, 3, 31).expect("year in range");
-        Period { from, to }
+    /// The NHS financial year from 1 April of `starting` to 31 March of the next year; `None`
+    /// for a year beyond the dates chrono represents.
+    pub fn financial_year(starting: i32) -> Option<Period> {
+        let from = NaiveDate::from_ymd_opt(starting, 4, 1)?;
+        let to = NaiveDate::from_ymd_opt(starting.checked_add(1)?, 3, 31)?;
+        Some(Period { from, to })
     }
 
     /// Whether `day` falls within the period.
@@ -87,7 +88,7 @@ impl Period {
 
     /// The period's length in days.
     pub fn days(&self) -> i64 {
-        (self.to - self.from).num_days() + 1
+        (self.to - self.from).num_days().saturating_add(1)
     }
 }
 

@@ -7,12 +7,12 @@
 //! free text is what officers wrote for publication (summaries, reasons, outcomes). Every figure
 //! carries the records it counts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::domain::common::{ActivityKind, FeedbackChannel};
+use crate::domain::common::{limits, ActivityKind, FeedbackChannel};
 use crate::domain::verdict::InputVerdict;
 use crate::projections::docs::{ActionDoc, OrganisationDoc};
 use crate::projections::reach::GroupReach;
@@ -94,9 +94,11 @@ pub struct AnnualReport {
     pub measures: Vec<Measure>,
 }
 
-/// A chosen example that cannot be shown.
+/// A report that cannot be made as asked: too many or unsuitable examples, or a year out of range.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReportError {
+    #[error("examples: has {0} entries; the limit is {limit}", limit = limits::LIST)]
+    TooManyExamples(usize),
     #[error("examples: {0} is not an action of this organisation")]
     NotAnAction(Uuid),
     #[error("examples: action {0} was not completed with an outcome within the year")]
@@ -155,7 +157,7 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
         return Err(ReportError::YearOutOfRange);
     }
     let code = request.organisation.ods_code.as_str();
-    let year = Period::financial_year(request.year);
+    let year = Period::financial_year(request.year).ok_or(ReportError::YearOutOfRange)?;
     let covered = Period {
         from: year.from,
         to: year.to.min(request.today).max(year.from),
@@ -192,14 +194,20 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
             ids.iter().copied(),
         ));
     }
-    let people: u32 = held
+    let people = held
         .iter()
-        .map(|(_, h)| h.attendance.patients + h.attendance.carers + h.attendance.public)
-        .sum();
+        .flat_map(|(_, h)| {
+            [
+                h.attendance.patients,
+                h.attendance.carers,
+                h.attendance.public,
+            ]
+        })
+        .fold(0_u64, |sum, n| sum.saturating_add(u64::from(n)));
     figures.push(figure(
         "people_taking_part",
         "Places taken by patients, carers and the public",
-        people as usize,
+        usize::try_from(people).unwrap_or(usize::MAX),
         None,
         RecordKind::Activity,
         held.iter().map(|(a, _)| a.id),
@@ -395,16 +403,20 @@ fn examples(
         done.truncate(DEFAULT_EXAMPLES);
         done
     } else {
+        if request.examples.len() > limits::LIST {
+            return Err(ReportError::TooManyExamples(request.examples.len()));
+        }
+        let by_id: HashMap<Uuid, &ActionDoc> = inputs
+            .actions
+            .iter()
+            .filter(ours)
+            .map(|a| (a.id, a))
+            .collect();
         request
             .examples
             .iter()
             .map(|id| {
-                let action = inputs
-                    .actions
-                    .iter()
-                    .filter(ours)
-                    .find(|a| a.id == *id)
-                    .ok_or(ReportError::NotAnAction(*id))?;
+                let action = *by_id.get(id).ok_or(ReportError::NotAnAction(*id))?;
                 let on = completed_with_outcome(action, covered)
                     .ok_or(ReportError::NotCompleted(*id))?;
                 Ok((action, on))

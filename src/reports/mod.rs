@@ -18,6 +18,7 @@ use crate::store::Db;
 pub mod annual;
 mod annual_page;
 mod page;
+pub mod spreadsheet;
 pub mod you_said;
 
 pub use page::Page;

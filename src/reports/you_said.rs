@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::annual::words;
 use super::page::{Block, Inline, Page};
+use super::spreadsheet;
 use super::Documents;
 use crate::projections::scorecard::{RecordKind, RecordRef};
 
@@ -87,11 +88,10 @@ pub fn rows(
     rows
 }
 
-/// The rows as CSV, with a header.
+/// The rows as CSV, with a header, safe to open in a spreadsheet.
 pub fn csv(rows: &[Row]) -> anyhow::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    if rows.is_empty() {
-        writer.write_record([
+    spreadsheet::csv_file(
+        &[
             "activity_id",
             "activity",
             "held_on",
@@ -107,12 +107,9 @@ pub fn csv(rows: &[Row]) -> anyhow::Result<String> {
             "completed_on",
             "told_on",
             "verdict",
-        ])?;
-    }
-    for row in rows {
-        writer.serialize(row)?;
-    }
-    Ok(String::from_utf8(writer.into_inner()?)?)
+        ],
+        rows,
+    )
 }
 
 fn day(d: Option<NaiveDate>) -> String {

@@ -7,11 +7,12 @@
 //! resumes where it stopped.
 
 pub mod plan;
+mod progress;
 mod words;
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
 use serde_json::json;
@@ -21,6 +22,7 @@ use crate::api::{ChosenId, LedgerSchema};
 use crate::auth::{Principal, Role};
 use crate::store::{find_receipt, Db};
 use plan::{Actor, Step};
+use progress::Progress;
 
 /// What to write.
 #[derive(Debug, Clone)]
@@ -127,15 +129,14 @@ pub async fn seed(
         options.scale <= 99_999,
         "--scale: at most 99999 systems (ODS codes have five digits for the system)"
     );
-    let started = Instant::now();
+    let progress = Progress::new(options.scale);
     let next = Arc::new(AtomicUsize::new(0));
-    let mutations = Arc::new(AtomicU64::new(0));
     let skipped = Arc::new(AtomicUsize::new(0));
     let workers = options.concurrency.clamp(1, 256).min(options.scale);
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let (schema, db, options) = (schema.clone(), db.clone(), options.clone());
-        let (next, mutations, skipped) = (next.clone(), mutations.clone(), skipped.clone());
+        let (next, progress, skipped) = (next.clone(), progress.clone(), skipped.clone());
         tasks.spawn(async move {
             loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
@@ -145,6 +146,7 @@ pub async fn seed(
                 let steps = plan::system(options.seed, index);
                 if complete(&db, &options, index, &steps).await? {
                     skipped.fetch_add(1, Ordering::Relaxed);
+                    progress.system();
                     continue;
                 }
                 for (n, step) in steps.iter().enumerate() {
@@ -158,27 +160,27 @@ pub async fn seed(
                         }
                         tokio::time::sleep(Duration::from_secs(attempt)).await;
                     }
-                    mutations.fetch_add(1, Ordering::Relaxed);
+                    progress.mutation();
                 }
-                if (index + 1) % 10 == 0 {
-                    tracing::info!(
-                        systems = index + 1,
-                        mutations = mutations.load(Ordering::Relaxed),
-                        elapsed_s = started.elapsed().as_secs(),
-                        "seeding"
-                    );
-                }
+                progress.system();
             }
         });
     }
-    while let Some(done) = tasks.join_next().await {
-        done.context("a seeding task failed")??;
+    let reporting = progress.report();
+    let finished = async {
+        while let Some(done) = tasks.join_next().await {
+            done.context("a seeding task failed")??;
+        }
+        anyhow::Ok(())
     }
+    .await;
+    reporting.abort();
+    finished?;
     Ok(SeedSummary {
         systems: options.scale,
         skipped: skipped.load(Ordering::Relaxed),
-        mutations: mutations.load(Ordering::Relaxed),
-        elapsed: started.elapsed(),
+        mutations: progress.mutations(),
+        elapsed: progress.elapsed(),
     })
 }
 

@@ -590,7 +590,250 @@ async fn cancelled_activity_takes_no_input(backend: Backend) {
     assert_eq!(view["activity"]["inputItems"], json!([]));
 }
 
+/// Asks something simple, to show the service still answers after a refusal.
+async fn still_answers(app: &TestApp, token: &str) {
+    let answer = app
+        .ok(
+            token,
+            "{ organisation(odsCode: \"QMJ\") { odsCode } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(answer["organisation"]["odsCode"], "QMJ");
+}
+
+/// Dates, periods, years and counts beyond any sensible range: a `VALIDATION` error naming the
+/// argument, never a dropped connection (each of these once panicked a worker).
+async fn dates_and_counts_out_of_range(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let secretary = app.token(Role::BoardSecretary, &["QMJ"]);
+    let board = app
+        .ok(
+            &secretary,
+            "mutation($i: EstablishBoardInput!) { establishBoard(input: $i) { board { id } } }",
+            json!({ "i": { "organisation": "QMJ", "name": "Quality Committee", "kind": "COMMITTEE",
+                "establishedOn": "2026-01-01" } }),
+        )
+        .await["establishBoard"]["board"]["id"]
+        .as_str()
+        .expect("board id")
+        .to_owned();
+
+    let scorecard = |period: &str| {
+        format!("{{ scorecard(organisation: \"QMJ\", period: {period}) {{ organisations }} }}")
+    };
+    let representation = |args: &str| {
+        format!("query($id: ID!) {{ board(id: $id) {{ representation({args}) {{ decisions }} }} }}")
+    };
+    let cases: Vec<(String, Value, &str)> = vec![
+        (
+            scorecard("{financialYear: 300000}"),
+            json!({}),
+            "period.financialYear",
+        ),
+        (
+            scorecard("{financialYear: -2147483648}"),
+            json!({}),
+            "period.financialYear",
+        ),
+        (
+            scorecard("{from: \"-262143-01-01\", to: \"-262143-01-02\"}"),
+            json!({}),
+            "period.from",
+        ),
+        (
+            scorecard("{quarter: {year: 262143, quarter: 4}}"),
+            json!({}),
+            "period.quarter.year",
+        ),
+        (
+            scorecard("{from: \"1900-01-01\", to: \"2200-12-31\"}"),
+            json!({}),
+            "period",
+        ),
+        (
+            representation("asOf: \"+262142-12-31\", termsEndingWithinDays: 4294967295"),
+            json!({ "id": board }),
+            "asOf",
+        ),
+        (
+            representation("asOf: \"2200-12-31\", termsEndingWithinDays: 4294967295"),
+            json!({ "id": board }),
+            "termsEndingWithinDays",
+        ),
+        (
+            representation("from: \"1900-01-01\", to: \"2200-12-31\""),
+            json!({ "id": board }),
+            "from",
+        ),
+        (
+            "{ organisation(odsCode: \"QMJ\") { rollup(asOf: \"9999-12-31\") { total } } }"
+                .to_owned(),
+            json!({}),
+            "asOf",
+        ),
+    ];
+    for (query, variables, names) in cases {
+        let token = if query.contains("board(") {
+            &secretary
+        } else {
+            &officer
+        };
+        let (status, body) = app.post(Some(token), &query, variables).await;
+        let error = &body["errors"][0];
+        assert_eq!(status, 200, "{query}: {body}");
+        assert_eq!(error["extensions"]["code"], "VALIDATION", "{query}: {body}");
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(names),
+            "{query} should name {names}: {message}"
+        );
+        still_answers(&app, &officer).await;
+    }
+
+    // Head counts that would overflow when added up are refused by name, and nothing recorded.
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-01").await;
+    let huge = u32::MAX;
+    for (input, names) in [
+        (
+            json!({ "attendance": { "patients": huge } }),
+            "attendance.patients",
+        ),
+        (
+            json!({ "demographics": { "sex": [
+                { "category": "female", "count": huge }, { "category": "female", "count": huge }
+            ] } }),
+            "demographics.sex",
+        ),
+    ] {
+        let mut i = json!({ "activityId": activity, "heldOn": "2026-03-01" });
+        if let (Some(i), Some(extra)) = (i.as_object_mut(), input.as_object()) {
+            i.extend(extra.clone());
+        }
+        refused(&app, &officer, HELD, json!({ "i": i }), "VALIDATION", names).await;
+    }
+    still_answers(&app, &officer).await;
+}
+
+/// Long lists are refused by their count, naming the field, before any entry is looked at
+/// (20,000 themes once took ten seconds of CPU to de-duplicate). Each body stays under the
+/// 256 KB request limit, so the refusal is the list's own.
+async fn long_lists_refused_by_count(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-01").await;
+    let many = |n: usize| -> Vec<String> { (0..n).map(|k| format!("t{k}")).collect() };
+
+    let mut item = item_at(&activity);
+    item["i"]["themes"] = json!(many(20_000));
+    let message = refused(&app, &officer, RECORD, item, "VALIDATION", "themes").await;
+    assert!(
+        message.contains("themes: has 20000 entries; the limit is 20"),
+        "{message}"
+    );
+    // Repeats of one theme count too: the limit is on what was sent.
+    let mut item = item_at(&activity);
+    item["i"]["themes"] = json!(vec!["access"; 20_000]);
+    refused(&app, &officer, RECORD, item, "VALIDATION", "themes").await;
+
+    let plan = json!({ "i": { "kind": "SURVEY", "title": "Discharge survey", "topic": "Discharge",
+        "leadOrganisation": "QMJ", "plannedOn": "2026-03-01",
+        "partnerOrganisations": vec!["RJ1"; 20_000] } });
+    refused(
+        &app,
+        &officer,
+        PLAN,
+        plan,
+        "VALIDATION",
+        "partnerOrganisations",
+    )
+    .await;
+    let plan = json!({ "i": { "kind": "SURVEY", "title": "Discharge survey", "topic": "Discharge",
+        "leadOrganisation": "QMJ", "plannedOn": "2026-03-01",
+        "principles": vec!["INFORMED"; 20_000] } });
+    refused(&app, &officer, PLAN, plan, "VALIDATION", "principles").await;
+    let published = "mutation($i: RecordInformationPublishedInput!) {
+        recordInformationPublished(input: $i) { activity { id } } }";
+    let formats = json!({ "i": { "activityId": activity, "publishedOn": "2026-02-20",
+        "accessibleFormats": vec!["EASY_READ"; 15_000] } });
+    refused(
+        &app,
+        &officer,
+        published,
+        formats,
+        "VALIDATION",
+        "accessibleFormats",
+    )
+    .await;
+    let sexes: Vec<Value> = (0..31)
+        .map(|k| json!({ "category": format!("c{k}"), "count": 1 }))
+        .collect();
+    let held = json!({ "i": { "activityId": activity, "heldOn": "2026-03-01",
+        "demographics": { "sex": sexes } } });
+    refused(&app, &officer, HELD, held, "VALIDATION", "demographics.sex").await;
+    let ids: Vec<String> = (0..5_000).map(|_| Uuid::new_v4().to_string()).collect();
+    let propose = json!({ "i": { "title": "Longer hours", "ownerOrganisation": "QMJ",
+        "ownerRole": "Lead", "decisionForum": "Board", "dueOn": "2026-09-01",
+        "inputItemIds": ids, "proposedOn": "2026-03-02" } });
+    refused(
+        &app,
+        &officer,
+        PROPOSE,
+        propose,
+        "VALIDATION",
+        "inputItemIds",
+    )
+    .await;
+
+    // Twenty distinct themes, with repeats in other spellings, are still taken and collapsed.
+    let mut item = item_at(&activity);
+    item["i"]["themes"] = json!(["Access", " access ", "PARKING", "parking"]);
+    let recorded = app
+        .ok(
+            &officer,
+            "mutation($i: RecordInputItemInput!) { recordInputItem(input: $i) { inputItem { themes } } }",
+            item,
+        )
+        .await;
+    assert_eq!(
+        recorded["recordInputItem"]["inputItem"]["themes"],
+        json!(["Access", "PARKING"])
+    );
+}
+
+/// Every fault of an input comes back at once, in the order of its fields, in one `VALIDATION`
+/// error: a proposal sent without `proposedOn` (so proposed today), with a due date already
+/// past and no input items names both faults, the items too.
+async fn every_fault_of_an_input_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let propose = json!({ "i": { "title": "Longer hours", "ownerOrganisation": "QMJ",
+        "ownerRole": "Lead", "decisionForum": "Board", "dueOn": "2026-01-01",
+        "inputItemIds": [] } });
+    let message = refused(&app, &officer, PROPOSE, propose, "VALIDATION", "").await;
+    assert_eq!(
+        message,
+        "dueOn: must not be before proposedOn (today, when not given); \
+         inputItemIds: at least one input item is required"
+    );
+    let plan = json!({ "i": { "kind": "SURVEY", "title": "", "topic": " ",
+        "leadOrganisation": "QMJ", "plannedOn": "2026-03-01", "partnerOrganisations": ["QMJ!"] } });
+    let message = refused(&app, &officer, PLAN, plan, "VALIDATION", "").await;
+    assert_eq!(
+        message,
+        "title: is required; topic: is required; \
+         partnerOrganisations: must be an ODS code of 3 to 10 letters and digits"
+    );
+}
+
 on_both!(
+    every_fault_of_an_input_at_once,
+    long_lists_refused_by_count,
+    dates_and_counts_out_of_range,
     ids_unknown_malformed_or_foreign,
     decisions_missing_what_they_need,
     dates_unreal_future_or_out_of_order,

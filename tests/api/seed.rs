@@ -128,4 +128,42 @@ async fn seeded_systems_are_realistic_repeatable_and_resumable(backend: Backend)
     }
 }
 
-on_both!(seeded_systems_are_realistic_repeatable_and_resumable);
+/// `seed` from the command line at the default log level: a few lines of progress and the
+/// totals, not a line per mutation (a system is about 900); those come at `debug`.
+async fn seeding_reports_progress_not_every_mutation(backend: Backend) {
+    let (settings, _dir, database) = fresh_settings(backend).await;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_partnership-ledger"));
+    command
+        .args(["seed", "--scale", "1"])
+        .env("PL_DATA_DIR", &settings.data_dir)
+        .env(
+            "PL_JWT_SECRET",
+            settings.jwt.secret.as_ref().expect("secret").expose(),
+        )
+        .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .env_remove("PL_LOG_FORMAT");
+    if let Some(url) = &settings.database_url {
+        command.env("DATABASE_URL", url.expose());
+    }
+    let output = command.output().expect("run seed");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.starts_with("seeded 1 systems (0 already there) with ")
+            && stdout.contains(" mutations in "),
+        "the totals: {stdout}"
+    );
+    assert!(!stderr.contains("command committed"), "{stderr}");
+    let lines = stderr.lines().count();
+    assert!(lines < 40, "{lines} log lines for one system:\n{stderr}");
+    for name in database.into_iter() {
+        drop_postgres_database(name);
+    }
+}
+
+on_both!(
+    seeded_systems_are_realistic_repeatable_and_resumable,
+    seeding_reports_progress_not_every_mutation
+);

@@ -9,6 +9,7 @@ use super::{command_context, new_record, read_back, require_officer, the_ledger,
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
 use crate::api::error::{ApiError, ApiResult};
+use crate::api::lists::short;
 use crate::api::objects::Action;
 use crate::api::query::parse_id;
 use crate::domain::action::ActionCommand;
@@ -25,6 +26,7 @@ pub struct ProposeActionInput {
     /// Where it is decided, for example "Quality Committee".
     decision_forum: String,
     due_on: Date,
+    #[graphql(validator(custom = "short(\"inputItemIds\")"))]
     input_item_ids: Vec<ID>,
     /// Defaults to today.
     proposed_on: Option<Date>,

@@ -9,6 +9,7 @@ use crate::api::context::Views;
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::{AccessibleFormat, ActivityKind, Date, FeedbackChannel, Principle};
 use crate::api::error::{ApiError, ApiResult};
+use crate::api::lists::{categories, short};
 use crate::api::objects::Activity;
 use crate::api::query::parse_id;
 use crate::domain::activity::ActivityCommand;
@@ -24,9 +25,9 @@ pub struct PlanActivityInput {
     title: String,
     topic: String,
     lead_organisation: String,
-    #[graphql(default)]
+    #[graphql(default, validator(custom = "short(\"partnerOrganisations\")"))]
     partner_organisations: Vec<String>,
-    #[graphql(default)]
+    #[graphql(default, validator(custom = "short(\"principles\")"))]
     principles: Vec<Principle>,
     planned_on: Date,
     idempotency_key: Option<String>,
@@ -38,7 +39,7 @@ pub struct RecordInformationPublishedInput {
     activity_id: ID,
     /// Defaults to today.
     published_on: Option<Date>,
-    #[graphql(default)]
+    #[graphql(default, validator(custom = "short(\"accessibleFormats\")"))]
     accessible_formats: Vec<AccessibleFormat>,
     idempotency_key: Option<String>,
 }
@@ -66,22 +67,31 @@ pub struct CategoryCountInput {
 /// Aggregate demographic counts at the time of the activity (no individual's data).
 #[derive(InputObject, Serialize, Default)]
 pub struct DemographicsInput {
-    #[graphql(default)]
+    #[graphql(default, validator(custom = "categories(\"demographics.ageBand\")"))]
     age_band: Vec<CategoryCountInput>,
-    #[graphql(default)]
+    #[graphql(default, validator(custom = "categories(\"demographics.sex\")"))]
     sex: Vec<CategoryCountInput>,
-    #[graphql(default)]
+    #[graphql(
+        default,
+        validator(custom = "categories(\"demographics.ethnicGroup\")")
+    )]
     ethnic_group: Vec<CategoryCountInput>,
-    #[graphql(default)]
+    #[graphql(
+        default,
+        validator(custom = "categories(\"demographics.deprivationQuintile\")")
+    )]
     deprivation_quintile: Vec<CategoryCountInput>,
-    #[graphql(default)]
+    #[graphql(default, validator(custom = "categories(\"demographics.disability\")"))]
     disability: Vec<CategoryCountInput>,
 }
 
 fn to_map(list: Vec<CategoryCountInput>) -> std::collections::BTreeMap<String, u32> {
     let mut map = std::collections::BTreeMap::new();
     for c in list {
-        *map.entry(c.category.trim().to_owned()).or_insert(0) += c.count;
+        // Saturating: the domain refuses any count over its limit, so a sum that would overflow
+        // is refused rather than wrapped or panicked on.
+        let count = map.entry(c.category.trim().to_owned()).or_insert(0_u32);
+        *count = count.saturating_add(c.count);
     }
     map
 }

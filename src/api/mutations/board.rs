@@ -11,6 +11,7 @@ use crate::api::boards::{Appointment, Board, BoardKind, BoardMeeting, EndReason,
 use crate::api::context::{internal, or_today, principal};
 use crate::api::enums::Date;
 use crate::api::error::{ApiError, ApiResult};
+use crate::api::lists::{attendees, short};
 use crate::api::query::parse_id;
 use crate::auth::{Principal, Role};
 use crate::domain::appointment::AppointmentCommand;
@@ -108,7 +109,7 @@ pub struct RecordPapersIssuedInput {
 pub struct RecordBoardMeetingHeldInput {
     meeting_id: ID,
     held_on: Option<Date>,
-    #[graphql(default)]
+    #[graphql(default, validator(custom = "attendees(\"attendedAppointmentIds\")"))]
     attended_appointment_ids: Vec<ID>,
     quorate: bool,
     idempotency_key: Option<String>,
@@ -121,9 +122,9 @@ pub struct RecordBoardDecisionInput {
     title: String,
     #[graphql(default)]
     summary: String,
-    #[graphql(default)]
+    #[graphql(default, validator(custom = "short(\"citedInputItemIds\")"))]
     cited_input_item_ids: Vec<ID>,
-    #[graphql(default)]
+    #[graphql(default, validator(custom = "short(\"citedActionIds\")"))]
     cited_action_ids: Vec<ID>,
     #[graphql(default)]
     patient_members_present: bool,

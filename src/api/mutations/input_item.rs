@@ -12,6 +12,7 @@ use crate::api::context::Views;
 use crate::api::context::{internal, or_today, principal, today};
 use crate::api::enums::{Date, DecisionOutcome, FeedbackChannel, InputKind, RaisedBy};
 use crate::api::error::{ApiError, ApiResult};
+use crate::api::lists::short;
 use crate::api::objects::InputItem;
 use crate::api::query::parse_id;
 use crate::domain::input_item::InputItemCommand;
@@ -26,7 +27,7 @@ pub struct RecordInputItemInput {
     activity_id: ID,
     kind: InputKind,
     summary: String,
-    #[graphql(default)]
+    #[graphql(default, validator(custom = "short(\"themes\")"))]
     themes: Vec<String>,
     raised_by: RaisedBy,
     /// Defaults to today.

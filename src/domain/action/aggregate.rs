@@ -6,14 +6,16 @@ use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::rules::{check_item_list, items_belong_to};
+use super::rules::{check_item_list, items_belong_to, no_repeated_item};
 use super::{ActionCommand, ActionError, ActionEvent};
+use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, FieldError, OdsCode};
 use crate::domain::rules::{not_before, not_in_future};
 use crate::domain::services::Services;
 
 const AFTER_PROPOSED: &str = "must not be before the action was proposed";
 const AFTER_AGREED: &str = "must not be before the action was agreed";
+const DUE_AFTER_PROPOSED: &str = "must not be before proposedOn (today, when not given)";
 
 /// Where an action stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,9 +124,11 @@ impl Action {
             }
             ActionCommand::RecordProgress { recorded_on, note } => {
                 let agreed_on = self.agreed()?;
-                not_in_future("recordedOn", recorded_on, today)?;
-                not_before("recordedOn", recorded_on, agreed_on, AFTER_AGREED)?;
-                let note = bounded_text("note", &note, limits::TEXT, true)?;
+                check_fields! {
+                    _recorded = not_in_future("recordedOn", recorded_on, today)
+                        .and_then(|_| not_before("recordedOn", recorded_on, agreed_on, AFTER_AGREED));
+                    note = bounded_text("note", &note, limits::TEXT, true);
+                }
                 ActionEvent::ProgressRecorded { recorded_on, note }
             }
             ActionCommand::Complete {
@@ -133,12 +137,17 @@ impl Action {
                 evidence,
             } => {
                 let agreed_on = self.agreed()?;
-                not_in_future("completedOn", completed_on, today)?;
-                not_before("completedOn", completed_on, agreed_on, AFTER_AGREED)?;
+                check_fields! {
+                    _completed = not_in_future("completedOn", completed_on, today).and_then(|_| {
+                        not_before("completedOn", completed_on, agreed_on, AFTER_AGREED)
+                    });
+                    outcome = bounded_text("outcome", &outcome, limits::TEXT, true);
+                    evidence = bounded_text("evidence", &evidence, limits::TEXT, true);
+                }
                 ActionEvent::ActionCompleted {
                     completed_on,
-                    outcome: bounded_text("outcome", &outcome, limits::TEXT, true)?,
-                    evidence: bounded_text("evidence", &evidence, limits::TEXT, true)?,
+                    outcome,
+                    evidence,
                 }
             }
             ActionCommand::Abandon {
@@ -146,14 +155,12 @@ impl Action {
                 reason,
             } => {
                 let proposal = self.open()?;
-                not_in_future("abandonedOn", abandoned_on, today)?;
-                not_before(
-                    "abandonedOn",
-                    abandoned_on,
-                    proposal.proposed_on,
-                    AFTER_PROPOSED,
-                )?;
-                let reason = bounded_text("reason", &reason, limits::TEXT, true)?;
+                check_fields! {
+                    _abandoned = not_in_future("abandonedOn", abandoned_on, today).and_then(|_| {
+                        not_before("abandonedOn", abandoned_on, proposal.proposed_on, AFTER_PROPOSED)
+                    });
+                    reason = bounded_text("reason", &reason, limits::TEXT, true);
+                }
                 ActionEvent::ActionAbandoned {
                     abandoned_on,
                     reason,
@@ -165,18 +172,16 @@ impl Action {
                 reason,
             } => {
                 let proposal = self.open()?;
-                not_in_future("changedOn", changed_on, today)?;
-                not_before(
-                    "changedOn",
-                    changed_on,
-                    proposal.proposed_on,
-                    AFTER_PROPOSED,
-                )?;
-                match self.agreed_on {
-                    Some(agreed_on) => not_before("dueOn", due_on, agreed_on, AFTER_AGREED)?,
-                    None => not_before("dueOn", due_on, proposal.proposed_on, AFTER_PROPOSED)?,
+                check_fields! {
+                    _changed = not_in_future("changedOn", changed_on, today).and_then(|_| {
+                        not_before("changedOn", changed_on, proposal.proposed_on, AFTER_PROPOSED)
+                    });
+                    _due = match self.agreed_on {
+                        Some(agreed_on) => not_before("dueOn", due_on, agreed_on, AFTER_AGREED),
+                        None => not_before("dueOn", due_on, proposal.proposed_on, AFTER_PROPOSED),
+                    };
+                    reason = bounded_text("reason", &reason, limits::TEXT, true);
                 }
-                let reason = bounded_text("reason", &reason, limits::TEXT, true)?;
                 ActionEvent::DueDateChanged {
                     changed_on,
                     due_on,
@@ -216,18 +221,16 @@ impl Aggregate for Action {
                 if self.proposal.is_some() {
                     return Err(ActionError::AlreadyExists);
                 }
-                let title = bounded_text("title", &title, limits::TITLE, true)?;
-                let owner = OdsCode::parse("ownerOrganisation", &owner_organisation)?;
-                let owner_role = bounded_text("ownerRole", &owner_role, limits::TITLE, true)?;
-                let forum = bounded_text("decisionForum", &decision_forum, limits::TITLE, true)?;
-                not_in_future("proposedOn", proposed_on, today)?;
-                not_before(
-                    "dueOn",
-                    due_on,
-                    proposed_on,
-                    "must not be before proposedOn",
-                )?;
-                check_item_list(&input_items)?;
+                check_fields! {
+                    title = bounded_text("title", &title, limits::TITLE, true);
+                    owner = OdsCode::parse("ownerOrganisation", &owner_organisation);
+                    owner_role = bounded_text("ownerRole", &owner_role, limits::TITLE, true);
+                    forum = bounded_text("decisionForum", &decision_forum, limits::TITLE, true);
+                    _due = not_before("dueOn", due_on, proposed_on, DUE_AFTER_PROPOSED);
+                    _items = check_item_list(&input_items);
+                    _proposed = not_in_future("proposedOn", proposed_on, today);
+                }
+                no_repeated_item(&input_items)?;
                 if services.organisation(&owner).await?.is_none() {
                     return Err(ActionError::OwnerOrganisationNotFound);
                 }

@@ -4,21 +4,26 @@ use uuid::Uuid;
 
 use super::ActionError;
 use crate::domain::common::{FieldError, OdsCode};
-use crate::domain::rules::short_list;
+use crate::domain::rules::{first_repeat, short_list};
 use crate::domain::services::Services;
 
-/// Refuses an empty, overlong or repetitive list of input items.
-pub(super) fn check_item_list(items: &[Uuid]) -> Result<(), ActionError> {
+/// Refuses an empty or overlong list of input items.
+pub(super) fn check_item_list(items: &[Uuid]) -> Result<(), FieldError> {
     if items.is_empty() {
-        return Err(FieldError::new("inputItemIds", "at least one input item is required").into());
+        return Err(FieldError::new(
+            "inputItemIds",
+            "at least one input item is required",
+        ));
     }
-    short_list("inputItemIds", items.len())?;
-    for (index, item) in items.iter().enumerate() {
-        if items[..index].contains(item) {
-            return Err(ActionError::DuplicateInputItem { index });
-        }
+    short_list("inputItemIds", items.len())
+}
+
+/// Refuses a list of input items naming one twice.
+pub(super) fn no_repeated_item(items: &[Uuid]) -> Result<(), ActionError> {
+    match first_repeat(items) {
+        Some(index) => Err(ActionError::DuplicateInputItem { index }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Refuses unless every item exists and is owned by, or currently referred to, `owner`.

@@ -160,7 +160,30 @@ fn refuses_a_future_proposal_or_a_due_date_before_it() {
         .then_expect_error(invalid("proposedOn", "must not be in the future"));
     given(vec![])
         .when(propose("Title", "QMJ", &[OWN], "2026-06-10", "2026-06-09"))
-        .then_expect_error(invalid("dueOn", "must not be before proposedOn"));
+        .then_expect_error(invalid(
+            "dueOn",
+            "must not be before proposedOn (today, when not given)",
+        ));
+}
+
+#[test]
+fn reports_every_fault_of_a_proposal_at_once_in_field_order() {
+    // No title, no items, due before the (default) proposal date, proposed in the future: all
+    // four, in the order of the input's fields, not only the first found.
+    given(vec![])
+        .when(propose(" ", "QMJ", &[], "2026-07-01", "2026-06-01"))
+        .then_expect_error(ActionError::Invalid(
+            FieldError::new("title", "is required")
+                .and(FieldError::new(
+                    "dueOn",
+                    "must not be before proposedOn (today, when not given)",
+                ))
+                .and(FieldError::new(
+                    "inputItemIds",
+                    "at least one input item is required",
+                ))
+                .and(FieldError::new("proposedOn", "must not be in the future")),
+        ));
 }
 
 #[test]

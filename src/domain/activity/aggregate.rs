@@ -6,10 +6,11 @@ use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::rules::{check_demographics, organisations_exist, partner_codes};
+use super::rules::{check_attendance, check_demographics, organisations_exist, partner_codes};
 use super::{ActivityCommand, ActivityError, ActivityEvent};
+use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, AccessibleFormat, FieldError, OdsCode};
-use crate::domain::rules::{dedupe, not_before, not_in_future};
+use crate::domain::rules::{dedupe, not_before, not_in_future, short_list};
 use crate::domain::services::{ActivityFacts, Services};
 
 /// An activity as its events left it; empty until planned.
@@ -102,10 +103,16 @@ impl Activity {
             ActivityCommand::RecordInformationPublished {
                 published_on,
                 accessible_formats,
-            } => ActivityEvent::InformationPublished {
-                published_on: not_in_future("publishedOn", published_on, today)?,
-                accessible_formats: dedupe(accessible_formats),
-            },
+            } => {
+                check_fields! {
+                    published_on = not_in_future("publishedOn", published_on, today);
+                    _formats = short_list("accessibleFormats", accessible_formats.len());
+                }
+                ActivityEvent::InformationPublished {
+                    published_on,
+                    accessible_formats: dedupe(accessible_formats),
+                }
+            }
             ActivityCommand::RecordHeld {
                 held_on,
                 attendance,
@@ -115,15 +122,19 @@ impl Activity {
                 if self.held_on.is_some() {
                     return Err(ActivityError::AlreadyHeld);
                 }
-                not_in_future("heldOn", held_on, today)?;
-                if held_on < planned.planned_on && !before_planned_date {
-                    return Err(FieldError::new(
-                        "heldOn",
-                        "is before the planned date; set beforePlannedDate to confirm it",
-                    )
-                    .into());
+                let before_planned = |held_on: NaiveDate| {
+                    if held_on < planned.planned_on && !before_planned_date {
+                        let problem =
+                            "is before the planned date; set beforePlannedDate to confirm it";
+                        return Err(FieldError::new("heldOn", problem));
+                    }
+                    Ok(held_on)
+                };
+                check_fields! {
+                    _held = not_in_future("heldOn", held_on, today).and_then(before_planned);
+                    _attendance = check_attendance(&attendance);
+                    _demographics = check_demographics(&demographics);
                 }
-                check_demographics(&demographics)?;
                 ActivityEvent::ActivityHeld {
                     held_on,
                     attendance,
@@ -133,10 +144,17 @@ impl Activity {
             ActivityCommand::PublishReport {
                 published_on,
                 summary,
-            } => ActivityEvent::ReportPublished {
-                published_on: self.after_held("publishedOn", published_on, today)?,
-                summary: bounded_text("summary", &summary, limits::TEXT, true)?,
-            },
+            } => {
+                self.held_on.ok_or(ActivityError::NotHeld)?;
+                check_fields! {
+                    published_on = self.after_held("publishedOn", published_on, today);
+                    summary = bounded_text("summary", &summary, limits::TEXT, true);
+                }
+                ActivityEvent::ReportPublished {
+                    published_on,
+                    summary,
+                }
+            }
             ActivityCommand::Cancel {
                 cancelled_on,
                 reason,
@@ -144,32 +162,45 @@ impl Activity {
                 if self.held_on.is_some() {
                     return Err(ActivityError::WasHeld);
                 }
+                check_fields! {
+                    cancelled_on = not_in_future("cancelledOn", cancelled_on, today);
+                    reason = bounded_text("reason", &reason, limits::TEXT, true);
+                }
                 ActivityEvent::ActivityCancelled {
-                    cancelled_on: not_in_future("cancelledOn", cancelled_on, today)?,
-                    reason: bounded_text("reason", &reason, limits::TEXT, true)?,
+                    cancelled_on,
+                    reason,
                 }
             }
             ActivityCommand::GiveFeedback {
                 given_on,
                 channel,
                 summary,
-            } => ActivityEvent::ActivityFeedbackGiven {
-                given_on: self.after_held("givenOn", given_on, today)?,
-                channel,
-                summary: bounded_text("summary", &summary, limits::TEXT, true)?,
-            },
+            } => {
+                self.held_on.ok_or(ActivityError::NotHeld)?;
+                check_fields! {
+                    given_on = self.after_held("givenOn", given_on, today);
+                    summary = bounded_text("summary", &summary, limits::TEXT, true);
+                }
+                ActivityEvent::ActivityFeedbackGiven {
+                    given_on,
+                    channel,
+                    summary,
+                }
+            }
         };
         Ok(event)
     }
 
-    /// Checks a date recorded after the activity was held: held first, not future, not before.
+    /// Checks a date recorded after the activity was held: not future, not before it was held.
     fn after_held(
         &self,
         field: &'static str,
         date: NaiveDate,
         today: NaiveDate,
-    ) -> Result<NaiveDate, ActivityError> {
-        let held_on = self.held_on.ok_or(ActivityError::NotHeld)?;
+    ) -> Result<NaiveDate, FieldError> {
+        let Some(held_on) = self.held_on else {
+            return Ok(date);
+        };
         not_in_future(field, date, today)?;
         not_before(
             field,
@@ -208,10 +239,13 @@ impl Aggregate for Activity {
                 if self.planned.is_some() {
                     return Err(ActivityError::AlreadyExists);
                 }
-                let title = bounded_text("title", &title, limits::TITLE, true)?;
-                let topic = bounded_text("topic", &topic, limits::TITLE, true)?;
-                let lead = OdsCode::parse("leadOrganisation", &lead_organisation)?;
-                let partners = partner_codes(&lead, &partner_organisations)?;
+                check_fields! {
+                    title = bounded_text("title", &title, limits::TITLE, true);
+                    topic = bounded_text("topic", &topic, limits::TITLE, true);
+                    lead = OdsCode::parse("leadOrganisation", &lead_organisation);
+                    partners = partner_codes(lead.as_ref(), &partner_organisations);
+                    _principles = short_list("principles", principles.len());
+                }
                 organisations_exist(services, &lead, &partners).await?;
                 ActivityEvent::ActivityPlanned {
                     activity_id,

@@ -1,6 +1,8 @@
 //! Activity rules that need more than a line: partner lists and demographic snapshots.
 
-use crate::domain::common::{limits, DemographicSnapshot, FieldError, OdsCode};
+use std::collections::HashSet;
+
+use crate::domain::common::{limits, Attendance, DemographicSnapshot, FieldError, OdsCode};
 use crate::domain::rules::short_list;
 use crate::domain::services::Services;
 
@@ -9,26 +11,28 @@ use super::ActivityError;
 /// The most categories one demographic dimension may have.
 pub const MAX_DEMOGRAPHIC_CATEGORIES: usize = 30;
 
-/// Parses partner codes, refusing the lead and dropping repeats; keeps each code's position as sent.
+/// Parses partner codes, refusing the lead (when it is known) and dropping repeats; keeps each
+/// code's position as sent.
 pub(super) fn partner_codes(
-    lead: &OdsCode,
+    lead: Option<&OdsCode>,
     raw: &[String],
 ) -> Result<Vec<(usize, OdsCode)>, FieldError> {
     const FIELD: &str = "partnerOrganisations";
-    let mut kept: Vec<(usize, OdsCode)> = Vec::new();
+    short_list(FIELD, raw.len())?;
+    let mut seen = HashSet::with_capacity(raw.len());
+    let mut kept: Vec<(usize, OdsCode)> = Vec::with_capacity(raw.len());
     for (index, text) in raw.iter().enumerate() {
         let code = OdsCode::parse(FIELD, text)?;
-        if &code == lead {
+        if Some(&code) == lead {
             return Err(FieldError::new(
                 FIELD,
                 "must not include the lead organisation",
             ));
         }
-        if !kept.iter().any(|(_, seen)| seen == &code) {
+        if seen.insert(code.clone()) {
             kept.push((index, code));
         }
     }
-    short_list(FIELD, kept.len())?;
     Ok(kept)
 }
 
@@ -49,7 +53,26 @@ pub(super) async fn organisations_exist(
     Ok(())
 }
 
-/// Checks each dimension's category count and label lengths.
+/// Refuses an attendance count beyond [`limits::HEAD_COUNT`].
+pub(super) fn check_attendance(attendance: &Attendance) -> Result<(), FieldError> {
+    let counts = [
+        ("attendance.patients", attendance.patients),
+        ("attendance.carers", attendance.carers),
+        ("attendance.public", attendance.public),
+        ("attendance.staff", attendance.staff),
+    ];
+    for (field, count) in counts {
+        if count > limits::HEAD_COUNT {
+            return Err(FieldError::new(
+                field,
+                format!("must be at most {}", limits::HEAD_COUNT),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks each dimension's category count, head counts and label lengths.
 pub(super) fn check_demographics(snapshot: &DemographicSnapshot) -> Result<(), FieldError> {
     let dimensions = [
         ("demographics.ageBand", &snapshot.age_band),
@@ -69,6 +92,12 @@ pub(super) fn check_demographics(snapshot: &DemographicSnapshot) -> Result<(), F
                     "has {} categories; the limit is {MAX_DEMOGRAPHIC_CATEGORIES}",
                     counts.len()
                 ),
+            ));
+        }
+        if counts.values().any(|n| *n > limits::HEAD_COUNT) {
+            return Err(FieldError::new(
+                field,
+                format!("each count must be at most {}", limits::HEAD_COUNT),
             ));
         }
         let bad_label = counts.keys().any(|label| {

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::rules::{eligible_participant, live_board, seat_taken};
 use super::{AppointmentCommand, AppointmentError, AppointmentEvent};
+use crate::check_fields;
 use crate::domain::board::SeatRole;
 use crate::domain::common::{FieldError, OdsCode};
 use crate::domain::rules::{not_before, not_in_future};
@@ -98,11 +99,18 @@ impl Appointment {
         renewed_on: NaiveDate,
     ) -> Result<AppointmentEvent, AppointmentError> {
         let made = self.current()?;
-        if term_end <= made.term_end {
-            let problem = "must be after the current term end";
-            return Err(FieldError::new("termEnd", problem).into());
+        let later = if term_end <= made.term_end {
+            Err(FieldError::new(
+                "termEnd",
+                "must be after the current term end",
+            ))
+        } else {
+            Ok(())
+        };
+        check_fields! {
+            _term_end = later;
+            _renewed = not_in_future("renewedOn", renewed_on, services.today());
         }
-        not_in_future("renewedOn", renewed_on, services.today())?;
         // Only the days added by the renewal can newly collide with another seat.
         let added_from = made.term_end.succ_opt().unwrap_or(made.term_end);
         let taken = seat_taken(

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{BoardCommand, BoardError, BoardEvent, BoardKind, SeatRole};
+use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, FieldError, OdsCode};
 use crate::domain::rules::{not_before, not_in_future};
 use crate::domain::services::Services;
@@ -99,12 +100,20 @@ impl Board {
                 from,
             } => {
                 let established = self.live()?;
-                if target > MAX_SEATS {
-                    let problem = format!("must be 0 to {MAX_SEATS}");
-                    return Err(FieldError::new("target", problem).into());
+                let seats = if target > MAX_SEATS {
+                    Err(FieldError::new(
+                        "target",
+                        format!("must be 0 to {MAX_SEATS}"),
+                    ))
+                } else {
+                    Ok(())
+                };
+                check_fields! {
+                    _target = seats;
+                    _from = not_in_future("from", from, today).and_then(|_| {
+                        not_before("from", from, established.established_on, AFTER_ESTABLISHED)
+                    });
                 }
-                not_in_future("from", from, today)?;
-                not_before("from", from, established.established_on, AFTER_ESTABLISHED)?;
                 BoardEvent::SeatsSet {
                     role,
                     target,
@@ -159,9 +168,11 @@ impl Aggregate for Board {
                 if self.established.is_some() {
                     return Err(BoardError::AlreadyExists);
                 }
-                let organisation = OdsCode::parse("organisation", &organisation)?;
-                let name = bounded_text("name", &name, limits::TITLE, true)?;
-                not_in_future("establishedOn", established_on, today)?;
+                check_fields! {
+                    organisation = OdsCode::parse("organisation", &organisation);
+                    name = bounded_text("name", &name, limits::TITLE, true);
+                    _established = not_in_future("establishedOn", established_on, today);
+                }
                 if services.organisation(&organisation).await?.is_none() {
                     return Err(BoardError::OrganisationNotFound);
                 }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::rules::{attendees_seated, citations_exist, live_board};
 use super::{BoardDecision, BoardMeetingCommand, BoardMeetingError, BoardMeetingEvent};
+use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, FieldError, OdsCode};
 use crate::domain::rules::{dedupe, not_in_future, short_list};
 use crate::domain::services::Services;
@@ -139,13 +140,18 @@ impl BoardMeeting {
         if self.decisions.contains(&decision.decision_id) {
             return Err(BoardMeetingError::DecisionAlreadyRecorded);
         }
-        let title = bounded_text("title", &decision.title, limits::TITLE, true)?;
-        let summary = bounded_text("summary", &decision.summary, limits::TEXT, false)?;
-        short_list("citedInputItems", decision.cited_input_items.len())?;
-        short_list("citedActions", decision.cited_actions.len())?;
-        if decision.patient_members_voted && !decision.patient_members_present {
+        let voted = if decision.patient_members_voted && !decision.patient_members_present {
             let problem = "patient members cannot have voted unless present";
-            return Err(FieldError::new("patientMembersVoted", problem).into());
+            Err(FieldError::new("patientMembersVoted", problem))
+        } else {
+            Ok(())
+        };
+        check_fields! {
+            title = bounded_text("title", &decision.title, limits::TITLE, true);
+            summary = bounded_text("summary", &decision.summary, limits::TEXT, false);
+            _items = short_list("citedInputItems", decision.cited_input_items.len());
+            _actions = short_list("citedActions", decision.cited_actions.len());
+            _voted = voted;
         }
         citations_exist(
             services,

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::BoardMeetingError;
-use crate::domain::common::OdsCode;
+use crate::domain::common::{limits, FieldError, OdsCode};
+use crate::domain::rules::first_repeat;
 use crate::domain::services::Services;
 
 /// The organisation of a board that exists and is not dissolved.
@@ -22,7 +23,7 @@ pub(super) async fn live_board(
     Ok(board.organisation)
 }
 
-/// Refuses repeats, then any appointment that does not exist, is to another board or did not
+/// Refuses a list longer than [`limits::ATTENDEES`], repeats, then any appointment that does not exist, is to another board or did not
 /// cover `held_on`.
 pub(super) async fn attendees_seated(
     services: &Services,
@@ -30,10 +31,16 @@ pub(super) async fn attendees_seated(
     held_on: NaiveDate,
     attended: &[Uuid],
 ) -> Result<(), BoardMeetingError> {
-    for (index, id) in attended.iter().enumerate() {
-        if attended[..index].contains(id) {
-            return Err(BoardMeetingError::DuplicateAttendee { index });
-        }
+    if attended.len() > limits::ATTENDEES {
+        let problem = format!(
+            "has {} entries; the limit is {}",
+            attended.len(),
+            limits::ATTENDEES
+        );
+        return Err(FieldError::new("attendedAppointmentIds", problem).into());
+    }
+    if let Some(index) = first_repeat(attended) {
+        return Err(BoardMeetingError::DuplicateAttendee { index });
     }
     for (index, id) in attended.iter().enumerate() {
         let appointment = services

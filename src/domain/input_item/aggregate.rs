@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::decision::{DecisionDraft, Standing};
 use super::{Decision, InputItemCommand, InputItemError, InputItemEvent};
+use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, DecisionOutcome, OdsCode};
 use crate::domain::rules::{not_before, not_in_future, themes};
 use crate::domain::services::{InputItemFacts, Services};
@@ -116,9 +117,11 @@ impl Aggregate for InputItem {
                 if self.recorded.is_some() {
                     return Err(InputItemError::AlreadyExists);
                 }
-                let summary = bounded_text("summary", &summary, limits::TEXT, true)?;
-                let themes = themes("themes", &raw_themes)?;
-                not_in_future("raisedOn", raised_on, today)?;
+                check_fields! {
+                    summary = bounded_text("summary", &summary, limits::TEXT, true);
+                    themes = themes("themes", &raw_themes);
+                    _raised = not_in_future("raisedOn", raised_on, today);
+                }
                 let activity = services
                     .activity(activity_id)
                     .await?
@@ -193,13 +196,16 @@ impl Aggregate for InputItem {
                 summary,
             } => {
                 let raised_on = self.standing()?.raised_on;
-                not_in_future("givenOn", given_on, today)?;
                 let problem = "must not be before the input was raised";
-                not_before("givenOn", given_on, raised_on, problem)?;
+                check_fields! {
+                    _given = not_in_future("givenOn", given_on, today)
+                        .and_then(|_| not_before("givenOn", given_on, raised_on, problem));
+                    summary = bounded_text("summary", &summary, limits::TEXT, true);
+                }
                 InputItemEvent::FeedbackGiven {
                     given_on,
                     channel,
-                    summary: bounded_text("summary", &summary, limits::TEXT, true)?,
+                    summary,
                 }
             }
         };

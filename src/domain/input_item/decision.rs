@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{Decision, InputItemError};
+use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, DecisionOutcome, FieldError, OdsCode};
 use crate::domain::rules::{not_before, not_in_future, optional_ods};
 use crate::domain::services::Services;
@@ -39,29 +40,32 @@ impl DecisionDraft {
             None if &decided_by != standing.owner => return Err(InputItemError::NotOwner),
             _ => {}
         }
-        let referred_to = optional_ods("referredTo", self.referred_to.as_deref())?;
-        let reason = self.reason()?;
-        not_in_future("decidedOn", self.decided_on, services.today())?;
-        not_before(
-            "decidedOn",
-            self.decided_on,
-            standing.raised_on,
-            "must not be before the input was raised",
-        )?;
-        match (self.outcome, &referred_to) {
+        let referral = |referred_to: Option<OdsCode>| match (self.outcome, &referred_to) {
             (DecisionOutcome::Referred, None) => {
-                return Err(invalid("is required when the outcome is REFERRED"));
+                Err(invalid("is required when the outcome is REFERRED"))
             }
             (DecisionOutcome::Referred, Some(code)) if code == &decided_by => {
-                return Err(invalid("must be a different organisation from decidedBy"));
+                Err(invalid("must be a different organisation from decidedBy"))
             }
-            (DecisionOutcome::Referred, Some(code)) => {
-                if services.organisation(code).await?.is_none() {
-                    return Err(InputItemError::ReferredOrganisationNotFound);
-                }
+            (DecisionOutcome::Referred, Some(_)) | (_, None) => Ok(referred_to),
+            (_, Some(_)) => Err(invalid("must be empty unless the outcome is REFERRED")),
+        };
+        check_fields! {
+            reason = self.reason();
+            referred_to = optional_ods("referredTo", self.referred_to.as_deref()).and_then(referral);
+            _decided = not_in_future("decidedOn", self.decided_on, services.today()).and_then(|_| {
+                not_before(
+                    "decidedOn",
+                    self.decided_on,
+                    standing.raised_on,
+                    "must not be before the input was raised",
+                )
+            });
+        }
+        if let Some(code) = &referred_to {
+            if services.organisation(code).await?.is_none() {
+                return Err(InputItemError::ReferredOrganisationNotFound);
             }
-            (_, Some(_)) => return Err(invalid("must be empty unless the outcome is REFERRED")),
-            (_, None) => {}
         }
         Ok(Decision {
             outcome: self.outcome,
@@ -90,6 +94,6 @@ impl DecisionDraft {
     }
 }
 
-fn invalid(problem: &str) -> InputItemError {
-    FieldError::new("referredTo", problem).into()
+fn invalid(problem: &str) -> FieldError {
+    FieldError::new("referredTo", problem)
 }

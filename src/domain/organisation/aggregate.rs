@@ -5,6 +5,7 @@ use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use super::{OrganisationCommand, OrganisationError, OrganisationEvent};
+use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, FieldError, OdsCode, OrganisationKind};
 use crate::domain::rules::optional_ods;
 use crate::domain::services::{OrganisationFacts, Services};
@@ -70,11 +71,16 @@ impl Organisation {
         if self.registered.is_some() {
             return Err(OrganisationError::AlreadyRegistered);
         }
+        check_fields! {
+            ods_code = OdsCode::parse("odsCode", ods_code);
+            name = bounded_text("name", name, limits::TITLE, true);
+            ics = optional_ods("ics", ics);
+        }
         Ok(OrganisationEvent::OrganisationRegistered {
-            ods_code: OdsCode::parse("odsCode", ods_code)?,
-            name: bounded_text("name", name, limits::TITLE, true)?,
+            ods_code,
+            name,
             kind,
-            ics: optional_ods("ics", ics)?,
+            ics,
             response_window_days: DEFAULT_RESPONSE_WINDOW_DAYS,
         })
     }

@@ -11,6 +11,7 @@ use super::{
     ConsentPurpose, ErasureReason, ParticipantCommand, ParticipantError, ParticipantEvent,
     PersonalDetails,
 };
+use crate::check_fields;
 use crate::domain::common::OdsCode;
 use crate::domain::rules::{not_before, not_in_future};
 use crate::domain::sealed::Sealed;
@@ -151,9 +152,11 @@ impl Participant {
         if self.registered.is_some() {
             return Err(ParticipantError::AlreadyRegistered);
         }
-        let organisation = OdsCode::parse("organisation", organisation)?;
-        let details = check_details(details)?;
-        not_in_future("registeredOn", registered_on, services.today())?;
+        check_fields! {
+            organisation = OdsCode::parse("organisation", organisation);
+            details = check_details(details);
+            _registered = not_in_future("registeredOn", registered_on, services.today());
+        }
         if services.organisation(&organisation).await?.is_none() {
             return Err(ParticipantError::OrganisationNotFound);
         }

@@ -5,6 +5,7 @@
 use uuid::Uuid;
 
 use super::{ParticipantError, PersonalDetails, SelfDescription};
+use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, FieldError, OdsCode};
 use crate::domain::services::Services;
 
@@ -27,26 +28,35 @@ pub(super) fn check_details(details: PersonalDetails) -> Result<PersonalDetails,
         postal_address,
         self_description,
     } = details;
+    check_fields! {
+        display_name = bounded_text("displayName", &display_name, limits::TITLE, true);
+        email = optional("email", email, EMAIL_MAX).and_then(|e| e.map(check_email).transpose());
+        phone = optional("phone", phone, PHONE_MAX).and_then(|p| p.map(check_phone).transpose());
+        postal_address = optional("postalAddress", postal_address, limits::TEXT);
+        self_description = check_self_description(self_description);
+    }
     Ok(PersonalDetails {
-        display_name: bounded_text("displayName", &display_name, limits::TITLE, true)?,
-        email: optional("email", email, EMAIL_MAX)?
-            .map(check_email)
-            .transpose()?,
-        phone: optional("phone", phone, PHONE_MAX)?
-            .map(check_phone)
-            .transpose()?,
-        postal_address: optional("postalAddress", postal_address, limits::TEXT)?,
-        self_description: check_self_description(self_description)?,
+        display_name,
+        email,
+        phone,
+        postal_address,
+        self_description,
     })
 }
 
 fn check_self_description(raw: SelfDescription) -> Result<SelfDescription, FieldError> {
     let label = |field, text| optional(field, text, limits::LABEL);
+    check_fields! {
+        age_band = label("selfDescription.ageBand", raw.age_band);
+        sex = label("selfDescription.sex", raw.sex);
+        ethnic_group = label("selfDescription.ethnicGroup", raw.ethnic_group);
+        disability = label("selfDescription.disability", raw.disability);
+    }
     Ok(SelfDescription {
-        age_band: label("selfDescription.ageBand", raw.age_band)?,
-        sex: label("selfDescription.sex", raw.sex)?,
-        ethnic_group: label("selfDescription.ethnicGroup", raw.ethnic_group)?,
-        disability: label("selfDescription.disability", raw.disability)?,
+        age_band,
+        sex,
+        ethnic_group,
+        disability,
     })
 }
 
