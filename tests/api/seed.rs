@@ -140,12 +140,9 @@ async fn seeding_reports_progress_not_every_mutation(backend: Backend) {
             "PL_JWT_SECRET",
             settings.jwt.secret.as_ref().expect("secret").expose(),
         )
-        .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
         .env_remove("PL_LOG_FORMAT");
-    if let Some(url) = &settings.database_url {
-        command.env("DATABASE_URL", url.expose());
-    }
+    crate::helpers::storage_env(&mut command, &settings);
     let output = command.output().expect("run seed");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
