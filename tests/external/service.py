@@ -82,8 +82,12 @@ class Postgres:
         self.psql(f'CREATE DATABASE "{self.name}"')
 
     def psql(self, sql: str):
-        result = subprocess.run(["psql", self.server_url, "-v", "ON_ERROR_STOP=1", "-qc", sql],
-                                capture_output=True, text=True)
+        try:
+            result = subprocess.run(
+                ["psql", self.server_url, "-v", "ON_ERROR_STOP=1", "-qc", sql],
+                capture_output=True, text=True)
+        except FileNotFoundError:
+            raise SystemExit("psql is not on the path; the PostgreSQL half needs it") from None
         if result.returncode != 0:
             raise SystemExit(f"psql could not run `{sql}` on {self.server_url}: {result.stderr}")
 
@@ -128,6 +132,7 @@ class Service:
             if self.healthy():
                 return
             time.sleep(0.2)
+        self.process.kill()
         raise SystemExit(f"{name}: the service did not answer /health within 60 s")
 
     def seed(self):
