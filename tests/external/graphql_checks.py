@@ -2,12 +2,15 @@
 
 Every answer must be a GraphQL-over-HTTP response: JSON holding `data` and/or a list of
 `errors`, each with a message and a stable code; and no error may be INTERNAL, because a
-request the fuzzer can make must never reach an unhandled failure.
+request the fuzzer can make must never reach an unhandled failure. Importing `real_ids`
+registers the hook that puts real ids and organisation codes into the generated operations.
 """
 
 import json
 
 import schemathesis
+
+import real_ids  # noqa: F401 - registers the flatmap_body hook
 
 CODES = {
     "VALIDATION",

@@ -1,77 +1,62 @@
-#!/usr/bin/env python3
-"""The outside check: the built service, attacked by tools that are not ours.
+"""The outside check: the built service, attacked and used by tools that are not ours.
+
+Every service it starts is given its master, checkpoint and token keys explicitly, as a
+PostgreSQL deployment must, and runs on the embedded SQLite default or on a fresh PostgreSQL
+database that this script creates and drops.
 
 1. Forged and stale tokens, made with PyJWT (and by hand where PyJWT refuses to make them),
    must each be refused with 401 UNAUTHENTICATED, so we do not only agree with ourselves.
 2. Key rotation: an RS256 service reading keys by `kid` from a JWKS file accepts both
    published keys, refuses a token HMAC-signed with the RSA public key, and refuses a key once
    it is removed from the file.
-3. Schemathesis fuzzes every query and mutation in `schema/schema.graphql` with a valid token
-   for each role; any 5xx, any answer that is not GraphQL over HTTP, and any INTERNAL error
-   fails the run.
+3. The attacks of issue 22 (`attacks.py`): deeply nested input values over POST and over the
+   WebSocket, queries and mutations sent as subscriptions, a socket that never signs in, and a
+   subscription from a caller rate limited over HTTP; the 429's headers. The service must
+   refuse each and keep serving.
+4. Standard clients (`clients.py`): Python `gql` fetches the schema by introspection, and the
+   graphql-js 16 and GraphiQL introspection documents are answered with the schema's types.
+5. Schemathesis fuzzes every query and mutation in `schema/schema.graphql` with a valid token
+   for each role over a seeded system (`seed --scale 1`), with real ids and organisation codes
+   put into the generated operations (`real_ids.py`), on SQLite and on PostgreSQL; any 5xx,
+   any answer that is not GraphQL over HTTP, and any INTERNAL error fails the run.
 
-Usage: run.py --binary PATH [--examples N]. Exits non-zero on the first failed part.
+Usage: run.py --binary PATH [--examples N] [--postgres-examples N] [--postgres URL].
+Exits non-zero when any check failed.
 """
 
 import argparse
-import base64
+import collections
 import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+import attacks
+import clients
+import real_ids
+from service import Failures, Keys, Postgres, Service, b64, claims, token
+
 ROOT = Path(__file__).resolve().parents[2]
-ISSUER = AUDIENCE = "partnership-ledger"
-ORGS = ["QMJ", "RAL"]
+# What `seed --scale 1` registers: an ICB, two trusts, a GP practice and a Healthwatch.
+SEEDED = ["Q00000", "R00000A", "R00000M", "G00000", "H00000"]
+# Each role's organisations: some seeded records are theirs and some are not.
 ROLES = {
-    "ENGAGEMENT_OFFICER": ["QMJ"],
-    "BOARD_SECRETARY": ["QMJ"],
-    "AUDITOR": ["QMJ", "RAL"],
+    "ENGAGEMENT_OFFICER": ["Q00000", "R00000A"],
+    "BOARD_SECRETARY": ["Q00000", "R00000A"],
+    "AUDITOR": SEEDED,
     "ADMIN": [],
 }
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def claims(**change):
-    now = int(time.time())
-    body = {
-        "sub": "fuzzer@example.nhs.uk",
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "exp": now + 3600,
-        "iat": now,
-        "nbf": now,
-        "role": "ENGAGEMENT_OFFICER",
-        "orgs": ["QMJ"],
-    }
-    for key, value in change.items():
-        if value is None:
-            body.pop(key, None)
-        else:
-            body[key] = value
-    return body
 
 
 def hand_signed(header: dict, body: dict, key: bytes) -> str:
@@ -79,76 +64,6 @@ def hand_signed(header: dict, body: dict, key: bytes) -> str:
     signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(body).encode())}"
     signature = hmac.new(key, signing_input.encode(), hashlib.sha256).digest()
     return f"{signing_input}.{b64(signature)}"
-
-
-class Service:
-    """The real binary on the embedded default in a fresh data directory."""
-
-    def __init__(self, binary: str, name: str, env: dict):
-        self.name = name
-        self.port = free_port()
-        self.dir = tempfile.mkdtemp(prefix=f"pl-{name}-")
-        self.log_path = Path(self.dir) / "service.log"
-        full_env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PL_DATA_DIR": str(Path(self.dir) / "data"),
-            "PL_LISTEN": f"127.0.0.1:{self.port}",
-            "PL_RATE_LIMIT_PER_MINUTE": "0",
-            "RUST_LOG": "info",
-            **env,
-        }
-        self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [binary, "serve"], env=full_env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-        self.url = f"http://127.0.0.1:{self.port}/graphql"
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"{name}: the service exited early:\n{self.log_text()}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1)
-                return
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.2)
-        raise SystemExit(f"{name}: the service did not answer /health within 60 s")
-
-    def post(self, token, query, variables=None):
-        request = urllib.request.Request(
-            self.url,
-            data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        if token is not None:
-            request.add_header("Authorization", f"Bearer {token}")
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
-
-    def log_text(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
-
-
-class Failures:
-    def __init__(self):
-        self.items = []
-
-    def expect(self, ok: bool, what: str):
-        print(f"  {'ok  ' if ok else 'FAIL'} {what}")
-        if not ok:
-            self.items.append(what)
 
 
 QUERY = "{ organisations { odsCode } }"
@@ -221,7 +136,7 @@ def forged_hs256(service, failures, secret: str):
     failures.expect(good not in log and secret not in log, f"{service.name}: no token in the log")
 
 
-def key_rotation(binary, failures):
+def key_rotation(binary, failures, service_keys):
     print("Key rotation by kid from a JWKS file (RS256, keys made by cryptography):")
     keys = {kid: rsa.generate_private_key(public_exponent=65537, key_size=2048) for kid in ("k1", "k2")}
 
@@ -232,7 +147,8 @@ def key_rotation(binary, failures):
     directory = Path(tempfile.mkdtemp(prefix="pl-jwks-"))
     jwks = directory / "jwks.json"
     jwks.write_text(json.dumps({"keys": [jwk("k1"), jwk("k2")]}))
-    service = Service(binary, "rs256", {"PL_JWT_ALGORITHM": "RS256", "PL_JWT_JWKS_FILE": str(jwks)})
+    service = Service(binary, "rs256", service_keys,
+                      {"PL_JWT_ALGORITHM": "RS256", "PL_JWT_JWKS_FILE": str(jwks)})
     try:
         def signed(kid, header_kid=None, **change):
             return jwt.encode(claims(**change), keys[kid], algorithm="RS256",
@@ -269,20 +185,21 @@ def key_rotation(binary, failures):
         service.stop()
 
 
-def fuzz(service, failures, examples: int, secret: str):
-    print(f"Schemathesis over schema/schema.graphql, {examples} examples per operation and role:")
+def fuzz(service, failures, examples: int, secret: str, pool_path: str):
+    print(f"{service.name}: schemathesis over schema/schema.graphql with real ids, {examples} "
+          "examples per operation and role:")
     env = {
         **os.environ,
         "SCHEMATHESIS_HOOKS": "graphql_checks",
         "PYTHONPATH": str(Path(__file__).resolve().parent),
+        "PL_FUZZ_POOL": pool_path,
     }
+    log_before = len(service.log_text())
     for role, orgs in ROLES.items():
-        token = jwt.encode(claims(role=role, orgs=orgs, sub=f"fuzz-{role.lower()}"), secret,
-                           algorithm="HS256")
         command = [
             sys.executable, "-m", "schemathesis.cli", "run", str(ROOT / "schema/schema.graphql"),
             "--url", service.url,
-            "--header", f"Authorization: Bearer {token}",
+            "--header", f"Authorization: Bearer {token(secret, role, orgs, f'fuzz-{role.lower()}')}",
             # Schemathesis' own not_a_server_error counts every resolver error (NOT_FOUND for
             # a random id, say) as a failure; ours fails 5xx and INTERNAL, and checks the shape.
             "--checks", "graphql_over_http",
@@ -300,35 +217,110 @@ def fuzz(service, failures, examples: int, secret: str):
         print(f"  {role}: exit {result.returncode} in {time.time() - started:.0f} s\n{tail}")
         if result.returncode != 0:
             print(result.stderr[-4000:])
-        failures.expect(result.returncode == 0, f"fuzzing as {role}")
+        failures.expect(result.returncode == 0, f"{service.name}: fuzzing as {role}")
+    failures.expect(service.alive() and service.healthy(),
+                    f"{service.name}: still serving after the fuzzing")
     log = service.log_text()
     failures.expect("panicked" not in log, f"{service.name}: no panic in the log")
+    # How far the fuzzing reached: the mutations it got committed, by name (reading contact
+    # details is recorded as a command too, and is left out).
+    committed = collections.Counter(
+        re.findall(r'command committed command="(\w+)"', log[log_before:]))
+    committed.pop("readContactDetails", None)
+    print(f"  the fuzzing's mutations committed: {sum(committed.values())} of "
+          f"{len(committed)} kinds: " + ", ".join(f"{k} {n}" for k, n in committed.most_common()))
+    failures.expect(len(committed) >= 8,
+                    f"{service.name}: the fuzzing got at least 8 kinds of mutation committed")
+
+
+def seeded_service(binary, name, keys, failures, database_url=None):
+    """A service over one seeded system, and the file of its ids for the fuzzer."""
+    service = Service(binary, name, keys, database_url=database_url, seed=True)
+    pool_path = str(Path(service.dir) / "real-ids.json")
+    pool = real_ids.gather(service, token(keys.jwt_secret, "AUDITOR", SEEDED), pool_path)
+    print(f"{name}: seeded in {service.seconds_seeding:.0f} s; real ids: "
+          + ", ".join(f"{len(v)} {k}" for k, v in sorted(pool.items())))
+    failures.expect(sorted(pool["organisations"]) == sorted(SEEDED)
+                    and all(pool[k] for k in ("activities", "inputItems", "actions", "boards",
+                                              "meetings", "participants")),
+                    f"{name}: the seeded system has records of every kind")
+    return service, pool_path
+
+
+class Timer:
+    def __init__(self):
+        self.parts = []
+
+    def part(self, name, run):
+        started = time.time()
+        try:
+            run()
+        finally:
+            self.parts.append((name, time.time() - started))
+
+    def report(self):
+        total = sum(seconds for _, seconds in self.parts)
+        print("\nTime taken: " + ", ".join(f"{name} {s:.0f} s" for name, s in self.parts)
+              + f"; {total:.0f} s in all")
+
+
+def embedded(args, keys, failures):
+    service, pool_path = seeded_service(args.binary, "sqlite", keys, failures)
+    secret = keys.jwt_secret
+    try:
+        forged_hs256(service, failures, secret)
+        attacks.nested_values(service, failures, secret)
+        attacks.websocket(service, failures, secret)
+        clients.introspection(service, failures, secret)
+        fuzz(service, failures, args.examples, secret, pool_path)
+    finally:
+        service.stop()
+
+
+def rate_limits(args, keys, failures):
+    per_minute = 5
+    service = Service(args.binary, "rate-limited", keys,
+                      {"PL_RATE_LIMIT_PER_MINUTE": str(per_minute)})
+    try:
+        attacks.rate_limited(service, failures, keys.jwt_secret, per_minute)
+    finally:
+        service.stop()
+
+
+def postgres(args, keys, failures):
+    database = Postgres(args.postgres)
+    try:
+        service, pool_path = seeded_service(args.binary, "postgres", keys, failures,
+                                            database_url=database.url)
+        try:
+            attacks.nested_values(service, failures, keys.jwt_secret)
+            attacks.websocket(service, failures, keys.jwt_secret)
+            fuzz(service, failures, args.postgres_examples, keys.jwt_secret, pool_path)
+        finally:
+            service.stop()
+    finally:
+        database.drop()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", required=True)
-    parser.add_argument("--examples", type=int, default=20)
+    parser.add_argument("--examples", type=int, default=25,
+                        help="fuzzing examples per operation and role on SQLite")
+    parser.add_argument("--postgres-examples", type=int, default=10,
+                        help="fuzzing examples per operation and role on PostgreSQL")
+    parser.add_argument("--postgres", default=os.environ.get(
+        "PL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="a PostgreSQL server (any database on it) where a fresh database is made")
     args = parser.parse_args()
     failures = Failures()
-
-    secret = secrets.token_urlsafe(48)
-    service = Service(args.binary, "embedded", {"PL_JWT_SECRET": secret})
-    try:
-        admin = jwt.encode(claims(role="ADMIN", orgs=[]), secret, algorithm="HS256")
-        for code in ORGS:
-            status, body = service.post(
-                admin,
-                "mutation($i: RegisterOrganisationInput!) { registerOrganisation(input: $i) "
-                "{ organisation { odsCode } } }",
-                {"i": {"odsCode": code, "name": f"Trust {code}", "kind": "NHS_TRUST"}},
-            )
-            failures.expect(status == 200 and "errors" not in body, f"register {code}")
-        forged_hs256(service, failures, secret)
-        key_rotation(args.binary, failures)
-        fuzz(service, failures, args.examples, secret)
-    finally:
-        service.stop()
+    keys = Keys()
+    timer = Timer()
+    timer.part("SQLite", lambda: embedded(args, keys, failures))
+    timer.part("key rotation", lambda: key_rotation(args.binary, failures, keys))
+    timer.part("rate limit", lambda: rate_limits(args, keys, failures))
+    timer.part("PostgreSQL", lambda: postgres(args, keys, failures))
+    timer.report()
     if failures.items:
         print(f"\n{len(failures.items)} failed:\n  " + "\n  ".join(failures.items))
         sys.exit(1)
