@@ -110,7 +110,8 @@ class Service:
             "PL_DATA_DIR": str(Path(self.dir) / "data"),
             "PL_LISTEN": f"127.0.0.1:{self.port}",
             "PL_RATE_LIMIT_PER_MINUTE": "0",
-            "RUST_LOG": "info",
+            # The ledger logs each committed command at debug: the fuzzing counts them.
+            "RUST_LOG": "info,sqlx=warn,partnership_ledger::ledger=debug",
             **keys.env(),
             **({"DATABASE_URL": database_url} if database_url else {}),
             **(env or {}),
