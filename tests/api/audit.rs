@@ -96,6 +96,19 @@ async fn checkpoint(app: &TestApp) -> String {
 }
 
 /// The first failure's position and problem.
+/// Verifying, with and without the checkpoint taken before the edit, names the event at
+/// `target` as altered.
+async fn assert_altered(app: &TestApp, checkpoint: &str, target: i64) {
+    assert_eq!(
+        named(&verify(app, None).await),
+        (Some(target), "ALTERED".into())
+    );
+    assert_eq!(
+        named(&verify(app, Some(checkpoint)).await),
+        (Some(target), "ALTERED".into())
+    );
+}
+
 fn named(v: &Value) -> (Option<i64>, String) {
     assert_eq!(v["verified"], false, "{v}");
     let f = &v["firstFailure"];
@@ -160,14 +173,7 @@ async fn a_flipped_byte_is_named(backend: Backend) {
         &format!("UPDATE events SET payload = replace(payload, '2026-01-02', '2026-01-09') WHERE position = {target}"),
     )
     .await;
-    assert_eq!(
-        named(&verify(&app, None).await),
-        (Some(target), "ALTERED".into())
-    );
-    assert_eq!(
-        named(&verify(&app, Some(&cp)).await),
-        (Some(target), "ALTERED".into())
-    );
+    assert_altered(&app, &cp, target).await;
 }
 
 /// One event's metadata and recorded time, as stored.
@@ -200,14 +206,7 @@ async fn another_actor_is_named(backend: Backend) {
         metadata.contains("\"actor.subject\":\"someone.else@example.nhs.uk\""),
         "the edit took: {metadata}"
     );
-    assert_eq!(
-        named(&verify(&app, None).await),
-        (Some(target), "ALTERED".into())
-    );
-    assert_eq!(
-        named(&verify(&app, Some(&cp)).await),
-        (Some(target), "ALTERED".into())
-    );
+    assert_altered(&app, &cp, target).await;
 }
 
 async fn a_recorded_time_a_microsecond_off_is_named(backend: Backend) {
@@ -240,14 +239,7 @@ async fn a_recorded_time_a_microsecond_off_is_named(backend: Backend) {
     }
     .expect("move the time");
     assert_eq!(stamp(app.db(), target).await.1, later, "the edit took");
-    assert_eq!(
-        named(&verify(&app, None).await),
-        (Some(target), "ALTERED".into())
-    );
-    assert_eq!(
-        named(&verify(&app, Some(&cp)).await),
-        (Some(target), "ALTERED".into())
-    );
+    assert_altered(&app, &cp, target).await;
 }
 
 async fn a_deleted_middle_event_is_named(backend: Backend) {
