@@ -10,6 +10,7 @@ use super::context::{internal, ledger, principal};
 use super::enums::Date;
 use super::error::{ApiError, ApiResult};
 use super::heavy::{HeavyWork, VERIFY_COST};
+use super::pages::{page_cost, Page, Window};
 use super::query::{not_found, parse_id};
 use crate::audit::{self, export, history, trace, Checkpoint, CheckpointKey};
 use crate::auth::Role;
@@ -311,12 +312,19 @@ impl TraceQueries {
 
     /// Every change to an activity, input item or action, field by field: the old and new
     /// values, the event that made it, who recorded it and when. Oldest first.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // a GraphQL field's arguments: its own and its page's
     async fn field_history(
         &self,
         ctx: &Context<'_>,
         record: HistoryRecord,
         id: ID,
-    ) -> ApiResult<Vec<Revision>> {
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<Revision>> {
+        let window = Window::new(first, after, last, before)?;
         let id = parse_id("id", &id)?;
         let kind = match record {
             HistoryRecord::Activity => {
@@ -336,21 +344,26 @@ impl TraceQueries {
             .await
             .map_err(|e| internal(ctx, e))?;
         let who = principal(ctx)?;
-        Ok(revisions
+        let items = revisions
             .into_iter()
-            .map(|r| Revision {
-                event: r.step.seen_by(who).into(),
-                changes: r
-                    .changes
-                    .into_iter()
-                    .map(|c| FieldChange {
-                        field: c.field,
-                        old: c.old.map(Json),
-                        new: c.new.map(Json),
-                    })
-                    .collect(),
+            .map(|r| {
+                let position = r.step.at.position;
+                let revision = Revision {
+                    event: r.step.seen_by(who).into(),
+                    changes: r
+                        .changes
+                        .into_iter()
+                        .map(|c| FieldChange {
+                            field: c.field,
+                            old: c.old.map(Json),
+                            new: c.new.map(Json),
+                        })
+                        .collect(),
+                };
+                (position, revision)
             })
-            .collect())
+            .collect();
+        Ok(window.page(items)?)
     }
 }
 

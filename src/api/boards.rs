@@ -7,6 +7,7 @@ use super::context::{internal, ledger, or_today, principal, Views};
 use super::enums::Date;
 use super::error::{ApiError, ApiResult};
 use super::heavy::replay_cost;
+use super::pages::{page_cost, Page, Window};
 use super::participants::Participant;
 use super::query::parse_id;
 use super::scorecard::MAX_PERIOD_DAYS;
@@ -194,7 +195,7 @@ pub fn representation(
 
 #[Object]
 impl Board {
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         self.0.id.into()
     }
     async fn organisation(&self) -> &str {
@@ -231,13 +232,23 @@ impl Board {
             .map(Appointment)
             .collect())
     }
-    async fn meetings(&self, ctx: &Context<'_>) -> ApiResult<Vec<BoardMeeting>> {
-        Ok(board_parts(ctx, &self.1, &self.0)
-            .await?
-            .1
+    /// The board's meetings by date (the day held, or else the day scheduled).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<BoardMeeting>> {
+        let window = Window::new(first, after, last, before)?;
+        let (_, meetings) = board_parts(ctx, &self.1, &self.0).await?;
+        let items = meetings
             .into_iter()
-            .map(BoardMeeting)
-            .collect())
+            .map(|m| (board_read::meeting_order(&m), BoardMeeting(m)))
+            .collect();
+        Ok(window.page(items)?)
     }
     /// Representation as of a date (default today); attendance and decisions over a period
     /// (default the year up to that date); terms ending within a number of days (default 90).
@@ -295,7 +306,7 @@ pub struct AppointmentEnd {
 
 #[Object]
 impl Appointment {
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         self.0.id.into()
     }
     async fn board_id(&self) -> ID {
@@ -339,7 +350,8 @@ impl Appointment {
 /// A decision taken at a board meeting.
 #[derive(SimpleObject)]
 pub struct BoardDecision {
-    id: ID,
+    #[graphql(owned)]
+    pub(super) id: ID,
     meeting_id: ID,
     board_id: ID,
     held_on: Option<Date>,
@@ -374,7 +386,7 @@ pub struct BoardMeeting(pub MeetingDoc);
 
 #[Object]
 impl BoardMeeting {
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         self.0.id.into()
     }
     async fn board_id(&self) -> ID {
@@ -479,7 +491,7 @@ pub struct BoardQueries;
 impl BoardQueries {
     /// One board by id; with `recordedAsOf`, as the record stood at that moment.
     #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
-    async fn board(
+    pub(super) async fn board(
         &self,
         ctx: &Context<'_>,
         id: ID,
@@ -504,24 +516,36 @@ impl BoardQueries {
         Ok(Board(doc, views))
     }
 
-    /// Boards of the caller's organisations; with `recordedAsOf`, as recorded at that moment.
-    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
+    /// Boards of the caller's organisations, by the day established; with `recordedAsOf`, as
+    /// recorded at that moment.
+    #[graphql(
+        complexity = "replay_cost(&recorded_as_of) + page_cost(first, last, child_complexity)"
+    )]
     async fn boards(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
-    ) -> ApiResult<Vec<Board>> {
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<Board>> {
+        let window = Window::new(first, after, last, before)?;
         let scope = principal(ctx)?.read_scope();
         let views = Views::at(ctx, recorded_as_of).await?;
         let docs = board_read::boards(views.db(ctx), scope)
             .await
             .map_err(|e| internal(ctx, e))?;
-        Ok(docs.into_iter().map(|d| Board(d, views.clone())).collect())
+        let items = docs
+            .into_iter()
+            .map(|d| ((d.established_on, d.id), Board(d, views.clone())))
+            .collect();
+        Ok(window.page(items)?)
     }
 
     /// One board meeting by id; with `recordedAsOf`, as recorded at that moment.
     #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
-    async fn board_meeting(
+    pub(super) async fn board_meeting(
         &self,
         ctx: &Context<'_>,
         id: ID,

@@ -185,7 +185,7 @@ fn clearer_limit_message(message: &str) -> Option<String> {
         )),
         "Query is too complex." => Some(format!(
             "the query is too complex: at most {} is allowed, each list counting its page size \
-             (first) times the fields under it",
+             (first or last) times the fields under it",
             super::MAX_COMPLEXITY
         )),
         _ => None,

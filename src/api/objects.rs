@@ -22,6 +22,10 @@ pub struct Organisation(pub OrganisationDoc, pub Views);
 
 #[Object]
 impl Organisation {
+    /// The organisation's id among all records: its ODS code.
+    pub(super) async fn id(&self) -> async_graphql::ID {
+        self.0.ods_code.as_str().into()
+    }
     async fn ods_code(&self) -> &str {
         self.0.ods_code.as_str()
     }
@@ -138,7 +142,7 @@ pub struct Activity(pub ActivityDoc, pub Views);
 
 #[Object]
 impl Activity {
-    async fn id(&self) -> async_graphql::ID {
+    pub(super) async fn id(&self) -> async_graphql::ID {
         self.0.id.into()
     }
     async fn kind(&self) -> ActivityKind {
@@ -371,7 +375,7 @@ impl InputItem {
 
 #[Object]
 impl InputItem {
-    async fn id(&self) -> async_graphql::ID {
+    pub(super) async fn id(&self) -> async_graphql::ID {
         self.doc.id.into()
     }
     async fn activity_id(&self) -> async_graphql::ID {
@@ -505,7 +509,7 @@ pub struct Action(pub ActionDoc, pub Views);
 
 #[Object]
 impl Action {
-    async fn id(&self) -> async_graphql::ID {
+    pub(super) async fn id(&self) -> async_graphql::ID {
         self.0.id.into()
     }
     async fn title(&self) -> &str {

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::context::{correlation_id, internal, ledger, principal};
 use super::enums::Date;
 use super::error::{ApiError, ApiResult};
+use super::pages::{page_cost, Page, Window};
 use super::query::parse_id;
 use crate::auth::{Principal, Role};
 use crate::domain::access::AccessPurpose as DomainAccessPurpose;
@@ -202,7 +203,7 @@ impl Participant {
 
 #[Object]
 impl Participant {
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         self.doc.id.into()
     }
     async fn organisation(&self) -> &str {
@@ -364,7 +365,7 @@ pub struct ParticipantQueries;
 #[Object]
 impl ParticipantQueries {
     /// One participant by id; after erasure, a tombstone.
-    async fn participant(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Participant> {
+    pub(super) async fn participant(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Participant> {
         let id = parse_id("id", &id)?;
         let found = read::participant(ledger(ctx).db(), id)
             .await
@@ -378,14 +379,24 @@ impl ParticipantQueries {
     }
 
     /// Participants of the caller's organisations, oldest first.
-    async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participant>> {
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn participants(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<Participant>> {
+        let window = Window::new(first, after, last, before)?;
         let docs = read::participants(ledger(ctx).db(), principal(ctx)?.read_scope())
             .await
             .map_err(|e| internal(ctx, e))?;
-        Ok(docs
+        let items = docs
             .into_iter()
-            .map(|(d, _)| Participant::new(d, DomainAccessPurpose::ViewRecord))
-            .collect())
+            .map(|(d, p)| (p, Participant::new(d, DomainAccessPurpose::ViewRecord)))
+            .collect();
+        Ok(window.page(items)?)
     }
 
     /// Whom to tell what happened to an input item: people linked to it or to its activity who
@@ -413,11 +424,17 @@ impl ParticipantQueries {
     /// Every request that read a participant's personal details (name, contact details or
     /// self-description), once each: who, in which role, why and when. For auditors and admins
     /// of the participant's organisation.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn participant_access_record(
         &self,
         ctx: &Context<'_>,
         participant_id: ID,
-    ) -> ApiResult<Vec<ContactRead>> {
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<ContactRead>> {
+        let window = Window::new(first, after, last, before)?;
         let id = parse_id("participantId", &participant_id)?;
         let who = principal(ctx)?;
         let found = read::participant(ledger(ctx).db(), id)
@@ -431,9 +448,11 @@ impl ParticipantQueries {
                     )
                     .into());
                 }
-                Ok(access_record(ledger(ctx).db(), &id.to_string())
+                let reads = access_record(ledger(ctx).db(), &id.to_string())
                     .await
-                    .map_err(|e| internal(ctx, e))?)
+                    .map_err(|e| internal(ctx, e))?;
+                let items = reads.into_iter().map(|r| (r.log_position, r)).collect();
+                Ok(window.page(items)?)
             }
             _ => Err(ApiError::NotFound("participant not found".into()).into()),
         }

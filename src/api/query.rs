@@ -1,6 +1,5 @@
 //! Queries: organisations, activities, input items with verdicts, actions, roll-ups.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -10,12 +9,9 @@ use super::enums::{Date, InputVerdict};
 use super::error::{ApiError, ApiResult};
 use super::heavy::replay_cost;
 use super::objects::{Action, Activity, InputItem, Organisation};
+use super::pages::{page_cost, Page, Window};
 use crate::auth::Principal;
 use crate::projections::read::{self, ItemFilter};
-
-/// The largest page any list returns.
-pub const MAX_PAGE: usize = 200;
-const DEFAULT_PAGE: usize = 50;
 
 /// Filters on input items; all optional, combined with AND.
 #[derive(InputObject, Default)]
@@ -42,52 +38,6 @@ pub(crate) fn not_found(what: &str) -> ApiError {
     ApiError::NotFound(format!("{what} not found"))
 }
 
-/// A list's cost in the query-complexity limit: each element's cost times the page asked for
-/// (the default page when none is given), so wide pages of deep objects are refused up front.
-fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let page = first.map_or(DEFAULT_PAGE, |n| n.clamp(0, MAX_PAGE as i32) as usize);
-    page.max(1) * child_complexity + 1
-}
-
-/// Pages `items` (already in log order) by position cursors.
-fn page<T: async_graphql::OutputType>(
-    items: Vec<(i64, T)>,
-    first: Option<i32>,
-    after: Option<String>,
-) -> Result<Connection<String, T, EmptyFields, EmptyFields>, ApiError> {
-    let first = match first {
-        None => DEFAULT_PAGE,
-        Some(n) if n >= 0 && (n as usize) <= MAX_PAGE => n as usize,
-        Some(_) => {
-            return Err(ApiError::Validation(format!(
-                "first: must be between 0 and {MAX_PAGE}"
-            )))
-        }
-    };
-    let after: Option<i64> = after
-        .map(|c| {
-            c.parse()
-                .map_err(|_| ApiError::Validation("after: is not a cursor from this list".into()))
-        })
-        .transpose()?;
-    let mut rest = items
-        .into_iter()
-        .filter(|(p, _)| after.is_none_or(|a| *p > a))
-        .peekable();
-    let mut edges = Vec::with_capacity(first);
-    while edges.len() < first {
-        match rest.next() {
-            Some(item) => edges.push(item),
-            None => break,
-        }
-    }
-    let mut connection = Connection::new(after.is_some(), rest.peek().is_some());
-    connection
-        .edges
-        .extend(edges.into_iter().map(|(p, i)| Edge::new(p.to_string(), i)));
-    Ok(connection)
-}
-
 fn check_org(who: &Principal, code: &str) -> Result<(), ApiError> {
     if who.can_read(&code.trim().to_ascii_uppercase()) {
         Ok(())
@@ -110,6 +60,7 @@ pub struct QueryRoot(
     super::audit::TraceQueries,
     super::audit::ExportQueries,
     super::operations::OperationsQueries,
+    super::node::NodeQueries,
 );
 
 /// Queries on organisations, activities, input items and actions.
@@ -123,7 +74,7 @@ pub struct CoreQueries;
 impl CoreQueries {
     /// One organisation by ODS code.
     #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
-    async fn organisation(
+    pub(super) async fn organisation(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
@@ -140,27 +91,40 @@ impl CoreQueries {
         ))
     }
 
-    /// The organisations the caller may read.
-    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
+    /// The organisations the caller may read, by ODS code.
+    #[graphql(
+        complexity = "replay_cost(&recorded_as_of) + page_cost(first, last, child_complexity)"
+    )]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
-    ) -> ApiResult<Vec<Organisation>> {
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<Organisation>> {
+        let window = Window::new(first, after, last, before)?;
         let scope = principal(ctx)?.read_scope();
         let views = Views::at(ctx, recorded_as_of).await?;
         let docs = read::organisations(views.db(ctx), scope)
             .await
             .map_err(|e| internal(ctx, e))?;
-        Ok(docs
+        let items = docs
             .into_iter()
-            .map(|d| Organisation(d, views.clone()))
-            .collect())
+            .map(|d| {
+                (
+                    d.ods_code.as_str().to_owned(),
+                    Organisation(d, views.clone()),
+                )
+            })
+            .collect();
+        Ok(window.page(items)?)
     }
 
     /// One activity by id.
     #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
-    async fn activity(
+    pub(super) async fn activity(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
@@ -186,7 +150,10 @@ impl CoreQueries {
     }
 
     /// Activities led or partnered by the caller's organisations (or by one of them), oldest first.
-    #[graphql(complexity = "replay_cost(&recorded_as_of) + page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "replay_cost(&recorded_as_of) + page_cost(first, last, child_complexity)"
+    )]
+    #[allow(clippy::too_many_arguments)] // a GraphQL field's arguments: its own and its page's
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -194,7 +161,10 @@ impl CoreQueries {
         organisation: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> ApiResult<Connection<String, Activity, EmptyFields, EmptyFields>> {
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<Activity>> {
+        let window = Window::new(first, after, last, before)?;
         let who = principal(ctx)?;
         let organisation = organisation.map(|code| code.trim().to_ascii_uppercase());
         if let Some(code) = &organisation {
@@ -214,12 +184,12 @@ impl CoreQueries {
             .into_iter()
             .map(|(d, p)| (p, Activity(d, views.clone())))
             .collect();
-        Ok(page(items, first, after)?)
+        Ok(window.page(items)?)
     }
 
     /// One input item by id, with its verdict as of a date (default today).
     #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
-    async fn input_item(
+    pub(super) async fn input_item(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
@@ -247,7 +217,10 @@ impl CoreQueries {
 
     /// Input items the caller may see (owned by or referred to its organisations), oldest
     /// first, with verdicts as of a date (default today). Items raised after that date are left out.
-    #[graphql(complexity = "replay_cost(&recorded_as_of) + page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "replay_cost(&recorded_as_of) + page_cost(first, last, child_complexity)"
+    )]
+    #[allow(clippy::too_many_arguments)] // a GraphQL field's arguments: its own and its page's
     async fn input_items(
         &self,
         ctx: &Context<'_>,
@@ -256,7 +229,10 @@ impl CoreQueries {
         as_of: Option<Date>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> ApiResult<Connection<String, InputItem, EmptyFields, EmptyFields>> {
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<InputItem>> {
+        let window = Window::new(first, after, last, before)?;
         let who = principal(ctx)?;
         let filter = filter.unwrap_or_default();
         if let Some(code) = &filter.organisation {
@@ -279,11 +255,12 @@ impl CoreQueries {
         let wanted = filter
             .verdict
             .map(crate::domain::verdict::InputVerdict::from);
-        if wanted.is_none() && sql_filter.theme.is_none() {
-            // Every filter is SQL's: read only the page (and one more), not the whole list.
-            sql_filter.after_position = after.as_deref().and_then(|c| c.parse().ok());
-            sql_filter.limit =
-                Some(first.map_or(DEFAULT_PAGE, |n| n.clamp(0, MAX_PAGE as i32) as usize) + 1);
+        if let Some((after, size)) = window.forwards::<i64>() {
+            if wanted.is_none() && sql_filter.theme.is_none() {
+                // Every filter is SQL's: read only the page (and one more), not the whole list.
+                sql_filter.after_position = after;
+                sql_filter.limit = Some(size + 1);
+            }
         }
         let found = views
             .input_items(ctx, who.read_scope(), &sql_filter)
@@ -294,12 +271,12 @@ impl CoreQueries {
             .filter(|i| wanted.is_none_or(|w| i.verdict_value() == Some(w)))
             .map(|i| (i.log_position(), i))
             .collect();
-        Ok(page(items, first, after)?)
+        Ok(window.page(items)?)
     }
 
     /// One action by id.
     #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
-    async fn action(
+    pub(super) async fn action(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
@@ -325,14 +302,19 @@ impl CoreQueries {
     }
 
     /// Actions owned by the caller's organisations, oldest first.
-    #[graphql(complexity = "replay_cost(&recorded_as_of) + page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "replay_cost(&recorded_as_of) + page_cost(first, last, child_complexity)"
+    )]
     async fn actions(
         &self,
         ctx: &Context<'_>,
         recorded_as_of: Option<DateTime<Utc>>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> ApiResult<Connection<String, Action, EmptyFields, EmptyFields>> {
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<Action>> {
+        let window = Window::new(first, after, last, before)?;
         let scope = principal(ctx)?.read_scope();
         let views = Views::at(ctx, recorded_as_of).await?;
         let docs = read::actions(views.db(ctx), scope)
@@ -342,6 +324,6 @@ impl CoreQueries {
             .into_iter()
             .map(|(d, p)| (p, Action(d, views.clone())))
             .collect();
-        Ok(page(items, first, after)?)
+        Ok(window.page(items)?)
     }
 }

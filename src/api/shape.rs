@@ -306,19 +306,19 @@ mod tests {
             None
         ));
         assert!(!only(
-            "{ __schema { types { name } } organisations { odsCode } }",
+            "{ __schema { types { name } } organisations { nodes { odsCode } } }",
             None
         ));
         assert!(!only(
-            "{ ... on Query { organisations { odsCode } } __typename }",
+            "{ ... on Query { organisations { nodes { odsCode } } } __typename }",
             None
         ));
         assert!(!only(
-            "query A { __typename } query B { organisations { odsCode } }",
+            "query A { __typename } query B { organisations { nodes { odsCode } } }",
             Some("B")
         ));
         assert!(only(
-            "query A { __typename } query B { organisations { odsCode } }",
+            "query A { __typename } query B { organisations { nodes { odsCode } } }",
             Some("A")
         ));
         assert!(!only("{ ...Missing }", None));

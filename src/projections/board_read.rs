@@ -1,5 +1,6 @@
 //! Reading the board views.
 
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
@@ -63,12 +64,35 @@ pub async fn meeting(db: &Db, id: Uuid) -> anyhow::Result<Option<MeetingDoc>> {
         .pop())
 }
 
+/// The meeting that recorded the board decision `decision`. Decisions have no table of their
+/// own, so the meetings' documents are searched for the id (a hyphenated UUID, which holds no
+/// pattern characters) and the match is confirmed on the parsed document.
+pub async fn meeting_with_decision(db: &Db, decision: Uuid) -> anyhow::Result<Option<MeetingDoc>> {
+    let pattern = format!("%{decision}%");
+    let docs: Vec<String> = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT doc FROM view_meetings WHERE doc LIKE $1")
+        .bind(&pattern).fetch_all(pool).await?);
+    for doc in docs {
+        let meeting: MeetingDoc = serde_json::from_str(&doc)?;
+        if meeting.decisions.iter().any(|d| d.decision_id == decision) {
+            return Ok(Some(meeting));
+        }
+    }
+    Ok(None)
+}
+
 /// Every meeting of a board, by date.
 pub async fn meetings_of(db: &Db, board: Uuid) -> anyhow::Result<Vec<MeetingDoc>> {
     let mut docs: Vec<MeetingDoc> =
         docs_by_ids(db, MEETINGS, "board_id", &[board.to_string()]).await?;
-    docs.sort_by_key(|m| (m.held.as_ref().map_or(m.scheduled_for, |h| h.0), m.id));
+    docs.sort_by_key(meeting_order);
     Ok(docs)
+}
+
+/// Where a meeting sits among its board's: by the day held (or else scheduled), then id.
+pub fn meeting_order(meeting: &MeetingDoc) -> (NaiveDate, Uuid) {
+    let day = meeting.held.as_ref().map_or(meeting.scheduled_for, |h| h.0);
+    (day, meeting.id)
 }
 
 /// Board decisions that cited an input item, with their meetings.

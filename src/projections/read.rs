@@ -123,6 +123,43 @@ pub(crate) async fn docs_by_ids<T: DeserializeOwned>(
     Ok(out)
 }
 
+/// The kinds of record an id of their own names (organisations are named by ODS code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    Activity,
+    InputItem,
+    Action,
+    Participant,
+    Board,
+    Appointment,
+    BoardMeeting,
+}
+
+/// Each kind's view table, in the order [`kind_of`] asks them.
+const KIND_TABLES: [(RecordKind, &str); 7] = [
+    (RecordKind::Activity, "view_activities"),
+    (RecordKind::InputItem, "view_input_items"),
+    (RecordKind::Action, "view_actions"),
+    (RecordKind::Participant, "view_participants"),
+    (RecordKind::Board, "view_boards"),
+    (RecordKind::Appointment, "view_appointments"),
+    (RecordKind::BoardMeeting, "view_meetings"),
+];
+
+/// Which kind of record `id` names, if the views hold one: one indexed look-up per kind, in
+/// one statement.
+pub async fn kind_of(db: &Db, id: Uuid) -> anyhow::Result<Option<RecordKind>> {
+    let sql = KIND_TABLES
+        .iter()
+        .enumerate()
+        .map(|(i, (_, table))| format!("SELECT CAST({i} AS BIGINT) FROM {table} WHERE id = $1"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let found: Option<i64> = on_db!(db, pool => sqlx::query_scalar(&sql)
+        .bind(id.to_string()).fetch_optional(pool).await?);
+    Ok(found.and_then(|i| KIND_TABLES.get(usize::try_from(i).ok()?).map(|(k, _)| *k)))
+}
+
 /// One organisation.
 pub async fn organisation(db: &Db, code: &str) -> anyhow::Result<Option<OrganisationDoc>> {
     Ok(docs_by_ids(

@@ -88,7 +88,7 @@ async fn bad_tokens_are_unauthenticated(backend: Backend) {
             Some(&crafted(|c| {
                 c.remove("nbf");
             })),
-            "query { organisations { odsCode } }",
+            "query { organisations { nodes { odsCode } } }",
             json!({}),
         )
         .await;
@@ -221,7 +221,11 @@ async fn bad_tokens_are_unauthenticated(backend: Backend) {
 
     // Reads are refused the same way.
     let (status, body) = app
-        .post(None, "query { organisations { odsCode } }", json!({}))
+        .post(
+            None,
+            "query { organisations { nodes { odsCode } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(status, 401, "{body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
@@ -269,7 +273,7 @@ async fn other_organisations_records_are_invisible(backend: Backend) {
                 token,
                 "query { inputItems { edges { node { id summary } } }
                          activities { edges { node { id } } }
-                         organisations { odsCode } }",
+                         organisations { nodes { odsCode } } }",
                 json!({}),
             )
             .await;
@@ -287,7 +291,10 @@ async fn other_organisations_records_are_invisible(backend: Backend) {
             .map(|e| &e["node"]["id"])
             .collect();
         assert_eq!(activities, vec![&json!(ours)], "{lists}");
-        assert_eq!(lists["organisations"], json!([{ "odsCode": "RJ1" }]));
+        assert_eq!(
+            lists["organisations"]["nodes"],
+            json!([{ "odsCode": "RJ1" }])
+        );
 
         // Filtering on QMJ's activity finds nothing.
         let filtered = app

@@ -12,13 +12,13 @@ use crate::on_both;
 
 /// Lists and details an auditor reads, all at once.
 const RECORD: &str = "query($at: DateTime, $item: ID!, $activity: ID!) {
-    organisations(recordedAsOf: $at) { odsCode name responseWindowDays }
+    organisations(recordedAsOf: $at) { nodes { odsCode name responseWindowDays } }
     activities(recordedAsOf: $at) { edges { node { id title status inputItems { id summary } } } }
     activity(id: $activity, recordedAsOf: $at) { id status informationPublished { publishedOn } }
     inputItems(recordedAsOf: $at) { edges { node { id summary verdict decisions { outcome reason } actions { id title status } } } }
     inputItem(id: $item, recordedAsOf: $at) { id verdict decisions { outcome reason } activity { title } }
     actions(recordedAsOf: $at) { edges { node { id title status dueOn } } }
-    boards(recordedAsOf: $at) { id name meetings { id scheduledFor } } }";
+    boards(recordedAsOf: $at, first: 5) { nodes { id name meetings(first: 10) { nodes { id scheduledFor } } } } }";
 
 async fn record(app: &TestApp, at: Option<String>, item: &str, activity: &str) -> Value {
     let auditor = app.token(Role::Auditor, &["QMJ"]);
@@ -105,8 +105,11 @@ async fn answers_match_the_record_at_three_moments(backend: Backend) {
     assert_ne!(seen[1].1, seen[2].1);
     assert_ne!(seen[2].1, now);
     assert_eq!(seen[0].1["inputItem"]["decisions"], json!([]));
-    assert_eq!(seen[1].1["boards"], json!([]));
-    assert_eq!(seen[2].1["boards"].as_array().map(Vec::len), Some(1));
+    assert_eq!(seen[1].1["boards"]["nodes"], json!([]));
+    assert_eq!(
+        seen[2].1["boards"]["nodes"].as_array().map(Vec::len),
+        Some(1)
+    );
     assert_eq!(
         seen[2].1["inputItem"]["decisions"].as_array().map(Vec::len),
         Some(2)
@@ -115,15 +118,15 @@ async fn answers_match_the_record_at_three_moments(backend: Backend) {
     // Before anything was recorded: nothing; in the future: refused by name.
     let auditor = app.token(Role::Auditor, &["QMJ"]);
     let empty = app
-        .ok(&auditor, "query($at: DateTime) { organisations(recordedAsOf: $at) { odsCode } actions(recordedAsOf: $at) { edges { node { id } } } }",
+        .ok(&auditor, "query($at: DateTime) { organisations(recordedAsOf: $at) { nodes { odsCode } } actions(recordedAsOf: $at) { edges { node { id } } } }",
             json!({ "at": "2020-01-01T00:00:00Z" }))
         .await;
-    assert_eq!(empty["organisations"], json!([]));
+    assert_eq!(empty["organisations"]["nodes"], json!([]));
     assert_eq!(empty["actions"]["edges"], json!([]));
     let (code, message) = app
         .err(
             &auditor,
-            "query($at: DateTime) { organisations(recordedAsOf: $at) { odsCode } }",
+            "query($at: DateTime) { organisations(recordedAsOf: $at) { nodes { odsCode } } }",
             json!({ "at": "2999-01-01T00:00:00Z" }),
         )
         .await;

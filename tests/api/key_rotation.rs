@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::helpers::{fresh_settings, Backend, Replica, AUDIENCE, ISSUER};
 use crate::on_both;
 
-const QUERY: &str = "{ organisations { odsCode } }";
+const QUERY: &str = "{ organisations { nodes { odsCode } } }";
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

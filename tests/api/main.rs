@@ -30,6 +30,7 @@ mod personal_reads;
 mod prepared_year;
 mod projections;
 mod query_limits;
+mod relay;
 mod replicas;
 mod schema;
 mod scoping;

@@ -43,22 +43,22 @@ async fn nested_input_values_are_refused_and_the_service_lives(backend: Backend)
     let app = spawn_app(backend).await;
     app.register("QMJ", "North Central Trust").await;
     let auditor = app.token(Role::Auditor, &["QMJ"]);
-    let alive = "{ organisations { odsCode } }";
+    let alive = "{ organisations { nodes { odsCode } } }";
 
     // The attacks as found: 1,800 nested lists, 1,500 nested objects.
     let deep = format!(
-        "{{ organisations(recordedAsOf: {}) {{ odsCode }} }}",
+        "{{ organisations(recordedAsOf: {}) {{ nodes {{ odsCode }} }} }}",
         lists(1_800)
     );
     refused(&app, &auditor, &deep, json!({}), "nests brackets").await;
     let deep = format!(
-        "{{ organisations(recordedAsOf: {}) {{ odsCode }} }}",
+        "{{ organisations(recordedAsOf: {}) {{ nodes {{ odsCode }} }} }}",
         objects(1_500)
     );
     refused(&app, &auditor, &deep, json!({}), "nests brackets").await;
     // Brackets inside a string are text, not nesting.
     let quoted = format!(
-        "{{ organisations(recordedAsOf: \"{}\") {{ odsCode }} }}",
+        "{{ organisations(recordedAsOf: \"{}\") {{ nodes {{ odsCode }} }} }}",
         lists(MAX_TEXT_NESTING * 2)
     );
     let (_, body) = app.post(Some(&auditor), &quoted, json!({})).await;
@@ -72,18 +72,18 @@ async fn nested_input_values_are_refused_and_the_service_lives(backend: Backend)
     // before validation, in a literal and in a variable's default.
     let over = MAX_INPUT_DEPTH + 1;
     let literal = format!(
-        "{{ organisations(recordedAsOf: {}) {{ odsCode }} }}",
+        "{{ organisations(recordedAsOf: {}) {{ nodes {{ odsCode }} }} }}",
         lists(over)
     );
     refused(&app, &auditor, &literal, json!({}), "`recordedAsOf` nests").await;
     let default = format!(
-        "query($v: [[Int]] = {}) {{ organisations {{ odsCode }} }}",
+        "query($v: [[Int]] = {}) {{ organisations {{ nodes {{ odsCode }} }} }}",
         lists(over)
     );
     refused(&app, &auditor, &default, json!({}), "`v` nests").await;
     // At the limit it goes on to validation (which finds a list where a moment belongs).
     let at_limit = format!(
-        "{{ organisations(recordedAsOf: {}) {{ odsCode }} }}",
+        "{{ organisations(recordedAsOf: {}) {{ nodes {{ odsCode }} }} }}",
         lists(MAX_INPUT_DEPTH)
     );
     let (_, body) = app.post(Some(&auditor), &at_limit, json!({})).await;
@@ -92,7 +92,8 @@ async fn nested_input_values_are_refused_and_the_service_lives(backend: Backend)
 
     // Variables: deeper than inputs go is refused by name; deeper than the JSON reader goes
     // is refused as a bad body. Neither runs.
-    let with_variable = "query($v: DateTime) { organisations(recordedAsOf: $v) { odsCode } }";
+    let with_variable =
+        "query($v: DateTime) { organisations(recordedAsOf: $v) { nodes { odsCode } } }";
     refused(
         &app,
         &auditor,
@@ -102,7 +103,7 @@ async fn nested_input_values_are_refused_and_the_service_lives(backend: Backend)
     )
     .await;
     let body = format!(
-        "{{\"query\": \"{{ organisations {{ odsCode }} }}\", \"variables\": {{\"v\": {}}}}}",
+        "{{\"query\": \"{{ organisations {{ nodes {{ odsCode }} }} }}\", \"variables\": {{\"v\": {}}}}}",
         lists(5_000)
     );
     let response = app
@@ -134,7 +135,10 @@ async fn nested_input_values_are_refused_and_the_service_lives(backend: Backend)
     );
 
     let data = app.ok(&auditor, alive, json!({})).await;
-    assert_eq!(data["organisations"][0]["odsCode"], "QMJ", "{data}");
+    assert_eq!(
+        data["organisations"]["nodes"][0]["odsCode"], "QMJ",
+        "{data}"
+    );
 }
 
 on_both!(nested_input_values_are_refused_and_the_service_lives);

@@ -187,7 +187,7 @@ async fn erasure_leaves_a_tombstone_and_no_trace(backend: Backend) {
     let everywhere = service
         .ok(
             &officer,
-            "query($a: ID!, $i: ID!) { participants { status displayName }
+            "query($a: ID!, $i: ID!) { participants { nodes { status displayName } }
                activity(id: $a) { participants { status displayName contact { email } } }
                inputItem(id: $i) { participants { status displayName } }
                feedbackContacts(inputItemId: $i) { id } }",
@@ -195,7 +195,7 @@ async fn erasure_leaves_a_tombstone_and_no_trace(backend: Backend) {
         )
         .await;
     assert_eq!(
-        everywhere["participants"],
+        everywhere["participants"]["nodes"],
         json!([{ "status": "ERASED", "displayName": null }])
     );
     assert_eq!(
@@ -312,11 +312,11 @@ async fn wrong_master_key_refuses_to_start(backend: Backend) {
     let people = app
         .ok(
             &officer,
-            "query { participants { displayName } }",
+            "query { participants { nodes { displayName } } }",
             json!({}),
         )
         .await;
-    assert_eq!(people["participants"][0]["displayName"], NAME);
+    assert_eq!(people["participants"]["nodes"][0]["displayName"], NAME);
     drop(right);
 }
 
@@ -368,9 +368,9 @@ async fn consent_and_access_record(backend: Backend) {
     assert_eq!(seen["contact"], Value::Null);
     assert_eq!(seen["consents"].as_array().map(Vec::len), Some(2));
 
-    let record = "query($id: ID!) { participantAccessRecord(participantId: $id) { reader role purpose at } }";
+    let record = "query($id: ID!) { participantAccessRecord(participantId: $id) { nodes { reader role purpose at } } }";
     let reads_before = app.ok(&auditor, record, json!({ "id": person })).await
-        ["participantAccessRecord"]
+        ["participantAccessRecord"]["nodes"]
         .as_array()
         .map(Vec::len);
     // The admin's read of the consent history above also fetched contact details.
@@ -380,8 +380,9 @@ async fn consent_and_access_record(backend: Backend) {
         "only the admin's read so far, not the auditor's"
     );
     app.ok(&officer, PERSON, json!({ "id": person })).await;
-    let reads =
-        app.ok(&auditor, record, json!({ "id": person })).await["participantAccessRecord"].clone();
+    let reads = app.ok(&auditor, record, json!({ "id": person })).await["participantAccessRecord"]
+        ["nodes"]
+        .clone();
     assert_eq!(reads.as_array().map(Vec::len), Some(2), "{reads}");
     assert_eq!(reads[0]["role"], "ADMIN");
     assert_eq!(reads[1]["reader"], "tester@example.nhs.uk");
@@ -400,8 +401,9 @@ async fn consent_and_access_record(backend: Backend) {
         json!({ "id": item }),
     )
     .await;
-    let reads =
-        app.ok(&auditor, record, json!({ "id": person })).await["participantAccessRecord"].clone();
+    let reads = app.ok(&auditor, record, json!({ "id": person })).await["participantAccessRecord"]
+        ["nodes"]
+        .clone();
     assert_eq!(reads[2]["purpose"], "FEEDBACK_CONTACT", "{reads}");
     let (code, _) = app.err(&officer, record, json!({ "id": person })).await;
     assert_eq!(code, "FORBIDDEN", "officers do not read the access record");

@@ -9,13 +9,13 @@ use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both;
 
 const RECORD: &str =
-    "query($id: ID!) { participantAccessRecord(participantId: $id) { reader role purpose } }";
+    "query($id: ID!) { participantAccessRecord(participantId: $id) { nodes { reader role purpose } } }";
 
 /// The reads recorded for `person` so far.
 async fn reads(app: &TestApp, person: &str) -> Vec<Value> {
     let auditor = app.token(Role::Auditor, &["QMJ"]);
     let data = app.ok(&auditor, RECORD, json!({ "id": person })).await;
-    data["participantAccessRecord"]
+    data["participantAccessRecord"]["nodes"]
         .as_array()
         .cloned()
         .expect("access record")
@@ -101,7 +101,7 @@ async fn reads_are_recorded_once_per_request(backend: Backend) {
     let everything = app
         .ok(
             &officer,
-            "query($id: ID!) { participants { displayName contact { phone } }
+            "query($id: ID!) { participants { nodes { displayName contact { phone } } }
             one: participant(id: $id) { displayName selfDescription { sex } contact { email } } }",
             json!({ "id": person }),
         )

@@ -1698,11 +1698,11 @@ async fn the_prepared_year_reads_as_described(backend: Backend) {
         let got = app
             .ok(
                 &auditor,
-                "query($id: ID!) { board(id: $id) { meetings { id } } }",
+                "query($id: ID!) { board(id: $id) { meetings { nodes { id } } } }",
                 json!({ "id": board }),
             )
             .await;
-        let mut ids: Vec<&str> = got["board"]["meetings"]
+        let mut ids: Vec<&str> = got["board"]["meetings"]["nodes"]
             .as_array()
             .expect("meetings")
             .iter()
@@ -1716,11 +1716,11 @@ async fn the_prepared_year_reads_as_described(backend: Backend) {
     let people = app
         .ok(
             &app.admin(),
-            "{ participants { id displayName contact { email } } }",
+            "{ participants { nodes { id displayName contact { email } } } }",
             json!({}),
         )
         .await;
-    let mut got: Vec<(String, String, String)> = people["participants"]
+    let mut got: Vec<(String, String, String)> = people["participants"]["nodes"]
         .as_array()
         .expect("participants")
         .iter()

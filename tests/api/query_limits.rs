@@ -117,7 +117,7 @@ async fn over_limit_queries_are_refused_before_running(backend: Backend) {
 
     // Directives: too many on one field, and too many over the document.
     let on_one = format!(
-        "{{ organisations {{ odsCode {} }} }}",
+        "{{ organisations {{ nodes {{ odsCode {} }} }} }}",
         "@include(if: true) ".repeat(MAX_FIELD_DIRECTIVES + 1)
     );
     refused(&app, &officer, &on_one, "directives").await;
@@ -127,7 +127,7 @@ async fn over_limit_queries_are_refused_before_running(backend: Backend) {
     refused(
         &app,
         &officer,
-        &format!("{{ organisations {{ {} }} }}", fields.join(" ")),
+        &format!("{{ organisations {{ nodes {{ {} }} }} }}", fields.join(" ")),
         "directives",
     )
     .await;
@@ -191,7 +191,7 @@ async fn requests_past_the_time_limit_are_stopped(backend: Backend) {
     settings.request_timeout_secs = 1;
     let service = crate::helpers::Replica::start(&settings).await;
     let token = service.token(Role::Auditor, &["QMJ"]);
-    let query = "{ organisations { odsCode } }";
+    let query = "{ organisations { nodes { odsCode } } }";
     let started = std::time::Instant::now();
     let response = service
         .client
@@ -220,7 +220,7 @@ async fn requests_past_the_time_limit_are_stopped(backend: Backend) {
 
     // The same request without the impossible wait answers within the limit.
     let data = service.ok(&token, query, json!({})).await;
-    assert_eq!(data["organisations"], json!([]));
+    assert_eq!(data["organisations"]["nodes"], json!([]));
     service.stop().await;
     if let Some(name) = database {
         crate::helpers::drop_postgres_database(name);

@@ -103,7 +103,7 @@ async fn replicas_share_one_projector_and_take_over() {
         .post(format!("{}/graphql", replicas[1].address))
         .bearer_auth(&officer)
         .header("x-log-position", "soon")
-        .json(&json!({ "query": "{ organisations { odsCode } }" }))
+        .json(&json!({ "query": "{ organisations { nodes { odsCode } } }" }))
         .send()
         .await
         .expect("request");

@@ -126,6 +126,18 @@ async fn every_record_is_scoped_by_id_and_relation(backend: Backend) {
             );
             let (_, unknown_message) = app.err(&outsider, query, json!({ "id": unknown })).await;
             assert_eq!(message, unknown_message, "{kind}: no hint that it exists");
+            let by_node = app
+                .ok(
+                    &outsider,
+                    "query($id: ID!) { node(id: $id) { id } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            assert_eq!(
+                by_node["node"],
+                Value::Null,
+                "{role:?} reading QMJ's {kind} as a node"
+            );
             assert_eq!(app.event_count().await, before);
         }
 
@@ -154,13 +166,13 @@ async fn every_record_is_scoped_by_id_and_relation(backend: Backend) {
         let lists = app
             .ok(
                 &outsider,
-                "{ actions { edges { node { id } } } boards { id } participants { id } }",
+                "{ actions { edges { node { id } } } boards { nodes { id } } participants { nodes { id } } }",
                 json!({}),
             )
             .await;
         assert_eq!(lists["actions"]["edges"], json!([]), "{lists}");
-        assert_eq!(lists["boards"], json!([]), "{lists}");
-        assert_eq!(lists["participants"], json!([]), "{lists}");
+        assert_eq!(lists["boards"]["nodes"], json!([]), "{lists}");
+        assert_eq!(lists["participants"]["nodes"], json!([]), "{lists}");
     }
 
     // The same questions from QMJ answer: the refusals above are scoping, not broken queries.

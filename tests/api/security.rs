@@ -72,7 +72,11 @@ async fn standard_introspection_queries_are_answered(backend: Backend) {
 
         // An ordinary field beside the introspection makes it an ordinary query, with the
         // ordinary limits.
-        let mixed = query.replacen("__schema {", "organisations { odsCode } __schema {", 1);
+        let mixed = query.replacen(
+            "__schema {",
+            "organisations { nodes { odsCode } } __schema {",
+            1,
+        );
         let (_, body) = service.post(Some(&token), &mixed, json!({})).await;
         assert_eq!(
             body["errors"][0]["extensions"]["code"], "VALIDATION",
@@ -95,7 +99,7 @@ async fn callers_over_the_rate_limit_wait(backend: Backend) {
     settings.rate_limit_per_minute = 3;
     let service = crate::helpers::Replica::start(&settings).await;
     let first = service.token(Role::Auditor, &["QMJ"]);
-    let query = "{ organisations { odsCode } }";
+    let query = "{ organisations { nodes { odsCode } } }";
     for _ in 0..3 {
         assert_eq!(service.post(Some(&first), query, json!({})).await.0, 200);
     }
@@ -157,7 +161,7 @@ async fn batches_and_huge_bodies_are_refused(backend: Backend) {
     assert_eq!(batch.status().as_u16(), 400);
     let body: serde_json::Value = batch.json().await.expect("json");
     assert_eq!(body["errors"][0]["extensions"]["code"], "VALIDATION");
-    let huge = json!({ "query": format!("{{ organisations {{ odsCode }} }} #{}", "x".repeat(300 * 1024)) });
+    let huge = json!({ "query": format!("{{ organisations {{ nodes {{ odsCode }} }} }} #{}", "x".repeat(300 * 1024)) });
     let response = app
         .client
         .post(&url)

@@ -66,7 +66,7 @@ async fn queries_and_mutations_go_by_post_only(backend: Backend) {
     let before = app.event_count().await;
     let mut socket = connect_with(&app, &officer).await;
 
-    send_subscribe(&mut socket, "q", "{ organisations { odsCode } }").await;
+    send_subscribe(&mut socket, "q", "{ organisations { nodes { odsCode } } }").await;
     let (code, message) = refused_with(&mut socket, "q").await;
     assert_eq!(code, "VALIDATION");
     assert!(message.contains("only subscriptions"), "{message}");
@@ -126,7 +126,11 @@ async fn a_socket_counts_against_the_rate_limit(backend: Backend) {
     send_subscribe(&mut socket, "2", EVENTS).await;
     for _ in 0..2 {
         let (status, _) = service
-            .post(Some(&auditor), "{ organisations { odsCode } }", json!({}))
+            .post(
+                Some(&auditor),
+                "{ organisations { nodes { odsCode } } }",
+                json!({}),
+            )
             .await;
         assert_eq!(status, 200);
     }
@@ -140,7 +144,7 @@ async fn a_socket_counts_against_the_rate_limit(backend: Backend) {
         .client
         .post(format!("{}/graphql", service.address))
         .bearer_auth(&auditor)
-        .json(&json!({ "query": "{ organisations { odsCode } }" }))
+        .json(&json!({ "query": "{ organisations { nodes { odsCode } } }" }))
         .send()
         .await
         .expect("answered");
@@ -238,7 +242,7 @@ async fn the_bearer_scheme_is_matched_in_any_case(backend: Backend) {
             .client
             .post(format!("{}/graphql", app.address))
             .header("authorization", format!("{scheme} {auditor}"))
-            .json(&json!({ "query": "{ organisations { odsCode } }" }))
+            .json(&json!({ "query": "{ organisations { nodes { odsCode } } }" }))
             .send()
             .await
             .expect("answered");

@@ -289,8 +289,8 @@ async fn traced_back_from_an_action_and_a_board_decision(backend: Backend) {
     );
 }
 
-const HISTORY: &str = "query($r: HistoryRecord!, $id: ID!) { fieldHistory(record: $r, id: $id) {
-    event { eventType logPosition recordedAt actor { subject role } hash } changes { field old new } } }";
+const HISTORY: &str = "query($r: HistoryRecord!, $id: ID!) { fieldHistory(record: $r, id: $id) { nodes {
+    event { eventType logPosition recordedAt actor { subject role } hash } changes { field old new } } } }";
 
 /// The change to `field` made by the revision whose event is `event`.
 fn change<'a>(history: &'a Value, event: &str, field: &str) -> &'a Value {
@@ -313,7 +313,7 @@ async fn field_history_of_an_item_and_an_action(backend: Backend) {
     let auditor = app.token(Role::Auditor, &["QMJ"]);
     let history = app
         .ok(&auditor, HISTORY, json!({ "r": "INPUT_ITEM", "id": item }))
-        .await["fieldHistory"]
+        .await["fieldHistory"]["nodes"]
         .clone();
     let events: Vec<&str> = history
         .as_array()
@@ -369,7 +369,7 @@ async fn field_history_of_an_item_and_an_action(backend: Backend) {
 
     let action = app
         .ok(&auditor, HISTORY, json!({ "r": "ACTION", "id": completed }))
-        .await["fieldHistory"]
+        .await["fieldHistory"]["nodes"]
         .clone();
     assert_eq!(
         change(&action, "ActionAgreed", "agreed_on"),

@@ -12,11 +12,11 @@ from websockets.sync.client import connect
 from service import error_code, token
 
 PROTOCOL = "graphql-transport-ws"
-NORMAL = "{ organisations { odsCode } }"
+NORMAL = "{ organisations { nodes { odsCode } } }"
 
 
 def nested_lists(depth: int) -> str:
-    return "{ organisations(recordedAsOf: " + "[" * depth + "1" + "]" * depth + ") { odsCode } }"
+    return "{ organisations(recordedAsOf: " + "[" * depth + "1" + "]" * depth + ") { nodes { odsCode } } }"
 
 
 def nested_objects(depth: int) -> str:
@@ -35,7 +35,7 @@ def still_serving(service, failures, auditor, after: str):
     failures.expect(service.alive() and service.healthy(),
                     f"{service.name}: /health answers after {after}")
     status, body = service.post(auditor, NORMAL)
-    failures.expect(status == 200 and "errors" not in body and body["data"]["organisations"],
+    failures.expect(status == 200 and "errors" not in body and body["data"]["organisations"]["nodes"],
                     f"{service.name}: a normal query answers after {after}")
 
 

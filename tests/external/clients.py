@@ -34,15 +34,15 @@ def introspection(service, failures, secret):
     client = Client(transport=transport, fetch_schema_from_transport=True)
     try:
         with client as session:
-            result = session.execute(gql("{ organisations { odsCode name } }"))
-            codes = {o["odsCode"] for o in result["organisations"]}
+            result = session.execute(gql("{ organisations { nodes { odsCode name } } }"))
+            codes = {o["odsCode"] for o in result["organisations"]["nodes"]}
             failures.expect("Q00000" in codes,
                             f"{service.name}: gql fetched the schema and ran a query ({len(codes)} "
                             "organisations)")
             ok, what = describes_the_schema(graphql.introspection_from_schema(client.schema))
             failures.expect(ok, f"{service.name}: gql's schema describes ours ({what})")
             try:
-                session.execute(gql("{ organisations { noSuchField } }"))
+                session.execute(gql("{ organisations { nodes { noSuchField } } }"))
                 refused_locally = False
             except graphql.GraphQLError:
                 refused_locally = True

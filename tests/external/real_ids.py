@@ -55,7 +55,7 @@ def gather(service, auditor: str, path: str) -> dict:
         return body["data"]
 
     pool = {kind: set() for kind in set(BY_NAME.values())}
-    organisations = read("{ organisations { odsCode } }")["organisations"]
+    organisations = read("{ organisations { nodes { odsCode } } }")["organisations"]["nodes"]
     pool["organisations"] = {o["odsCode"] for o in organisations}
     for code in sorted(pool["organisations"]):
         after = None
@@ -71,15 +71,15 @@ def gather(service, auditor: str, path: str) -> dict:
             if not page["pageInfo"]["hasNextPage"]:
                 break
             after = page["pageInfo"]["endCursor"]
-    boards = read("{ boards { id appointments { id participant { id } } "
-                  "meetings { id decisions { id } } } }")["boards"]
+    boards = read("{ boards(first: 10) { nodes { id appointments { id participant { id } } "
+                  "meetings(first: 50) { nodes { id decisions { id } } } } } }")["boards"]["nodes"]
     for board in boards:
         pool["boards"].add(board["id"])
         for appointment in board["appointments"]:
             pool["appointments"].add(appointment["id"])
             if appointment["participant"]:
                 pool["participants"].add(appointment["participant"]["id"])
-        for meeting in board["meetings"]:
+        for meeting in board["meetings"]["nodes"]:
             pool["meetings"].add(meeting["id"])
             pool["decisions"].update(d["id"] for d in meeting["decisions"])
     pool = {kind: sorted(values) for kind, values in pool.items()}

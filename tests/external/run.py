@@ -66,7 +66,7 @@ def hand_signed(header: dict, body: dict, key: bytes) -> str:
     return f"{signing_input}.{b64(signature)}"
 
 
-QUERY = "{ organisations { odsCode } }"
+QUERY = "{ organisations { nodes { odsCode } } }"
 
 
 def refused(service, failures, case, token):
