@@ -165,6 +165,8 @@ struct Written {
     peer: Vec<Load>,
     ours_stream: (Duration, Duration),
     peer_stream: (Duration, Duration),
+    /// The long aggregate on the peer with cqrs-es's aggregate store.
+    peer_kept_stream: (Duration, Duration),
     rss_mib: Option<f64>,
 }
 
@@ -191,25 +193,20 @@ async fn writes(backend: Backend, options: &Options, dir: &Path) -> anyhow::Resu
     let rss_mib = service.peak_rss_mib();
     service.stop();
 
-    let mut peer_loads = Vec::new();
-    let peer_stream = match backend {
+    let (peer_loads, peer_stream, peer_kept_stream) = match backend {
         Backend::Postgres => {
             let peer = peer::postgres(&postgres::fresh_database("pl_bench_peer").await?).await?;
-            for clients in CONCURRENCY {
-                peer_loads.push(peer.load(clients, length).await);
-            }
-            peer.long_stream(options.stream_events, 200.min(options.stream_events))
-                .await?
+            peer_runs(&peer, length, options.stream_events).await?
         }
         Backend::Sqlite => {
             let peer_dir = dir.join("peer");
             std::fs::create_dir_all(&peer_dir)?;
-            let peer = peer::sqlite(&peer_dir).await?;
-            for clients in CONCURRENCY {
-                peer_loads.push(peer.load(clients, length).await);
-            }
-            peer.long_stream(options.stream_events, 200.min(options.stream_events))
-                .await?
+            peer_runs(
+                &peer::sqlite(&peer_dir).await?,
+                length,
+                options.stream_events,
+            )
+            .await?
         }
     };
     Ok(Written {
@@ -217,8 +214,31 @@ async fn writes(backend: Backend, options: &Options, dir: &Path) -> anyhow::Resu
         peer: peer_loads,
         ours_stream,
         peer_stream,
+        peer_kept_stream,
         rss_mib,
     })
+}
+
+type Latency = (Duration, Duration);
+
+/// The peer's loads at each concurrency, then its long aggregate replayed and kept.
+async fn peer_runs<R: cqrs_es::persist::PersistedEventRepository + 'static>(
+    peer: &std::sync::Arc<peer::Peer<R>>,
+    length: Duration,
+    stream_events: usize,
+) -> anyhow::Result<(Vec<Load>, Latency, Latency)> {
+    let mut loads = Vec::new();
+    for clients in CONCURRENCY {
+        loads.push(peer.load(clients, length).await);
+    }
+    let samples = 200.min(stream_events);
+    let replayed = peer
+        .long_stream(stream_events, samples, peer::Loading::Replayed)
+        .await?;
+    let kept = peer
+        .long_stream(stream_events, samples, peer::Loading::Kept)
+        .await?;
+    Ok((loads, replayed, kept))
 }
 
 async fn at_scale(options: &Options, dir: &Path, table: &mut Table) -> anyhow::Result<()> {
@@ -356,28 +376,37 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
         }
-        table.add(
-            format!(
-                "command latency on a {}-event aggregate, {}",
-                options.stream_events,
-                backend.name()
+        for (peer, stream, target) in [
+            (
+                "bare cqrs-es peer (event store: replays)",
+                written.peer_stream,
+                "p50 under 2 ms",
             ),
-            format!(
-                "p50 {}, p99 {}",
-                ms(written.ours_stream.0),
-                ms(written.ours_stream.1)
+            (
+                "cqrs-es peer with its aggregate store (state kept)",
+                written.peer_kept_stream,
+                "",
             ),
-            format!(
-                "bare cqrs-es peer p50 {}, p99 {}",
-                ms(written.peer_stream.0),
-                ms(written.peer_stream.1)
-            ),
-            Some(
-                written.peer_stream.0.as_secs_f64()
-                    / written.ours_stream.0.as_secs_f64().max(f64::MIN_POSITIVE),
-            ),
-            "p50 under 2 ms",
-        );
+        ] {
+            table.add(
+                format!(
+                    "command latency on a {}-event aggregate, {}",
+                    options.stream_events,
+                    backend.name()
+                ),
+                format!(
+                    "p50 {}, p99 {}",
+                    ms(written.ours_stream.0),
+                    ms(written.ours_stream.1)
+                ),
+                format!("{peer} p50 {}, p99 {}", ms(stream.0), ms(stream.1)),
+                Some(
+                    stream.0.as_secs_f64()
+                        / written.ours_stream.0.as_secs_f64().max(f64::MIN_POSITIVE),
+                ),
+                target,
+            );
+        }
         table.add(
             format!(
                 "peak RSS of the service under the write load, {}",

@@ -1,5 +1,8 @@
 //! The peer: the same command mix through cqrs-es with postgres-es or sqlite-es directly, on our
-//! aggregates, with no HTTP, no tokens, no projections and lookups answered from memory.
+//! aggregates, with no HTTP, no tokens, no projections and lookups answered from memory. Its
+//! pool is set up as ours is (no check of a connection before each use). The long aggregate is
+//! timed twice on the peer: with cqrs-es's event store, which replays every event for each
+//! command, and with its aggregate store, which keeps the aggregate's state beside the events.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -87,6 +90,28 @@ pub struct Peer<R: PersistedEventRepository> {
     activities: Framework<Activity, R>,
     items: Framework<InputItem, R>,
     actions: Framework<Action, R>,
+    /// Actions loaded from their stored state (cqrs-es's aggregate store), not replayed.
+    kept_actions: Framework<Action, R>,
+}
+
+/// How the peer loads the long aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loading {
+    /// Every event replayed for each command (cqrs-es's event store).
+    Replayed,
+    /// The aggregate's stored state (cqrs-es's aggregate store).
+    Kept,
+}
+
+fn kept_framework<A: Aggregate<Services = Services>, R: PersistedEventRepository>(
+    repo: R,
+    services: &Services,
+) -> Framework<A, R> {
+    CqrsFramework::new(
+        PersistedEventStore::new_aggregate_store(repo),
+        vec![],
+        services.clone(),
+    )
 }
 
 fn framework<A: Aggregate<Services = Services>, R: PersistedEventRepository>(
@@ -109,6 +134,7 @@ impl<R: PersistedEventRepository + 'static> Peer<R> {
             activities: framework(repo(), &services),
             items: framework(repo(), &services),
             actions: framework(repo(), &services),
+            kept_actions: kept_framework(repo(), &services),
             memory,
         }
     }
@@ -222,12 +248,18 @@ impl<R: PersistedEventRepository + 'static> Peer<R> {
         .await
     }
 
-    /// Builds an action with `events` progress notes, then times `samples` more.
+    /// Builds an action with `events` progress notes, then times `samples` more, the action
+    /// loaded as `loading` says.
     pub async fn long_stream(
         &self,
         events: usize,
         samples: usize,
+        loading: Loading,
     ) -> anyhow::Result<(Duration, Duration)> {
+        let actions = match loading {
+            Loading::Replayed => &self.actions,
+            Loading::Kept => &self.kept_actions,
+        };
         let activity = self.plan("Long stream".into()).await?;
         let item = self.record_item(activity).await?;
         self.items
@@ -244,7 +276,7 @@ impl<R: PersistedEventRepository + 'static> Peer<R> {
             .await?;
         let action = Uuid::now_v7();
         let id = action.to_string();
-        self.actions
+        actions
             .execute(
                 &id,
                 ActionCommand::Propose {
@@ -259,7 +291,7 @@ impl<R: PersistedEventRepository + 'static> Peer<R> {
                 },
             )
             .await?;
-        self.actions
+        actions
             .execute(
                 &id,
                 ActionCommand::Agree {
@@ -272,12 +304,12 @@ impl<R: PersistedEventRepository + 'static> Peer<R> {
             note: format!("Note {n}"),
         };
         for n in 0..events.saturating_sub(1) {
-            self.actions.execute(&id, note(n)).await?;
+            actions.execute(&id, note(n)).await?;
         }
         let mut times = Vec::with_capacity(samples);
         for n in 0..samples {
             let sent = Instant::now();
-            self.actions.execute(&id, note(events + n)).await?;
+            actions.execute(&id, note(events + n)).await?;
             times.push(sent.elapsed());
         }
         times.sort();
@@ -291,13 +323,18 @@ pub async fn postgres(
 ) -> anyhow::Result<Arc<Peer<postgres_es::PostgresEventRepository>>> {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(16)
+        .test_before_acquire(false)
         .connect(url)
         .await?;
     sqlx::raw_sql(
         "CREATE TABLE events (aggregate_type text NOT NULL, aggregate_id text NOT NULL, \
          sequence bigint CHECK (sequence >= 0) NOT NULL, event_type text NOT NULL, \
          event_version text NOT NULL, payload json NOT NULL, metadata json NOT NULL, \
-         PRIMARY KEY (aggregate_type, aggregate_id, sequence))",
+         PRIMARY KEY (aggregate_type, aggregate_id, sequence)); \
+         CREATE TABLE snapshots (aggregate_type text NOT NULL, aggregate_id text NOT NULL, \
+         last_sequence bigint CHECK (last_sequence >= 0) NOT NULL, \
+         current_snapshot bigint CHECK (current_snapshot >= 0) NOT NULL, payload json NOT NULL, \
+         PRIMARY KEY (aggregate_type, aggregate_id, last_sequence))",
     )
     .execute(&pool)
     .await?;
@@ -318,13 +355,18 @@ pub async fn sqlite(dir: &Path) -> anyhow::Result<Arc<Peer<sqlite_es::SqliteEven
     .busy_timeout(Duration::from_secs(10));
     let pool = sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
     sqlx::raw_sql(
         "CREATE TABLE events (aggregate_type text NOT NULL, aggregate_id text NOT NULL, \
          sequence integer CHECK (sequence >= 0) NOT NULL, event_type text NOT NULL, \
          event_version text NOT NULL, payload text NOT NULL, metadata text NOT NULL, \
-         PRIMARY KEY (aggregate_type, aggregate_id, sequence)) STRICT",
+         PRIMARY KEY (aggregate_type, aggregate_id, sequence)) STRICT; \
+         CREATE TABLE snapshots (aggregate_type text NOT NULL, aggregate_id text NOT NULL, \
+         last_sequence integer CHECK (last_sequence >= 0) NOT NULL, \
+         current_snapshot integer CHECK (current_snapshot >= 0) NOT NULL, payload text NOT NULL, \
+         PRIMARY KEY (aggregate_type, aggregate_id, last_sequence)) STRICT",
     )
     .execute(&pool)
     .await?;
