@@ -190,9 +190,13 @@ pub(crate) struct Facts {
     pub aggregate: &'static str,
     /// Its own table.
     pub table: &'static str,
+    /// See [`View::KEY`].
     pub key: &'static str,
+    /// See [`View::CREATED`].
     pub created: &'static str,
+    /// See [`View::ALSO`].
     pub also: &'static [&'static str],
+    /// See [`View::OWNERS`].
     pub owners: &'static str,
 }
 
@@ -305,4 +309,36 @@ pub fn streams_of_organisation() -> String {
         }
     }
     selects.join(" UNION ALL ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::{happened_on, view_of, FACTS, TABLES};
+
+    #[test]
+    fn each_view_follows_an_aggregate_and_writes_tables_of_its_own() {
+        let aggregates: HashSet<&str> = FACTS.iter().map(|f| f.aggregate).collect();
+        assert_eq!(aggregates.len(), FACTS.len(), "one view per aggregate type");
+        let tables: HashSet<&str> = TABLES.iter().map(|t| t.name).collect();
+        assert_eq!(tables.len(), TABLES.len(), "one writer per table");
+        assert_eq!(
+            view_of("Activity").map(|v| v.table),
+            Some("view_activities")
+        );
+        assert!(view_of("ParticipantAccess").is_none(), "no view of its own");
+    }
+
+    #[test]
+    fn an_event_says_the_day_it_happened() {
+        let progress = r#"{"ProgressRecorded":{"recorded_on":"2026-03-02","note":"Begun"}}"#;
+        assert_eq!(
+            happened_on("Action", progress),
+            "2026-03-02".parse().ok(),
+            "a date no list of field names held"
+        );
+        assert_eq!(happened_on("Activity", progress), None, "not its event");
+        assert_eq!(happened_on("PopulationBaseline", progress), None);
+    }
 }
