@@ -315,7 +315,9 @@ pub fn streams_of_organisation() -> String {
 mod tests {
     use std::collections::HashSet;
 
-    use super::{happened_on, view_of, FACTS, TABLES};
+    use super::action::ActionDoc;
+    use super::activity::ActivityDoc;
+    use super::{happened_on, view_of, View, FACTS, TABLES};
 
     #[test]
     fn each_view_follows_an_aggregate_and_writes_tables_of_its_own() {
@@ -324,7 +326,7 @@ mod tests {
         let tables: HashSet<&str> = TABLES.iter().map(|t| t.name).collect();
         assert_eq!(tables.len(), TABLES.len(), "one writer per table");
         assert_eq!(
-            view_of("Activity").map(|v| v.table),
+            view_of(ActivityDoc::AGGREGATE).map(|v| v.table),
             Some("view_activities")
         );
         assert!(view_of("ParticipantAccess").is_none(), "no view of its own");
@@ -334,11 +336,15 @@ mod tests {
     fn an_event_says_the_day_it_happened() {
         let progress = r#"{"ProgressRecorded":{"recorded_on":"2026-03-02","note":"Begun"}}"#;
         assert_eq!(
-            happened_on("Action", progress),
+            happened_on(ActionDoc::AGGREGATE, progress),
             "2026-03-02".parse().ok(),
             "a date no list of field names held"
         );
-        assert_eq!(happened_on("Activity", progress), None, "not its event");
+        assert_eq!(
+            happened_on(ActivityDoc::AGGREGATE, progress),
+            None,
+            "not its event"
+        );
         assert_eq!(happened_on("PopulationBaseline", progress), None);
     }
 }
