@@ -41,3 +41,4 @@ mod sockets;
 mod startup_secrets;
 mod subscriptions;
 mod trace;
+mod views;
