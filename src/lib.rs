@@ -9,8 +9,8 @@
 //!   participant, board, appointment, board meeting, population baseline, and the access record
 //!   of personal reads), its commands, events and rules, and the verdict. Pure: no HTTP, SQL or
 //!   GraphQL. [`auth`]: tokens, roles and organisation grants.
-//! - [`store`]: the event log on SQLite or PostgreSQL behind cqrs-es's `EventStore`, with hash
-//!   chains, group commit and idempotency receipts.
+//! - [`store`]: the event log on SQLite or PostgreSQL: a stream loaded for a command, and its
+//!   events appended with hash chains, group commit and idempotency receipts.
 //! - [`crypto`]: per-participant encryption of personal data, and erasure by key destruction.
 //! - [`projections`]: one view per aggregate, the projector that keeps them from the log, and
 //!   the scorecard, reach and roll-ups computed from them.
