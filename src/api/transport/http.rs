@@ -15,6 +15,8 @@ use serde_json::json;
 use tower::timeout::TimeoutLayer;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::SizeAbove;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -41,7 +43,8 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Every request, outermost first: its `X-Request-Id` (a usable one of the client's, else a
 /// fresh one) is set and sent back; it runs in a tracing span named by that id; a panic is
 /// answered with 500 rather than a dropped connection; a body over [`MAX_BODY_BYTES`] is
-/// refused with 413. A GraphQL POST then passes, in order: JSON bodies only (415), who is
+/// refused with 413. GraphQL answers of 1 KiB or more are gzipped for clients that accept it.
+/// A GraphQL POST then passes, in order: JSON bodies only (415), who is
 /// calling, the rate limit (429), signed in (401), the time limit (503 `TIMEOUT`), and the
 /// wait for its `X-Log-Position` (400, 503 `LAGGING`).
 pub fn router(state: AppState) -> Router {
@@ -66,7 +69,13 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(panicked))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     Router::new()
-        .route("/graphql", post(graphql_post).layer(graphql).get(graphiql))
+        .route(
+            "/graphql",
+            post(graphql_post)
+                .layer(graphql)
+                .get(graphiql)
+                .layer(compressed()),
+        )
         .route("/graphql/ws", get(subscriptions))
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
@@ -75,6 +84,15 @@ pub fn router(state: AppState) -> Router {
         .layer(every_request)
         .with_state(state)
 }
+
+/// GraphQL answers (and the GraphiQL page) gzipped for clients that accept it, when they are
+/// large enough for it to pay: reports, exports and long lists, not the usual small answer.
+fn compressed() -> CompressionLayer<SizeAbove> {
+    CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES))
+}
+
+/// The smallest answer worth compressing, in bytes.
+const COMPRESS_ABOVE_BYTES: u16 = 1024;
 
 /// The tracing span of one request: its id, method and path (never the query string, which
 /// may carry a GraphQL query for GraphiQL).
