@@ -16,7 +16,8 @@ use crate::projections::read;
 #[derive(Default)]
 pub struct ActivityQueries;
 
-/// Each query here takes `recordedAsOf` (see [`crate::api::organisation::queries`]).
+/// Each query here takes `recordedAsOf`: the moment whose record it answers from (see
+/// [`Views::at`]), as distinct from `asOf`, the day things happened by.
 #[Object]
 impl ActivityQueries {
     /// One activity by id.

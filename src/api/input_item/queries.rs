@@ -33,7 +33,8 @@ pub struct InputItemFilter {
 #[derive(Default)]
 pub struct InputItemQueries;
 
-/// Each query here takes `recordedAsOf` (see [`crate::api::organisation::queries`]).
+/// Each query here takes `recordedAsOf`: the moment whose record it answers from (see
+/// [`Views::at`]), as distinct from `asOf`, the day things happened by.
 #[Object]
 impl InputItemQueries {
     /// One input item by id, with its verdict as of a date (default today).
