@@ -5,11 +5,11 @@
 //! (scorecard, reach, annual report, baseline), [`audit`], [`operations`], [`node`] (Relay's
 //! `node(id:)`) and [`subscriptions`]. Below them all, [`common`] holds what they share (the
 //! request's context, ids, errors, paging, periods, shared enums, the heavy-work pool, the
-//! mutation plumbing) and imports none of them. [`schema`] merges the areas into the schema
+//! mutation plumbing) and imports none of them. [`schema`](mod@schema) merges the areas into the schema
 //! root; [`transport`] serves it over HTTP and WebSocket without reaching into any area.
 //!
 //! A new query or mutation on activities goes in [`activity`] and nowhere else; a new area is
-//! a folder here and a line in each root of [`schema`].
+//! a folder here and a line in each root of [`schema`](mod@schema).
 
 pub mod action;
 pub mod activity;
