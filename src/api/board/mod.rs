@@ -1,7 +1,7 @@
 //! Boards: the `Board`, `Appointment`, `BoardMeeting` and `BoardDecision` objects, their enums,
 //! representation on a board or across an organisation's boards, the queries finding boards and
 //! meetings, and the mutations on boards, appointments and meetings (with what they share in
-//! [`write`]).
+//! [`write`](mod@write)).
 
 pub mod appointment;
 pub mod appointment_mutations;
