@@ -2,19 +2,26 @@
 //! verdict on whether each piece of patient input was genuinely acted on.
 //!
 //! # Layout
-//! - [`domain`]: aggregates (organisation, activity, input item, action), their rules and
-//!   events, and the verdict. Pure: no HTTP, SQL or GraphQL.
-//! - [`store`]: the event log on SQLite or PostgreSQL, behind cqrs-es's `EventStore`.
-//! - [`projections`]: read models built from the log in commit order.
-//! - [`ledger`]: runs commands with metadata, idempotency and read-your-writes.
-//! - [`audit`]: tamper evidence: hash chains verified, signed checkpoints.
-//! - [`auth`]: tokens, roles and organisation grants.
+//! From the bottom layer up (a module imports only its own layer and those below; see
+//! ARCHITECTURE.md, checked by `tests/api/layout.rs`):
+//! - [`config`]: settings, secrets and the data directory's files; [`telemetry`]: logging.
+//! - [`domain`]: one folder per aggregate (organisation, activity, input item, action,
+//!   participant, board, appointment, board meeting, population baseline, and the access record
+//!   of personal reads), its commands, events and rules, and the verdict. Pure: no HTTP, SQL or
+//!   GraphQL. [`auth`]: tokens, roles and organisation grants.
+//! - [`store`]: the event log on SQLite or PostgreSQL behind cqrs-es's `EventStore`, with hash
+//!   chains, group commit and idempotency receipts.
 //! - [`crypto`]: per-participant encryption of personal data, and erasure by key destruction.
-//! - [`config`]: settings and their defaults.
-//! - [`reports`]: the annual-report involvement section, as Markdown and HTML.
-//! - [`api`]: GraphQL over HTTP.
-//! - [`seed`]: synthetic integrated care systems written through the command path.
-//! - [`startup`]: building and running the service; [`cli`]: the command line.
+//! - [`projections`]: one view per aggregate, the projector that keeps them from the log, and
+//!   the scorecard, reach and roll-ups computed from them.
+//! - [`ledger`]: runs commands (load, decide, append, wait for the views) with metadata,
+//!   idempotency and read-your-writes, and answers the lookups rules ask.
+//! - [`audit`]: tamper evidence (hash chains verified, signed checkpoints), traces, field
+//!   history and the audit-trail export; [`reports`]: the annual-report section and "you said,
+//!   we did".
+//! - [`api`]: GraphQL over HTTP and WebSocket, one area per feature.
+//! - [`startup`]: building and running the service; [`seed`]: synthetic integrated care
+//!   systems written through the API; [`cli`]: the command line.
 #[macro_use]
 pub mod store;
 pub mod api;

@@ -5,20 +5,10 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
+use crate::projections::views::streams_of_organisation;
 use crate::projections::{LoggedEvent, EVENT_COLUMNS};
 use crate::reports::spreadsheet;
 use crate::store::{format_recorded_at, Db};
-
-/// The streams that belong to an organisation, as `type/id`, from the views.
-const STREAMS: &str = "SELECT 'Organisation/' || $1 UNION ALL SELECT 'PopulationBaseline/' || $1 \
-    UNION ALL SELECT 'Activity/' || id FROM view_activities WHERE organisation = $1 \
-    UNION ALL SELECT 'InputItem/' || id FROM view_input_items WHERE organisation = $1 \
-    UNION ALL SELECT 'Action/' || id FROM view_actions WHERE organisation = $1 \
-    UNION ALL SELECT 'Participant/' || id FROM view_participants WHERE organisation = $1 \
-    UNION ALL SELECT 'ParticipantAccess/' || id FROM view_participants WHERE organisation = $1 \
-    UNION ALL SELECT 'Board/' || id FROM view_boards WHERE organisation = $1 \
-    UNION ALL SELECT 'Appointment/' || id FROM view_appointments WHERE organisation = $1 \
-    UNION ALL SELECT 'BoardMeeting/' || id FROM view_meetings WHERE organisation = $1";
 
 /// Every event of `organisation`'s records recorded from `from` (inclusive) to `to`
 /// (exclusive), in commit order.
@@ -28,7 +18,9 @@ pub async fn audit_events(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> anyhow::Result<Vec<LoggedEvent>> {
-    let filter = format!("aggregate_type || '/' || aggregate_id IN ({STREAMS})");
+    // The streams that belong to the organisation, as `type/id`, from the views.
+    let streams = streams_of_organisation();
+    let filter = format!("aggregate_type || '/' || aggregate_id IN ({streams})");
     let events = match db {
         Db::Postgres(pool) => {
             let sql = format!(

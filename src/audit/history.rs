@@ -9,11 +9,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::trace::Step;
-use crate::domain::action::ActionEvent;
-use crate::domain::activity::ActivityEvent;
-use crate::domain::input_item::InputItemEvent;
-use crate::projections::docs::{apply_action, apply_activity, apply_input_item};
-use crate::projections::{read_stream, LoggedEvent};
+use crate::projections::docs::{ActionDoc, ActivityDoc, InputItemDoc};
+use crate::projections::{read_stream, LoggedEvent, View};
 use crate::store::Db;
 
 /// The kinds of record whose history can be read.
@@ -22,16 +19,6 @@ pub enum Kind {
     Activity,
     InputItem,
     Action,
-}
-
-impl Kind {
-    fn aggregate_type(self) -> &'static str {
-        match self {
-            Self::Activity => "Activity",
-            Self::InputItem => "InputItem",
-            Self::Action => "Action",
-        }
-    }
 }
 
 /// One field's change.
@@ -98,21 +85,14 @@ fn state<T: Serialize>(doc: &T) -> anyhow::Result<BTreeMap<String, Value>> {
     Ok(out)
 }
 
-/// Replays one stream through `apply`, answering each event's field changes.
-fn replay<E, D>(
-    events: &[LoggedEvent],
-    apply: impl Fn(Option<D>, &str, E, chrono::DateTime<chrono::Utc>) -> anyhow::Result<D>,
-) -> anyhow::Result<Vec<Revision>>
-where
-    E: serde::de::DeserializeOwned,
-    D: Serialize,
-{
-    let mut doc: Option<D> = None;
+/// Replays one stream through its view, answering each event's field changes.
+fn replay<V: View>(events: &[LoggedEvent]) -> anyhow::Result<Vec<Revision>> {
+    let mut doc: Option<V> = None;
     let mut before = BTreeMap::new();
     let mut revisions = Vec::new();
     for event in events {
-        let parsed: E = serde_json::from_str(&event.payload)?;
-        let next = apply(doc.take(), &event.aggregate_id, parsed, event.recorded_at)?;
+        let parsed: V::Event = serde_json::from_str(&event.payload)?;
+        let next = V::apply(doc.take(), &event.aggregate_id, parsed, event.recorded_at)?;
         let after = state(&next)?;
         revisions.push(Revision {
             step: Step::of(event),
@@ -126,17 +106,14 @@ where
 
 /// The field-level history of record `id`, oldest first; empty when there is no such record.
 pub async fn field_history(db: &Db, kind: Kind, id: Uuid) -> anyhow::Result<Vec<Revision>> {
-    let events = read_stream(db, kind.aggregate_type(), &id.to_string()).await?;
+    /// The stream of record `id` replayed through view `V`.
+    async fn history<V: View>(db: &Db, id: Uuid) -> anyhow::Result<Vec<Revision>> {
+        replay::<V>(&read_stream(db, V::AGGREGATE, &id.to_string()).await?)
+    }
     match kind {
-        Kind::Activity => {
-            replay::<ActivityEvent, _>(&events, |d, id, e, at| Ok(apply_activity(d, id, e, at)?))
-        }
-        Kind::InputItem => {
-            replay::<InputItemEvent, _>(&events, |d, id, e, at| Ok(apply_input_item(d, id, e, at)?))
-        }
-        Kind::Action => {
-            replay::<ActionEvent, _>(&events, |d, id, e, at| Ok(apply_action(d, id, e, at)?))
-        }
+        Kind::Activity => history::<ActivityDoc>(db, id).await,
+        Kind::InputItem => history::<InputItemDoc>(db, id).await,
+        Kind::Action => history::<ActionDoc>(db, id).await,
     }
 }
 

@@ -20,8 +20,10 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use crate::projections::docs::ActionDoc;
-use crate::projections::{board_read, read, read_stream, LoggedEvent};
+use crate::projections::boards::MeetingDoc;
+use crate::projections::docs::{ActionDoc, ActivityDoc, InputItemDoc};
+use crate::projections::views::happened_on;
+use crate::projections::{board_read, read, read_stream, LoggedEvent, View};
 use crate::store::{Db, LogPosition};
 
 /// One step of a trace.
@@ -63,25 +65,6 @@ const SHOWN: [&str; 10] = [
     "due_on",
     "evidence",
     "text",
-];
-
-/// Fields naming the day something happened, most specific first.
-const DAYS: [&str; 15] = [
-    "raised_on",
-    "decided_on",
-    "given_on",
-    "completed_on",
-    "abandoned_on",
-    "agreed_on",
-    "proposed_on",
-    "changed_on",
-    "held_on",
-    "published_on",
-    "planned_on",
-    "issued_on",
-    "scheduled_for",
-    "cancelled_on",
-    "on",
 ];
 
 /// "InputItemDecided" as "Input item decided".
@@ -134,9 +117,8 @@ impl Step {
                 parts.push(format!("{}: {value}", key.replace('_', " ")));
             }
         }
-        let occurred_on = DAYS
-            .iter()
-            .find_map(|key| field(&body, key)?.as_str()?.parse().ok());
+        // As the event itself says (see `Happened`).
+        let occurred_on = happened_on(&event.aggregate_type, &event.payload);
         let metadata: Value = serde_json::from_str(&event.metadata).unwrap_or_default();
         let meta = |key: &str| metadata.get(key).and_then(text);
         Self {
@@ -254,10 +236,14 @@ impl<'r> Streams<'r> {
 
     fn list(&self) -> Vec<(&'static str, Uuid)> {
         let mut streams = Vec::new();
-        streams.extend(self.activities.iter().map(|id| ("Activity", *id)));
-        streams.extend(self.items.iter().map(|id| ("InputItem", *id)));
-        streams.extend(self.actions.iter().map(|id| ("Action", *id)));
-        streams.extend(self.decisions.keys().map(|id| ("BoardMeeting", *id)));
+        streams.extend(
+            self.activities
+                .iter()
+                .map(|id| (ActivityDoc::AGGREGATE, *id)),
+        );
+        streams.extend(self.items.iter().map(|id| (InputItemDoc::AGGREGATE, *id)));
+        streams.extend(self.actions.iter().map(|id| (ActionDoc::AGGREGATE, *id)));
+        streams.extend(self.decisions.keys().map(|id| (MeetingDoc::AGGREGATE, *id)));
         streams
     }
 
@@ -267,7 +253,8 @@ impl<'r> Streams<'r> {
         let mut steps = Vec::new();
         for (aggregate_type, id) in self.list() {
             for event in read_stream(db, aggregate_type, &id.to_string()).await? {
-                if aggregate_type == "BoardMeeting" && event.event_type == "DecisionRecorded" {
+                if aggregate_type == MeetingDoc::AGGREGATE && event.event_type == "DecisionRecorded"
+                {
                     let decision = body(&event.payload)
                         .get("decision_id")
                         .and_then(Value::as_str)
@@ -401,7 +388,7 @@ mod tests {
             sequence: 2,
             event_type: "InputItemDecided".into(),
             event_version: "1".into(),
-            payload: r#"{"InputItemDecided":{"outcome":"DECLINED","reason":"No budget","referred_to":null,"decided_on":"2026-02-01"}}"#.into(),
+            payload: r#"{"InputItemDecided":{"outcome":"DECLINED","reason":"No budget","referred_to":null,"decided_on":"2026-02-01","decided_by":"QMJ"}}"#.into(),
             metadata: r#"{"actor.subject":"officer-7","actor.role":"ENGAGEMENT_OFFICER","actor.organisations":"QMJ"}"#.into(),
             recorded_at: DateTime::UNIX_EPOCH,
             prev_hash: "p".into(),

@@ -234,3 +234,9 @@ pub struct DemographicSnapshot {
 
 /// A date something happened, as given by the user.
 pub type OccurredOn = NaiveDate;
+
+/// An event that says on which day it happened (not when it was recorded), where it says one.
+pub trait Happened {
+    /// The day the event happened, if it names one.
+    fn happened_on(&self) -> Option<NaiveDate>;
+}

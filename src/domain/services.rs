@@ -1,7 +1,7 @@
 //! What aggregates may ask of the rest of the ledger while handling a command.
 //!
-//! Implemented over the event store in production and over maps in tests, so domain code stays
-//! free of storage.
+//! Implemented by the ledger (over the event store and the views) in production and over maps
+//! in tests, so domain code stays free of storage.
 
 use std::sync::Arc;
 

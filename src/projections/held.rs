@@ -10,27 +10,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use super::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
-use super::docs::{ActionDoc, ActivityDoc, InputItemDoc, OrganisationDoc};
-use super::participants::ParticipantDoc;
+use super::views::Doc;
 use crate::store::LogPosition;
 
 /// Documents held before some are let go (each about a kilobyte, most far less).
 const CAPACITY: usize = 20_000;
-
-/// A projected document of any kind, keyed by aggregate id (outside the projector, named only
-/// by [`Projected`]).
-#[derive(Debug, Clone)]
-pub enum Doc {
-    Organisation(OrganisationDoc),
-    Activity(ActivityDoc),
-    InputItem(InputItemDoc),
-    Action(ActionDoc),
-    Participant(ParticipantDoc),
-    Board(BoardDoc),
-    Appointment(AppointmentDoc),
-    Meeting(MeetingDoc),
-}
 
 /// A map keyed by record (`type/id`), with a fast hasher: a projector hashes the key of each
 /// event's record several times over, and the keys are the log's own aggregate ids.
@@ -115,42 +99,11 @@ impl HeldDocs {
     }
 }
 
-/// A kind of document the views hold, as a mutation reads it back.
-pub trait Projected: Clone {
-    /// The aggregate type whose stream it is projected from.
-    const AGGREGATE: &'static str;
-    #[doc(hidden)]
-    fn of(doc: &Doc) -> Option<&Self>;
-}
-
-macro_rules! projected {
-    ($($type:ty => $aggregate:literal, $variant:ident;)*) => {$(
-        impl Projected for $type {
-            const AGGREGATE: &'static str = $aggregate;
-            fn of(doc: &Doc) -> Option<&Self> {
-                match doc {
-                    Doc::$variant(d) => Some(d),
-                    _ => None,
-                }
-            }
-        }
-    )*};
-}
-
-projected! {
-    OrganisationDoc => "Organisation", Organisation;
-    ActivityDoc => "Activity", Activity;
-    InputItemDoc => "InputItem", InputItem;
-    ActionDoc => "Action", Action;
-    ParticipantDoc => "Participant", Participant;
-    BoardDoc => "Board", Board;
-    AppointmentDoc => "Appointment", Appointment;
-    MeetingDoc => "BoardMeeting", Meeting;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::projections::docs::{ActivityDoc, OrganisationDoc};
+    use crate::projections::views::Projected;
 
     fn at(position: i64) -> LogPosition {
         LogPosition { tx: 1, position }

@@ -18,8 +18,9 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 
-use super::held::Doc;
-use super::read::{ItemFilter, ItemView};
+use super::view::Dep;
+use super::views::input_item::{ItemFilter, ItemView};
+use super::views::Doc;
 
 /// Most items kept across every answer (each one a few kilobytes at most, with its actions).
 const MAX_ITEMS: usize = 10_000;
@@ -68,17 +69,6 @@ impl Key {
     }
 }
 
-/// What an answer depends on, and what a batch touches.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Dep {
-    /// Input items owned by or referred to an organisation.
-    ItemsOf(String),
-    /// Any input item (an answer over every organisation).
-    AnyItem,
-    /// One record: an input item, action or activity by id, an organisation by code.
-    Record(String),
-}
-
 /// What one batch touched.
 #[derive(Debug, Default)]
 pub struct Changes {
@@ -88,34 +78,13 @@ pub struct Changes {
 }
 
 impl Changes {
-    /// What the documents a batch wrote touch: each record itself, the organisations of the
-    /// input items among them, and the input items an action is linked to.
+    /// What the documents a batch wrote touch, as each view says (see `View::touches`): for
+    /// the joined input items, each record itself, the organisations of the input items among
+    /// them, and the input items an action is linked to.
     pub fn of<'a>(docs: impl IntoIterator<Item = &'a Doc>) -> Self {
         let mut touched = HashSet::new();
         for doc in docs {
-            match doc {
-                Doc::InputItem(d) => {
-                    touched.insert(Dep::AnyItem);
-                    touched.insert(Dep::Record(d.id.to_string()));
-                    touched.insert(Dep::ItemsOf(d.organisation.to_string()));
-                    if let Some(partner) = d.referred_to() {
-                        touched.insert(Dep::ItemsOf(partner.to_string()));
-                    }
-                }
-                Doc::Action(d) => {
-                    touched.insert(Dep::Record(d.id.to_string()));
-                    // A new link changes the items it links, which may not know the action yet.
-                    touched.extend(d.input_items.iter().map(|i| Dep::Record(i.to_string())));
-                }
-                Doc::Activity(d) => {
-                    touched.insert(Dep::Record(d.id.to_string()));
-                }
-                Doc::Organisation(d) => {
-                    touched.insert(Dep::Record(d.ods_code.to_string()));
-                }
-                // Not part of a joined input item.
-                Doc::Participant(_) | Doc::Board(_) | Doc::Appointment(_) | Doc::Meeting(_) => {}
-            }
+            doc.touches(&mut touched);
         }
         Self {
             touched,

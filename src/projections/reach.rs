@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use super::docs::ActivityDoc;
-use super::scorecard::Period;
+use super::period::Period;
 use crate::domain::baseline::{Dimension, Shares};
 use crate::domain::common::DemographicSnapshot;
 

@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::projector::PROJECTOR_NAME;
 use crate::store::{Db, LogPosition};
+
+/// The checkpoint name of the views projector.
+pub const PROJECTOR_NAME: &str = "views";
 
 /// The most events the lag counts: past it the views are simply far behind, and counting on
 /// would cost a read of all of them each time the status is asked.

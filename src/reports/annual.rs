@@ -162,9 +162,29 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
         from: year.from,
         to: year.to.min(request.today).max(year.from),
     };
-    let mut figures = Vec::new();
+    let mut figures = what_we_did(inputs, code, &covered);
+    let groups = who_took_part(inputs, code, &covered);
+    let (said, declined) = what_people_said(inputs, code, &covered);
+    figures.extend(said);
+    figures.extend(how_people_were_told(inputs, code, &covered));
+    Ok(AnnualReport {
+        organisation: code.to_owned(),
+        name: request.organisation.name.clone(),
+        year,
+        figures,
+        groups,
+        margin_points: inputs.margin_points,
+        examples: examples(inputs, request, &covered)?,
+        declined,
+        boards: boards(inputs, code, &covered),
+        measures: scorecard(inputs, &covered),
+        covered,
+    })
+}
 
-    // What we did.
+/// What we did: the activities `code` led and held in the days covered, by kind, and the places
+/// taken at them.
+fn what_we_did(inputs: &Inputs, code: &str, covered: &Period) -> Vec<Figure> {
     let held: Vec<_> = inputs
         .activities
         .iter()
@@ -172,14 +192,14 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
         .filter_map(|a| a.held.as_ref().map(|h| (a, h)))
         .filter(|(_, h)| covered.contains(h.held_on))
         .collect();
-    figures.push(figure(
+    let mut figures = vec![figure(
         "activities_held",
         "Activities held",
         held.len(),
         None,
         RecordKind::Activity,
         held.iter().map(|(a, _)| a.id),
-    ));
+    )];
     let mut by_kind: BTreeMap<ActivityKind, Vec<Uuid>> = BTreeMap::new();
     for (a, _) in &held {
         by_kind.entry(a.kind).or_default().push(a.id);
@@ -212,15 +232,21 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
         RecordKind::Activity,
         held.iter().map(|(a, _)| a.id),
     ));
+    figures
+}
 
-    // Who took part.
-    let groups: Vec<GroupReach> = population_groups(inputs, &covered)
+/// Who took part: `code`'s population groups against its baseline.
+fn who_took_part(inputs: &Inputs, code: &str, covered: &Period) -> Vec<GroupReach> {
+    population_groups(inputs, covered)
         .into_iter()
         .filter(|(org, _)| org == code)
         .map(|(_, g)| g)
-        .collect();
+        .collect()
+}
 
-    // What people said, and what came of it.
+/// What people said, and what came of it: the input `code` owns raised in the days covered, its
+/// top themes, how much was acted on, declined and fed back, and what was declined and why.
+fn what_people_said(inputs: &Inputs, code: &str, covered: &Period) -> (Vec<Figure>, Vec<Declined>) {
     let items: Vec<_> = inputs
         .items
         .iter()
@@ -228,14 +254,14 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
         .map(|i| (i, i.assess(covered.to)))
         .collect();
     let raised = items.len();
-    figures.push(figure(
+    let mut figures = vec![figure(
         "items_raised",
         "Input items raised",
         raised,
         None,
         RecordKind::InputItem,
         items.iter().map(|(i, _)| i.doc.id),
-    ));
+    )];
     let mut themes: BTreeMap<&str, Vec<Uuid>> = BTreeMap::new();
     for (i, _) in &items {
         for theme in &i.doc.themes {
@@ -304,8 +330,12 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
             })
         })
         .collect();
+    (figures, declined)
+}
 
-    // How people were told: feedback given in the days covered, on items and on activities.
+/// How people were told: feedback given in the days covered, on `code`'s items and on the
+/// activities it led, by channel.
+fn how_people_were_told(inputs: &Inputs, code: &str, covered: &Period) -> Vec<Figure> {
     let mut channels: BTreeMap<FeedbackChannel, Vec<RecordRef>> = BTreeMap::new();
     for i in inputs
         .items
@@ -336,21 +366,26 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
             });
         }
     }
-    for (channel, mut records) in channels {
-        let count = records.len() as u64;
-        records.sort_unstable();
-        records.dedup();
-        figures.push(Figure {
-            key: format!("feedback.{}", snake(&channel)),
-            label: words(&channel),
-            count,
-            of: None,
-            records,
-        });
-    }
+    channels
+        .into_iter()
+        .map(|(channel, mut records)| {
+            let count = records.len() as u64;
+            records.sort_unstable();
+            records.dedup();
+            Figure {
+                key: format!("feedback.{}", snake(&channel)),
+                label: words(&channel),
+                count,
+                of: None,
+                records,
+            }
+        })
+        .collect()
+}
 
-    let examples = examples(inputs, request, &covered)?;
-    let boards = inputs
+/// Patient representation on `code`'s boards in being at the end of the days covered.
+fn boards(inputs: &Inputs, code: &str, covered: &Period) -> Vec<BoardSeats> {
+    inputs
         .boards
         .iter()
         .filter(|b| {
@@ -366,23 +401,10 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
                     boards: std::slice::from_ref(b),
                     ..*inputs
                 },
-                &covered,
+                covered,
             ),
         })
-        .collect();
-    Ok(AnnualReport {
-        organisation: code.to_owned(),
-        name: request.organisation.name.clone(),
-        year,
-        covered,
-        figures,
-        groups,
-        margin_points: inputs.margin_points,
-        examples,
-        declined,
-        boards,
-        measures: scorecard(inputs, &covered),
-    })
+        .collect()
 }
 
 fn examples(

@@ -6,13 +6,9 @@ use std::collections::{BTreeSet, HashSet};
 use anyhow::Context;
 use uuid::Uuid;
 
-use crate::domain::baseline::Shares;
 use crate::ledger::load_baseline;
 use crate::projections::board_read;
-use crate::projections::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
-use crate::projections::docs::{ActionDoc, ActivityDoc};
-use crate::projections::read::{self, ItemView};
-use crate::projections::scorecard::Inputs;
+use crate::projections::read;
 use crate::store::Db;
 
 pub mod annual;
@@ -21,21 +17,11 @@ mod page;
 pub mod spreadsheet;
 pub mod you_said;
 
+pub use crate::projections::Documents;
 pub use page::Page;
 
-/// Every projected record of a set of organisations, with their population baselines: what a
-/// scorecard or report is computed from.
-#[derive(Debug, Default)]
-pub struct Documents {
-    pub activities: Vec<ActivityDoc>,
-    pub items: Vec<ItemView>,
-    pub actions: Vec<ActionDoc>,
-    pub boards: Vec<BoardDoc>,
-    pub appointments: Vec<AppointmentDoc>,
-    pub meetings: Vec<MeetingDoc>,
-    pub baselines: Vec<(String, Shares)>,
-}
-
+/// Reading the documents a report is computed from (the type lives with the views, which
+/// the scorecard's tests build it from as well).
 impl Documents {
     /// Reads the records of `organisations` (ODS codes) from the views, and their baselines
     /// from the log.
@@ -79,21 +65,6 @@ impl Documents {
             meetings,
             baselines,
         })
-    }
-
-    /// The scorecard's view of these documents, counting only `organisations`' records.
-    pub fn inputs<'a>(&'a self, organisations: &'a [String], margin_points: f64) -> Inputs<'a> {
-        Inputs {
-            activities: &self.activities,
-            items: &self.items,
-            actions: &self.actions,
-            boards: &self.boards,
-            appointments: &self.appointments,
-            meetings: &self.meetings,
-            organisations,
-            baselines: &self.baselines,
-            margin_points,
-        }
     }
 }
 

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
-use super::event_store::StoreError;
+use super::error::StoreError;
 use super::{Db, LogPosition};
 
 /// Most commands written in one transaction.

@@ -1,29 +1,32 @@
-//! The cqrs-es event store over our own `events` table: global position, commit-order
-//! transaction id on PostgreSQL, metadata, hash chain, and idempotency receipts written in the
-//! same transaction as the events they answer for.
+//! The event store of each aggregate over our own `events` table: global position,
+//! commit-order transaction id on PostgreSQL, metadata, hash chain, and idempotency receipts
+//! written in the same transaction as the events they answer for.
+//!
+//! It offers the two steps of cqrs-es's `EventStore` that a command needs, loading a stream's
+//! state ([`LedgerStore::load_for_command`]) and appending what the command decided after it
+//! ([`LedgerStore::commit_command`]), with what cqrs-es's trait cannot say: whether the state
+//! came from memory unread, and where the commit landed in the log. The application layer
+//! (the ledger) runs the aggregate's `handle` between the two.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
-use cqrs_es::{
-    Aggregate, AggregateContext, AggregateError, DomainEvent, EventEnvelope, EventStore,
-};
+use cqrs_es::{Aggregate, DomainEvent};
 use sqlx::Row;
 
 use super::cache::{Held, StreamCache};
 use super::committer::{self, Committer, PreparedCommit, PreparedEvent, PreparedReceipt};
+use super::error::StoreError;
 use super::hash::{chain_hash, HashedFields, GENESIS_HASH};
 use super::sealing::{holds_plain_personal_data, Sealer};
 use super::{Db, LogPosition};
 
-/// Metadata keys the store consumes itself rather than writing into the event's metadata.
 /// Sent on PostgreSQL by every transaction that appends to the log, delivered at commit.
 pub const LOG_CHANNEL: &str = "pl_log";
 
+/// Metadata keys the store consumes itself rather than writing into the event's metadata.
 pub mod keys {
     /// The client-supplied idempotency key.
     pub const IDEMPOTENCY_KEY: &str = "idempotency.key";
@@ -31,29 +34,6 @@ pub mod keys {
     pub const REQUEST_HASH: &str = "idempotency.request_hash";
     /// The actor subject, also written to the event metadata.
     pub const ACTOR_SUBJECT: &str = "actor.subject";
-}
-
-/// Failures of the store that are not conflicts on the stream itself.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// Another request with the same idempotency key committed first.
-    #[error("idempotency key already used")]
-    DuplicateIdempotencyKey,
-    /// The database refused or failed.
-    #[error("database failure: {0}")]
-    Database(#[from] sqlx::Error),
-    /// A stored event could not be read back.
-    #[error("stored event could not be decoded: {0}")]
-    Decode(#[from] serde_json::Error),
-    /// Personal fields could not be sealed or opened (the message holds no personal data).
-    #[error("personal data could not be sealed or opened: {0}")]
-    Sealing(String),
-    /// An event still held plain personal data when it was about to be written.
-    #[error("refused to write an event holding unsealed personal data")]
-    Unsealed,
-    /// The committer task is gone (the service is stopping).
-    #[error("the store is stopping")]
-    Stopped,
 }
 
 /// What one commit wrote: where its last event sits in the log.
@@ -65,64 +45,33 @@ pub struct CommitInfo {
     pub events: usize,
 }
 
-tokio::task_local! {
-    static CAPTURED: RefCell<Captured>;
-}
-
-/// What the store did while a command ran.
-#[derive(Debug, Clone, Default)]
-pub struct Captured {
-    /// What it committed.
-    pub commit: Option<CommitInfo>,
-    /// Whether the command's stream came from held state without reading the log (see
-    /// [`LedgerStore::trusting_held_state`]): a refusal or conflict may then be the held
-    /// state's doing, and the command is worth running once more.
-    pub held_unread: bool,
-    /// Set by the caller: the command creates its stream under an id just made for it, so it
-    /// is decided on the empty state without reading the log (should the stream exist after
-    /// all, the log's unique sequence refuses the commit, and `held_unread` says so).
-    pub assume_new: bool,
-}
-
-/// Runs `f` and returns what the store did while it ran (cqrs-es's `execute` returns nothing,
-/// yet a mutation must answer with the log position it produced). With `assume_new`, the
-/// stream the command loads is taken to be new (see [`Captured::assume_new`]).
-pub async fn with_commit_capture<F: Future>(assume_new: bool, f: F) -> (F::Output, Captured) {
-    let captured = Captured {
-        assume_new,
-        ..Captured::default()
-    };
-    CAPTURED
-        .scope(RefCell::new(captured), async move {
-            let output = f.await;
-            (output, CAPTURED.with(RefCell::take))
-        })
-        .await
-}
-
-/// Notes in the current capture scope, if any, what the store did.
-fn capture(note: impl FnOnce(&mut Captured)) {
-    let _ = CAPTURED.try_with(|cell| note(&mut cell.borrow_mut()));
-}
-
 /// The loaded state of one aggregate, with what the next commit needs to chain onto it.
 pub struct LedgerContext<A> {
     aggregate_id: String,
     aggregate: A,
     version: i64,
     last_hash: String,
-}
-
-impl<A: Aggregate> AggregateContext<A> for LedgerContext<A> {
-    fn aggregate(&mut self) -> &mut A {
-        &mut self.aggregate
-    }
+    /// Taken from held state (or assumed new) without reading the log.
+    held_unread: bool,
 }
 
 impl<A> LedgerContext<A> {
     /// The loaded aggregate, read-only.
     pub fn state(&self) -> &A {
         &self.aggregate
+    }
+
+    /// The loaded aggregate, for a command to decide on (its events are applied to it as the
+    /// command writes them).
+    pub fn state_mut(&mut self) -> &mut A {
+        &mut self.aggregate
+    }
+
+    /// Whether the state came from held memory (or was assumed new) without reading the log
+    /// (see [`LedgerStore::trusting_held_state`]): a refusal or conflict may then be the held
+    /// state's doing, and the command is worth running once more on a fresh load.
+    pub fn held_unread(&self) -> bool {
+        self.held_unread
     }
 
     /// How many events of the stream it reflects.
@@ -187,7 +136,7 @@ impl<A> LedgerStore<A> {
     /// Safe because a command can only append at the version it decided on: the log's unique
     /// (stream, sequence) refuses a commit on a state another writer (another replica) has
     /// moved past, and the caller runs the command again on a fresh load (see
-    /// [`Captured::held_unread`]). It saves a round trip on every command to a recently used
+    /// [`LedgerContext::held_unread`]). It saves a round trip on every command to a recently used
     /// stream. Lookups for other aggregates' rules have no such check: they use a held state
     /// only when [`super::SeenVersions`] says it is the log's.
     pub fn trusting_held_state(mut self) -> Self {
@@ -233,14 +182,6 @@ impl<A> LedgerStore<A> {
     }
 }
 
-fn to_aggregate_error<E: std::error::Error>(error: StoreError) -> AggregateError<E> {
-    match error {
-        StoreError::Database(e) => AggregateError::DatabaseConnectionError(Box::new(e)),
-        StoreError::Decode(e) => AggregateError::DeserializationError(Box::new(e)),
-        other => AggregateError::UnexpectedError(Box::new(other)),
-    }
-}
-
 /// The canonical text form of `recorded_at` that the hash covers.
 pub fn format_recorded_at(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -249,20 +190,19 @@ pub fn format_recorded_at(at: &DateTime<Utc>) -> String {
 struct StoredRow {
     sequence: i64,
     payload: String,
-    metadata: String,
     hash: String,
 }
 
 impl<A: Aggregate> LedgerStore<A> {
     /// The stream's events after `after`, in order.
     async fn rows(&self, aggregate_id: &str, after: i64) -> Result<Vec<StoredRow>, StoreError> {
-        const SQL: &str = "SELECT sequence, payload, metadata, hash FROM events \
+        const SQL: &str = "SELECT sequence, payload, hash FROM events \
                            WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 \
                            ORDER BY sequence";
         let rows = on_db!(&self.db, pool => {
             sqlx::query(SQL).bind(A::TYPE).bind(aggregate_id).bind(after).fetch_all(pool).await?
                 .into_iter()
-                .map(|r| StoredRow { sequence: r.get(0), payload: r.get(1), metadata: r.get(2), hash: r.get(3) })
+                .map(|r| StoredRow { sequence: r.get(0), payload: r.get(1), hash: r.get(2) })
                 .collect::<Vec<_>>()
         });
         Ok(rows)
@@ -306,34 +246,50 @@ impl<A: Aggregate> LedgerStore<A> {
     /// Loads the aggregate: the state held from an earlier load, if any, brought up to date
     /// with the events after it; else the whole stream replayed.
     pub async fn load(&self, aggregate_id: &str) -> Result<LedgerContext<A>, StoreError> {
-        Ok(self.load_from(aggregate_id, false, false).await?.0)
+        self.load_from(aggregate_id, false, false).await
+    }
+
+    /// Loads the aggregate for a command to decide on: as [`Self::load`], but on a store
+    /// [trusting held state](Self::trusting_held_state) the held state as it is, and with
+    /// `new_record` (the command creates its stream under an id just made for it) the empty
+    /// state if none is held, without reading the log. Should the stream exist after all, the
+    /// log's unique sequence refuses the commit, and [`LedgerContext::held_unread`] says so.
+    pub async fn load_for_command(
+        &self,
+        aggregate_id: &str,
+        new_record: bool,
+    ) -> Result<LedgerContext<A>, StoreError> {
+        self.load_from(aggregate_id, self.trust_held, new_record)
+            .await
     }
 
     /// [`Self::load`], or with `trust_held` the held state as it is (or with `assume_new` too,
-    /// the empty state if none is held), without reading the log; answers too whether it was so.
+    /// the empty state if none is held), without reading the log.
     async fn load_from(
         &self,
         aggregate_id: &str,
         trust_held: bool,
         assume_new: bool,
-    ) -> Result<(LedgerContext<A>, bool), StoreError> {
+    ) -> Result<LedgerContext<A>, StoreError> {
         let held = self.cache.as_ref().and_then(|c| c.take(aggregate_id));
-        let unread = trust_held && (held.is_some() || assume_new);
+        let held_unread = trust_held && (held.is_some() || assume_new);
         let mut context = match held {
             Some(held) => LedgerContext {
                 aggregate_id: aggregate_id.to_owned(),
                 aggregate: held.aggregate,
                 version: held.version,
                 last_hash: held.last_hash,
+                held_unread,
             },
             None => LedgerContext {
                 aggregate_id: aggregate_id.to_owned(),
                 aggregate: A::default(),
                 version: 0,
                 last_hash: GENESIS_HASH.to_owned(),
+                held_unread,
             },
         };
-        if !unread {
+        if !held_unread {
             for row in self.rows(aggregate_id, context.version).await? {
                 let event = self.decode(aggregate_id, &row).await?;
                 context.aggregate.apply(event);
@@ -341,17 +297,45 @@ impl<A: Aggregate> LedgerStore<A> {
                 context.last_hash = row.hash;
             }
         }
-        Ok((context, unread))
+        Ok(context)
     }
 
+    /// Appends the events a command decided on `context` (whose state they were already
+    /// applied to as the command wrote them) with the request's `metadata`, through the
+    /// committer, and holds the state after them for the next command. Answers with where they
+    /// landed in the log, or `None` when there were none. A stream appended to since `context`
+    /// was loaded refuses them with [`StoreError::Conflict`]; the state is then not held.
+    pub async fn commit_command(
+        &self,
+        events: Vec<A::Event>,
+        mut context: LedgerContext<A>,
+        metadata: HashMap<String, String>,
+    ) -> Result<Option<CommitInfo>, StoreError> {
+        match self.append(&events, &context, metadata).await {
+            Ok(committed) => {
+                let info = committed.map(|(info, last_hash)| {
+                    context.version += events.len() as i64;
+                    context.last_hash = last_hash;
+                    info
+                });
+                self.remember(context);
+                Ok(info)
+            }
+            Err(error) if is_stream_conflict(&error) => Err(StoreError::Conflict),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Writes `events` after `context`; answers with what was written and the hash the next
+    /// event chains to, or `None` when there were no events.
     async fn append(
         &self,
         events: &[A::Event],
         context: &LedgerContext<A>,
         mut metadata: HashMap<String, String>,
-    ) -> Result<(Vec<EventEnvelope<A>>, Option<(CommitInfo, String)>), StoreError> {
+    ) -> Result<Option<(CommitInfo, String)>, StoreError> {
         if events.is_empty() {
-            return Ok((Vec::new(), None));
+            return Ok(None);
         }
         let idempotency_key = metadata.remove(keys::IDEMPOTENCY_KEY);
         let request_hash = metadata.remove(keys::REQUEST_HASH).unwrap_or_default();
@@ -405,17 +389,6 @@ impl<A: Aggregate> LedgerStore<A> {
                 request_hash,
             }),
         };
-        let envelopes = commit
-            .events
-            .iter()
-            .zip(events)
-            .map(|(written, event)| EventEnvelope {
-                aggregate_id: context.aggregate_id.clone(),
-                sequence: written.sequence as usize,
-                payload: event.clone(),
-                metadata: metadata.clone(),
-            })
-            .collect();
         let last = match &self.committer {
             Some(committer) => committer.commit(commit).await?,
             None => committer::write(&self.db, &[&commit], committer::Origin::UNKNOWN).await?[0],
@@ -427,81 +400,10 @@ impl<A: Aggregate> LedgerStore<A> {
             last,
             events: events.len(),
         };
-        Ok((envelopes, Some((info, prev_hash))))
+        Ok(Some((info, prev_hash)))
     }
 }
 
 fn is_stream_conflict(error: &StoreError) -> bool {
     matches!(error, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
-}
-
-impl<A: Aggregate> EventStore<A> for LedgerStore<A> {
-    type AC = LedgerContext<A>;
-
-    async fn load_events(
-        &self,
-        aggregate_id: &str,
-    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
-        let rows = self
-            .rows(aggregate_id, 0)
-            .await
-            .map_err(to_aggregate_error)?;
-        let mut envelopes = Vec::with_capacity(rows.len());
-        for row in rows {
-            let payload = self
-                .decode(aggregate_id, &row)
-                .await
-                .map_err(to_aggregate_error)?;
-            let metadata =
-                serde_json::from_str(&row.metadata).map_err(|e| to_aggregate_error(e.into()))?;
-            envelopes.push(EventEnvelope {
-                aggregate_id: aggregate_id.to_owned(),
-                sequence: row.sequence as usize,
-                payload,
-                metadata,
-            });
-        }
-        Ok(envelopes)
-    }
-
-    async fn load_aggregate(
-        &self,
-        aggregate_id: &str,
-    ) -> Result<Self::AC, AggregateError<A::Error>> {
-        let assume_new = CAPTURED
-            .try_with(|c| c.borrow().assume_new)
-            .unwrap_or(false);
-        let (context, unread) = self
-            .load_from(aggregate_id, self.trust_held, assume_new)
-            .await
-            .map_err(to_aggregate_error)?;
-        if unread {
-            capture(|c| c.held_unread = true);
-        }
-        Ok(context)
-    }
-
-    async fn commit(
-        &self,
-        events: Vec<A::Event>,
-        context: Self::AC,
-        metadata: HashMap<String, String>,
-    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
-        match self.append(&events, &context, metadata).await {
-            Ok((envelopes, committed)) => {
-                let mut context = context;
-                if let Some((info, last_hash)) = committed {
-                    capture(|c| c.commit = Some(info));
-                    // The sink applied each event to the context's aggregate as it was
-                    // written, so it now holds the state after them.
-                    context.version += events.len() as i64;
-                    context.last_hash = last_hash;
-                }
-                self.remember(context);
-                Ok(envelopes)
-            }
-            Err(error) if is_stream_conflict(&error) => Err(AggregateError::AggregateConflict),
-            Err(error) => Err(to_aggregate_error(error)),
-        }
-    }
 }

@@ -17,9 +17,9 @@ macro_rules! on_db {
 
 mod cache;
 mod committer;
+mod error;
 mod event_store;
 mod hash;
-mod lookups;
 mod receipts;
 mod sealing;
 mod seen;
@@ -39,12 +39,11 @@ use sqlx::sqlite::{
 use sqlx::Connection;
 
 pub use committer::Committer;
+pub use error::StoreError;
 pub use event_store::{
-    format_recorded_at, keys, with_commit_capture, Captured, CommitInfo, LedgerStore, StoreError,
-    LOG_CHANNEL,
+    format_recorded_at, keys, CommitInfo, LedgerContext, LedgerStore, LOG_CHANNEL,
 };
 pub use hash::{chain_hash, HashedFields, GENESIS_HASH};
-pub use lookups::StoreLookups;
 pub use receipts::{find_receipt, Receipt};
 pub use sealing::{holds_plain_personal_data, Sealer};
 pub use seen::SeenVersions;

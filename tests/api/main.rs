@@ -42,3 +42,4 @@ mod sockets;
 mod startup_secrets;
 mod subscriptions;
 mod trace;
+mod views;

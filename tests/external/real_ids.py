@@ -72,7 +72,7 @@ def gather(service, auditor: str, path: str) -> dict:
                 break
             after = page["pageInfo"]["endCursor"]
     boards = read("{ boards(first: 10) { nodes { id appointments { id participant { id } } "
-                  "meetings(first: 50) { nodes { id decisions { id } } } } } }")["boards"]["nodes"]
+                  "meetings(first: 30) { nodes { id decisions { id } } } } } }")["boards"]["nodes"]
     for board in boards:
         pool["boards"].add(board["id"])
         for appointment in board["appointments"]:

@@ -105,7 +105,7 @@ pub(crate) fn committed(
 }
 
 /// After a command: maps its refusal, then reads the record it changed back as the views show
-/// it, from the projector's memory when it has just written it, else with `load`.
+/// it, from the ledger when this replica has it at hand, else with `load`.
 pub(crate) async fn read_back<T, Fut>(
     ctx: &Context<'_>,
     what: &str,
@@ -118,10 +118,7 @@ where
 {
     let (id, done) = committed(ctx, outcome)?;
     let receipt = Receipt::from(&done);
-    if let Some((doc, _)) = ledger(ctx)
-        .projector()
-        .held::<T>(&done.aggregate_id, done.position)
-    {
+    if let Some((doc, _)) = ledger(ctx).as_shown::<T>(&done) {
         return Ok((doc, receipt));
     }
     let doc = load(id)

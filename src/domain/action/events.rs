@@ -5,7 +5,7 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::common::OdsCode;
+use crate::domain::common::{Happened, OdsCode};
 
 /// Something that happened to an action committed in response to input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +42,19 @@ pub enum ActionEvent {
         due_on: NaiveDate,
         reason: String,
     },
+}
+
+impl Happened for ActionEvent {
+    fn happened_on(&self) -> Option<NaiveDate> {
+        match self {
+            Self::ActionProposed { proposed_on, .. } => Some(*proposed_on),
+            Self::ActionAgreed { agreed_on } => Some(*agreed_on),
+            Self::ProgressRecorded { recorded_on, .. } => Some(*recorded_on),
+            Self::ActionCompleted { completed_on, .. } => Some(*completed_on),
+            Self::ActionAbandoned { abandoned_on, .. } => Some(*abandoned_on),
+            Self::DueDateChanged { changed_on, .. } => Some(*changed_on),
+        }
+    }
 }
 
 impl DomainEvent for ActionEvent {

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::common::{
-    AccessibleFormat, ActivityKind, Attendance, DemographicSnapshot, FeedbackChannel, OdsCode,
-    Principle,
+    AccessibleFormat, ActivityKind, Attendance, DemographicSnapshot, FeedbackChannel, Happened,
+    OdsCode, Principle,
 };
 
 /// Something that happened to an engagement or co-production activity.
@@ -47,6 +47,19 @@ pub enum ActivityEvent {
         channel: FeedbackChannel,
         summary: String,
     },
+}
+
+impl Happened for ActivityEvent {
+    fn happened_on(&self) -> Option<NaiveDate> {
+        match self {
+            Self::ActivityPlanned { planned_on, .. } => Some(*planned_on),
+            Self::InformationPublished { published_on, .. } => Some(*published_on),
+            Self::ActivityHeld { held_on, .. } => Some(*held_on),
+            Self::ReportPublished { published_on, .. } => Some(*published_on),
+            Self::ActivityCancelled { cancelled_on, .. } => Some(*cancelled_on),
+            Self::ActivityFeedbackGiven { given_on, .. } => Some(*given_on),
+        }
+    }
 }
 
 impl DomainEvent for ActivityEvent {

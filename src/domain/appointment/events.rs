@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::board::SeatRole;
-use crate::domain::common::OdsCode;
+use crate::domain::common::{Happened, OdsCode};
 
 /// Why an appointment ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +40,16 @@ pub enum AppointmentEvent {
         reason: EndReason,
         ended_on: NaiveDate,
     },
+}
+
+impl Happened for AppointmentEvent {
+    fn happened_on(&self) -> Option<NaiveDate> {
+        match self {
+            Self::Appointed { term_start, .. } => Some(*term_start),
+            Self::Renewed { renewed_on, .. } => Some(*renewed_on),
+            Self::Ended { ended_on, .. } => Some(*ended_on),
+        }
+    }
 }
 
 impl DomainEvent for AppointmentEvent {

@@ -5,7 +5,7 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::common::OdsCode;
+use crate::domain::common::{Happened, OdsCode};
 
 /// What kind of body a board is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +72,17 @@ pub enum BoardEvent {
     BoardDissolved {
         dissolved_on: NaiveDate,
     },
+}
+
+impl Happened for BoardEvent {
+    fn happened_on(&self) -> Option<NaiveDate> {
+        match self {
+            Self::BoardEstablished { established_on, .. } => Some(*established_on),
+            Self::SeatsSet { from, .. } => Some(*from),
+            Self::BoardRenamed { .. } => None,
+            Self::BoardDissolved { dissolved_on } => Some(*dissolved_on),
+        }
+    }
 }
 
 impl DomainEvent for BoardEvent {

@@ -5,7 +5,7 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::common::OdsCode;
+use crate::domain::common::{Happened, OdsCode};
 
 /// A decision taken at a meeting (principle 3: does it cite patient input?).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +38,18 @@ pub enum BoardMeetingEvent {
         quorate: bool,
     },
     DecisionRecorded(BoardDecision),
+}
+
+impl Happened for BoardMeetingEvent {
+    fn happened_on(&self) -> Option<NaiveDate> {
+        match self {
+            Self::MeetingScheduled { scheduled_for, .. } => Some(*scheduled_for),
+            Self::PapersIssued { issued_on } => Some(*issued_on),
+            Self::MeetingHeld { held_on, .. } => Some(*held_on),
+            // The meeting's day is the meeting's own record.
+            Self::DecisionRecorded(_) => None,
+        }
+    }
 }
 
 impl DomainEvent for BoardMeetingEvent {

@@ -5,7 +5,9 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::common::{DecisionOutcome, FeedbackChannel, InputKind, OdsCode, RaisedBy};
+use crate::domain::common::{
+    DecisionOutcome, FeedbackChannel, Happened, InputKind, OdsCode, RaisedBy,
+};
 
 /// A decision on an input item, as recorded; revisions add a new one and never replace it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,6 +48,17 @@ pub enum InputItemEvent {
         channel: FeedbackChannel,
         summary: String,
     },
+}
+
+impl Happened for InputItemEvent {
+    fn happened_on(&self) -> Option<NaiveDate> {
+        match self {
+            Self::InputItemRecorded { raised_on, .. } => Some(*raised_on),
+            Self::InputItemDecided(decision) => Some(decision.decided_on),
+            Self::DecisionRevised { decision, .. } => Some(decision.decided_on),
+            Self::FeedbackGiven { given_on, .. } => Some(*given_on),
+        }
+    }
 }
 
 impl DomainEvent for InputItemEvent {

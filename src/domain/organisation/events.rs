@@ -1,9 +1,10 @@
 //! Events of the `Organisation` aggregate.
 
+use chrono::NaiveDate;
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::common::{OdsCode, OrganisationKind};
+use crate::domain::common::{Happened, OdsCode, OrganisationKind};
 
 /// Something that happened to an organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +20,14 @@ pub enum OrganisationEvent {
     },
     /// The number of days input may wait for a decision before it is overdue changed.
     ResponseWindowSet { days: u32 },
+}
+
+impl Happened for OrganisationEvent {
+    fn happened_on(&self) -> Option<NaiveDate> {
+        match self {
+            Self::OrganisationRegistered { .. } | Self::ResponseWindowSet { .. } => None,
+        }
+    }
 }
 
 impl DomainEvent for OrganisationEvent {

@@ -5,7 +5,7 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::common::OdsCode;
+use crate::domain::common::{Happened, OdsCode};
 use crate::domain::sealed::Sealed;
 
 /// A person's details. Only ever stored sealed with the person's own key.
@@ -83,6 +83,18 @@ pub enum ParticipantEvent {
         requested_on: NaiveDate,
         erased_on: NaiveDate,
     },
+}
+
+impl Happened for ParticipantEvent {
+    fn happened_on(&self) -> Option<NaiveDate> {
+        match self {
+            Self::ParticipantRegistered { registered_on, .. } => Some(*registered_on),
+            Self::DetailsUpdated { updated_on, .. } => Some(*updated_on),
+            Self::ConsentRecorded { on, .. } => Some(*on),
+            Self::LinkedToActivity { .. } | Self::LinkedToInputItem { .. } => None,
+            Self::ParticipantErased { erased_on, .. } => Some(*erased_on),
+        }
+    }
 }
 
 impl DomainEvent for ParticipantEvent {

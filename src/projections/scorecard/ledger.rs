@@ -6,7 +6,7 @@ use super::Inputs;
 use crate::domain::baseline::Shares;
 use crate::domain::board::SeatRole;
 use crate::domain::common::{AccessibleFormat, DecisionOutcome};
-use crate::reports::Documents;
+use crate::projections::Documents;
 
 pub(super) const I0: u128 = 0x1000;
 pub(super) const I1: u128 = 0x1001;

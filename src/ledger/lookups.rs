@@ -1,8 +1,8 @@
-//! [`Lookups`] for cross-aggregate rules. Aggregates are answered from the event log itself (or
-//! from a held state known to be the log's, see [`SeenVersions`]), so rules see every committed
-//! write; boards, appointments and participants' status come from the views, which every
-//! mutation waits for before it answers (a rule can miss a write only while that write's own
-//! request is still in flight).
+//! [`Lookups`] for cross-aggregate rules, and for the API's checks of what a caller may name.
+//! Aggregates are answered from the event log itself (or from a held state known to be the
+//! log's, see [`SeenVersions`]), so rules see every committed write; boards, appointments and
+//! participants' status come from the views, which every mutation waits for before it answers
+//! (a rule can miss a write only while that write's own request is still in flight).
 
 use std::sync::Arc;
 
@@ -10,7 +10,6 @@ use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{stream_key, Db, LedgerStore, SeenVersions};
 use crate::domain::action::Action;
 use crate::domain::activity::Activity;
 use crate::domain::common::OdsCode;
@@ -21,10 +20,11 @@ use crate::domain::services::{
     OrganisationFacts, ParticipantFacts,
 };
 use crate::projections::{board_read, read};
+use crate::store::{stream_key, Db, LedgerStore, SeenVersions};
 
-/// Lookups over the event store.
+/// Lookups over the event store and the views.
 #[derive(Clone)]
-pub struct StoreLookups {
+pub struct LedgerLookups {
     db: Db,
     organisations: LedgerStore<Organisation>,
     activities: LedgerStore<Activity>,
@@ -34,7 +34,7 @@ pub struct StoreLookups {
     seen: Option<Arc<SeenVersions>>,
 }
 
-impl StoreLookups {
+impl LedgerLookups {
     /// Lookups reading from `db`, each kind of stream with its own held states.
     pub fn new(db: Db) -> Self {
         Self {
@@ -110,7 +110,7 @@ impl StoreLookups {
 }
 
 #[async_trait]
-impl Lookups for StoreLookups {
+impl Lookups for LedgerLookups {
     fn today(&self) -> NaiveDate {
         Utc::now().date_naive()
     }

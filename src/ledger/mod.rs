@@ -1,11 +1,17 @@
-//! The application service between the API and the domain: runs commands through cqrs-es with
-//! metadata, idempotency and read-your-writes, and reports what they produced.
+//! The application service between the API and the domain: runs commands (load the stream,
+//! let the aggregate decide, append what it decided) with metadata, idempotency and
+//! read-your-writes, reports what they produced, and answers the lookups rules and the API's
+//! access checks need.
+//!
+//! - `command`: running one command, from idempotency replay to the views showing it.
+//! - `lookups`: what rules may ask of other records ([`LedgerLookups`]).
 
-use std::collections::HashMap;
+mod command;
+mod lookups;
+
 use std::sync::Arc;
-use std::time::Duration;
 
-use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
+use cqrs_es::Aggregate;
 
 use crate::auth::Principal;
 use crate::crypto::{KeyStore, ParticipantSealer};
@@ -20,15 +26,11 @@ use crate::domain::input_item::InputItem;
 use crate::domain::organisation::Organisation;
 use crate::domain::participant::{Participant, ParticipantCommand};
 use crate::domain::services::Services;
-use crate::domain::{Refusal, RefusalKind};
-use crate::projections::ProjectorHandle;
-use crate::store::{
-    find_receipt, with_commit_capture, Committer, Db, LedgerStore, LogPosition, Sealer, StoreError,
-    StoreLookups,
-};
+use crate::domain::RefusalKind;
+use crate::projections::{Projected, ProjectorHandle};
+use crate::store::{Committer, Db, LedgerStore, LogPosition, Sealer};
 
-/// How long a mutation waits for the views to show its own effect.
-const READ_YOUR_WRITES_WAIT: Duration = Duration::from_secs(10);
+pub use lookups::LedgerLookups;
 
 /// Who sent a command and why, written into every event's metadata.
 #[derive(Debug, Clone)]
@@ -83,39 +85,36 @@ pub enum LedgerError {
 /// The command side of the ledger.
 pub struct Ledger {
     db: Db,
-    lookups: StoreLookups,
+    lookups: LedgerLookups,
+    /// What every aggregate may ask while it decides: the lookups, shared.
+    services: Services,
     projector: ProjectorHandle,
-    organisations: CqrsFramework<Organisation, LedgerStore<Organisation>>,
-    activities: CqrsFramework<Activity, LedgerStore<Activity>>,
-    input_items: CqrsFramework<InputItem, LedgerStore<InputItem>>,
-    actions: CqrsFramework<Action, LedgerStore<Action>>,
-    participants: CqrsFramework<Participant, LedgerStore<Participant>>,
-    access: CqrsFramework<ParticipantAccess, LedgerStore<ParticipantAccess>>,
-    boards: CqrsFramework<Board, LedgerStore<Board>>,
-    appointments: CqrsFramework<Appointment, LedgerStore<Appointment>>,
-    meetings: CqrsFramework<BoardMeeting, LedgerStore<BoardMeeting>>,
-    baselines: CqrsFramework<PopulationBaseline, LedgerStore<PopulationBaseline>>,
+    organisations: LedgerStore<Organisation>,
+    activities: LedgerStore<Activity>,
+    input_items: LedgerStore<InputItem>,
+    actions: LedgerStore<Action>,
+    participants: LedgerStore<Participant>,
+    access: LedgerStore<ParticipantAccess>,
+    boards: LedgerStore<Board>,
+    appointments: LedgerStore<Appointment>,
+    meetings: LedgerStore<BoardMeeting>,
+    baselines: LedgerStore<PopulationBaseline>,
     keys: KeyStore,
     sealer: Arc<dyn Sealer>,
 }
 
-fn framework<A: Aggregate<Services = Services>>(
-    store: LedgerStore<A>,
-    committer: &Arc<Committer>,
-    services: &Services,
-) -> CqrsFramework<A, LedgerStore<A>> {
-    // No in-process queries: read models are built from the log by the projector.
-    let store = store
+/// `store`, committing through `committer` and letting commands decide on its held states.
+fn for_commands<A>(store: LedgerStore<A>, committer: &Arc<Committer>) -> LedgerStore<A> {
+    store
         .committing_through(committer.clone())
-        .trusting_held_state();
-    CqrsFramework::new(store, vec![], services.clone())
+        .trusting_held_state()
 }
 
 impl Ledger {
     /// The ledger over `db`, waking `projector` after each commit and sealing personal data
     /// with participants' keys from `keys`.
     pub fn new(db: Db, projector: ProjectorHandle, keys: KeyStore) -> Self {
-        let lookups = StoreLookups::new(db.clone()).trusting(projector.seen());
+        let lookups = LedgerLookups::new(db.clone()).trusting(projector.seen());
         let services: Services = Arc::new(lookups.clone());
         let sealer: Arc<dyn Sealer> = Arc::new(ParticipantSealer::new(keys.clone()));
         // Every store commits through one committer, so concurrent commands share transactions.
@@ -125,23 +124,21 @@ impl Ledger {
         // of that stream reads without a round trip.
         let (organisations, activities, input_items, actions) = lookups.stores();
         Self {
-            organisations: framework(organisations, c, &services),
-            activities: framework(activities, c, &services),
-            input_items: framework(input_items, c, &services),
-            actions: framework(actions, c, &services),
-            participants: CqrsFramework::new(
-                LedgerStore::with_sealer(db.clone(), sealer.clone())
-                    .committing_through(committer.clone()),
-                vec![],
-                services.clone(),
-            ),
-            access: framework(LedgerStore::new(db.clone()), c, &services),
-            boards: framework(LedgerStore::new(db.clone()), c, &services),
-            appointments: framework(LedgerStore::new(db.clone()), c, &services),
-            meetings: framework(LedgerStore::new(db.clone()), c, &services),
-            baselines: framework(LedgerStore::new(db.clone()), c, &services),
+            organisations: for_commands(organisations, c),
+            activities: for_commands(activities, c),
+            input_items: for_commands(input_items, c),
+            actions: for_commands(actions, c),
+            // Sealed streams hold no state, so there is none to trust.
+            participants: LedgerStore::with_sealer(db.clone(), sealer.clone())
+                .committing_through(committer.clone()),
+            access: for_commands(LedgerStore::new(db.clone()), c),
+            boards: for_commands(LedgerStore::new(db.clone()), c),
+            appointments: for_commands(LedgerStore::new(db.clone()), c),
+            meetings: for_commands(LedgerStore::new(db.clone()), c),
+            baselines: for_commands(LedgerStore::new(db.clone()), c),
             db,
             lookups,
+            services,
             projector,
             keys,
             sealer,
@@ -209,13 +206,20 @@ impl Ledger {
     }
 
     /// Cross-aggregate lookups over the log.
-    pub fn lookups(&self) -> &StoreLookups {
+    pub fn lookups(&self) -> &LedgerLookups {
         &self.lookups
     }
 
     /// The projector handle.
     pub fn projector(&self) -> &ProjectorHandle {
         &self.projector
+    }
+
+    /// The record a command just changed (`done`) as the views show it, with the log position
+    /// that created it, when this replica writes the views and holds it in memory; `None` when
+    /// the caller is to read it from the views' tables.
+    pub fn as_shown<T: Projected>(&self, done: &Committed) -> Option<(T, i64)> {
+        self.projector.held::<T>(&done.aggregate_id, done.position)
     }
 
     /// Runs an organisation command.
@@ -307,150 +311,6 @@ impl Ledger {
             .await
             .map_err(|e| LedgerError::Internal(e.into()))
     }
-
-    /// Answers a retried request from its receipt, if its key was seen before.
-    async fn replay(&self, ctx: &CommandContext) -> Result<Option<Committed>, LedgerError> {
-        let Some(key) = &ctx.idempotency_key else {
-            return Ok(None);
-        };
-        let receipt = find_receipt(&self.db, &ctx.principal.subject, key)
-            .await
-            .map_err(|e| LedgerError::Internal(e.into()))?;
-        match receipt {
-            None => Ok(None),
-            Some(r) if r.request_hash != ctx.request_hash => Err(LedgerError::KeyReused),
-            Some(r) => Ok(Some(Committed {
-                aggregate_id: r.aggregate_id,
-                position: r.last,
-                replayed: true,
-            })),
-        }
-    }
-
-    /// `done`, once the views show it; `Lagging` if they do not within the wait.
-    async fn shown(&self, done: Committed, ctx: &CommandContext) -> Result<Committed, LedgerError> {
-        if self
-            .projector
-            .wait_for(done.position, READ_YOUR_WRITES_WAIT)
-            .await
-        {
-            Ok(done)
-        } else {
-            tracing::warn!(
-                command = ctx.command,
-                correlation_id = %ctx.correlation_id,
-                log.position = done.position.position,
-                "committed, but the views did not catch up in time"
-            );
-            Err(LedgerError::Lagging {
-                position: done.position,
-            })
-        }
-    }
-
-    async fn execute<A>(
-        &self,
-        framework: &CqrsFramework<A, LedgerStore<A>>,
-        id: &str,
-        command: A::Command,
-        ctx: &CommandContext,
-    ) -> Result<Committed, LedgerError>
-    where
-        A: Aggregate,
-        A::Command: Clone,
-        A::Error: Refusal,
-    {
-        if let Some(done) = self.replay(ctx).await? {
-            return self.shown(done, ctx).await;
-        }
-        let (result, captured) = with_commit_capture(
-            ctx.new_record,
-            framework.execute_with_metadata(id, command.clone(), metadata(ctx)),
-        )
-        .await;
-        // A command decided on a held state that was behind the log (another replica wrote),
-        // or on an empty one for a stream that exists after all, is refused by the log, or by
-        // a rule that a fresh state would pass: the state is no longer held, so running it
-        // again reads the log and gives the true answer.
-        let (result, captured) = match result {
-            Err(AggregateError::UserError(_) | AggregateError::AggregateConflict)
-                if captured.held_unread =>
-            {
-                with_commit_capture(
-                    false,
-                    framework.execute_with_metadata(id, command, metadata(ctx)),
-                )
-                .await
-            }
-            other => (other, captured),
-        };
-        match result {
-            Ok(()) => {
-                let position = captured
-                    .commit
-                    .map_or_else(|| self.projector.position(), |c| c.last);
-                // One line per mutation is noise at `info` (a seed of one system writes ~900):
-                // the log of events is the record; this is for following a request.
-                tracing::debug!(
-                    command = ctx.command,
-                    correlation_id = %ctx.correlation_id,
-                    aggregate.id = id,
-                    log.position = position.position,
-                    "command committed"
-                );
-                self.shown(
-                    Committed {
-                        aggregate_id: id.to_owned(),
-                        position,
-                        replayed: false,
-                    },
-                    ctx,
-                )
-                .await
-            }
-            Err(AggregateError::UserError(refusal)) => Err(LedgerError::Refused {
-                kind: refusal.kind(),
-                message: refusal.to_string(),
-            }),
-            Err(AggregateError::AggregateConflict) => Err(LedgerError::Conflict),
-            Err(AggregateError::UnexpectedError(e))
-                if matches!(
-                    e.downcast_ref::<StoreError>(),
-                    Some(StoreError::DuplicateIdempotencyKey)
-                ) =>
-            {
-                // A concurrent twin with the same key committed first: answer with its result.
-                match self.replay(ctx).await? {
-                    Some(done) => self.shown(done, ctx).await,
-                    None => Err(LedgerError::Conflict),
-                }
-            }
-            Err(other) => Err(LedgerError::Internal(anyhow::anyhow!("{other}"))),
-        }
-    }
-}
-
-fn metadata(ctx: &CommandContext) -> HashMap<String, String> {
-    use crate::store::keys;
-    let mut m = HashMap::from([
-        (
-            keys::ACTOR_SUBJECT.to_owned(),
-            ctx.principal.subject.clone(),
-        ),
-        (
-            "actor.organisations".to_owned(),
-            ctx.principal.organisations.join(","),
-        ),
-        ("actor.role".to_owned(), ctx.principal.role.to_string()),
-        ("correlation_id".to_owned(), ctx.correlation_id.clone()),
-        ("causation_id".to_owned(), ctx.correlation_id.clone()),
-        ("command".to_owned(), ctx.command.to_owned()),
-    ]);
-    if let Some(key) = &ctx.idempotency_key {
-        m.insert(keys::IDEMPOTENCY_KEY.to_owned(), key.clone());
-        m.insert(keys::REQUEST_HASH.to_owned(), ctx.request_hash.clone());
-    }
-    m
 }
 
 /// An organisation's population baseline, read from its stream (empty when none was uploaded).

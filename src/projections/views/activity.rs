@@ -1,0 +1,244 @@
+//! The activity view: an engagement or co-production activity, from planning to feedback.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Row};
+use uuid::Uuid;
+
+use crate::domain::activity::{Activity, ActivityEvent};
+use crate::domain::common::{
+    AccessibleFormat, ActivityKind, Attendance, DemographicSnapshot, FeedbackChannel, OdsCode,
+    Principle,
+};
+use crate::projections::select::{parse_docs, PushIn, Scope};
+use crate::projections::view::{missing, Dep, OutOfOrder, View};
+use crate::projections::write::{Kind, Rows, Table, Value};
+use crate::store::Db;
+
+/// Feedback given to participants, on an item or on a whole activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackDoc {
+    pub given_on: NaiveDate,
+    pub channel: FeedbackChannel,
+    pub summary: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// One publication of information before an activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InformationDoc {
+    pub published_on: NaiveDate,
+    pub accessible_formats: Vec<AccessibleFormat>,
+}
+
+/// The record of an activity having been held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldDoc {
+    pub held_on: NaiveDate,
+    pub attendance: Attendance,
+    pub demographics: DemographicSnapshot,
+}
+
+/// A dated note: a published report, a cancellation, a progress update, an abandonment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatedText {
+    pub on: NaiveDate,
+    pub text: String,
+}
+
+/// An activity as projected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityDoc {
+    pub id: Uuid,
+    pub kind: ActivityKind,
+    pub title: String,
+    pub topic: String,
+    pub lead_organisation: OdsCode,
+    pub partner_organisations: Vec<OdsCode>,
+    pub principles: Vec<Principle>,
+    pub planned_on: NaiveDate,
+    pub information_published: Vec<InformationDoc>,
+    pub held: Option<HeldDoc>,
+    pub report: Option<DatedText>,
+    pub cancelled: Option<DatedText>,
+    pub feedback: Vec<FeedbackDoc>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+const ACTIVITIES: Table = Table {
+    name: "view_activities",
+    columns: &[
+        ("id", Kind::Text),
+        ("organisation", Kind::Text),
+        ("planned_on", Kind::Date),
+        ("log_position", Kind::Int),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(id) DO UPDATE SET organisation = excluded.organisation, \
+                  planned_on = excluded.planned_on, doc = excluded.doc",
+};
+
+impl View for ActivityDoc {
+    type Aggregate = Activity;
+    type Event = ActivityEvent;
+    const TABLES: &'static [&'static Table] = &[&ACTIVITIES];
+
+    fn apply(
+        doc: Option<Self>,
+        id: &str,
+        event: ActivityEvent,
+        at: DateTime<Utc>,
+    ) -> Result<Self, OutOfOrder> {
+        apply_activity(doc, id, event, at)
+    }
+
+    fn rows(&mut self, created: i64, rows: &mut Rows) -> anyhow::Result<()> {
+        rows.doc(
+            &ACTIVITIES,
+            vec![
+                Value::Text(Some(self.id.to_string())),
+                Value::Text(Some(self.lead_organisation.as_str().to_owned())),
+                Value::Date(self.planned_on),
+                Value::Int(created),
+                Value::Text(Some(serde_json::to_string(self)?)),
+            ],
+        );
+        Ok(())
+    }
+
+    fn touches(&self, touched: &mut HashSet<Dep>) {
+        touched.insert(Dep::Record(self.id.to_string()));
+    }
+}
+
+/// Applies an activity event.
+pub fn apply_activity(
+    doc: Option<ActivityDoc>,
+    id: &str,
+    event: ActivityEvent,
+    at: DateTime<Utc>,
+) -> Result<ActivityDoc, OutOfOrder> {
+    if let ActivityEvent::ActivityPlanned {
+        activity_id,
+        kind,
+        title,
+        topic,
+        lead_organisation,
+        partner_organisations,
+        principles,
+        planned_on,
+    } = event
+    {
+        return Ok(ActivityDoc {
+            id: activity_id,
+            kind,
+            title,
+            topic,
+            lead_organisation,
+            partner_organisations,
+            principles,
+            planned_on,
+            information_published: vec![],
+            held: None,
+            report: None,
+            cancelled: None,
+            feedback: vec![],
+            recorded_at: at,
+        });
+    }
+    let Some(mut doc) = doc else {
+        return missing("activity event", "activity", id);
+    };
+    match event {
+        ActivityEvent::ActivityPlanned { .. } => {}
+        ActivityEvent::InformationPublished {
+            published_on,
+            accessible_formats,
+        } => {
+            doc.information_published.push(InformationDoc {
+                published_on,
+                accessible_formats,
+            });
+        }
+        ActivityEvent::ActivityHeld {
+            held_on,
+            attendance,
+            demographics,
+        } => {
+            doc.held = Some(HeldDoc {
+                held_on,
+                attendance,
+                demographics,
+            });
+        }
+        ActivityEvent::ReportPublished {
+            published_on,
+            summary,
+        } => {
+            doc.report = Some(DatedText {
+                on: published_on,
+                text: summary,
+            });
+        }
+        ActivityEvent::ActivityCancelled {
+            cancelled_on,
+            reason,
+        } => {
+            doc.cancelled = Some(DatedText {
+                on: cancelled_on,
+                text: reason,
+            });
+        }
+        ActivityEvent::ActivityFeedbackGiven {
+            given_on,
+            channel,
+            summary,
+        } => {
+            doc.feedback.push(FeedbackDoc {
+                given_on,
+                channel,
+                summary,
+                recorded_at: at,
+            });
+        }
+    }
+    Ok(doc)
+}
+
+/// One activity.
+pub async fn activity(db: &Db, id: Uuid) -> anyhow::Result<Option<(ActivityDoc, i64)>> {
+    Ok(activities_where(db, Some(("id", &[id.to_string()])))
+        .await?
+        .pop())
+}
+
+/// Activities led by or partnered with an organisation in scope, oldest first.
+pub async fn activities(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(ActivityDoc, i64)>> {
+    let mut all = activities_where(db, None).await?;
+    if let Some(codes) = scope {
+        all.retain(|(a, _)| {
+            codes.iter().any(|c| c == a.lead_organisation.as_str())
+                || a.partner_organisations
+                    .iter()
+                    .any(|p| codes.iter().any(|c| c == p.as_str()))
+        });
+    }
+    Ok(all)
+}
+
+async fn activities_where(
+    db: &Db,
+    by: Option<(&str, &[String])>,
+) -> anyhow::Result<Vec<(ActivityDoc, i64)>> {
+    let rows: Vec<(String, i64)> = on_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_activities");
+        if let Some((key, ids)) = by {
+            q.push(" WHERE ").push_in(key, ids);
+        }
+        q.push(" ORDER BY log_position");
+        q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+    });
+    parse_docs(rows)
+}

@@ -1,0 +1,188 @@
+//! The board meeting view: a meeting, its papers, who attended, and the decisions taken, with
+//! the input items each decision cited as a table of their own.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::board_meeting::{BoardDecision, BoardMeeting, BoardMeetingEvent};
+use crate::domain::common::OdsCode;
+use crate::projections::select::docs_by_ids;
+use crate::projections::view::{missing, OutOfOrder, View};
+use crate::projections::write::{Kind, Rows, Table, Value};
+use crate::store::Db;
+
+/// A board meeting as projected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingDoc {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub organisation: OdsCode,
+    pub scheduled_for: NaiveDate,
+    pub papers_issued_on: Option<NaiveDate>,
+    pub held: Option<(NaiveDate, Vec<Uuid>, bool)>,
+    pub decisions: Vec<BoardDecision>,
+}
+
+const MEETINGS: Table = Table {
+    name: "view_meetings",
+    columns: &[
+        ("id", Kind::Text),
+        ("board_id", Kind::Text),
+        ("organisation", Kind::Text),
+        ("log_position", Kind::Int),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(id) DO UPDATE SET doc = excluded.doc",
+};
+const DECISION_CITATIONS: Table = Table {
+    name: "view_decision_citations",
+    columns: &[
+        ("input_item_id", Kind::Text),
+        ("meeting_id", Kind::Text),
+        ("decision_id", Kind::Text),
+    ],
+    on_conflict: "DO NOTHING",
+};
+
+impl View for MeetingDoc {
+    type Aggregate = BoardMeeting;
+    type Event = BoardMeetingEvent;
+    const TABLES: &'static [&'static Table] = &[&MEETINGS, &DECISION_CITATIONS];
+
+    fn apply(
+        doc: Option<Self>,
+        id: &str,
+        event: BoardMeetingEvent,
+        _at: DateTime<Utc>,
+    ) -> Result<Self, OutOfOrder> {
+        apply_meeting(doc, id, event)
+    }
+
+    fn rows(&mut self, created: i64, rows: &mut Rows) -> anyhow::Result<()> {
+        rows.doc(
+            &MEETINGS,
+            vec![
+                Value::Text(Some(self.id.to_string())),
+                Value::Text(Some(self.board_id.to_string())),
+                Value::Text(Some(self.organisation.as_str().to_owned())),
+                Value::Int(created),
+                Value::Text(Some(serde_json::to_string(self)?)),
+            ],
+        );
+        for decision in &self.decisions {
+            for item in &decision.cited_input_items {
+                rows.link(
+                    &DECISION_CITATIONS,
+                    vec![
+                        item.to_string(),
+                        self.id.to_string(),
+                        decision.decision_id.to_string(),
+                    ],
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Applies a board meeting event.
+pub fn apply_meeting(
+    doc: Option<MeetingDoc>,
+    id: &str,
+    event: BoardMeetingEvent,
+) -> Result<MeetingDoc, OutOfOrder> {
+    if let BoardMeetingEvent::MeetingScheduled {
+        meeting_id,
+        board_id,
+        organisation,
+        scheduled_for,
+    } = event
+    {
+        return Ok(MeetingDoc {
+            id: meeting_id,
+            board_id,
+            organisation,
+            scheduled_for,
+            papers_issued_on: None,
+            held: None,
+            decisions: vec![],
+        });
+    }
+    let Some(mut doc) = doc else {
+        return missing("event", "board meeting", id);
+    };
+    match event {
+        BoardMeetingEvent::MeetingScheduled { .. } => {}
+        BoardMeetingEvent::PapersIssued { issued_on } => doc.papers_issued_on = Some(issued_on),
+        BoardMeetingEvent::MeetingHeld {
+            held_on,
+            attended,
+            quorate,
+        } => doc.held = Some((held_on, attended, quorate)),
+        BoardMeetingEvent::DecisionRecorded(decision) => doc.decisions.push(decision),
+    }
+    Ok(doc)
+}
+
+const SELECT: &str = "SELECT doc, log_position FROM view_meetings";
+
+/// One meeting.
+pub async fn meeting(db: &Db, id: Uuid) -> anyhow::Result<Option<MeetingDoc>> {
+    Ok(docs_by_ids(db, SELECT, "id", &[id.to_string()])
+        .await?
+        .pop())
+}
+
+/// The meeting that recorded the board decision `decision`. Decisions have no table of their
+/// own, so the meetings' documents are searched for the id (a hyphenated UUID, which holds no
+/// pattern characters) and the match is confirmed on the parsed document.
+pub async fn meeting_with_decision(db: &Db, decision: Uuid) -> anyhow::Result<Option<MeetingDoc>> {
+    let pattern = format!("%{decision}%");
+    let docs: Vec<String> = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT doc FROM view_meetings WHERE doc LIKE $1")
+        .bind(&pattern).fetch_all(pool).await?);
+    for doc in docs {
+        let meeting: MeetingDoc = serde_json::from_str(&doc)?;
+        if meeting.decisions.iter().any(|d| d.decision_id == decision) {
+            return Ok(Some(meeting));
+        }
+    }
+    Ok(None)
+}
+
+/// Every meeting of a board, by date.
+pub async fn meetings_of(db: &Db, board: Uuid) -> anyhow::Result<Vec<MeetingDoc>> {
+    let mut docs: Vec<MeetingDoc> =
+        docs_by_ids(db, SELECT, "board_id", &[board.to_string()]).await?;
+    docs.sort_by_key(meeting_order);
+    Ok(docs)
+}
+
+/// Where a meeting sits among its board's: by the day held (or else scheduled), then id.
+pub fn meeting_order(meeting: &MeetingDoc) -> (NaiveDate, Uuid) {
+    let day = meeting.held.as_ref().map_or(meeting.scheduled_for, |h| h.0);
+    (day, meeting.id)
+}
+
+/// Board decisions that cited an input item, with their meetings.
+pub async fn decisions_citing(
+    db: &Db,
+    input_item: Uuid,
+) -> anyhow::Result<Vec<(MeetingDoc, BoardDecision)>> {
+    let meeting_ids: Vec<String> = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT DISTINCT meeting_id FROM view_decision_citations WHERE input_item_id = $1")
+        .bind(input_item.to_string()).fetch_all(pool).await?);
+    let meetings: Vec<MeetingDoc> = docs_by_ids(db, SELECT, "id", &meeting_ids).await?;
+    let mut found: Vec<(MeetingDoc, BoardDecision)> = meetings
+        .iter()
+        .flat_map(|m| {
+            m.decisions
+                .iter()
+                .filter(|d| d.cited_input_items.contains(&input_item))
+                .map(|d| (m.clone(), d.clone()))
+        })
+        .collect();
+    found.sort_by_key(|(m, d)| (m.held.as_ref().map(|h| h.0), d.decision_id));
+    Ok(found)
+}

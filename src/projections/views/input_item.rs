@@ -1,0 +1,421 @@
+//! The input item view: a piece of input, the decisions on it and the feedback given, and the
+//! joined item (with its actions, its activity's feedback and its response window) that
+//! verdicts and dashboards are made from.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Row};
+use uuid::Uuid;
+
+use super::action::ActionDoc;
+use super::activity::FeedbackDoc;
+use super::organisation::OrganisationDoc;
+use crate::domain::common::{DecisionOutcome, InputKind, OdsCode, RaisedBy};
+use crate::domain::input_item::{Decision, InputItem, InputItemEvent};
+use crate::domain::verdict::{Assessment, DatedDecision, ItemDates};
+use crate::projections::select::{docs_by_ids, parse_docs, PushIn, Scope, CHUNK};
+use crate::projections::view::{missing, Dep, OutOfOrder, View};
+use crate::projections::write::{Kind, Rows, Table, Value};
+use crate::store::Db;
+
+/// The response window used when an organisation's record cannot be found.
+pub const DEFAULT_RESPONSE_WINDOW_DAYS: u32 = 60;
+
+/// A decision on an input item, with the revision reason when it replaced an earlier one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionDoc {
+    pub outcome: DecisionOutcome,
+    pub reason: String,
+    pub referred_to: Option<OdsCode>,
+    pub decided_on: NaiveDate,
+    pub decided_by: OdsCode,
+    pub revision_reason: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// An input item as projected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputItemDoc {
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    pub organisation: OdsCode,
+    pub kind: InputKind,
+    pub summary: String,
+    pub themes: Vec<String>,
+    pub raised_by: RaisedBy,
+    pub raised_on: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub decisions: Vec<DecisionDoc>,
+    pub feedback: Vec<FeedbackDoc>,
+}
+
+impl InputItemDoc {
+    /// The partner the item is referred to, when its latest decision is a referral.
+    pub fn referred_to(&self) -> Option<&OdsCode> {
+        self.decisions
+            .last()
+            .filter(|d| d.outcome == DecisionOutcome::Referred)
+            .and_then(|d| d.referred_to.as_ref())
+    }
+
+    /// The decisions as the verdict needs them.
+    pub fn dated_decisions(&self) -> Vec<DatedDecision> {
+        self.decisions
+            .iter()
+            .map(|d| DatedDecision {
+                outcome: d.outcome,
+                decided_on: d.decided_on,
+            })
+            .collect()
+    }
+}
+
+const INPUT_ITEMS: Table = Table {
+    name: "view_input_items",
+    columns: &[
+        ("id", Kind::Text),
+        ("organisation", Kind::Text),
+        ("referred_to", Kind::Text),
+        ("activity_id", Kind::Text),
+        ("raised_on", Kind::Date),
+        ("log_position", Kind::Int),
+        ("doc", Kind::Text),
+    ],
+    on_conflict: "(id) DO UPDATE SET referred_to = excluded.referred_to, \
+                  raised_on = excluded.raised_on, doc = excluded.doc",
+};
+
+impl View for InputItemDoc {
+    type Aggregate = InputItem;
+    type Event = InputItemEvent;
+    const TABLES: &'static [&'static Table] = &[&INPUT_ITEMS];
+    const OWNERS: &'static str = "organisation, referred_to";
+
+    fn apply(
+        doc: Option<Self>,
+        id: &str,
+        event: InputItemEvent,
+        at: DateTime<Utc>,
+    ) -> Result<Self, OutOfOrder> {
+        apply_input_item(doc, id, event, at)
+    }
+
+    fn rows(&mut self, created: i64, rows: &mut Rows) -> anyhow::Result<()> {
+        rows.doc(
+            &INPUT_ITEMS,
+            vec![
+                Value::Text(Some(self.id.to_string())),
+                Value::Text(Some(self.organisation.as_str().to_owned())),
+                Value::Text(self.referred_to().map(|c| c.as_str().to_owned())),
+                Value::Text(Some(self.activity_id.to_string())),
+                Value::Date(self.raised_on),
+                Value::Int(created),
+                Value::Text(Some(serde_json::to_string(self)?)),
+            ],
+        );
+        Ok(())
+    }
+
+    fn touches(&self, touched: &mut HashSet<Dep>) {
+        touched.insert(Dep::AnyItem);
+        touched.insert(Dep::Record(self.id.to_string()));
+        touched.insert(Dep::ItemsOf(self.organisation.to_string()));
+        if let Some(partner) = self.referred_to() {
+            touched.insert(Dep::ItemsOf(partner.to_string()));
+        }
+    }
+}
+
+fn decision_doc(
+    decision: Decision,
+    revision_reason: Option<String>,
+    at: DateTime<Utc>,
+) -> DecisionDoc {
+    DecisionDoc {
+        outcome: decision.outcome,
+        reason: decision.reason,
+        referred_to: decision.referred_to,
+        decided_on: decision.decided_on,
+        decided_by: decision.decided_by,
+        revision_reason,
+        recorded_at: at,
+    }
+}
+
+/// Applies an input item event.
+pub fn apply_input_item(
+    doc: Option<InputItemDoc>,
+    id: &str,
+    event: InputItemEvent,
+    at: DateTime<Utc>,
+) -> Result<InputItemDoc, OutOfOrder> {
+    if let InputItemEvent::InputItemRecorded {
+        input_item_id,
+        activity_id,
+        organisation,
+        kind,
+        summary,
+        themes,
+        raised_by,
+        raised_on,
+    } = event
+    {
+        return Ok(InputItemDoc {
+            id: input_item_id,
+            activity_id,
+            organisation,
+            kind,
+            summary,
+            themes,
+            raised_by,
+            raised_on,
+            recorded_at: at,
+            decisions: vec![],
+            feedback: vec![],
+        });
+    }
+    let Some(mut doc) = doc else {
+        return missing("input item event", "input item", id);
+    };
+    match event {
+        InputItemEvent::InputItemRecorded { .. } => {}
+        InputItemEvent::InputItemDecided(decision) => {
+            doc.decisions.push(decision_doc(decision, None, at))
+        }
+        InputItemEvent::DecisionRevised { decision, why } => {
+            doc.decisions.push(decision_doc(decision, Some(why), at));
+        }
+        InputItemEvent::FeedbackGiven {
+            given_on,
+            channel,
+            summary,
+        } => {
+            doc.feedback.push(FeedbackDoc {
+                given_on,
+                channel,
+                summary,
+                recorded_at: at,
+            });
+        }
+    }
+    Ok(doc)
+}
+
+/// An input item with everything its verdict depends on.
+#[derive(Debug, Clone)]
+pub struct ItemView {
+    pub doc: InputItemDoc,
+    pub log_position: i64,
+    pub actions: Vec<ActionDoc>,
+    pub activity_feedback: Vec<NaiveDate>,
+    pub response_window_days: u32,
+}
+
+impl ItemView {
+    /// The dates the verdict is computed from.
+    pub fn dates(&self) -> ItemDates {
+        ItemDates {
+            raised_on: self.doc.raised_on,
+            response_window_days: self.response_window_days,
+            decisions: self.doc.dated_decisions(),
+            actions: self.actions.iter().map(ActionDoc::dates).collect(),
+            feedback: self
+                .doc
+                .feedback
+                .iter()
+                .map(|f| f.given_on)
+                .chain(self.activity_feedback.iter().copied())
+                .collect(),
+        }
+    }
+
+    /// The verdict as of `as_of`.
+    pub fn assess(&self, as_of: NaiveDate) -> Assessment {
+        self.dates().assess(as_of)
+    }
+}
+
+/// Filters on input items that SQL applies; verdict filters are applied after assessment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ItemFilter {
+    pub organisation: Option<String>,
+    pub activity: Option<Uuid>,
+    pub raised_from: Option<NaiveDate>,
+    pub raised_to: Option<NaiveDate>,
+    pub theme: Option<String>,
+    /// Only items after this log position (a page's cursor).
+    pub after_position: Option<i64>,
+    /// At most this many items, the first in log order (a page and one more, to tell whether
+    /// there is a next). Only for filters SQL applies in full: a theme filter applies after.
+    pub limit: Option<usize>,
+}
+
+/// One input item with its linked actions and activity feedback.
+pub async fn input_item(db: &Db, id: Uuid) -> anyhow::Result<Option<ItemView>> {
+    let rows = item_rows(db, None, &ItemFilter::default(), Some(id)).await?;
+    Ok(complete_items(db, rows).await?.pop())
+}
+
+/// The input item `doc`, created at `log_position`, joined with its actions, its activity's
+/// feedback and its response window.
+pub async fn join_item(db: &Db, doc: InputItemDoc, log_position: i64) -> anyhow::Result<ItemView> {
+    complete_items(db, vec![(doc, log_position)])
+        .await?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("an input item was lost joining it"))
+}
+
+/// Input items owned by or referred to an organisation in scope, matching `filter`, oldest first.
+pub async fn input_items(
+    db: &Db,
+    scope: Scope<'_>,
+    filter: &ItemFilter,
+) -> anyhow::Result<Vec<ItemView>> {
+    let mut rows = item_rows(db, scope, filter, None).await?;
+    if let Some(theme) = &filter.theme {
+        rows.retain(|(doc, _)| doc.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)));
+    }
+    complete_items(db, rows).await
+}
+
+async fn item_rows(
+    db: &Db,
+    scope: Scope<'_>,
+    filter: &ItemFilter,
+    id: Option<Uuid>,
+) -> anyhow::Result<Vec<(InputItemDoc, i64)>> {
+    let rows: Vec<(String, i64)> = on_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_input_items WHERE 1 = 1");
+        if let Some(codes) = scope {
+            q.push(" AND (").push_in("organisation", codes).push(" OR ").push_in("referred_to", codes).push(")");
+        }
+        if let Some(id) = id {
+            q.push(" AND id = ").push_bind(id.to_string());
+        }
+        if let Some(org) = &filter.organisation {
+            q.push(" AND organisation = ").push_bind(org.clone());
+        }
+        if let Some(activity) = filter.activity {
+            q.push(" AND activity_id = ").push_bind(activity.to_string());
+        }
+        if let Some(from) = filter.raised_from {
+            q.push(" AND raised_on >= ").push_bind(from);
+        }
+        if let Some(to) = filter.raised_to {
+            q.push(" AND raised_on <= ").push_bind(to);
+        }
+        if let Some(after) = filter.after_position {
+            q.push(" AND log_position > ").push_bind(after);
+        }
+        q.push(" ORDER BY log_position");
+        if let (Some(limit), None) = (filter.limit, &filter.theme) {
+            q.push(" LIMIT ").push_bind(limit as i64);
+        }
+        q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+    });
+    parse_docs(rows)
+}
+
+/// Joins items with their actions, their activities' feedback and their response windows.
+async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Result<Vec<ItemView>> {
+    let item_ids: Vec<String> = rows.iter().map(|(d, _)| d.id.to_string()).collect();
+    let mut links: HashMap<String, Vec<String>> = HashMap::new();
+    for chunk in item_ids.chunks(CHUNK) {
+        let pairs: Vec<(String, String)> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new("SELECT input_item_id, action_id FROM view_action_links WHERE ");
+            q.push_in("input_item_id", chunk);
+            q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+        });
+        for (item, action) in pairs {
+            links.entry(item).or_default().push(action);
+        }
+    }
+    let action_ids: Vec<String> = links
+        .values()
+        .flatten()
+        .cloned()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let actions: HashMap<Uuid, ActionDoc> = docs_by_ids::<ActionDoc>(
+        db,
+        "SELECT doc, log_position FROM view_actions",
+        "id",
+        &action_ids,
+    )
+    .await?
+    .into_iter()
+    .map(|a| (a.id, a))
+    .collect();
+    let activity_ids: Vec<String> = rows
+        .iter()
+        .map(|(d, _)| d.activity_id.to_string())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    // Of each activity only the dates its feedback was given: the rest of its document is
+    // passed over unread.
+    #[derive(serde::Deserialize)]
+    struct GivenOn {
+        given_on: NaiveDate,
+    }
+    #[derive(serde::Deserialize)]
+    struct ActivityFeedback {
+        id: Uuid,
+        feedback: Vec<GivenOn>,
+    }
+    let feedback: HashMap<Uuid, Vec<NaiveDate>> = docs_by_ids::<ActivityFeedback>(
+        db,
+        "SELECT doc, log_position FROM view_activities",
+        "id",
+        &activity_ids,
+    )
+    .await?
+    .into_iter()
+    .map(|a| (a.id, a.feedback.iter().map(|f| f.given_on).collect()))
+    .collect();
+    let org_codes: Vec<String> = rows
+        .iter()
+        .map(|(d, _)| d.organisation.to_string())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let windows: HashMap<String, u32> = docs_by_ids::<OrganisationDoc>(
+        db,
+        "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations",
+        "ods_code",
+        &org_codes,
+    )
+    .await?
+    .into_iter()
+    .map(|o| (o.ods_code.to_string(), o.response_window_days))
+    .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(doc, log_position)| {
+            let mut linked: Vec<ActionDoc> = links
+                .get(&doc.id.to_string())
+                .into_iter()
+                .flatten()
+                .filter_map(|id| {
+                    id.parse()
+                        .ok()
+                        .and_then(|id: Uuid| actions.get(&id).cloned())
+                })
+                .collect();
+            linked.sort_by_key(|a| (a.proposed_on, a.id));
+            ItemView {
+                activity_feedback: feedback.get(&doc.activity_id).cloned().unwrap_or_default(),
+                response_window_days: windows
+                    .get(doc.organisation.as_str())
+                    .copied()
+                    .unwrap_or(DEFAULT_RESPONSE_WINDOW_DAYS),
+                actions: linked,
+                log_position,
+                doc,
+            }
+        })
+        .collect())
+}
