@@ -70,7 +70,7 @@ impl Application {
             tokens,
             graphiql: settings.graphiql_enabled(),
             ready_max_lag_secs: settings.ready_max_lag_secs,
-            limiter: Arc::new(crate::api::limits::RateLimiter::new(
+            limiter: Arc::new(crate::api::transport::limits::RateLimiter::new(
                 settings.rate_limit_per_minute,
             )),
             request_timeout: std::time::Duration::from_secs(settings.request_timeout_secs),

@@ -187,12 +187,20 @@ impl<'r> Streams<'r> {
         let Some(view) = read::input_item(db, id).await? else {
             return Ok(());
         };
-        if !self.reader.can_read_item(&view.doc) {
+        let referee = view.doc.referred_to().map(|r| r.as_str());
+        if !self
+            .reader
+            .can_read_item(view.doc.organisation.as_str(), referee)
+        {
             return Ok(());
         }
         self.items.insert(id);
         if let Some((activity, _)) = read::activity(db, view.doc.activity_id).await? {
-            if self.reader.can_read_activity(&activity) {
+            let partners = activity.partner_organisations.iter().map(|p| p.as_str());
+            if self
+                .reader
+                .can_read_activity(activity.lead_organisation.as_str(), partners)
+            {
                 self.activities.insert(activity.id);
             }
         }

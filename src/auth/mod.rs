@@ -55,17 +55,20 @@ impl Principal {
         organisations.into_iter().any(|o| self.can_read(o))
     }
 
-    /// Whether the caller may read an input item: its owner's, or the partner's it is
-    /// referred to.
-    pub fn can_read_item(&self, item: &crate::projections::docs::InputItemDoc) -> bool {
-        let referee = item.referred_to().map(|r| r.as_str());
-        self.can_read_any(std::iter::once(item.organisation.as_str()).chain(referee))
+    /// Whether the caller may read an input item owned by `owner` (an ODS code) and referred to
+    /// `referred_to`, if it is: its owner's, or the partner's it is referred to.
+    pub fn can_read_item(&self, owner: &str, referred_to: Option<&str>) -> bool {
+        self.can_read_any(std::iter::once(owner).chain(referred_to))
     }
 
-    /// Whether the caller may read an activity: it led or partnered it.
-    pub fn can_read_activity(&self, activity: &crate::projections::docs::ActivityDoc) -> bool {
-        let partners = activity.partner_organisations.iter().map(|p| p.as_str());
-        self.can_read_any(std::iter::once(activity.lead_organisation.as_str()).chain(partners))
+    /// Whether the caller may read an activity led by `lead` with `partners` (ODS codes): it
+    /// led or partnered it.
+    pub fn can_read_activity<'a>(
+        &self,
+        lead: &'a str,
+        partners: impl IntoIterator<Item = &'a str>,
+    ) -> bool {
+        self.can_read_any(std::iter::once(lead).chain(partners))
     }
 
     /// Whether the caller may write records of `organisation`.
@@ -100,7 +103,7 @@ pub struct Claims {
 }
 
 /// Why a token was refused; never includes the token.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AuthError {
     #[error("missing bearer token")]
     Missing,

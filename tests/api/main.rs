@@ -17,6 +17,7 @@ mod exports;
 mod health;
 mod heavy_reads;
 mod history;
+mod http_layers;
 mod idempotency;
 mod immutability;
 mod journey;

@@ -1,0 +1,263 @@
+//! Mutations on actions.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::object::Action;
+use crate::api::common::context::{internal, or_today, principal, Views};
+use crate::api::common::enums::Date;
+use crate::api::common::error::{ApiError, ApiResult};
+use crate::api::common::ids::parse_id;
+use crate::api::common::lists::short;
+use crate::api::common::visible::{require_all_visible, Named};
+use crate::api::common::write::{
+    command_context, new_record, read_back, require_officer, the_ledger, Receipt,
+};
+use crate::domain::action::ActionCommand;
+use crate::ledger::CommandContext;
+use crate::projections::read;
+
+/// Propose an action in response to one or more input items.
+#[derive(InputObject, Serialize)]
+pub struct ProposeActionInput {
+    title: String,
+    owner_organisation: String,
+    /// The role answerable for it, for example "Head of Patient Experience".
+    owner_role: String,
+    /// Where it is decided, for example "Quality Committee".
+    decision_forum: String,
+    due_on: Date,
+    #[graphql(validator(custom = "short(\"inputItemIds\")"))]
+    input_item_ids: Vec<ID>,
+    /// Defaults to today.
+    proposed_on: Option<Date>,
+    idempotency_key: Option<String>,
+}
+
+/// Record that an action was agreed.
+#[derive(InputObject, Serialize)]
+pub struct AgreeActionInput {
+    action_id: ID,
+    agreed_on: Option<Date>,
+    idempotency_key: Option<String>,
+}
+
+/// Record progress on an action.
+#[derive(InputObject, Serialize)]
+pub struct RecordActionProgressInput {
+    action_id: ID,
+    recorded_on: Option<Date>,
+    note: String,
+    idempotency_key: Option<String>,
+}
+
+/// Record that an action was completed, with its outcome and evidence.
+#[derive(InputObject, Serialize)]
+pub struct CompleteActionInput {
+    action_id: ID,
+    completed_on: Option<Date>,
+    outcome: String,
+    evidence: String,
+    idempotency_key: Option<String>,
+}
+
+/// Record that an action was abandoned, with the reason.
+#[derive(InputObject, Serialize)]
+pub struct AbandonActionInput {
+    action_id: ID,
+    abandoned_on: Option<Date>,
+    reason: String,
+    idempotency_key: Option<String>,
+}
+
+/// Move an action's due date, with the reason.
+#[derive(InputObject, Serialize)]
+pub struct ChangeActionDueDateInput {
+    action_id: ID,
+    changed_on: Option<Date>,
+    due_on: Date,
+    reason: String,
+    idempotency_key: Option<String>,
+}
+
+/// An action after a mutation.
+#[derive(SimpleObject)]
+pub struct ActionPayload {
+    action: Action,
+    receipt: Receipt,
+}
+
+async fn writable_action(ctx: &Context<'_>, id: &ID) -> Result<Uuid, ApiError> {
+    let who = principal(ctx)?;
+    require_officer(who)?;
+    let id = parse_id("actionId", id)?;
+    let owner = the_ledger(ctx)
+        .lookups()
+        .action_owner(id)
+        .await
+        .map_err(|e| internal(ctx, e.into()))?;
+    match owner {
+        Some(owner) if who.can_write(owner.as_str()) => Ok(id),
+        _ => Err(ApiError::NotFound("actionId: action not found".into())),
+    }
+}
+
+async fn run(
+    ctx: &Context<'_>,
+    cc: CommandContext,
+    id: Uuid,
+    command: ActionCommand,
+) -> ApiResult<ActionPayload> {
+    let ledger = the_ledger(ctx);
+    let outcome = ledger.action(&id.to_string(), command, &cc).await;
+    let (doc, receipt) =
+        read_back(ctx, "action", outcome, |id| read::action(ledger.db(), id)).await?;
+    Ok(ActionPayload {
+        action: Action(doc, Views::Live),
+        receipt,
+    })
+}
+
+#[derive(Default)]
+pub struct ActionMutations;
+
+#[Object]
+impl ActionMutations {
+    /// Proposes an action owned by one of the caller's organisations, linked to input items it
+    /// owns or that were referred to it.
+    async fn propose_action(
+        &self,
+        ctx: &Context<'_>,
+        input: ProposeActionInput,
+    ) -> ApiResult<ActionPayload> {
+        let who = principal(ctx)?;
+        require_officer(who)?;
+        if !who.can_write(&input.owner_organisation.trim().to_ascii_uppercase()) {
+            return Err(ApiError::Forbidden(
+                "ownerOrganisation: not one of your organisations".into(),
+            )
+            .into());
+        }
+        let items = input
+            .input_item_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                Uuid::parse_str(id.as_str()).map_err(|_| {
+                    ApiError::Validation(format!("inputItemIds[{i}]: is not a valid id"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        require_all_visible(ctx, "inputItemIds", Named::InputItem, &items).await?;
+        let mut cc = command_context(ctx, "proposeAction", &input, input.idempotency_key.as_ref())?;
+        let id = new_record(ctx, &mut cc);
+        let command = ActionCommand::Propose {
+            action_id: id,
+            title: input.title,
+            owner_organisation: input.owner_organisation,
+            owner_role: input.owner_role,
+            decision_forum: input.decision_forum,
+            due_on: input.due_on.0,
+            input_items: items,
+            proposed_on: or_today(input.proposed_on),
+        };
+        run(ctx, cc, id, command).await
+    }
+
+    /// Records that the action was agreed.
+    async fn agree_action(
+        &self,
+        ctx: &Context<'_>,
+        input: AgreeActionInput,
+    ) -> ApiResult<ActionPayload> {
+        let id = writable_action(ctx, &input.action_id).await?;
+        let cc = command_context(ctx, "agreeAction", &input, input.idempotency_key.as_ref())?;
+        run(
+            ctx,
+            cc,
+            id,
+            ActionCommand::Agree {
+                agreed_on: or_today(input.agreed_on),
+            },
+        )
+        .await
+    }
+
+    /// Records progress on the action.
+    async fn record_action_progress(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordActionProgressInput,
+    ) -> ApiResult<ActionPayload> {
+        let id = writable_action(ctx, &input.action_id).await?;
+        let cc = command_context(
+            ctx,
+            "recordActionProgress",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = ActionCommand::RecordProgress {
+            recorded_on: or_today(input.recorded_on),
+            note: input.note,
+        };
+        run(ctx, cc, id, command).await
+    }
+
+    /// Records that the action was completed; outcome and evidence are required.
+    async fn complete_action(
+        &self,
+        ctx: &Context<'_>,
+        input: CompleteActionInput,
+    ) -> ApiResult<ActionPayload> {
+        let id = writable_action(ctx, &input.action_id).await?;
+        let cc = command_context(
+            ctx,
+            "completeAction",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = ActionCommand::Complete {
+            completed_on: or_today(input.completed_on),
+            outcome: input.outcome,
+            evidence: input.evidence,
+        };
+        run(ctx, cc, id, command).await
+    }
+
+    /// Records that the action was abandoned; a reason is required.
+    async fn abandon_action(
+        &self,
+        ctx: &Context<'_>,
+        input: AbandonActionInput,
+    ) -> ApiResult<ActionPayload> {
+        let id = writable_action(ctx, &input.action_id).await?;
+        let cc = command_context(ctx, "abandonAction", &input, input.idempotency_key.as_ref())?;
+        let command = ActionCommand::Abandon {
+            abandoned_on: or_today(input.abandoned_on),
+            reason: input.reason,
+        };
+        run(ctx, cc, id, command).await
+    }
+
+    /// Moves the action's due date; a reason is required.
+    async fn change_action_due_date(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeActionDueDateInput,
+    ) -> ApiResult<ActionPayload> {
+        let id = writable_action(ctx, &input.action_id).await?;
+        let cc = command_context(
+            ctx,
+            "changeActionDueDate",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = ActionCommand::ChangeDueDate {
+            changed_on: or_today(input.changed_on),
+            due_on: input.due_on.0,
+            reason: input.reason,
+        };
+        run(ctx, cc, id, command).await
+    }
+}

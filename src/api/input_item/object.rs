@@ -1,0 +1,245 @@
+//! The input item as a GraphQL object: what was raised, the decisions on it, the actions and
+//! board decisions it led to, and its verdict as of a date.
+
+use async_graphql::{Context, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::enums::{DecisionOutcome, InputKind, RaisedBy, VerdictWarning};
+use crate::api::action::object::Action;
+use crate::api::activity::record::Activity;
+use crate::api::board::meeting::{decision, BoardDecision};
+use crate::api::common::access::can_read_activity;
+use crate::api::common::context::{internal, principal, Views};
+use crate::api::common::enums::{Date, InputVerdict};
+use crate::api::common::error::ApiResult;
+use crate::api::common::notes::Feedback;
+use crate::api::participant::linked::linked;
+use crate::api::participant::object::Participant;
+use crate::domain::verdict::{self, Assessment};
+use crate::projections::docs::{ActionDoc, DecisionDoc, InputItemDoc};
+use crate::projections::read::{self, ItemView};
+
+/// A decision on an input item; revisions are kept, never overwritten.
+#[derive(SimpleObject)]
+pub struct Decision {
+    outcome: DecisionOutcome,
+    /// The reason, explanation or note given with the decision.
+    reason: String,
+    referred_to: Option<String>,
+    decided_on: Date,
+    decided_by: String,
+    /// Why this decision replaced the one before, for revisions.
+    revision_reason: Option<String>,
+    recorded_at: DateTime<Utc>,
+}
+
+impl From<&DecisionDoc> for Decision {
+    fn from(d: &DecisionDoc) -> Self {
+        Self {
+            outcome: d.outcome.into(),
+            reason: d.reason.clone(),
+            referred_to: d.referred_to.as_ref().map(|c| c.to_string()),
+            decided_on: Date(d.decided_on),
+            decided_by: d.decided_by.to_string(),
+            revision_reason: d.revision_reason.clone(),
+            recorded_at: d.recorded_at,
+        }
+    }
+}
+
+/// One piece of input raised at an activity, with its verdict as of a date.
+pub struct InputItem {
+    doc: InputItemDoc,
+    log_position: i64,
+    as_of: NaiveDate,
+    /// What its actions, feedback and response window give: read with the item in lists, and
+    /// for a single item only when a field asks for them.
+    joined: tokio::sync::OnceCell<Joined>,
+    views: Views,
+}
+
+/// An input item's linked actions, and its verdict with them.
+struct Joined {
+    actions: Vec<ActionDoc>,
+    assessment: Assessment,
+}
+
+impl Joined {
+    fn of(view: ItemView, as_of: NaiveDate) -> (InputItemDoc, Self) {
+        let assessment = view.assess(as_of);
+        let joined = Self {
+            actions: view.actions,
+            assessment,
+        };
+        (view.doc, joined)
+    }
+}
+
+impl InputItem {
+    /// Assesses `view` as of `as_of`; related records are read from `views`.
+    pub fn new(view: ItemView, as_of: NaiveDate, views: Views) -> Self {
+        let log_position = view.log_position;
+        let (doc, joined) = Joined::of(view, as_of);
+        Self {
+            doc,
+            log_position,
+            as_of,
+            joined: tokio::sync::OnceCell::new_with(Some(joined)),
+            views,
+        }
+    }
+
+    /// The item `doc`, created at `log_position`, whose actions, feedback and verdict are read
+    /// from `views` if asked for.
+    pub fn unjoined(doc: InputItemDoc, log_position: i64, as_of: NaiveDate, views: Views) -> Self {
+        Self {
+            doc,
+            log_position,
+            as_of,
+            joined: tokio::sync::OnceCell::new(),
+            views,
+        }
+    }
+
+    /// The verdict, for filtering lists (whose items are built joined).
+    pub fn verdict_value(&self) -> Option<verdict::InputVerdict> {
+        self.joined.get().map(|j| j.assessment.verdict)
+    }
+
+    /// Its position in the log, for cursors.
+    pub fn log_position(&self) -> i64 {
+        self.log_position
+    }
+
+    async fn joined(&self, ctx: &Context<'_>) -> ApiResult<&Joined> {
+        self.joined
+            .get_or_try_init(|| async {
+                let view = read::join_item(self.views.db(ctx), self.doc.clone(), self.log_position)
+                    .await
+                    .map_err(|e| internal(ctx, e))?;
+                Ok(Joined::of(view, self.as_of).1)
+            })
+            .await
+    }
+
+    async fn assessment(&self, ctx: &Context<'_>) -> ApiResult<&Assessment> {
+        Ok(&self.joined(ctx).await?.assessment)
+    }
+}
+
+#[Object]
+impl InputItem {
+    pub(crate) async fn id(&self) -> async_graphql::ID {
+        self.doc.id.into()
+    }
+    async fn activity_id(&self) -> async_graphql::ID {
+        self.doc.activity_id.into()
+    }
+    /// The activity it was raised at, if the caller may see it.
+    async fn activity(&self, ctx: &Context<'_>) -> ApiResult<Option<Activity>> {
+        let found = read::activity(self.views.db(ctx), self.doc.activity_id)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        let who = principal(ctx)?;
+        Ok(found
+            .map(|(a, _)| a)
+            .filter(|a| can_read_activity(who, a))
+            .map(|a| Activity(a, self.views.clone())))
+    }
+    /// The organisation that owns the response.
+    async fn organisation(&self) -> &str {
+        self.doc.organisation.as_str()
+    }
+    async fn kind(&self) -> InputKind {
+        self.doc.kind.into()
+    }
+    async fn summary(&self) -> &str {
+        &self.doc.summary
+    }
+    async fn themes(&self) -> &[String] {
+        &self.doc.themes
+    }
+    async fn raised_by(&self) -> RaisedBy {
+        self.doc.raised_by.into()
+    }
+    async fn raised_on(&self) -> Date {
+        Date(self.doc.raised_on)
+    }
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.doc.recorded_at
+    }
+    /// The decision in force as of the date asked, if any.
+    async fn decision(&self) -> Option<Decision> {
+        self.doc
+            .decisions
+            .iter()
+            .rfind(|d| d.decided_on <= self.as_of)
+            .map(Decision::from)
+    }
+    /// Every decision, first to latest.
+    async fn decisions(&self) -> Vec<Decision> {
+        self.doc.decisions.iter().map(Decision::from).collect()
+    }
+    /// Feedback given on this item alone (see also the activity's feedback).
+    async fn feedback(&self) -> Vec<Feedback> {
+        self.doc.feedback.iter().map(Feedback::from).collect()
+    }
+    /// Actions committed in response to this item that the caller may see (its organisations'
+    /// own).
+    async fn actions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Action>> {
+        let who = principal(ctx)?;
+        Ok(self
+            .joined(ctx)
+            .await?
+            .actions
+            .iter()
+            .filter(|a| who.can_read(a.owner_organisation.as_str()))
+            .map(|a| Action(a.clone(), self.views.clone()))
+            .collect())
+    }
+    /// Board decisions that cited this item, so the trail from input to decision can be followed.
+    async fn board_decisions(&self, ctx: &Context<'_>) -> ApiResult<Vec<BoardDecision>> {
+        let found =
+            crate::projections::board_read::decisions_citing(self.views.db(ctx), self.doc.id)
+                .await
+                .map_err(|e| internal(ctx, e))?;
+        let who = principal(ctx)?;
+        Ok(found
+            .iter()
+            .filter(|(m, _)| who.can_read(m.organisation.as_str()))
+            .map(|(m, d)| decision(m, d))
+            .collect())
+    }
+    /// People linked to this item as having raised it (erased people appear as tombstones).
+    async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participant>> {
+        linked(ctx, vec![self.doc.id.to_string()]).await
+    }
+    /// The date the verdict is computed as of.
+    async fn as_of(&self) -> Date {
+        Date(self.as_of)
+    }
+    async fn verdict(&self, ctx: &Context<'_>) -> ApiResult<InputVerdict> {
+        Ok(self.assessment(ctx).await?.verdict.into())
+    }
+    /// Participants were told after the decision (and after the outcome, when acted on).
+    async fn loop_closed(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(self.assessment(ctx).await?.loop_closed)
+    }
+    async fn warnings(&self, ctx: &Context<'_>) -> ApiResult<Vec<VerdictWarning>> {
+        Ok(self
+            .assessment(ctx)
+            .await?
+            .warnings
+            .iter()
+            .map(|w| (*w).into())
+            .collect())
+    }
+    /// Acted on, loop closed, and not decided before the input was raised.
+    async fn genuinely_acted_on(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(self.assessment(ctx).await?.genuinely_acted_on)
+    }
+    /// The last day a decision is due within the response window.
+    async fn respond_by(&self, ctx: &Context<'_>) -> ApiResult<Date> {
+        Ok(Date(self.assessment(ctx).await?.respond_by))
+    }
+}

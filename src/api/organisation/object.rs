@@ -1,0 +1,72 @@
+//! The organisation as a GraphQL object: its registration, its boards' representation and the
+//! verdicts over its input.
+
+use async_graphql::{Context, Enum, Object};
+
+use crate::api::board::representation::{organisation_representation, OrganisationRepresentation};
+use crate::api::common::context::{or_today, Views};
+use crate::api::common::enums::Date;
+use crate::api::common::error::ApiResult;
+use crate::api::input_item::rollup::VerdictRollup;
+use crate::domain::common;
+use crate::projections::docs::OrganisationDoc;
+use crate::projections::read::ItemFilter;
+
+/// What kind of body an organisation is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, serde::Serialize)]
+#[graphql(remote = "common::OrganisationKind")]
+pub enum OrganisationKind {
+    IntegratedCareBoard,
+    NhsTrust,
+    GpPractice,
+    PrimaryCareNetwork,
+    Healthwatch,
+    Vcse,
+    LocalAuthority,
+    Other,
+}
+
+/// An NHS or partner organisation, identified by its ODS code.
+pub struct Organisation(pub OrganisationDoc, pub Views);
+
+#[Object]
+impl Organisation {
+    /// The organisation's id among all records: its ODS code.
+    pub(crate) async fn id(&self) -> async_graphql::ID {
+        self.0.ods_code.as_str().into()
+    }
+    async fn ods_code(&self) -> &str {
+        self.0.ods_code.as_str()
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> OrganisationKind {
+        self.0.kind.into()
+    }
+    /// The integrated care system, by its ICB's ODS code.
+    async fn ics(&self) -> Option<&str> {
+        self.0.ics.as_ref().map(|c| c.as_str())
+    }
+    /// Days input may wait for a decision before it is overdue.
+    async fn response_window_days(&self) -> u32 {
+        self.0.response_window_days
+    }
+    /// Patient representation across the organisation's boards, as of a date (default today);
+    /// decisions over the year up to it.
+    async fn representation(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> ApiResult<OrganisationRepresentation> {
+        organisation_representation(ctx, &self.1, self.0.ods_code.as_str(), or_today(as_of)).await
+    }
+    /// Verdicts over all input owned by this organisation, as of a date (default today).
+    async fn rollup(&self, ctx: &Context<'_>, as_of: Option<Date>) -> ApiResult<VerdictRollup> {
+        let filter = ItemFilter {
+            organisation: Some(self.0.ods_code.to_string()),
+            ..ItemFilter::default()
+        };
+        VerdictRollup::over(ctx, &self.1, &filter, as_of).await
+    }
+}

@@ -1,0 +1,182 @@
+//! The six-principles scorecard over GraphQL: every measure with its numerator, denominator,
+//! the change against the previous period of the same length, and the records it counts.
+
+use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+
+use crate::api::common::context::{internal, ledger, principal};
+use crate::api::common::enums::Principle;
+use crate::api::common::error::{ApiError, ApiResult};
+use crate::api::common::period::{check_margin, parse_period, PeriodInput, PeriodRange};
+use crate::projections::scorecard;
+use crate::reports::{organisations_covered, Documents};
+
+/// Which kind of record a figure counts.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "scorecard::RecordKind")]
+pub enum RecordKind {
+    InputItem,
+    Activity,
+    Action,
+    Appointment,
+    BoardDecision,
+    Seat,
+}
+
+/// What a measure's value is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "scorecard::Unit")]
+pub enum Unit {
+    /// A share of the denominator, in percent.
+    Percent,
+    /// A number of days.
+    Days,
+    /// A count.
+    Count,
+}
+
+/// A record a figure counts, to open it.
+#[derive(SimpleObject)]
+pub struct CountedRecord {
+    kind: RecordKind,
+    id: ID,
+}
+
+impl From<scorecard::RecordRef> for CountedRecord {
+    fn from(r: scorecard::RecordRef) -> Self {
+        Self {
+            kind: r.kind.into(),
+            id: r.id.into(),
+        }
+    }
+}
+
+/// One measure of the scorecard.
+#[derive(SimpleObject)]
+pub struct ScorecardMeasure {
+    principle: Principle,
+    key: String,
+    label: String,
+    unit: Unit,
+    value: Option<f64>,
+    numerator: f64,
+    denominator: f64,
+    /// The value over the previous period of the same length.
+    previous: Option<f64>,
+    change: Option<f64>,
+    /// Exactly the records the figure counts.
+    records: Vec<CountedRecord>,
+}
+
+/// The scorecard for an organisation or an integrated care system, over a period.
+#[derive(SimpleObject)]
+pub struct Scorecard {
+    organisations: Vec<String>,
+    period: PeriodRange,
+    previous_period: PeriodRange,
+    measures: Vec<ScorecardMeasure>,
+    /// Principle 4 in detail: each population group of each organisation with a baseline,
+    /// against participants in the activities it held in the period.
+    population_groups: Vec<PopulationGroup>,
+}
+
+/// One organisation's population group, against participants.
+#[derive(SimpleObject)]
+pub struct PopulationGroup {
+    organisation: String,
+    reach: GroupReach,
+}
+
+/// Queries for the scorecard.
+#[derive(Default)]
+pub struct ScorecardQueries;
+
+#[Object]
+impl ScorecardQueries {
+    /// The scorecard of one organisation (`organisation`) or of every organisation of an
+    /// integrated care system (`ics`, the ICB's ODS code), over a period. Principle 4 names
+    /// population groups more than `marginPoints` percentage points (default 5) below their
+    /// share of the population.
+    async fn scorecard(
+        &self,
+        ctx: &Context<'_>,
+        organisation: Option<String>,
+        ics: Option<String>,
+        period: PeriodInput,
+        #[graphql(default = 5.0)] margin_points: f64,
+    ) -> ApiResult<Scorecard> {
+        let who = principal(ctx)?;
+        let db = ledger(ctx).db();
+        if organisation.is_some() == ics.is_some() {
+            return Err(
+                ApiError::Validation("give exactly one of organisation and ics".into()).into(),
+            );
+        }
+        check_margin(margin_points)?;
+        let codes = organisations_covered(db, organisation.as_deref(), ics.as_deref())
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        if codes.is_empty() || !codes.iter().all(|c| who.can_read(c)) {
+            return Err(ApiError::NotFound("organisation not found".into()).into());
+        }
+        let period = parse_period(period)?;
+        let documents = Documents::load(db, &codes)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        let inputs = documents.inputs(&codes, margin_points);
+        let measures = scorecard::compare(&inputs, &period)
+            .into_iter()
+            .map(|c| ScorecardMeasure {
+                principle: c.measure.principle.into(),
+                key: c.measure.key.to_owned(),
+                label: c.measure.label.to_owned(),
+                unit: c.measure.unit.into(),
+                value: c.measure.value,
+                numerator: c.measure.numerator,
+                denominator: c.measure.denominator,
+                previous: c.previous,
+                change: c.change,
+                records: c.measure.records.iter().map(|r| (*r).into()).collect(),
+            })
+            .collect();
+        let population_groups = scorecard::population_groups(&inputs, &period)
+            .into_iter()
+            .map(|(organisation, g)| PopulationGroup {
+                organisation,
+                reach: group_reach(g),
+            })
+            .collect();
+        Ok(Scorecard {
+            population_groups,
+            organisations: codes,
+            previous_period: period.previous().into(),
+            period: period.into(),
+            measures,
+        })
+    }
+}
+
+/// One group's reach against the population.
+#[derive(SimpleObject)]
+pub struct GroupReach {
+    dimension: String,
+    category: String,
+    baseline_share: f64,
+    participants: u32,
+    participant_share: Option<f64>,
+    /// More than the margin below the group's share of the population.
+    under_represented: bool,
+}
+
+pub(super) fn group_reach(g: crate::projections::reach::GroupReach) -> GroupReach {
+    GroupReach {
+        dimension: serde_json::to_value(g.dimension)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        category: g.category,
+        baseline_share: g.baseline_share,
+        participants: g.participants,
+        participant_share: g.participant_share,
+        under_represented: g.under_represented,
+    }
+}
