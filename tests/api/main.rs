@@ -23,6 +23,7 @@ mod immutability;
 mod journey;
 mod key_rotation;
 mod lagging;
+mod layout;
 mod named_ids;
 mod nesting;
 mod participants;

@@ -121,10 +121,7 @@ async fn run(
     let (id, done) = committed(ctx, outcome)?;
     let receipt = Receipt::from(&done);
     // Its actions and verdict are read only if the answer asks for them.
-    let input_item = match ledger
-        .projector()
-        .held::<InputItemDoc>(&done.aggregate_id, done.position)
-    {
+    let input_item = match ledger.as_shown::<InputItemDoc>(&done) {
         Some((doc, created)) => InputItem::unjoined(doc, created, today(), Views::Live),
         None => {
             let view = read::input_item(ledger.db(), id)

@@ -1,0 +1,303 @@
+//! The command line's subcommands and their arguments, and the parsers of their values.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+
+use crate::auth::Role;
+
+#[derive(Debug, Subcommand)]
+pub(super) enum Command {
+    /// Run the service (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Mint a signed token for local use and print only the token.
+    Token(TokenArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Produce a report from the ledger.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Sign a checkpoint over the whole log (position, event count, root hash, time) and print
+    /// it as JSON, to keep outside the database.
+    Checkpoint(CheckpointArgs),
+    /// Recompute every hash chain and, given a checkpoint, check the log against it; exits
+    /// non-zero and names the first bad event when the log fails.
+    Verify(VerifyArgs),
+    /// Export records to take away.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Write synthetic integrated care systems through the normal command path, about a
+    /// thousand events each; the same seed writes the same record.
+    Seed(SeedArgs),
+    /// Rebuild the projections from the whole log into fresh tables and switch them in once
+    /// caught up; a running service keeps answering meanwhile.
+    Rebuild(RebuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub(super) struct SeedArgs {
+    /// How many integrated care systems (five organisations each, about 1,000 events).
+    #[arg(long, default_value_t = 1)]
+    pub(super) scale: usize,
+    /// The generator's seed.
+    #[arg(long, default_value_t = 1)]
+    pub(super) seed: u64,
+    /// How many systems are written at once.
+    #[arg(long, default_value_t = 8)]
+    pub(super) concurrency: usize,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct RebuildArgs {
+    /// The projection to rebuild (there is one: `views`).
+    #[arg(long, default_value = crate::projections::PROJECTOR_NAME)]
+    pub(super) projection: String,
+    /// Events read and applied at a time.
+    #[arg(long, default_value_t = crate::projections::RebuildOptions::default().batch,
+          value_parser = clap::value_parser!(i64).range(1..))]
+    pub(super) batch: i64,
+    /// Most documents held in memory (about 1 KB each), each written when let go of or at the
+    /// end; lower it to use less memory, at the cost of writing and reading back more often.
+    #[arg(long, default_value_t = crate::projections::RebuildOptions::default().hold)]
+    pub(super) hold: usize,
+    /// Parts the records are split into, each applied and written on its own (1 to 4; by
+    /// default one per core).
+    #[arg(long, default_value_t = crate::projections::RebuildOptions::default().parts,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+              .range(1..=crate::projections::MAX_PARTS as u64))]
+    pub(super) parts: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum ExportCommand {
+    /// The audit trail of an organisation's records for a period: every event recorded in it,
+    /// one per line, exactly as stored with its position and hashes.
+    Audit(AuditExportArgs),
+    /// "You said, we did" for an organisation, or one of its activities.
+    YouSaidWeDid(YouSaidArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum TrailFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct AuditExportArgs {
+    /// The organisation's ODS code.
+    #[arg(long)]
+    pub(super) org: String,
+    /// First day (or RFC 3339 moment) recorded, inclusive.
+    #[arg(long, value_parser = parse_moment)]
+    pub(super) from: Moment,
+    /// Last day recorded, inclusive (or an RFC 3339 moment, exclusive).
+    #[arg(long, value_parser = parse_moment)]
+    pub(super) to: Moment,
+    #[arg(long, value_enum, default_value_t = TrailFormat::Jsonl)]
+    pub(super) format: TrailFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub(super) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum YouSaidFormat {
+    Csv,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct YouSaidArgs {
+    /// The organisation's ODS code.
+    #[arg(long)]
+    pub(super) org: String,
+    /// One activity only.
+    #[arg(long)]
+    pub(super) activity: Option<uuid::Uuid>,
+    #[arg(long, value_enum, default_value_t = YouSaidFormat::Html)]
+    pub(super) format: YouSaidFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub(super) output: Option<PathBuf>,
+}
+
+/// A day, or a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Moment {
+    Day(chrono::NaiveDate),
+    At(chrono::DateTime<chrono::Utc>),
+}
+
+impl Moment {
+    /// The moment a period starting here starts.
+    pub(super) fn start(self) -> chrono::DateTime<chrono::Utc> {
+        match self {
+            Self::Day(d) => d.and_time(chrono::NaiveTime::MIN).and_utc(),
+            Self::At(at) => at,
+        }
+    }
+
+    /// The moment a period ending here ends (a day includes all of itself).
+    pub(super) fn end(self) -> chrono::DateTime<chrono::Utc> {
+        match self {
+            Self::Day(d) => d
+                .succ_opt()
+                .map_or(chrono::DateTime::<chrono::Utc>::MAX_UTC, |next| {
+                    Self::Day(next).start()
+                }),
+            Self::At(at) => at,
+        }
+    }
+}
+
+pub(super) fn parse_moment(text: &str) -> Result<Moment, String> {
+    let text = text.trim();
+    if let Ok(day) = text.parse::<chrono::NaiveDate>() {
+        return Ok(Moment::Day(day));
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|at| Moment::At(at.to_utc()))
+        .map_err(|_| format!("`{text}` is not a date (2026-04-01) or an RFC 3339 moment"))
+}
+
+#[derive(Debug, Args)]
+pub(super) struct CheckpointArgs {
+    /// Write the checkpoint to this file instead of standard output.
+    #[arg(long)]
+    pub(super) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct VerifyArgs {
+    /// A checkpoint file written by `checkpoint`.
+    #[arg(long)]
+    pub(super) checkpoint: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum ReportCommand {
+    /// The involvement section of an organisation's annual report, for one financial year.
+    Annual(AnnualArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum ReportFormat {
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct AnnualArgs {
+    /// The organisation's ODS code.
+    #[arg(long)]
+    pub(super) org: String,
+    /// The financial year, by the year it starts: 2026 is 1 April 2026 to 31 March 2027.
+    #[arg(long)]
+    pub(super) year: i32,
+    /// Markdown, or a printable HTML page.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub(super) format: ReportFormat,
+    /// An action to show as an example of change (repeat for several); by default the three
+    /// most recently completed with an outcome.
+    #[arg(long = "example")]
+    pub(super) examples: Vec<uuid::Uuid>,
+    /// Percentage points below its population share at which a group is under-represented.
+    #[arg(long, default_value_t = 5.0)]
+    pub(super) margin: f64,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub(super) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PL_LISTEN", default_value = "127.0.0.1:8080")]
+    pub(super) listen: Option<SocketAddr>,
+    /// Serve GraphiQL on GET /graphql (default: only on the embedded database).
+    #[arg(long, env = "PL_GRAPHIQL")]
+    pub(super) graphiql: Option<bool>,
+    /// `/ready` answers 503 while the oldest event the views have not applied waited longer.
+    #[arg(long, env = "PL_READY_MAX_LAG_SECS", default_value_t = 30)]
+    pub(super) ready_max_lag_secs: u64,
+    /// Answer introspection and suggest field names (default: only on the embedded database).
+    #[arg(long, env = "PL_INTROSPECTION")]
+    pub(super) introspection: Option<bool>,
+    /// GraphQL requests a minute per token subject (or address without a valid token); 0 is
+    /// no limit.
+    #[arg(long, env = "PL_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
+    pub(super) rate_limit_per_minute: u32,
+    /// Longest a GraphQL request may run, in seconds.
+    #[arg(long, env = "PL_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub(super) request_timeout_secs: u64,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct TokenArgs {
+    /// The subject (who the token is for).
+    #[arg(long)]
+    pub(super) sub: String,
+    /// An organisation's ODS code; repeat for several.
+    #[arg(long = "org")]
+    pub(super) orgs: Vec<String>,
+    /// The role.
+    #[arg(long)]
+    pub(super) role: Role,
+    /// How long the token lives: seconds, or a number with s, m, h or d.
+    #[arg(long, default_value = "8h", value_parser = parse_ttl)]
+    pub(super) ttl: u64,
+}
+
+/// The ODS code given, upper-cased, once it names a registered organisation.
+pub(super) async fn known_organisation(
+    db: &crate::store::Db,
+    code: &str,
+) -> anyhow::Result<String> {
+    let code = code.trim().to_ascii_uppercase();
+    anyhow::ensure!(
+        crate::projections::read::organisation(db, &code)
+            .await?
+            .is_some(),
+        "--org: no organisation has the ODS code {code}"
+    );
+    Ok(code)
+}
+
+/// Writes `text` to `path`, or to standard output.
+pub(super) fn write_out(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    match path {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("could not write {}", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+pub(super) fn parse_ttl(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 3600, 30m, 8h or 7d"))?;
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return Err(format!("`{unit}`: use s, m, h or d")),
+    };
+    match n.checked_mul(scale) {
+        Some(0) | None => Err("the ttl must be positive and under a few centuries".into()),
+        Some(secs) => Ok(secs),
+    }
+}
