@@ -110,15 +110,6 @@ mod tests {
 
     fn activity(held_on: &str, ages: &[(&str, u32)]) -> ActivityDoc {
         ActivityDoc {
-            id: Uuid::new_v4(),
-            kind: ActivityKind::FocusGroup,
-            title: "t".into(),
-            topic: "t".into(),
-            lead_organisation: OdsCode::parse("org", "QMJ").expect("code"),
-            partner_organisations: vec![],
-            principles: vec![],
-            planned_on: day(held_on),
-            information_published: vec![],
             held: Some(HeldDoc {
                 held_on: day(held_on),
                 attendance: Attendance::default(),
@@ -127,10 +118,13 @@ mod tests {
                     ..DemographicSnapshot::default()
                 },
             }),
-            report: None,
-            cancelled: None,
-            feedback: vec![],
-            recorded_at: Utc::now(),
+            ..ActivityDoc::new(
+                Uuid::new_v4(),
+                ActivityKind::FocusGroup,
+                OdsCode::parse("org", "QMJ").expect("code"),
+                day(held_on),
+                Utc::now(),
+            )
         }
     }
 

@@ -46,14 +46,9 @@ pub(super) fn activity(
     publications: Vec<(NaiveDate, Vec<AccessibleFormat>)>,
 ) -> ActivityDoc {
     ActivityDoc {
-        id: id(n),
-        kind: ActivityKind::FocusGroup,
         title: "Activity".into(),
         topic: "Topic".into(),
-        lead_organisation: ods(lead),
         partner_organisations: partners.iter().map(|p| ods(p)).collect(),
-        principles: vec![],
-        planned_on: day(2025, 1, 1),
         information_published: publications
             .into_iter()
             .map(|(published_on, accessible_formats)| InformationDoc {
@@ -66,10 +61,13 @@ pub(super) fn activity(
             attendance: Default::default(),
             demographics: Default::default(),
         }),
-        report: None,
-        cancelled: None,
-        feedback: vec![],
-        recorded_at: DateTime::UNIX_EPOCH,
+        ..ActivityDoc::new(
+            id(n),
+            ActivityKind::FocusGroup,
+            ods(lead),
+            day(2025, 1, 1),
+            DateTime::UNIX_EPOCH,
+        )
     }
 }
 

@@ -67,6 +67,35 @@ pub struct ActivityDoc {
     pub recorded_at: DateTime<Utc>,
 }
 
+impl ActivityDoc {
+    /// A planned activity with nothing recorded since, and no title or topic yet; the one place
+    /// a document is made from nothing, so that a new field needs no other change.
+    pub fn new(
+        id: Uuid,
+        kind: ActivityKind,
+        lead_organisation: OdsCode,
+        planned_on: NaiveDate,
+        recorded_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            kind,
+            title: String::new(),
+            topic: String::new(),
+            lead_organisation,
+            partner_organisations: vec![],
+            principles: vec![],
+            planned_on,
+            information_published: vec![],
+            held: None,
+            report: None,
+            cancelled: None,
+            feedback: vec![],
+            recorded_at,
+        }
+    }
+}
+
 const ACTIVITIES: Table = Table {
     name: "view_activities",
     columns: &[
@@ -132,20 +161,11 @@ pub fn apply_activity(
     } = event
     {
         return Ok(ActivityDoc {
-            id: activity_id,
-            kind,
             title,
             topic,
-            lead_organisation,
             partner_organisations,
             principles,
-            planned_on,
-            information_published: vec![],
-            held: None,
-            report: None,
-            cancelled: None,
-            feedback: vec![],
-            recorded_at: at,
+            ..ActivityDoc::new(activity_id, kind, lead_organisation, planned_on, at)
         });
     }
     let Some(mut doc) = doc else {
