@@ -29,6 +29,7 @@ mod nesting;
 mod participants;
 mod partner_trace;
 mod personal_reads;
+mod postponement;
 mod prepared_year;
 mod projections;
 mod query_limits;

@@ -123,6 +123,18 @@ pub struct PublishActivityReportInput {
     idempotency_key: Option<String>,
 }
 
+/// Move an activity that has not been held to a later date.
+#[derive(InputObject, Serialize)]
+pub struct PostponeActivityInput {
+    activity_id: ID,
+    /// The new date, after the one it is planned for now.
+    planned_on: Date,
+    /// The day the postponement was decided (default today).
+    postponed_on: Option<Date>,
+    reason: String,
+    idempotency_key: Option<String>,
+}
+
 /// Cancel a planned activity.
 #[derive(InputObject, Serialize)]
 pub struct CancelActivityInput {
@@ -302,6 +314,28 @@ impl ActivityMutations {
         let command = ActivityCommand::PublishReport {
             published_on: or_today(input.published_on),
             summary: input.summary,
+        };
+        run(ctx, cc, facts.id, command).await
+    }
+
+    /// Moves an activity that has not been held to a later date, with the reason; the
+    /// activity keeps every earlier date in `postponements`.
+    async fn postpone_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: PostponeActivityInput,
+    ) -> ApiResult<ActivityPayload> {
+        let facts = writable_activity(ctx, &input.activity_id).await?;
+        let cc = command_context(
+            ctx,
+            "postponeActivity",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = ActivityCommand::Postpone {
+            planned_on: input.planned_on.0,
+            postponed_on: or_today(input.postponed_on),
+            reason: input.reason,
         };
         run(ctx, cc, facts.id, command).await
     }

@@ -134,6 +134,19 @@ impl Activity {
             text: r.text.clone(),
         })
     }
+    /// Every move to a later date, oldest first; `plannedOn` is the latest date.
+    async fn postponements(&self) -> Vec<Postponement> {
+        self.0
+            .postponements
+            .iter()
+            .map(|p| Postponement {
+                from: Date(p.from),
+                to: Date(p.to),
+                postponed_on: Date(p.postponed_on),
+                reason: p.reason.clone(),
+            })
+            .collect()
+    }
     async fn cancellation(&self) -> Option<DatedNote> {
         self.0.cancelled.as_ref().map(|r| DatedNote {
             on: Date(r.on),
@@ -177,4 +190,15 @@ impl Activity {
         };
         VerdictRollup::over(ctx, &self.1, &filter, as_of).await
     }
+}
+
+/// A move of an activity to a later date.
+#[derive(async_graphql::SimpleObject)]
+pub struct Postponement {
+    /// The date it was planned for before.
+    from: Date,
+    to: Date,
+    /// The day the postponement was decided.
+    postponed_on: Date,
+    reason: String,
 }

@@ -155,6 +155,36 @@ impl Activity {
                     summary,
                 }
             }
+            ActivityCommand::Postpone {
+                planned_on,
+                postponed_on,
+                reason,
+            } => {
+                if self.held_on.is_some() {
+                    return Err(ActivityError::AlreadyHeld);
+                }
+                let later = |to: NaiveDate| {
+                    if to > planned.planned_on {
+                        Ok(to)
+                    } else {
+                        let problem = format!(
+                            "must be after the date it is planned for ({})",
+                            planned.planned_on
+                        );
+                        Err(FieldError::new("plannedOn", problem))
+                    }
+                };
+                check_fields! {
+                    planned_on = later(planned_on);
+                    postponed_on = not_in_future("postponedOn", postponed_on, today);
+                    reason = bounded_text("reason", &reason, limits::TEXT, true);
+                }
+                ActivityEvent::ActivityPostponed {
+                    planned_on,
+                    postponed_on,
+                    reason,
+                }
+            }
             ActivityCommand::Cancel {
                 cancelled_on,
                 reason,
@@ -292,6 +322,11 @@ impl Aggregate for Activity {
                 }
             }
             ActivityEvent::ActivityHeld { held_on, .. } => self.held_on = Some(held_on),
+            ActivityEvent::ActivityPostponed { planned_on, .. } => {
+                if let Some(planned) = &mut self.planned {
+                    planned.planned_on = planned_on;
+                }
+            }
             ActivityEvent::ActivityCancelled { cancelled_on, .. } => {
                 self.cancelled_on = Some(cancelled_on);
             }

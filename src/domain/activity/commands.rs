@@ -39,6 +39,12 @@ pub enum ActivityCommand {
         published_on: NaiveDate,
         summary: String,
     },
+    /// Moves an activity that has not been held to a later date, with the reason.
+    Postpone {
+        planned_on: NaiveDate,
+        postponed_on: NaiveDate,
+        reason: String,
+    },
     /// Cancels an activity that has not been held.
     Cancel {
         cancelled_on: NaiveDate,

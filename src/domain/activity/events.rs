@@ -37,6 +37,12 @@ pub enum ActivityEvent {
         published_on: NaiveDate,
         summary: String,
     },
+    /// The activity was moved to a later date (`planned_on`), decided on `postponed_on`.
+    ActivityPostponed {
+        planned_on: NaiveDate,
+        postponed_on: NaiveDate,
+        reason: String,
+    },
     ActivityCancelled {
         cancelled_on: NaiveDate,
         reason: String,
@@ -56,6 +62,7 @@ impl Happened for ActivityEvent {
             Self::InformationPublished { published_on, .. } => Some(*published_on),
             Self::ActivityHeld { held_on, .. } => Some(*held_on),
             Self::ReportPublished { published_on, .. } => Some(*published_on),
+            Self::ActivityPostponed { postponed_on, .. } => Some(*postponed_on),
             Self::ActivityCancelled { cancelled_on, .. } => Some(*cancelled_on),
             Self::ActivityFeedbackGiven { given_on, .. } => Some(*given_on),
         }
@@ -69,6 +76,7 @@ impl DomainEvent for ActivityEvent {
             Self::InformationPublished { .. } => "InformationPublished",
             Self::ActivityHeld { .. } => "ActivityHeld",
             Self::ReportPublished { .. } => "ReportPublished",
+            Self::ActivityPostponed { .. } => "ActivityPostponed",
             Self::ActivityCancelled { .. } => "ActivityCancelled",
             Self::ActivityFeedbackGiven { .. } => "ActivityFeedbackGiven",
         }

@@ -48,6 +48,16 @@ pub struct DatedText {
     pub text: String,
 }
 
+/// A move of an activity to a later date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostponementDoc {
+    /// The date it was planned for before.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub postponed_on: NaiveDate,
+    pub reason: String,
+}
+
 /// An activity as projected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityDoc {
@@ -59,6 +69,9 @@ pub struct ActivityDoc {
     pub partner_organisations: Vec<OdsCode>,
     pub principles: Vec<Principle>,
     pub planned_on: NaiveDate,
+    /// Every postponement, oldest first (`planned_on` is the latest date).
+    #[serde(default)]
+    pub postponements: Vec<PostponementDoc>,
     pub information_published: Vec<InformationDoc>,
     pub held: Option<HeldDoc>,
     pub report: Option<DatedText>,
@@ -86,6 +99,7 @@ impl ActivityDoc {
             partner_organisations: vec![],
             principles: vec![],
             planned_on,
+            postponements: vec![],
             information_published: vec![],
             held: None,
             report: None,
@@ -201,6 +215,19 @@ pub fn apply_activity(
                 on: published_on,
                 text: summary,
             });
+        }
+        ActivityEvent::ActivityPostponed {
+            planned_on,
+            postponed_on,
+            reason,
+        } => {
+            doc.postponements.push(PostponementDoc {
+                from: doc.planned_on,
+                to: planned_on,
+                postponed_on,
+                reason,
+            });
+            doc.planned_on = planned_on;
         }
         ActivityEvent::ActivityCancelled {
             cancelled_on,

@@ -187,3 +187,66 @@ fn refuses_a_blank_or_overlong_category_label() {
             ));
     }
 }
+
+fn postpone(to: &str, on: &str) -> ActivityCommand {
+    ActivityCommand::Postpone {
+        planned_on: day(to),
+        postponed_on: day(on),
+        reason: " The venue flooded ".to_owned(),
+    }
+}
+
+#[test]
+fn postpones_to_a_later_date_with_the_reason() {
+    given(planned())
+        .when(postpone("2026-06-15", "2026-05-28"))
+        .then_expect_events(vec![ActivityEvent::ActivityPostponed {
+            planned_on: day("2026-06-15"),
+            postponed_on: day("2026-05-28"),
+            reason: "The venue flooded".to_owned(),
+        }]);
+}
+
+#[test]
+fn after_a_postponement_holding_before_the_new_date_needs_confirming() {
+    let mut events = planned();
+    events.push(ActivityEvent::ActivityPostponed {
+        planned_on: day("2026-06-15"),
+        postponed_on: day("2026-05-28"),
+        reason: "The venue flooded".to_owned(),
+    });
+    given(events)
+        .when(hold("2026-06-10", DemographicSnapshot::default(), false))
+        .then_expect_error(invalid(
+            "heldOn",
+            "is before the planned date; set beforePlannedDate to confirm it",
+        ));
+}
+
+#[test]
+fn refuses_a_postponement_that_is_not_later_or_has_no_reason() {
+    given(planned())
+        .when(ActivityCommand::Postpone {
+            planned_on: day("2026-06-01"),
+            postponed_on: day("2026-07-02"),
+            reason: " ".to_owned(),
+        })
+        .then_expect_error(ActivityError::Invalid(
+            FieldError::new(
+                "plannedOn",
+                "must be after the date it is planned for (2026-06-01)",
+            )
+            .and(FieldError::new("postponedOn", "must not be in the future"))
+            .and(FieldError::new("reason", "is required")),
+        ));
+}
+
+#[test]
+fn refuses_to_postpone_a_held_or_cancelled_activity() {
+    given(held())
+        .when(postpone("2026-06-15", "2026-06-03"))
+        .then_expect_error(ActivityError::AlreadyHeld);
+    given(cancelled())
+        .when(postpone("2026-06-15", "2026-05-28"))
+        .then_expect_error(ActivityError::Cancelled);
+}
