@@ -98,6 +98,9 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     /// Longest a GraphQL request may run, in seconds.
     pub request_timeout_secs: u64,
+    /// Whether to keep the caches described in [`crate::cache`]; off reads the log and the
+    /// tables every time (for telling whether a wrong answer comes from a cache).
+    pub caching: crate::cache::Caching,
 }
 
 impl Settings {
@@ -127,6 +130,7 @@ impl Settings {
             introspection: None,
             rate_limit_per_minute: 600,
             request_timeout_secs: 30,
+            caching: crate::cache::Caching::On,
         }
     }
 

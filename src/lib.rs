@@ -4,7 +4,8 @@
 //! # Layout
 //! From the bottom layer up (a module imports only its own layer and those below; see
 //! ARCHITECTURE.md, checked by `tests/api/layout.rs`):
-//! - [`config`]: settings, secrets and the data directory's files; [`telemetry`]: logging.
+//! - [`config`]: settings, secrets and the data directory's files; [`telemetry`]: logging;
+//!   [`cache`]: every in-memory cache and the rules they keep.
 //! - [`domain`]: one folder per aggregate (organisation, activity, input item, action,
 //!   participant, board, appointment, board meeting, population baseline, and the access record
 //!   of personal reads), its commands, events and rules, and the verdict. Pure: no HTTP, SQL or
@@ -27,6 +28,7 @@ pub mod store;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod crypto;

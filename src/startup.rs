@@ -58,7 +58,7 @@ impl Application {
                 .map(|k| k.expose().as_str()),
             &settings.data_dir,
         )?);
-        let (projector, handle) = Projector::new(db.clone()).await?;
+        let (projector, handle) = Projector::with_caching(db.clone(), settings.caching).await?;
         let ledger = Arc::new(Ledger::new(db.clone(), handle, keys));
         let state = AppState {
             schema: service_schema(

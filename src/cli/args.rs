@@ -235,6 +235,17 @@ pub(super) struct ServeArgs {
     /// Longest a GraphQL request may run, in seconds.
     #[arg(long, env = "PL_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub(super) request_timeout_secs: u64,
+    /// Keep in-memory caches of streams, view documents and dashboard answers; `off` reads the
+    /// log and the tables every time.
+    #[arg(long, env = "PL_CACHES", value_enum, default_value_t = Switch::On)]
+    pub(super) caches: Switch,
+}
+
+/// A setting that is on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum Switch {
+    On,
+    Off,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ use clap::{Args, Parser};
 
 use crate::audit::{Checkpoint, CheckpointKey};
 use crate::auth::TokenAuthority;
+use crate::cache::Caching;
 use crate::config::{JwtAlgorithm, JwtSettings, Key, Secret, Settings};
 use crate::startup::{open_database, shutdown_signal, Application};
 
@@ -376,6 +377,10 @@ impl Cli {
         settings.introspection = args.introspection;
         settings.rate_limit_per_minute = args.rate_limit_per_minute;
         settings.request_timeout_secs = args.request_timeout_secs;
+        settings.caching = match args.caches {
+            Switch::On => Caching::On,
+            Switch::Off => Caching::Off,
+        };
         let app = Application::build(&settings).await?;
         app.run_until_stopped(shutdown_signal()).await
     }

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::cache::{Caching, SeenVersions};
 use crate::domain::action::Action;
 use crate::domain::activity::Activity;
 use crate::domain::common::OdsCode;
@@ -20,7 +21,7 @@ use crate::domain::services::{
     OrganisationFacts, ParticipantFacts,
 };
 use crate::projections::{board_read, read};
-use crate::store::{stream_key, Db, LedgerStore, SeenVersions};
+use crate::store::{stream_key, Db, LedgerStore};
 
 /// Lookups over the event store and the views.
 #[derive(Clone)]
@@ -35,13 +36,14 @@ pub struct LedgerLookups {
 }
 
 impl LedgerLookups {
-    /// Lookups reading from `db`, each kind of stream with its own held states.
-    pub fn new(db: Db) -> Self {
+    /// Lookups reading from `db`, each kind of stream with its own held states (unless
+    /// `caching` is off).
+    pub fn new(db: Db, caching: Caching) -> Self {
         Self {
-            organisations: LedgerStore::new(db.clone()),
-            activities: LedgerStore::new(db.clone()),
-            input_items: LedgerStore::new(db.clone()),
-            actions: LedgerStore::new(db.clone()),
+            organisations: LedgerStore::new(db.clone(), caching),
+            activities: LedgerStore::new(db.clone(), caching),
+            input_items: LedgerStore::new(db.clone(), caching),
+            actions: LedgerStore::new(db.clone(), caching),
             db,
             seen: None,
         }

@@ -114,7 +114,8 @@ impl Ledger {
     /// The ledger over `db`, waking `projector` after each commit and sealing personal data
     /// with participants' keys from `keys`.
     pub fn new(db: Db, projector: ProjectorHandle, keys: KeyStore) -> Self {
-        let lookups = LedgerLookups::new(db.clone()).trusting(projector.seen());
+        let caching = projector.caching();
+        let lookups = LedgerLookups::new(db.clone(), caching).trusting(projector.seen());
         let services: Services = Arc::new(lookups.clone());
         let sealer: Arc<dyn Sealer> = Arc::new(ParticipantSealer::new(keys.clone()));
         // Every store commits through one committer, so concurrent commands share transactions.
@@ -131,11 +132,11 @@ impl Ledger {
             // Sealed streams hold no state, so there is none to trust.
             participants: LedgerStore::with_sealer(db.clone(), sealer.clone())
                 .committing_through(committer.clone()),
-            access: for_commands(LedgerStore::new(db.clone()), c),
-            boards: for_commands(LedgerStore::new(db.clone()), c),
-            appointments: for_commands(LedgerStore::new(db.clone()), c),
-            meetings: for_commands(LedgerStore::new(db.clone()), c),
-            baselines: for_commands(LedgerStore::new(db.clone()), c),
+            access: for_commands(LedgerStore::new(db.clone(), caching), c),
+            boards: for_commands(LedgerStore::new(db.clone(), caching), c),
+            appointments: for_commands(LedgerStore::new(db.clone(), caching), c),
+            meetings: for_commands(LedgerStore::new(db.clone(), caching), c),
+            baselines: for_commands(LedgerStore::new(db.clone(), caching), c),
             db,
             lookups,
             services,
@@ -318,7 +319,7 @@ pub async fn load_baseline(
     db: &Db,
     organisation: &str,
 ) -> Result<PopulationBaseline, crate::store::StoreError> {
-    let context = LedgerStore::<PopulationBaseline>::new(db.clone())
+    let context = LedgerStore::<PopulationBaseline>::new(db.clone(), crate::cache::Caching::Off)
         .load(organisation)
         .await?;
     Ok(context.into_state())

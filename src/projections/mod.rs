@@ -21,7 +21,6 @@ pub mod board_read;
 pub mod boards;
 pub mod docs;
 mod documents;
-mod held;
 pub mod kept;
 mod log;
 pub mod participants;

@@ -30,6 +30,7 @@ pub async fn input_items_kept(
     }
     let ticket = kept.ticket();
     let found = input_items(db, scope, filter).await?;
-    kept.keep(key, ticket, &found);
+    let deps = key.depends_on(&found);
+    kept.keep(key, ticket, &found, deps);
     Ok(found)
 }

@@ -69,12 +69,9 @@ fn key(options: &SeedOptions, system: usize, step: usize) -> String {
     format!("seed-{}-{system}-{step}", options.seed)
 }
 
-/// Runs one step as its actor; fails naming the step and the refusal.
-async fn run_step(
-    schema: &LedgerSchema,
-    step: &Step,
-    idempotency_key: String,
-) -> anyhow::Result<()> {
+/// Step `step` as an in-process request from its actor, under `idempotency_key`, creating its
+/// record (if any) under the id the script chose.
+pub fn request(step: &Step, idempotency_key: String) -> async_graphql::Request {
     let mut input_type = step.field[..1].to_ascii_uppercase();
     input_type.push_str(&step.field[1..]);
     let query = format!(
@@ -87,11 +84,21 @@ async fn run_step(
         .variables(async_graphql::Variables::from_json(json!({ "i": input })))
         .data(principal(&step.actor))
         .data(RequestInfo {
-            correlation_id: idempotency_key.clone(),
+            correlation_id: idempotency_key,
         });
     if let Some(id) = step.id {
         request = request.data(ChosenId(id));
     }
+    request
+}
+
+/// Runs one step as its actor; fails naming the step and the refusal.
+async fn run_step(
+    schema: &LedgerSchema,
+    step: &Step,
+    idempotency_key: String,
+) -> anyhow::Result<()> {
+    let request = request(step, idempotency_key.clone());
     let response = schema.execute(request).await;
     if let Some(error) = response.errors.first() {
         anyhow::bail!(

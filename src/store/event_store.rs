@@ -16,12 +16,12 @@ use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use cqrs_es::{Aggregate, DomainEvent};
 use sqlx::Row;
 
-use super::cache::{Held, StreamCache};
 use super::committer::{self, Committer, PreparedCommit, PreparedEvent, PreparedReceipt};
 use super::error::StoreError;
 use super::hash::{chain_hash, HashedFields, GENESIS_HASH};
 use super::sealing::{holds_plain_personal_data, Sealer};
 use super::{Db, LogPosition};
+use crate::cache::{Caching, Held, StreamCache};
 
 /// Sent on PostgreSQL by every transaction that appends to the log, delivered at commit.
 pub const LOG_CHANNEL: &str = "pl_log";
@@ -113,12 +113,12 @@ impl<A> Clone for LedgerStore<A> {
 }
 
 impl<A> LedgerStore<A> {
-    /// A store over `db`.
-    pub fn new(db: Db) -> Self {
+    /// A store over `db`, holding recently used streams' state unless `caching` is off.
+    pub fn new(db: Db, caching: Caching) -> Self {
         Self {
             db,
             sealer: None,
-            cache: Some(Arc::default()),
+            cache: (caching == Caching::On).then(|| Arc::new(StreamCache::new(caching))),
             committer: None,
             trust_held: false,
             _aggregate: PhantomData,
@@ -138,7 +138,7 @@ impl<A> LedgerStore<A> {
     /// moved past, and the caller runs the command again on a fresh load (see
     /// [`LedgerContext::held_unread`]). It saves a round trip on every command to a recently used
     /// stream. Lookups for other aggregates' rules have no such check: they use a held state
-    /// only when [`super::SeenVersions`] says it is the log's.
+    /// only when [`crate::cache::SeenVersions`] says it is the log's.
     pub fn trusting_held_state(mut self) -> Self {
         self.trust_held = true;
         self

@@ -15,14 +15,12 @@ macro_rules! on_db {
     };
 }
 
-mod cache;
 mod committer;
 mod error;
 mod event_store;
 mod hash;
 mod receipts;
 mod sealing;
-mod seen;
 
 use std::future::Future;
 use std::path::Path;
@@ -46,7 +44,6 @@ pub use event_store::{
 pub use hash::{chain_hash, HashedFields, GENESIS_HASH};
 pub use receipts::{find_receipt, Receipt};
 pub use sealing::{holds_plain_personal_data, Sealer};
-pub use seen::SeenVersions;
 
 /// The key naming one stream, `type/id`, wherever streams are held or noted by key (the
 /// projector's documents, the versions seen).

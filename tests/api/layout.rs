@@ -13,7 +13,7 @@ const MAX_LINES: usize = 500;
 
 /// The layers from the bottom up; a module may import its own layer and those below it.
 const LAYERS: &[&[&str]] = &[
-    &["config", "telemetry"],
+    &["config", "telemetry", "cache"],
     &["domain", "auth"],
     &["store"],
     &["crypto"],

@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod baseline;
 mod boards;
+mod caches;
 mod concurrency;
 mod crash;
 mod dashboards;

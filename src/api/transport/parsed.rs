@@ -5,13 +5,13 @@
 //! Only documents that parsed and passed the shape limits ([`super::shape`]) are kept; those
 //! checks depend on the text alone, so a kept document passes them again. The schema's own
 //! checks (recursion, directives, then validation against the schema, which depends on the
-//! variables) still run on every request.
+//! variables) still run on every request. A document never goes stale: it depends on the text
+//! alone (see [`crate::cache`]).
 //!
 //! These run before the schema rather than as an async-graphql extension: with any extension
 //! installed, async-graphql sends every field of every answer through the extension chain,
 //! which costs more than resolving most fields does.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
@@ -21,17 +21,25 @@ use async_graphql::{Data, Executor, Request, Response, ServerError, ServerResult
 use crate::api::common::heavy::HeavyWork;
 use crate::api::schema::{builder, builder_for_introspection, per_request, LedgerSchema};
 use crate::audit::CheckpointKey;
+use crate::cache::{lock, Bounded};
 use crate::ledger::Ledger;
 
-/// Most documents kept; when full, the cache starts again empty.
+/// Most documents kept.
 const CAPACITY: usize = 256;
 /// Longest query text kept, in bytes: longer texts are parsed every time.
 const MAX_TEXT: usize = 4096;
 
 /// Keeps parsed documents by query text.
-#[derive(Default)]
 struct ParsedQueries {
-    documents: Mutex<HashMap<String, ExecutableDocument>>,
+    documents: Mutex<Bounded<String, ExecutableDocument>>,
+}
+
+impl Default for ParsedQueries {
+    fn default() -> Self {
+        Self {
+            documents: Mutex::new(Bounded::new(CAPACITY)),
+        }
+    }
 }
 
 impl ParsedQueries {
@@ -48,19 +56,14 @@ impl ParsedQueries {
     }
 
     fn kept(&self, query: &str) -> Option<ExecutableDocument> {
-        let documents = self.documents.lock().unwrap_or_else(|e| e.into_inner());
-        documents.get(query).cloned()
+        lock(&self.documents).get(query).cloned()
     }
 
     fn keep(&self, query: &str, document: &ExecutableDocument) {
         if query.len() > MAX_TEXT {
             return;
         }
-        let mut documents = self.documents.lock().unwrap_or_else(|e| e.into_inner());
-        if documents.len() >= CAPACITY {
-            documents.clear();
-        }
-        documents.insert(query.to_owned(), document.clone());
+        lock(&self.documents).insert(query.to_owned(), document.clone());
     }
 }
 

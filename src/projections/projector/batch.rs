@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use anyhow::Context;
 
-use crate::projections::held::{Docs, Records};
+use super::{Docs, Records};
 use crate::projections::log::ViewEvent;
 use crate::projections::views::Doc;
 use crate::projections::views::{view_of, TABLES};

@@ -12,12 +12,13 @@ use tokio::sync::{mpsc, oneshot, watch, Notify};
 use super::batch::{apply_events, load_docs, missing_docs, rows_of, BATCH};
 use super::rebuild::rebuild;
 use super::ProjectorHandle;
-use crate::projections::held::{Docs, HeldDocs, Records};
-use crate::projections::kept::{Changes, KeptItems};
+use super::{Docs, HeldDocs, Records};
+use crate::cache::{Caching, SeenVersions};
+use crate::projections::kept::{changes_of, KeptItems};
 use crate::projections::log::{read_view_events_after, ViewEvent};
 use crate::projections::status::{status, PROJECTOR_NAME};
 use crate::projections::write;
-use crate::store::{stream_key, Db, LogPosition, SeenVersions, LOG_CHANNEL};
+use crate::store::{stream_key, Db, LogPosition, LOG_CHANNEL};
 
 const POLL: Duration = Duration::from_millis(500);
 /// How long a rebuild asked of a replica not running the projector waits for the lease.
@@ -68,16 +69,21 @@ async fn load_checkpoint(db: &Db, name: &str) -> anyhow::Result<LogPosition> {
 }
 
 impl Projector {
-    /// Prepares the projector from its stored checkpoint.
+    /// Prepares the projector from its stored checkpoint, keeping caches.
     pub async fn new(db: Db) -> anyhow::Result<(Self, ProjectorHandle)> {
+        Self::with_caching(db, Caching::On).await
+    }
+
+    /// Prepares the projector from its stored checkpoint, keeping caches or not.
+    pub async fn with_caching(db: Db, caching: Caching) -> anyhow::Result<(Self, ProjectorHandle)> {
         let checkpoint = load_checkpoint(&db, PROJECTOR_NAME).await?;
         let (position, position_rx) = watch::channel(checkpoint);
         let (leading, leading_rx) = watch::channel(false);
         let (rebuild_tx, rebuild) = mpsc::channel(4);
         let wake = Arc::new(Notify::new());
-        let held = Arc::new(HeldDocs::default());
-        let seen = Arc::new(SeenVersions::default());
-        let kept = Arc::new(KeptItems::default());
+        let held = Arc::new(HeldDocs::new(caching));
+        let seen = Arc::new(SeenVersions::new(caching));
+        let kept = Arc::new(KeptItems::new(caching));
         let replica: Arc<str> = uuid::Uuid::new_v4().to_string().into();
         let handle = ProjectorHandle {
             wake: wake.clone(),
@@ -88,6 +94,7 @@ impl Projector {
             seen: seen.clone(),
             kept: kept.clone(),
             replica: replica.clone(),
+            caching,
         };
         Ok((
             Self {
@@ -296,13 +303,11 @@ impl Projector {
                 return Ok(applied);
             };
             // Before anyone waiting on these events sees the views move.
-            self.seen.saw(events.iter().map(|e| {
-                (
-                    e.aggregate_type.as_str(),
-                    e.aggregate_id.as_str(),
-                    e.sequence,
-                )
-            }));
+            self.seen.saw(
+                events
+                    .iter()
+                    .map(|e| (stream_key(&e.aggregate_type, &e.aggregate_id), e.sequence)),
+            );
             let written = async {
                 let mut docs = self.apply_batch(&events).await?;
                 let moved = self.write_batch(&mut docs, self.checkpoint, last).await?;
@@ -330,8 +335,7 @@ impl Projector {
             // Let go of the answers the batch changed, and hold its documents, before the views
             // move: a mutation waiting on this batch then finds its record, and a dashboard
             // read after it does not find an answer from before it.
-            self.kept
-                .written(Changes::of(docs.values().map(|(d, _)| d)));
+            self.kept.written(changes_of(docs.values().map(|(d, _)| d)));
             self.held.put(docs, last);
             self.checkpoint = last;
             self.position.send_replace(last);

@@ -12,10 +12,10 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
-use super::held::HeldDocs;
 use super::kept::KeptItems;
-use super::views::Projected;
-use crate::store::{stream_key, LogPosition, SeenVersions};
+use super::views::{Doc, Projected};
+use crate::cache::{self, ByKey, Caching, SeenVersions};
+use crate::store::{stream_key, LogPosition};
 
 mod batch;
 mod live;
@@ -28,6 +28,13 @@ pub use live::Projector;
 pub use rebuild::{rebuild, rebuild_with, RebuildOptions};
 pub use shadow::MAX_PARTS;
 
+/// Documents by record (`type/id`), each with the position that created it.
+pub(crate) type Docs = ByKey<(Doc, i64)>;
+/// A set of records' keys.
+pub(crate) type Records = std::collections::HashSet<String, foldhash::fast::RandomState>;
+/// The documents the projector last wrote (see [`cache::HeldDocs`]).
+type HeldDocs = cache::HeldDocs<Doc, LogPosition>;
+
 /// A cheap handle the API uses to nudge the projector and to wait for its progress.
 #[derive(Clone)]
 pub struct ProjectorHandle {
@@ -39,6 +46,7 @@ pub struct ProjectorHandle {
     seen: Arc<SeenVersions>,
     kept: Arc<KeptItems>,
     replica: Arc<str>,
+    caching: Caching,
 }
 
 impl ProjectorHandle {
@@ -46,6 +54,11 @@ impl ProjectorHandle {
     /// ignore its own.
     pub fn replica(&self) -> Arc<str> {
         self.replica.clone()
+    }
+
+    /// Whether this replica keeps caches (the write path's stream states follow it).
+    pub fn caching(&self) -> Caching {
+        self.caching
     }
 
     /// Tells the projector new events were committed.

@@ -9,7 +9,8 @@ use tokio::sync::{mpsc, watch};
 
 use super::batch::{apply_events, load_docs, missing_docs, rows_of};
 use super::shadow::{create_shadow, switch_in, Deferred, MAX_PARTS, PART_CHECKPOINTS, SHADOW};
-use crate::projections::held::{ByRecord, Docs, Records};
+use super::{Docs, Records};
+use crate::cache::ByKey;
 use crate::projections::log::{send_whole_log, ViewEvent};
 use crate::projections::status::PROJECTOR_NAME;
 use crate::projections::views::Doc;
@@ -234,7 +235,7 @@ impl RebuildPart {
         // after each batch that changes it: a record's events are spread over many batches.
         let mut held = Docs::default();
         // The batch that last changed each held document.
-        let mut changed_in: ByRecord<u64> = ByRecord::default();
+        let mut changed_in: ByKey<u64> = ByKey::default();
         // Whether `held` has every document made so far, so one not there is new.
         let mut all_held = true;
         // The held documents read back from the tables: the only ones already there, so that

@@ -13,31 +13,38 @@
 //! each time it takes the projector on, it starts again from nothing: another replica may
 //! have written meanwhile.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::stream_key;
+use super::{lock, Bounded, Caching};
 
 /// Streams noted before some are let go (an entry is about 60 bytes).
 const CAPACITY: usize = 200_000;
 
-#[derive(Default)]
 struct Noted {
     /// Counts each time this replica took the projector on.
     epoch: u64,
     following: bool,
-    versions: HashMap<String, i64>,
+    versions: Bounded<String, i64>,
 }
 
 /// The latest known version of each stream, by `type/id`.
-#[derive(Default)]
 pub struct SeenVersions {
     noted: Mutex<Noted>,
 }
 
 impl SeenVersions {
+    pub fn new(caching: Caching) -> Self {
+        Self {
+            noted: Mutex::new(Noted {
+                epoch: 0,
+                following: false,
+                versions: Bounded::new(caching.room(CAPACITY)),
+            }),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Noted> {
-        self.noted.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.noted)
     }
 
     /// This replica now reads every event of the log: note from nothing.
@@ -55,18 +62,14 @@ impl SeenVersions {
         noted.versions.clear();
     }
 
-    /// The projector read these events, `(aggregate type, id, sequence)`.
-    pub fn saw<'a>(&self, events: impl IntoIterator<Item = (&'a str, &'a str, i64)>) {
+    /// The projector read these events, `(type/id, sequence)`.
+    pub fn saw(&self, events: impl IntoIterator<Item = (String, i64)>) {
         let mut noted = self.lock();
         if !noted.following {
             return;
         }
-        for (aggregate_type, id, sequence) in events {
-            note(
-                &mut noted.versions,
-                stream_key(aggregate_type, id),
-                sequence,
-            );
+        for (key, sequence) in events {
+            note(&mut noted.versions, key, sequence);
         }
     }
 
@@ -93,17 +96,13 @@ impl SeenVersions {
     }
 }
 
-/// Notes `version` for `key`, keeping the newer.
-fn note(versions: &mut HashMap<String, i64>, key: String, version: i64) {
-    if versions.len() >= CAPACITY && !versions.contains_key(&key) {
-        // Let an arbitrary quarter go: a stream not noted is read from the log again.
-        let gone: Vec<String> = versions.keys().take(CAPACITY / 4).cloned().collect();
-        for key in gone {
-            versions.remove(&key);
-        }
+/// Notes `version` for `key`, keeping the newer. A stream let go when full is read from the
+/// log again.
+fn note(versions: &mut Bounded<String, i64>, key: String, version: i64) {
+    match versions.get_mut(&key) {
+        Some(at) => *at = (*at).max(version),
+        None => versions.insert(key, version),
     }
-    let at = versions.entry(key).or_insert(version);
-    *at = (*at).max(version);
 }
 
 #[cfg(test)]
@@ -112,13 +111,13 @@ mod tests {
 
     #[test]
     fn nothing_is_trusted_until_the_projector_runs_here() {
-        let seen = SeenVersions::default();
+        let seen = SeenVersions::new(Caching::On);
         assert_eq!(seen.epoch(), None);
-        seen.saw([("Activity", "a", 3)]);
+        seen.saw([("Activity/a".to_owned(), 3)]);
         assert!(!seen.is_current("Activity/a", 3));
         seen.start_following();
         assert!(!seen.is_current("Activity/a", 3), "not noted since");
-        seen.saw([("Activity", "a", 3)]);
+        seen.saw([("Activity/a".to_owned(), 3)]);
         assert!(seen.is_current("Activity/a", 3));
         assert!(
             seen.is_current("Activity/a", 4),
@@ -134,7 +133,7 @@ mod tests {
 
     #[test]
     fn a_read_from_before_taking_the_projector_on_notes_nothing() {
-        let seen = SeenVersions::default();
+        let seen = SeenVersions::new(Caching::On);
         seen.start_following();
         let epoch = seen.epoch().expect("following");
         seen.start_following();
@@ -144,7 +143,7 @@ mod tests {
         seen.read_from_log(epoch, "Activity/a", 2);
         assert!(seen.is_current("Activity/a", 2));
         // The projector reads a later event: the held state at 2 is no longer the log.
-        seen.saw([("Activity", "a", 3)]);
+        seen.saw([("Activity/a".to_owned(), 3)]);
         assert!(!seen.is_current("Activity/a", 2));
         // A read that began before that event notes nothing older.
         seen.read_from_log(epoch, "Activity/a", 2);
@@ -153,10 +152,10 @@ mod tests {
 
     #[test]
     fn it_never_grows_past_its_capacity() {
-        let seen = SeenVersions::default();
+        let seen = SeenVersions::new(Caching::On);
         seen.start_following();
         let ids: Vec<String> = (0..CAPACITY + 10).map(|n| n.to_string()).collect();
-        seen.saw(ids.iter().map(|id| ("Activity", id.as_str(), 1)));
+        seen.saw(ids.iter().map(|id| (format!("Activity/{id}"), 1)));
         assert!(seen.lock().versions.len() <= CAPACITY);
     }
 }

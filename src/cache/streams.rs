@@ -1,13 +1,15 @@
 //! Recently used streams' state, so that loading an aggregate reads only the events after the
-//! version held: one round trip that returns a few rows, however long the stream.
+//! version held, or none (see the rules in [`super`]).
 //!
-//! Events are never changed or removed, so a held state is never wrong, only possibly behind;
-//! every load still asks the log for what came after it, which also brings in what other
-//! replicas wrote. Sealed streams (participants) are never held: their state carries opened
-//! personal data, which erasure must make unreadable.
+//! Events are never changed or removed, so a held state is never wrong, only possibly behind.
+//! A command may decide on it as it is: the log refuses a commit at a version another writer
+//! has moved past, and the command runs again on a fresh load. A lookup uses it as it is only
+//! when [`super::SeenVersions`] says its version is the log's; otherwise it asks the log for the
+//! events after it, which also brings in what other replicas wrote.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
+
+use super::{lock, Bounded, Caching};
 
 /// Streams held per store before some are let go.
 const CAPACITY: usize = 4_096;
@@ -21,24 +23,19 @@ pub struct Held<A> {
 
 /// The held streams of one aggregate type.
 pub struct StreamCache<A> {
-    streams: Mutex<HashMap<String, Held<A>>>,
-}
-
-impl<A> Default for StreamCache<A> {
-    fn default() -> Self {
-        Self {
-            streams: Mutex::new(HashMap::new()),
-        }
-    }
+    streams: Mutex<Bounded<String, Held<A>>>,
 }
 
 impl<A> StreamCache<A> {
+    pub fn new(caching: Caching) -> Self {
+        Self {
+            streams: Mutex::new(Bounded::new(caching.room(CAPACITY))),
+        }
+    }
+
     /// Takes stream `id` out, if held; a command puts it back once it has committed.
     pub fn take(&self, id: &str) -> Option<Held<A>> {
-        self.streams
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id)
+        lock(&self.streams).remove(id)
     }
 
     /// What `read` reads of stream `id`'s held state, if it is held and `current` says its
@@ -49,21 +46,14 @@ impl<A> StreamCache<A> {
         current: impl FnOnce(i64) -> bool,
         read: impl FnOnce(&A) -> T,
     ) -> Option<T> {
-        let streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        let streams = lock(&self.streams);
         let held = streams.get(id).filter(|h| current(h.version))?;
         Some(read(&held.aggregate))
     }
 
     /// Holds stream `id`'s state, keeping the newer when two loads race.
     pub fn put(&self, id: String, held: Held<A>) {
-        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
-        if streams.len() >= CAPACITY && !streams.contains_key(&id) {
-            // Let an arbitrary quarter go: cheap, and a miss costs only a full replay.
-            let gone: Vec<String> = streams.keys().take(CAPACITY / 4).cloned().collect();
-            for key in gone {
-                streams.remove(&key);
-            }
-        }
+        let mut streams = lock(&self.streams);
         match streams.get(&id) {
             Some(existing) if existing.version >= held.version => {}
             _ => {
@@ -87,7 +77,7 @@ mod tests {
 
     #[test]
     fn the_newer_state_wins_and_taking_empties() {
-        let cache = StreamCache::default();
+        let cache = StreamCache::new(Caching::On);
         cache.put("a".into(), held(3));
         cache.put("a".into(), held(2));
         let taken = cache.take("a").expect("held");
@@ -97,11 +87,11 @@ mod tests {
 
     #[test]
     fn it_never_grows_past_its_capacity() {
-        let cache = StreamCache::default();
+        let cache = StreamCache::new(Caching::On);
         for n in 0..(CAPACITY * 3) {
             cache.put(n.to_string(), held(1));
         }
-        let held = cache.streams.lock().expect("lock").len();
+        let held = lock(&cache.streams).len();
         assert!(held <= CAPACITY, "{held}");
     }
 }
