@@ -192,6 +192,7 @@ impl<R: PersistedEventRepository + 'static> Peer<R> {
                 organisation: OdsCode::parse("organisation", ORG)?,
                 referred_to: None,
                 raised_on: day("2026-06-01"),
+                withdrawn: false,
             },
         );
         Ok(id)

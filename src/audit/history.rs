@@ -9,6 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::trace::Step;
+use crate::domain::correction::Correction;
 use crate::projections::docs::{ActionDoc, ActivityDoc, InputItemDoc};
 use crate::projections::{read_stream, LoggedEvent, View};
 use crate::store::Db;
@@ -35,6 +36,15 @@ pub struct FieldChange {
 pub struct Revision {
     pub step: Step,
     pub changes: Vec<FieldChange>,
+    /// Why, when the event corrected the record.
+    pub correction: Option<Correction>,
+}
+
+/// The reason a correcting event carries (every correction names it `correction`).
+fn correction_of(payload: &str) -> Option<Correction> {
+    let event: Value = serde_json::from_str(payload).ok()?;
+    let fields = event.as_object()?.values().next()?;
+    serde_json::from_value(fields.get("correction")?.clone()).ok()
 }
 
 /// Every leaf of `value` by path; empty objects and lists are leaves too.
@@ -62,13 +72,14 @@ fn flatten(path: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
 }
 
 /// The fields that differ between two states; when the record was written is the revision's
-/// own time, so the projection's `recorded_at` fields are left out.
+/// own time, so the projection's `recorded_at` fields are left out, and so is the list of
+/// corrections, whose reasons a revision carries itself.
 fn diff(before: &BTreeMap<String, Value>, after: &BTreeMap<String, Value>) -> Vec<FieldChange> {
     let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
     keys.sort();
     keys.dedup();
     keys.into_iter()
-        .filter(|k| !k.ends_with("recorded_at"))
+        .filter(|k| !k.ends_with("recorded_at") && !k.starts_with("corrections["))
         .filter(|k| before.get(*k) != after.get(*k))
         .map(|k| FieldChange {
             field: k.clone(),
@@ -97,6 +108,7 @@ fn replay<V: View>(events: &[LoggedEvent]) -> anyhow::Result<Vec<Revision>> {
         revisions.push(Revision {
             step: Step::of(event),
             changes: diff(&before, &after),
+            correction: correction_of(&event.payload),
         });
         before = after;
         doc = Some(next);
@@ -151,6 +163,16 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_correcting_event_gives_its_reason_and_others_none() {
+        let amended = r#"{"InputItemAmended":{"changes":{"summary":"B"},"correction":{"category":"TYPO","detail":"Spelling"}}}"#;
+        let reason = correction_of(amended).expect("a reason");
+        assert_eq!(reason.detail, "Spelling");
+        assert_eq!(correction_of(r#"{"FeedbackGiven":{"summary":"x"}}"#), None);
+        let listed = flat(json!({ "corrections": [{ "detail": "Spelling" }], "summary": "B" }));
+        assert_eq!(diff(&flat(json!({ "summary": "A" })), &listed).len(), 1);
     }
 
     #[test]

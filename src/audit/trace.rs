@@ -54,7 +54,9 @@ pub struct Trace {
 }
 
 /// Fields shown in a step's summary, in this order.
-const SHOWN: [&str; 10] = [
+const SHOWN: [&str; 12] = [
+    "category",
+    "detail",
     "title",
     "outcome",
     "referred_to",

@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod board;
 pub mod board_meeting;
 pub mod common;
+pub mod correction;
 pub mod input_item;
 pub mod organisation;
 pub mod participant;

@@ -36,6 +36,8 @@ pub struct InputItemFacts {
     /// The partner the item is currently referred to, if its latest decision is a referral.
     pub referred_to: Option<OdsCode>,
     pub raised_on: NaiveDate,
+    /// Withdrawn as recorded in error or as a duplicate (and not reinstated).
+    pub withdrawn: bool,
 }
 
 /// What a command may need to know about a board.

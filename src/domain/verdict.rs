@@ -20,10 +20,13 @@ pub enum InputVerdict {
     Planned,
     Stalled,
     ActedOn,
+    /// Withdrawn as recorded in error or as a duplicate: it counts in nothing.
+    Withdrawn,
 }
 
 impl InputVerdict {
-    /// Every verdict, in the order reports list them.
+    /// Every verdict an item that counts can have, in the order reports list them (a withdrawn
+    /// item counts in no list).
     pub const ALL: [InputVerdict; 8] = [
         Self::Unanswered,
         Self::Overdue,
@@ -97,6 +100,8 @@ pub struct ItemDates {
     pub actions: Vec<ActionDates>,
     /// Dates participants were told: feedback on the item and on its whole activity.
     pub feedback: Vec<NaiveDate>,
+    /// Withdrawn (recorded in error or a duplicate): as of every date, since it never was.
+    pub withdrawn: bool,
 }
 
 /// The verdict and what goes with it, as of one date.
@@ -123,6 +128,18 @@ impl ItemDates {
             .raised_on
             .checked_add_days(chrono::Days::new(u64::from(self.response_window_days)))
             .unwrap_or(NaiveDate::MAX);
+        if self.withdrawn {
+            return Assessment {
+                verdict: InputVerdict::Withdrawn,
+                loop_closed: false,
+                warnings: Vec::new(),
+                genuinely_acted_on: false,
+                first_decided_on: None,
+                outcome_on: None,
+                loop_closed_on: None,
+                respond_by,
+            };
+        }
         let decisions: Vec<_> = self
             .decisions
             .iter()

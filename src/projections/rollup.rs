@@ -41,12 +41,15 @@ pub fn median(mut days: Vec<i64>) -> Option<f64> {
 }
 
 impl Rollup {
-    /// Rolls up `(raised_on, assessment)` pairs.
+    /// Rolls up `(raised_on, assessment)` pairs; withdrawn items count in nothing.
     pub fn of<'a>(items: impl IntoIterator<Item = (NaiveDate, &'a Assessment)>) -> Self {
         let mut rollup = Rollup::default();
         let (mut to_decision, mut to_outcome, mut to_feedback) =
             (Vec::new(), Vec::new(), Vec::new());
-        for (raised_on, a) in items {
+        let counted = items
+            .into_iter()
+            .filter(|(_, a)| a.verdict != InputVerdict::Withdrawn);
+        for (raised_on, a) in counted {
             rollup.total += 1;
             *rollup.counts.entry(a.verdict).or_default() += 1;
             if a.first_decided_on.is_some_and(|d| d <= a.respond_by) {

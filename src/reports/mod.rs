@@ -29,6 +29,8 @@ impl Documents {
         let scope = Some(organisations);
         let activities = read::activities(db, scope).await?;
         let mut items = read::input_items(db, scope, &read::ItemFilter::default()).await?;
+        // A withdrawn item counts in no measure or report.
+        items.retain(|i| !i.doc.is_withdrawn());
         let actions = read::actions(db, scope).await?;
         // The input an organisation's actions answer may be a partner's, no longer referred to
         // it once answered: partnership measures still need it.
@@ -39,7 +41,11 @@ impl Documents {
             .filter(|id| !known.contains(id))
             .collect();
         for id in answered {
-            items.extend(read::input_item(db, id).await?);
+            items.extend(
+                read::input_item(db, id)
+                    .await?
+                    .filter(|i| !i.doc.is_withdrawn()),
+            );
         }
         let boards = board_read::boards(db, scope).await?;
         let (mut appointments, mut meetings) = (Vec::new(), Vec::new());

@@ -11,6 +11,7 @@ mod baseline;
 mod boards;
 mod caches;
 mod concurrency;
+mod corrections;
 mod crash;
 mod dashboards;
 mod erasure_on_disk;

@@ -6,6 +6,7 @@ use chrono::SecondsFormat;
 
 use crate::api::common::access::{can_read_activity, can_read_item};
 use crate::api::common::context::{internal, ledger, principal};
+use crate::api::common::correction::Reason;
 use crate::api::common::enums::Date;
 use crate::api::common::error::ApiResult;
 use crate::api::common::ids::{not_found, parse_id};
@@ -230,6 +231,7 @@ impl TraceQueries {
                             new: c.new.map(Json),
                         })
                         .collect(),
+                    reason: r.correction.map(Reason::from),
                 };
                 (position, revision)
             })
@@ -260,4 +262,6 @@ pub struct FieldChange {
 pub struct Revision {
     event: TraceStep,
     changes: Vec<FieldChange>,
+    /// Why, when the event corrected the record (an amendment, a withdrawal, a reinstatement).
+    reason: Option<Reason>,
 }

@@ -45,6 +45,9 @@ pub enum InputVerdict {
     Planned,
     Stalled,
     ActedOn,
+    /// Withdrawn as recorded in error or as a duplicate: shown, but counted in no roll-up,
+    /// scorecard, report or "you said, we did".
+    Withdrawn,
 }
 
 /// A calendar date, `YYYY-MM-DD`, from 1900-01-01 to 2200-12-31: the day something happened or

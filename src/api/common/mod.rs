@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod context;
+pub mod correction;
 pub mod enums;
 pub mod error;
 pub mod heavy;

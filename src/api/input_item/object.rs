@@ -10,6 +10,7 @@ use crate::api::activity::record::Activity;
 use crate::api::board::meeting::{decision, BoardDecision};
 use crate::api::common::access::can_read_activity;
 use crate::api::common::context::{internal, principal, Views};
+use crate::api::common::correction::{Correction, Withdrawal};
 use crate::api::common::enums::{Date, InputVerdict};
 use crate::api::common::error::ApiResult;
 use crate::api::common::notes::Feedback;
@@ -179,6 +180,14 @@ impl InputItem {
     /// Every decision, first to latest.
     async fn decisions(&self) -> Vec<Decision> {
         self.doc.decisions.iter().map(Decision::from).collect()
+    }
+    /// Every correction of this item, oldest first, each with its reason.
+    async fn corrections(&self) -> Vec<Correction> {
+        self.doc.corrections.iter().map(Correction::from).collect()
+    }
+    /// Why the item was withdrawn, while it is; its verdict is then `WITHDRAWN`.
+    async fn withdrawal(&self) -> Option<Withdrawal> {
+        self.doc.withdrawn.as_ref().map(Withdrawal::from)
     }
     /// Feedback given on this item alone (see also the activity's feedback).
     async fn feedback(&self) -> Vec<Feedback> {

@@ -39,6 +39,12 @@ pub enum ActionError {
         /// Position in the list as sent.
         index: usize,
     },
+    /// An input item in the list was withdrawn (recorded in error, or a duplicate).
+    #[error("inputItemIds[{index}]: that input item is withdrawn; link the item it duplicates, or reinstate it")]
+    InputItemWithdrawn {
+        /// Position in the list as sent.
+        index: usize,
+    },
     /// Agree was sent to an action already agreed.
     #[error("action has already been agreed")]
     AlreadyAgreed,
@@ -61,9 +67,11 @@ impl Refusal for ActionError {
                 RefusalKind::NotFound
             }
             Self::InputItemNotYours { .. } => RefusalKind::Forbidden,
-            Self::AlreadyExists | Self::AlreadyAgreed | Self::NotAgreed | Self::Closed => {
-                RefusalKind::Conflict
-            }
+            Self::AlreadyExists
+            | Self::AlreadyAgreed
+            | Self::NotAgreed
+            | Self::Closed
+            | Self::InputItemWithdrawn { .. } => RefusalKind::Conflict,
             Self::Lookup(_) => RefusalKind::Internal,
         }
     }

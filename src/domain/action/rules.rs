@@ -26,7 +26,8 @@ pub(super) fn no_repeated_item(items: &[Uuid]) -> Result<(), ActionError> {
     }
 }
 
-/// Refuses unless every item exists and is owned by, or currently referred to, `owner`.
+/// Refuses unless every item exists, is not withdrawn, and is owned by, or currently referred
+/// to, `owner`.
 pub(super) async fn items_belong_to(
     services: &Services,
     owner: &OdsCode,
@@ -39,6 +40,9 @@ pub(super) async fn items_belong_to(
             .ok_or(ActionError::InputItemNotFound { index })?;
         if &facts.organisation != owner && facts.referred_to.as_ref() != Some(owner) {
             return Err(ActionError::InputItemNotYours { index });
+        }
+        if facts.withdrawn {
+            return Err(ActionError::InputItemWithdrawn { index });
         }
     }
     Ok(())

@@ -21,6 +21,8 @@ const OWN: Uuid = Uuid::from_u128(0x11);
 const REFERRED_IN: Uuid = Uuid::from_u128(0x12);
 /// Owned by A81001, referred to R1K.
 const FOREIGN: Uuid = Uuid::from_u128(0x13);
+/// Owned by QMJ, withdrawn as a duplicate.
+const WITHDRAWN: Uuid = Uuid::from_u128(0x14);
 
 fn item(id: Uuid, owner: &str, referred_to: Option<&str>) -> InputItemFacts {
     InputItemFacts {
@@ -28,6 +30,7 @@ fn item(id: Uuid, owner: &str, referred_to: Option<&str>) -> InputItemFacts {
         organisation: ods(owner),
         referred_to: referred_to.map(ods),
         raised_on: day("2026-06-02"),
+        withdrawn: false,
     }
 }
 
@@ -39,6 +42,10 @@ fn lookups() -> FakeLookups {
         .with_input_item(item(OWN, "QMJ", None))
         .with_input_item(item(REFERRED_IN, "A81001", Some("QMJ")))
         .with_input_item(item(FOREIGN, "A81001", Some("R1K")))
+        .with_input_item(InputItemFacts {
+            withdrawn: true,
+            ..item(WITHDRAWN, "QMJ", None)
+        })
 }
 
 fn given(events: Vec<ActionEvent>) -> AggregateTestExecutor<Action> {
@@ -304,4 +311,15 @@ fn refuses_a_proposal_without_an_owner_role_or_forum() {
             .when(command)
             .then_expect_error(invalid(field, "is required"));
     }
+}
+
+#[test]
+fn refuses_to_answer_a_withdrawn_item() {
+    given(vec![])
+        .when(propose_items(&[OWN, WITHDRAWN]))
+        .then_expect_error(ActionError::InputItemWithdrawn { index: 1 });
+    assert_eq!(
+        ActionError::InputItemWithdrawn { index: 1 }.kind(),
+        RefusalKind::Conflict
+    );
 }

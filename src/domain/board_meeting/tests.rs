@@ -78,6 +78,7 @@ fn lookups() -> FakeLookups {
             organisation: ods("QMJ"),
             referred_to: None,
             raised_on: day("2026-05-02"),
+            withdrawn: false,
         })
         .with_action(ACTION)
 }

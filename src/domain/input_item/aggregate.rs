@@ -9,27 +9,33 @@ use uuid::Uuid;
 use super::decision::{DecisionDraft, Standing};
 use super::{Decision, InputItemCommand, InputItemError, InputItemEvent};
 use crate::check_fields;
-use crate::domain::common::{bounded_text, limits, DecisionOutcome, OdsCode};
+use crate::domain::common::{bounded_text, limits, DecisionOutcome, InputKind, OdsCode, RaisedBy};
 use crate::domain::rules::{not_before, not_in_future, themes};
 use crate::domain::services::{InputItemFacts, Services};
 
 /// An input item as its events left it; empty until recorded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InputItem {
-    recorded: Option<Recorded>,
+    pub(super) recorded: Option<Recorded>,
+    /// Withdrawn (and not reinstated since).
+    pub(super) withdrawn: bool,
     /// Every decision, oldest first; the last is current.
     decisions: Vec<Decision>,
     /// Every date participants were told what happened, oldest first.
     feedback_given_on: Vec<NaiveDate>,
 }
 
-/// What recording established.
+/// What recording established, as amended since.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Recorded {
-    id: Uuid,
-    activity_id: Uuid,
-    organisation: OdsCode,
-    raised_on: NaiveDate,
+pub(super) struct Recorded {
+    pub(super) id: Uuid,
+    pub(super) activity_id: Uuid,
+    pub(super) organisation: OdsCode,
+    pub(super) kind: InputKind,
+    pub(super) summary: String,
+    pub(super) themes: Vec<String>,
+    pub(super) raised_by: RaisedBy,
+    pub(super) raised_on: NaiveDate,
 }
 
 impl InputItem {
@@ -40,6 +46,7 @@ impl InputItem {
             organisation: r.organisation.clone(),
             referred_to: self.referred_to().cloned(),
             raised_on: r.raised_on,
+            withdrawn: self.withdrawn,
         })
     }
 
@@ -80,8 +87,23 @@ impl InputItem {
         &self.feedback_given_on
     }
 
-    fn standing(&self) -> Result<Standing<'_>, InputItemError> {
+    /// Whether the item is withdrawn.
+    pub fn withdrawn(&self) -> bool {
+        self.withdrawn
+    }
+
+    /// The recorded facts of an item that may still change; refused for one not recorded or
+    /// withdrawn.
+    pub(super) fn current(&self) -> Result<&Recorded, InputItemError> {
         let recorded = self.recorded.as_ref().ok_or(InputItemError::NotFound)?;
+        if self.withdrawn {
+            return Err(InputItemError::Withdrawn);
+        }
+        Ok(recorded)
+    }
+
+    fn standing(&self) -> Result<Standing<'_>, InputItemError> {
+        let recorded = self.current()?;
         Ok(Standing {
             owner: &recorded.organisation,
             referee: self.referred_to(),
@@ -208,6 +230,19 @@ impl Aggregate for InputItem {
                     summary,
                 }
             }
+            InputItemCommand::Amend {
+                changes,
+                correction,
+            } => self.amend(changes, correction, today)?,
+            InputItemCommand::Withdraw {
+                correction,
+                duplicate_of,
+                with_decision,
+            } => {
+                self.withdraw(correction, duplicate_of, with_decision, services)
+                    .await?
+            }
+            InputItemCommand::Reinstate { correction } => self.reinstate(correction)?,
         };
         sink.write(event, self).await;
         Ok(())
@@ -219,19 +254,33 @@ impl Aggregate for InputItem {
                 input_item_id,
                 activity_id,
                 organisation,
+                kind,
+                summary,
+                themes,
+                raised_by,
                 raised_on,
-                ..
             } => {
                 self.recorded = Some(Recorded {
                     id: input_item_id,
                     activity_id,
                     organisation,
+                    kind,
+                    summary,
+                    themes,
+                    raised_by,
                     raised_on,
                 });
             }
             InputItemEvent::InputItemDecided(decision)
             | InputItemEvent::DecisionRevised { decision, .. } => self.decisions.push(decision),
             InputItemEvent::FeedbackGiven { given_on, .. } => self.feedback_given_on.push(given_on),
+            InputItemEvent::InputItemAmended { changes, .. } => {
+                if let Some(recorded) = &mut self.recorded {
+                    recorded.amend(changes);
+                }
+            }
+            InputItemEvent::InputItemWithdrawn { .. } => self.withdrawn = true,
+            InputItemEvent::InputItemReinstated { .. } => self.withdrawn = false,
         }
     }
 }

@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::events::InputItemChanges;
 use crate::domain::common::{DecisionOutcome, FeedbackChannel, InputKind, RaisedBy};
+use crate::domain::correction::Correction;
 
 /// Something a user asks of an input item.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,4 +47,18 @@ pub enum InputItemCommand {
         channel: FeedbackChannel,
         summary: String,
     },
+    /// Puts recorded facts right: each field in `changes` replaces the recorded one.
+    Amend {
+        changes: InputItemChanges,
+        correction: Correction,
+    },
+    /// Withdraws an item recorded in error, or a duplicate of `duplicate_of`; an item with a
+    /// decision only with `with_decision`.
+    Withdraw {
+        correction: Correction,
+        duplicate_of: Option<Uuid>,
+        with_decision: bool,
+    },
+    /// Undoes a withdrawal.
+    Reinstate { correction: Correction },
 }

@@ -37,6 +37,21 @@ pub enum InputItemError {
     /// The organisation named in `referredTo` is not registered.
     #[error("referredTo: organisation not found")]
     ReferredOrganisationNotFound,
+    /// The item was withdrawn: reinstate it before changing it.
+    #[error("input item is withdrawn; reinstate it first")]
+    Withdrawn,
+    /// Reinstate was sent to an item that is not withdrawn.
+    #[error("input item is not withdrawn")]
+    NotWithdrawn,
+    /// Withdraw was sent to an item with a decision, without withdrawing the decision too.
+    #[error("input item has a decision; withdraw the decision with it (withdrawDecision: true) or revise the decision instead")]
+    HasDecision,
+    /// The item named as the original of a duplicate does not exist.
+    #[error("duplicateOf: input item not found")]
+    OriginalNotFound,
+    /// The item named as the original of a duplicate is itself withdrawn.
+    #[error("duplicateOf: that input item is itself withdrawn")]
+    OriginalWithdrawn,
     /// The ledger could not be read while checking a rule.
     #[error(transparent)]
     Lookup(#[from] LookupFailed),
@@ -46,13 +61,18 @@ impl Refusal for InputItemError {
     fn kind(&self) -> RefusalKind {
         match self {
             Self::Invalid(_) => RefusalKind::Validation,
-            Self::NotFound | Self::ActivityNotFound | Self::ReferredOrganisationNotFound => {
-                RefusalKind::NotFound
-            }
+            Self::NotFound
+            | Self::ActivityNotFound
+            | Self::ReferredOrganisationNotFound
+            | Self::OriginalNotFound => RefusalKind::NotFound,
             Self::AlreadyExists
             | Self::ActivityCancelled
             | Self::AlreadyDecided
-            | Self::NotDecided => RefusalKind::Conflict,
+            | Self::NotDecided
+            | Self::Withdrawn
+            | Self::NotWithdrawn
+            | Self::HasDecision
+            | Self::OriginalWithdrawn => RefusalKind::Conflict,
             Self::NotOwner | Self::NotReferee => RefusalKind::Forbidden,
             Self::Lookup(_) => RefusalKind::Internal,
         }

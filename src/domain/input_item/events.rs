@@ -8,6 +8,39 @@ use uuid::Uuid;
 use crate::domain::common::{
     DecisionOutcome, FeedbackChannel, Happened, InputKind, OdsCode, RaisedBy,
 };
+use crate::domain::correction::Correction;
+
+/// Recorded facts of an input item that an amendment replaces: each field present is the
+/// corrected value, each absent one stays as it was.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InputItemChanges {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<InputKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub themes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raised_by: Option<RaisedBy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raised_on: Option<NaiveDate>,
+}
+
+impl InputItemChanges {
+    /// The API names of the fields this changes, in order.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("kind", self.kind.is_some()),
+            ("summary", self.summary.is_some()),
+            ("themes", self.themes.is_some()),
+            ("raisedBy", self.raised_by.is_some()),
+            ("raisedOn", self.raised_on.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+    }
+}
 
 /// A decision on an input item, as recorded; revisions add a new one and never replace it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,6 +81,23 @@ pub enum InputItemEvent {
         channel: FeedbackChannel,
         summary: String,
     },
+    /// Recorded facts were put right; what they said before stays in the log.
+    InputItemAmended {
+        changes: InputItemChanges,
+        correction: Correction,
+    },
+    /// The item was recorded in error, or repeats `duplicate_of`: it counts in nothing, as of
+    /// any date, until reinstated.
+    InputItemWithdrawn {
+        correction: Correction,
+        duplicate_of: Option<Uuid>,
+        /// Whether the item had a decision, withdrawn with it.
+        decision_withdrawn: bool,
+    },
+    /// A withdrawal was undone: the item counts again as it stood before.
+    InputItemReinstated {
+        correction: Correction,
+    },
 }
 
 impl Happened for InputItemEvent {
@@ -57,6 +107,11 @@ impl Happened for InputItemEvent {
             Self::InputItemDecided(decision) => Some(decision.decided_on),
             Self::DecisionRevised { decision, .. } => Some(decision.decided_on),
             Self::FeedbackGiven { given_on, .. } => Some(*given_on),
+            // Corrections change what the record says about the past; they happen on no day
+            // of their own.
+            Self::InputItemAmended { .. }
+            | Self::InputItemWithdrawn { .. }
+            | Self::InputItemReinstated { .. } => None,
         }
     }
 }
@@ -68,6 +123,9 @@ impl DomainEvent for InputItemEvent {
             Self::InputItemDecided(_) => "InputItemDecided",
             Self::DecisionRevised { .. } => "DecisionRevised",
             Self::FeedbackGiven { .. } => "FeedbackGiven",
+            Self::InputItemAmended { .. } => "InputItemAmended",
+            Self::InputItemWithdrawn { .. } => "InputItemWithdrawn",
+            Self::InputItemReinstated { .. } => "InputItemReinstated",
         }
         .to_owned()
     }

@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod commands;
+mod correct;
 mod decision;
 mod errors;
 pub mod events;
@@ -11,4 +12,4 @@ mod tests;
 pub use aggregate::InputItem;
 pub use commands::InputItemCommand;
 pub use errors::InputItemError;
-pub use events::{Decision, InputItemEvent};
+pub use events::{Decision, InputItemChanges, InputItemEvent};

@@ -1,6 +1,7 @@
 //! Given/when/then tests of the `InputItem` aggregate: shared fixtures and recording here,
 //! first decisions, revisions and feedback in submodules.
 
+mod corrections;
 mod decisions;
 mod revisions;
 

@@ -48,6 +48,7 @@ fn item(id: Uuid, owner: &str, referred_to: Option<&str>) -> InputItemFacts {
         organisation: ods(owner),
         referred_to: referred_to.map(ods),
         raised_on: day("2026-06-02"),
+        withdrawn: false,
     }
 }
 

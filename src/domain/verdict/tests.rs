@@ -15,6 +15,7 @@ fn item(raised: &str) -> ItemDates {
         decisions: vec![],
         actions: vec![],
         feedback: vec![],
+        withdrawn: false,
     }
 }
 
@@ -170,4 +171,16 @@ fn a_revised_decision_reopens_the_loop_and_the_verdict_follows_the_latest() {
         "earlier feedback does not cover the revised decision"
     );
     assert_eq!(i.assess(d("2026-01-21")).verdict, InputVerdict::Declined);
+}
+
+#[test]
+fn a_withdrawn_item_is_withdrawn_as_of_every_date_whatever_happened_to_it() {
+    let mut i = decided(item("2026-01-01"), DecisionOutcome::Accepted, "2026-01-10");
+    i.feedback.push(d("2026-02-01"));
+    i.withdrawn = true;
+    for on in ["2025-12-31", "2026-01-15", "2026-06-01"] {
+        let a = i.assess(d(on));
+        assert_eq!(a.verdict, InputVerdict::Withdrawn, "{on}");
+        assert!(!a.loop_closed && !a.genuinely_acted_on && a.first_decided_on.is_none());
+    }
 }

@@ -117,6 +117,8 @@ pub(super) fn item(
                     recorded_at: DateTime::UNIX_EPOCH,
                 })
                 .collect(),
+            corrections: vec![],
+            withdrawn: None,
         },
         log_position: 0,
         actions,

@@ -193,6 +193,7 @@ fn facts_show_the_referee_only_while_the_latest_decision_is_a_referral() {
         organisation: ods("QMJ"),
         referred_to,
         raised_on: day("2026-06-02"),
+        withdrawn: false,
     };
     assert_eq!(item.facts(), Some(facts(Some(ods("R1K")))));
     item.apply(InputItemEvent::DecisionRevised {

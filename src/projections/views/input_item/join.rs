@@ -1,207 +1,18 @@
-//! The input item view: a piece of input, the decisions on it and the feedback given, and the
-//! joined item (with its actions, its activity's feedback and its response window) that
-//! verdicts and dashboards are made from.
+//! The joined input item (with its actions, its activity's feedback and its response window)
+//! that verdicts and dashboards are made from, and the reads that make it.
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
 use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::action::ActionDoc;
-use super::activity::FeedbackDoc;
-use super::organisation::OrganisationDoc;
-use crate::domain::common::{DecisionOutcome, InputKind, OdsCode, RaisedBy};
-use crate::domain::input_item::{Decision, InputItem, InputItemEvent};
-use crate::domain::verdict::{Assessment, DatedDecision, ItemDates};
+use super::{InputItemDoc, DEFAULT_RESPONSE_WINDOW_DAYS};
+use crate::domain::verdict::{Assessment, ItemDates};
 use crate::projections::select::{docs_by_ids, parse_docs, PushIn, Scope, CHUNK};
-use crate::projections::view::{missing, Dep, OutOfOrder, View};
-use crate::projections::write::{Kind, Rows, Table, Value};
+use crate::projections::views::action::ActionDoc;
+use crate::projections::views::organisation::OrganisationDoc;
 use crate::store::Db;
-
-/// The response window used when an organisation's record cannot be found.
-pub const DEFAULT_RESPONSE_WINDOW_DAYS: u32 = 60;
-
-/// A decision on an input item, with the revision reason when it replaced an earlier one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DecisionDoc {
-    pub outcome: DecisionOutcome,
-    pub reason: String,
-    pub referred_to: Option<OdsCode>,
-    pub decided_on: NaiveDate,
-    pub decided_by: OdsCode,
-    pub revision_reason: Option<String>,
-    pub recorded_at: DateTime<Utc>,
-}
-
-/// An input item as projected.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InputItemDoc {
-    pub id: Uuid,
-    pub activity_id: Uuid,
-    pub organisation: OdsCode,
-    pub kind: InputKind,
-    pub summary: String,
-    pub themes: Vec<String>,
-    pub raised_by: RaisedBy,
-    pub raised_on: NaiveDate,
-    pub recorded_at: DateTime<Utc>,
-    pub decisions: Vec<DecisionDoc>,
-    pub feedback: Vec<FeedbackDoc>,
-}
-
-impl InputItemDoc {
-    /// The partner the item is referred to, when its latest decision is a referral.
-    pub fn referred_to(&self) -> Option<&OdsCode> {
-        self.decisions
-            .last()
-            .filter(|d| d.outcome == DecisionOutcome::Referred)
-            .and_then(|d| d.referred_to.as_ref())
-    }
-
-    /// The decisions as the verdict needs them.
-    pub fn dated_decisions(&self) -> Vec<DatedDecision> {
-        self.decisions
-            .iter()
-            .map(|d| DatedDecision {
-                outcome: d.outcome,
-                decided_on: d.decided_on,
-            })
-            .collect()
-    }
-}
-
-const INPUT_ITEMS: Table = Table {
-    name: "view_input_items",
-    columns: &[
-        ("id", Kind::Text),
-        ("organisation", Kind::Text),
-        ("referred_to", Kind::Text),
-        ("activity_id", Kind::Text),
-        ("raised_on", Kind::Date),
-        ("log_position", Kind::Int),
-        ("doc", Kind::Text),
-    ],
-    on_conflict: "(id) DO UPDATE SET referred_to = excluded.referred_to, \
-                  raised_on = excluded.raised_on, doc = excluded.doc",
-};
-
-impl View for InputItemDoc {
-    type Aggregate = InputItem;
-    type Event = InputItemEvent;
-    const TABLES: &'static [&'static Table] = &[&INPUT_ITEMS];
-    const OWNERS: &'static str = "organisation, referred_to";
-
-    fn apply(
-        doc: Option<Self>,
-        id: &str,
-        event: InputItemEvent,
-        at: DateTime<Utc>,
-    ) -> Result<Self, OutOfOrder> {
-        apply_input_item(doc, id, event, at)
-    }
-
-    fn rows(&mut self, created: i64, rows: &mut Rows) -> anyhow::Result<()> {
-        rows.doc(
-            &INPUT_ITEMS,
-            vec![
-                Value::Text(Some(self.id.to_string())),
-                Value::Text(Some(self.organisation.as_str().to_owned())),
-                Value::Text(self.referred_to().map(|c| c.as_str().to_owned())),
-                Value::Text(Some(self.activity_id.to_string())),
-                Value::Date(self.raised_on),
-                Value::Int(created),
-                Value::Text(Some(serde_json::to_string(self)?)),
-            ],
-        );
-        Ok(())
-    }
-
-    fn touches(&self, touched: &mut HashSet<Dep>) {
-        touched.insert(Dep::AnyItem);
-        touched.insert(Dep::Record(self.id.to_string()));
-        touched.insert(Dep::ItemsOf(self.organisation.to_string()));
-        if let Some(partner) = self.referred_to() {
-            touched.insert(Dep::ItemsOf(partner.to_string()));
-        }
-    }
-}
-
-fn decision_doc(
-    decision: Decision,
-    revision_reason: Option<String>,
-    at: DateTime<Utc>,
-) -> DecisionDoc {
-    DecisionDoc {
-        outcome: decision.outcome,
-        reason: decision.reason,
-        referred_to: decision.referred_to,
-        decided_on: decision.decided_on,
-        decided_by: decision.decided_by,
-        revision_reason,
-        recorded_at: at,
-    }
-}
-
-/// Applies an input item event.
-pub fn apply_input_item(
-    doc: Option<InputItemDoc>,
-    id: &str,
-    event: InputItemEvent,
-    at: DateTime<Utc>,
-) -> Result<InputItemDoc, OutOfOrder> {
-    if let InputItemEvent::InputItemRecorded {
-        input_item_id,
-        activity_id,
-        organisation,
-        kind,
-        summary,
-        themes,
-        raised_by,
-        raised_on,
-    } = event
-    {
-        return Ok(InputItemDoc {
-            id: input_item_id,
-            activity_id,
-            organisation,
-            kind,
-            summary,
-            themes,
-            raised_by,
-            raised_on,
-            recorded_at: at,
-            decisions: vec![],
-            feedback: vec![],
-        });
-    }
-    let Some(mut doc) = doc else {
-        return missing("input item event", "input item", id);
-    };
-    match event {
-        InputItemEvent::InputItemRecorded { .. } => {}
-        InputItemEvent::InputItemDecided(decision) => {
-            doc.decisions.push(decision_doc(decision, None, at))
-        }
-        InputItemEvent::DecisionRevised { decision, why } => {
-            doc.decisions.push(decision_doc(decision, Some(why), at));
-        }
-        InputItemEvent::FeedbackGiven {
-            given_on,
-            channel,
-            summary,
-        } => {
-            doc.feedback.push(FeedbackDoc {
-                given_on,
-                channel,
-                summary,
-                recorded_at: at,
-            });
-        }
-    }
-    Ok(doc)
-}
 
 /// An input item with everything its verdict depends on.
 #[derive(Debug, Clone)]
@@ -228,6 +39,7 @@ impl ItemView {
                 .map(|f| f.given_on)
                 .chain(self.activity_feedback.iter().copied())
                 .collect(),
+            withdrawn: self.doc.is_withdrawn(),
         }
     }
 

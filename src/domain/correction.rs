@@ -1,0 +1,71 @@
+//! Corrections: what every amendment, withdrawal and reinstatement carries to say why.
+//!
+//! A correction is a new event naming the record it corrects; the earlier events stay in the
+//! log, so `recordedAsOf` still shows what the record said before, while answers as of any
+//! happened-date use the corrected facts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::common::{bounded_text, limits, FieldError};
+
+/// Why a record was corrected, in a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CorrectionCategory {
+    /// A slip of the keyboard.
+    Typo,
+    /// A date was entered wrongly.
+    WrongDate,
+    /// A detail other than a date was entered wrongly (a count, a kind, an owner).
+    WrongDetail,
+    /// What was recorded was right when recorded; more has come to light since.
+    LateInformation,
+    /// The record repeats another.
+    Duplicate,
+    /// The record should never have been made.
+    RecordedInError,
+    Other,
+}
+
+/// Why a record was corrected: the category and, in words, what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub category: CorrectionCategory,
+    pub detail: String,
+}
+
+impl Correction {
+    /// A correction with its detail checked: required, and at most [`limits::TEXT`] characters.
+    pub fn new(category: CorrectionCategory, detail: &str) -> Result<Self, FieldError> {
+        Ok(Self {
+            category,
+            detail: bounded_text("reason.detail", detail, limits::TEXT, true)?,
+        })
+    }
+}
+
+/// Refuses an amendment that changes nothing: every field it names already holds that value.
+pub(crate) fn something_changes(changed: &[&'static str]) -> Result<(), FieldError> {
+    if changed.is_empty() {
+        return Err(FieldError::new(
+            "changes",
+            "changes nothing: name at least one field with a value different from the record's",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_correction_must_say_what_was_wrong() {
+        let refused = Correction::new(CorrectionCategory::Typo, "  ").unwrap_err();
+        assert_eq!(refused.to_string(), "reason.detail: is required");
+        let long = "x".repeat(limits::TEXT + 1);
+        assert!(Correction::new(CorrectionCategory::Other, &long).is_err());
+        let made = Correction::new(CorrectionCategory::WrongDate, " Raised on the 3rd ").unwrap();
+        assert_eq!(made.detail, "Raised on the 3rd");
+    }
+}

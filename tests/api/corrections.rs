@@ -1,0 +1,308 @@
+//! Putting a mistake right: an input item's recorded facts amended with a reason, a duplicate
+//! withdrawn and reinstated. Verdicts as of any date follow the corrected record, the history
+//! keeps what it said before with the reason, and `recordedAsOf` a moment before the correction
+//! answers as the uncorrected record did.
+
+use partnership_ledger::auth::Role;
+use serde_json::{json, Value};
+
+use crate::helpers::{plan_activity, record_item, spawn_app, Backend, TestApp};
+use crate::on_both;
+
+on_both!(
+    a_misdated_item_is_amended,
+    a_duplicate_is_withdrawn_and_reinstated,
+    only_the_owner_may_correct
+);
+
+const ITEM: &str = "query($id: ID!, $on: Date, $at: DateTime) {
+    inputItem(id: $id, asOf: $on, recordedAsOf: $at) {
+      summary raisedOn verdict withdrawal { category detail duplicateOf decisionWithdrawn }
+      corrections { action category detail fields } } }";
+
+const ROLLUP: &str = "query($on: Date) { organisation(odsCode: \"QMJ\") {
+    rollup(asOf: $on) { total counts { verdict count } } } }";
+
+async fn item(app: &TestApp, token: &str, id: &str, on: &str, at: Option<&str>) -> Value {
+    app.ok(token, ITEM, json!({ "id": id, "on": on, "at": at }))
+        .await["inputItem"]
+        .clone()
+}
+
+async fn total(app: &TestApp, token: &str, on: &str) -> Value {
+    app.ok(token, ROLLUP, json!({ "on": on })).await["organisation"]["rollup"]["total"].clone()
+}
+
+fn reason(category: &str, detail: &str) -> Value {
+    json!({ "category": category, "detail": detail })
+}
+
+async fn a_misdated_item_is_amended(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let auditor = app.token(Role::Auditor, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-05").await;
+    // Raised at the March session, entered as January: overdue by March, wrongly.
+    let id = record_item(&app, &officer, &activity, "Evneing clinics", "2026-01-05").await;
+    let before = item(&app, &auditor, &id, "2026-03-10", None).await;
+    assert_eq!(before["verdict"], "OVERDUE");
+    let uncorrected = chrono::Utc::now().to_rfc3339();
+
+    // A bad correction is refused naming every fault, and nothing is written.
+    let events = app.event_count().await;
+    let (code, message) = app
+        .err(
+            &officer,
+            "mutation($i: AmendInputItemInput!) { amendInputItem(input: $i) { inputItem { id } } }",
+            json!({ "i": { "inputItemId": id, "summary": " ", "raisedOn": "2099-01-01",
+                "reason": reason("WRONG_DATE", "") } }),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION");
+    assert_eq!(
+        message,
+        "summary: is required; raisedOn: must not be in the future; reason.detail: is required"
+    );
+    let (code, message) = app
+        .err(
+            &officer,
+            "mutation($i: AmendInputItemInput!) { amendInputItem(input: $i) { inputItem { id } } }",
+            json!({ "i": { "inputItemId": id, "summary": "Evneing clinics",
+                "reason": reason("TYPO", "Nothing really") } }),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION");
+    assert!(message.starts_with("changes: changes nothing"), "{message}");
+    assert_eq!(app.event_count().await, events);
+
+    let amended = app
+        .call(
+            &officer,
+            "amendInputItem",
+            "inputItem { summary raisedOn verdict corrections { action category detail fields } }",
+            json!({ "inputItemId": id, "summary": "Evening clinics", "raisedOn": "2026-03-05",
+                "reason": reason("WRONG_DATE", "Raised at the March session, not January") }),
+        )
+        .await;
+    assert_eq!(
+        amended["inputItem"]["corrections"],
+        json!([{ "action": "AMENDED", "category": "WRONG_DATE",
+                 "detail": "Raised at the March session, not January",
+                 "fields": ["summary", "raisedOn"] }])
+    );
+    // As of 10 March the item is now five days old: unanswered, not overdue.
+    let after = item(&app, &auditor, &id, "2026-03-10", None).await;
+    assert_eq!(
+        (&after["summary"], &after["raisedOn"], &after["verdict"]),
+        (
+            &json!("Evening clinics"),
+            &json!("2026-03-05"),
+            &json!("UNANSWERED")
+        )
+    );
+    // Before it was raised, it is not in the roll-up; after, it is.
+    assert_eq!(total(&app, &auditor, "2026-02-01").await, 0);
+    assert_eq!(total(&app, &auditor, "2026-03-10").await, 1);
+    // What the record said before the correction, about the same day, is unchanged.
+    let then = item(&app, &auditor, &id, "2026-03-10", Some(&uncorrected)).await;
+    assert_eq!(
+        (&then["summary"], &then["raisedOn"], &then["verdict"]),
+        (
+            &json!("Evneing clinics"),
+            &json!("2026-01-05"),
+            &json!("OVERDUE")
+        )
+    );
+    assert_eq!(then["corrections"], json!([]));
+
+    // The history shows the change with its reason.
+    let history = app
+        .ok(
+            &auditor,
+            "query($id: ID!) { fieldHistory(record: INPUT_ITEM, id: $id) {
+               nodes { event { eventType } reason { category detail } changes { field old new } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let revisions = history["fieldHistory"]["nodes"]
+        .as_array()
+        .expect("revisions");
+    assert_eq!(revisions[0]["reason"], Value::Null);
+    assert_eq!(
+        revisions[1],
+        json!({ "event": { "eventType": "InputItemAmended" },
+                "reason": { "category": "WRONG_DATE", "detail": "Raised at the March session, not January" },
+                "changes": [
+                  { "field": "raised_on", "old": "2026-01-05", "new": "2026-03-05" },
+                  { "field": "summary", "old": "Evneing clinics", "new": "Evening clinics" } ] })
+    );
+
+    // A raised date after the decision it had is refused, naming both dates.
+    app.call(
+        &officer,
+        "decideInputItem",
+        "inputItem { id }",
+        json!({ "inputItemId": id, "outcome": "ACCEPTED", "decidedOn": "2026-03-12" }),
+    )
+    .await;
+    let (code, message) = app
+        .err(
+            &officer,
+            "mutation($i: AmendInputItemInput!) { amendInputItem(input: $i) { inputItem { id } } }",
+            json!({ "i": { "inputItemId": id, "raisedOn": "2026-03-20",
+                "reason": reason("WRONG_DATE", "Later still") } }),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION");
+    assert_eq!(
+        message,
+        "raisedOn: 2026-03-20 is after the first decision on this input item, taken 2026-03-12"
+    );
+}
+
+async fn a_duplicate_is_withdrawn_and_reinstated(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let auditor = app.token(Role::Auditor, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-01").await;
+    let original = record_item(&app, &officer, &activity, "Evening clinics", "2026-03-01").await;
+    let repeat = record_item(&app, &officer, &activity, "Evening clinic", "2026-03-01").await;
+    // Both are overdue by June: the repeat doubles the count.
+    assert_eq!(total(&app, &auditor, "2026-06-01").await, 2);
+    app.call(
+        &officer,
+        "decideInputItem",
+        "inputItem { id }",
+        json!({ "inputItemId": repeat, "outcome": "DECLINED", "reason": "Covered elsewhere",
+            "decidedOn": "2026-03-10" }),
+    )
+    .await;
+
+    const WITHDRAW: &str = "mutation($i: WithdrawInputItemInput!) {
+        withdrawInputItem(input: $i) { inputItem { verdict withdrawal { category detail duplicateOf decisionWithdrawn } } } }";
+    let events = app.event_count().await;
+    let (code, message) = app
+        .err(
+            &officer,
+            WITHDRAW,
+            json!({ "i": { "inputItemId": repeat, "duplicateOf": original,
+                "reason": reason("DUPLICATE", "Entered twice") } }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT");
+    assert!(message.contains("withdrawDecision: true"), "{message}");
+    let (code, message) = app
+        .err(
+            &officer,
+            WITHDRAW,
+            json!({ "i": { "inputItemId": repeat, "reason": reason("DUPLICATE", "Entered twice"),
+                "withdrawDecision": true } }),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        (
+            "VALIDATION",
+            "duplicateOf: is required for a duplicate: name the input item it repeats"
+        )
+    );
+    assert_eq!(app.event_count().await, events);
+
+    let withdrawn = app
+        .ok(
+            &officer,
+            WITHDRAW,
+            json!({ "i": { "inputItemId": repeat, "duplicateOf": original,
+                "reason": reason("DUPLICATE", "Entered twice"), "withdrawDecision": true } }),
+        )
+        .await;
+    assert_eq!(
+        withdrawn["withdrawInputItem"]["inputItem"],
+        json!({ "verdict": "WITHDRAWN", "withdrawal": { "category": "DUPLICATE",
+            "detail": "Entered twice", "duplicateOf": original, "decisionWithdrawn": true } })
+    );
+    // Shown, as withdrawn, as of any date; counted nowhere.
+    for on in ["2026-03-02", "2026-06-01"] {
+        assert_eq!(
+            item(&app, &auditor, &repeat, on, None).await["verdict"],
+            "WITHDRAWN"
+        );
+        assert_eq!(total(&app, &auditor, on).await, 1, "{on}");
+    }
+    let card = app
+        .ok(
+            &auditor,
+            "query { scorecard(organisation: \"QMJ\", period: { from: \"2026-01-01\", to: \"2026-06-30\" }) {
+               measures { key denominator } } }",
+            json!({}),
+        )
+        .await;
+    let answered = card["scorecard"]["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .find(|m| m["key"] == "answered_within_window")
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(answered["denominator"], 1.0, "{card}");
+    // No change to a withdrawn item but reinstating it.
+    let (code, _) = app
+        .err(
+            &officer,
+            "mutation($i: RecordInputFeedbackInput!) { recordInputFeedback(input: $i) { inputItem { id } } }",
+            json!({ "i": { "inputItemId": repeat, "channel": "EMAIL", "summary": "Told them" } }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT");
+
+    let reinstated = app
+        .call(
+            &officer,
+            "reinstateInputItem",
+            "inputItem { verdict withdrawal { category } corrections { action } }",
+            json!({ "inputItemId": repeat, "reason": reason("OTHER", "A different point after all") }),
+        )
+        .await;
+    assert_eq!(
+        reinstated["inputItem"],
+        json!({ "verdict": "DECLINED", "withdrawal": null,
+                "corrections": [{ "action": "WITHDRAWN" }, { "action": "REINSTATED" }] })
+    );
+    assert_eq!(total(&app, &auditor, "2026-06-01").await, 2);
+}
+
+async fn only_the_owner_may_correct(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    app.register("RRV", "Partner Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-01").await;
+    let id = record_item(&app, &officer, &activity, "Evening clinics", "2026-03-01").await;
+    app.call(
+        &officer,
+        "decideInputItem",
+        "inputItem { id }",
+        json!({ "inputItemId": id, "outcome": "REFERRED", "referredTo": "RRV",
+            "decidedOn": "2026-03-02" }),
+    )
+    .await;
+    const AMEND: &str =
+        "mutation($i: AmendInputItemInput!) { amendInputItem(input: $i) { inputItem { id } } }";
+    let input = json!({ "i": { "inputItemId": id, "summary": "Evening clinics on Tuesdays",
+        "reason": reason("LATE_INFORMATION", "The day came to light later") } });
+    let cases = [
+        (app.token(Role::Auditor, &["QMJ"]), "FORBIDDEN"),
+        (app.token(Role::BoardSecretary, &["QMJ"]), "FORBIDDEN"),
+        // The partner it was referred to sees it, but it is not theirs to correct.
+        (app.token(Role::EngagementOfficer, &["RRV"]), "FORBIDDEN"),
+        (app.token(Role::EngagementOfficer, &["A81001"]), "NOT_FOUND"),
+    ];
+    for (token, expected) in cases {
+        let (code, _) = app.err(&token, AMEND, input.clone()).await;
+        assert_eq!(code, expected);
+    }
+    let amended = app.ok(&officer, AMEND, input).await;
+    assert_eq!(amended["amendInputItem"]["inputItem"]["id"], json!(id));
+}
