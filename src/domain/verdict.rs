@@ -64,6 +64,8 @@ pub struct DatedDecision {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionDates {
     pub proposed_on: NaiveDate,
+    /// The day the action began to answer this item: its proposal, or a later link.
+    pub answers_from: NaiveDate,
     pub agreed_on: Option<NaiveDate>,
     /// The due date first set, then each change as (date changed, new due date), in order.
     pub due_on: NaiveDate,
@@ -148,7 +150,7 @@ impl ItemDates {
         let actions: Vec<_> = self
             .actions
             .iter()
-            .filter(|a| a.proposed_on <= as_of)
+            .filter(|a| a.answers_from.max(a.proposed_on) <= as_of)
             .collect();
         let first_decided_on = decisions.first().map(|d| d.decided_on);
         let latest = decisions.last();

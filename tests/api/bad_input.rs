@@ -805,20 +805,19 @@ async fn long_lists_refused_by_count(backend: Backend) {
 }
 
 /// Every fault of an input comes back at once, in the order of its fields, in one `VALIDATION`
-/// error: a proposal sent without `proposedOn` (so proposed today), with a due date already
-/// past and no input items names both faults, the items too.
+/// error: a proposal sent without `proposedOn` (so proposed today), with no title and a due
+/// date already past names both faults.
 async fn every_fault_of_an_input_at_once(backend: Backend) {
     let app = spawn_app(backend).await;
     app.register("QMJ", "North Central Trust").await;
     let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
-    let propose = json!({ "i": { "title": "Longer hours", "ownerOrganisation": "QMJ",
+    let propose = json!({ "i": { "title": " ", "ownerOrganisation": "QMJ",
         "ownerRole": "Lead", "decisionForum": "Board", "dueOn": "2026-01-01",
         "inputItemIds": [] } });
     let message = refused(&app, &officer, PROPOSE, propose, "VALIDATION", "").await;
     assert_eq!(
         message,
-        "dueOn: must not be before proposedOn (today, when not given); \
-         inputItemIds: at least one input item is required"
+        "title: is required; dueOn: must not be before proposedOn (today, when not given)"
     );
     let plan = json!({ "i": { "kind": "SURVEY", "title": "", "topic": " ",
         "leadOrganisation": "QMJ", "plannedOn": "2026-03-01", "partnerOrganisations": ["QMJ!"] } });

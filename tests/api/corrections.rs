@@ -12,7 +12,8 @@ use crate::on_both;
 on_both!(
     a_misdated_item_is_amended,
     a_duplicate_is_withdrawn_and_reinstated,
-    only_the_owner_may_correct
+    only_the_owner_may_correct,
+    an_action_agreed_earlier_is_linked_then_unlinked
 );
 
 const ITEM: &str = "query($id: ID!, $on: Date, $at: DateTime) {
@@ -305,4 +306,112 @@ async fn only_the_owner_may_correct(backend: Backend) {
     }
     let amended = app.ok(&officer, AMEND, input).await;
     assert_eq!(amended["amendInputItem"]["inputItem"]["id"], json!(id));
+}
+
+async fn an_action_agreed_earlier_is_linked_then_unlinked(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let auditor = app.token(Role::Auditor, &["QMJ"]);
+    // An action the trust had already agreed, starting from no input.
+    let action = app
+        .call(
+            &officer,
+            "proposeAction",
+            "action { id inputItemIds }",
+            json!({ "title": "Extend clinic hours", "ownerOrganisation": "QMJ",
+                "ownerRole": "Head of Outpatients", "decisionForum": "Operations Board",
+                "dueOn": "2026-06-30", "proposedOn": "2026-02-01" }),
+        )
+        .await;
+    assert_eq!(action["action"]["inputItemIds"], json!([]));
+    let action = action["action"]["id"].as_str().expect("id").to_owned();
+    app.call(
+        &officer,
+        "agreeAction",
+        "action { id }",
+        json!({ "actionId": action, "agreedOn": "2026-02-05" }),
+    )
+    .await;
+    app.call(
+        &officer,
+        "completeAction",
+        "action { id }",
+        json!({ "actionId": action, "completedOn": "2026-04-01",
+            "outcome": "Clinics open until 8pm", "evidence": "Rota from April" }),
+    )
+    .await;
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-03-10").await;
+    let id = record_item(&app, &officer, &activity, "Evening clinics", "2026-03-10").await;
+    app.call(
+        &officer,
+        "decideInputItem",
+        "inputItem { id }",
+        json!({ "inputItemId": id, "outcome": "ACCEPTED", "decidedOn": "2026-03-12" }),
+    )
+    .await;
+
+    const VERDICT: &str = "query($id: ID!, $on: Date, $at: DateTime) {
+        inputItem(id: $id, asOf: $on, recordedAsOf: $at) { verdict warnings genuinelyActedOn } }";
+    let verdict = |on: &'static str, at: Option<String>| {
+        let (app, auditor, id) = (&app, &auditor, &id);
+        async move {
+            app.ok(auditor, VERDICT, json!({ "id": id, "on": on, "at": at }))
+                .await["inputItem"]
+                .clone()
+        }
+    };
+    let linked = app
+        .call(
+            &officer,
+            "linkInputItemToAction",
+            "action { inputItemIds links { inputItemId linkedOn } }",
+            json!({ "actionId": action, "inputItemId": id, "linkedOn": "2026-03-15" }),
+        )
+        .await;
+    assert_eq!(
+        linked["action"],
+        json!({ "inputItemIds": [id], "links": [{ "inputItemId": id, "linkedOn": "2026-03-15" }] })
+    );
+    // Before the link the item waits on an action; after, it was acted on, but by a decision
+    // taken before the input was raised.
+    assert_eq!(
+        verdict("2026-03-14", None).await,
+        json!({ "verdict": "PLANNED", "warnings": ["NO_LINKED_ACTION"], "genuinelyActedOn": false })
+    );
+    assert_eq!(
+        verdict("2026-04-02", None).await,
+        json!({ "verdict": "ACTED_ON", "warnings": ["DECIDED_BEFORE_INPUT"], "genuinelyActedOn": false })
+    );
+    let (code, _) = app
+        .err(
+            &officer,
+            "mutation($i: LinkInputItemToActionInput!) { linkInputItemToAction(input: $i) { action { id } } }",
+            json!({ "i": { "actionId": action, "inputItemId": id } }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT");
+
+    let linked_at = chrono::Utc::now().to_rfc3339();
+    let unlinked = app
+        .call(
+            &officer,
+            "unlinkInputItemFromAction",
+            "action { inputItemIds corrections { action category detail fields } }",
+            json!({ "actionId": action, "inputItemId": id,
+                "reason": reason("WRONG_DETAIL", "The extension answered a different request") }),
+        )
+        .await;
+    assert_eq!(
+        unlinked["action"],
+        json!({ "inputItemIds": [], "corrections": [{ "action": "UNLINKED",
+            "category": "WRONG_DETAIL", "detail": "The extension answered a different request",
+            "fields": [id] }] })
+    );
+    // As of every date the action never answered it; the record before says it did.
+    assert_eq!(verdict("2026-04-02", None).await["verdict"], "PLANNED");
+    assert_eq!(
+        verdict("2026-04-02", Some(linked_at)).await["verdict"],
+        "ACTED_ON"
+    );
 }

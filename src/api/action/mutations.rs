@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::object::Action;
 use crate::api::common::context::{internal, or_today, principal, Views};
+use crate::api::common::correction::CorrectionInput;
 use crate::api::common::enums::Date;
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::ids::parse_id;
@@ -18,7 +19,8 @@ use crate::domain::action::ActionCommand;
 use crate::ledger::CommandContext;
 use crate::projections::read;
 
-/// Propose an action in response to one or more input items.
+/// Propose an action in response to input items, or to none when it starts from elsewhere
+/// (items can be linked later with `linkInputItemToAction`).
 #[derive(InputObject, Serialize)]
 pub struct ProposeActionInput {
     title: String,
@@ -28,7 +30,7 @@ pub struct ProposeActionInput {
     /// Where it is decided, for example "Quality Committee".
     decision_forum: String,
     due_on: Date,
-    #[graphql(validator(custom = "short(\"inputItemIds\")"))]
+    #[graphql(default, validator(custom = "short(\"inputItemIds\")"))]
     input_item_ids: Vec<ID>,
     /// Defaults to today.
     proposed_on: Option<Date>,
@@ -78,6 +80,26 @@ pub struct ChangeActionDueDateInput {
     changed_on: Option<Date>,
     due_on: Date,
     reason: String,
+    idempotency_key: Option<String>,
+}
+
+/// Tie an input item to an existing action, from the day it began to answer it: an action
+/// agreed before the input was raised shows the `DECIDED_BEFORE_INPUT` warning, as it should.
+#[derive(InputObject, Serialize)]
+pub struct LinkInputItemToActionInput {
+    action_id: ID,
+    input_item_id: ID,
+    /// Defaults to today; not before the action was proposed.
+    linked_on: Option<Date>,
+    idempotency_key: Option<String>,
+}
+
+/// Undo a link made in error: the action never answered the item, as of any date.
+#[derive(InputObject, Serialize)]
+pub struct UnlinkInputItemFromActionInput {
+    action_id: ID,
+    input_item_id: ID,
+    reason: CorrectionInput,
     idempotency_key: Option<String>,
 }
 
@@ -257,6 +279,49 @@ impl ActionMutations {
             changed_on: or_today(input.changed_on),
             due_on: input.due_on.0,
             reason: input.reason,
+        };
+        run(ctx, cc, id, command).await
+    }
+
+    /// Ties an input item to an action from the day it began to answer it.
+    async fn link_input_item_to_action(
+        &self,
+        ctx: &Context<'_>,
+        input: LinkInputItemToActionInput,
+    ) -> ApiResult<ActionPayload> {
+        let id = writable_action(ctx, &input.action_id).await?;
+        let item = parse_id("inputItemId", &input.input_item_id)?;
+        require_all_visible(ctx, "inputItemId", Named::InputItem, &[item]).await?;
+        let cc = command_context(
+            ctx,
+            "linkInputItemToAction",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = ActionCommand::LinkInputItem {
+            input_item_id: item,
+            linked_on: or_today(input.linked_on),
+        };
+        run(ctx, cc, id, command).await
+    }
+
+    /// Undoes a link to an input item made in error, with the reason.
+    async fn unlink_input_item_from_action(
+        &self,
+        ctx: &Context<'_>,
+        input: UnlinkInputItemFromActionInput,
+    ) -> ApiResult<ActionPayload> {
+        let id = writable_action(ctx, &input.action_id).await?;
+        let item = parse_id("inputItemId", &input.input_item_id)?;
+        let cc = command_context(
+            ctx,
+            "unlinkInputItemFromAction",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = ActionCommand::UnlinkInputItem {
+            input_item_id: item,
+            correction: input.reason.into(),
         };
         run(ctx, cc, id, command).await
     }

@@ -4,6 +4,7 @@
 use async_graphql::{Context, Enum, Object, SimpleObject};
 
 use crate::api::common::context::{internal, Views};
+use crate::api::common::correction::Correction;
 use crate::api::common::enums::Date;
 use crate::api::common::error::ApiResult;
 use crate::api::common::notes::DatedNote;
@@ -65,6 +66,21 @@ impl Action {
     async fn input_item_ids(&self) -> Vec<async_graphql::ID> {
         self.0.input_items.iter().map(|id| (*id).into()).collect()
     }
+    /// Input items linked after the proposal, each with the day the action began to answer it.
+    async fn links(&self) -> Vec<ActionLink> {
+        self.0
+            .links
+            .iter()
+            .map(|l| ActionLink {
+                input_item_id: l.input_item.into(),
+                linked_on: Date(l.linked_on),
+            })
+            .collect()
+    }
+    /// Every correction of this action (links undone), oldest first, each with its reason.
+    async fn corrections(&self) -> Vec<Correction> {
+        self.0.corrections.iter().map(Correction::from).collect()
+    }
     async fn proposed_on(&self) -> Date {
         Date(self.0.proposed_on)
     }
@@ -114,4 +130,12 @@ impl Action {
             text: a.text.clone(),
         })
     }
+}
+
+/// An input item linked to an action after it was proposed.
+#[derive(SimpleObject)]
+pub struct ActionLink {
+    input_item_id: async_graphql::ID,
+    /// The day the action began to answer it.
+    linked_on: Date,
 }

@@ -53,6 +53,8 @@ pub enum CorrectionAction {
     Amended,
     Withdrawn,
     Reinstated,
+    /// A link to an input item made in error was undone (`fields` names the item).
+    Unlinked,
 }
 
 /// A correction of a record, with its reason; what the record said before is in its

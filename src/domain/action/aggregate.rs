@@ -33,7 +33,7 @@ pub enum ActionStatus {
 /// An action as its events left it; empty until proposed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Action {
-    proposal: Option<Proposal>,
+    pub(super) proposal: Option<Proposal>,
     agreed_on: Option<NaiveDate>,
     completed_on: Option<NaiveDate>,
     abandoned_on: Option<NaiveDate>,
@@ -41,12 +41,12 @@ pub struct Action {
 
 /// What the proposal established, with the due date kept current.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Proposal {
-    id: Uuid,
-    owner: OdsCode,
-    input_items: Vec<Uuid>,
-    proposed_on: NaiveDate,
-    due_on: NaiveDate,
+pub(super) struct Proposal {
+    pub(super) id: Uuid,
+    pub(super) owner: OdsCode,
+    pub(super) input_items: Vec<Uuid>,
+    pub(super) proposed_on: NaiveDate,
+    pub(super) due_on: NaiveDate,
 }
 
 impl Action {
@@ -109,6 +109,9 @@ impl Action {
     ) -> Result<ActionEvent, ActionError> {
         let event = match command {
             ActionCommand::Propose { .. } => return Err(ActionError::AlreadyExists),
+            ActionCommand::LinkInputItem { .. } | ActionCommand::UnlinkInputItem { .. } => {
+                unreachable!("links are handled with the services they need")
+            }
             ActionCommand::Agree { agreed_on } => {
                 let proposal = self.open()?;
                 if self.agreed_on.is_some() {
@@ -246,6 +249,14 @@ impl Aggregate for Action {
                     proposed_on,
                 }
             }
+            ActionCommand::LinkInputItem {
+                input_item_id,
+                linked_on,
+            } => self.link(input_item_id, linked_on, services).await?,
+            ActionCommand::UnlinkInputItem {
+                input_item_id,
+                correction,
+            } => self.unlink(input_item_id, correction)?,
             other => self.follow_up(other, today)?,
         };
         sink.write(event, self).await;
@@ -281,6 +292,16 @@ impl Aggregate for Action {
             ActionEvent::DueDateChanged { due_on, .. } => {
                 if let Some(proposal) = self.proposal.as_mut() {
                     proposal.due_on = due_on;
+                }
+            }
+            ActionEvent::InputItemLinked { input_item_id, .. } => {
+                if let Some(proposal) = self.proposal.as_mut() {
+                    proposal.input_items.push(input_item_id);
+                }
+            }
+            ActionEvent::InputItemUnlinked { input_item_id, .. } => {
+                if let Some(proposal) = self.proposal.as_mut() {
+                    proposal.input_items.retain(|i| *i != input_item_id);
                 }
             }
         }

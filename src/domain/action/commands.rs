@@ -3,10 +3,13 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use crate::domain::correction::Correction;
+
 /// Something a user asks of an action.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionCommand {
-    /// Proposes an action answering one or more input items owned by (or referred to) the owner.
+    /// Proposes an action, answering input items owned by (or referred to) the owner, or none
+    /// when it starts from elsewhere (they can be linked later).
     Propose {
         action_id: Uuid,
         title: String,
@@ -41,5 +44,16 @@ pub enum ActionCommand {
         changed_on: NaiveDate,
         due_on: NaiveDate,
         reason: String,
+    },
+    /// Ties an input item to the action from `linked_on`: an action decided on elsewhere (even
+    /// before the input was raised) that answers it.
+    LinkInputItem {
+        input_item_id: Uuid,
+        linked_on: NaiveDate,
+    },
+    /// Undoes a link made in error: the action never answered that item.
+    UnlinkInputItem {
+        input_item_id: Uuid,
+        correction: Correction,
     },
 }

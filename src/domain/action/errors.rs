@@ -39,6 +39,25 @@ pub enum ActionError {
         /// Position in the list as sent.
         index: usize,
     },
+    /// LinkInputItem named an input item that does not exist.
+    #[error("inputItemId: input item not found")]
+    LinkedItemNotFound,
+    /// LinkInputItem named another organisation's input item, not referred to the owner.
+    #[error(
+        "inputItemId: belongs to another organisation and was not referred to the action's owner"
+    )]
+    LinkedItemNotYours,
+    /// LinkInputItem named a withdrawn input item.
+    #[error(
+        "inputItemId: that input item is withdrawn; link the item it duplicates, or reinstate it"
+    )]
+    LinkedItemWithdrawn,
+    /// LinkInputItem named an item the action already answers.
+    #[error("inputItemId: the action already answers this input item")]
+    AlreadyLinked,
+    /// UnlinkInputItem named an item the action does not answer.
+    #[error("inputItemId: the action does not answer this input item")]
+    NotLinked,
     /// An input item in the list was withdrawn (recorded in error, or a duplicate).
     #[error("inputItemIds[{index}]: that input item is withdrawn; link the item it duplicates, or reinstate it")]
     InputItemWithdrawn {
@@ -63,15 +82,19 @@ impl Refusal for ActionError {
     fn kind(&self) -> RefusalKind {
         match self {
             Self::Invalid(_) | Self::DuplicateInputItem { .. } => RefusalKind::Validation,
-            Self::NotFound | Self::OwnerOrganisationNotFound | Self::InputItemNotFound { .. } => {
-                RefusalKind::NotFound
-            }
-            Self::InputItemNotYours { .. } => RefusalKind::Forbidden,
+            Self::NotFound
+            | Self::OwnerOrganisationNotFound
+            | Self::InputItemNotFound { .. }
+            | Self::LinkedItemNotFound => RefusalKind::NotFound,
+            Self::InputItemNotYours { .. } | Self::LinkedItemNotYours => RefusalKind::Forbidden,
             Self::AlreadyExists
             | Self::AlreadyAgreed
             | Self::NotAgreed
             | Self::Closed
-            | Self::InputItemWithdrawn { .. } => RefusalKind::Conflict,
+            | Self::InputItemWithdrawn { .. }
+            | Self::LinkedItemWithdrawn
+            | Self::AlreadyLinked
+            | Self::NotLinked => RefusalKind::Conflict,
             Self::Lookup(_) => RefusalKind::Internal,
         }
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::common::{Happened, OdsCode};
+use crate::domain::correction::Correction;
 
 /// Something that happened to an action committed in response to input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +43,16 @@ pub enum ActionEvent {
         due_on: NaiveDate,
         reason: String,
     },
+    /// The action answers `input_item_id` too, from `linked_on`.
+    InputItemLinked {
+        input_item_id: Uuid,
+        linked_on: NaiveDate,
+    },
+    /// A link made in error was undone: the action never answered the item, as of any date.
+    InputItemUnlinked {
+        input_item_id: Uuid,
+        correction: Correction,
+    },
 }
 
 impl Happened for ActionEvent {
@@ -53,6 +64,8 @@ impl Happened for ActionEvent {
             Self::ActionCompleted { completed_on, .. } => Some(*completed_on),
             Self::ActionAbandoned { abandoned_on, .. } => Some(*abandoned_on),
             Self::DueDateChanged { changed_on, .. } => Some(*changed_on),
+            Self::InputItemLinked { linked_on, .. } => Some(*linked_on),
+            Self::InputItemUnlinked { .. } => None,
         }
     }
 }
@@ -66,6 +79,8 @@ impl DomainEvent for ActionEvent {
             Self::ActionCompleted { .. } => "ActionCompleted",
             Self::ActionAbandoned { .. } => "ActionAbandoned",
             Self::DueDateChanged { .. } => "DueDateChanged",
+            Self::InputItemLinked { .. } => "InputItemLinked",
+            Self::InputItemUnlinked { .. } => "InputItemUnlinked",
         }
         .to_owned()
     }

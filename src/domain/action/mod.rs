@@ -4,6 +4,7 @@ mod aggregate;
 mod commands;
 mod errors;
 pub mod events;
+mod links;
 mod rules;
 #[cfg(test)]
 mod tests;

@@ -7,14 +7,8 @@ use crate::domain::common::{FieldError, OdsCode};
 use crate::domain::rules::{first_repeat, short_list};
 use crate::domain::services::Services;
 
-/// Refuses an empty or overlong list of input items.
+/// Refuses an overlong list of input items (an action may start with none).
 pub(super) fn check_item_list(items: &[Uuid]) -> Result<(), FieldError> {
-    if items.is_empty() {
-        return Err(FieldError::new(
-            "inputItemIds",
-            "at least one input item is required",
-        ));
-    }
     short_list("inputItemIds", items.len())
 }
 

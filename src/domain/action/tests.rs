@@ -175,8 +175,8 @@ fn refuses_a_future_proposal_or_a_due_date_before_it() {
 
 #[test]
 fn reports_every_fault_of_a_proposal_at_once_in_field_order() {
-    // No title, no items, due before the (default) proposal date, proposed in the future: all
-    // four, in the order of the input's fields, not only the first found.
+    // No title, due before the (default) proposal date, proposed in the future: all three, in
+    // the order of the input's fields, not only the first found.
     given(vec![])
         .when(propose(" ", "QMJ", &[], "2026-07-01", "2026-06-01"))
         .then_expect_error(ActionError::Invalid(
@@ -185,22 +185,23 @@ fn reports_every_fault_of_a_proposal_at_once_in_field_order() {
                     "dueOn",
                     "must not be before proposedOn (today, when not given)",
                 ))
-                .and(FieldError::new(
-                    "inputItemIds",
-                    "at least one input item is required",
-                ))
                 .and(FieldError::new("proposedOn", "must not be in the future")),
         ));
 }
 
 #[test]
-fn refuses_an_empty_repetitive_or_overlong_item_list() {
+fn proposes_an_action_that_starts_from_elsewhere_with_no_items() {
+    let mut expected = proposed();
+    if let Some(ActionEvent::ActionProposed { input_items, .. }) = expected.first_mut() {
+        input_items.clear();
+    }
     given(vec![])
         .when(propose_items(&[]))
-        .then_expect_error(invalid(
-            "inputItemIds",
-            "at least one input item is required",
-        ));
+        .then_expect_events(expected);
+}
+
+#[test]
+fn refuses_a_repetitive_or_overlong_item_list() {
     given(vec![])
         .when(propose_items(&[OWN, REFERRED_IN, OWN]))
         .then_expect_error(ActionError::DuplicateInputItem { index: 2 });
@@ -322,4 +323,85 @@ fn refuses_to_answer_a_withdrawn_item() {
         ActionError::InputItemWithdrawn { index: 1 }.kind(),
         RefusalKind::Conflict
     );
+}
+
+fn link(item: Uuid, on: &str) -> ActionCommand {
+    ActionCommand::LinkInputItem {
+        input_item_id: item,
+        linked_on: day(on),
+    }
+}
+
+#[test]
+fn links_an_item_later_from_the_day_given_even_when_closed() {
+    given(closed())
+        .when(link(REFERRED_IN, "2026-06-25"))
+        .then_expect_events(vec![ActionEvent::InputItemLinked {
+            input_item_id: REFERRED_IN,
+            linked_on: day("2026-06-25"),
+        }]);
+}
+
+#[test]
+fn refuses_a_link_that_is_there_dated_wrongly_or_to_an_item_not_its_owners() {
+    given(proposed())
+        .when(link(OWN, "2026-06-20"))
+        .then_expect_error(ActionError::AlreadyLinked);
+    given(proposed())
+        .when(link(REFERRED_IN, "2026-06-01"))
+        .then_expect_error(invalid(
+            "linkedOn",
+            "2026-06-01 is before the action was proposed, on 2026-06-10",
+        ));
+    given(proposed())
+        .when(link(REFERRED_IN, "2026-07-01"))
+        .then_expect_error(invalid("linkedOn", "must not be in the future"));
+    given(proposed())
+        .when(link(FOREIGN, "2026-06-20"))
+        .then_expect_error(ActionError::LinkedItemNotYours);
+    given(proposed())
+        .when(link(WITHDRAWN, "2026-06-20"))
+        .then_expect_error(ActionError::LinkedItemWithdrawn);
+    given(proposed())
+        .when(link(Uuid::from_u128(0xEE), "2026-06-20"))
+        .then_expect_error(ActionError::LinkedItemNotFound);
+    given(vec![])
+        .when(link(OWN, "2026-06-20"))
+        .then_expect_error(ActionError::NotFound);
+}
+
+#[test]
+fn unlinks_an_item_linked_in_error_with_the_reason() {
+    use crate::domain::correction::{Correction, CorrectionCategory};
+    let why = |detail: &str| Correction {
+        category: CorrectionCategory::WrongDetail,
+        detail: detail.to_owned(),
+    };
+    let unlink = |item: Uuid, detail: &str| ActionCommand::UnlinkInputItem {
+        input_item_id: item,
+        correction: why(detail),
+    };
+    given(proposed())
+        .when(unlink(OWN, " Linked to the wrong action "))
+        .then_expect_events(vec![ActionEvent::InputItemUnlinked {
+            input_item_id: OWN,
+            correction: why("Linked to the wrong action"),
+        }]);
+    given(proposed())
+        .when(unlink(REFERRED_IN, "Never linked"))
+        .then_expect_error(ActionError::NotLinked);
+    given(proposed())
+        .when(unlink(OWN, ""))
+        .then_expect_error(invalid("reason.detail", "is required"));
+    let mut relinked = proposed();
+    relinked.push(ActionEvent::InputItemUnlinked {
+        input_item_id: OWN,
+        correction: why("Wrong action"),
+    });
+    given(relinked)
+        .when(link(OWN, "2026-06-20"))
+        .then_expect_events(vec![ActionEvent::InputItemLinked {
+            input_item_id: OWN,
+            linked_on: day("2026-06-20"),
+        }]);
 }

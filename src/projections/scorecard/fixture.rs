@@ -154,6 +154,8 @@ pub(super) fn action(
         }),
         abandoned: None,
         recorded_at: DateTime::UNIX_EPOCH,
+        links: vec![],
+        corrections: vec![],
     }
 }
 

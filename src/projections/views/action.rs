@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::activity::DatedText;
+use super::correction::{CorrectionAction, CorrectionDoc};
 use crate::domain::action::{Action, ActionEvent};
 use crate::domain::common::OdsCode;
 use crate::domain::verdict::ActionDates;
@@ -28,6 +29,13 @@ pub struct CompletedDoc {
     pub completed_on: NaiveDate,
     pub outcome: String,
     pub evidence: String,
+}
+
+/// An input item linked to an action after it was proposed, and from when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkDoc {
+    pub input_item: Uuid,
+    pub linked_on: NaiveDate,
 }
 
 /// An action as projected.
@@ -53,6 +61,13 @@ pub struct ActionDoc {
     pub completed: Option<CompletedDoc>,
     pub abandoned: Option<DatedText>,
     pub recorded_at: DateTime<Utc>,
+    /// Input items linked after the proposal, each from its own date (those in
+    /// `input_items` but not here count from `proposed_on`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkDoc>,
+    /// Every correction, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionDoc>,
 }
 
 impl ActionDoc {
@@ -63,10 +78,19 @@ impl ActionDoc {
             .map_or(self.first_due_on, |c| c.due_on)
     }
 
-    /// The dates the verdict needs.
-    pub fn dates(&self) -> ActionDates {
+    /// The day the action began to answer `item`: its proposal, or the later link.
+    pub fn answers_from(&self, item: Uuid) -> NaiveDate {
+        self.links
+            .iter()
+            .find(|l| l.input_item == item)
+            .map_or(self.proposed_on, |l| l.linked_on)
+    }
+
+    /// The dates the verdict of input item `item` needs.
+    pub fn dates_for(&self, item: Uuid) -> ActionDates {
         ActionDates {
             proposed_on: self.proposed_on,
+            answers_from: self.answers_from(item),
             agreed_on: self.agreed_on,
             due_on: self.first_due_on,
             due_changes: self
@@ -197,6 +221,8 @@ pub fn apply_action(
             completed: None,
             abandoned: None,
             recorded_at: at,
+            links: vec![],
+            corrections: vec![],
         });
     }
     let Some(mut doc) = doc else {
@@ -242,6 +268,30 @@ pub fn apply_action(
                 due_on,
                 reason,
             });
+        }
+        ActionEvent::InputItemLinked {
+            input_item_id,
+            linked_on,
+        } => {
+            doc.input_items.push(input_item_id);
+            doc.links.push(LinkDoc {
+                input_item: input_item_id,
+                linked_on,
+            });
+        }
+        ActionEvent::InputItemUnlinked {
+            input_item_id,
+            correction,
+        } => {
+            doc.input_items.retain(|i| *i != input_item_id);
+            doc.links.retain(|l| l.input_item != input_item_id);
+            let fields = vec![input_item_id.to_string()];
+            doc.corrections.push(CorrectionDoc::new(
+                CorrectionAction::Unlinked,
+                correction,
+                fields,
+                at,
+            ));
         }
     }
     Ok(doc)

@@ -15,6 +15,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::view::{Dep, View};
+
+pub mod correction;
 use super::write::{Rows, Table};
 use crate::store::Db;
 

@@ -31,7 +31,11 @@ impl ItemView {
             raised_on: self.doc.raised_on,
             response_window_days: self.response_window_days,
             decisions: self.doc.dated_decisions(),
-            actions: self.actions.iter().map(ActionDoc::dates).collect(),
+            actions: self
+                .actions
+                .iter()
+                .map(|a| a.dates_for(self.doc.id))
+                .collect(),
             feedback: self
                 .doc
                 .feedback
@@ -216,6 +220,8 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
                         .ok()
                         .and_then(|id: Uuid| actions.get(&id).cloned())
                 })
+                // A link row outlives an unlinking: the action's document says what it answers.
+                .filter(|a| a.input_items.contains(&doc.id))
                 .collect();
             linked.sort_by_key(|a| (a.proposed_on, a.id));
             ItemView {

@@ -18,6 +18,8 @@ use crate::projections::write::{Kind, Rows, Table, Value};
 
 mod join;
 
+pub use super::correction::{CorrectionAction, CorrectionDoc};
+
 pub use join::{input_item, input_items, join_item, ItemFilter, ItemView};
 
 /// The response window used when an organisation's record cannot be found.
@@ -33,28 +35,6 @@ pub struct DecisionDoc {
     pub decided_by: OdsCode,
     pub revision_reason: Option<String>,
     pub recorded_at: DateTime<Utc>,
-}
-
-/// A correction of an input item, with its reason: what the history shows beside the change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CorrectionDoc {
-    /// `AMENDED`, `WITHDRAWN` or `REINSTATED`.
-    pub action: CorrectionAction,
-    pub category: CorrectionCategory,
-    pub detail: String,
-    /// The fields an amendment changed, as the API names them.
-    #[serde(default)]
-    pub fields: Vec<String>,
-    pub recorded_at: DateTime<Utc>,
-}
-
-/// What a correction did to a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum CorrectionAction {
-    Amended,
-    Withdrawn,
-    Reinstated,
 }
 
 /// Why and when an item was withdrawn.
@@ -107,13 +87,8 @@ impl InputItemDoc {
         fields: Vec<String>,
         at: DateTime<Utc>,
     ) {
-        self.corrections.push(CorrectionDoc {
-            action,
-            category: correction.category,
-            detail: correction.detail,
-            fields,
-            recorded_at: at,
-        });
+        self.corrections
+            .push(CorrectionDoc::new(action, correction, fields, at));
     }
 
     /// Whether the item is withdrawn, and so counts in nothing.
