@@ -52,6 +52,7 @@ impl Lookups for Memory {
     ) -> Result<Option<OrganisationFacts>, LookupFailed> {
         Ok((code.as_str() == ORG).then(|| OrganisationFacts {
             ods_code: code.clone(),
+            kind: partnership_ledger::domain::common::OrganisationKind::NhsTrust,
             response_window_days: 60,
         }))
     }

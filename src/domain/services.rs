@@ -9,12 +9,13 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::domain::common::OdsCode;
+use crate::domain::common::{OdsCode, OrganisationKind};
 
 /// What a command may need to know about an organisation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganisationFacts {
     pub ods_code: OdsCode,
+    pub kind: OrganisationKind,
     pub response_window_days: u32,
 }
 

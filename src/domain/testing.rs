@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::domain::common::OdsCode;
+use crate::domain::common::{OdsCode, OrganisationKind};
 use crate::domain::services::{
     ActivityFacts, AppointmentFacts, BoardFacts, InputItemFacts, LookupFailed, Lookups,
     OrganisationFacts, ParticipantFacts, Services,
@@ -52,6 +52,19 @@ impl FakeLookups {
         let ods_code = ods(code);
         let facts = OrganisationFacts {
             ods_code: ods_code.clone(),
+            kind: OrganisationKind::NhsTrust,
+            response_window_days: 60,
+        };
+        self.organisations.insert(ods_code, facts);
+        self
+    }
+
+    /// Adds a registered integrated care board.
+    pub fn with_icb(mut self, code: &str) -> Self {
+        let ods_code = ods(code);
+        let facts = OrganisationFacts {
+            ods_code: ods_code.clone(),
+            kind: OrganisationKind::IntegratedCareBoard,
             response_window_days: 60,
         };
         self.organisations.insert(ods_code, facts);

@@ -838,4 +838,58 @@ on_both!(
     dates_unreal_future_or_out_of_order,
     text_and_vocabulary_out_of_bounds,
     cancelled_activity_takes_no_input,
+    an_ics_names_a_registered_integrated_care_board,
 );
+
+/// An organisation's ICS must be a registered integrated care board: a code nobody registered
+/// or a trust's code is refused, and nothing is written.
+async fn an_ics_names_a_registered_integrated_care_board(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("RRV", "Partner Trust").await;
+    let admin = app.admin();
+    const REGISTER: &str = "mutation($i: RegisterOrganisationInput!) {
+        registerOrganisation(input: $i) { organisation { odsCode ics } } }";
+    let events = app.event_count().await;
+    for (ics, code, message) in [
+        (
+            "QXX",
+            "NOT_FOUND",
+            "ics: no integrated care board is registered under that code; register it first",
+        ),
+        (
+            "RRV",
+            "VALIDATION",
+            "ics: RRV is registered, but not as an integrated care board",
+        ),
+    ] {
+        let refused = app
+            .err(
+                &admin,
+                REGISTER,
+                json!({ "i": { "odsCode": "F83004", "name": "Somewhere Surgery",
+                "kind": "GP_PRACTICE", "ics": ics } }),
+            )
+            .await;
+        assert_eq!(refused, (code.to_owned(), message.to_owned()));
+    }
+    assert_eq!(app.event_count().await, events);
+    app.ok(
+        &admin,
+        REGISTER,
+        json!({ "i": { "odsCode": "QXX", "name": "North ICB",
+        "kind": "INTEGRATED_CARE_BOARD" } }),
+    )
+    .await;
+    let registered = app
+        .ok(
+            &admin,
+            REGISTER,
+            json!({ "i": { "odsCode": "F83004", "name": "Somewhere Surgery",
+            "kind": "GP_PRACTICE", "ics": "qxx" } }),
+        )
+        .await;
+    assert_eq!(
+        registered["registerOrganisation"]["organisation"]["ics"],
+        "QXX"
+    );
+}

@@ -37,6 +37,7 @@ impl Organisation {
     pub fn facts(&self) -> Option<OrganisationFacts> {
         self.registered.as_ref().map(|r| OrganisationFacts {
             ods_code: r.ods_code.clone(),
+            kind: r.kind,
             response_window_days: r.response_window_days,
         })
     }
@@ -61,12 +62,13 @@ impl Organisation {
         self.registered.as_ref().and_then(|r| r.ics.as_ref())
     }
 
-    fn register(
+    async fn register(
         &self,
         ods_code: &str,
         name: &str,
         kind: OrganisationKind,
         ics: Option<&str>,
+        services: &Services,
     ) -> Result<OrganisationEvent, OrganisationError> {
         if self.registered.is_some() {
             return Err(OrganisationError::AlreadyRegistered);
@@ -74,7 +76,26 @@ impl Organisation {
         check_fields! {
             ods_code = OdsCode::parse("odsCode", ods_code);
             name = bounded_text("name", name, limits::TITLE, true);
-            ics = optional_ods("ics", ics);
+            ics = optional_ods("ics", ics).and_then(|ics| match ics {
+                Some(_) if kind == OrganisationKind::IntegratedCareBoard => Err(FieldError::new(
+                    "ics",
+                    "must be empty for an integrated care board, which is its own ICS",
+                )),
+                other => Ok(other),
+            });
+        }
+        if let Some(code) = &ics {
+            match services.organisation(code).await? {
+                None => return Err(OrganisationError::IcsNotFound),
+                Some(found) if found.kind != OrganisationKind::IntegratedCareBoard => {
+                    return Err(FieldError::new(
+                        "ics",
+                        format!("{code} is registered, but not as an integrated care board"),
+                    )
+                    .into())
+                }
+                Some(_) => {}
+            }
         }
         Ok(OrganisationEvent::OrganisationRegistered {
             ods_code,
@@ -107,7 +128,7 @@ impl Aggregate for Organisation {
     async fn handle(
         &mut self,
         command: Self::Command,
-        _services: &Self::Services,
+        services: &Self::Services,
         sink: &EventSink<Self>,
     ) -> Result<(), Self::Error> {
         let event = match command {
@@ -116,7 +137,10 @@ impl Aggregate for Organisation {
                 name,
                 kind,
                 ics,
-            } => self.register(&ods_code, &name, kind, ics.as_deref())?,
+            } => {
+                self.register(&ods_code, &name, kind, ics.as_deref(), services)
+                    .await?
+            }
             OrganisationCommand::SetResponseWindow { days } => self.set_response_window(days)?,
         };
         sink.write(event, self).await;

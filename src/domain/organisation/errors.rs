@@ -1,6 +1,7 @@
 //! Why an `Organisation` command was refused.
 
 use crate::domain::common::FieldError;
+use crate::domain::services::LookupFailed;
 use crate::domain::{Refusal, RefusalKind};
 
 /// A refused organisation command; no event was written.
@@ -15,6 +16,12 @@ pub enum OrganisationError {
     /// The organisation has not been registered.
     #[error("organisation not found")]
     NotFound,
+    /// The ICS named is not a registered organisation.
+    #[error("ics: no integrated care board is registered under that code; register it first")]
+    IcsNotFound,
+    /// The ledger could not be read while checking a rule.
+    #[error(transparent)]
+    Lookup(#[from] LookupFailed),
 }
 
 impl Refusal for OrganisationError {
@@ -22,7 +29,8 @@ impl Refusal for OrganisationError {
         match self {
             Self::Invalid(_) => RefusalKind::Validation,
             Self::AlreadyRegistered => RefusalKind::Conflict,
-            Self::NotFound => RefusalKind::NotFound,
+            Self::NotFound | Self::IcsNotFound => RefusalKind::NotFound,
+            Self::Lookup(_) => RefusalKind::Internal,
         }
     }
 }

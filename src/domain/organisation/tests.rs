@@ -9,8 +9,14 @@ use crate::domain::services::OrganisationFacts;
 use crate::domain::testing::{ods, FakeLookups};
 use crate::domain::{Refusal, RefusalKind};
 
+/// QMJ is a registered ICB, R1K a registered trust.
 fn framework() -> TestFramework<Organisation> {
-    TestFramework::with(FakeLookups::new().build())
+    TestFramework::with(
+        FakeLookups::new()
+            .with_icb("QMJ")
+            .with_organisation("R1K")
+            .build(),
+    )
 }
 
 fn registered() -> Vec<OrganisationEvent> {
@@ -48,6 +54,34 @@ fn registers_with_normalised_code_name_and_default_window() {
             ics: Some(ods("QMJ")),
             response_window_days: 60,
         }]);
+}
+
+#[test]
+fn refuses_an_ics_that_is_not_a_registered_integrated_care_board() {
+    framework()
+        .given_no_previous_events()
+        .when(register("F83004", "Somewhere Surgery", Some("QXX")))
+        .then_expect_error(OrganisationError::IcsNotFound);
+    framework()
+        .given_no_previous_events()
+        .when(register("F83004", "Somewhere Surgery", Some("R1K")))
+        .then_expect_error(invalid(
+            "ics",
+            "R1K is registered, but not as an integrated care board",
+        ));
+    framework()
+        .given_no_previous_events()
+        .when(OrganisationCommand::Register {
+            ods_code: "QWE".to_owned(),
+            name: "East ICB".to_owned(),
+            kind: OrganisationKind::IntegratedCareBoard,
+            ics: Some("QMJ".to_owned()),
+        })
+        .then_expect_error(invalid(
+            "ics",
+            "must be empty for an integrated care board, which is its own ICS",
+        ));
+    assert_eq!(OrganisationError::IcsNotFound.kind(), RefusalKind::NotFound);
 }
 
 #[test]
@@ -154,6 +188,7 @@ fn facts_follow_the_events() {
         organisation.facts(),
         Some(OrganisationFacts {
             ods_code: ods("QMJ"),
+            kind: OrganisationKind::IntegratedCareBoard,
             response_window_days: 28,
         })
     );

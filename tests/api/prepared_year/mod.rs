@@ -179,6 +179,13 @@ pub(crate) async fn prepare(app: &TestApp) -> PreparedYear {
             "NHS_TRUST",
             Some(ICB),
         ),
+        // The outsider's own ICB, registered first: an ICS must name a registered ICB.
+        (
+            "QKK",
+            "South East London ICB",
+            "INTEGRATED_CARE_BOARD",
+            None,
+        ),
         (
             OUTSIDER,
             "Guy's and St Thomas' NHS Foundation Trust",
