@@ -13,7 +13,8 @@ on_both!(
     a_misdated_item_is_amended,
     a_duplicate_is_withdrawn_and_reinstated,
     only_the_owner_may_correct,
-    an_action_agreed_earlier_is_linked_then_unlinked
+    an_action_agreed_earlier_is_linked_then_unlinked,
+    a_board_meeting_is_postponed_then_cancelled
 );
 
 const ITEM: &str = "query($id: ID!, $on: Date, $at: DateTime) {
@@ -414,4 +415,92 @@ async fn an_action_agreed_earlier_is_linked_then_unlinked(backend: Backend) {
         verdict("2026-04-02", Some(linked_at)).await["verdict"],
         "ACTED_ON"
     );
+}
+
+async fn a_board_meeting_is_postponed_then_cancelled(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("QMJ", "North Central Trust").await;
+    let secretary = app.token(Role::BoardSecretary, &["QMJ"]);
+    let board = app
+        .call(
+            &secretary,
+            "establishBoard",
+            "board { id }",
+            json!({ "organisation": "QMJ", "name": "Quality Committee", "kind": "COMMITTEE",
+                "establishedOn": "2026-01-01" }),
+        )
+        .await["board"]["id"]
+        .clone();
+    let meeting = app
+        .call(
+            &secretary,
+            "scheduleBoardMeeting",
+            "meeting { id }",
+            json!({ "boardId": board, "scheduledFor": "2026-05-20" }),
+        )
+        .await["meeting"]["id"]
+        .clone();
+    let moved = app
+        .call(
+            &secretary,
+            "postponeBoardMeeting",
+            "meeting { scheduledFor postponements { from to postponedOn reason } }",
+            json!({ "meetingId": meeting, "scheduledFor": "2026-05-27",
+                "postponedOn": "2026-05-12", "reason": " The chair is away " }),
+        )
+        .await;
+    assert_eq!(
+        moved["meeting"],
+        json!({ "scheduledFor": "2026-05-27", "postponements": [{ "from": "2026-05-20",
+            "to": "2026-05-27", "postponedOn": "2026-05-12", "reason": "The chair is away" }] })
+    );
+    const POSTPONE: &str = "mutation($i: PostponeBoardMeetingInput!) {
+        postponeBoardMeeting(input: $i) { meeting { id } } }";
+    let events = app.event_count().await;
+    let (code, message) = app
+        .err(
+            &secretary,
+            POSTPONE,
+            json!({ "i": { "meetingId": meeting, "scheduledFor": "2026-05-21", "reason": "Back" } }),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        (
+            "VALIDATION",
+            "scheduledFor: 2026-05-21 is not after the day it is scheduled for, 2026-05-27"
+        )
+    );
+    let (code, _) = app
+        .err(
+            &app.token(Role::Auditor, &["QMJ"]),
+            POSTPONE,
+            json!({ "i": { "meetingId": meeting, "scheduledFor": "2026-06-21", "reason": "Later" } }),
+        )
+        .await;
+    assert_eq!(code, "FORBIDDEN");
+    assert_eq!(app.event_count().await, events);
+
+    let called_off = app
+        .call(
+            &secretary,
+            "cancelBoardMeeting",
+            "meeting { cancellation { on text } heldOn }",
+            json!({ "meetingId": meeting, "cancelledOn": "2026-05-20",
+                "reason": "Business moved to the June meeting" }),
+        )
+        .await;
+    assert_eq!(
+        called_off["meeting"],
+        json!({ "cancellation": { "on": "2026-05-20", "text": "Business moved to the June meeting" },
+            "heldOn": null })
+    );
+    let (code, _) = app
+        .err(
+            &secretary,
+            "mutation($i: RecordPapersIssuedInput!) { recordPapersIssued(input: $i) { meeting { id } } }",
+            json!({ "i": { "meetingId": meeting, "issuedOn": "2026-05-13" } }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT");
 }

@@ -125,10 +125,7 @@ impl Action {
         self.0.completed.as_ref().map(|c| c.evidence.as_str())
     }
     async fn abandonment(&self) -> Option<DatedNote> {
-        self.0.abandoned.as_ref().map(|a| DatedNote {
-            on: Date(a.on),
-            text: a.text.clone(),
-        })
+        self.0.abandoned.as_ref().map(DatedNote::from)
     }
 }
 

@@ -8,7 +8,7 @@ use super::record::Activity;
 use crate::api::common::context::{or_today, principal};
 use crate::api::common::enums::{Date, Principle};
 use crate::api::common::error::ApiResult;
-use crate::api::common::notes::{DatedNote, Feedback};
+use crate::api::common::notes::{DatedNote, Feedback, Postponement};
 use crate::api::input_item::object::InputItem;
 use crate::api::input_item::rollup::VerdictRollup;
 use crate::api::participant::linked::linked;
@@ -129,29 +129,18 @@ impl Activity {
         })
     }
     async fn report(&self) -> Option<DatedNote> {
-        self.0.report.as_ref().map(|r| DatedNote {
-            on: Date(r.on),
-            text: r.text.clone(),
-        })
+        self.0.report.as_ref().map(DatedNote::from)
     }
     /// Every move to a later date, oldest first; `plannedOn` is the latest date.
     async fn postponements(&self) -> Vec<Postponement> {
         self.0
             .postponements
             .iter()
-            .map(|p| Postponement {
-                from: Date(p.from),
-                to: Date(p.to),
-                postponed_on: Date(p.postponed_on),
-                reason: p.reason.clone(),
-            })
+            .map(Postponement::from)
             .collect()
     }
     async fn cancellation(&self) -> Option<DatedNote> {
-        self.0.cancelled.as_ref().map(|r| DatedNote {
-            on: Date(r.on),
-            text: r.text.clone(),
-        })
+        self.0.cancelled.as_ref().map(DatedNote::from)
     }
     /// Feedback given to participants about the activity's input as a whole.
     async fn feedback(&self) -> Vec<Feedback> {
@@ -190,15 +179,4 @@ impl Activity {
         };
         VerdictRollup::over(ctx, &self.1, &filter, as_of).await
     }
-}
-
-/// A move of an activity to a later date.
-#[derive(async_graphql::SimpleObject)]
-pub struct Postponement {
-    /// The date it was planned for before.
-    from: Date,
-    to: Date,
-    /// The day the postponement was decided.
-    postponed_on: Date,
-    reason: String,
 }

@@ -3,6 +3,7 @@
 use async_graphql::{Object, SimpleObject, ID};
 
 use crate::api::common::enums::Date;
+use crate::api::common::notes::{DatedNote, Postponement};
 use crate::projections::boards::MeetingDoc;
 
 /// A decision taken at a board meeting.
@@ -69,6 +70,18 @@ impl BoardMeeting {
             .as_ref()
             .map(|h| h.1.iter().map(|a| (*a).into()).collect())
             .unwrap_or_default()
+    }
+    /// Every move to a later day, oldest first.
+    async fn postponements(&self) -> Vec<Postponement> {
+        self.0
+            .postponements
+            .iter()
+            .map(Postponement::from)
+            .collect()
+    }
+    /// When the meeting was called off, and why.
+    async fn cancellation(&self) -> Option<DatedNote> {
+        self.0.cancelled.as_ref().map(DatedNote::from)
     }
     async fn decisions(&self) -> Vec<BoardDecision> {
         self.0

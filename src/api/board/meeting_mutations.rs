@@ -1,4 +1,5 @@
-//! Mutations on board meetings: schedule, papers issued, held, decisions taken.
+//! Mutations on board meetings: schedule, papers issued, held, decisions taken, postponed,
+//! cancelled.
 
 use async_graphql::{Context, InputObject, Object, ID};
 use serde::Serialize;
@@ -56,6 +57,28 @@ pub struct RecordBoardDecisionInput {
     patient_members_present: bool,
     #[graphql(default)]
     patient_members_voted: bool,
+    idempotency_key: Option<String>,
+}
+
+/// Move a meeting not yet held to a later day, with the reason.
+#[derive(InputObject, Serialize)]
+pub struct PostponeBoardMeetingInput {
+    meeting_id: ID,
+    /// The new day; after the day it is scheduled for.
+    scheduled_for: Date,
+    /// The day the postponement was decided; defaults to today.
+    postponed_on: Option<Date>,
+    reason: String,
+    idempotency_key: Option<String>,
+}
+
+/// Call off a meeting not yet held, with the reason.
+#[derive(InputObject, Serialize)]
+pub struct CancelBoardMeetingInput {
+    meeting_id: ID,
+    /// Defaults to today.
+    cancelled_on: Option<Date>,
+    reason: String,
     idempotency_key: Option<String>,
 }
 
@@ -159,6 +182,47 @@ impl MeetingMutations {
             cited_actions: actions,
             patient_members_present: input.patient_members_present,
             patient_members_voted: input.patient_members_voted,
+        };
+        meeting_answer(ctx, cc, id, command).await
+    }
+
+    /// Moves a meeting not yet held to a later day; every earlier day stays in its record.
+    async fn postpone_board_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: PostponeBoardMeetingInput,
+    ) -> ApiResult<BoardMeetingPayload> {
+        let id = writable_meeting(ctx, &input.meeting_id).await?;
+        let cc = command_context(
+            ctx,
+            "postponeBoardMeeting",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = BoardMeetingCommand::Postpone {
+            scheduled_for: input.scheduled_for.0,
+            postponed_on: or_today(input.postponed_on),
+            reason: input.reason,
+        };
+        meeting_answer(ctx, cc, id, command).await
+    }
+
+    /// Calls off a meeting not yet held; nothing more can be recorded of it.
+    async fn cancel_board_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: CancelBoardMeetingInput,
+    ) -> ApiResult<BoardMeetingPayload> {
+        let id = writable_meeting(ctx, &input.meeting_id).await?;
+        let cc = command_context(
+            ctx,
+            "cancelBoardMeeting",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = BoardMeetingCommand::Cancel {
+            cancelled_on: or_today(input.cancelled_on),
+            reason: input.reason,
         };
         meeting_answer(ctx, cc, id, command).await
     }

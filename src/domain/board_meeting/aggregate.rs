@@ -20,6 +20,9 @@ pub struct BoardMeeting {
     papers_issued_on: Option<NaiveDate>,
     held: Option<Held>,
     decisions: Vec<Uuid>,
+    /// Called off, and when.
+    #[serde(default)]
+    cancelled_on: Option<NaiveDate>,
 }
 
 /// What scheduling the meeting recorded.
@@ -85,8 +88,72 @@ impl BoardMeeting {
         &self.decisions
     }
 
+    /// Whether the meeting was called off.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled_on.is_some()
+    }
+
+    /// The meeting, refused once cancelled: nothing more happens to it.
     fn scheduled(&self) -> Result<&Scheduled, BoardMeetingError> {
-        self.scheduled.as_ref().ok_or(BoardMeetingError::NotFound)
+        let scheduled = self.scheduled.as_ref().ok_or(BoardMeetingError::NotFound)?;
+        if self.cancelled_on.is_some() {
+            return Err(BoardMeetingError::Cancelled);
+        }
+        Ok(scheduled)
+    }
+
+    /// A meeting still to be held, for postponing or cancelling it.
+    fn not_yet_held(&self) -> Result<&Scheduled, BoardMeetingError> {
+        let scheduled = self.scheduled()?;
+        if self.held.is_some() {
+            return Err(BoardMeetingError::AlreadyHeld);
+        }
+        Ok(scheduled)
+    }
+
+    fn postpone(
+        &self,
+        scheduled_for: NaiveDate,
+        postponed_on: NaiveDate,
+        reason: &str,
+        today: NaiveDate,
+    ) -> Result<BoardMeetingEvent, BoardMeetingError> {
+        let current = self.not_yet_held()?.scheduled_for;
+        let later = if scheduled_for > current {
+            Ok(())
+        } else {
+            Err(FieldError::new(
+                "scheduledFor",
+                format!("{scheduled_for} is not after the day it is scheduled for, {current}"),
+            ))
+        };
+        check_fields! {
+            _later = later;
+            postponed_on = not_in_future("postponedOn", postponed_on, today);
+            reason = bounded_text("reason", reason, limits::TEXT, true);
+        }
+        Ok(BoardMeetingEvent::MeetingPostponed {
+            scheduled_for,
+            postponed_on,
+            reason,
+        })
+    }
+
+    fn cancel(
+        &self,
+        cancelled_on: NaiveDate,
+        reason: &str,
+        today: NaiveDate,
+    ) -> Result<BoardMeetingEvent, BoardMeetingError> {
+        self.not_yet_held()?;
+        check_fields! {
+            cancelled_on = not_in_future("cancelledOn", cancelled_on, today);
+            reason = bounded_text("reason", reason, limits::TEXT, true);
+        }
+        Ok(BoardMeetingEvent::MeetingCancelled {
+            cancelled_on,
+            reason,
+        })
     }
 
     async fn schedule(
@@ -224,6 +291,15 @@ impl Aggregate for BoardMeeting {
                 };
                 self.record_decision(services, decision).await?
             }
+            BoardMeetingCommand::Postpone {
+                scheduled_for,
+                postponed_on,
+                reason,
+            } => self.postpone(scheduled_for, postponed_on, &reason, services.today())?,
+            BoardMeetingCommand::Cancel {
+                cancelled_on,
+                reason,
+            } => self.cancel(cancelled_on, &reason, services.today())?,
         };
         sink.write(event, self).await;
         Ok(())
@@ -260,6 +336,14 @@ impl Aggregate for BoardMeeting {
             }
             BoardMeetingEvent::DecisionRecorded(decision) => {
                 self.decisions.push(decision.decision_id);
+            }
+            BoardMeetingEvent::MeetingPostponed { scheduled_for, .. } => {
+                if let Some(scheduled) = self.scheduled.as_mut() {
+                    scheduled.scheduled_for = scheduled_for;
+                }
+            }
+            BoardMeetingEvent::MeetingCancelled { cancelled_on, .. } => {
+                self.cancelled_on = Some(cancelled_on);
             }
         }
     }

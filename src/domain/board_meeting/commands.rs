@@ -30,4 +30,15 @@ pub enum BoardMeetingCommand {
         patient_members_present: bool,
         patient_members_voted: bool,
     },
+    /// Moves a meeting not yet held to a later day, with the reason.
+    Postpone {
+        scheduled_for: NaiveDate,
+        postponed_on: NaiveDate,
+        reason: String,
+    },
+    /// Calls off a meeting not yet held, with the reason.
+    Cancel {
+        cancelled_on: NaiveDate,
+        reason: String,
+    },
 }

@@ -25,6 +25,9 @@ pub enum BoardMeetingError {
     /// The meeting has already been recorded as held.
     #[error("meeting has already been held")]
     AlreadyHeld,
+    /// The meeting was cancelled: nothing more happens to it.
+    #[error("meeting was cancelled")]
+    Cancelled,
     /// Decisions need the meeting to have been held.
     #[error("meeting has not been held")]
     NotHeld,
@@ -88,6 +91,7 @@ impl Refusal for BoardMeetingError {
             | Self::BoardDissolved
             | Self::AlreadyHeld
             | Self::NotHeld
+            | Self::Cancelled
             | Self::DecisionAlreadyRecorded => RefusalKind::Conflict,
             Self::Lookup(_) => RefusalKind::Internal,
         }

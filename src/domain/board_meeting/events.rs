@@ -38,6 +38,17 @@ pub enum BoardMeetingEvent {
         quorate: bool,
     },
     DecisionRecorded(BoardDecision),
+    /// Moved to a later day, decided on `postponed_on`.
+    MeetingPostponed {
+        scheduled_for: NaiveDate,
+        postponed_on: NaiveDate,
+        reason: String,
+    },
+    /// Called off.
+    MeetingCancelled {
+        cancelled_on: NaiveDate,
+        reason: String,
+    },
 }
 
 impl Happened for BoardMeetingEvent {
@@ -48,6 +59,8 @@ impl Happened for BoardMeetingEvent {
             Self::MeetingHeld { held_on, .. } => Some(*held_on),
             // The meeting's day is the meeting's own record.
             Self::DecisionRecorded(_) => None,
+            Self::MeetingPostponed { postponed_on, .. } => Some(*postponed_on),
+            Self::MeetingCancelled { cancelled_on, .. } => Some(*cancelled_on),
         }
     }
 }
@@ -59,6 +72,8 @@ impl DomainEvent for BoardMeetingEvent {
             Self::PapersIssued { .. } => "PapersIssued",
             Self::MeetingHeld { .. } => "MeetingHeld",
             Self::DecisionRecorded(_) => "DecisionRecorded",
+            Self::MeetingPostponed { .. } => "MeetingPostponed",
+            Self::MeetingCancelled { .. } => "MeetingCancelled",
         }
         .to_owned()
     }

@@ -1,4 +1,7 @@
-//! Given/when/then tests of the `BoardMeeting` aggregate.
+//! Given/when/then tests of the `BoardMeeting` aggregate: scheduling, papers, holding and
+//! decisions here, postponing and cancelling in a submodule.
+
+mod postponing;
 
 use cqrs_es::test::{AggregateTestExecutor, TestFramework};
 use cqrs_es::Aggregate;

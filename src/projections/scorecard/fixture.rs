@@ -231,6 +231,8 @@ pub(super) fn meeting(
                 patient_members_voted: true,
             })
             .collect(),
+        postponements: vec![],
+        cancelled: None,
     }
 }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::activity::{DatedText, PostponementDoc};
 use crate::domain::board_meeting::{BoardDecision, BoardMeeting, BoardMeetingEvent};
 use crate::domain::common::OdsCode;
 use crate::projections::select::docs_by_ids;
@@ -22,6 +23,12 @@ pub struct MeetingDoc {
     pub papers_issued_on: Option<NaiveDate>,
     pub held: Option<(NaiveDate, Vec<Uuid>, bool)>,
     pub decisions: Vec<BoardDecision>,
+    /// Every move to a later day, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub postponements: Vec<PostponementDoc>,
+    /// When it was called off, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<DatedText>,
 }
 
 const MEETINGS: Table = Table {
@@ -107,6 +114,8 @@ pub fn apply_meeting(
             papers_issued_on: None,
             held: None,
             decisions: vec![],
+            postponements: vec![],
+            cancelled: None,
         });
     }
     let Some(mut doc) = doc else {
@@ -121,6 +130,28 @@ pub fn apply_meeting(
             quorate,
         } => doc.held = Some((held_on, attended, quorate)),
         BoardMeetingEvent::DecisionRecorded(decision) => doc.decisions.push(decision),
+        BoardMeetingEvent::MeetingPostponed {
+            scheduled_for,
+            postponed_on,
+            reason,
+        } => {
+            doc.postponements.push(PostponementDoc {
+                from: doc.scheduled_for,
+                to: scheduled_for,
+                postponed_on,
+                reason,
+            });
+            doc.scheduled_for = scheduled_for;
+        }
+        BoardMeetingEvent::MeetingCancelled {
+            cancelled_on,
+            reason,
+        } => {
+            doc.cancelled = Some(DatedText {
+                on: cancelled_on,
+                text: reason,
+            });
+        }
     }
     Ok(doc)
 }
