@@ -41,6 +41,7 @@ pub struct ProposeActionInput {
 #[derive(InputObject, Serialize)]
 pub struct AgreeActionInput {
     action_id: ID,
+    /// Defaults to today.
     agreed_on: Option<Date>,
     idempotency_key: Option<String>,
 }
@@ -49,6 +50,7 @@ pub struct AgreeActionInput {
 #[derive(InputObject, Serialize)]
 pub struct RecordActionProgressInput {
     action_id: ID,
+    /// Defaults to today.
     recorded_on: Option<Date>,
     note: String,
     idempotency_key: Option<String>,
@@ -58,6 +60,7 @@ pub struct RecordActionProgressInput {
 #[derive(InputObject, Serialize)]
 pub struct CompleteActionInput {
     action_id: ID,
+    /// Defaults to today.
     completed_on: Option<Date>,
     outcome: String,
     evidence: String,
@@ -68,6 +71,7 @@ pub struct CompleteActionInput {
 #[derive(InputObject, Serialize)]
 pub struct AbandonActionInput {
     action_id: ID,
+    /// Defaults to today.
     abandoned_on: Option<Date>,
     reason: String,
     idempotency_key: Option<String>,
@@ -77,6 +81,7 @@ pub struct AbandonActionInput {
 #[derive(InputObject, Serialize)]
 pub struct ChangeActionDueDateInput {
     action_id: ID,
+    /// Defaults to today.
     changed_on: Option<Date>,
     due_on: Date,
     reason: String,

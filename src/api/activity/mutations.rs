@@ -118,6 +118,7 @@ pub struct RecordActivityHeldInput {
 #[derive(InputObject, Serialize)]
 pub struct PublishActivityReportInput {
     activity_id: ID,
+    /// Defaults to today.
     published_on: Option<Date>,
     summary: String,
     idempotency_key: Option<String>,
@@ -139,6 +140,7 @@ pub struct PostponeActivityInput {
 #[derive(InputObject, Serialize)]
 pub struct CancelActivityInput {
     activity_id: ID,
+    /// Defaults to today.
     cancelled_on: Option<Date>,
     reason: String,
     idempotency_key: Option<String>,
@@ -148,6 +150,7 @@ pub struct CancelActivityInput {
 #[derive(InputObject, Serialize)]
 pub struct RecordActivityFeedbackInput {
     activity_id: ID,
+    /// Defaults to today.
     given_on: Option<Date>,
     channel: FeedbackChannel,
     summary: String,

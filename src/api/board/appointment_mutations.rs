@@ -30,6 +30,7 @@ pub struct AppointToBoardInput {
 pub struct RenewAppointmentInput {
     appointment_id: ID,
     term_end: Date,
+    /// Defaults to today.
     renewed_on: Option<Date>,
     idempotency_key: Option<String>,
 }

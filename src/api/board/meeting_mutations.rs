@@ -27,6 +27,7 @@ pub struct ScheduleBoardMeetingInput {
 #[derive(InputObject, Serialize)]
 pub struct RecordPapersIssuedInput {
     meeting_id: ID,
+    /// Defaults to today.
     issued_on: Option<Date>,
     idempotency_key: Option<String>,
 }
@@ -35,6 +36,7 @@ pub struct RecordPapersIssuedInput {
 #[derive(InputObject, Serialize)]
 pub struct RecordBoardMeetingHeldInput {
     meeting_id: ID,
+    /// Defaults to today.
     held_on: Option<Date>,
     #[graphql(default, validator(custom = "attendees(\"attendedAppointmentIds\")"))]
     attended_appointment_ids: Vec<ID>,

@@ -18,6 +18,7 @@ pub struct EstablishBoardInput {
     organisation: String,
     name: String,
     kind: BoardKind,
+    /// Defaults to today.
     established_on: Option<Date>,
     idempotency_key: Option<String>,
 }
@@ -29,6 +30,7 @@ pub struct SetBoardSeatsInput {
     role: SeatRole,
     target: u32,
     voting: bool,
+    /// Defaults to today.
     from: Option<Date>,
     idempotency_key: Option<String>,
 }
@@ -45,6 +47,7 @@ pub struct RenameBoardInput {
 #[derive(InputObject, Serialize)]
 pub struct DissolveBoardInput {
     board_id: ID,
+    /// Defaults to today.
     dissolved_on: Option<Date>,
     idempotency_key: Option<String>,
 }

@@ -60,6 +60,7 @@ pub struct ReviseDecisionInput {
     #[graphql(default)]
     reason: String,
     referred_to: Option<String>,
+    /// Defaults to today.
     decided_on: Option<Date>,
     /// Why the decision changed.
     why: String,
@@ -70,6 +71,7 @@ pub struct ReviseDecisionInput {
 #[derive(InputObject, Serialize)]
 pub struct RecordInputFeedbackInput {
     input_item_id: ID,
+    /// Defaults to today.
     given_on: Option<Date>,
     channel: FeedbackChannel,
     summary: String,
@@ -89,6 +91,7 @@ pub struct AmendInputItemInput {
     raised_by: Option<RaisedBy>,
     /// Verdicts as of every date follow the corrected date; `recordedAsOf` before this
     /// correction still answers with the old one.
+    /// Defaults to today.
     raised_on: Option<Date>,
     reason: CorrectionInput,
     idempotency_key: Option<String>,

@@ -59,6 +59,7 @@ impl From<PersonalDetailsInput> for PersonalDetails {
 pub struct RegisterParticipantInput {
     organisation: String,
     details: PersonalDetailsInput,
+    /// Defaults to today.
     registered_on: Option<Date>,
     idempotency_key: Option<String>,
 }
@@ -68,6 +69,7 @@ pub struct RegisterParticipantInput {
 pub struct UpdateParticipantDetailsInput {
     participant_id: ID,
     details: PersonalDetailsInput,
+    /// Defaults to today.
     updated_on: Option<Date>,
     idempotency_key: Option<String>,
 }
@@ -78,6 +80,7 @@ pub struct RecordConsentInput {
     participant_id: ID,
     purpose: ConsentPurpose,
     given: bool,
+    /// Defaults to today.
     on: Option<Date>,
     idempotency_key: Option<String>,
 }
