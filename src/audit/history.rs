@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::trace::Step;
+use super::trace::{body, Step};
 use crate::domain::correction::Correction;
 use crate::projections::docs::{ActionDoc, ActivityDoc, InputItemDoc};
 use crate::projections::{read_stream, LoggedEvent, View};
@@ -42,9 +42,7 @@ pub struct Revision {
 
 /// The reason a correcting event carries (every correction names it `correction`).
 fn correction_of(payload: &str) -> Option<Correction> {
-    let event: Value = serde_json::from_str(payload).ok()?;
-    let fields = event.as_object()?.values().next()?;
-    serde_json::from_value(fields.get("correction")?.clone()).ok()
+    serde_json::from_value(body(payload).get("correction")?.clone()).ok()
 }
 
 /// Every leaf of `value` by path; empty objects and lists are leaves too.

@@ -84,7 +84,7 @@ fn words(event_type: &str) -> String {
 }
 
 /// The body of a stored payload, `{"EventType": body}`.
-fn body(payload: &str) -> Value {
+pub(super) fn body(payload: &str) -> Value {
     let value: Value = serde_json::from_str(payload).unwrap_or(Value::Null);
     match value {
         Value::Object(map) => map.into_iter().next().map(|(_, v)| v).unwrap_or_default(),

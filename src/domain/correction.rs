@@ -42,6 +42,11 @@ impl Correction {
             detail: bounded_text("reason.detail", detail, limits::TEXT, true)?,
         })
     }
+
+    /// This correction as a client sent it, checked (see [`Self::new`]).
+    pub fn checked(self) -> Result<Self, FieldError> {
+        Self::new(self.category, &self.detail)
+    }
 }
 
 /// Refuses an amendment that changes nothing: every field it names already holds that value.

@@ -64,8 +64,9 @@ pub struct DatedDecision {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionDates {
     pub proposed_on: NaiveDate,
-    /// The day the action began to answer this item: its proposal, or a later link.
-    pub answers_from: NaiveDate,
+    /// The day a later link tied the action to this item; none when it answered the item from
+    /// its proposal.
+    pub linked_on: Option<NaiveDate>,
     pub agreed_on: Option<NaiveDate>,
     /// The due date first set, then each change as (date changed, new due date), in order.
     pub due_on: NaiveDate,
@@ -76,6 +77,11 @@ pub struct ActionDates {
 }
 
 impl ActionDates {
+    /// The day the action began to answer the item: its proposal, or a later link.
+    fn answers_from(&self) -> NaiveDate {
+        self.linked_on.unwrap_or(self.proposed_on)
+    }
+
     fn due_as_of(&self, as_of: NaiveDate) -> NaiveDate {
         self.due_changes
             .iter()
@@ -150,7 +156,7 @@ impl ItemDates {
         let actions: Vec<_> = self
             .actions
             .iter()
-            .filter(|a| a.answers_from.max(a.proposed_on) <= as_of)
+            .filter(|a| a.answers_from() <= as_of)
             .collect();
         let first_decided_on = decisions.first().map(|d| d.decided_on);
         let latest = decisions.last();

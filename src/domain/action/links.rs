@@ -62,7 +62,7 @@ impl Action {
         }
         Ok(ActionEvent::InputItemUnlinked {
             input_item_id: item,
-            correction: Correction::new(correction.category, &correction.detail)?,
+            correction: correction.checked()?,
         })
     }
 }

@@ -30,11 +30,6 @@ impl Recorded {
     }
 }
 
-/// Checks a correction's reason.
-fn reason(correction: Correction) -> Result<Correction, FieldError> {
-    Correction::new(correction.category, &correction.detail)
-}
-
 impl InputItem {
     /// A new raised-on date must not be in the future, nor after anything that followed the
     /// raising: the first decision, or the first feedback.
@@ -79,7 +74,7 @@ impl InputItem {
             _raised = changes
                 .raised_on
                 .map_or(Ok(()), |on| self.raised_on_fits(on, today));
-            correction = reason(correction);
+            correction = correction.checked();
         }
         // Only what differs from the record is a change.
         let changes = InputItemChanges {
@@ -106,7 +101,7 @@ impl InputItem {
         let recorded = self.current()?;
         let duplicate = correction.category == CorrectionCategory::Duplicate;
         check_fields! {
-            correction = reason(correction);
+            correction = correction.checked();
             _original = match (duplicate_of, duplicate) {
                 (Some(id), _) if id == recorded.id => Err(FieldError::new(
                     "duplicateOf",
@@ -160,7 +155,7 @@ impl InputItem {
             return Err(InputItemError::NotWithdrawn);
         }
         Ok(InputItemEvent::InputItemReinstated {
-            correction: reason(correction)?,
+            correction: correction.checked()?,
         })
     }
 }

@@ -78,19 +78,15 @@ impl ActionDoc {
             .map_or(self.first_due_on, |c| c.due_on)
     }
 
-    /// The day the action began to answer `item`: its proposal, or the later link.
-    pub fn answers_from(&self, item: Uuid) -> NaiveDate {
-        self.links
-            .iter()
-            .find(|l| l.input_item == item)
-            .map_or(self.proposed_on, |l| l.linked_on)
-    }
-
     /// The dates the verdict of input item `item` needs.
     pub fn dates_for(&self, item: Uuid) -> ActionDates {
         ActionDates {
             proposed_on: self.proposed_on,
-            answers_from: self.answers_from(item),
+            linked_on: self
+                .links
+                .iter()
+                .find(|l| l.input_item == item)
+                .map(|l| l.linked_on),
             agreed_on: self.agreed_on,
             due_on: self.first_due_on,
             due_changes: self

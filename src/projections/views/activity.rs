@@ -58,6 +58,19 @@ pub struct PostponementDoc {
     pub reason: String,
 }
 
+impl PostponementDoc {
+    /// Moves `day` to `to`, answering with the postponement that records the move.
+    pub fn moving(day: &mut NaiveDate, to: NaiveDate, postponed_on: NaiveDate, reason: String) -> Self {
+        let from = std::mem::replace(day, to);
+        Self {
+            from,
+            to,
+            postponed_on,
+            reason,
+        }
+    }
+}
+
 /// An activity as projected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityDoc {
@@ -221,13 +234,9 @@ pub fn apply_activity(
             postponed_on,
             reason,
         } => {
-            doc.postponements.push(PostponementDoc {
-                from: doc.planned_on,
-                to: planned_on,
-                postponed_on,
-                reason,
-            });
-            doc.planned_on = planned_on;
+            let moved =
+                PostponementDoc::moving(&mut doc.planned_on, planned_on, postponed_on, reason);
+            doc.postponements.push(moved);
         }
         ActivityEvent::ActivityCancelled {
             cancelled_on,

@@ -135,13 +135,13 @@ pub fn apply_meeting(
             postponed_on,
             reason,
         } => {
-            doc.postponements.push(PostponementDoc {
-                from: doc.scheduled_for,
-                to: scheduled_for,
+            let moved = PostponementDoc::moving(
+                &mut doc.scheduled_for,
+                scheduled_for,
                 postponed_on,
                 reason,
-            });
-            doc.scheduled_for = scheduled_for;
+            );
+            doc.postponements.push(moved);
         }
         BoardMeetingEvent::MeetingCancelled {
             cancelled_on,
