@@ -8,6 +8,38 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::common::{bounded_text, limits, FieldError};
 
+/// Declares the fields an amendment of one kind of record may change: a struct of optional
+/// values (each present one is the corrected value, each absent one stays as it was), stored
+/// without the absent ones, and `fields()` naming the present ones as the API does.
+#[macro_export]
+macro_rules! changes {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_meta:meta])* $field:ident: $ty:ty => $api:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$ty>,
+            )+
+        }
+
+        impl $name {
+            /// The API names of the fields this changes, in order.
+            pub fn fields(&self) -> Vec<&'static str> {
+                let mut named = Vec::new();
+                $( if self.$field.is_some() { named.push($api); } )+
+                named
+            }
+        }
+    };
+}
+
 /// Why a record was corrected, in a word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -58,6 +90,13 @@ pub(crate) fn something_changes(changed: &[&'static str]) -> Result<(), FieldErr
         ));
     }
     Ok(())
+}
+
+/// Puts `value` in `field` when an amendment gives one; leaves the field as it was otherwise.
+pub fn put_right<T>(field: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *field = value;
+    }
 }
 
 #[cfg(test)]

@@ -72,15 +72,36 @@ pub(crate) fn not_in_future(
     Ok(date)
 }
 
-/// Refuses `date` when it falls before `earliest`; `problem` is the whole complaint.
+/// Refuses `date` when it falls before `earliest`, the day `what` happened, naming both dates:
+/// a backfilled date that contradicts another says which ("2026-06-01 is before the action was
+/// proposed, on 2026-06-10").
 pub(crate) fn not_before(
     field: &'static str,
     date: NaiveDate,
     earliest: NaiveDate,
-    problem: &str,
+    what: &str,
 ) -> Result<(), FieldError> {
     if date < earliest {
-        return Err(FieldError::new(field, problem));
+        return Err(FieldError::new(
+            field,
+            format!("{date} is before {what}, on {earliest}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses `date` when it falls after `latest`, the day `what` happened, naming both dates.
+pub(crate) fn not_after(
+    field: &'static str,
+    date: NaiveDate,
+    latest: NaiveDate,
+    what: &str,
+) -> Result<(), FieldError> {
+    if date > latest {
+        return Err(FieldError::new(
+            field,
+            format!("{date} is after {what}, on {latest}"),
+        ));
     }
     Ok(())
 }

@@ -815,9 +815,13 @@ async fn every_fault_of_an_input_at_once(backend: Backend) {
         "ownerRole": "Lead", "decisionForum": "Board", "dueOn": "2026-01-01",
         "inputItemIds": [] } });
     let message = refused(&app, &officer, PROPOSE, propose, "VALIDATION", "").await;
+    let today = chrono::Utc::now().date_naive();
     assert_eq!(
         message,
-        "title: is required; dueOn: must not be before proposedOn (today, when not given)"
+        format!(
+            "title: is required; dueOn: 2026-01-01 is before the day it was proposed \
+             (today, when proposedOn is not given), on {today}"
+        )
     );
     let plan = json!({ "i": { "kind": "SURVEY", "title": "", "topic": " ",
         "leadOrganisation": "QMJ", "plannedOn": "2026-03-01", "partnerOrganisations": ["QMJ!"] } });

@@ -3,6 +3,7 @@
 mod helpers;
 mod process;
 
+mod amendments;
 mod annual_report;
 mod audit;
 mod auth;

@@ -15,7 +15,8 @@ use crate::api::common::visible::{require_all_visible, Named};
 use crate::api::common::write::{
     command_context, new_record, read_back, require_officer, the_ledger, Receipt,
 };
-use crate::domain::action::ActionCommand;
+use crate::domain::action::{ActionChanges, ActionCommand};
+use crate::domain::common::OdsCode;
 use crate::ledger::CommandContext;
 use crate::projections::read;
 
@@ -104,6 +105,28 @@ pub struct LinkInputItemToActionInput {
 pub struct UnlinkInputItemFromActionInput {
     action_id: ID,
     input_item_id: ID,
+    reason: CorrectionInput,
+    idempotency_key: Option<String>,
+}
+
+/// Put right what an action's record says: give only the fields that were wrong, and why. The
+/// record's history keeps what it said before. Dates must stay in order with what else was
+/// recorded (proposed, then agreed, then progress and completion); an agreement or completion
+/// date, outcome or evidence can be amended only once that step is recorded.
+#[derive(InputObject, Serialize)]
+pub struct AmendActionInput {
+    action_id: ID,
+    title: Option<String>,
+    /// Hands the action to another of your organisations; it must own, or have been referred,
+    /// every input item the action answers.
+    owner_organisation: Option<String>,
+    owner_role: Option<String>,
+    decision_forum: Option<String>,
+    proposed_on: Option<Date>,
+    agreed_on: Option<Date>,
+    completed_on: Option<Date>,
+    outcome: Option<String>,
+    evidence: Option<String>,
     reason: CorrectionInput,
     idempotency_key: Option<String>,
 }
@@ -326,6 +349,46 @@ impl ActionMutations {
         )?;
         let command = ActionCommand::UnlinkInputItem {
             input_item_id: item,
+            correction: input.reason.into(),
+        };
+        run(ctx, cc, id, command).await
+    }
+
+    /// Puts right what an action's record says, with the reason; only the fields given change,
+    /// and its history keeps what they said before.
+    async fn amend_action(
+        &self,
+        ctx: &Context<'_>,
+        input: AmendActionInput,
+    ) -> ApiResult<ActionPayload> {
+        let id = writable_action(ctx, &input.action_id).await?;
+        let owner = input
+            .owner_organisation
+            .as_deref()
+            .map(|o| OdsCode::parse("ownerOrganisation", o))
+            .transpose()
+            .map_err(|e| ApiError::Validation(e.to_string()))?;
+        let who = principal(ctx)?;
+        if owner.as_ref().is_some_and(|o| !who.can_write(o.as_str())) {
+            return Err(ApiError::Forbidden(
+                "ownerOrganisation: not one of your organisations".into(),
+            )
+            .into());
+        }
+        let cc = command_context(ctx, "amendAction", &input, input.idempotency_key.as_ref())?;
+        let date = |d: Option<Date>| d.map(|d| d.0);
+        let command = ActionCommand::Amend {
+            changes: ActionChanges {
+                title: input.title,
+                owner_organisation: owner,
+                owner_role: input.owner_role,
+                decision_forum: input.decision_forum,
+                proposed_on: date(input.proposed_on),
+                agreed_on: date(input.agreed_on),
+                completed_on: date(input.completed_on),
+                outcome: input.outcome,
+                evidence: input.evidence,
+            },
             correction: input.reason.into(),
         };
         run(ctx, cc, id, command).await

@@ -77,7 +77,8 @@ impl Action {
             })
             .collect()
     }
-    /// Every correction of this action (links undone), oldest first, each with its reason.
+    /// Every correction of this action (amendments, links undone), oldest first, each with its
+    /// reason.
     async fn corrections(&self) -> Vec<Correction> {
         self.0.corrections.iter().map(Correction::from).collect()
     }

@@ -13,9 +13,9 @@ use crate::domain::common::{bounded_text, limits, FieldError, OdsCode};
 use crate::domain::rules::{not_before, not_in_future};
 use crate::domain::services::Services;
 
-const AFTER_PROPOSED: &str = "must not be before the action was proposed";
-const AFTER_AGREED: &str = "must not be before the action was agreed";
-const DUE_AFTER_PROPOSED: &str = "must not be before proposedOn (today, when not given)";
+const AFTER_PROPOSED: &str = "the action was proposed";
+const AFTER_AGREED: &str = "the action was agreed";
+const DUE_AFTER_PROPOSED: &str = "the day it was proposed (today, when proposedOn is not given)";
 
 /// Where an action stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,16 +34,32 @@ pub enum ActionStatus {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     pub(super) proposal: Option<Proposal>,
-    agreed_on: Option<NaiveDate>,
-    completed_on: Option<NaiveDate>,
-    abandoned_on: Option<NaiveDate>,
+    pub(super) agreed_on: Option<NaiveDate>,
+    pub(super) completion: Option<Completion>,
+    pub(super) abandoned_on: Option<NaiveDate>,
+    /// Dates of the progress notes, due-date changes and later links: none may come before
+    /// the action was proposed (or, for progress, agreed), so a correction must keep it so.
+    pub(super) progress_on: Vec<NaiveDate>,
+    pub(super) due_changed_on: Vec<NaiveDate>,
+    pub(super) linked_on: Vec<NaiveDate>,
+}
+
+/// How an action was completed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Completion {
+    pub(super) on: NaiveDate,
+    pub(super) outcome: String,
+    pub(super) evidence: String,
 }
 
 /// What the proposal established, with the due date kept current.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(super) struct Proposal {
     pub(super) id: Uuid,
+    pub(super) title: String,
     pub(super) owner: OdsCode,
+    pub(super) owner_role: String,
+    pub(super) decision_forum: String,
     pub(super) input_items: Vec<Uuid>,
     pub(super) proposed_on: NaiveDate,
     pub(super) due_on: NaiveDate,
@@ -63,7 +79,7 @@ impl Action {
     /// Where the action stands; `None` before it is proposed.
     pub fn status(&self) -> Option<ActionStatus> {
         self.proposal.as_ref()?;
-        Some(if self.completed_on.is_some() {
+        Some(if self.completion.is_some() {
             ActionStatus::Completed
         } else if self.abandoned_on.is_some() {
             ActionStatus::Abandoned
@@ -89,7 +105,7 @@ impl Action {
     /// The proposal of an action that is not closed.
     fn open(&self) -> Result<&Proposal, ActionError> {
         let proposal = self.proposal.as_ref().ok_or(ActionError::NotFound)?;
-        if self.completed_on.is_some() || self.abandoned_on.is_some() {
+        if self.completion.is_some() || self.abandoned_on.is_some() {
             return Err(ActionError::Closed);
         }
         Ok(proposal)
@@ -109,8 +125,10 @@ impl Action {
     ) -> Result<ActionEvent, ActionError> {
         let event = match command {
             ActionCommand::Propose { .. } => return Err(ActionError::AlreadyExists),
-            ActionCommand::LinkInputItem { .. } | ActionCommand::UnlinkInputItem { .. } => {
-                unreachable!("links are handled with the services they need")
+            ActionCommand::LinkInputItem { .. }
+            | ActionCommand::UnlinkInputItem { .. }
+            | ActionCommand::Amend { .. } => {
+                unreachable!("links and amendments are handled with the services they need")
             }
             ActionCommand::Agree { agreed_on } => {
                 let proposal = self.open()?;
@@ -257,6 +275,10 @@ impl Aggregate for Action {
                 input_item_id,
                 correction,
             } => self.unlink(input_item_id, correction)?,
+            ActionCommand::Amend {
+                changes,
+                correction,
+            } => self.amend(changes, correction, services).await?,
             other => self.follow_up(other, today)?,
         };
         sink.write(event, self).await;
@@ -267,34 +289,55 @@ impl Aggregate for Action {
         match event {
             ActionEvent::ActionProposed {
                 action_id,
+                title,
                 owner_organisation,
+                owner_role,
+                decision_forum,
                 due_on,
                 input_items,
                 proposed_on,
-                ..
             } => {
                 self.proposal = Some(Proposal {
                     id: action_id,
+                    title,
                     owner: owner_organisation,
+                    owner_role,
+                    decision_forum,
                     input_items,
                     proposed_on,
                     due_on,
                 });
             }
             ActionEvent::ActionAgreed { agreed_on } => self.agreed_on = Some(agreed_on),
-            ActionEvent::ProgressRecorded { .. } => {}
-            ActionEvent::ActionCompleted { completed_on, .. } => {
-                self.completed_on = Some(completed_on);
+            ActionEvent::ProgressRecorded { recorded_on, .. } => self.progress_on.push(recorded_on),
+            ActionEvent::ActionCompleted {
+                completed_on,
+                outcome,
+                evidence,
+            } => {
+                self.completion = Some(Completion {
+                    on: completed_on,
+                    outcome,
+                    evidence,
+                });
             }
+            ActionEvent::ActionAmended { changes, .. } => self.take_in(changes),
             ActionEvent::ActionAbandoned { abandoned_on, .. } => {
                 self.abandoned_on = Some(abandoned_on);
             }
-            ActionEvent::DueDateChanged { due_on, .. } => {
+            ActionEvent::DueDateChanged {
+                due_on, changed_on, ..
+            } => {
+                self.due_changed_on.push(changed_on);
                 if let Some(proposal) = self.proposal.as_mut() {
                     proposal.due_on = due_on;
                 }
             }
-            ActionEvent::InputItemLinked { input_item_id, .. } => {
+            ActionEvent::InputItemLinked {
+                input_item_id,
+                linked_on,
+            } => {
+                self.linked_on.push(linked_on);
                 if let Some(proposal) = self.proposal.as_mut() {
                     proposal.input_items.push(input_item_id);
                 }

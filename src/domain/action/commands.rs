@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::events::ActionChanges;
 use crate::domain::correction::Correction;
 
 /// Something a user asks of an action.
@@ -54,6 +55,11 @@ pub enum ActionCommand {
     /// Undoes a link made in error: the action never answered that item.
     UnlinkInputItem {
         input_item_id: Uuid,
+        correction: Correction,
+    },
+    /// Puts right recorded facts: only the fields given change.
+    Amend {
+        changes: ActionChanges,
         correction: Correction,
     },
 }

@@ -8,6 +8,21 @@ use uuid::Uuid;
 use crate::domain::common::{Happened, OdsCode};
 use crate::domain::correction::Correction;
 
+crate::changes! {
+    /// Recorded facts of an action that an amendment replaces.
+    pub struct ActionChanges {
+        title: String => "title",
+        owner_organisation: OdsCode => "ownerOrganisation",
+        owner_role: String => "ownerRole",
+        decision_forum: String => "decisionForum",
+        proposed_on: NaiveDate => "proposedOn",
+        agreed_on: NaiveDate => "agreedOn",
+        completed_on: NaiveDate => "completedOn",
+        outcome: String => "outcome",
+        evidence: String => "evidence",
+    }
+}
+
 /// Something that happened to an action committed in response to input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ActionEvent {
@@ -53,6 +68,11 @@ pub enum ActionEvent {
         input_item_id: Uuid,
         correction: Correction,
     },
+    /// Recorded facts were put right; what they said before stays in the log.
+    ActionAmended {
+        changes: ActionChanges,
+        correction: Correction,
+    },
 }
 
 impl Happened for ActionEvent {
@@ -65,7 +85,7 @@ impl Happened for ActionEvent {
             Self::ActionAbandoned { abandoned_on, .. } => Some(*abandoned_on),
             Self::DueDateChanged { changed_on, .. } => Some(*changed_on),
             Self::InputItemLinked { linked_on, .. } => Some(*linked_on),
-            Self::InputItemUnlinked { .. } => None,
+            Self::InputItemUnlinked { .. } | Self::ActionAmended { .. } => None,
         }
     }
 }
@@ -81,6 +101,7 @@ impl DomainEvent for ActionEvent {
             Self::DueDateChanged { .. } => "DueDateChanged",
             Self::InputItemLinked { .. } => "InputItemLinked",
             Self::InputItemUnlinked { .. } => "InputItemUnlinked",
+            Self::ActionAmended { .. } => "ActionAmended",
         }
         .to_owned()
     }

@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod commands;
+mod correct;
 mod errors;
 pub mod events;
 mod links;
@@ -12,4 +13,4 @@ mod tests;
 pub use aggregate::{Action, ActionStatus};
 pub use commands::ActionCommand;
 pub use errors::ActionError;
-pub use events::ActionEvent;
+pub use events::{ActionChanges, ActionEvent};

@@ -2,6 +2,7 @@
 //! later steps in submodules.
 
 mod changes;
+mod correcting;
 mod delivery;
 
 use cqrs_es::test::{AggregateTestExecutor, TestFramework};
@@ -75,6 +76,17 @@ fn agreed() -> Vec<ActionEvent> {
     let mut events = proposed();
     events.push(ActionEvent::ActionAgreed {
         agreed_on: day("2026-06-15"),
+    });
+    events
+}
+
+/// [`agreed`], then completed on 2026-06-25; closed.
+fn completed() -> Vec<ActionEvent> {
+    let mut events = agreed();
+    events.push(ActionEvent::ActionCompleted {
+        completed_on: day("2026-06-25"),
+        outcome: "Done".to_owned(),
+        evidence: "Proof".to_owned(),
     });
     events
 }
@@ -169,7 +181,7 @@ fn refuses_a_future_proposal_or_a_due_date_before_it() {
         .when(propose("Title", "QMJ", &[OWN], "2026-06-10", "2026-06-09"))
         .then_expect_error(invalid(
             "dueOn",
-            "must not be before proposedOn (today, when not given)",
+            "2026-06-09 is before the day it was proposed (today, when proposedOn is not given), on 2026-06-10",
         ));
 }
 
@@ -183,7 +195,7 @@ fn reports_every_fault_of_a_proposal_at_once_in_field_order() {
             FieldError::new("title", "is required")
                 .and(FieldError::new(
                     "dueOn",
-                    "must not be before proposedOn (today, when not given)",
+                    "2026-06-01 is before the day it was proposed (today, when proposedOn is not given), on 2026-07-01",
                 ))
                 .and(FieldError::new("proposedOn", "must not be in the future")),
         ));

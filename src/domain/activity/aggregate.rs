@@ -232,12 +232,7 @@ impl Activity {
             return Ok(date);
         };
         not_in_future(field, date, today)?;
-        not_before(
-            field,
-            date,
-            held_on,
-            "must not be before the activity was held",
-        )?;
+        not_before(field, date, held_on, "the activity was held")?;
         Ok(date)
     }
 }

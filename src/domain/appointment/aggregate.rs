@@ -193,12 +193,7 @@ impl Aggregate for Appointment {
             AppointmentCommand::End { reason, ended_on } => {
                 let made = self.current()?;
                 not_in_future("endedOn", ended_on, services.today())?;
-                not_before(
-                    "endedOn",
-                    ended_on,
-                    made.term_start,
-                    "must not be before termStart",
-                )?;
+                not_before("endedOn", ended_on, made.term_start, "the term started")?;
                 if ended_on > made.term_end {
                     return Err(FieldError::new("endedOn", "must not be after termEnd").into());
                 }

@@ -339,7 +339,10 @@ fn refuses_ending_twice() {
 fn refuses_an_end_before_the_term_in_the_future_or_after_the_term() {
     given(appointed())
         .when(end("2025-06-30"))
-        .then_expect_error(invalid("endedOn", "must not be before termStart"));
+        .then_expect_error(invalid(
+            "endedOn",
+            "2025-06-30 is before the term started, on 2025-07-01",
+        ));
     given(appointed())
         .when(end("2026-07-01"))
         .then_expect_error(invalid("endedOn", "must not be in the future"));

@@ -12,7 +12,7 @@ use crate::domain::common::{bounded_text, limits, FieldError, OdsCode};
 use crate::domain::rules::{not_before, not_in_future};
 use crate::domain::services::Services;
 
-const AFTER_ESTABLISHED: &str = "must not be before the board was established";
+const AFTER_ESTABLISHED: &str = "the board was established";
 
 /// The most seats one role may have on a board.
 const MAX_SEATS: u32 = 50;

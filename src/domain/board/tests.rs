@@ -165,7 +165,7 @@ fn refuses_seats_from_before_establishment_or_in_the_future() {
         .when(set_seats(3, "2026-01-04"))
         .then_expect_error(invalid(
             "from",
-            "must not be before the board was established",
+            "2026-01-04 is before the board was established, on 2026-01-05",
         ));
     given(established())
         .when(set_seats(3, "2026-07-01"))
@@ -203,7 +203,7 @@ fn refuses_dissolving_before_establishment_or_in_the_future() {
         .when(dissolve("2026-01-04"))
         .then_expect_error(invalid(
             "dissolvedOn",
-            "must not be before the board was established",
+            "2026-01-04 is before the board was established, on 2026-01-05",
         ));
     given(established())
         .when(dissolve("2026-07-01"))

@@ -207,7 +207,7 @@ impl Aggregate for InputItem {
                     "decidedOn",
                     decision.decided_on,
                     previous_on,
-                    "must not be before the previous decision",
+                    "the previous decision",
                 )?;
                 let why = bounded_text("why", &why, limits::TEXT, true)?;
                 InputItemEvent::DecisionRevised { decision, why }
@@ -218,7 +218,7 @@ impl Aggregate for InputItem {
                 summary,
             } => {
                 let raised_on = self.standing()?.raised_on;
-                let problem = "must not be before the input was raised";
+                let problem = "the input was raised";
                 check_fields! {
                     _given = not_in_future("givenOn", given_on, today)
                         .and_then(|_| not_before("givenOn", given_on, raised_on, problem));

@@ -8,7 +8,7 @@ use super::aggregate::Recorded;
 use super::{InputItem, InputItemChanges, InputItemError, InputItemEvent};
 use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, FieldError};
-use crate::domain::correction::{something_changes, Correction, CorrectionCategory};
+use crate::domain::correction::{put_right, something_changes, Correction, CorrectionCategory};
 use crate::domain::rules::{not_in_future, themes};
 use crate::domain::services::Services;
 
@@ -22,11 +22,11 @@ impl Recorded {
             raised_by,
             raised_on,
         } = changes;
-        self.kind = kind.unwrap_or(self.kind);
-        self.summary = summary.unwrap_or_else(|| std::mem::take(&mut self.summary));
-        self.themes = themes.unwrap_or_else(|| std::mem::take(&mut self.themes));
-        self.raised_by = raised_by.unwrap_or(self.raised_by);
-        self.raised_on = raised_on.unwrap_or(self.raised_on);
+        put_right(&mut self.kind, kind);
+        put_right(&mut self.summary, summary);
+        put_right(&mut self.themes, themes);
+        put_right(&mut self.raised_by, raised_by);
+        put_right(&mut self.raised_on, raised_on);
     }
 }
 

@@ -58,7 +58,7 @@ impl DecisionDraft {
                     "decidedOn",
                     self.decided_on,
                     standing.raised_on,
-                    "must not be before the input was raised",
+                    "the input was raised",
                 )
             });
         }

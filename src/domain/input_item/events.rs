@@ -10,35 +10,14 @@ use crate::domain::common::{
 };
 use crate::domain::correction::Correction;
 
-/// Recorded facts of an input item that an amendment replaces: each field present is the
-/// corrected value, each absent one stays as it was.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct InputItemChanges {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<InputKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub themes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raised_by: Option<RaisedBy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raised_on: Option<NaiveDate>,
-}
-
-impl InputItemChanges {
-    /// The API names of the fields this changes, in order.
-    pub fn fields(&self) -> Vec<&'static str> {
-        [
-            ("kind", self.kind.is_some()),
-            ("summary", self.summary.is_some()),
-            ("themes", self.themes.is_some()),
-            ("raisedBy", self.raised_by.is_some()),
-            ("raisedOn", self.raised_on.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, changed)| changed.then_some(name))
-        .collect()
+crate::changes! {
+    /// Recorded facts of an input item that an amendment replaces.
+    pub struct InputItemChanges {
+        kind: InputKind => "kind",
+        summary: String => "summary",
+        themes: Vec<String> => "themes",
+        raised_by: RaisedBy => "raisedBy",
+        raised_on: NaiveDate => "raisedOn",
     }
 }
 

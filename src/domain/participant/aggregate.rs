@@ -17,7 +17,7 @@ use crate::domain::rules::{not_before, not_in_future};
 use crate::domain::sealed::Sealed;
 use crate::domain::services::Services;
 
-const AFTER_REGISTERED: &str = "must not be before the participant was registered";
+const AFTER_REGISTERED: &str = "the participant was registered";
 
 /// Where a participant's record stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

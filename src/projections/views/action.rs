@@ -7,8 +7,9 @@ use uuid::Uuid;
 
 use super::activity::DatedText;
 use super::correction::{CorrectionAction, CorrectionDoc};
-use crate::domain::action::{Action, ActionEvent};
+use crate::domain::action::{Action, ActionChanges, ActionEvent};
 use crate::domain::common::OdsCode;
+use crate::domain::correction::put_right;
 use crate::domain::verdict::ActionDates;
 use crate::projections::select::{docs_by_ids, docs_in_scope, Scope};
 use crate::projections::view::{missing, Dep, OutOfOrder, View};
@@ -105,6 +106,34 @@ impl ActionDoc {
     }
 }
 
+impl ActionDoc {
+    /// Takes an amendment's corrected facts in.
+    fn take_in(&mut self, changes: ActionChanges) {
+        let ActionChanges {
+            title,
+            owner_organisation,
+            owner_role,
+            decision_forum,
+            proposed_on,
+            agreed_on,
+            completed_on,
+            outcome,
+            evidence,
+        } = changes;
+        put_right(&mut self.title, title);
+        put_right(&mut self.owner_organisation, owner_organisation);
+        put_right(&mut self.owner_role, owner_role);
+        put_right(&mut self.decision_forum, decision_forum);
+        put_right(&mut self.proposed_on, proposed_on);
+        self.agreed_on = agreed_on.or(self.agreed_on);
+        if let Some(completed) = self.completed.as_mut() {
+            put_right(&mut completed.completed_on, completed_on);
+            put_right(&mut completed.outcome, outcome);
+            put_right(&mut completed.evidence, evidence);
+        }
+    }
+}
+
 const ACTIONS: Table = Table {
     name: "view_actions",
     columns: &[
@@ -113,7 +142,8 @@ const ACTIONS: Table = Table {
         ("log_position", Kind::Int),
         ("doc", Kind::Text),
     ],
-    on_conflict: "(id) DO UPDATE SET doc = excluded.doc",
+    // An amendment may hand the action to another owner.
+    on_conflict: "(id) DO UPDATE SET organisation = excluded.organisation, doc = excluded.doc",
 };
 const ACTION_LINKS: Table = Table {
     name: "view_action_links",
@@ -288,6 +318,14 @@ pub fn apply_action(
                 fields,
                 at,
             ));
+        }
+        ActionEvent::ActionAmended {
+            changes,
+            correction,
+        } => {
+            let amended = CorrectionDoc::amended(correction, &changes.fields(), at);
+            doc.take_in(changes);
+            doc.corrections.push(amended);
         }
     }
     Ok(doc)

@@ -46,4 +46,10 @@ impl CorrectionDoc {
             recorded_at: at,
         }
     }
+
+    /// The amendment of `fields` (as the API names them), for `correction`, recorded `at`.
+    pub fn amended(correction: Correction, fields: &[&str], at: DateTime<Utc>) -> Self {
+        let fields = fields.iter().map(|f| (*f).to_owned()).collect();
+        Self::new(CorrectionAction::Amended, correction, fields, at)
+    }
 }

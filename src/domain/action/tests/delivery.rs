@@ -49,7 +49,7 @@ fn refuses_an_agreement_misdated() {
         .when(agree("2026-06-09"))
         .then_expect_error(invalid(
             "agreedOn",
-            "must not be before the action was proposed",
+            "2026-06-09 is before the action was proposed, on 2026-06-10",
         ));
     given(proposed())
         .when(agree("2026-07-01"))
@@ -101,7 +101,7 @@ fn refuses_progress_without_a_note_or_misdated() {
         .when(progress("2026-06-14", "Note"))
         .then_expect_error(invalid(
             "recordedOn",
-            "must not be before the action was agreed",
+            "2026-06-14 is before the action was agreed, on 2026-06-15",
         ));
     given(agreed())
         .when(progress("2026-07-01", "Note"))
@@ -145,7 +145,7 @@ fn refuses_a_completion_misdated() {
         .when(complete("2026-06-14", "Done", "Proof"))
         .then_expect_error(invalid(
             "completedOn",
-            "must not be before the action was agreed",
+            "2026-06-14 is before the action was agreed, on 2026-06-15",
         ));
     given(agreed())
         .when(complete("2026-07-01", "Done", "Proof"))

@@ -34,7 +34,7 @@ fn refuses_a_report_dated_before_holding_or_in_the_future() {
         .when(report("2026-06-01", "What we heard"))
         .then_expect_error(invalid(
             "publishedOn",
-            "must not be before the activity was held",
+            "2026-06-01 is before the activity was held, on 2026-06-02",
         ));
     given(held())
         .when(report("2026-07-01", "What we heard"))
@@ -109,7 +109,7 @@ fn refuses_feedback_dated_before_holding_or_in_the_future() {
         .when(feedback("2026-06-01", "You said, we did"))
         .then_expect_error(invalid(
             "givenOn",
-            "must not be before the activity was held",
+            "2026-06-01 is before the activity was held, on 2026-06-02",
         ));
     given(held())
         .when(feedback("2026-07-01", "You said, we did"))

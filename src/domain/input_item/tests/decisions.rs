@@ -183,6 +183,6 @@ fn refuses_a_decision_dated_in_the_future_or_before_the_input() {
         ))
         .then_expect_error(invalid(
             "decidedOn",
-            "must not be before the input was raised",
+            "2026-06-01 is before the input was raised, on 2026-06-02",
         ));
 }

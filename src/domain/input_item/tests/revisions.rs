@@ -130,7 +130,7 @@ fn refuses_a_revision_dated_before_the_previous_decision() {
         ))
         .then_expect_error(invalid(
             "decidedOn",
-            "must not be before the previous decision",
+            "2026-06-09 is before the previous decision, on 2026-06-10",
         ));
 }
 
@@ -177,7 +177,7 @@ fn refuses_feedback_that_is_unrecorded_empty_or_misdated() {
         .when(feedback("2026-06-01", "We wrote back"))
         .then_expect_error(invalid(
             "givenOn",
-            "must not be before the input was raised",
+            "2026-06-01 is before the input was raised, on 2026-06-02",
         ));
 }
 

@@ -87,7 +87,7 @@ fn refuses_consent_dated_before_registration() {
         .when(consent(ConsentPurpose::FeedbackContact, true, "2026-05-31"))
         .then_expect_error(invalid(
             "on",
-            "must not be before the participant was registered",
+            "2026-05-31 is before the participant was registered, on 2026-06-01",
         ));
 }
 

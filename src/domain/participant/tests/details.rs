@@ -226,7 +226,7 @@ fn refuses_an_update_before_registration() {
         .when(update(name_only("Sam"), "2026-05-31"))
         .then_expect_error(invalid(
             "updatedOn",
-            "must not be before the participant was registered",
+            "2026-05-31 is before the participant was registered, on 2026-06-01",
         ));
 }
 

@@ -46,7 +46,7 @@ fn refuses_an_erasure_requested_before_registration() {
         .when(erase(ErasureReason::Other, "2026-05-31"))
         .then_expect_error(invalid(
             "requestedOn",
-            "must not be before the participant was registered",
+            "2026-05-31 is before the participant was registered, on 2026-06-01",
         ));
 }
 

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::activity::FeedbackDoc;
 use crate::domain::common::{DecisionOutcome, InputKind, OdsCode, RaisedBy};
-use crate::domain::correction::{Correction, CorrectionCategory};
+use crate::domain::correction::{put_right, Correction, CorrectionCategory};
 use crate::domain::input_item::{Decision, InputItem, InputItemEvent};
 use crate::domain::verdict::DatedDecision;
 use crate::projections::view::{missing, Dep, OutOfOrder, View};
@@ -242,11 +242,11 @@ pub fn apply_input_item(
             correction,
         } => {
             let fields = changes.fields().into_iter().map(str::to_owned).collect();
-            doc.kind = changes.kind.unwrap_or(doc.kind);
-            doc.summary = changes.summary.unwrap_or(doc.summary);
-            doc.themes = changes.themes.unwrap_or(doc.themes);
-            doc.raised_by = changes.raised_by.unwrap_or(doc.raised_by);
-            doc.raised_on = changes.raised_on.unwrap_or(doc.raised_on);
+            put_right(&mut doc.kind, changes.kind);
+            put_right(&mut doc.summary, changes.summary);
+            put_right(&mut doc.themes, changes.themes);
+            put_right(&mut doc.raised_by, changes.raised_by);
+            put_right(&mut doc.raised_on, changes.raised_on);
             doc.corrected(CorrectionAction::Amended, correction, fields, at);
         }
         InputItemEvent::InputItemWithdrawn {
