@@ -8,6 +8,7 @@ use async_graphql::{MergedObject, Request, Schema, SchemaBuilder};
 
 use super::action::mutations::ActionMutations;
 use super::action::queries::ActionQueries;
+use super::activity::corrections::ActivityCorrections;
 use super::activity::mutations::ActivityMutations;
 use super::activity::queries::ActivityQueries;
 use super::audit::checkpoint::AuditQueries;
@@ -60,6 +61,7 @@ pub struct QueryRoot(
 pub struct MutationRoot(
     OrganisationMutations,
     ActivityMutations,
+    ActivityCorrections,
     InputItemMutations,
     ActionMutations,
     ParticipantMutations,

@@ -12,6 +12,7 @@ pub mod board;
 pub mod board_meeting;
 pub mod common;
 pub mod correction;
+pub mod feedback;
 pub mod input_item;
 pub mod organisation;
 pub mod participant;

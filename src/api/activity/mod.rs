@@ -5,6 +5,7 @@
 //! [`record::Activity`] is the type other areas name (an input item's activity);
 //! [`object`] gives it its fields.
 
+pub mod corrections;
 pub mod enums;
 pub mod mutations;
 pub mod object;

@@ -87,6 +87,29 @@ pub struct DemographicsInput {
     disability: Vec<CategoryCountInput>,
 }
 
+impl From<AttendanceInput> for Attendance {
+    fn from(a: AttendanceInput) -> Self {
+        Self {
+            patients: a.patients,
+            carers: a.carers,
+            public: a.public,
+            staff: a.staff,
+        }
+    }
+}
+
+impl From<DemographicsInput> for DemographicSnapshot {
+    fn from(d: DemographicsInput) -> Self {
+        Self {
+            age_band: to_map(d.age_band),
+            sex: to_map(d.sex),
+            ethnic_group: to_map(d.ethnic_group),
+            deprivation_quintile: to_map(d.deprivation_quintile),
+            disability: to_map(d.disability),
+        }
+    }
+}
+
 fn to_map(list: Vec<CategoryCountInput>) -> std::collections::BTreeMap<String, u32> {
     let mut map = std::collections::BTreeMap::new();
     for c in list {
@@ -192,7 +215,7 @@ pub(crate) async fn writable_activity(
     }
 }
 
-async fn run(
+pub(super) async fn run(
     ctx: &Context<'_>,
     cc: CommandContext,
     id: Uuid,
@@ -279,23 +302,10 @@ impl ActivityMutations {
             &input,
             input.idempotency_key.as_ref(),
         )?;
-        let a = input.attendance;
-        let d = input.demographics;
         let command = ActivityCommand::RecordHeld {
             held_on: or_today(input.held_on),
-            attendance: Attendance {
-                patients: a.patients,
-                carers: a.carers,
-                public: a.public,
-                staff: a.staff,
-            },
-            demographics: DemographicSnapshot {
-                age_band: to_map(d.age_band),
-                sex: to_map(d.sex),
-                ethnic_group: to_map(d.ethnic_group),
-                deprivation_quintile: to_map(d.deprivation_quintile),
-                disability: to_map(d.disability),
-            },
+            attendance: input.attendance.into(),
+            demographics: input.demographics.into(),
             before_planned_date: input.before_planned_date,
         };
         run(ctx, cc, facts.id, command).await

@@ -6,6 +6,7 @@ use async_graphql::{Context, Object, SimpleObject};
 use super::enums::{AccessibleFormat, ActivityKind, ActivityStatus};
 use super::record::Activity;
 use crate::api::common::context::{or_today, principal};
+use crate::api::common::correction::Correction;
 use crate::api::common::enums::{Date, Principle};
 use crate::api::common::error::ApiResult;
 use crate::api::common::notes::{DatedNote, Feedback, Postponement};
@@ -145,6 +146,10 @@ impl Activity {
     /// Feedback given to participants about the activity's input as a whole.
     async fn feedback(&self) -> Vec<Feedback> {
         self.0.feedback.iter().map(Feedback::from).collect()
+    }
+    /// Every correction of this activity's record, oldest first, each with its reason.
+    async fn corrections(&self) -> Vec<Correction> {
+        self.0.corrections.iter().map(Correction::from).collect()
     }
     /// The input items raised at this activity that the caller may see, with verdicts as of a date.
     async fn input_items(

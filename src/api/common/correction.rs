@@ -5,7 +5,9 @@ use async_graphql::{Enum, InputObject, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::enums::{Date, FeedbackChannel};
 use crate::domain::correction;
+use crate::domain::feedback::FeedbackChanges;
 use crate::projections::docs::{CorrectionAction as Action, CorrectionDoc, WithdrawnDoc};
 
 /// Why a record was corrected, in a word.
@@ -43,6 +45,30 @@ impl From<CorrectionInput> for correction::Correction {
             category: input.category.into(),
             detail: input.detail,
         }
+    }
+}
+
+/// Put right one piece of feedback: which (its place in the record's `feedback`, from 0), the
+/// fields that were wrong, and why.
+#[derive(InputObject, Serialize)]
+pub struct FeedbackAmendment {
+    /// Its place in the record's `feedback` list: 0 for the first.
+    index: u32,
+    /// Not in the future, nor before what it followed (the input raised, the activity held).
+    given_on: Option<Date>,
+    channel: Option<FeedbackChannel>,
+    summary: Option<String>,
+}
+
+impl FeedbackAmendment {
+    /// The place and the changes, as the aggregate takes them.
+    pub fn split(self) -> (usize, FeedbackChanges) {
+        let changes = FeedbackChanges {
+            given_on: self.given_on.map(|d| d.0),
+            channel: self.channel.map(Into::into),
+            summary: self.summary,
+        };
+        (self.index as usize, changes)
     }
 }
 

@@ -9,7 +9,7 @@ use super::enums::{DecisionOutcome, InputKind, RaisedBy};
 use super::object::InputItem;
 use crate::api::activity::mutations::writable_activity;
 use crate::api::common::context::{internal, or_today, principal, today, Views};
-use crate::api::common::correction::CorrectionInput;
+use crate::api::common::correction::{CorrectionInput, FeedbackAmendment};
 use crate::api::common::enums::{Date, FeedbackChannel};
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::ids::parse_id;
@@ -109,6 +109,15 @@ pub struct WithdrawInputItemInput {
     /// Must be true to withdraw an item that has a decision: the decision goes with it.
     #[graphql(default)]
     withdraw_decision: bool,
+    idempotency_key: Option<String>,
+}
+
+/// Put right feedback given on an input item.
+#[derive(InputObject, Serialize)]
+pub struct AmendInputFeedbackInput {
+    input_item_id: ID,
+    feedback: FeedbackAmendment,
+    reason: CorrectionInput,
     idempotency_key: Option<String>,
 }
 
@@ -371,6 +380,28 @@ impl InputItemMutations {
             input.idempotency_key.as_ref(),
         )?;
         let command = InputItemCommand::Reinstate {
+            correction: input.reason.into(),
+        };
+        run(ctx, cc, id, command).await
+    }
+
+    /// Puts right feedback given on an input item, with the reason.
+    async fn amend_input_feedback(
+        &self,
+        ctx: &Context<'_>,
+        input: AmendInputFeedbackInput,
+    ) -> ApiResult<InputItemPayload> {
+        let id = owned_item(ctx, &input.input_item_id).await?;
+        let cc = command_context(
+            ctx,
+            "amendInputFeedback",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let (index, changes) = input.feedback.split();
+        let command = InputItemCommand::AmendFeedback {
+            index,
+            changes,
             correction: input.reason.into(),
         };
         run(ctx, cc, id, command).await

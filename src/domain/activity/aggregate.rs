@@ -9,29 +9,54 @@ use uuid::Uuid;
 use super::rules::{check_attendance, check_demographics, organisations_exist, partner_codes};
 use super::{ActivityCommand, ActivityError, ActivityEvent};
 use crate::check_fields;
-use crate::domain::common::{bounded_text, limits, AccessibleFormat, FieldError, OdsCode};
+use crate::domain::common::{
+    bounded_text, limits, AccessibleFormat, ActivityKind, Attendance, DemographicSnapshot,
+    FieldError, OdsCode, Principle,
+};
+use crate::domain::correction::put_right;
+use crate::domain::feedback::Given;
 use crate::domain::rules::{dedupe, not_before, not_in_future, short_list};
 use crate::domain::services::{ActivityFacts, Services};
 
 /// An activity as its events left it; empty until planned.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Activity {
-    planned: Option<Planned>,
-    /// Every date information was published, oldest first.
-    information_published_on: Vec<NaiveDate>,
-    /// Every format information has been offered in, across all publications.
-    accessible_formats: Vec<AccessibleFormat>,
-    held_on: Option<NaiveDate>,
+    pub(super) planned: Option<Planned>,
+    /// Every publication of information, in the order recorded.
+    pub(super) publications: Vec<Publication>,
+    pub(super) held: Option<Held>,
+    pub(super) report_on: Option<NaiveDate>,
     cancelled_on: Option<NaiveDate>,
+    /// Feedback on the whole activity, in the order recorded.
+    pub(super) feedback: Vec<Given>,
 }
 
-/// What planning recorded.
+/// What planning recorded, as amended since.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Planned {
-    id: Uuid,
-    lead_organisation: OdsCode,
-    partner_organisations: Vec<OdsCode>,
-    planned_on: NaiveDate,
+pub(super) struct Planned {
+    pub(super) id: Uuid,
+    pub(super) kind: ActivityKind,
+    pub(super) title: String,
+    pub(super) topic: String,
+    pub(super) lead_organisation: OdsCode,
+    pub(super) partner_organisations: Vec<OdsCode>,
+    pub(super) principles: Vec<Principle>,
+    pub(super) planned_on: NaiveDate,
+}
+
+/// One publication of information.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Publication {
+    pub(super) published_on: NaiveDate,
+    pub(super) accessible_formats: Vec<AccessibleFormat>,
+}
+
+/// What holding the activity recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Held {
+    pub(super) held_on: NaiveDate,
+    pub(super) attendance: Attendance,
+    pub(super) demographics: DemographicSnapshot,
 }
 
 impl Activity {
@@ -70,7 +95,7 @@ impl Activity {
 
     /// When the activity was held, if it was.
     pub fn held_on(&self) -> Option<NaiveDate> {
-        self.held_on
+        self.held.as_ref().map(|h| h.held_on)
     }
 
     /// Whether the activity was cancelled.
@@ -78,14 +103,19 @@ impl Activity {
         self.cancelled_on.is_some()
     }
 
-    /// Every date information was published, oldest first.
-    pub fn information_published_on(&self) -> &[NaiveDate] {
-        &self.information_published_on
+    /// Every date information was published, in the order recorded.
+    pub fn information_published_on(&self) -> Vec<NaiveDate> {
+        self.publications.iter().map(|p| p.published_on).collect()
     }
 
-    /// Every format information has been offered in.
-    pub fn accessible_formats(&self) -> &[AccessibleFormat] {
-        &self.accessible_formats
+    /// Every format information has been offered in, across all publications.
+    pub fn accessible_formats(&self) -> Vec<AccessibleFormat> {
+        dedupe(
+            self.publications
+                .iter()
+                .flat_map(|p| p.accessible_formats.iter().copied())
+                .collect(),
+        )
     }
 
     /// Every command but Plan: the activity must exist and not be cancelled, then each rule.
@@ -100,6 +130,11 @@ impl Activity {
         }
         let event = match command {
             ActivityCommand::Plan { .. } => return Err(ActivityError::AlreadyExists),
+            ActivityCommand::Amend { .. }
+            | ActivityCommand::AmendInformation { .. }
+            | ActivityCommand::AmendFeedback { .. } => {
+                unreachable!("corrections are handled before the follow-up rules")
+            }
             ActivityCommand::RecordInformationPublished {
                 published_on,
                 accessible_formats,
@@ -119,7 +154,7 @@ impl Activity {
                 demographics,
                 before_planned_date,
             } => {
-                if self.held_on.is_some() {
+                if self.held.is_some() {
                     return Err(ActivityError::AlreadyHeld);
                 }
                 let before_planned = |held_on: NaiveDate| {
@@ -145,7 +180,7 @@ impl Activity {
                 published_on,
                 summary,
             } => {
-                self.held_on.ok_or(ActivityError::NotHeld)?;
+                self.held_on().ok_or(ActivityError::NotHeld)?;
                 check_fields! {
                     published_on = self.after_held("publishedOn", published_on, today);
                     summary = bounded_text("summary", &summary, limits::TEXT, true);
@@ -160,7 +195,7 @@ impl Activity {
                 postponed_on,
                 reason,
             } => {
-                if self.held_on.is_some() {
+                if self.held.is_some() {
                     return Err(ActivityError::AlreadyHeld);
                 }
                 let later = |to: NaiveDate| {
@@ -189,7 +224,7 @@ impl Activity {
                 cancelled_on,
                 reason,
             } => {
-                if self.held_on.is_some() {
+                if self.held.is_some() {
                     return Err(ActivityError::WasHeld);
                 }
                 check_fields! {
@@ -206,7 +241,7 @@ impl Activity {
                 channel,
                 summary,
             } => {
-                self.held_on.ok_or(ActivityError::NotHeld)?;
+                self.held_on().ok_or(ActivityError::NotHeld)?;
                 check_fields! {
                     given_on = self.after_held("givenOn", given_on, today);
                     summary = bounded_text("summary", &summary, limits::TEXT, true);
@@ -228,7 +263,7 @@ impl Activity {
         date: NaiveDate,
         today: NaiveDate,
     ) -> Result<NaiveDate, FieldError> {
-        let Some(held_on) = self.held_on else {
+        let Some(held_on) = self.held_on() else {
             return Ok(date);
         };
         not_in_future(field, date, today)?;
@@ -283,6 +318,24 @@ impl Aggregate for Activity {
                     planned_on,
                 }
             }
+            ActivityCommand::Amend {
+                changes,
+                partner_organisations,
+                correction,
+            } => {
+                self.amend(changes, partner_organisations, correction, services)
+                    .await?
+            }
+            ActivityCommand::AmendInformation {
+                index,
+                changes,
+                correction,
+            } => self.amend_information(index, changes, correction, services.today())?,
+            ActivityCommand::AmendFeedback {
+                index,
+                changes,
+                correction,
+            } => self.amend_feedback(index, changes, correction, services.today())?,
             other => self.follow_up(other, services.today())?,
         };
         sink.write(event, self).await;
@@ -293,30 +346,43 @@ impl Aggregate for Activity {
         match event {
             ActivityEvent::ActivityPlanned {
                 activity_id,
+                kind,
+                title,
+                topic,
                 lead_organisation,
                 partner_organisations,
+                principles,
                 planned_on,
-                ..
             } => {
                 self.planned = Some(Planned {
                     id: activity_id,
+                    kind,
+                    title,
+                    topic,
                     lead_organisation,
                     partner_organisations,
+                    principles,
                     planned_on,
                 });
             }
             ActivityEvent::InformationPublished {
                 published_on,
                 accessible_formats,
+            } => self.publications.push(Publication {
+                published_on,
+                accessible_formats,
+            }),
+            ActivityEvent::ActivityHeld {
+                held_on,
+                attendance,
+                demographics,
             } => {
-                self.information_published_on.push(published_on);
-                for format in accessible_formats {
-                    if !self.accessible_formats.contains(&format) {
-                        self.accessible_formats.push(format);
-                    }
-                }
+                self.held = Some(Held {
+                    held_on,
+                    attendance,
+                    demographics,
+                });
             }
-            ActivityEvent::ActivityHeld { held_on, .. } => self.held_on = Some(held_on),
             ActivityEvent::ActivityPostponed { planned_on, .. } => {
                 if let Some(planned) = &mut self.planned {
                     planned.planned_on = planned_on;
@@ -325,7 +391,32 @@ impl Aggregate for Activity {
             ActivityEvent::ActivityCancelled { cancelled_on, .. } => {
                 self.cancelled_on = Some(cancelled_on);
             }
-            ActivityEvent::ReportPublished { .. } | ActivityEvent::ActivityFeedbackGiven { .. } => {
+            ActivityEvent::ReportPublished { published_on, .. } => {
+                self.report_on = Some(published_on);
+            }
+            ActivityEvent::ActivityFeedbackGiven {
+                given_on,
+                channel,
+                summary,
+            } => self.feedback.push(Given {
+                given_on,
+                channel,
+                summary,
+            }),
+            ActivityEvent::ActivityAmended { changes, .. } => self.take_in(changes),
+            ActivityEvent::InformationAmended { index, changes, .. } => {
+                if let Some(publication) = self.publications.get_mut(index) {
+                    put_right(&mut publication.published_on, changes.published_on);
+                    put_right(
+                        &mut publication.accessible_formats,
+                        changes.accessible_formats,
+                    );
+                }
+            }
+            ActivityEvent::ActivityFeedbackAmended { index, changes, .. } => {
+                if let Some(given) = self.feedback.get_mut(index) {
+                    given.take_in(changes);
+                }
             }
         }
     }

@@ -3,9 +3,12 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::events::{ActivityChanges, PublicationChanges};
 use crate::domain::common::{
     AccessibleFormat, ActivityKind, Attendance, DemographicSnapshot, FeedbackChannel, Principle,
 };
+use crate::domain::correction::Correction;
+use crate::domain::feedback::FeedbackChanges;
 
 /// Something a user asks of an activity.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,5 +58,23 @@ pub enum ActivityCommand {
         given_on: NaiveDate,
         channel: FeedbackChannel,
         summary: String,
+    },
+    /// Puts recorded facts right; partners come as sent, to be checked like a plan's.
+    Amend {
+        changes: ActivityChanges,
+        partner_organisations: Option<Vec<String>>,
+        correction: Correction,
+    },
+    /// Puts right the publication of information at `index` (in the order recorded).
+    AmendInformation {
+        index: usize,
+        changes: PublicationChanges,
+        correction: Correction,
+    },
+    /// Puts right the feedback at `index` (in the order recorded).
+    AmendFeedback {
+        index: usize,
+        changes: FeedbackChanges,
+        correction: Correction,
     },
 }

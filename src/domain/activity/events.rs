@@ -9,6 +9,31 @@ use crate::domain::common::{
     AccessibleFormat, ActivityKind, Attendance, DemographicSnapshot, FeedbackChannel, Happened,
     OdsCode, Principle,
 };
+use crate::domain::correction::Correction;
+use crate::domain::feedback::FeedbackChanges;
+
+crate::changes! {
+    /// Recorded facts of an activity that an amendment replaces.
+    pub struct ActivityChanges {
+        kind: ActivityKind => "kind",
+        title: String => "title",
+        topic: String => "topic",
+        principles: Vec<Principle> => "principles",
+        partner_organisations: Vec<OdsCode> => "partnerOrganisations",
+        planned_on: NaiveDate => "plannedOn",
+        held_on: NaiveDate => "heldOn",
+        attendance: Attendance => "attendance",
+        demographics: DemographicSnapshot => "demographics",
+    }
+}
+
+crate::changes! {
+    /// What an amendment of one publication of information replaces.
+    pub struct PublicationChanges {
+        published_on: NaiveDate => "publishedOn",
+        accessible_formats: Vec<AccessibleFormat> => "accessibleFormats",
+    }
+}
 
 /// Something that happened to an engagement or co-production activity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +78,23 @@ pub enum ActivityEvent {
         channel: FeedbackChannel,
         summary: String,
     },
+    /// Recorded facts were put right; what they said before stays in the log.
+    ActivityAmended {
+        changes: ActivityChanges,
+        correction: Correction,
+    },
+    /// The publication of information at `index` (in the order recorded) was put right.
+    InformationAmended {
+        index: usize,
+        changes: PublicationChanges,
+        correction: Correction,
+    },
+    /// The feedback at `index` (in the order recorded) was put right.
+    ActivityFeedbackAmended {
+        index: usize,
+        changes: FeedbackChanges,
+        correction: Correction,
+    },
 }
 
 impl Happened for ActivityEvent {
@@ -65,6 +107,10 @@ impl Happened for ActivityEvent {
             Self::ActivityPostponed { postponed_on, .. } => Some(*postponed_on),
             Self::ActivityCancelled { cancelled_on, .. } => Some(*cancelled_on),
             Self::ActivityFeedbackGiven { given_on, .. } => Some(*given_on),
+            // Corrections change what the record says about the past, on no day of their own.
+            Self::ActivityAmended { .. }
+            | Self::InformationAmended { .. }
+            | Self::ActivityFeedbackAmended { .. } => None,
         }
     }
 }
@@ -79,6 +125,9 @@ impl DomainEvent for ActivityEvent {
             Self::ActivityPostponed { .. } => "ActivityPostponed",
             Self::ActivityCancelled { .. } => "ActivityCancelled",
             Self::ActivityFeedbackGiven { .. } => "ActivityFeedbackGiven",
+            Self::ActivityAmended { .. } => "ActivityAmended",
+            Self::InformationAmended { .. } => "InformationAmended",
+            Self::ActivityFeedbackAmended { .. } => "ActivityFeedbackAmended",
         }
         .to_owned()
     }

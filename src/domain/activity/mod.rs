@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod commands;
+mod correct;
 mod errors;
 pub mod events;
 mod rules;
@@ -11,5 +12,5 @@ mod tests;
 pub use aggregate::Activity;
 pub use commands::ActivityCommand;
 pub use errors::ActivityError;
-pub use events::ActivityEvent;
+pub use events::{ActivityChanges, ActivityEvent, PublicationChanges};
 pub use rules::MAX_DEMOGRAPHIC_CATEGORIES;

@@ -1,6 +1,7 @@
 //! Given/when/then tests of the `Activity` aggregate: planning here, the rest in submodules.
 
 mod closing;
+mod correcting;
 mod lifecycle;
 
 use cqrs_es::test::{AggregateTestExecutor, TestFramework};

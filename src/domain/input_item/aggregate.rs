@@ -10,6 +10,7 @@ use super::decision::{DecisionDraft, Standing};
 use super::{Decision, InputItemCommand, InputItemError, InputItemEvent};
 use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, DecisionOutcome, InputKind, OdsCode, RaisedBy};
+use crate::domain::feedback::Given;
 use crate::domain::rules::{not_before, not_in_future, themes};
 use crate::domain::services::{InputItemFacts, Services};
 
@@ -21,8 +22,8 @@ pub struct InputItem {
     pub(super) withdrawn: bool,
     /// Every decision, oldest first; the last is current.
     decisions: Vec<Decision>,
-    /// Every date participants were told what happened, oldest first.
-    feedback_given_on: Vec<NaiveDate>,
+    /// Every time participants were told what happened, in the order recorded.
+    pub(super) feedback: Vec<Given>,
 }
 
 /// What recording established, as amended since.
@@ -80,11 +81,6 @@ impl InputItem {
         self.latest_decision()
             .filter(|d| d.outcome == DecisionOutcome::Referred)
             .and_then(|d| d.referred_to.as_ref())
-    }
-
-    /// Every date participants were told what happened, oldest first.
-    pub fn feedback_given_on(&self) -> &[NaiveDate] {
-        &self.feedback_given_on
     }
 
     /// Whether the item is withdrawn.
@@ -243,6 +239,11 @@ impl Aggregate for InputItem {
                     .await?
             }
             InputItemCommand::Reinstate { correction } => self.reinstate(correction)?,
+            InputItemCommand::AmendFeedback {
+                index,
+                changes,
+                correction,
+            } => self.amend_feedback(index, changes, correction, today)?,
         };
         sink.write(event, self).await;
         Ok(())
@@ -273,7 +274,20 @@ impl Aggregate for InputItem {
             }
             InputItemEvent::InputItemDecided(decision)
             | InputItemEvent::DecisionRevised { decision, .. } => self.decisions.push(decision),
-            InputItemEvent::FeedbackGiven { given_on, .. } => self.feedback_given_on.push(given_on),
+            InputItemEvent::FeedbackGiven {
+                given_on,
+                channel,
+                summary,
+            } => self.feedback.push(Given {
+                given_on,
+                channel,
+                summary,
+            }),
+            InputItemEvent::FeedbackAmended { index, changes, .. } => {
+                if let Some(given) = self.feedback.get_mut(index) {
+                    given.take_in(changes);
+                }
+            }
             InputItemEvent::InputItemAmended { changes, .. } => {
                 if let Some(recorded) = &mut self.recorded {
                     recorded.amend(changes);

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::events::InputItemChanges;
 use crate::domain::common::{DecisionOutcome, FeedbackChannel, InputKind, RaisedBy};
 use crate::domain::correction::Correction;
+use crate::domain::feedback::FeedbackChanges;
 
 /// Something a user asks of an input item.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,4 +62,10 @@ pub enum InputItemCommand {
     },
     /// Undoes a withdrawal.
     Reinstate { correction: Correction },
+    /// Puts right the feedback at `index` (in the order recorded).
+    AmendFeedback {
+        index: usize,
+        changes: FeedbackChanges,
+        correction: Correction,
+    },
 }

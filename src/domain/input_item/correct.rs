@@ -9,6 +9,7 @@ use super::{InputItem, InputItemChanges, InputItemError, InputItemEvent};
 use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, FieldError};
 use crate::domain::correction::{put_right, something_changes, Correction, CorrectionCategory};
+use crate::domain::feedback::{self, FeedbackChanges};
 use crate::domain::rules::{not_in_future, themes};
 use crate::domain::services::Services;
 
@@ -44,16 +45,7 @@ impl InputItem {
                 ),
             ));
         }
-        let first_feedback = self.feedback_given_on().iter().min();
-        if let Some(given_on) = first_feedback.filter(|f| raised_on > **f) {
-            return Err(FieldError::new(
-                "raisedOn",
-                format!(
-                    "{raised_on} is after participants were first told what happened to it, on {given_on}"
-                ),
-            ));
-        }
-        Ok(())
+        feedback::none_before("raisedOn", raised_on, &self.feedback)
     }
 
     pub(super) fn amend(
@@ -141,6 +133,26 @@ impl InputItem {
             correction,
             duplicate_of,
             decision_withdrawn: !self.decisions().is_empty(),
+        })
+    }
+
+    pub(super) fn amend_feedback(
+        &self,
+        index: usize,
+        changes: FeedbackChanges,
+        correction: Correction,
+        today: NaiveDate,
+    ) -> Result<InputItemEvent, InputItemError> {
+        let recorded = self.current()?;
+        let earliest = (recorded.raised_on, "the input was raised");
+        check_fields! {
+            changes = feedback::amend(&self.feedback, index, changes, earliest, today);
+            correction = correction.checked();
+        }
+        Ok(InputItemEvent::FeedbackAmended {
+            index,
+            changes,
+            correction,
         })
     }
 

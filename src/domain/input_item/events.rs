@@ -9,6 +9,7 @@ use crate::domain::common::{
     DecisionOutcome, FeedbackChannel, Happened, InputKind, OdsCode, RaisedBy,
 };
 use crate::domain::correction::Correction;
+use crate::domain::feedback::FeedbackChanges;
 
 crate::changes! {
     /// Recorded facts of an input item that an amendment replaces.
@@ -77,6 +78,12 @@ pub enum InputItemEvent {
     InputItemReinstated {
         correction: Correction,
     },
+    /// The feedback at `index` (in the order recorded) was put right.
+    FeedbackAmended {
+        index: usize,
+        changes: FeedbackChanges,
+        correction: Correction,
+    },
 }
 
 impl Happened for InputItemEvent {
@@ -90,7 +97,8 @@ impl Happened for InputItemEvent {
             // of their own.
             Self::InputItemAmended { .. }
             | Self::InputItemWithdrawn { .. }
-            | Self::InputItemReinstated { .. } => None,
+            | Self::InputItemReinstated { .. }
+            | Self::FeedbackAmended { .. } => None,
         }
     }
 }
@@ -105,6 +113,7 @@ impl DomainEvent for InputItemEvent {
             Self::InputItemAmended { .. } => "InputItemAmended",
             Self::InputItemWithdrawn { .. } => "InputItemWithdrawn",
             Self::InputItemReinstated { .. } => "InputItemReinstated",
+            Self::FeedbackAmended { .. } => "FeedbackAmended",
         }
         .to_owned()
     }

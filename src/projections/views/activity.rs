@@ -7,15 +7,19 @@ use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
-use crate::domain::activity::{Activity, ActivityEvent};
+use crate::domain::activity::{Activity, ActivityChanges, ActivityEvent};
 use crate::domain::common::{
     AccessibleFormat, ActivityKind, Attendance, DemographicSnapshot, FeedbackChannel, OdsCode,
     Principle,
 };
+use crate::domain::correction::{put_right, Correction};
+use crate::domain::feedback::FeedbackChanges;
 use crate::projections::select::{parse_docs, PushIn, Scope};
 use crate::projections::view::{missing, Dep, OutOfOrder, View};
 use crate::projections::write::{Kind, Rows, Table, Value};
 use crate::store::Db;
+
+use super::correction::{CorrectionAction, CorrectionDoc};
 
 /// Feedback given to participants, on an item or on a whole activity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,6 +28,30 @@ pub struct FeedbackDoc {
     pub channel: FeedbackChannel,
     pub summary: String,
     pub recorded_at: DateTime<Utc>,
+}
+
+impl FeedbackDoc {
+    /// Puts the feedback at `index` of `feedback` right, answering the correction that says
+    /// so, its fields named by place (`feedback[0].givenOn`).
+    pub fn amend(
+        feedback: &mut [FeedbackDoc],
+        index: usize,
+        changes: FeedbackChanges,
+        correction: Correction,
+        at: DateTime<Utc>,
+    ) -> CorrectionDoc {
+        let fields: Vec<String> = changes
+            .fields()
+            .iter()
+            .map(|f| format!("feedback[{index}].{f}"))
+            .collect();
+        if let Some(doc) = feedback.get_mut(index) {
+            put_right(&mut doc.given_on, changes.given_on);
+            put_right(&mut doc.channel, changes.channel);
+            put_right(&mut doc.summary, changes.summary);
+        }
+        CorrectionDoc::new(CorrectionAction::Amended, correction, fields, at)
+    }
 }
 
 /// One publication of information before an activity.
@@ -91,6 +119,9 @@ pub struct ActivityDoc {
     pub cancelled: Option<DatedText>,
     pub feedback: Vec<FeedbackDoc>,
     pub recorded_at: DateTime<Utc>,
+    /// Every correction, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionDoc>,
 }
 
 impl ActivityDoc {
@@ -119,6 +150,7 @@ impl ActivityDoc {
             cancelled: None,
             feedback: vec![],
             recorded_at,
+            corrections: vec![],
         }
     }
 }
@@ -166,6 +198,23 @@ impl View for ActivityDoc {
 
     fn touches(&self, touched: &mut HashSet<Dep>) {
         touched.insert(Dep::Record(self.id.to_string()));
+    }
+}
+
+impl ActivityDoc {
+    /// Takes an amendment's corrected facts in.
+    fn take_in(&mut self, changes: ActivityChanges) {
+        put_right(&mut self.kind, changes.kind);
+        put_right(&mut self.title, changes.title);
+        put_right(&mut self.topic, changes.topic);
+        put_right(&mut self.principles, changes.principles);
+        put_right(&mut self.partner_organisations, changes.partner_organisations);
+        put_right(&mut self.planned_on, changes.planned_on);
+        if let Some(held) = self.held.as_mut() {
+            put_right(&mut held.held_on, changes.held_on);
+            put_right(&mut held.attendance, changes.attendance);
+            put_right(&mut held.demographics, changes.demographics);
+        }
     }
 }
 
@@ -258,6 +307,42 @@ pub fn apply_activity(
                 summary,
                 recorded_at: at,
             });
+        }
+        ActivityEvent::ActivityAmended {
+            changes,
+            correction,
+        } => {
+            let amended = CorrectionDoc::amended(correction, &changes.fields(), at);
+            doc.take_in(changes);
+            doc.corrections.push(amended);
+        }
+        ActivityEvent::InformationAmended {
+            index,
+            changes,
+            correction,
+        } => {
+            let fields: Vec<String> = changes
+                .fields()
+                .iter()
+                .map(|f| format!("informationPublished[{index}].{f}"))
+                .collect();
+            if let Some(publication) = doc.information_published.get_mut(index) {
+                put_right(&mut publication.published_on, changes.published_on);
+                put_right(
+                    &mut publication.accessible_formats,
+                    changes.accessible_formats,
+                );
+            }
+            let amended = CorrectionDoc::new(CorrectionAction::Amended, correction, fields, at);
+            doc.corrections.push(amended);
+        }
+        ActivityEvent::ActivityFeedbackAmended {
+            index,
+            changes,
+            correction,
+        } => {
+            let amended = FeedbackDoc::amend(&mut doc.feedback, index, changes, correction, at);
+            doc.corrections.push(amended);
         }
     }
     Ok(doc)

@@ -3,6 +3,7 @@
 use super::*;
 use crate::domain::common::FeedbackChannel;
 use crate::domain::correction::{Correction, CorrectionCategory};
+use crate::domain::feedback::FeedbackChanges;
 use crate::domain::input_item::InputItemChanges;
 
 const OTHER_ITEM: Uuid = Uuid::from_u128(0x12);
@@ -158,7 +159,7 @@ fn refuses_a_raised_date_after_what_followed_it_naming_both_dates() {
         .when(later("2026-06-06"))
         .then_expect_error(invalid(
             "raisedOn",
-            "2026-06-06 is after participants were first told what happened to it, on 2026-06-05",
+            "2026-06-06 is after participants were first given feedback, on 2026-06-05",
         ));
     given(recorded())
         .when(later("2026-07-01"))
@@ -310,4 +311,42 @@ fn other_items_see_a_withdrawal_and_an_amended_date() {
         correction: why(CorrectionCategory::WrongDate, "Raised at the May session"),
     });
     assert_eq!(item.facts().map(|f| f.raised_on), Some(day("2026-05-30")));
+}
+
+#[test]
+fn amends_feedback_but_not_to_before_the_input_was_raised() {
+    let mut told = recorded();
+    told.push(InputItemEvent::FeedbackGiven {
+        given_on: day("2026-06-05"),
+        channel: FeedbackChannel::Email,
+        summary: "We are looking at it".into(),
+    });
+    let amend = |changes: FeedbackChanges| InputItemCommand::AmendFeedback {
+        index: 0,
+        changes,
+        correction: typo(),
+    };
+    let summary = FeedbackChanges {
+        summary: Some("We are looking into it".into()),
+        ..FeedbackChanges::default()
+    };
+    given(told.clone())
+        .when(amend(summary.clone()))
+        .then_expect_events(vec![InputItemEvent::FeedbackAmended {
+            index: 0,
+            changes: summary,
+            correction: typo(),
+        }]);
+    given(told)
+        .when(amend(FeedbackChanges {
+            given_on: Some(day("2026-05-01")),
+            ..FeedbackChanges::default()
+        }))
+        .then_expect_error(invalid(
+            "givenOn",
+            "2026-05-01 is before the input was raised, on 2026-06-02",
+        ));
+    given(recorded())
+        .when(amend(FeedbackChanges::default()))
+        .then_expect_error(invalid("index", "no feedback has been recorded"));
 }

@@ -237,6 +237,14 @@ pub fn apply_input_item(
                 recorded_at: at,
             });
         }
+        InputItemEvent::FeedbackAmended {
+            index,
+            changes,
+            correction,
+        } => {
+            let amended = FeedbackDoc::amend(&mut doc.feedback, index, changes, correction, at);
+            doc.corrections.push(amended);
+        }
         InputItemEvent::InputItemAmended {
             changes,
             correction,
