@@ -58,6 +58,15 @@ pub enum VerdictWarning {
 pub struct DatedDecision {
     pub outcome: DecisionOutcome,
     pub decided_on: NaiveDate,
+    /// For a referral, the response window of the organisation it names: its answer is due
+    /// that many days after the referral.
+    pub referee_window_days: Option<u32>,
+}
+
+/// `days` after `from`, or the end of time when that overflows.
+fn days_after(from: NaiveDate, days: u32) -> NaiveDate {
+    from.checked_add_days(chrono::Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// A linked action as the verdict needs it.
@@ -132,10 +141,7 @@ pub struct Assessment {
 impl ItemDates {
     /// Assesses the item as of `as_of`, counting only what had happened by then.
     pub fn assess(&self, as_of: NaiveDate) -> Assessment {
-        let respond_by = self
-            .raised_on
-            .checked_add_days(chrono::Days::new(u64::from(self.response_window_days)))
-            .unwrap_or(NaiveDate::MAX);
+        let respond_by = days_after(self.raised_on, self.response_window_days);
         if self.withdrawn {
             return Assessment {
                 verdict: InputVerdict::Withdrawn,
@@ -166,11 +172,23 @@ impl ItemDates {
             .filter_map(|a| a.completed_by(as_of))
             .map(|(on, _)| on)
             .min();
+        // Once referred, the answer is due within the partner's window counted from the
+        // (last) referral; a referral unanswered past it is as overdue as input never answered.
+        let referral_due = decisions
+            .iter()
+            .rfind(|d| d.outcome == DecisionOutcome::Referred)
+            .map(|d| {
+                let window = d.referee_window_days.unwrap_or(self.response_window_days);
+                days_after(d.decided_on, window)
+            });
         let verdict = match latest.map(|d| d.outcome) {
             None if as_of > respond_by => InputVerdict::Overdue,
             None => InputVerdict::Unanswered,
             Some(DecisionOutcome::Declined) => InputVerdict::Declined,
             Some(DecisionOutcome::AlreadyInPlace) => InputVerdict::AlreadyInPlace,
+            Some(DecisionOutcome::Referred) if referral_due.is_some_and(|due| as_of > due) => {
+                InputVerdict::Overdue
+            }
             Some(DecisionOutcome::Referred) => InputVerdict::Referred,
             Some(DecisionOutcome::Accepted) if outcome_on.is_some() => InputVerdict::ActedOn,
             Some(DecisionOutcome::Accepted) => {
@@ -231,7 +249,7 @@ impl ItemDates {
             first_decided_on,
             outcome_on,
             loop_closed_on,
-            respond_by,
+            respond_by: referral_due.unwrap_or(respond_by),
         }
     }
 }

@@ -46,7 +46,12 @@ impl Key {
         for view in items {
             deps.insert(Dep::Record(view.doc.id.to_string()));
             deps.insert(Dep::Record(view.doc.activity_id.to_string()));
-            deps.insert(Dep::Record(view.doc.organisation.to_string()));
+            // The owner's response window, and each partner's it was referred to.
+            deps.extend(
+                view.doc
+                    .window_holders()
+                    .map(|c| Dep::Record(c.to_string())),
+            );
             deps.extend(view.actions.iter().map(|a| Dep::Record(a.id.to_string())));
         }
         deps
@@ -94,6 +99,7 @@ mod tests {
             actions: vec![],
             activity_feedback: vec![],
             response_window_days: 60,
+            referee_windows: Default::default(),
         }
     }
 

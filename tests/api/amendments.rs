@@ -210,7 +210,11 @@ async fn a_misdated_activity_with_a_wrong_count_is_amended(backend: Backend) {
     }
     let keys = ["information_before_activity", "accessible_formats"];
     let none_held = vec![
-        ("information_before_activity".to_owned(), json!(0.0), json!(0.0)),
+        (
+            "information_before_activity".to_owned(),
+            json!(0.0),
+            json!(0.0),
+        ),
         ("accessible_formats".to_owned(), json!(0.0), json!(0.0)),
     ];
     assert_eq!(measures(&app, &auditor, &keys).await, none_held);
@@ -292,7 +296,11 @@ async fn a_misdated_activity_with_a_wrong_count_is_amended(backend: Backend) {
     assert_eq!(
         measures(&app, &auditor, &keys).await,
         vec![
-            ("information_before_activity".to_owned(), json!(1.0), json!(1.0)),
+            (
+                "information_before_activity".to_owned(),
+                json!(1.0),
+                json!(1.0)
+            ),
             ("accessible_formats".to_owned(), json!(1.0), json!(1.0)),
         ]
     );

@@ -36,6 +36,7 @@ mod postponement;
 mod prepared_year;
 mod projections;
 mod query_limits;
+mod referrals;
 mod relay;
 mod replicas;
 mod schema;

@@ -91,7 +91,6 @@ pub struct AmendInputItemInput {
     raised_by: Option<RaisedBy>,
     /// Verdicts as of every date follow the corrected date; `recordedAsOf` before this
     /// correction still answers with the old one.
-    /// Defaults to today.
     raised_on: Option<Date>,
     reason: CorrectionInput,
     idempotency_key: Option<String>,

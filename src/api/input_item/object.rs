@@ -151,6 +151,18 @@ impl InputItem {
     async fn organisation(&self) -> &str {
         self.doc.organisation.as_str()
     }
+    /// The partner organisation the item was last referred to, as of the date asked: it
+    /// answers the item (its first decision) and acts on it. Still shown once it has answered,
+    /// or once its answer is overdue.
+    async fn referred_to(&self) -> Option<&str> {
+        self.doc
+            .decisions
+            .iter()
+            .filter(|d| d.decided_on <= self.as_of)
+            .rev()
+            .find_map(|d| d.referred_to.as_ref())
+            .map(|c| c.as_str())
+    }
     async fn kind(&self) -> InputKind {
         self.doc.kind.into()
     }
@@ -247,7 +259,8 @@ impl InputItem {
     async fn genuinely_acted_on(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         Ok(self.assessment(ctx).await?.genuinely_acted_on)
     }
-    /// The last day a decision is due within the response window.
+    /// The last day a decision is due within the response window: for an item referred and
+    /// not yet answered, the partner's window counted from the referral.
     async fn respond_by(&self, ctx: &Context<'_>) -> ApiResult<Date> {
         Ok(Date(self.assessment(ctx).await?.respond_by))
     }

@@ -76,10 +76,13 @@ impl InputItem {
         self.decisions.last()
     }
 
-    /// The organisation the item is currently referred to, when the latest decision is REFERRED.
+    /// The organisation the item was last referred to: it answers and acts on it from then
+    /// on, its answer included (only it may decide once the item is referred).
     pub fn referred_to(&self) -> Option<&OdsCode> {
-        self.latest_decision()
-            .filter(|d| d.outcome == DecisionOutcome::Referred)
+        self.decisions
+            .iter()
+            .rev()
+            .find(|d| d.outcome == DecisionOutcome::Referred)
             .and_then(|d| d.referred_to.as_ref())
     }
 
@@ -166,9 +169,12 @@ impl Aggregate for InputItem {
                 decided_by,
             } => {
                 let standing = self.standing()?;
-                if !self.decisions.is_empty() {
-                    return Err(InputItemError::AlreadyDecided);
-                }
+                // A referred item awaits the partner's first decision; any other is revised.
+                let referred_on = match self.latest_decision() {
+                    None => None,
+                    Some(d) if d.outcome == DecisionOutcome::Referred => Some(d.decided_on),
+                    Some(_) => return Err(InputItemError::AlreadyDecided),
+                };
                 let draft = DecisionDraft {
                     outcome,
                     reason,
@@ -176,7 +182,12 @@ impl Aggregate for InputItem {
                     decided_on,
                     decided_by,
                 };
-                InputItemEvent::InputItemDecided(draft.check(standing, services).await?)
+                let decision = draft.check(standing, services).await?;
+                if let Some(referred_on) = referred_on {
+                    let what = "the item was referred";
+                    not_before("decidedOn", decision.decided_on, referred_on, what)?;
+                }
+                InputItemEvent::InputItemDecided(decision)
             }
             InputItemCommand::ReviseDecision {
                 outcome,

@@ -22,7 +22,8 @@ pub enum InputItemError {
     /// The activity the input is recorded against was cancelled.
     #[error("activity is cancelled")]
     ActivityCancelled,
-    /// Decide was sent to an item that already has a decision.
+    /// Decide was sent to an item that already has a decision (other than a referral awaiting
+    /// the partner's).
     #[error("input item already has a decision; revise it instead")]
     AlreadyDecided,
     /// ReviseDecision was sent to an item without a decision.

@@ -23,6 +23,7 @@ fn decided(mut item: ItemDates, outcome: DecisionOutcome, on: &str) -> ItemDates
     item.decisions.push(DatedDecision {
         outcome,
         decided_on: d(on),
+        referee_window_days: (outcome == DecisionOutcome::Referred).then_some(30),
     });
     item
 }
@@ -62,6 +63,29 @@ fn declined_already_in_place_and_referred_follow_the_decision() {
             "not yet decided then"
         );
     }
+}
+
+#[test]
+fn a_referral_unanswered_past_the_partners_window_is_overdue_until_answered() {
+    // Referred on 10 January to a partner with a 30-day window: due by 9 February.
+    let referred = decided(item("2026-01-01"), DecisionOutcome::Referred, "2026-01-10");
+    assert_eq!(
+        referred.assess(d("2026-02-09")).verdict,
+        InputVerdict::Referred
+    );
+    assert_eq!(
+        referred.assess(d("2026-02-10")).verdict,
+        InputVerdict::Overdue
+    );
+    let answered = decided(referred, DecisionOutcome::Declined, "2026-02-20");
+    assert_eq!(
+        answered.assess(d("2026-02-15")).verdict,
+        InputVerdict::Overdue
+    );
+    assert_eq!(
+        answered.assess(d("2026-02-20")).verdict,
+        InputVerdict::Declined
+    );
 }
 
 #[test]

@@ -124,6 +124,7 @@ pub(super) fn item(
         actions,
         activity_feedback: vec![],
         response_window_days: 60,
+        referee_windows: Default::default(),
     }
 }
 

@@ -182,7 +182,7 @@ fn refuses_feedback_that_is_unrecorded_empty_or_misdated() {
 }
 
 #[test]
-fn facts_show_the_referee_only_while_the_latest_decision_is_a_referral() {
+fn facts_show_the_referee_before_and_after_it_answers() {
     let mut item = InputItem::default();
     assert_eq!(item.facts(), None);
     for event in referred() {
@@ -196,11 +196,76 @@ fn facts_show_the_referee_only_while_the_latest_decision_is_a_referral() {
         withdrawn: false,
     };
     assert_eq!(item.facts(), Some(facts(Some(ods("R1K")))));
-    item.apply(InputItemEvent::DecisionRevised {
-        decision: decision(DecisionOutcome::Accepted, "", None, "2026-06-20", "R1K"),
-        why: "Taken on".to_owned(),
-    });
-    assert_eq!(item.facts(), Some(facts(None)));
+    // Its answer is its to act on: the partner stays the referee.
+    item.apply(InputItemEvent::InputItemDecided(decision(
+        DecisionOutcome::Accepted,
+        "",
+        None,
+        "2026-06-20",
+        "R1K",
+    )));
+    assert_eq!(item.facts(), Some(facts(Some(ods("R1K")))));
     assert_eq!(item.decisions().len(), 2);
     assert_eq!(item.activity_id(), Some(ACTIVITY));
+}
+
+#[test]
+fn the_partner_answers_a_referral_with_its_first_decision() {
+    given(referred())
+        .when(decide(
+            DecisionOutcome::Accepted,
+            "",
+            None,
+            "2026-06-20",
+            "R1K",
+        ))
+        .then_expect_events(vec![InputItemEvent::InputItemDecided(decision(
+            DecisionOutcome::Accepted,
+            "",
+            None,
+            "2026-06-20",
+            "R1K",
+        ))]);
+}
+
+#[test]
+fn refuses_a_partner_answer_before_the_referral_or_from_the_referrer() {
+    given(referred())
+        .when(decide(
+            DecisionOutcome::Accepted,
+            "",
+            None,
+            "2026-06-05",
+            "R1K",
+        ))
+        .then_expect_error(invalid(
+            "decidedOn",
+            "2026-06-05 is before the item was referred, on 2026-06-10",
+        ));
+    given(referred())
+        .when(decide(
+            DecisionOutcome::Accepted,
+            "",
+            None,
+            "2026-06-20",
+            "QMJ",
+        ))
+        .then_expect_error(InputItemError::NotReferee);
+    let mut answered = referred();
+    answered.push(InputItemEvent::InputItemDecided(decision(
+        DecisionOutcome::Declined,
+        "No budget",
+        None,
+        "2026-06-20",
+        "R1K",
+    )));
+    given(answered)
+        .when(decide(
+            DecisionOutcome::Accepted,
+            "",
+            None,
+            "2026-06-21",
+            "R1K",
+        ))
+        .then_expect_error(InputItemError::AlreadyDecided);
 }

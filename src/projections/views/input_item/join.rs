@@ -8,6 +8,7 @@ use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{InputItemDoc, DEFAULT_RESPONSE_WINDOW_DAYS};
+use crate::domain::common::OdsCode;
 use crate::domain::verdict::{Assessment, ItemDates};
 use crate::projections::select::{docs_by_ids, parse_docs, PushIn, Scope, CHUNK};
 use crate::projections::views::action::ActionDoc;
@@ -22,6 +23,8 @@ pub struct ItemView {
     pub actions: Vec<ActionDoc>,
     pub activity_feedback: Vec<NaiveDate>,
     pub response_window_days: u32,
+    /// The response window of each organisation the item was referred to.
+    pub referee_windows: HashMap<OdsCode, u32>,
 }
 
 impl ItemView {
@@ -30,7 +33,12 @@ impl ItemView {
         ItemDates {
             raised_on: self.doc.raised_on,
             response_window_days: self.response_window_days,
-            decisions: self.doc.dated_decisions(),
+            decisions: self.doc.dated_decisions(|code| {
+                self.referee_windows
+                    .get(code)
+                    .copied()
+                    .unwrap_or(DEFAULT_RESPONSE_WINDOW_DAYS)
+            }),
             actions: self
                 .actions
                 .iter()
@@ -194,7 +202,7 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
     .collect();
     let org_codes: Vec<String> = rows
         .iter()
-        .map(|(d, _)| d.organisation.to_string())
+        .flat_map(|(d, _)| d.window_holders().map(|c| c.to_string()))
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
@@ -224,8 +232,14 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
                 .filter(|a| a.input_items.contains(&doc.id))
                 .collect();
             linked.sort_by_key(|a| (a.proposed_on, a.id));
+            let referee_windows = doc
+                .window_holders()
+                .skip(1)
+                .filter_map(|c| Some((c.clone(), *windows.get(c.as_str())?)))
+                .collect();
             ItemView {
                 activity_feedback: feedback.get(&doc.activity_id).cloned().unwrap_or_default(),
+                referee_windows,
                 response_window_days: windows
                     .get(doc.organisation.as_str())
                     .copied()

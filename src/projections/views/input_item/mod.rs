@@ -72,11 +72,13 @@ pub struct InputItemDoc {
 }
 
 impl InputItemDoc {
-    /// The partner the item is referred to, when its latest decision is a referral.
+    /// The partner the item was last referred to, which answers and acts on it from then on
+    /// (see the aggregate's `referred_to`).
     pub fn referred_to(&self) -> Option<&OdsCode> {
         self.decisions
-            .last()
-            .filter(|d| d.outcome == DecisionOutcome::Referred)
+            .iter()
+            .rev()
+            .find(|d| d.outcome == DecisionOutcome::Referred)
             .and_then(|d| d.referred_to.as_ref())
     }
 
@@ -96,15 +98,23 @@ impl InputItemDoc {
         self.withdrawn.is_some()
     }
 
-    /// The decisions as the verdict needs them.
-    pub fn dated_decisions(&self) -> Vec<DatedDecision> {
+    /// The decisions as the verdict needs them, with the response window of each organisation
+    /// a referral names.
+    pub fn dated_decisions(&self, window_of: impl Fn(&OdsCode) -> u32) -> Vec<DatedDecision> {
         self.decisions
             .iter()
             .map(|d| DatedDecision {
                 outcome: d.outcome,
                 decided_on: d.decided_on,
+                referee_window_days: d.referred_to.as_ref().map(&window_of),
             })
             .collect()
+    }
+
+    /// The organisations whose response windows its verdict needs: the owner, and each
+    /// organisation it was referred to.
+    pub fn window_holders(&self) -> impl Iterator<Item = &OdsCode> {
+        std::iter::once(&self.organisation).chain(self.decisions.iter().filter_map(|d| d.referred_to.as_ref()))
     }
 }
 
