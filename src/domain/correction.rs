@@ -4,6 +4,7 @@
 //! log, so `recordedAsOf` still shows what the record said before, while answers as of any
 //! happened-date use the corrected facts.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::common::{bounded_text, limits, FieldError};
@@ -49,6 +50,17 @@ impl Correction {
     }
 }
 
+/// The names of the fields an amendment changes, in order, from each name and whether it
+/// changes: what each record's changes answer from `fields()`.
+pub(crate) fn changed_fields<const N: usize>(
+    fields: [(&'static str, bool); N],
+) -> Vec<&'static str> {
+    fields
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+}
+
 /// Refuses an amendment that changes nothing: every field it names already holds that value.
 pub(crate) fn something_changes(changed: &[&'static str]) -> Result<(), FieldError> {
     if changed.is_empty() {
@@ -58,6 +70,39 @@ pub(crate) fn something_changes(changed: &[&'static str]) -> Result<(), FieldErr
         ));
     }
     Ok(())
+}
+
+/// Refuses `date` when it falls after `latest`, naming both: "`date` is after `what`, `latest`".
+pub(crate) fn not_after_day(
+    field: &'static str,
+    date: NaiveDate,
+    latest: Option<NaiveDate>,
+    what: &str,
+) -> Result<(), FieldError> {
+    match latest.filter(|latest| date > *latest) {
+        Some(latest) => Err(FieldError::new(
+            field,
+            format!("{date} is after {what}, {latest}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Refuses `date` when it falls before `earliest`, naming both: "`date` is before `what`,
+/// `earliest`".
+pub(crate) fn not_before_day(
+    field: &'static str,
+    date: NaiveDate,
+    earliest: Option<NaiveDate>,
+    what: &str,
+) -> Result<(), FieldError> {
+    match earliest.filter(|earliest| date < *earliest) {
+        Some(earliest) => Err(FieldError::new(
+            field,
+            format!("{date} is before {what}, {earliest}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

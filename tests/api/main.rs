@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod baseline;
+mod board_corrections;
 mod boards;
 mod caches;
 mod concurrency;

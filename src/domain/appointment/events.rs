@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::board::SeatRole;
 use crate::domain::common::{Happened, OdsCode};
+use crate::domain::correction::{changed_fields, Correction};
 
 /// Why an appointment ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +16,33 @@ pub enum EndReason {
     Resigned,
     TermExpired,
     Removed,
+}
+
+/// Recorded facts of an appointment that an amendment replaces: each field present is the
+/// corrected value, each absent one stays as it was. `term_end` is the term end in force: after
+/// a renewal, the end the latest renewal gave.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppointmentChanges {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<SeatRole>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voting: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_start: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_end: Option<NaiveDate>,
+}
+
+impl AppointmentChanges {
+    /// The API names of the fields this changes, in order.
+    pub fn fields(&self) -> Vec<&'static str> {
+        changed_fields([
+            ("role", self.role.is_some()),
+            ("voting", self.voting.is_some()),
+            ("termStart", self.term_start.is_some()),
+            ("termEnd", self.term_end.is_some()),
+        ])
+    }
 }
 
 /// Something that happened to an appointment.
@@ -40,6 +68,11 @@ pub enum AppointmentEvent {
         reason: EndReason,
         ended_on: NaiveDate,
     },
+    /// Recorded facts were put right; what they said before stays in the log.
+    Amended {
+        changes: AppointmentChanges,
+        correction: Correction,
+    },
 }
 
 impl Happened for AppointmentEvent {
@@ -48,6 +81,9 @@ impl Happened for AppointmentEvent {
             Self::Appointed { term_start, .. } => Some(*term_start),
             Self::Renewed { renewed_on, .. } => Some(*renewed_on),
             Self::Ended { ended_on, .. } => Some(*ended_on),
+            // A correction changes what the record says about the past; it happens on no day
+            // of its own.
+            Self::Amended { .. } => None,
         }
     }
 }
@@ -58,6 +94,7 @@ impl DomainEvent for AppointmentEvent {
             Self::Appointed { .. } => "Appointed",
             Self::Renewed { .. } => "Renewed",
             Self::Ended { .. } => "AppointmentEnded",
+            Self::Amended { .. } => "AppointmentAmended",
         }
         .to_owned()
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::common::{Happened, OdsCode};
+use crate::domain::correction::{changed_fields, Correction};
 
 /// What kind of body a board is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +50,30 @@ impl SeatRole {
     }
 }
 
+/// Recorded facts of a board that an amendment replaces: each field present is the corrected
+/// value, each absent one stays as it was. Seats are not here: setting them again from the same
+/// day already puts a wrong setting right, and the view keeps both.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BoardChanges {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<BoardKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub established_on: Option<NaiveDate>,
+}
+
+impl BoardChanges {
+    /// The API names of the fields this changes, in order.
+    pub fn fields(&self) -> Vec<&'static str> {
+        changed_fields([
+            ("name", self.name.is_some()),
+            ("kind", self.kind.is_some()),
+            ("establishedOn", self.established_on.is_some()),
+        ])
+    }
+}
+
 /// Something that happened to a board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum BoardEvent {
@@ -72,6 +97,11 @@ pub enum BoardEvent {
     BoardDissolved {
         dissolved_on: NaiveDate,
     },
+    /// Recorded facts were put right; what they said before stays in the log.
+    BoardAmended {
+        changes: BoardChanges,
+        correction: Correction,
+    },
 }
 
 impl Happened for BoardEvent {
@@ -79,7 +109,9 @@ impl Happened for BoardEvent {
         match self {
             Self::BoardEstablished { established_on, .. } => Some(*established_on),
             Self::SeatsSet { from, .. } => Some(*from),
-            Self::BoardRenamed { .. } => None,
+            // A correction changes what the record says about the past; it happens on no day
+            // of its own.
+            Self::BoardRenamed { .. } | Self::BoardAmended { .. } => None,
             Self::BoardDissolved { dissolved_on } => Some(*dissolved_on),
         }
     }
@@ -92,6 +124,7 @@ impl DomainEvent for BoardEvent {
             Self::SeatsSet { .. } => "SeatsSet",
             Self::BoardRenamed { .. } => "BoardRenamed",
             Self::BoardDissolved { .. } => "BoardDissolved",
+            Self::BoardAmended { .. } => "BoardAmended",
         }
         .to_owned()
     }

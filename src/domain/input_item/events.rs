@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::domain::common::{
     DecisionOutcome, FeedbackChannel, Happened, InputKind, OdsCode, RaisedBy,
 };
-use crate::domain::correction::Correction;
+use crate::domain::correction::{changed_fields, Correction};
 
 /// Recorded facts of an input item that an amendment replaces: each field present is the
 /// corrected value, each absent one stays as it was.
@@ -29,16 +29,13 @@ pub struct InputItemChanges {
 impl InputItemChanges {
     /// The API names of the fields this changes, in order.
     pub fn fields(&self) -> Vec<&'static str> {
-        [
+        changed_fields([
             ("kind", self.kind.is_some()),
             ("summary", self.summary.is_some()),
             ("themes", self.themes.is_some()),
             ("raisedBy", self.raised_by.is_some()),
             ("raisedOn", self.raised_on.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, changed)| changed.then_some(name))
-        .collect()
+        ])
     }
 }
 

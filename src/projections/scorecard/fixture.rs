@@ -183,6 +183,7 @@ pub(super) fn board(
             .collect(),
         dissolved_on,
         recorded_at: DateTime::UNIX_EPOCH,
+        corrections: vec![],
     }
 }
 
@@ -204,6 +205,7 @@ pub(super) fn appointment(
         first_term_end,
         renewals: vec![],
         ended: None,
+        corrections: vec![],
     }
 }
 
@@ -233,6 +235,7 @@ pub(super) fn meeting(
             .collect(),
         postponements: vec![],
         cancelled: None,
+        corrections: vec![],
     }
 }
 

@@ -46,4 +46,11 @@ impl CorrectionDoc {
             recorded_at: at,
         }
     }
+
+    /// An amendment of `fields` (as [`fields()`](crate::domain::board::BoardChanges::fields)
+    /// of a record's changes name them), recorded `at`.
+    pub fn amended(fields: Vec<&'static str>, correction: Correction, at: DateTime<Utc>) -> Self {
+        let fields = fields.into_iter().map(str::to_owned).collect();
+        Self::new(CorrectionAction::Amended, correction, fields, at)
+    }
 }
