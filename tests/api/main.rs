@@ -35,6 +35,7 @@ mod personal_reads;
 mod postponement;
 mod prepared_year;
 mod projections;
+mod record_history;
 mod query_limits;
 mod relay;
 mod replicas;
