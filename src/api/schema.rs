@@ -13,6 +13,7 @@ use super::activity::mutations::ActivityMutations;
 use super::activity::queries::ActivityQueries;
 use super::audit::checkpoint::AuditQueries;
 use super::audit::export::ExportQueries;
+use super::audit::history::HistoryQueries;
 use super::audit::trace::TraceQueries;
 use super::board::appointment_mutations::AppointmentMutations;
 use super::board::meeting_mutations::MeetingMutations;
@@ -51,6 +52,7 @@ pub struct QueryRoot(
     ReportQueries,
     AuditQueries,
     TraceQueries,
+    HistoryQueries,
     ExportQueries,
     OperationsQueries,
     NodeQueries,

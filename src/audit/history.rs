@@ -1,25 +1,35 @@
-//! Field-level history: every change to an activity, input item or action, field by field, with
-//! the old and new values, who made it and when. The record is replayed event by event through
-//! the projection, and each state is compared with the one before.
+//! Field-level history: every change to a record of any kind, field by field, with the old and
+//! new values, who made it and when. The record is replayed event by event through the
+//! projection, and each state is compared with the one before.
+//!
+//! A participant's personal details never reach a view; they stay sealed in the log with the
+//! person's key. Their history says only that the sealed field was set, changed or erased, from
+//! the kind of event, never its value or ciphertext: the events' sealed values are not read.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use serde_json::Value;
-use uuid::Uuid;
-
 use super::trace::{body, Step};
 use crate::domain::correction::Correction;
-use crate::projections::docs::{ActionDoc, ActivityDoc, InputItemDoc};
+use crate::domain::participant::ParticipantEvent;
+use crate::projections::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
+use crate::projections::docs::{ActionDoc, ActivityDoc, InputItemDoc, OrganisationDoc};
+use crate::projections::participants::ParticipantDoc;
 use crate::projections::{read_stream, LoggedEvent, View};
 use crate::store::Db;
+use serde::Serialize;
+use serde_json::Value;
 
 /// The kinds of record whose history can be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    Organisation,
     Activity,
     InputItem,
     Action,
+    Board,
+    Appointment,
+    BoardMeeting,
+    Participant,
 }
 
 /// One field's change.
@@ -29,6 +39,9 @@ pub struct FieldChange {
     pub field: String,
     pub old: Option<Value>,
     pub new: Option<Value>,
+    /// The field holds personal data sealed with the person's key: `old` and `new` are always
+    /// absent, and the change says only that it was set, changed or erased.
+    pub sealed: bool,
 }
 
 /// The changes one event made.
@@ -83,6 +96,7 @@ fn diff(before: &BTreeMap<String, Value>, after: &BTreeMap<String, Value>) -> Ve
             field: k.clone(),
             old: before.get(k).cloned().filter(|v| !v.is_null()),
             new: after.get(k).cloned().filter(|v| !v.is_null()),
+            sealed: false,
         })
         .filter(|c| c.old != c.new)
         .collect()
@@ -94,18 +108,50 @@ fn state<T: Serialize>(doc: &T) -> anyhow::Result<BTreeMap<String, Value>> {
     Ok(out)
 }
 
+/// The sealed fields an event sets, replaces or erases: none, for every record but a
+/// participant.
+type Sealing<E> = fn(&E) -> &'static [&'static str];
+
+fn nothing_sealed<E>(_: &E) -> &'static [&'static str] {
+    &[]
+}
+
+/// A participant's personal details are one sealed field, `details`: set on registration,
+/// replaced by an update, and made unreadable for good by erasure.
+fn participant_sealing(event: &ParticipantEvent) -> &'static [&'static str] {
+    match event {
+        ParticipantEvent::ParticipantRegistered { .. }
+        | ParticipantEvent::DetailsUpdated { .. }
+        | ParticipantEvent::ParticipantErased { .. } => &["details"],
+        ParticipantEvent::ConsentRecorded { .. }
+        | ParticipantEvent::LinkedToActivity { .. }
+        | ParticipantEvent::LinkedToInputItem { .. } => &[],
+    }
+}
+
 /// Replays one stream through its view, answering each event's field changes.
-fn replay<V: View>(events: &[LoggedEvent]) -> anyhow::Result<Vec<Revision>> {
+fn replay<V: View>(
+    events: &[LoggedEvent],
+    sealing: Sealing<V::Event>,
+) -> anyhow::Result<Vec<Revision>> {
     let mut doc: Option<V> = None;
     let mut before = BTreeMap::new();
     let mut revisions = Vec::new();
     for event in events {
         let parsed: V::Event = serde_json::from_str(&event.payload)?;
+        let sealed = sealing(&parsed).iter().map(|field| FieldChange {
+            field: (*field).to_owned(),
+            old: None,
+            new: None,
+            sealed: true,
+        });
         let next = V::apply(doc.take(), &event.aggregate_id, parsed, event.recorded_at)?;
         let after = state(&next)?;
+        let mut changes = diff(&before, &after);
+        changes.extend(sealed);
         revisions.push(Revision {
             step: Step::of(event),
-            changes: diff(&before, &after),
+            changes,
             correction: correction_of(&event.payload),
         });
         before = after;
@@ -114,16 +160,26 @@ fn replay<V: View>(events: &[LoggedEvent]) -> anyhow::Result<Vec<Revision>> {
     Ok(revisions)
 }
 
-/// The field-level history of record `id`, oldest first; empty when there is no such record.
-pub async fn field_history(db: &Db, kind: Kind, id: Uuid) -> anyhow::Result<Vec<Revision>> {
+/// The field-level history of record `id` (an organisation's ODS code, or else the record's
+/// UUID), oldest first; empty when there is no such record.
+pub async fn field_history(db: &Db, kind: Kind, id: &str) -> anyhow::Result<Vec<Revision>> {
     /// The stream of record `id` replayed through view `V`.
-    async fn history<V: View>(db: &Db, id: Uuid) -> anyhow::Result<Vec<Revision>> {
-        replay::<V>(&read_stream(db, V::AGGREGATE, &id.to_string()).await?)
+    async fn history<V: View>(
+        db: &Db,
+        id: &str,
+        sealing: Sealing<V::Event>,
+    ) -> anyhow::Result<Vec<Revision>> {
+        replay::<V>(&read_stream(db, V::AGGREGATE, id).await?, sealing)
     }
     match kind {
-        Kind::Activity => history::<ActivityDoc>(db, id).await,
-        Kind::InputItem => history::<InputItemDoc>(db, id).await,
-        Kind::Action => history::<ActionDoc>(db, id).await,
+        Kind::Organisation => history::<OrganisationDoc>(db, id, nothing_sealed).await,
+        Kind::Activity => history::<ActivityDoc>(db, id, nothing_sealed).await,
+        Kind::InputItem => history::<InputItemDoc>(db, id, nothing_sealed).await,
+        Kind::Action => history::<ActionDoc>(db, id, nothing_sealed).await,
+        Kind::Board => history::<BoardDoc>(db, id, nothing_sealed).await,
+        Kind::Appointment => history::<AppointmentDoc>(db, id, nothing_sealed).await,
+        Kind::BoardMeeting => history::<MeetingDoc>(db, id, nothing_sealed).await,
+        Kind::Participant => history::<ParticipantDoc>(db, id, participant_sealing).await,
     }
 }
 
@@ -153,11 +209,13 @@ mod tests {
                     field: "decisions[1].outcome".into(),
                     old: None,
                     new: Some(json!("ACCEPTED")),
+                    sealed: false,
                 },
                 FieldChange {
                     field: "due".into(),
                     old: None,
                     new: Some(json!("2026-06-30")),
+                    sealed: false,
                 },
             ]
         );

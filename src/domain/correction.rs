@@ -4,9 +4,11 @@
 //! log, so `recordedAsOf` still shows what the record said before, while answers as of any
 //! happened-date use the corrected facts.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::common::{bounded_text, limits, FieldError};
+use crate::domain::rules;
 
 /// Declares the fields an amendment of one kind of record may change: a struct of optional
 /// values (each present one is the corrected value, each absent one stays as it was), stored
@@ -81,6 +83,17 @@ impl Correction {
     }
 }
 
+/// The names of the fields an amendment changes, in order, from each name and whether it
+/// changes: what each record's changes answer from `fields()`.
+pub(crate) fn changed_fields<const N: usize>(
+    fields: [(&'static str, bool); N],
+) -> Vec<&'static str> {
+    fields
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+}
+
 /// Refuses an amendment that changes nothing: every field it names already holds that value.
 pub(crate) fn something_changes(changed: &[&'static str]) -> Result<(), FieldError> {
     if changed.is_empty() {
@@ -97,6 +110,28 @@ pub fn put_right<T>(field: &mut T, value: Option<T>) {
     if let Some(value) = value {
         *field = value;
     }
+}
+
+/// Refuses `date` after `latest`, when there is one (see [`rules::not_after`]).
+pub(crate) fn not_after_day(
+    field: &'static str,
+    date: NaiveDate,
+    latest: Option<NaiveDate>,
+    what: &str,
+) -> Result<(), FieldError> {
+    latest.map_or(Ok(()), |latest| rules::not_after(field, date, latest, what))
+}
+
+/// Refuses `date` before `earliest`, when there is one (see [`rules::not_before`]).
+pub(crate) fn not_before_day(
+    field: &'static str,
+    date: NaiveDate,
+    earliest: Option<NaiveDate>,
+    what: &str,
+) -> Result<(), FieldError> {
+    earliest.map_or(Ok(()), |earliest| {
+        rules::not_before(field, date, earliest, what)
+    })
 }
 
 #[cfg(test)]

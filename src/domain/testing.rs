@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::domain::common::{OdsCode, OrganisationKind};
+use crate::domain::correction::{Correction, CorrectionCategory};
 use crate::domain::services::{
     ActivityFacts, AppointmentFacts, BoardFacts, InputItemFacts, LookupFailed, Lookups,
     OrganisationFacts, ParticipantFacts, Services,
@@ -21,6 +22,14 @@ pub fn today() -> NaiveDate {
 /// A date from `YYYY-MM-DD` text; panics on bad input (tests only).
 pub fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test date must be YYYY-MM-DD")
+}
+
+/// A correction's reason.
+pub fn because(category: CorrectionCategory, detail: &str) -> Correction {
+    Correction {
+        category,
+        detail: detail.to_owned(),
+    }
 }
 
 /// An ODS code from text; panics on bad input (tests only).

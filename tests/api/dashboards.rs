@@ -201,11 +201,22 @@ async fn every_change_shows_on_the_next_read(backend: Backend) {
         &officer,
         "decideInputItem",
         json!({ "inputItemId": second, "outcome": "REFERRED", "referredTo": "RJ1",
-            "reason": "Community clinics are theirs", "decidedOn": day(80) }),
+            "reason": "Community clinics are theirs", "decidedOn": day(10) }),
     )
     .await;
     assert_eq!(visible(&app, &rj1).await, vec![second]);
     assert_eq!(count_of(&rollup(&app, &qmj, "QMJ").await, "REFERRED"), 1);
+    // The partner's window (60 days) counts from the referral: 70 days on, it is overdue.
+    let later = json!({ "on": day(-60) });
+    let r = app
+        .ok(
+            &qmj,
+            "query($on: Date) { organisation(odsCode: \"QMJ\") { rollup(asOf: $on) {
+            counts { verdict count } } } }",
+            later,
+        )
+        .await;
+    assert_eq!(count_of(&r["organisation"]["rollup"], "OVERDUE"), 1);
 }
 
 on_both!(every_change_shows_on_the_next_read);

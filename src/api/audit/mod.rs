@@ -3,4 +3,5 @@
 
 pub mod checkpoint;
 pub mod export;
+pub mod history;
 pub mod trace;

@@ -1,17 +1,15 @@
-//! Traces from input to outcome and back (an input item, an action, a board decision), and
-//! the field-by-field history of a record.
+//! Traces from input to outcome and back: an input item, an action, a board decision (the
+//! field-by-field history of a record is in [`history`](super::history)).
 
-use async_graphql::{Context, Enum, Json, Object, SimpleObject, ID};
+use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::SecondsFormat;
 
 use crate::api::common::access::{can_read_activity, can_read_item};
 use crate::api::common::context::{internal, ledger, principal};
-use crate::api::common::correction::Reason;
 use crate::api::common::enums::Date;
 use crate::api::common::error::ApiResult;
 use crate::api::common::ids::{not_found, parse_id};
-use crate::api::common::pages::{page_cost, Page, Window};
-use crate::audit::{history, trace};
+use crate::audit::trace;
 use crate::projections::{board_read, read};
 
 /// Who recorded a step; all null when they acted only for organisations the caller may not
@@ -83,7 +81,7 @@ impl From<trace::Trace> for Trace {
 
 /// Refuses, as not found, an input item the caller may not see (neither its owner nor the
 /// partner it is referred to).
-async fn visible_item(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
+pub(super) async fn visible_item(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
     let who = principal(ctx)?;
     let visible = read::input_item(ledger(ctx).db(), id)
         .await
@@ -97,7 +95,7 @@ async fn visible_item(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
 }
 
 /// Refuses, as not found, an action of another organisation.
-async fn visible_action(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
+pub(super) async fn visible_action(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
     let who = principal(ctx)?;
     let visible = read::action(ledger(ctx).db(), id)
         .await
@@ -111,7 +109,7 @@ async fn visible_action(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
 }
 
 /// Refuses, as not found, an activity the caller neither led nor partnered.
-async fn visible_activity(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
+pub(super) async fn visible_activity(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<()> {
     let who = principal(ctx)?;
     let visible = read::activity(ledger(ctx).db(), id)
         .await
@@ -181,87 +179,4 @@ impl TraceQueries {
             .map_err(|e| internal(ctx, e))?;
         Ok(found.into())
     }
-
-    /// Every change to an activity, input item or action, field by field: the old and new
-    /// values, the event that made it, who recorded it and when. Oldest first.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)] // a GraphQL field's arguments: its own and its page's
-    async fn field_history(
-        &self,
-        ctx: &Context<'_>,
-        record: HistoryRecord,
-        id: ID,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> ApiResult<Page<Revision>> {
-        let window = Window::new(first, after, last, before)?;
-        let id = parse_id("id", &id)?;
-        let kind = match record {
-            HistoryRecord::Activity => {
-                visible_activity(ctx, id).await?;
-                history::Kind::Activity
-            }
-            HistoryRecord::InputItem => {
-                visible_item(ctx, id).await?;
-                history::Kind::InputItem
-            }
-            HistoryRecord::Action => {
-                visible_action(ctx, id).await?;
-                history::Kind::Action
-            }
-        };
-        let revisions = history::field_history(ledger(ctx).db(), kind, id)
-            .await
-            .map_err(|e| internal(ctx, e))?;
-        let who = principal(ctx)?;
-        let items = revisions
-            .into_iter()
-            .map(|r| {
-                let position = r.step.at.position;
-                let revision = Revision {
-                    event: r.step.seen_by(who).into(),
-                    changes: r
-                        .changes
-                        .into_iter()
-                        .map(|c| FieldChange {
-                            field: c.field,
-                            old: c.old.map(Json),
-                            new: c.new.map(Json),
-                        })
-                        .collect(),
-                    reason: r.correction.map(Reason::from),
-                };
-                (position, revision)
-            })
-            .collect();
-        Ok(window.page(items)?)
-    }
-}
-
-/// Which kind of record a history is for.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-pub enum HistoryRecord {
-    Activity,
-    InputItem,
-    Action,
-}
-
-/// One field's change: absent old means the field was set, absent new that it was cleared.
-#[derive(SimpleObject)]
-pub struct FieldChange {
-    /// The field's path, such as `title`, `decisions[1].outcome` or `held.attendance.patients`.
-    field: String,
-    old: Option<Json<serde_json::Value>>,
-    new: Option<Json<serde_json::Value>>,
-}
-
-/// The changes one event made to a record.
-#[derive(SimpleObject)]
-pub struct Revision {
-    event: TraceStep,
-    changes: Vec<FieldChange>,
-    /// Why, when the event corrected the record (an amendment, a withdrawal, a reinstatement).
-    reason: Option<Reason>,
 }

@@ -4,6 +4,7 @@ use async_graphql::{Context, Object, SimpleObject, ID};
 
 use super::enums::{EndReason, SeatRole};
 use crate::api::common::context::{internal, ledger, principal};
+use crate::api::common::correction::Correction;
 use crate::api::common::enums::Date;
 use crate::api::common::error::ApiResult;
 use crate::api::participant::object::{may_see, Participant};
@@ -45,6 +46,10 @@ impl Appointment {
     /// Each renewal's new term end, in order.
     async fn renewed_to(&self) -> Vec<Date> {
         self.0.renewals.iter().map(|(_, end)| Date(*end)).collect()
+    }
+    /// Every correction of this appointment, oldest first, each with its reason.
+    async fn corrections(&self) -> Vec<Correction> {
+        self.0.corrections.iter().map(Correction::from).collect()
     }
     async fn ended(&self) -> Option<AppointmentEnd> {
         self.0.ended.map(|(reason, on)| AppointmentEnd {

@@ -2,6 +2,7 @@
 
 use async_graphql::{Object, SimpleObject, ID};
 
+use crate::api::common::correction::Correction;
 use crate::api::common::enums::Date;
 use crate::api::common::notes::{DatedNote, Postponement};
 use crate::projections::boards::MeetingDoc;
@@ -82,6 +83,10 @@ impl BoardMeeting {
     /// When the meeting was called off, and why.
     async fn cancellation(&self) -> Option<DatedNote> {
         self.0.cancelled.as_ref().map(DatedNote::from)
+    }
+    /// Every correction of this meeting, oldest first, each with its reason.
+    async fn corrections(&self) -> Vec<Correction> {
+        self.0.corrections.iter().map(Correction::from).collect()
     }
     async fn decisions(&self) -> Vec<BoardDecision> {
         self.0

@@ -1,19 +1,22 @@
 //! Mutations on board meetings: schedule, papers issued, held, decisions taken, postponed,
-//! cancelled.
+//! cancelled, and amended (a correction).
 
 use async_graphql::{Context, InputObject, Object, ID};
 use serde::Serialize;
+use uuid::Uuid;
 
 use super::write::{
     meeting_answer, parse_ids, writable_board, writable_meeting, BoardMeetingPayload,
 };
 use crate::api::common::context::or_today;
+use crate::api::common::correction::CorrectionInput;
 use crate::api::common::enums::Date;
 use crate::api::common::error::ApiResult;
+use crate::api::common::ids::parse_id;
 use crate::api::common::lists::{attendees, short};
 use crate::api::common::visible::{require_all_visible, Named};
 use crate::api::common::write::{command_context, new_id, new_record};
-use crate::domain::board_meeting::BoardMeetingCommand;
+use crate::domain::board_meeting::{BoardMeetingCommand, DecisionCitations, MeetingChanges};
 
 /// Schedule a board meeting.
 #[derive(InputObject, Serialize)]
@@ -82,6 +85,57 @@ pub struct CancelBoardMeetingInput {
     cancelled_on: Option<Date>,
     reason: String,
     idempotency_key: Option<String>,
+}
+
+/// The corrected citations of one decision taken at the meeting; each list given replaces the
+/// recorded one whole.
+#[derive(InputObject, Serialize)]
+pub struct BoardDecisionCitationsInput {
+    decision_id: ID,
+    #[graphql(validator(custom = "short(\"decision.citedInputItemIds\")"))]
+    cited_input_item_ids: Option<Vec<ID>>,
+    #[graphql(validator(custom = "short(\"decision.citedActionIds\")"))]
+    cited_action_ids: Option<Vec<ID>>,
+}
+
+/// Put a meeting's recorded facts right: each field given replaces the recorded one, and the
+/// reason is kept with the record. What holding the meeting recorded (the day held, attendance,
+/// quorum, a decision's citations) can be put right once it was held. A decision's citations
+/// are amended here, not by a mutation of their own: a decision belongs to its meeting, so one
+/// correction of the meeting names what it put right, with one reason, and is one event.
+#[derive(InputObject, Serialize)]
+pub struct AmendBoardMeetingInput {
+    meeting_id: ID,
+    /// The day in force (after a postponement, the day it was moved to, and after the day it
+    /// was moved from).
+    scheduled_for: Option<Date>,
+    /// Not in the future; everyone attending must have held their seat that day. Attendance
+    /// as of every date follows the corrected day; `recordedAsOf` before this correction still
+    /// answers with the old one.
+    held_on: Option<Date>,
+    /// The whole corrected list of appointments whose holders attended.
+    #[graphql(validator(custom = "attendees(\"attendedAppointmentIds\")"))]
+    attended_appointment_ids: Option<Vec<ID>>,
+    quorate: Option<bool>,
+    /// A decision taken at the meeting, and what it should have cited.
+    decision: Option<BoardDecisionCitationsInput>,
+    reason: CorrectionInput,
+    idempotency_key: Option<String>,
+}
+
+/// The ids of `field`, if given, each checked as one the caller may see.
+async fn visible_ids(
+    ctx: &Context<'_>,
+    field: &str,
+    named: Named,
+    ids: Option<&Vec<ID>>,
+) -> ApiResult<Option<Vec<Uuid>>> {
+    let Some(ids) = ids else {
+        return Ok(None);
+    };
+    let parsed = parse_ids(field, ids)?;
+    require_all_visible(ctx, field, named, &parsed).await?;
+    Ok(Some(parsed))
 }
 
 /// Mutations on board meetings.
@@ -205,6 +259,59 @@ impl MeetingMutations {
             scheduled_for: input.scheduled_for.0,
             postponed_on: or_today(input.postponed_on),
             reason: input.reason,
+        };
+        meeting_answer(ctx, cc, id, command).await
+    }
+
+    /// Puts a meeting's recorded facts right, keeping the reason and what the record said before.
+    async fn amend_board_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: AmendBoardMeetingInput,
+    ) -> ApiResult<BoardMeetingPayload> {
+        let id = writable_meeting(ctx, &input.meeting_id).await?;
+        let attended = visible_ids(
+            ctx,
+            "attendedAppointmentIds",
+            Named::Appointment,
+            input.attended_appointment_ids.as_ref(),
+        )
+        .await?;
+        let decision = match &input.decision {
+            Some(d) => Some(DecisionCitations {
+                decision_id: parse_id("decision.decisionId", &d.decision_id)?,
+                cited_input_items: visible_ids(
+                    ctx,
+                    "decision.citedInputItemIds",
+                    Named::InputItem,
+                    d.cited_input_item_ids.as_ref(),
+                )
+                .await?,
+                cited_actions: visible_ids(
+                    ctx,
+                    "decision.citedActionIds",
+                    Named::Action,
+                    d.cited_action_ids.as_ref(),
+                )
+                .await?,
+            }),
+            None => None,
+        };
+        let cc = command_context(
+            ctx,
+            "amendBoardMeeting",
+            &input,
+            input.idempotency_key.as_ref(),
+        )?;
+        let command = BoardMeetingCommand::Amend {
+            changes: MeetingChanges {
+                scheduled_for: input.scheduled_for.map(|d| d.0),
+                held_on: input.held_on.map(|d| d.0),
+                attended,
+                quorate: input.quorate,
+                decision,
+            },
+            correction: input.reason.into(),
         };
         meeting_answer(ctx, cc, id, command).await
     }

@@ -1,5 +1,5 @@
-//! Mutations on boards: establish, set seats, rename, dissolve. Board secretaries (and admins)
-//! of the organisation write; everyone else reads.
+//! Mutations on boards: establish, set seats, rename, dissolve, and amend (a correction). Board
+//! secretaries (and admins) of the organisation write; everyone else reads.
 
 use async_graphql::{Context, InputObject, Object, ID};
 use serde::Serialize;
@@ -7,10 +7,11 @@ use serde::Serialize;
 use super::enums::{BoardKind, SeatRole};
 use super::write::{board_answer, require_secretary, writable_board, BoardPayload};
 use crate::api::common::context::{or_today, principal};
+use crate::api::common::correction::CorrectionInput;
 use crate::api::common::enums::Date;
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::write::{command_context, new_record};
-use crate::domain::board::BoardCommand;
+use crate::domain::board::{BoardChanges, BoardCommand};
 
 /// Establish a board or committee.
 #[derive(InputObject, Serialize)]
@@ -49,6 +50,22 @@ pub struct DissolveBoardInput {
     board_id: ID,
     /// Defaults to today.
     dissolved_on: Option<Date>,
+    idempotency_key: Option<String>,
+}
+
+/// Put a board's recorded facts right: each field given replaces the recorded one, and the
+/// reason is kept with the record. A new name the board has taken since is `renameBoard`; a
+/// wrong seat setting is put right by setting the seats again from the same day.
+#[derive(InputObject, Serialize)]
+pub struct AmendBoardInput {
+    board_id: ID,
+    name: Option<String>,
+    kind: Option<BoardKind>,
+    /// Not in the future, nor after the board's first seat setting or its dissolution.
+    /// Representation as of every date follows the corrected date; `recordedAsOf` before this
+    /// correction still answers with the old one.
+    established_on: Option<Date>,
+    reason: CorrectionInput,
     idempotency_key: Option<String>,
 }
 
@@ -112,6 +129,26 @@ impl BoardMutations {
         let id = writable_board(ctx, &input.board_id).await?;
         let cc = command_context(ctx, "renameBoard", &input, input.idempotency_key.as_ref())?;
         board_answer(ctx, cc, id, BoardCommand::Rename { name: input.name }).await
+    }
+
+    /// Puts a board's recorded facts right (a dissolved board's too), keeping the reason and
+    /// what the record said before.
+    async fn amend_board(
+        &self,
+        ctx: &Context<'_>,
+        input: AmendBoardInput,
+    ) -> ApiResult<BoardPayload> {
+        let id = writable_board(ctx, &input.board_id).await?;
+        let cc = command_context(ctx, "amendBoard", &input, input.idempotency_key.as_ref())?;
+        let command = BoardCommand::Amend {
+            changes: BoardChanges {
+                name: input.name,
+                kind: input.kind.map(Into::into),
+                established_on: input.established_on.map(|d| d.0),
+            },
+            correction: input.reason.into(),
+        };
+        board_answer(ctx, cc, id, command).await
     }
 
     /// Dissolves a board; no one can be appointed to it afterwards.

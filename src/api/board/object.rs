@@ -9,6 +9,7 @@ use super::enums::BoardKind;
 use super::meeting::BoardMeeting;
 use super::representation::{board_parts, representation, Representation};
 use crate::api::common::context::{or_today, Views};
+use crate::api::common::correction::Correction;
 use crate::api::common::enums::Date;
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::pages::{page_cost, Page, Window};
@@ -42,6 +43,10 @@ impl Board {
     }
     async fn dissolved_on(&self) -> Option<Date> {
         self.0.dissolved_on.map(Date)
+    }
+    /// Every correction of this board, oldest first, each with its reason.
+    async fn corrections(&self) -> Vec<Correction> {
+        self.0.corrections.iter().map(Correction::from).collect()
     }
     /// Every appointment, past and present, by term start.
     async fn appointments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Appointment>> {

@@ -8,19 +8,9 @@ use super::events::ActionChanges;
 use super::{Action, ActionError, ActionEvent};
 use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, FieldError, OdsCode};
-use crate::domain::correction::{put_right, something_changes, Correction};
-use crate::domain::rules::{not_after, not_before, not_in_future};
+use crate::domain::correction::{not_after_day, put_right, something_changes, Correction};
+use crate::domain::rules::{not_before, not_in_future};
 use crate::domain::services::Services;
-
-/// Refuses `date` after `later`, when there is one (see [`not_after`]).
-fn not_after_any(
-    field: &'static str,
-    date: NaiveDate,
-    later: Option<NaiveDate>,
-    what: &str,
-) -> Result<(), FieldError> {
-    later.map_or(Ok(()), |later| not_after(field, date, later, what))
-}
 
 impl Proposal {
     fn take_in(&mut self, changes: &mut ActionChanges) {
@@ -61,28 +51,28 @@ impl Action {
             .or(self.completion.as_ref().map(|c| c.on));
         if let Some(on) = changes.proposed_on {
             not_in_future("proposedOn", on, today)?;
-            not_after_any("proposedOn", on, agreed_on, "the action was agreed")?;
-            not_after_any(
+            not_after_day("proposedOn", on, agreed_on, "the action was agreed")?;
+            not_after_day(
                 "proposedOn",
                 on,
                 Some(proposal.due_on),
                 "the date it is due",
             )?;
-            not_after_any(
+            not_after_day(
                 "proposedOn",
                 on,
                 self.abandoned_on,
                 "the action was abandoned",
             )?;
             let first_change = self.due_changed_on.iter().min().copied();
-            not_after_any(
+            not_after_day(
                 "proposedOn",
                 on,
                 first_change,
                 "its due date was first changed",
             )?;
             let first_link = self.linked_on.iter().min().copied();
-            not_after_any(
+            not_after_day(
                 "proposedOn",
                 on,
                 first_link,
@@ -93,13 +83,13 @@ impl Action {
             not_in_future("agreedOn", on, today)?;
             not_before("agreedOn", on, proposed_on, "the action was proposed")?;
             let first_progress = self.progress_on.iter().min().copied();
-            not_after_any(
+            not_after_day(
                 "agreedOn",
                 on,
                 first_progress,
                 "progress was first recorded",
             )?;
-            not_after_any("agreedOn", on, completed_on, "the action was completed")?;
+            not_after_day("agreedOn", on, completed_on, "the action was completed")?;
         }
         if let Some(on) = changes.completed_on {
             not_in_future("completedOn", on, today)?;

@@ -17,21 +17,24 @@ use crate::domain::services::{AppointmentFacts, Services};
 /// An appointment as its events left it; empty until made.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Appointment {
-    made: Option<Made>,
-    ended_on: Option<NaiveDate>,
+    pub(super) made: Option<Made>,
+    pub(super) ended_on: Option<NaiveDate>,
 }
 
 /// What the appointment established, with the term end kept current.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Made {
-    id: Uuid,
-    board_id: Uuid,
+pub(super) struct Made {
+    pub(super) id: Uuid,
+    pub(super) board_id: Uuid,
     organisation: OdsCode,
-    participant_id: Uuid,
-    role: SeatRole,
-    voting: bool,
-    term_start: NaiveDate,
-    term_end: NaiveDate,
+    pub(super) participant_id: Uuid,
+    pub(super) role: SeatRole,
+    pub(super) voting: bool,
+    pub(super) term_start: NaiveDate,
+    pub(super) term_end: NaiveDate,
+    /// The term end the latest renewal extended, once renewed.
+    #[serde(default)]
+    pub(super) extended_from: Option<NaiveDate>,
 }
 
 impl Appointment {
@@ -190,6 +193,10 @@ impl Aggregate for Appointment {
                 term_end,
                 renewed_on,
             } => self.renew(services, term_end, renewed_on).await?,
+            AppointmentCommand::Amend {
+                changes,
+                correction,
+            } => self.amend(services, changes, correction).await?,
             AppointmentCommand::End { reason, ended_on } => {
                 let made = self.current()?;
                 not_in_future("endedOn", ended_on, services.today())?;
@@ -225,14 +232,20 @@ impl Aggregate for Appointment {
                     voting,
                     term_start,
                     term_end,
+                    extended_from: None,
                 });
             }
             AppointmentEvent::Renewed { term_end, .. } => {
                 if let Some(made) = self.made.as_mut() {
-                    made.term_end = term_end;
+                    made.extended_from = Some(std::mem::replace(&mut made.term_end, term_end));
                 }
             }
             AppointmentEvent::Ended { ended_on, .. } => self.ended_on = Some(ended_on),
+            AppointmentEvent::Amended { changes, .. } => {
+                if let Some(made) = self.made.as_mut() {
+                    made.amend(changes);
+                }
+            }
         }
     }
 }

@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::EndReason;
+use super::{AppointmentChanges, EndReason};
 use crate::domain::board::SeatRole;
+use crate::domain::correction::Correction;
 
 /// Something a user asks of an appointment.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,5 +29,10 @@ pub enum AppointmentCommand {
     End {
         reason: EndReason,
         ended_on: NaiveDate,
+    },
+    /// Puts recorded facts right: each field in `changes` replaces the recorded one.
+    Amend {
+        changes: AppointmentChanges,
+        correction: Correction,
     },
 }

@@ -37,6 +37,14 @@ pub enum AppointmentError {
     /// The renewed term would overlap another seat the participant holds on the board.
     #[error("termEnd: the participant holds another seat on this board for part of that term")]
     RenewalOverlaps,
+    /// The corrected term would overlap another seat the participant holds on the board.
+    #[error(
+        "{field}: the participant holds another seat on this board for part of the corrected term"
+    )]
+    TermOverlaps {
+        /// The term date that was corrected (the end, when both were).
+        field: &'static str,
+    },
     /// The appointment has ended; nothing more may be recorded.
     #[error("appointment has already ended")]
     AlreadyEnded,
@@ -58,6 +66,7 @@ impl Refusal for AppointmentError {
             | Self::ParticipantErased
             | Self::SeatOverlaps
             | Self::RenewalOverlaps
+            | Self::TermOverlaps { .. }
             | Self::AlreadyEnded => RefusalKind::Conflict,
             Self::Lookup(_) => RefusalKind::Internal,
         }

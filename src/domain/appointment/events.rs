@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::board::SeatRole;
 use crate::domain::common::{Happened, OdsCode};
+use crate::domain::correction::Correction;
 
 /// Why an appointment ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +16,18 @@ pub enum EndReason {
     Resigned,
     TermExpired,
     Removed,
+}
+
+crate::changes! {
+    /// Recorded facts of an appointment that an amendment replaces: each field present is the
+    /// corrected value, each absent one stays as it was. `term_end` is the term end in force: after
+    /// a renewal, the end the latest renewal gave.
+    pub struct AppointmentChanges {
+        role: SeatRole => "role",
+        voting: bool => "voting",
+        term_start: NaiveDate => "termStart",
+        term_end: NaiveDate => "termEnd",
+    }
 }
 
 /// Something that happened to an appointment.
@@ -40,6 +53,11 @@ pub enum AppointmentEvent {
         reason: EndReason,
         ended_on: NaiveDate,
     },
+    /// Recorded facts were put right; what they said before stays in the log.
+    Amended {
+        changes: AppointmentChanges,
+        correction: Correction,
+    },
 }
 
 impl Happened for AppointmentEvent {
@@ -48,6 +66,9 @@ impl Happened for AppointmentEvent {
             Self::Appointed { term_start, .. } => Some(*term_start),
             Self::Renewed { renewed_on, .. } => Some(*renewed_on),
             Self::Ended { ended_on, .. } => Some(*ended_on),
+            // A correction changes what the record says about the past; it happens on no day
+            // of its own.
+            Self::Amended { .. } => None,
         }
     }
 }
@@ -58,6 +79,7 @@ impl DomainEvent for AppointmentEvent {
             Self::Appointed { .. } => "Appointed",
             Self::Renewed { .. } => "Renewed",
             Self::Ended { .. } => "AppointmentEnded",
+            Self::Amended { .. } => "AppointmentAmended",
         }
         .to_owned()
     }

@@ -1,5 +1,7 @@
 //! Given/when/then tests of the `Appointment` aggregate.
 
+mod amending;
+
 use cqrs_es::test::{AggregateTestExecutor, TestFramework};
 use cqrs_es::Aggregate;
 use uuid::Uuid;

@@ -20,19 +20,22 @@ const MAX_SEATS: u32 = 50;
 /// A board as its events left it; empty until established.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Board {
-    established: Option<Established>,
+    pub(super) established: Option<Established>,
     seats: Vec<SeatSetting>,
-    dissolved_on: Option<NaiveDate>,
+    /// The earliest day any seat setting took effect from: the establishment may not follow it.
+    #[serde(default)]
+    pub(super) first_seats_from: Option<NaiveDate>,
+    pub(super) dissolved_on: Option<NaiveDate>,
 }
 
 /// What establishing the board recorded, with the name kept current.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Established {
+pub(super) struct Established {
     id: Uuid,
     organisation: OdsCode,
-    name: String,
-    kind: BoardKind,
-    established_on: NaiveDate,
+    pub(super) name: String,
+    pub(super) kind: BoardKind,
+    pub(super) established_on: NaiveDate,
 }
 
 /// The latest seat setting for one role.
@@ -127,6 +130,10 @@ impl Board {
                     name: bounded_text("name", &name, limits::TITLE, true)?,
                 }
             }
+            BoardCommand::Amend {
+                changes,
+                correction,
+            } => self.amend(changes, correction, today)?,
             BoardCommand::Dissolve { dissolved_on } => {
                 let established = self.live()?;
                 not_in_future("dissolvedOn", dissolved_on, today)?;
@@ -213,6 +220,7 @@ impl Aggregate for Board {
                 voting,
                 from,
             } => {
+                self.first_seats_from = Some(self.first_seats_from.map_or(from, |f| f.min(from)));
                 let setting = SeatSetting {
                     role,
                     target,
@@ -230,6 +238,11 @@ impl Aggregate for Board {
                 }
             }
             BoardEvent::BoardDissolved { dissolved_on } => self.dissolved_on = Some(dissolved_on),
+            BoardEvent::BoardAmended { changes, .. } => {
+                if let Some(established) = self.established.as_mut() {
+                    established.amend(changes);
+                }
+            }
         }
     }
 }

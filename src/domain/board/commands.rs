@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::{BoardKind, SeatRole};
+use super::{BoardChanges, BoardKind, SeatRole};
+use crate::domain::correction::Correction;
 
 /// Something a user asks of a board.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,4 +29,9 @@ pub enum BoardCommand {
     Rename { name: String },
     /// Records that the board was dissolved; nothing more may be recorded.
     Dissolve { dissolved_on: NaiveDate },
+    /// Puts recorded facts right: each field in `changes` replaces the recorded one.
+    Amend {
+        changes: BoardChanges,
+        correction: Correction,
+    },
 }

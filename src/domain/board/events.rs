@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::common::{Happened, OdsCode};
+use crate::domain::correction::Correction;
 
 /// What kind of body a board is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +50,17 @@ impl SeatRole {
     }
 }
 
+crate::changes! {
+    /// Recorded facts of a board that an amendment replaces: each field present is the corrected
+    /// value, each absent one stays as it was. Seats are not here: setting them again from the same
+    /// day already puts a wrong setting right, and the view keeps both.
+    pub struct BoardChanges {
+        name: String => "name",
+        kind: BoardKind => "kind",
+        established_on: NaiveDate => "establishedOn",
+    }
+}
+
 /// Something that happened to a board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum BoardEvent {
@@ -72,6 +84,11 @@ pub enum BoardEvent {
     BoardDissolved {
         dissolved_on: NaiveDate,
     },
+    /// Recorded facts were put right; what they said before stays in the log.
+    BoardAmended {
+        changes: BoardChanges,
+        correction: Correction,
+    },
 }
 
 impl Happened for BoardEvent {
@@ -79,7 +96,9 @@ impl Happened for BoardEvent {
         match self {
             Self::BoardEstablished { established_on, .. } => Some(*established_on),
             Self::SeatsSet { from, .. } => Some(*from),
-            Self::BoardRenamed { .. } => None,
+            // A correction changes what the record says about the past; it happens on no day
+            // of its own.
+            Self::BoardRenamed { .. } | Self::BoardAmended { .. } => None,
             Self::BoardDissolved { dissolved_on } => Some(*dissolved_on),
         }
     }
@@ -92,6 +111,7 @@ impl DomainEvent for BoardEvent {
             Self::SeatsSet { .. } => "SeatsSet",
             Self::BoardRenamed { .. } => "BoardRenamed",
             Self::BoardDissolved { .. } => "BoardDissolved",
+            Self::BoardAmended { .. } => "BoardAmended",
         }
         .to_owned()
     }

@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod commands;
+mod correct;
 mod errors;
 pub mod events;
 #[cfg(test)]

@@ -16,10 +16,13 @@ use crate::domain::services::Services;
 /// A board meeting as its events left it; empty until scheduled.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BoardMeeting {
-    scheduled: Option<Scheduled>,
+    pub(super) scheduled: Option<Scheduled>,
     papers_issued_on: Option<NaiveDate>,
-    held: Option<Held>,
-    decisions: Vec<Uuid>,
+    pub(super) held: Option<Held>,
+    pub(super) decisions: Vec<Cited>,
+    /// The day in force before the latest postponement, once postponed.
+    #[serde(default)]
+    pub(super) postponed_from: Option<NaiveDate>,
     /// Called off, and when.
     #[serde(default)]
     cancelled_on: Option<NaiveDate>,
@@ -27,19 +30,27 @@ pub struct BoardMeeting {
 
 /// What scheduling the meeting recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Scheduled {
+pub(super) struct Scheduled {
     id: Uuid,
-    board_id: Uuid,
+    pub(super) board_id: Uuid,
     organisation: OdsCode,
-    scheduled_for: NaiveDate,
+    pub(super) scheduled_for: NaiveDate,
 }
 
 /// What holding the meeting recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Held {
-    held_on: NaiveDate,
-    attended: Vec<Uuid>,
-    quorate: bool,
+pub(super) struct Held {
+    pub(super) held_on: NaiveDate,
+    pub(super) attended: Vec<Uuid>,
+    pub(super) quorate: bool,
+}
+
+/// A decision recorded at the meeting, with what it cites.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Cited {
+    pub(super) id: Uuid,
+    pub(super) input_items: Vec<Uuid>,
+    pub(super) actions: Vec<Uuid>,
 }
 
 impl BoardMeeting {
@@ -84,8 +95,8 @@ impl BoardMeeting {
     }
 
     /// The ids of the decisions recorded, in order.
-    pub fn decisions(&self) -> &[Uuid] {
-        &self.decisions
+    pub fn decisions(&self) -> Vec<Uuid> {
+        self.decisions.iter().map(|d| d.id).collect()
     }
 
     /// Whether the meeting was called off.
@@ -204,7 +215,7 @@ impl BoardMeeting {
         if self.held.is_none() {
             return Err(BoardMeetingError::NotHeld);
         }
-        if self.decisions.contains(&decision.decision_id) {
+        if self.decisions.iter().any(|d| d.id == decision.decision_id) {
             return Err(BoardMeetingError::DecisionAlreadyRecorded);
         }
         let voted = if decision.patient_members_voted && !decision.patient_members_present {
@@ -300,6 +311,10 @@ impl Aggregate for BoardMeeting {
                 cancelled_on,
                 reason,
             } => self.cancel(cancelled_on, &reason, services.today())?,
+            BoardMeetingCommand::Amend {
+                changes,
+                correction,
+            } => self.amend(services, changes, correction).await?,
         };
         sink.write(event, self).await;
         Ok(())
@@ -335,13 +350,19 @@ impl Aggregate for BoardMeeting {
                 });
             }
             BoardMeetingEvent::DecisionRecorded(decision) => {
-                self.decisions.push(decision.decision_id);
+                self.decisions.push(Cited {
+                    id: decision.decision_id,
+                    input_items: decision.cited_input_items,
+                    actions: decision.cited_actions,
+                });
             }
             BoardMeetingEvent::MeetingPostponed { scheduled_for, .. } => {
                 if let Some(scheduled) = self.scheduled.as_mut() {
-                    scheduled.scheduled_for = scheduled_for;
+                    let before = std::mem::replace(&mut scheduled.scheduled_for, scheduled_for);
+                    self.postponed_from = Some(before);
                 }
             }
+            BoardMeetingEvent::MeetingAmended { changes, .. } => self.take_in(changes),
             BoardMeetingEvent::MeetingCancelled { cancelled_on, .. } => {
                 self.cancelled_on = Some(cancelled_on);
             }

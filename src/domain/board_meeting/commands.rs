@@ -3,6 +3,9 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::MeetingChanges;
+use crate::domain::correction::Correction;
+
 /// Something a user asks of a board meeting.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BoardMeetingCommand {
@@ -40,5 +43,10 @@ pub enum BoardMeetingCommand {
     Cancel {
         cancelled_on: NaiveDate,
         reason: String,
+    },
+    /// Puts recorded facts right: each field in `changes` replaces the recorded one.
+    Amend {
+        changes: MeetingChanges,
+        correction: Correction,
     },
 }

@@ -58,6 +58,9 @@ pub enum BoardMeetingError {
     /// A decision with this id was already recorded at the meeting.
     #[error("decisionId: decision already recorded")]
     DecisionAlreadyRecorded,
+    /// An amendment named a decision this meeting did not record.
+    #[error("decision.decisionId: no such decision was recorded at this meeting")]
+    DecisionNotFound,
     /// The input item at this position does not exist.
     #[error("citedInputItems[{index}]: input item not found")]
     InputItemNotFound {
@@ -85,6 +88,7 @@ impl Refusal for BoardMeetingError {
             Self::NotFound
             | Self::BoardNotFound
             | Self::AttendeeNotFound { .. }
+            | Self::DecisionNotFound
             | Self::InputItemNotFound { .. }
             | Self::ActionNotFound { .. } => RefusalKind::NotFound,
             Self::AlreadyExists

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::common::{Happened, OdsCode};
+use crate::domain::correction::{changed_fields, Correction};
 
 /// A decision taken at a meeting (principle 3: does it cite patient input?).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +18,56 @@ pub struct BoardDecision {
     pub cited_actions: Vec<Uuid>,
     pub patient_members_present: bool,
     pub patient_members_voted: bool,
+}
+
+/// The corrected citations of one decision taken at the meeting, named by its id; each list
+/// present replaces the recorded one whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionCitations {
+    pub decision_id: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cited_input_items: Option<Vec<Uuid>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cited_actions: Option<Vec<Uuid>>,
+}
+
+/// Recorded facts of a board meeting that an amendment replaces: each field present is the
+/// corrected value, each absent one stays as it was. `scheduled_for` is the day in force: after
+/// a postponement, the day it was moved to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MeetingChanges {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_for: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_on: Option<NaiveDate>,
+    /// The whole corrected list of appointments whose holders attended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attended: Option<Vec<Uuid>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quorate: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionCitations>,
+}
+
+impl MeetingChanges {
+    /// The API names of the fields this changes, in order.
+    pub fn fields(&self) -> Vec<&'static str> {
+        let decision = self.decision.as_ref();
+        changed_fields([
+            ("scheduledFor", self.scheduled_for.is_some()),
+            ("heldOn", self.held_on.is_some()),
+            ("attendedAppointmentIds", self.attended.is_some()),
+            ("quorate", self.quorate.is_some()),
+            (
+                "decision.citedInputItemIds",
+                decision.is_some_and(|d| d.cited_input_items.is_some()),
+            ),
+            (
+                "decision.citedActionIds",
+                decision.is_some_and(|d| d.cited_actions.is_some()),
+            ),
+        ])
+    }
 }
 
 /// Something that happened to a board meeting.
@@ -49,6 +100,11 @@ pub enum BoardMeetingEvent {
         cancelled_on: NaiveDate,
         reason: String,
     },
+    /// Recorded facts were put right; what they said before stays in the log.
+    MeetingAmended {
+        changes: MeetingChanges,
+        correction: Correction,
+    },
 }
 
 impl Happened for BoardMeetingEvent {
@@ -57,8 +113,9 @@ impl Happened for BoardMeetingEvent {
             Self::MeetingScheduled { scheduled_for, .. } => Some(*scheduled_for),
             Self::PapersIssued { issued_on } => Some(*issued_on),
             Self::MeetingHeld { held_on, .. } => Some(*held_on),
-            // The meeting's day is the meeting's own record.
-            Self::DecisionRecorded(_) => None,
+            // The meeting's day is the meeting's own record; a correction changes what the
+            // record says about the past and happens on no day of its own.
+            Self::DecisionRecorded(_) | Self::MeetingAmended { .. } => None,
             Self::MeetingPostponed { postponed_on, .. } => Some(*postponed_on),
             Self::MeetingCancelled { cancelled_on, .. } => Some(*cancelled_on),
         }
@@ -74,6 +131,7 @@ impl DomainEvent for BoardMeetingEvent {
             Self::DecisionRecorded(_) => "DecisionRecorded",
             Self::MeetingPostponed { .. } => "MeetingPostponed",
             Self::MeetingCancelled { .. } => "MeetingCancelled",
+            Self::MeetingAmended { .. } => "MeetingAmended",
         }
         .to_owned()
     }

@@ -1,6 +1,7 @@
 //! Given/when/then tests of the `BoardMeeting` aggregate: scheduling, papers, holding and
 //! decisions here, postponing and cancelling in a submodule.
 
+mod amending;
 mod postponing;
 
 use cqrs_es::test::{AggregateTestExecutor, TestFramework};

@@ -184,6 +184,7 @@ pub(super) fn board(
             .collect(),
         dissolved_on,
         recorded_at: DateTime::UNIX_EPOCH,
+        corrections: vec![],
     }
 }
 
@@ -205,6 +206,7 @@ pub(super) fn appointment(
         first_term_end,
         renewals: vec![],
         ended: None,
+        corrections: vec![],
     }
 }
 
@@ -234,6 +236,7 @@ pub(super) fn meeting(
             .collect(),
         postponements: vec![],
         cancelled: None,
+        corrections: vec![],
     }
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::correction::CorrectionDoc;
 use crate::domain::appointment::{Appointment, AppointmentEvent, EndReason};
 use crate::domain::board::SeatRole;
 use crate::domain::common::OdsCode;
@@ -27,6 +28,9 @@ pub struct AppointmentDoc {
     pub first_term_end: NaiveDate,
     pub renewals: Vec<(NaiveDate, NaiveDate)>,
     pub ended: Option<(EndReason, NaiveDate)>,
+    /// Every correction, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionDoc>,
 }
 
 impl AppointmentDoc {
@@ -87,9 +91,9 @@ impl View for AppointmentDoc {
         doc: Option<Self>,
         id: &str,
         event: AppointmentEvent,
-        _at: DateTime<Utc>,
+        at: DateTime<Utc>,
     ) -> Result<Self, OutOfOrder> {
-        apply_appointment(doc, id, event)
+        apply_appointment(doc, id, event, at)
     }
 
     fn rows(&mut self, created: i64, rows: &mut Rows) -> anyhow::Result<()> {
@@ -113,6 +117,7 @@ pub fn apply_appointment(
     doc: Option<AppointmentDoc>,
     id: &str,
     event: AppointmentEvent,
+    at: DateTime<Utc>,
 ) -> Result<AppointmentDoc, OutOfOrder> {
     if let AppointmentEvent::Appointed {
         appointment_id,
@@ -136,6 +141,7 @@ pub fn apply_appointment(
             first_term_end: term_end,
             renewals: vec![],
             ended: None,
+            corrections: vec![],
         });
     }
     let Some(mut doc) = doc else {
@@ -148,6 +154,24 @@ pub fn apply_appointment(
             renewed_on,
         } => doc.renewals.push((renewed_on, term_end)),
         AppointmentEvent::Ended { reason, ended_on } => doc.ended = Some((reason, ended_on)),
+        AppointmentEvent::Amended {
+            changes,
+            correction,
+        } => {
+            let fields = changes.fields();
+            doc.role = changes.role.unwrap_or(doc.role);
+            doc.voting = changes.voting.unwrap_or(doc.voting);
+            doc.term_start = changes.term_start.unwrap_or(doc.term_start);
+            // The term end in force: the latest renewal's, or else the first.
+            if let Some(end) = changes.term_end {
+                match doc.renewals.last_mut() {
+                    Some((_, renewed_to)) => *renewed_to = end,
+                    None => doc.first_term_end = end,
+                }
+            }
+            doc.corrections
+                .push(CorrectionDoc::amended(correction, &fields, at));
+        }
     }
     Ok(doc)
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::correction::CorrectionDoc;
 use crate::domain::board::{Board, BoardEvent, BoardKind, SeatRole};
 use crate::domain::common::OdsCode;
 use crate::projections::select::{docs_by_ids, Scope};
@@ -31,6 +32,9 @@ pub struct BoardDoc {
     pub seats: Vec<SeatsDoc>,
     pub dissolved_on: Option<NaiveDate>,
     pub recorded_at: DateTime<Utc>,
+    /// Every correction, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionDoc>,
 }
 
 impl BoardDoc {
@@ -106,6 +110,7 @@ pub fn apply_board(
             seats: vec![],
             dissolved_on: None,
             recorded_at: at,
+            corrections: vec![],
         });
     }
     let Some(mut doc) = doc else {
@@ -126,6 +131,17 @@ pub fn apply_board(
         }),
         BoardEvent::BoardRenamed { name } => doc.name = name,
         BoardEvent::BoardDissolved { dissolved_on } => doc.dissolved_on = Some(dissolved_on),
+        BoardEvent::BoardAmended {
+            changes,
+            correction,
+        } => {
+            let fields = changes.fields();
+            doc.name = changes.name.unwrap_or(doc.name);
+            doc.kind = changes.kind.unwrap_or(doc.kind);
+            doc.established_on = changes.established_on.unwrap_or(doc.established_on);
+            doc.corrections
+                .push(CorrectionDoc::amended(correction, &fields, at));
+        }
     }
     Ok(doc)
 }

@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::activity::{DatedText, PostponementDoc};
-use crate::domain::board_meeting::{BoardDecision, BoardMeeting, BoardMeetingEvent};
+use super::correction::CorrectionDoc;
+use crate::domain::board_meeting::{
+    BoardDecision, BoardMeeting, BoardMeetingEvent, MeetingChanges,
+};
 use crate::domain::common::OdsCode;
 use crate::projections::select::docs_by_ids;
 use crate::projections::view::{missing, OutOfOrder, View};
@@ -29,6 +32,9 @@ pub struct MeetingDoc {
     /// When it was called off, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<DatedText>,
+    /// Every correction, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionDoc>,
 }
 
 const MEETINGS: Table = Table {
@@ -61,9 +67,9 @@ impl View for MeetingDoc {
         doc: Option<Self>,
         id: &str,
         event: BoardMeetingEvent,
-        _at: DateTime<Utc>,
+        at: DateTime<Utc>,
     ) -> Result<Self, OutOfOrder> {
-        apply_meeting(doc, id, event)
+        apply_meeting(doc, id, event, at)
     }
 
     fn rows(&mut self, created: i64, rows: &mut Rows) -> anyhow::Result<()> {
@@ -98,6 +104,7 @@ pub fn apply_meeting(
     doc: Option<MeetingDoc>,
     id: &str,
     event: BoardMeetingEvent,
+    at: DateTime<Utc>,
 ) -> Result<MeetingDoc, OutOfOrder> {
     if let BoardMeetingEvent::MeetingScheduled {
         meeting_id,
@@ -116,6 +123,7 @@ pub fn apply_meeting(
             decisions: vec![],
             postponements: vec![],
             cancelled: None,
+            corrections: vec![],
         });
     }
     let Some(mut doc) = doc else {
@@ -152,8 +160,51 @@ pub fn apply_meeting(
                 text: reason,
             });
         }
+        BoardMeetingEvent::MeetingAmended {
+            changes,
+            correction,
+        } => {
+            doc.corrections
+                .push(CorrectionDoc::amended(correction, &changes.fields(), at));
+            doc.amend(changes);
+        }
     }
     Ok(doc)
+}
+
+impl MeetingDoc {
+    /// Takes corrected facts in: the day in force (the latest postponement's too), what holding
+    /// the meeting recorded, and a decision's citations.
+    fn amend(&mut self, changes: MeetingChanges) {
+        if let Some(day) = changes.scheduled_for {
+            self.scheduled_for = day;
+            if let Some(latest) = self.postponements.last_mut() {
+                latest.to = day;
+            }
+        }
+        if let Some((held_on, attended, quorate)) = self.held.as_mut() {
+            *held_on = changes.held_on.unwrap_or(*held_on);
+            *quorate = changes.quorate.unwrap_or(*quorate);
+            if let Some(corrected) = changes.attended {
+                *attended = corrected;
+            }
+        }
+        let Some(cited) = changes.decision else {
+            return;
+        };
+        let found = self
+            .decisions
+            .iter_mut()
+            .find(|d| d.decision_id == cited.decision_id);
+        if let Some(decision) = found {
+            decision.cited_input_items = cited
+                .cited_input_items
+                .unwrap_or_else(|| std::mem::take(&mut decision.cited_input_items));
+            decision.cited_actions = cited
+                .cited_actions
+                .unwrap_or_else(|| std::mem::take(&mut decision.cited_actions));
+        }
+    }
 }
 
 const SELECT: &str = "SELECT doc, log_position FROM view_meetings";
