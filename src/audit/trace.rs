@@ -213,7 +213,9 @@ impl<'r> Streams<'r> {
                 .filter(|a| reader.can_read(a.owner_organisation.as_str()))
                 .map(|a| a.id),
         );
-        for (meeting, decision) in board_read::decisions_citing(db, id).await? {
+        // A duplicate's citations are answered through the item it repeats.
+        let cited = read::with_duplicates(db, id).await?;
+        for (meeting, decision) in board_read::decisions_citing(db, &cited).await? {
             if !reader.can_read(meeting.organisation.as_str()) {
                 continue;
             }

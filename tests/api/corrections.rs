@@ -6,6 +6,7 @@
 use partnership_ledger::auth::Role;
 use serde_json::{json, Value};
 
+use crate::boards::a_year_of_a_board;
 use crate::helpers::{plan_activity, record_item, spawn_app, Backend, TestApp};
 use crate::on_both;
 
@@ -14,7 +15,8 @@ on_both!(
     a_duplicate_is_withdrawn_and_reinstated,
     only_the_owner_may_correct,
     an_action_agreed_earlier_is_linked_then_unlinked,
-    a_board_meeting_is_postponed_then_cancelled
+    a_board_meeting_is_postponed_then_cancelled,
+    a_duplicates_links_are_answered_through_the_original
 );
 
 const ITEM: &str = "query($id: ID!, $on: Date, $at: DateTime) {
@@ -503,4 +505,69 @@ async fn a_board_meeting_is_postponed_then_cancelled(backend: Backend) {
         )
         .await;
     assert_eq!(code, "CONFLICT");
+}
+
+/// The people who raised a duplicate and the board decisions that cited it are answered through
+/// the item it repeats: its participants, its board decisions, its trace and whom to tell.
+async fn a_duplicates_links_are_answered_through_the_original(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let y = a_year_of_a_board(&app).await;
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let auditor = app.token(Role::Auditor, &["QMJ"]);
+    let activity = plan_activity(&app, &officer, "QMJ", "2026-01-05").await;
+    let original = record_item(
+        &app,
+        &officer,
+        &activity,
+        "Patients on committees",
+        "2026-01-05",
+    )
+    .await;
+    // Bob raised the repeat (the item the board's first meeting cited), and wants feedback.
+    app.ok(
+        &officer,
+        "mutation($i: LinkParticipantInput!) { linkParticipant(input: $i) { participant { id } } }",
+        json!({ "i": { "participantId": y.bob_person, "inputItemId": y.item } }),
+    )
+    .await;
+    const LINKS: &str = "query($id: ID!) { inputItem(id: $id) {
+        duplicates participants { id } boardDecisions { title } } }";
+    let links = |id: String| {
+        let (app, auditor) = (&app, &auditor);
+        async move { app.ok(auditor, LINKS, json!({ "id": id })).await["inputItem"].clone() }
+    };
+    let before = links(original.clone()).await;
+    assert_eq!(
+        before,
+        json!({ "duplicates": [], "participants": [], "boardDecisions": [] })
+    );
+    let repeat = links(y.item.clone()).await;
+
+    app.call(
+        &officer,
+        "withdrawInputItem",
+        "inputItem { verdict }",
+        json!({ "inputItemId": y.item, "duplicateOf": original,
+            "reason": reason("DUPLICATE", "Entered again from the minutes") }),
+    )
+    .await;
+    let after = links(original.clone()).await;
+    assert_eq!(after["duplicates"], json!([y.item]));
+    assert_eq!(after["participants"], repeat["participants"]);
+    assert_eq!(after["boardDecisions"], repeat["boardDecisions"]);
+    assert_ne!(
+        after["boardDecisions"],
+        json!([]),
+        "the board cited the repeat"
+    );
+
+    // Reinstated, the repeat answers for its own links again.
+    app.call(
+        &officer,
+        "reinstateInputItem",
+        "inputItem { verdict }",
+        json!({ "inputItemId": y.item, "reason": reason("OTHER", "A different point after all") }),
+    )
+    .await;
+    assert_eq!(links(original).await, before);
 }

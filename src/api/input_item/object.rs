@@ -1,7 +1,7 @@
 //! The input item as a GraphQL object: what was raised, the decisions on it, the actions and
 //! board decisions it led to, and its verdict as of a date.
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::enums::{DecisionOutcome, InputKind, RaisedBy, VerdictWarning};
@@ -126,6 +126,13 @@ impl InputItem {
     async fn assessment(&self, ctx: &Context<'_>) -> ApiResult<&Assessment> {
         Ok(&self.joined(ctx).await?.assessment)
     }
+
+    /// This item's id and those of the items withdrawn as its duplicates.
+    async fn with_duplicates(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        read::with_duplicates(self.views.db(ctx), self.doc.id)
+            .await
+            .map_err(|e| internal(ctx, e).into())
+    }
 }
 
 #[Object]
@@ -218,12 +225,19 @@ impl InputItem {
             .map(|a| Action(a.clone(), self.views.clone()))
             .collect())
     }
-    /// Board decisions that cited this item, so the trail from input to decision can be followed.
+    /// Items withdrawn as duplicates of this one: it answers for their links (the people who
+    /// raised them, the board decisions citing them).
+    async fn duplicates(&self, ctx: &Context<'_>) -> ApiResult<Vec<ID>> {
+        let ids = self.with_duplicates(ctx).await?;
+        Ok(ids.into_iter().skip(1).map(ID).collect())
+    }
+    /// Board decisions that cited this item (or an item withdrawn as its duplicate), so the
+    /// trail from input to decision can be followed.
     async fn board_decisions(&self, ctx: &Context<'_>) -> ApiResult<Vec<BoardDecision>> {
-        let found =
-            crate::projections::board_read::decisions_citing(self.views.db(ctx), self.doc.id)
-                .await
-                .map_err(|e| internal(ctx, e))?;
+        let cited = self.with_duplicates(ctx).await?;
+        let found = crate::projections::board_read::decisions_citing(self.views.db(ctx), &cited)
+            .await
+            .map_err(|e| internal(ctx, e))?;
         let who = principal(ctx)?;
         Ok(found
             .iter()
@@ -231,9 +245,11 @@ impl InputItem {
             .map(|(m, d)| decision(m, d))
             .collect())
     }
-    /// People linked to this item as having raised it (erased people appear as tombstones).
+    /// People linked to this item (or to an item withdrawn as its duplicate) as having raised
+    /// it; erased people appear as tombstones.
     async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participant>> {
-        linked(ctx, vec![self.doc.id.to_string()]).await
+        let raised = self.with_duplicates(ctx).await?;
+        linked(ctx, raised).await
     }
     /// The date the verdict is computed as of.
     async fn as_of(&self) -> Date {

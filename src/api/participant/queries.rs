@@ -108,11 +108,12 @@ impl ParticipantQueries {
         let Some(item) = item.filter(|i| can_read_item(who, &i.doc)) else {
             return Err(ApiError::NotFound("inputItemId: input item not found".into()).into());
         };
-        feedback_contacts(
-            ctx,
-            vec![item.doc.id.to_string(), item.doc.activity_id.to_string()],
-        )
-        .await
+        // The people who raised a duplicate of it are told through it.
+        let mut targets = read::with_duplicates(ledger(ctx).db(), id)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        targets.push(item.doc.activity_id.to_string());
+        feedback_contacts(ctx, targets).await
     }
 
     /// Every request that read a participant's personal details (name, contact details or

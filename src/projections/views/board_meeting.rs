@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::activity::{DatedText, PostponementDoc};
@@ -11,7 +12,7 @@ use crate::domain::board_meeting::{
     BoardDecision, BoardMeeting, BoardMeetingEvent, MeetingChanges,
 };
 use crate::domain::common::OdsCode;
-use crate::projections::select::docs_by_ids;
+use crate::projections::select::{docs_by_ids, PushIn, CHUNK};
 use crate::projections::view::{missing, OutOfOrder, View};
 use crate::projections::write::{Kind, Rows, Table, Value};
 use crate::store::Db;
@@ -247,21 +248,35 @@ pub fn meeting_order(meeting: &MeetingDoc) -> (NaiveDate, Uuid) {
     (day, meeting.id)
 }
 
-/// Board decisions that cited an input item, with their meetings.
+/// Board decisions that cited any of `input_items` (ids), with their meetings, once each.
 pub async fn decisions_citing(
     db: &Db,
-    input_item: Uuid,
+    input_items: &[String],
 ) -> anyhow::Result<Vec<(MeetingDoc, BoardDecision)>> {
-    let meeting_ids: Vec<String> = on_db!(db, pool => sqlx::query_scalar(
-        "SELECT DISTINCT meeting_id FROM view_decision_citations WHERE input_item_id = $1")
-        .bind(input_item.to_string()).fetch_all(pool).await?);
+    let mut meeting_ids: Vec<String> = Vec::new();
+    for chunk in input_items.chunks(CHUNK) {
+        let found: Vec<String> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new(
+                "SELECT DISTINCT meeting_id FROM view_decision_citations WHERE ");
+            q.push_in("input_item_id", chunk);
+            q.build().fetch_all(pool).await?.into_iter().map(|r| r.get(0)).collect()
+        });
+        meeting_ids.extend(found);
+    }
+    meeting_ids.sort();
+    meeting_ids.dedup();
+    let cites = |d: &BoardDecision| {
+        d.cited_input_items
+            .iter()
+            .any(|i| input_items.contains(&i.to_string()))
+    };
     let meetings: Vec<MeetingDoc> = docs_by_ids(db, SELECT, "id", &meeting_ids).await?;
     let mut found: Vec<(MeetingDoc, BoardDecision)> = meetings
         .iter()
         .flat_map(|m| {
             m.decisions
                 .iter()
-                .filter(|d| d.cited_input_items.contains(&input_item))
+                .filter(|d| cites(d))
                 .map(|d| (m.clone(), d.clone()))
         })
         .collect();

@@ -84,6 +84,15 @@ pub async fn input_item(db: &Db, id: Uuid) -> anyhow::Result<Option<ItemView>> {
 
 /// The input item `doc`, created at `log_position`, joined with its actions, its activity's
 /// feedback and its response window.
+/// The item `id` and every item withdrawn as a duplicate of it: the records whose links (the
+/// people who raised them, the board decisions citing them) the original answers for.
+pub async fn with_duplicates(db: &Db, id: Uuid) -> anyhow::Result<Vec<String>> {
+    let duplicates: Vec<String> = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM view_input_items WHERE duplicate_of = $1 ORDER BY log_position")
+        .bind(id.to_string()).fetch_all(pool).await?);
+    Ok(std::iter::once(id.to_string()).chain(duplicates).collect())
+}
+
 pub async fn join_item(db: &Db, doc: InputItemDoc, log_position: i64) -> anyhow::Result<ItemView> {
     complete_items(db, vec![(doc, log_position)])
         .await?

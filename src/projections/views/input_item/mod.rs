@@ -20,7 +20,7 @@ mod join;
 
 pub use super::correction::{CorrectionAction, CorrectionDoc};
 
-pub use join::{input_item, input_items, join_item, ItemFilter, ItemView};
+pub use join::{input_item, input_items, join_item, with_duplicates, ItemFilter, ItemView};
 
 /// The response window used when an organisation's record cannot be found.
 pub const DEFAULT_RESPONSE_WINDOW_DAYS: u32 = 60;
@@ -93,6 +93,11 @@ impl InputItemDoc {
             .push(CorrectionDoc::new(action, correction, fields, at));
     }
 
+    /// The item this one repeats, while it is withdrawn as a duplicate.
+    pub fn duplicate_of(&self) -> Option<Uuid> {
+        self.withdrawn.as_ref().and_then(|w| w.duplicate_of)
+    }
+
     /// Whether the item is withdrawn, and so counts in nothing.
     pub fn is_withdrawn(&self) -> bool {
         self.withdrawn.is_some()
@@ -114,7 +119,8 @@ impl InputItemDoc {
     /// The organisations whose response windows its verdict needs: the owner, and each
     /// organisation it was referred to.
     pub fn window_holders(&self) -> impl Iterator<Item = &OdsCode> {
-        std::iter::once(&self.organisation).chain(self.decisions.iter().filter_map(|d| d.referred_to.as_ref()))
+        let referees = self.decisions.iter().filter_map(|d| d.referred_to.as_ref());
+        std::iter::once(&self.organisation).chain(referees)
     }
 }
 
@@ -128,9 +134,11 @@ const INPUT_ITEMS: Table = Table {
         ("raised_on", Kind::Date),
         ("log_position", Kind::Int),
         ("doc", Kind::Text),
+        ("duplicate_of", Kind::Text),
     ],
     on_conflict: "(id) DO UPDATE SET referred_to = excluded.referred_to, \
-                  raised_on = excluded.raised_on, doc = excluded.doc",
+                  raised_on = excluded.raised_on, doc = excluded.doc, \
+                  duplicate_of = excluded.duplicate_of",
 };
 
 impl View for InputItemDoc {
@@ -159,6 +167,7 @@ impl View for InputItemDoc {
                 Value::Date(self.raised_on),
                 Value::Int(created),
                 Value::Text(Some(serde_json::to_string(self)?)),
+                Value::Text(self.duplicate_of().map(|o| o.to_string())),
             ],
         );
         Ok(())
