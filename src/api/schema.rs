@@ -20,6 +20,7 @@ use super::board::meeting_mutations::MeetingMutations;
 use super::board::mutations::BoardMutations;
 use super::board::queries::BoardQueries;
 use super::common::heavy::ThisRequest;
+use super::input_item::coding::ThemeCoding;
 use super::input_item::mutations::InputItemMutations;
 use super::input_item::queries::InputItemQueries;
 use super::node::NodeQueries;
@@ -65,6 +66,7 @@ pub struct MutationRoot(
     ActivityMutations,
     ActivityCorrections,
     InputItemMutations,
+    ThemeCoding,
     ActionMutations,
     ParticipantMutations,
     BoardMutations,

@@ -49,5 +49,6 @@ mod seed;
 mod sockets;
 mod startup_secrets;
 mod subscriptions;
+mod themes;
 mod trace;
 mod views;

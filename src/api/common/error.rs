@@ -44,6 +44,21 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The same error about one entry of a list: a message naming `field` names `field[index]`.
+    pub fn in_list(self, field: &str, index: usize) -> Self {
+        let place = |message: String| match message.strip_prefix(field) {
+            Some(rest) => format!("{field}s[{index}]{rest}"),
+            None => message,
+        };
+        match self {
+            Self::Validation(m) => Self::Validation(place(m)),
+            Self::NotFound(m) => Self::NotFound(place(m)),
+            Self::Forbidden(m) => Self::Forbidden(place(m)),
+            Self::Conflict(m) => Self::Conflict(place(m)),
+            other => other,
+        }
+    }
+
     /// The stable code clients branch on.
     pub fn code(&self) -> &'static str {
         match self {

@@ -2,6 +2,7 @@
 //! roll-ups over sets of items, their enums, the queries finding items, and the mutations
 //! recording, deciding on and giving feedback about them.
 
+pub mod coding;
 pub mod enums;
 pub mod mutations;
 pub mod object;

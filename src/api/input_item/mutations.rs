@@ -131,11 +131,11 @@ pub struct ReinstateInputItemInput {
 /// An input item after a mutation, with its verdict as of today.
 #[derive(SimpleObject)]
 pub struct InputItemPayload {
-    input_item: InputItem,
+    pub(super) input_item: InputItem,
     receipt: Receipt,
 }
 
-fn no_such_item() -> ApiError {
+pub(super) fn no_such_item() -> ApiError {
     ApiError::NotFound("inputItemId: input item not found".into())
 }
 
@@ -170,7 +170,7 @@ async fn writable_item(ctx: &Context<'_>, id: &ID) -> Result<(Uuid, String), Api
 
 /// The item `id`, for a correction: only its owner's officers may correct it. A partner it is
 /// referred to sees it, and is refused; anyone else is told it does not exist.
-async fn owned_item(ctx: &Context<'_>, id: &ID) -> Result<Uuid, ApiError> {
+pub(super) async fn owned_item(ctx: &Context<'_>, id: &ID) -> Result<Uuid, ApiError> {
     let (id, facts) = item_facts(ctx, id).await?;
     let who = principal(ctx)?;
     let owner = facts.organisation.as_str();
@@ -185,7 +185,7 @@ async fn owned_item(ctx: &Context<'_>, id: &ID) -> Result<Uuid, ApiError> {
     Err(no_such_item())
 }
 
-async fn run(
+pub(super) async fn run(
     ctx: &Context<'_>,
     cc: CommandContext,
     id: Uuid,

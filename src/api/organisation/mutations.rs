@@ -6,9 +6,11 @@ use serde::Serialize;
 use super::object::{Organisation, OrganisationKind};
 use crate::api::common::context::{internal, principal, Views};
 use crate::api::common::error::{ApiError, ApiResult};
+use crate::api::common::lists::short;
 use crate::api::common::write::{command_context, refused, require_officer, the_ledger, Receipt};
 use crate::auth::Role;
 use crate::domain::organisation::OrganisationCommand;
+use crate::ledger::CommandContext;
 use crate::projections::read;
 
 /// Register an organisation (admins only).
@@ -27,6 +29,33 @@ pub struct RegisterOrganisationInput {
 pub struct SetResponseWindowInput {
     ods_code: String,
     days: u32,
+    idempotency_key: Option<String>,
+}
+
+/// Add a theme to the list an organisation codes its input with.
+#[derive(InputObject, Serialize)]
+pub struct AddThemeInput {
+    ods_code: String,
+    name: String,
+    idempotency_key: Option<String>,
+}
+
+/// Rename a theme: input recorded under the old name counts, and shows, under the new one.
+#[derive(InputObject, Serialize)]
+pub struct RenameThemeInput {
+    ods_code: String,
+    from: String,
+    to: String,
+    idempotency_key: Option<String>,
+}
+
+/// Merge themes into another on the list: input recorded under them counts under `into`.
+#[derive(InputObject, Serialize)]
+pub struct MergeThemesInput {
+    ods_code: String,
+    #[graphql(validator(custom = "short(\"from\")"))]
+    from: Vec<String>,
+    into: String,
     idempotency_key: Option<String>,
 }
 
@@ -112,4 +141,64 @@ impl OrganisationMutations {
             .map_err(|e| refused(ctx, e))?;
         answer(ctx, &done.aggregate_id, Receipt::from(&done)).await
     }
+
+    /// Adds a theme to the list the organisation codes its input with.
+    async fn add_theme(
+        &self,
+        ctx: &Context<'_>,
+        input: AddThemeInput,
+    ) -> ApiResult<OrganisationPayload> {
+        let cc = command_context(ctx, "addTheme", &input, input.idempotency_key.as_ref())?;
+        let command = OrganisationCommand::AddTheme { name: input.name };
+        change_themes(ctx, &input.ods_code, cc, command).await
+    }
+
+    /// Renames a theme on the list; the rename is itself an event, and items keep what they
+    /// were recorded with.
+    async fn rename_theme(
+        &self,
+        ctx: &Context<'_>,
+        input: RenameThemeInput,
+    ) -> ApiResult<OrganisationPayload> {
+        let cc = command_context(ctx, "renameTheme", &input, input.idempotency_key.as_ref())?;
+        let command = OrganisationCommand::RenameTheme {
+            from: input.from,
+            to: input.to,
+        };
+        change_themes(ctx, &input.ods_code, cc, command).await
+    }
+
+    /// Merges themes on the list into another on it.
+    async fn merge_themes(
+        &self,
+        ctx: &Context<'_>,
+        input: MergeThemesInput,
+    ) -> ApiResult<OrganisationPayload> {
+        let cc = command_context(ctx, "mergeThemes", &input, input.idempotency_key.as_ref())?;
+        let command = OrganisationCommand::MergeThemes {
+            from: input.from,
+            into: input.into,
+        };
+        change_themes(ctx, &input.ods_code, cc, command).await
+    }
+}
+
+/// Runs a change to an organisation's theme list, for its own officers.
+async fn change_themes(
+    ctx: &Context<'_>,
+    ods_code: &str,
+    cc: CommandContext,
+    command: OrganisationCommand,
+) -> ApiResult<OrganisationPayload> {
+    let who = principal(ctx)?;
+    let code = ods_code.trim().to_ascii_uppercase();
+    require_officer(who)?;
+    if !who.can_write(&code) {
+        return Err(ApiError::NotFound("odsCode: organisation not found".into()).into());
+    }
+    let done = the_ledger(ctx)
+        .organisation(&code, command, &cc)
+        .await
+        .map_err(|e| refused(ctx, e))?;
+    answer(ctx, &done.aggregate_id, Receipt::from(&done)).await
 }

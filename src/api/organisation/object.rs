@@ -52,6 +52,11 @@ impl Organisation {
     async fn response_window_days(&self) -> u32 {
         self.0.response_window_days
     }
+    /// The themes the organisation codes its input with, in the order added. Input recorded
+    /// under a renamed or merged theme counts, and shows, under the theme it became.
+    async fn themes(&self) -> &[String] {
+        &self.0.themes.themes
+    }
     /// Patient representation across the organisation's boards, as of a date (default today);
     /// decisions over the year up to it.
     async fn representation(

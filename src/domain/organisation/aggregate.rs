@@ -4,6 +4,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
+use super::themes::ThemeList;
 use super::{OrganisationCommand, OrganisationError, OrganisationEvent};
 use crate::check_fields;
 use crate::domain::common::{bounded_text, limits, FieldError, OdsCode, OrganisationKind};
@@ -20,6 +21,8 @@ pub const MAX_RESPONSE_WINDOW_DAYS: u32 = 365;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Organisation {
     registered: Option<Registered>,
+    #[serde(default)]
+    themes: ThemeList,
 }
 
 /// What registration recorded, with later changes applied.
@@ -142,12 +145,28 @@ impl Aggregate for Organisation {
                     .await?
             }
             OrganisationCommand::SetResponseWindow { days } => self.set_response_window(days)?,
+            themes => {
+                if self.registered.is_none() {
+                    return Err(OrganisationError::NotFound);
+                }
+                match themes {
+                    OrganisationCommand::AddTheme { name } => self.themes.add(&name)?,
+                    OrganisationCommand::RenameTheme { from, to } => {
+                        self.themes.rename(&from, &to)?
+                    }
+                    OrganisationCommand::MergeThemes { from, into } => {
+                        self.themes.merge(&from, &into)?
+                    }
+                    _ => unreachable!("registration and windows are handled above"),
+                }
+            }
         };
         sink.write(event, self).await;
         Ok(())
     }
 
     fn apply(&mut self, event: Self::Event) {
+        self.themes.apply(&event);
         match event {
             OrganisationEvent::OrganisationRegistered {
                 ods_code,
@@ -169,6 +188,9 @@ impl Aggregate for Organisation {
                     registered.response_window_days = days;
                 }
             }
+            OrganisationEvent::ThemeAdded { .. }
+            | OrganisationEvent::ThemeRenamed { .. }
+            | OrganisationEvent::ThemesMerged { .. } => {}
         }
     }
 }

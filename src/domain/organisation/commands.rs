@@ -15,4 +15,10 @@ pub enum OrganisationCommand {
     },
     /// Sets how many days (1 to 365) input may wait for a decision before it is overdue.
     SetResponseWindow { days: u32 },
+    /// Adds a theme to the organisation's list.
+    AddTheme { name: String },
+    /// Renames a theme on the list.
+    RenameTheme { from: String, to: String },
+    /// Merges themes on the list into another on it.
+    MergeThemes { from: Vec<String>, into: String },
 }

@@ -20,12 +20,22 @@ pub enum OrganisationEvent {
     },
     /// The number of days input may wait for a decision before it is overdue changed.
     ResponseWindowSet { days: u32 },
+    /// A theme was added to the list the organisation codes its input with.
+    ThemeAdded { name: String },
+    /// A theme was renamed: input recorded under the old name counts under the new.
+    ThemeRenamed { from: String, to: String },
+    /// Themes were merged into another: input recorded under them counts under `into`.
+    ThemesMerged { from: Vec<String>, into: String },
 }
 
 impl Happened for OrganisationEvent {
     fn happened_on(&self) -> Option<NaiveDate> {
         match self {
-            Self::OrganisationRegistered { .. } | Self::ResponseWindowSet { .. } => None,
+            Self::OrganisationRegistered { .. }
+            | Self::ResponseWindowSet { .. }
+            | Self::ThemeAdded { .. }
+            | Self::ThemeRenamed { .. }
+            | Self::ThemesMerged { .. } => None,
         }
     }
 }
@@ -35,6 +45,9 @@ impl DomainEvent for OrganisationEvent {
         match self {
             Self::OrganisationRegistered { .. } => "OrganisationRegistered",
             Self::ResponseWindowSet { .. } => "ResponseWindowSet",
+            Self::ThemeAdded { .. } => "ThemeAdded",
+            Self::ThemeRenamed { .. } => "ThemeRenamed",
+            Self::ThemesMerged { .. } => "ThemesMerged",
         }
         .to_owned()
     }

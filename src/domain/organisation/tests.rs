@@ -213,3 +213,57 @@ fn refusals_map_to_kinds() {
         "days: must be between 1 and 365"
     );
 }
+
+#[test]
+fn keeps_a_theme_list_of_additions_renames_and_merges() {
+    let mut kept = registered();
+    kept.extend(
+        ["Access", "Parking", "Transport"]
+            .map(|name| OrganisationEvent::ThemeAdded { name: name.into() }),
+    );
+    framework()
+        .given(registered())
+        .when(OrganisationCommand::AddTheme {
+            name: " Access ".into(),
+        })
+        .then_expect_events(vec![OrganisationEvent::ThemeAdded {
+            name: "Access".into(),
+        }]);
+    framework()
+        .given(kept.clone())
+        .when(OrganisationCommand::RenameTheme {
+            from: "access".into(),
+            to: "Getting an appointment".into(),
+        })
+        .then_expect_events(vec![OrganisationEvent::ThemeRenamed {
+            from: "Access".into(),
+            to: "Getting an appointment".into(),
+        }]);
+    framework()
+        .given(kept.clone())
+        .when(OrganisationCommand::MergeThemes {
+            from: vec!["parking".into(), "Parking".into()],
+            into: "transport".into(),
+        })
+        .then_expect_events(vec![OrganisationEvent::ThemesMerged {
+            from: vec!["Parking".into()],
+            into: "Transport".into(),
+        }]);
+    framework()
+        .given(kept)
+        .when(OrganisationCommand::MergeThemes {
+            from: vec![],
+            into: "Transport".into(),
+        })
+        .then_expect_error(invalid("from", "name 1 to 20 themes to merge"));
+}
+
+#[test]
+fn refuses_themes_for_an_organisation_not_registered() {
+    framework()
+        .given(vec![])
+        .when(OrganisationCommand::AddTheme {
+            name: "Access".into(),
+        })
+        .then_expect_error(OrganisationError::NotFound);
+}

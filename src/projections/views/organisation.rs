@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use crate::domain::baseline::PopulationBaseline;
 use crate::domain::common::{OdsCode, OrganisationKind};
-use crate::domain::organisation::{Organisation, OrganisationEvent};
+use crate::domain::organisation::{Organisation, OrganisationEvent, ThemeList};
 use crate::projections::select::{docs_by_ids, parse_docs, Scope};
 use crate::projections::view::{missing, Dep, OutOfOrder, View};
 use crate::projections::write::{Kind, Rows, Table, Value};
@@ -23,6 +23,9 @@ pub struct OrganisationDoc {
     pub ics: Option<OdsCode>,
     pub response_window_days: u32,
     pub registered_at: DateTime<Utc>,
+    /// The themes it codes its input with, and what each retired name became.
+    #[serde(default)]
+    pub themes: ThemeList,
 }
 
 const ORGANISATIONS: Table = Table {
@@ -95,12 +98,17 @@ pub fn apply_organisation(
             ics,
             response_window_days,
             registered_at: at,
+            themes: ThemeList::default(),
         }),
         (Some(mut doc), OrganisationEvent::ResponseWindowSet { days }) => {
             doc.response_window_days = days;
             Ok(doc)
         }
-        (None, _) => missing("ResponseWindowSet", "organisation", id),
+        (Some(mut doc), themes) => {
+            doc.themes.apply(&themes);
+            Ok(doc)
+        }
+        (None, _) => missing("organisation event", "organisation", id),
     }
 }
 

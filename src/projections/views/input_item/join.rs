@@ -106,11 +106,13 @@ pub async fn input_items(
     scope: Scope<'_>,
     filter: &ItemFilter,
 ) -> anyhow::Result<Vec<ItemView>> {
-    let mut rows = item_rows(db, scope, filter, None).await?;
+    let rows = item_rows(db, scope, filter, None).await?;
+    let mut views = complete_items(db, rows).await?;
+    // Themes as the owner's list names them now (see `complete_items`).
     if let Some(theme) = &filter.theme {
-        rows.retain(|(doc, _)| doc.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)));
+        views.retain(|v| v.doc.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)));
     }
-    complete_items(db, rows).await
+    Ok(views)
 }
 
 async fn item_rows(
@@ -215,7 +217,7 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let windows: HashMap<String, u32> = docs_by_ids::<OrganisationDoc>(
+    let organisations: HashMap<String, OrganisationDoc> = docs_by_ids::<OrganisationDoc>(
         db,
         "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations",
         "ods_code",
@@ -223,11 +225,20 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
     )
     .await?
     .into_iter()
-    .map(|o| (o.ods_code.to_string(), o.response_window_days))
+    .map(|o| (o.ods_code.to_string(), o))
     .collect();
+    let windows: HashMap<&str, u32> = organisations
+        .iter()
+        .map(|(code, o)| (code.as_str(), o.response_window_days))
+        .collect();
     Ok(rows
         .into_iter()
-        .map(|(doc, log_position)| {
+        .map(|(mut doc, log_position)| {
+            // Recorded themes as the owner's list names them now: renamed and merged themes
+            // count under the theme they became.
+            if let Some(owner) = organisations.get(doc.organisation.as_str()) {
+                doc.themes = owner.themes.current_all(&doc.themes);
+            }
             let mut linked: Vec<ActionDoc> = links
                 .get(&doc.id.to_string())
                 .into_iter()
