@@ -51,3 +51,4 @@ mod startup_secrets;
 mod subscriptions;
 mod trace;
 mod views;
+mod year_of_slips;
