@@ -52,3 +52,4 @@ mod subscriptions;
 mod themes;
 mod trace;
 mod views;
+mod year_of_slips;
