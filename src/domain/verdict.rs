@@ -130,6 +130,10 @@ pub struct Assessment {
     pub genuinely_acted_on: bool,
     /// The first decision's date, if decided by then.
     pub first_decided_on: Option<NaiveDate>,
+    /// Answered, each step within its window: the owner's first decision within the response
+    /// window and, where that referred the item, the partner's answer within the partner's
+    /// window counted from the referral. A referral alone is not an answer.
+    pub answered_in_time: bool,
     /// The first completion of a linked action, if acted on by then.
     pub outcome_on: Option<NaiveDate>,
     /// The feedback that closed the loop, if it is closed.
@@ -138,7 +142,44 @@ pub struct Assessment {
     pub respond_by: NaiveDate,
 }
 
+/// How the decisions so far answer an item.
+struct Answer {
+    /// A step came after its window: the first decision, or a partner's answer to a referral.
+    late: bool,
+    /// A decision other than a referral has been taken.
+    answered: bool,
+    /// The day the answer was (or is) due: the owner's, or after a referral the partner's.
+    due: NaiveDate,
+}
+
 impl ItemDates {
+    /// Follows `decisions` (those taken by the date asked) from the first: each is due by the
+    /// window in force, the owner's from the raising and, after a referral, the partner's
+    /// from the referral. The first that is not a referral answers the item.
+    fn answer(&self, decisions: &[&DatedDecision], respond_by: NaiveDate) -> Answer {
+        let mut due = respond_by;
+        let mut late = false;
+        for decision in decisions {
+            late |= decision.decided_on > due;
+            if decision.outcome != DecisionOutcome::Referred {
+                return Answer {
+                    late,
+                    answered: true,
+                    due,
+                };
+            }
+            let window = decision
+                .referee_window_days
+                .unwrap_or(self.response_window_days);
+            due = days_after(decision.decided_on, window);
+        }
+        Answer {
+            late,
+            answered: false,
+            due,
+        }
+    }
+
     /// Assesses the item as of `as_of`, counting only what had happened by then.
     pub fn assess(&self, as_of: NaiveDate) -> Assessment {
         let respond_by = days_after(self.raised_on, self.response_window_days);
@@ -149,6 +190,7 @@ impl ItemDates {
                 warnings: Vec::new(),
                 genuinely_acted_on: false,
                 first_decided_on: None,
+                answered_in_time: false,
                 outcome_on: None,
                 loop_closed_on: None,
                 respond_by,
@@ -172,23 +214,19 @@ impl ItemDates {
             .filter_map(|a| a.completed_by(as_of))
             .map(|(on, _)| on)
             .min();
-        // Once referred, the answer is due within the partner's window counted from the
-        // (last) referral; a referral unanswered past it is as overdue as input never answered.
-        let referral_due = decisions
-            .iter()
-            .rfind(|d| d.outcome == DecisionOutcome::Referred)
-            .map(|d| {
-                let window = d.referee_window_days.unwrap_or(self.response_window_days);
-                days_after(d.decided_on, window)
-            });
+        let Answer {
+            late,
+            answered,
+            due,
+        } = self.answer(&decisions, respond_by);
         let verdict = match latest.map(|d| d.outcome) {
             None if as_of > respond_by => InputVerdict::Overdue,
             None => InputVerdict::Unanswered,
             Some(DecisionOutcome::Declined) => InputVerdict::Declined,
             Some(DecisionOutcome::AlreadyInPlace) => InputVerdict::AlreadyInPlace,
-            Some(DecisionOutcome::Referred) if referral_due.is_some_and(|due| as_of > due) => {
-                InputVerdict::Overdue
-            }
+            // A referral unanswered past the partner's window is as overdue as input never
+            // answered.
+            Some(DecisionOutcome::Referred) if as_of > due => InputVerdict::Overdue,
             Some(DecisionOutcome::Referred) => InputVerdict::Referred,
             Some(DecisionOutcome::Accepted) if outcome_on.is_some() => InputVerdict::ActedOn,
             Some(DecisionOutcome::Accepted) => {
@@ -215,7 +253,7 @@ impl ItemDates {
         }) {
             warnings.push(VerdictWarning::NoOutcomeEvidence);
         }
-        if first_decided_on.is_some_and(|on| on > respond_by) {
+        if late {
             warnings.push(VerdictWarning::LateResponse);
         }
         if latest.is_some_and(|d| d.outcome == DecisionOutcome::Accepted) && actions.is_empty() {
@@ -247,9 +285,10 @@ impl ItemDates {
             warnings,
             genuinely_acted_on,
             first_decided_on,
+            answered_in_time: answered && !late,
             outcome_on,
             loop_closed_on,
-            respond_by: referral_due.unwrap_or(respond_by),
+            respond_by: due,
         }
     }
 }

@@ -52,7 +52,7 @@ impl Rollup {
         for (raised_on, a) in counted {
             rollup.total += 1;
             *rollup.counts.entry(a.verdict).or_default() += 1;
-            if a.first_decided_on.is_some_and(|d| d <= a.respond_by) {
+            if a.answered_in_time {
                 rollup.answered_within_window += 1;
             }
             if a.verdict == InputVerdict::ActedOn {

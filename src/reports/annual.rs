@@ -301,7 +301,7 @@ fn what_people_said(inputs: &Inputs, code: &str, covered: &Period) -> (Vec<Figur
     }));
     figures.push(count_items(
         "genuinely_acted_on",
-        "Input items genuinely acted on (answered in time, acted on, and people told)",
+        "Input items genuinely acted on (acted on, people told, and not decided before they were raised)",
         &|a| a.genuinely_acted_on,
     ));
     figures.push(count_items("declined", "Input items declined", &|a| {

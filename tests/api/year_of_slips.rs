@@ -326,12 +326,17 @@ const VERDICTS: [(&str, &str, &str, &str); 12] = [
     // A withdrawn item is withdrawn as of every day: it never was.
     ("text reminders again", MID_YEAR, "DECLINED", "WITHDRAWN"),
     ("text reminders again", YEAR_END, "DECLINED", "WITHDRAWN"),
-    // Referred on 10 May; RAL's 30 days end on 9 June. RAL answers on 15 October, and its ramp
-    // opens on 20 February.
+    // Referred on 10 May; RAL's 30 days end on 9 June. RAL answers on 15 October, months late,
+    // and its ramp opens on 20 February.
     ("step-free access", REFERRAL_DUE, "REFERRED", "REFERRED"),
     ("step-free access", REFERRAL_OVERDUE, "OVERDUE", "OVERDUE"),
     ("step-free access", MID_YEAR, "OVERDUE", "OVERDUE"),
-    ("step-free access", YEAR_END, "OVERDUE", "ACTED_ON"),
+    (
+        "step-free access",
+        YEAR_END,
+        "OVERDUE",
+        "ACTED_ON LATE_RESPONSE",
+    ),
 ];
 
 /// QMJ's roll-up as of a day, as entered and put right: the total, then each verdict counted.
@@ -367,10 +372,10 @@ const YEAR_MEASURES: [(&str, Share, Share); 11] = [
     ("feedback_given", (2.0, 5.0), (2.0, 4.0)),
     // As entered, the letters action was proposed in March, in the year before.
     ("actions_tracing_to_input", (1.0, 1.0), (2.0, 2.0)),
-    // Evening clinics was answered late as entered. The referral of 10 May is QMJ's answer to
-    // the step-free access, inside its window, so it counts as answered in time even while
-    // RAL's answer is overdue.
-    ("answered_within_window", (4.0, 5.0), (4.0, 4.0)),
+    // Evening clinics was answered late as entered. The referral of 10 May is no answer to the
+    // step-free access until RAL's, due by 9 June: still to come as entered, and given only in
+    // October once corrected, so it never counts as answered in time.
+    ("answered_within_window", (3.0, 5.0), (3.0, 4.0)),
     ("acted_on", (1.0, 5.0), (2.0, 4.0)),
     ("loop_closed", (2.0, 5.0), (2.0, 4.0)),
     ("genuinely_acted_on", (0.0, 5.0), (1.0, 4.0)),
@@ -456,8 +461,8 @@ const REPORT: [(&str, &str, &str); 14] = [
 ];
 
 /// Everything asked of the record about the year, recorded as of `at` (or now): each item's
-/// verdict ("name @ day"), QMJ's roll-up ("rollup @ day"), the listening event and the letters
-/// action.
+/// verdict ("name @ day"), QMJ's roll-up ("rollup @ day"), the listening event, the letters
+/// action, the scorecards of the year and of its third quarter, and the annual report.
 async fn answers(app: &TestApp, year: &Year, at: Option<&str>) -> BTreeMap<String, Value> {
     let auditor = app.token(Role::Auditor, &["QMJ"]);
     let mut all = BTreeMap::new();
@@ -477,8 +482,26 @@ async fn answers(app: &TestApp, year: &Year, at: Option<&str>) -> BTreeMap<Strin
     let vars = json!({ "id": year.id("letters action"), "at": at });
     let action = app.ok(&auditor, ACTION, vars).await["action"].clone();
     all.insert("letters action".into(), action);
+    for (name, period) in [
+        ("scorecard 2025/26", financial_year()),
+        ("scorecard Q3", third_quarter()),
+    ] {
+        let vars = json!({ "period": period, "at": at });
+        let card = app.ok(&auditor, SCORECARD_AT, vars).await["scorecard"].clone();
+        all.insert(name.into(), card);
+    }
+    let report = app.ok(&auditor, ANNUAL_AT, json!({ "at": at })).await["annualReport"].clone();
+    all.insert("annual report".into(), report);
     all
 }
+
+/// The whole scorecard and annual report, recorded as of `$at` (or now).
+const SCORECARD_AT: &str = "query($period: PeriodInput!, $at: DateTime) {
+    scorecard(organisation: \"QMJ\", period: $period, recordedAsOf: $at) {
+      measures { key value numerator denominator previous change records { kind id } } } }";
+const ANNUAL_AT: &str = "query($at: DateTime) {
+    annualReport(organisation: \"QMJ\", year: 2025, recordedAsOf: $at) {
+      figures { key count of records { id } } markdown } }";
 
 fn strings(list: &Value) -> Vec<&str> {
     list.as_array()
@@ -677,7 +700,12 @@ async fn a_year_of_slips_is_put_right(backend: Backend) {
     // The record as it stood before the corrections answers every question as it did then.
     let then = answers(&app, &year, Some(&before_corrections)).await;
     assert_eq!(then, uncorrected, "recorded as of {before_corrections}");
-    assert_ne!(then, corrected);
+    for question in ["scorecard 2025/26", "scorecard Q3", "annual report"] {
+        assert_ne!(
+            then[question], corrected[question],
+            "{question} was put right"
+        );
+    }
 
     // The log verifies, and a rebuild gives the same views and the same answers.
     let auditor = app.token(Role::Auditor, &["QMJ"]);

@@ -2,10 +2,12 @@
 //! and the section rendered as Markdown and as a printable HTML page.
 
 use async_graphql::{Context, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
 
 use super::scorecard::CountedRecord;
-use crate::api::common::context::{internal, ledger, principal, today};
+use crate::api::common::context::{internal, principal, today, Views};
 use crate::api::common::error::{ApiError, ApiResult};
+use crate::api::common::heavy::replay_cost;
 use crate::api::common::ids::parse_id;
 use crate::api::common::lists::short;
 use crate::api::common::period::{check_margin, PeriodRange};
@@ -48,7 +50,9 @@ pub struct ReportQueries;
 impl ReportQueries {
     /// The involvement section of `organisation`'s annual report for the financial year starting
     /// in April of `year`. `examples` names the actions to show as examples of change (by default
-    /// the three most recently completed with an outcome).
+    /// the three most recently completed with an outcome). With `recordedAsOf`, the report as
+    /// the record stood at that moment (before later corrections).
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
     async fn annual_report(
         &self,
         ctx: &Context<'_>,
@@ -56,6 +60,7 @@ impl ReportQueries {
         year: i32,
         #[graphql(validator(custom = "short(\"examples\")"))] examples: Option<Vec<ID>>,
         #[graphql(default = 5.0)] margin_points: f64,
+        recorded_as_of: Option<DateTime<Utc>>,
     ) -> ApiResult<AnnualReport> {
         let code = organisation.trim().to_ascii_uppercase();
         if !principal(ctx)?.can_read(&code) {
@@ -67,8 +72,9 @@ impl ReportQueries {
             .iter()
             .map(|id| parse_id("examples", id))
             .collect::<Result<Vec<_>, _>>()?;
+        let views = Views::at(ctx, recorded_as_of).await?;
         let report = annual_report(
-            ledger(ctx).db(),
+            views.db(ctx),
             &code,
             year,
             today(),

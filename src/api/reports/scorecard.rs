@@ -2,10 +2,12 @@
 //! the change against the previous period of the same length, and the records it counts.
 
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
 
-use crate::api::common::context::{internal, ledger, principal};
+use crate::api::common::context::{internal, principal, Views};
 use crate::api::common::enums::Principle;
 use crate::api::common::error::{ApiError, ApiResult};
+use crate::api::common::heavy::replay_cost;
 use crate::api::common::period::{check_margin, parse_period, PeriodInput, PeriodRange};
 use crate::projections::scorecard;
 use crate::reports::{organisations_covered, Documents};
@@ -95,7 +97,9 @@ impl ScorecardQueries {
     /// The scorecard of one organisation (`organisation`) or of every organisation of an
     /// integrated care system (`ics`, the ICB's ODS code), over a period. Principle 4 names
     /// population groups more than `marginPoints` percentage points (default 5) below their
-    /// share of the population.
+    /// share of the population. With `recordedAsOf`, the scorecard as the record stood at that
+    /// moment (before later corrections).
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
     async fn scorecard(
         &self,
         ctx: &Context<'_>,
@@ -103,15 +107,17 @@ impl ScorecardQueries {
         ics: Option<String>,
         period: PeriodInput,
         #[graphql(default = 5.0)] margin_points: f64,
+        recorded_as_of: Option<DateTime<Utc>>,
     ) -> ApiResult<Scorecard> {
         let who = principal(ctx)?;
-        let db = ledger(ctx).db();
         if organisation.is_some() == ics.is_some() {
             return Err(
                 ApiError::Validation("give exactly one of organisation and ics".into()).into(),
             );
         }
         check_margin(margin_points)?;
+        let views = Views::at(ctx, recorded_as_of).await?;
+        let db = views.db(ctx);
         let codes = organisations_covered(db, organisation.as_deref(), ics.as_deref())
             .await
             .map_err(|e| internal(ctx, e))?;

@@ -175,8 +175,9 @@ fn shared_decisions_count_citations_and_traced_actions() {
 fn seeking_input_rolls_up_verdicts_of_items_raised_in_the_period() {
     let m = scorecard(&Ledger::build().inputs(), &q2());
     let items = [(Item, I1), (Item, I2), (Item, I3), (Item, I4)];
-    // I2's decision came after the period: unanswered (overdue) as of 30 June.
-    check(&m, "answered_within_window", (3.0, 4.0), Some(75.0), &items);
+    // I2's decision came after the period: unanswered (overdue) as of 30 June. I4 was referred
+    // to CCC, which has not answered yet: a referral alone is no answer.
+    check(&m, "answered_within_window", (2.0, 4.0), Some(50.0), &items);
     check(&m, "acted_on", (1.0, 4.0), Some(25.0), &items);
     check(&m, "loop_closed", (2.0, 4.0), Some(50.0), &items);
     check(&m, "genuinely_acted_on", (1.0, 4.0), Some(25.0), &items);

@@ -181,12 +181,13 @@ async fn scorecard_of_the_icb_for_the_year(backend: Backend) {
                 &[&y.letters_group, &y.discharge_event, &y.crisis_workshop],
             ),
         ),
-        // Seeking input, I1-I8 as of 31 March. Decided within 60 days: I1, I2, I3 (referred
-        // after 16 days), I4, I6, I8; not I5 (never), I7 (decided only in April): 6 of 8.
+        // Seeking input, I1-I8 as of 31 March. Answered in time: I1, I2, I3 (referred after 16
+        // days, answered by RAL 15 days later), I4, I6; not I5 (never), I7 (decided only in
+        // April), I8 (referred, RAL's answer still to come): 5 of 8.
         m(
             "answered_within_window",
-            (6.0, 8.0),
-            Some(75.0),
+            (5.0, 8.0),
+            Some(62.5),
             items.clone(),
         ),
         // Acted on (a linked action completed): I1 (X1), I3 (RAL's Y1), I6 (X3): 3 of 8.
