@@ -55,7 +55,7 @@ async fn an_activity_is_postponed(backend: Backend) {
     assert_eq!(code, "VALIDATION");
     assert_eq!(
         message,
-        "plannedOn: must be after the date it is planned for (2026-03-10); \
+        "plannedOn: 2026-03-08 is not after the date it is planned for, 2026-03-10; \
          postponedOn: must not be in the future; reason: is required"
     );
     assert_eq!(app.event_count().await, before);

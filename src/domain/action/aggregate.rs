@@ -138,7 +138,10 @@ impl Action {
                 not_in_future("agreedOn", agreed_on, today)?;
                 not_before("agreedOn", agreed_on, proposal.proposed_on, AFTER_PROPOSED)?;
                 if agreed_on > proposal.due_on {
-                    let problem = "must not be after the due date; change the due date first";
+                    let problem = format!(
+                        "{agreed_on} is after the date it is due, {}; change the due date first",
+                        proposal.due_on
+                    );
                     return Err(FieldError::new("agreedOn", problem).into());
                 }
                 ActionEvent::ActionAgreed { agreed_on }

@@ -159,8 +159,11 @@ impl Activity {
                 }
                 let before_planned = |held_on: NaiveDate| {
                     if held_on < planned.planned_on && !before_planned_date {
-                        let problem =
-                            "is before the planned date; set beforePlannedDate to confirm it";
+                        let problem = format!(
+                            "{held_on} is before the date it was planned for, {}; set \
+                             beforePlannedDate to confirm it",
+                            planned.planned_on
+                        );
                         return Err(FieldError::new("heldOn", problem));
                     }
                     Ok(held_on)
@@ -203,7 +206,7 @@ impl Activity {
                         Ok(to)
                     } else {
                         let problem = format!(
-                            "must be after the date it is planned for ({})",
+                            "{to} is not after the date it is planned for, {}",
                             planned.planned_on
                         );
                         Err(FieldError::new("plannedOn", problem))

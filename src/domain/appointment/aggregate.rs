@@ -11,7 +11,7 @@ use super::{AppointmentCommand, AppointmentError, AppointmentEvent};
 use crate::check_fields;
 use crate::domain::board::SeatRole;
 use crate::domain::common::{FieldError, OdsCode};
-use crate::domain::rules::{not_before, not_in_future};
+use crate::domain::rules::{not_after, not_before, not_in_future};
 use crate::domain::services::{AppointmentFacts, Services};
 
 /// An appointment as its events left it; empty until made.
@@ -105,7 +105,10 @@ impl Appointment {
         let later = if term_end <= made.term_end {
             Err(FieldError::new(
                 "termEnd",
-                "must be after the current term end",
+                format!(
+                    "{term_end} is not after the current term end, {}",
+                    made.term_end
+                ),
             ))
         } else {
             Ok(())
@@ -162,7 +165,8 @@ impl Aggregate for Appointment {
                     return Err(AppointmentError::AlreadyExists);
                 }
                 if term_end <= term_start {
-                    return Err(FieldError::new("termEnd", "must be after termStart").into());
+                    let problem = format!("{term_end} is not after the term start, {term_start}");
+                    return Err(FieldError::new("termEnd", problem).into());
                 }
                 let organisation = live_board(services, board_id).await?;
                 eligible_participant(services, participant_id, &organisation).await?;
@@ -201,9 +205,7 @@ impl Aggregate for Appointment {
                 let made = self.current()?;
                 not_in_future("endedOn", ended_on, services.today())?;
                 not_before("endedOn", ended_on, made.term_start, "the term started")?;
-                if ended_on > made.term_end {
-                    return Err(FieldError::new("endedOn", "must not be after termEnd").into());
-                }
+                not_after("endedOn", ended_on, made.term_end, "the term ends")?;
                 AppointmentEvent::Ended { reason, ended_on }
             }
         };

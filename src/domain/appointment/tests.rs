@@ -192,10 +192,16 @@ fn refuses_appointing_twice() {
 fn refuses_a_term_that_does_not_end_after_it_starts() {
     given(vec![])
         .when(appoint("2026-07-01", "2026-07-01"))
-        .then_expect_error(invalid("termEnd", "must be after termStart"));
+        .then_expect_error(invalid(
+            "termEnd",
+            "2026-07-01 is not after the term start, 2026-07-01",
+        ));
     given(vec![])
         .when(appoint("2026-07-01", "2026-06-01"))
-        .then_expect_error(invalid("termEnd", "must be after termStart"));
+        .then_expect_error(invalid(
+            "termEnd",
+            "2026-06-01 is not after the term start, 2026-07-01",
+        ));
 }
 
 #[test]
@@ -301,7 +307,10 @@ fn refuses_renewing_an_ended_appointment() {
 fn refuses_a_renewal_not_extending_the_term() {
     given(appointed())
         .when(renew("2026-06-30", "2026-06-01"))
-        .then_expect_error(invalid("termEnd", "must be after the current term end"));
+        .then_expect_error(invalid(
+            "termEnd",
+            "2026-06-30 is not after the current term end, 2026-06-30",
+        ));
 }
 
 #[test]
@@ -350,7 +359,10 @@ fn refuses_an_end_before_the_term_in_the_future_or_after_the_term() {
         .then_expect_error(invalid("endedOn", "must not be in the future"));
     given(lapsed())
         .when(end("2026-04-01"))
-        .then_expect_error(invalid("endedOn", "must not be after termEnd"));
+        .then_expect_error(invalid(
+            "endedOn",
+            "2026-04-01 is after the term ends, on 2026-03-31",
+        ));
 }
 
 #[test]

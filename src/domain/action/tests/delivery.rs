@@ -68,7 +68,7 @@ fn refuses_an_agreement_after_the_due_date() {
         .when(agree("2026-06-13"))
         .then_expect_error(invalid(
             "agreedOn",
-            "must not be after the due date; change the due date first",
+            "2026-06-13 is after the date it is due, 2026-06-12; change the due date first",
         ));
 }
 

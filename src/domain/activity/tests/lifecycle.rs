@@ -143,7 +143,7 @@ fn refuses_held_early_unless_confirmed() {
         .when(hold("2026-05-30", DemographicSnapshot::default(), false))
         .then_expect_error(invalid(
             "heldOn",
-            "is before the planned date; set beforePlannedDate to confirm it",
+            "2026-05-30 is before the date it was planned for, 2026-06-01; set beforePlannedDate to confirm it",
         ));
 }
 
@@ -219,7 +219,7 @@ fn after_a_postponement_holding_before_the_new_date_needs_confirming() {
         .when(hold("2026-06-10", DemographicSnapshot::default(), false))
         .then_expect_error(invalid(
             "heldOn",
-            "is before the planned date; set beforePlannedDate to confirm it",
+            "2026-06-10 is before the date it was planned for, 2026-06-15; set beforePlannedDate to confirm it",
         ));
 }
 
@@ -234,7 +234,7 @@ fn refuses_a_postponement_that_is_not_later_or_has_no_reason() {
         .then_expect_error(ActivityError::Invalid(
             FieldError::new(
                 "plannedOn",
-                "must be after the date it is planned for (2026-06-01)",
+                "2026-06-01 is not after the date it is planned for, 2026-06-01",
             )
             .and(FieldError::new("postponedOn", "must not be in the future"))
             .and(FieldError::new("reason", "is required")),
