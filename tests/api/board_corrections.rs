@@ -193,15 +193,16 @@ async fn a_boards_record_is_put_right(backend: Backend) {
         .call(
             &secretary,
             "amendBoardMeeting",
-            "meeting { attendedAppointmentIds corrections { fields } }",
+            "meeting { attendedAppointmentIds papersIssuedOn corrections { fields } }",
             json!({ "meetingId": y.meetings[1], "attendedAppointmentIds": [y.alice, y.dan],
+                    "papersIssuedOn": "2026-04-01",
                     "reason": reason("WRONG_DETAIL", "The minutes list Dan") }),
         )
         .await;
     assert_eq!(
         meeting["meeting"],
-        json!({ "attendedAppointmentIds": [y.alice, y.dan],
-                "corrections": [{ "fields": ["attendedAppointmentIds"] }] })
+        json!({ "attendedAppointmentIds": [y.alice, y.dan], "papersIssuedOn": "2026-04-01",
+                "corrections": [{ "fields": ["papersIssuedOn", "attendedAppointmentIds"] }] })
     );
     let meeting = app
         .call(

@@ -109,6 +109,8 @@ pub struct AmendBoardMeetingInput {
     /// The day in force (after a postponement, the day it was moved to, and after the day it
     /// was moved from).
     scheduled_for: Option<Date>,
+    /// The day the papers went out, once recorded; not in the future.
+    papers_issued_on: Option<Date>,
     /// Not in the future; everyone attending must have held their seat that day. Attendance
     /// as of every date follows the corrected day; `recordedAsOf` before this correction still
     /// answers with the old one.
@@ -306,6 +308,7 @@ impl MeetingMutations {
         let command = BoardMeetingCommand::Amend {
             changes: MeetingChanges {
                 scheduled_for: input.scheduled_for.map(|d| d.0),
+                papers_issued_on: input.papers_issued_on.map(|d| d.0),
                 held_on: input.held_on.map(|d| d.0),
                 attended,
                 quorate: input.quorate,

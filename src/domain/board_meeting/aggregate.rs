@@ -17,7 +17,7 @@ use crate::domain::services::Services;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BoardMeeting {
     pub(super) scheduled: Option<Scheduled>,
-    papers_issued_on: Option<NaiveDate>,
+    pub(super) papers_issued_on: Option<NaiveDate>,
     pub(super) held: Option<Held>,
     pub(super) decisions: Vec<Cited>,
     /// The day in force before the latest postponement, once postponed.

@@ -19,6 +19,7 @@ impl BoardMeeting {
         if let (Some(day), Some(scheduled)) = (changes.scheduled_for, self.scheduled.as_mut()) {
             scheduled.scheduled_for = day;
         }
+        self.papers_issued_on = changes.papers_issued_on.or(self.papers_issued_on);
         if let Some(held) = self.held.as_mut() {
             held.held_on = changes.held_on.unwrap_or(held.held_on);
             held.attended = changes
@@ -52,6 +53,17 @@ impl BoardMeeting {
             )),
             None => Ok(()),
         }
+    }
+
+    /// A corrected day the papers went out: recorded already, and not in the future.
+    fn papers_issued_fits(&self, day: NaiveDate, today: NaiveDate) -> Result<(), FieldError> {
+        if self.papers_issued_on.is_none() {
+            return Err(FieldError::new(
+                "papersIssuedOn",
+                "no papers have been recorded as issued; record them instead",
+            ));
+        }
+        not_in_future("papersIssuedOn", day, today).map(drop)
     }
 
     /// The corrected citations of a recorded decision, keeping only the lists that differ.
@@ -101,6 +113,9 @@ impl BoardMeeting {
             _scheduled = changes
                 .scheduled_for
                 .map_or(Ok(()), |day| self.scheduled_for_fits(day));
+            _papers = changes
+                .papers_issued_on
+                .map_or(Ok(()), |day| self.papers_issued_fits(day, services.today()));
             _held = changes
                 .held_on
                 .map_or(Ok(()), |day| not_in_future("heldOn", day, services.today()).map(drop));
@@ -119,6 +134,9 @@ impl BoardMeeting {
             scheduled_for: changes
                 .scheduled_for
                 .filter(|d| *d != scheduled.scheduled_for),
+            papers_issued_on: changes
+                .papers_issued_on
+                .filter(|d| Some(*d) != self.papers_issued_on),
             held_on: changes
                 .held_on
                 .filter(|d| held.is_some_and(|h| *d != h.held_on)),

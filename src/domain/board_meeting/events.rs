@@ -38,6 +38,9 @@ pub struct DecisionCitations {
 pub struct MeetingChanges {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_for: Option<NaiveDate>,
+    /// The day the papers went out, once recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub papers_issued_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held_on: Option<NaiveDate>,
     /// The whole corrected list of appointments whose holders attended.
@@ -55,6 +58,7 @@ impl MeetingChanges {
         let decision = self.decision.as_ref();
         changed_fields([
             ("scheduledFor", self.scheduled_for.is_some()),
+            ("papersIssuedOn", self.papers_issued_on.is_some()),
             ("heldOn", self.held_on.is_some()),
             ("attendedAppointmentIds", self.attended.is_some()),
             ("quorate", self.quorate.is_some()),

@@ -183,6 +183,7 @@ impl MeetingDoc {
                 latest.to = day;
             }
         }
+        self.papers_issued_on = changes.papers_issued_on.or(self.papers_issued_on);
         if let Some((held_on, attended, quorate)) = self.held.as_mut() {
             *held_on = changes.held_on.unwrap_or(*held_on);
             *quorate = changes.quorate.unwrap_or(*quorate);

@@ -80,6 +80,7 @@ fn amends_what_holding_the_meeting_recorded() {
             quorate: Some(false),
             // The same as recorded: not a change.
             scheduled_for: Some(day("2026-06-10")),
+            papers_issued_on: None,
             decision: None,
         }))
         .then_expect_events(amended(MeetingChanges {
@@ -244,4 +245,31 @@ fn state_takes_the_corrected_facts() {
         BoardMeetingError::DecisionNotFound.to_string(),
         "decision.decisionId: no such decision was recorded at this meeting"
     );
+}
+
+#[test]
+fn amends_the_day_the_papers_went_out_once_recorded() {
+    let papers = |on: &str| MeetingChanges {
+        papers_issued_on: Some(day(on)),
+        ..MeetingChanges::default()
+    };
+    given(scheduled())
+        .when(amend(papers("2026-06-01")))
+        .then_expect_error(BoardMeetingError::Invalid(FieldError::new(
+            "papersIssuedOn",
+            "no papers have been recorded as issued; record them instead",
+        )));
+    let mut issued = scheduled();
+    issued.push(BoardMeetingEvent::PapersIssued {
+        issued_on: day("2026-06-05"),
+    });
+    given(issued.clone())
+        .when(amend(papers("2026-06-02")))
+        .then_expect_events(amended(papers("2026-06-02")));
+    given(issued)
+        .when(amend(papers("2026-07-02")))
+        .then_expect_error(BoardMeetingError::Invalid(FieldError::new(
+            "papersIssuedOn",
+            "must not be in the future",
+        )));
 }
