@@ -293,5 +293,6 @@ impl ItemDates {
     }
 }
 
+mod steps;
 #[cfg(test)]
 mod tests;
