@@ -56,6 +56,8 @@ pub struct InputItem {
     /// What its actions, feedback and response window give: read with the item in lists, and
     /// for a single item only when a field asks for them.
     joined: tokio::sync::OnceCell<Joined>,
+    /// Its id and its duplicates', read once if a field asks for them.
+    with_duplicates: tokio::sync::OnceCell<Vec<String>>,
     views: Views,
 }
 
@@ -86,6 +88,7 @@ impl InputItem {
             log_position,
             as_of,
             joined: tokio::sync::OnceCell::new_with(Some(joined)),
+            with_duplicates: tokio::sync::OnceCell::new(),
             views,
         }
     }
@@ -98,6 +101,7 @@ impl InputItem {
             log_position,
             as_of,
             joined: tokio::sync::OnceCell::new(),
+            with_duplicates: tokio::sync::OnceCell::new(),
             views,
         }
     }
@@ -129,9 +133,15 @@ impl InputItem {
 
     /// This item's id and those of the items withdrawn as its duplicates.
     async fn with_duplicates(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
-        read::with_duplicates(self.views.db(ctx), self.doc.id)
-            .await
-            .map_err(|e| internal(ctx, e).into())
+        let ids = self
+            .with_duplicates
+            .get_or_try_init(|| async {
+                read::with_duplicates(self.views.db(ctx), self.doc.id)
+                    .await
+                    .map_err(|e| internal(ctx, e))
+            })
+            .await?;
+        Ok(ids.clone())
     }
 }
 

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::check_fields;
 use crate::domain::common::FieldError;
-use crate::domain::correction::{something_changes, Correction};
+use crate::domain::correction::{put_right, something_changes, Correction};
 use crate::domain::rules::{dedupe, not_in_future, short_list};
 use crate::domain::services::Services;
 
@@ -21,11 +21,9 @@ impl BoardMeeting {
         }
         self.papers_issued_on = changes.papers_issued_on.or(self.papers_issued_on);
         if let Some(held) = self.held.as_mut() {
-            held.held_on = changes.held_on.unwrap_or(held.held_on);
-            held.attended = changes
-                .attended
-                .unwrap_or_else(|| std::mem::take(&mut held.attended));
-            held.quorate = changes.quorate.unwrap_or(held.quorate);
+            put_right(&mut held.held_on, changes.held_on);
+            put_right(&mut held.attended, changes.attended);
+            put_right(&mut held.quorate, changes.quorate);
         }
         let Some(cited) = changes.decision else {
             return;

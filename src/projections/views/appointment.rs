@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::correction::CorrectionDoc;
 use crate::domain::appointment::{Appointment, AppointmentEvent, EndReason};
 use crate::domain::board::SeatRole;
+use crate::domain::correction::put_right;
 use crate::domain::common::OdsCode;
 use crate::domain::services::AppointmentFacts;
 use crate::projections::select::docs_by_ids;
@@ -159,9 +160,9 @@ pub fn apply_appointment(
             correction,
         } => {
             let fields = changes.fields();
-            doc.role = changes.role.unwrap_or(doc.role);
-            doc.voting = changes.voting.unwrap_or(doc.voting);
-            doc.term_start = changes.term_start.unwrap_or(doc.term_start);
+            put_right(&mut doc.role, changes.role);
+            put_right(&mut doc.voting, changes.voting);
+            put_right(&mut doc.term_start, changes.term_start);
             // The term end in force: the latest renewal's, or else the first.
             if let Some(end) = changes.term_end {
                 match doc.renewals.last_mut() {

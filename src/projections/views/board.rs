@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::correction::CorrectionDoc;
 use crate::domain::board::{Board, BoardEvent, BoardKind, SeatRole};
 use crate::domain::common::OdsCode;
+use crate::domain::correction::put_right;
 use crate::projections::select::{docs_by_ids, Scope};
 use crate::projections::view::{missing, OutOfOrder, View};
 use crate::projections::write::{Kind, Rows, Table, Value};
@@ -136,9 +137,9 @@ pub fn apply_board(
             correction,
         } => {
             let fields = changes.fields();
-            doc.name = changes.name.unwrap_or(doc.name);
-            doc.kind = changes.kind.unwrap_or(doc.kind);
-            doc.established_on = changes.established_on.unwrap_or(doc.established_on);
+            put_right(&mut doc.name, changes.name);
+            put_right(&mut doc.kind, changes.kind);
+            put_right(&mut doc.established_on, changes.established_on);
             doc.corrections
                 .push(CorrectionDoc::amended(correction, &fields, at));
         }

@@ -12,6 +12,7 @@ use crate::domain::board_meeting::{
     BoardDecision, BoardMeeting, BoardMeetingEvent, MeetingChanges,
 };
 use crate::domain::common::OdsCode;
+use crate::domain::correction::put_right;
 use crate::projections::select::{docs_by_ids, PushIn, CHUNK};
 use crate::projections::view::{missing, OutOfOrder, View};
 use crate::projections::write::{Kind, Rows, Table, Value};
@@ -185,11 +186,9 @@ impl MeetingDoc {
         }
         self.papers_issued_on = changes.papers_issued_on.or(self.papers_issued_on);
         if let Some((held_on, attended, quorate)) = self.held.as_mut() {
-            *held_on = changes.held_on.unwrap_or(*held_on);
-            *quorate = changes.quorate.unwrap_or(*quorate);
-            if let Some(corrected) = changes.attended {
-                *attended = corrected;
-            }
+            put_right(held_on, changes.held_on);
+            put_right(quorate, changes.quorate);
+            put_right(attended, changes.attended);
         }
         let Some(cited) = changes.decision else {
             return;

@@ -106,13 +106,20 @@ pub async fn input_items(
     scope: Scope<'_>,
     filter: &ItemFilter,
 ) -> anyhow::Result<Vec<ItemView>> {
-    let rows = item_rows(db, scope, filter, None).await?;
-    let mut views = complete_items(db, rows).await?;
-    // Themes as the owner's list names them now (see `complete_items`).
+    let mut rows = item_rows(db, scope, filter, None).await?;
+    // Themes as the owner's list names them now (as `complete_items` shows them), matched
+    // before the rest is joined.
     if let Some(theme) = &filter.theme {
-        views.retain(|v| v.doc.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)));
+        let owners = organisations_of(db, rows.iter().map(|(d, _)| &d.organisation)).await?;
+        rows.retain(|(doc, _)| {
+            let current = match owners.get(doc.organisation.as_str()) {
+                Some(owner) => owner.themes.current_all(&doc.themes),
+                None => doc.themes.clone(),
+            };
+            current.iter().any(|t| t.eq_ignore_ascii_case(theme))
+        });
     }
-    Ok(views)
+    complete_items(db, rows).await
 }
 
 async fn item_rows(
@@ -151,6 +158,28 @@ async fn item_rows(
         q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
     });
     parse_docs(rows)
+}
+
+/// The organisations named by `codes`, each read once, by ODS code.
+async fn organisations_of<'a>(
+    db: &Db,
+    codes: impl Iterator<Item = &'a OdsCode>,
+) -> anyhow::Result<HashMap<String, OrganisationDoc>> {
+    let codes: Vec<String> = codes
+        .map(|c| c.to_string())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    Ok(docs_by_ids::<OrganisationDoc>(
+        db,
+        "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations",
+        "ods_code",
+        &codes,
+    )
+    .await?
+    .into_iter()
+    .map(|o| (o.ods_code.to_string(), o))
+    .collect())
 }
 
 /// Joins items with their actions, their activities' feedback and their response windows.
@@ -211,22 +240,8 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
     .into_iter()
     .map(|a| (a.id, a.feedback.iter().map(|f| f.given_on).collect()))
     .collect();
-    let org_codes: Vec<String> = rows
-        .iter()
-        .flat_map(|(d, _)| d.window_holders().map(|c| c.to_string()))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let organisations: HashMap<String, OrganisationDoc> = docs_by_ids::<OrganisationDoc>(
-        db,
-        "SELECT doc, CAST(0 AS BIGINT) FROM view_organisations",
-        "ods_code",
-        &org_codes,
-    )
-    .await?
-    .into_iter()
-    .map(|o| (o.ods_code.to_string(), o))
-    .collect();
+    let organisations =
+        organisations_of(db, rows.iter().flat_map(|(d, _)| d.window_holders())).await?;
     let windows: HashMap<&str, u32> = organisations
         .iter()
         .map(|(code, o)| (code.as_str(), o.response_window_days))
