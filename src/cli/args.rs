@@ -49,6 +49,10 @@ pub(super) struct SeedArgs {
     /// How many systems are written at once.
     #[arg(long, default_value_t = 8)]
     pub(super) concurrency: usize,
+    /// Also one large acute trust holding this many input items (with the usual mix of
+    /// decisions, actions and feedback), in the first system's integrated care system.
+    #[arg(long, default_value_t = 0)]
+    pub(super) large_organisation: usize,
 }
 
 #[derive(Debug, Args)]

@@ -200,6 +200,7 @@ impl Cli {
                     scale: args.scale,
                     seed: args.seed,
                     concurrency: args.concurrency,
+                    large_organisation: args.large_organisation,
                 };
                 let summary = crate::seed::seed_service(&settings, &options).await?;
                 let seconds = summary.elapsed.as_secs_f64();

@@ -294,5 +294,8 @@ impl ItemDates {
 }
 
 mod steps;
+/// A random history of one item, for tests that go over many.
+#[cfg(test)]
+pub(crate) use steps::tests::history as random_history;
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@
 //! - `held`, `kept`: what the projector's replica keeps in memory;
 //! - `read`, `docs`, `boards`, `board_read`, `participants`: the views' documents and reads
 //!   gathered under the names callers use;
+//! - `tally`: the maintained tallies that roll-ups are read from;
 //! - `scorecard`, `reach`, `representation`, `rollup`, `period`, `documents`: measures
 //!   computed from the documents.
 
@@ -33,6 +34,7 @@ pub mod rollup;
 pub mod scorecard;
 mod select;
 pub mod status;
+pub mod tally;
 pub mod view;
 pub mod views;
 mod write;

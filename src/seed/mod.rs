@@ -32,6 +32,40 @@ pub struct SeedOptions {
     pub seed: u64,
     /// How many systems are written at once.
     pub concurrency: usize,
+    /// Input items of one large organisation (an acute trust of system 0's integrated care
+    /// system), besides the systems; none when 0.
+    pub large_organisation: usize,
+}
+
+/// A piece of the work, written by one worker from start to end.
+#[derive(Debug, Clone, Copy)]
+enum Work {
+    System(usize),
+    LargeRegistration,
+    LargePart(usize),
+}
+
+impl Work {
+    fn steps(self, options: &SeedOptions) -> Vec<Step> {
+        match self {
+            Self::System(index) => plan::system(options.seed, index),
+            Self::LargeRegistration => plan::large_registration(options.seed),
+            Self::LargePart(part) => {
+                let before = part * plan::LARGE_PART_ITEMS;
+                let items = (options.large_organisation - before).min(plan::LARGE_PART_ITEMS);
+                plan::large_part(options.seed, part, items)
+            }
+        }
+    }
+
+    /// The idempotency key of step `step`.
+    fn key(self, options: &SeedOptions, step: usize) -> String {
+        match self {
+            Self::System(index) => format!("seed-{}-{index}-{step}", options.seed),
+            Self::LargeRegistration => format!("seed-{}-L-{step}", options.seed),
+            Self::LargePart(part) => format!("seed-{}-L{part}-{step}", options.seed),
+        }
+    }
 }
 
 /// What a run wrote.
@@ -63,10 +97,6 @@ fn principal(actor: &Actor) -> Principal {
         role,
         organisations,
     }
-}
-
-fn key(options: &SeedOptions, system: usize, step: usize) -> String {
-    format!("seed-{}-{system}-{step}", options.seed)
 }
 
 /// Step `step` as an in-process request from its actor, under `idempotency_key`, creating its
@@ -110,19 +140,47 @@ async fn run_step(
     Ok(())
 }
 
-/// Whether system `index` was written completely by an earlier run.
+/// Whether `work` was written completely by an earlier run.
 async fn complete(
     db: &Db,
     options: &SeedOptions,
-    index: usize,
+    work: Work,
     steps: &[Step],
 ) -> anyhow::Result<bool> {
     let Some(last) = steps.last() else {
         return Ok(true);
     };
     let subject = principal(&last.actor).subject;
-    let receipt = find_receipt(db, &subject, &key(options, index, steps.len() - 1)).await?;
+    let receipt = find_receipt(db, &subject, &work.key(options, steps.len() - 1)).await?;
     Ok(receipt.is_some())
+}
+
+/// Writes `work`, unless an earlier run did; answers whether it was skipped.
+async fn write(
+    schema: &LedgerSchema,
+    db: &Db,
+    options: &SeedOptions,
+    work: Work,
+    progress: &Progress,
+) -> anyhow::Result<bool> {
+    let steps = work.steps(options);
+    if complete(db, options, work, &steps).await? {
+        return Ok(true);
+    }
+    for (n, step) in steps.iter().enumerate() {
+        // A step whose views lagged is recorded; sending it again with the same idempotency
+        // key answers from its receipt once they catch up.
+        let mut attempt = 0;
+        while let Err(error) = run_step(schema, step, work.key(options, n)).await {
+            attempt += 1;
+            if attempt > 3 || !error.to_string().contains("views have not shown") {
+                return Err(error);
+            }
+            tokio::time::sleep(Duration::from_secs(attempt)).await;
+        }
+        progress.mutation();
+    }
+    Ok(false)
 }
 
 /// Writes the systems of `options` through `schema`, whose ledger is over `db`.
@@ -136,38 +194,44 @@ pub async fn seed(
         options.scale <= 99_999,
         "--scale: at most 99999 systems (ODS codes have five digits for the system)"
     );
-    let progress = Progress::new(options.scale);
+    let parts = options.large_organisation.div_ceil(plan::LARGE_PART_ITEMS);
+    let progress = Progress::new(options.scale + parts);
+    // The large organisation's partners (system 0's organisations) and its own registration
+    // come before any of its parts; everything else is written side by side.
+    let mut first = Vec::new();
+    if parts > 0 {
+        first = vec![Work::System(0), Work::LargeRegistration];
+    }
+    let mut skipped = 0;
+    for work in &first {
+        skipped += usize::from(write(schema, db, options, *work, &progress).await?);
+        progress.system();
+    }
+    let work: Vec<Work> = (0..options.scale)
+        .map(Work::System)
+        .chain((0..parts).map(Work::LargePart))
+        .filter(|w| !matches!(w, Work::System(0)) || parts == 0)
+        .collect();
+    let work = Arc::new(work);
     let next = Arc::new(AtomicUsize::new(0));
-    let skipped = Arc::new(AtomicUsize::new(0));
-    let workers = options.concurrency.clamp(1, 256).min(options.scale);
+    let skipped = Arc::new(AtomicUsize::new(skipped));
+    let workers = options.concurrency.clamp(1, 256).min(work.len().max(1));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let (schema, db, options) = (schema.clone(), db.clone(), options.clone());
-        let (next, progress, skipped) = (next.clone(), progress.clone(), skipped.clone());
+        let (next, progress, skipped, work) = (
+            next.clone(),
+            progress.clone(),
+            skipped.clone(),
+            work.clone(),
+        );
         tasks.spawn(async move {
             loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= options.scale {
+                let Some(piece) = work.get(next.fetch_add(1, Ordering::Relaxed)) else {
                     return anyhow::Ok(());
-                }
-                let steps = plan::system(options.seed, index);
-                if complete(&db, &options, index, &steps).await? {
+                };
+                if write(&schema, &db, &options, *piece, &progress).await? {
                     skipped.fetch_add(1, Ordering::Relaxed);
-                    progress.system();
-                    continue;
-                }
-                for (n, step) in steps.iter().enumerate() {
-                    // A step whose views lagged is recorded; sending it again with the same
-                    // idempotency key answers from its receipt once they catch up.
-                    let mut attempt = 0;
-                    while let Err(error) = run_step(&schema, step, key(&options, index, n)).await {
-                        attempt += 1;
-                        if attempt > 3 || !error.to_string().contains("views have not shown") {
-                            return Err(error);
-                        }
-                        tokio::time::sleep(Duration::from_secs(attempt)).await;
-                    }
-                    progress.mutation();
                 }
                 progress.system();
             }

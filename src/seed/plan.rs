@@ -110,10 +110,7 @@ impl Script {
 
 /// The script of system `index` under `seed`.
 pub fn system(seed: u64, index: usize) -> Vec<Step> {
-    let mut script = Script {
-        rng: StdRng::seed_from_u64(seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
-        steps: Vec::new(),
-    };
+    let mut script = script(seed, index as u64);
     let orgs = organisations(index);
     let icb = orgs[0].0.clone();
     let place = script.pick(words::PLACES).to_string();
@@ -126,6 +123,55 @@ pub fn system(seed: u64, index: usize) -> Vec<Step> {
         let partners: Vec<String> = codes.iter().filter(|c| *c != code).cloned().collect();
         organisation(&mut script, code, n, &partners);
     }
+    script.steps
+}
+
+/// The ODS code of the large organisation (`seed --large-organisation`): an acute trust of
+/// system 0's integrated care system.
+pub const LARGE: &str = "RLARGE";
+/// Input items per part of the large organisation's script: parts are written side by side.
+pub const LARGE_PART_ITEMS: usize = 500;
+
+fn script(seed: u64, salt: u64) -> Script {
+    Script {
+        rng: StdRng::seed_from_u64(seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        steps: Vec::new(),
+    }
+}
+
+/// The large organisation's registration and population baseline (after system 0's, whose
+/// organisations are its partners).
+pub fn large_registration(seed: u64) -> Vec<Step> {
+    let mut script = script(seed, u64::MAX);
+    let icb = organisations(0)[0].0.clone();
+    script.push("registerOrganisation", &Actor::Admin, false, |_| {
+        json!({ "odsCode": LARGE,
+        "name": "Large Acute Trust", "kind": "NHS_TRUST", "ics": icb })
+    });
+    let csv = baseline_csv(&mut script);
+    script.push(
+        "uploadPopulationBaseline",
+        &Actor::Officer(LARGE.to_owned()),
+        false,
+        |_| json!({ "organisation": LARGE, "csv": csv, "uploadedOn": day(first_day()) }),
+    );
+    script.steps
+}
+
+/// Part `part` of the large organisation's record: one activity (a survey or a listening
+/// event, say) with `items` input items raised at it and answered with the usual mix.
+pub fn large_part(seed: u64, part: usize, items: usize) -> Vec<Step> {
+    let mut script = script(seed, u64::MAX - 1 - part as u64);
+    let partners: Vec<String> = organisations(0).iter().map(|o| o.0.clone()).collect();
+    let officer = Actor::Officer(LARGE.to_owned());
+    activity(
+        &mut script,
+        LARGE,
+        &officer,
+        &partners,
+        &mut Vec::new(),
+        Some(items),
+    );
     script.steps
 }
 
@@ -152,7 +198,7 @@ fn organisation(script: &mut Script, code: &str, n: usize, partners: &[String]) 
     );
     let mut items = Vec::new();
     for _ in 0..7 {
-        activity(script, code, &officer, partners, &mut items);
+        activity(script, code, &officer, partners, &mut items, None);
     }
     board(script, code, n, &secretary, &items);
 }
@@ -163,12 +209,15 @@ struct Raised {
     on: NaiveDate,
 }
 
+/// An activity of `code`: planned, perhaps cancelled, held, with input raised there (`raised`
+/// items, or a few) and answered, and perhaps feedback given.
 fn activity(
     script: &mut Script,
     code: &str,
     officer: &Actor,
     partners: &[String],
     items: &mut Vec<Raised>,
+    raised: Option<usize>,
 ) {
     let planned = script.between(first_day(), last_day() - Duration::days(20));
     let kind = *script.pick(words::ACTIVITY_KINDS);
@@ -181,7 +230,8 @@ fn activity(
     let activity = script.push("planActivity", officer, true, |script| json!({ "kind": kind, "title": format!("{topic}: {}", script.pick(words::TITLES)),
             "topic": topic, "leadOrganisation": code, "partnerOrganisations": joint,
             "principles": ["SEEKING_INPUT", script.pick(words::PRINCIPLES)], "plannedOn": day(planned) }));
-    if script.chance(8) {
+    // The large organisation's parts are all held, so that it holds the items asked for.
+    if raised.is_none() && script.chance(8) {
         script.push("cancelActivity", officer, false, |_| {
             json!({ "activityId": activity, "cancelledOn": day(planned - Duration::days(3)),
                 "reason": "Venue unavailable; rescheduled as a new activity" })
@@ -221,7 +271,10 @@ fn activity(
                 "public": script.rng.gen_range(0..10), "staff": script.rng.gen_range(1..6) },
             "demographics": demographics })
     });
-    let raised_here = script.rng.gen_range(2..6);
+    let raised_here = match raised {
+        Some(n) => n,
+        None => script.rng.gen_range(2..6),
+    };
     let mut raised = Vec::new();
     for _ in 0..raised_here {
         let theme = *script.pick(words::THEMES);
@@ -424,44 +477,4 @@ fn board(script: &mut Script, code: &str, n: usize, secretary: &Actor, items: &[
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_same_seed_writes_the_same_script() {
-        assert_eq!(system(7, 3), system(7, 3));
-        assert_ne!(system(7, 3), system(8, 3), "another seed, another record");
-        assert_ne!(system(7, 3), system(7, 4), "each system differs");
-    }
-
-    #[test]
-    fn every_created_id_is_unique_and_nothing_happens_after_the_last_day() {
-        let steps = system(1, 0);
-        let mut ids: Vec<Uuid> = steps.iter().filter_map(|s| s.id).collect();
-        let created = ids.len();
-        ids.sort();
-        ids.dedup();
-        assert_eq!(ids.len(), created);
-        // Everything that happened is on or before the last day (terms and due dates may run on).
-        let last = day(last_day());
-        for step in &steps {
-            for field in [
-                "heldOn",
-                "decidedOn",
-                "givenOn",
-                "completedOn",
-                "recordedOn",
-                "agreedOn",
-            ] {
-                if let Some(on) = step.input[field].as_str() {
-                    assert!(on <= last.as_str(), "{}: {field} {on}", step.field);
-                }
-            }
-        }
-        assert!(
-            steps.len() > 300,
-            "a system is a real year's work: {}",
-            steps.len()
-        );
-    }
-}
+mod tests;

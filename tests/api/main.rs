@@ -49,6 +49,7 @@ mod seed;
 mod sockets;
 mod startup_secrets;
 mod subscriptions;
+mod tallies;
 mod themes;
 mod trace;
 mod views;

@@ -33,6 +33,7 @@ async fn seeded_systems_are_realistic_repeatable_and_resumable(backend: Backend)
         scale: 2,
         seed: 42,
         concurrency: 2,
+        large_organisation: 0,
     };
     let (settings, _dir, database) = fresh_settings(backend).await;
     let summary = seed_service(&settings, &options).await.expect("seeds");
@@ -164,3 +165,52 @@ on_both!(
     seeded_systems_are_realistic_repeatable_and_resumable,
     seeding_reports_progress_not_every_mutation
 );
+
+on_both!(a_large_organisation_holds_the_items_asked_for);
+
+/// `--large-organisation`: one trust holding many items beside the systems, in parts written
+/// side by side, with the usual mix, counted in its system's roll-up.
+async fn a_large_organisation_holds_the_items_asked_for(backend: Backend) {
+    let options = SeedOptions {
+        scale: 1,
+        seed: 7,
+        concurrency: 2,
+        large_organisation: 120,
+    };
+    let (settings, _dir, database) = fresh_settings(backend).await;
+    let summary = seed_service(&settings, &options).await.expect("seeds");
+    assert_eq!(summary.skipped, 0);
+    let service = Replica::start(&settings).await;
+    let auditor = service.token(Role::Auditor, &[plan::LARGE]);
+    let data = service
+        .ok(
+            &auditor,
+            "query($c: String!) { organisation(odsCode: $c) { rollup(asOf: \"2026-10-31\") {
+               total actedOn counts { verdict count } } } }",
+            json!({ "c": plan::LARGE }),
+        )
+        .await;
+    let rollup = &data["organisation"]["rollup"];
+    assert_eq!(rollup["total"], json!(120), "{rollup}");
+    let answered = rollup["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .filter(|c| c["verdict"] != json!("UNANSWERED") && c["verdict"] != json!("OVERDUE"))
+        .filter_map(|c| c["count"].as_i64())
+        .sum::<i64>();
+    assert!(answered > 60, "most of its input answered: {rollup}");
+    assert!(
+        rollup["actedOn"].as_i64().expect("acted on") > 0,
+        "{rollup}"
+    );
+    service.stop().await;
+    // Run again: everything is there already, so every piece is skipped.
+    let again = seed_service(&settings, &options)
+        .await
+        .expect("seeds again");
+    assert_eq!(again.skipped, 3, "system 0, the registration and the part");
+    if let Some(name) = database {
+        drop_postgres_database(name);
+    }
+}

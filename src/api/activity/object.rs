@@ -15,6 +15,7 @@ use crate::api::input_item::rollup::VerdictRollup;
 use crate::api::participant::linked::linked;
 use crate::api::participant::object::Participant;
 use crate::projections::read::ItemFilter;
+use crate::projections::tally::Scope;
 
 /// A publication of information to participants before an activity.
 #[derive(SimpleObject)]
@@ -176,8 +177,13 @@ impl Activity {
     async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participant>> {
         linked(ctx, vec![self.0.id.to_string()]).await
     }
-    /// Verdicts over this activity's input, as of a date (default today).
+    /// Verdicts over this activity's input that the caller may see, as of a date (default
+    /// today).
     async fn rollup(&self, ctx: &Context<'_>, as_of: Option<Date>) -> ApiResult<VerdictRollup> {
+        // The input belongs to the lead; a partner sees only what was referred to it.
+        if principal(ctx)?.can_read(self.0.lead_organisation.as_str()) {
+            return VerdictRollup::of_scope(ctx, &self.1, &Scope::Activity(self.0.id), as_of).await;
+        }
         let filter = ItemFilter {
             activity: Some(self.0.id),
             ..ItemFilter::default()

@@ -1,6 +1,8 @@
 //! The board as a GraphQL object: its seats, appointments and meetings, and its
 //! representation as of any date.
 
+use crate::api::input_item::rollup::VerdictRollup;
+use crate::projections::tally::Scope;
 use async_graphql::{Context, Object, ID};
 use chrono::Days;
 
@@ -84,6 +86,10 @@ impl Board {
             .map(|m| (board_read::meeting_order(&m), BoardMeeting(m)))
             .collect();
         Ok(window.page(items)?)
+    }
+    /// Verdicts over the input its meetings' decisions cited, as of a date (default today).
+    async fn rollup(&self, ctx: &Context<'_>, as_of: Option<Date>) -> ApiResult<VerdictRollup> {
+        VerdictRollup::of_scope(ctx, &self.1, &Scope::Board(self.0.id), as_of).await
     }
     /// Representation as of a date (default today); attendance and decisions over a period
     /// (default the year up to that date); terms ending within a number of days (default 90).

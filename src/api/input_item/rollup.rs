@@ -4,12 +4,13 @@
 use async_graphql::{ComplexObject, Context, SimpleObject};
 use chrono::NaiveDate;
 
-use crate::api::common::context::{or_today, principal, Views};
+use crate::api::common::context::{internal, or_today, principal, Views};
 use crate::api::common::enums::{Date, InputVerdict};
 use crate::api::common::error::ApiResult;
 use crate::domain::verdict;
 use crate::projections::read::ItemFilter;
 use crate::projections::rollup::{percent, Rollup};
+use crate::projections::tally::{self, Scope};
 
 /// How many items have one verdict.
 #[derive(SimpleObject)]
@@ -82,6 +83,22 @@ impl VerdictRollup {
             Rollup::of(assessed.iter().map(|(d, a)| (*d, a))),
             as_of,
         ))
+    }
+
+    /// The roll-up of a whole scope (every item of an organisation, activity, system, theme
+    /// or board, raised by `as_of`), read from the maintained tallies: its cost does not grow
+    /// with the scope. The caller has checked that every item of the scope may be counted.
+    pub async fn of_scope(
+        ctx: &Context<'_>,
+        views: &Views,
+        scope: &Scope,
+        as_of: Option<Date>,
+    ) -> ApiResult<Self> {
+        let as_of = or_today(as_of);
+        let rollup = tally::rollup(views.db(ctx), scope, as_of)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        Ok(Self::from_rollup(rollup, as_of))
     }
 
     fn from_rollup(rollup: Rollup, as_of: NaiveDate) -> Self {

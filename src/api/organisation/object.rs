@@ -10,7 +10,7 @@ use crate::api::common::error::ApiResult;
 use crate::api::input_item::rollup::VerdictRollup;
 use crate::domain::common;
 use crate::projections::docs::OrganisationDoc;
-use crate::projections::read::ItemFilter;
+use crate::projections::tally::Scope;
 
 /// What kind of body an organisation is.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, serde::Serialize)]
@@ -66,12 +66,23 @@ impl Organisation {
     ) -> ApiResult<OrganisationRepresentation> {
         organisation_representation(ctx, &self.1, self.0.ods_code.as_str(), or_today(as_of)).await
     }
-    /// Verdicts over all input owned by this organisation, as of a date (default today).
-    async fn rollup(&self, ctx: &Context<'_>, as_of: Option<Date>) -> ApiResult<VerdictRollup> {
-        let filter = ItemFilter {
-            organisation: Some(self.0.ods_code.to_string()),
-            ..ItemFilter::default()
+    /// Verdicts over all input owned by this organisation, or only that coded with `theme`
+    /// (matched without regard to case, under the names its list now gives), as of a date
+    /// (default today).
+    async fn rollup(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+        theme: Option<String>,
+    ) -> ApiResult<VerdictRollup> {
+        let organisation = self.0.ods_code.to_string();
+        let scope = match theme {
+            Some(theme) => Scope::Theme {
+                organisation,
+                theme: theme.trim().to_owned(),
+            },
+            None => Scope::Organisation(organisation),
         };
-        VerdictRollup::over(ctx, &self.1, &filter, as_of).await
+        VerdictRollup::of_scope(ctx, &self.1, &scope, as_of).await
     }
 }

@@ -5,11 +5,15 @@ use chrono::{DateTime, Utc};
 
 use super::object::Organisation;
 use crate::api::common::context::{internal, principal, Views};
+use crate::api::common::enums::Date;
 use crate::api::common::error::ApiResult;
 use crate::api::common::heavy::replay_cost;
 use crate::api::common::ids::{check_org, not_found};
 use crate::api::common::pages::{page_cost, Page, Window};
+use crate::api::input_item::rollup::VerdictRollup;
 use crate::projections::read;
+use crate::projections::tally::Scope;
+use crate::reports::organisations_covered;
 
 /// Queries on organisations.
 #[derive(Default)]
@@ -37,6 +41,29 @@ impl OrganisationQueries {
             found.ok_or_else(|| not_found("organisation"))?,
             views,
         ))
+    }
+
+    /// Verdicts over all input of an integrated care system (`ics`, the ICB's ODS code): the
+    /// ICB's own and its member organisations', as of a date (default today). The caller must
+    /// be able to read every organisation of the system.
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity + 1")]
+    async fn ics_rollup(
+        &self,
+        ctx: &Context<'_>,
+        recorded_as_of: Option<DateTime<Utc>>,
+        ics: String,
+        as_of: Option<Date>,
+    ) -> ApiResult<VerdictRollup> {
+        let who = principal(ctx)?;
+        let views = Views::at(ctx, recorded_as_of).await?;
+        let ics = ics.trim().to_ascii_uppercase();
+        let codes = organisations_covered(views.db(ctx), None, Some(&ics))
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        if codes.is_empty() || !codes.iter().all(|c| who.can_read(c)) {
+            return Err(not_found("integrated care system").into());
+        }
+        VerdictRollup::of_scope(ctx, &views, &Scope::Ics(ics), as_of).await
     }
 
     /// The organisations the caller may read, by ODS code.

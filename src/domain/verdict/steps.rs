@@ -54,7 +54,7 @@ impl ItemDates {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
 
@@ -67,7 +67,7 @@ mod tests {
 
     /// A random history: decisions (referrals among them), actions with links, agreements,
     /// moved due dates, completions and abandonments, and feedback.
-    fn history(rng: &mut StdRng) -> ItemDates {
+    pub(crate) fn history(rng: &mut StdRng) -> ItemDates {
         let raised_on = day(
             rng,
             NaiveDate::from_ymd_opt(2025, 1, 1).expect("a day"),

@@ -17,6 +17,7 @@ use crate::cache::{Caching, SeenVersions};
 use crate::projections::kept::{changes_of, KeptItems};
 use crate::projections::log::{read_view_events_after, ViewEvent};
 use crate::projections::status::{status, PROJECTOR_NAME};
+use crate::projections::tally;
 use crate::projections::write;
 use crate::store::{stream_key, Db, LogPosition, LOG_CHANNEL};
 
@@ -181,7 +182,10 @@ impl Projector {
     /// Follows the replica that runs the projector: the views' position is its checkpoint.
     async fn follow(&mut self) -> anyhow::Result<()> {
         self.checkpoint = load_checkpoint(&self.db, PROJECTOR_NAME).await?;
-        self.position.send_replace(self.checkpoint);
+        // The tallies follow the views a moment later; what is read here counts both.
+        let tallies = tally::checkpoint(&self.db).await?;
+        self.position
+            .send_replace(tallies.map_or(self.checkpoint, |t| t.min(self.checkpoint)));
         Ok(())
     }
 
@@ -288,6 +292,7 @@ impl Projector {
         if !self.checkpoint_known {
             self.forget();
             self.checkpoint = load_checkpoint(&self.db, PROJECTOR_NAME).await?;
+            self.tallies_in_step().await?;
             self.checkpoint_known = true;
             // The views are what the stored checkpoint says, whoever moved it (a rebuild's
             // switch-over, say).
@@ -338,6 +343,12 @@ impl Projector {
             self.kept.written(changes_of(docs.values().map(|(d, _)| d)));
             self.held.put(docs, last);
             self.checkpoint = last;
+            // The tallies follow before the views are said to have moved, so that a roll-up
+            // read after a mutation counts it.
+            if let Err(error) = tally::follow(&self.db, &events, last).await {
+                self.checkpoint_known = false;
+                return Err(error.context("could not bring the tallies up to the views"));
+            }
             self.position.send_replace(last);
             applied += events.len() as u64;
             let short = events.len() < BATCH as usize;
@@ -353,6 +364,30 @@ impl Projector {
                 return Ok(applied);
             }
         }
+    }
+
+    /// Brings the tallies up to the views: made afresh when missing (after a rebuild, or on
+    /// the first start of a version that keeps them), else following the events they have
+    /// not seen (a crash can come between a batch's views and its tallies).
+    async fn tallies_in_step(&self) -> anyhow::Result<()> {
+        let views_at = self.checkpoint;
+        let Some(mut at) = tally::checkpoint(&self.db).await? else {
+            tally::make_all(&self.db, views_at).await?;
+            return Ok(());
+        };
+        while at < views_at {
+            let events: Vec<ViewEvent> = read_view_events_after(&self.db, at, BATCH)
+                .await?
+                .into_iter()
+                .filter(|e| e.at <= views_at)
+                .collect();
+            let Some(last) = events.last().map(|e| e.at) else {
+                break;
+            };
+            tally::follow(&self.db, &events, last).await?;
+            at = last;
+        }
+        Ok(())
     }
 
     /// Lets go of what this projector knew of the tables and the log: another process may have

@@ -2,6 +2,7 @@
 //! their indexes until they are filled, the checkpoints of the rebuild's parts, and the switch
 //! that puts the filled tables in place of the live ones.
 
+use crate::projections::tally::TALLIES_CHECKPOINT;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -267,6 +268,11 @@ pub(super) async fn switch_in(db: &Db, reached: LogPosition) -> anyhow::Result<(
         .execute(&mut *tx)
         .await?;
         sqlx::query(&delete_part_checkpoints())
+            .execute(&mut *tx)
+            .await?;
+        // The tallies were made from the views being dropped: the projector makes them afresh.
+        sqlx::query("DELETE FROM projector_checkpoints WHERE name = $1")
+            .bind(TALLIES_CHECKPOINT)
             .execute(&mut *tx)
             .await?;
         tx.commit().await

@@ -160,8 +160,34 @@ async fn item_rows(
     parse_docs(rows)
 }
 
+/// The input items `ids` names, joined, in no particular order (those not found left out).
+pub async fn input_items_by_id(db: &Db, ids: &[String]) -> anyhow::Result<Vec<ItemView>> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let found: Vec<(String, i64)> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_input_items WHERE ");
+            q.push_in("id", chunk);
+            q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+        });
+        rows.extend(parse_docs(found)?);
+    }
+    complete_items(db, rows).await
+}
+
+/// The ids of up to `limit` input items after `after` in order of id: every item, a page
+/// at a time.
+pub async fn input_item_ids_after(
+    db: &Db,
+    after: &str,
+    limit: usize,
+) -> anyhow::Result<Vec<String>> {
+    Ok(on_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM view_input_items WHERE id > $1 ORDER BY id LIMIT $2")
+        .bind(after).bind(limit as i64).fetch_all(pool).await?))
+}
+
 /// The organisations named by `codes`, each read once, by ODS code.
-async fn organisations_of<'a>(
+pub(crate) async fn organisations_of<'a>(
     db: &Db,
     codes: impl Iterator<Item = &'a OdsCode>,
 ) -> anyhow::Result<HashMap<String, OrganisationDoc>> {

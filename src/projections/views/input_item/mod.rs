@@ -20,7 +20,11 @@ mod join;
 
 pub use super::correction::{CorrectionAction, CorrectionDoc};
 
-pub use join::{input_item, input_items, join_item, with_duplicates, ItemFilter, ItemView};
+pub(crate) use join::organisations_of;
+pub use join::{
+    input_item, input_item_ids_after, input_items, input_items_by_id, join_item, with_duplicates,
+    ItemFilter, ItemView,
+};
 
 /// The response window used when an organisation's record cannot be found.
 pub const DEFAULT_RESPONSE_WINDOW_DAYS: u32 = 60;

@@ -1,0 +1,199 @@
+//! A tally: what a roll-up counts over a set of input items (how many have each verdict, how
+//! many were answered in time, acted on, had the loop closed, were genuinely acted on) and the
+//! days each took to a decision, an outcome and feedback, as histograms so that medians can
+//! be read from them. Tallies add and subtract, so one can hold an item's contribution, a
+//! change on one day, or the sum over an organisation's items.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::verdict::{Assessment, InputVerdict};
+use crate::projections::rollup::Rollup;
+
+/// Where each count sits in [`Tally::counts`].
+const TOTAL: usize = 0;
+/// The verdicts follow in the order of [`InputVerdict::ALL`], from here.
+const VERDICTS: usize = 1;
+const ANSWERED: usize = VERDICTS + InputVerdict::ALL.len();
+const ACTED_ON: usize = ANSWERED + 1;
+const LOOP_CLOSED: usize = ANSWERED + 2;
+const GENUINELY: usize = ANSWERED + 3;
+const COUNTS: usize = GENUINELY + 1;
+
+/// Counts and histograms of days over a set of input items (or changes to them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    counts: [i64; COUNTS],
+    /// Days from raising to the first decision: how many items took each number of days.
+    to_decision: BTreeMap<i32, i64>,
+    to_outcome: BTreeMap<i32, i64>,
+    to_feedback: BTreeMap<i32, i64>,
+}
+
+/// Adds `sign * n` at `key`, leaving no zero behind.
+fn bump(histogram: &mut BTreeMap<i32, i64>, key: i32, n: i64) {
+    let entry = histogram.entry(key).or_default();
+    *entry += n;
+    if *entry == 0 {
+        histogram.remove(&key);
+    }
+}
+
+/// The `k`th smallest (from 0) of the days a histogram holds.
+fn nth(histogram: &BTreeMap<i32, i64>, k: i64) -> Option<i32> {
+    let mut seen = 0;
+    for (days, n) in histogram {
+        seen += n;
+        if seen > k {
+            return Some(*days);
+        }
+    }
+    None
+}
+
+/// The median of the days a histogram holds, as [`crate::projections::rollup::median`] takes
+/// it from a list: the middle one, or the mean of the middle two.
+fn median(histogram: &BTreeMap<i32, i64>) -> Option<f64> {
+    let n: i64 = histogram.values().sum();
+    if n <= 0 {
+        return None;
+    }
+    let upper = f64::from(nth(histogram, n / 2)?);
+    if n % 2 == 1 {
+        return Some(upper);
+    }
+    Some((f64::from(nth(histogram, n / 2 - 1)?) + upper) / 2.0)
+}
+
+impl Tally {
+    /// One item's contribution as assessed: nothing for a withdrawn item.
+    pub fn of(raised_on: NaiveDate, assessment: &Assessment) -> Self {
+        let mut tally = Self::default();
+        let Some(at) = InputVerdict::ALL
+            .iter()
+            .position(|v| *v == assessment.verdict)
+        else {
+            return tally;
+        };
+        let mut count = |index: usize, yes: bool| tally.counts[index] += i64::from(yes);
+        count(TOTAL, true);
+        count(VERDICTS + at, true);
+        count(ANSWERED, assessment.answered_in_time);
+        count(ACTED_ON, assessment.verdict == InputVerdict::ActedOn);
+        count(LOOP_CLOSED, assessment.loop_closed);
+        count(GENUINELY, assessment.genuinely_acted_on);
+        let days = |d: NaiveDate| i32::try_from((d - raised_on).num_days()).unwrap_or(i32::MAX);
+        for (histogram, day) in [
+            (&mut tally.to_decision, assessment.first_decided_on),
+            (&mut tally.to_outcome, assessment.outcome_on),
+            (&mut tally.to_feedback, assessment.loop_closed_on),
+        ] {
+            if let Some(day) = day {
+                bump(histogram, days(day), 1);
+            }
+        }
+        tally
+    }
+
+    /// Adds `sign` times `other` (`sign` 1 to add, -1 to take away).
+    pub fn add(&mut self, other: &Tally, sign: i64) {
+        for (mine, theirs) in self.counts.iter_mut().zip(other.counts) {
+            *mine += sign * theirs;
+        }
+        for (mine, theirs) in [
+            (&mut self.to_decision, &other.to_decision),
+            (&mut self.to_outcome, &other.to_outcome),
+            (&mut self.to_feedback, &other.to_feedback),
+        ] {
+            for (days, n) in theirs {
+                bump(mine, *days, sign * n);
+            }
+        }
+    }
+
+    /// `self - earlier`: what changed from `earlier` to `self`.
+    pub fn minus(&self, earlier: &Tally) -> Tally {
+        let mut change = self.clone();
+        change.add(earlier, -1);
+        change
+    }
+
+    /// Whether it counts nothing at all.
+    pub fn is_empty(&self) -> bool {
+        self.counts.iter().all(|n| *n == 0)
+            && self.to_decision.is_empty()
+            && self.to_outcome.is_empty()
+            && self.to_feedback.is_empty()
+    }
+
+    /// The roll-up it makes.
+    pub fn rollup(&self) -> Rollup {
+        let count = |index: usize| u64::try_from(self.counts[index]).unwrap_or(0);
+        Rollup {
+            total: count(TOTAL),
+            counts: InputVerdict::ALL
+                .iter()
+                .enumerate()
+                .map(|(at, v)| (*v, count(VERDICTS + at)))
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+            answered_within_window: count(ANSWERED),
+            acted_on: count(ACTED_ON),
+            loop_closed: count(LOOP_CLOSED),
+            genuinely_acted_on: count(GENUINELY),
+            median_days_to_decision: median(&self.to_decision),
+            median_days_to_outcome: median(&self.to_outcome),
+            median_days_to_feedback: median(&self.to_feedback),
+        }
+    }
+
+    /// Its stored form: compact, and read back by [`Tally::decode`].
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    pub fn decode(bytes: &[u8]) -> anyhow::Result<Self> {
+        Ok(postcard::from_bytes(bytes)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::projections::rollup;
+
+    #[test]
+    fn medians_from_histograms_are_the_medians_of_the_lists() {
+        let lists: [&[i32]; 5] = [&[], &[7], &[3, 1], &[5, 5, 1, 9], &[-2, 4, 4, 4, 11, 30]];
+        for list in lists {
+            let mut histogram = BTreeMap::new();
+            for days in list {
+                bump(&mut histogram, *days, 1);
+            }
+            let expected = rollup::median(list.iter().map(|d| i64::from(*d)).collect());
+            assert_eq!(median(&histogram), expected, "{list:?}");
+        }
+    }
+
+    #[test]
+    fn a_tally_taken_away_from_itself_leaves_nothing_and_survives_storage() {
+        let assessment = crate::domain::verdict::ItemDates {
+            raised_on: NaiveDate::from_ymd_opt(2026, 1, 5).expect("a day"),
+            response_window_days: 30,
+            decisions: vec![],
+            actions: vec![],
+            feedback: vec![],
+            withdrawn: false,
+        }
+        .assess(NaiveDate::from_ymd_opt(2026, 3, 1).expect("a day"));
+        let one = Tally::of(
+            NaiveDate::from_ymd_opt(2026, 1, 5).expect("a day"),
+            &assessment,
+        );
+        assert_eq!(one.rollup().count(InputVerdict::Overdue), 1);
+        assert_eq!(Tally::decode(&one.encode()).expect("decodes"), one);
+        assert!(one.minus(&one).is_empty());
+    }
+}

@@ -1,0 +1,175 @@
+//! Keeping the tallies in step with the views: after each batch the projector writes, the
+//! input items its events can have changed are joined again and their parts replaced; when
+//! the tallies are missing (after a rebuild, or the first start of a version that keeps them)
+//! every item's part is made afresh, a page of items at a time.
+
+use std::collections::{BTreeSet, HashMap};
+
+use sqlx::{QueryBuilder, Row};
+
+use super::item::{ItemTallies, Placing};
+use super::store;
+use crate::projections::boards::decisions_citing;
+use crate::projections::log::ViewEvent;
+use crate::projections::read::{input_item_ids_after, input_items_by_id, organisations_of};
+use crate::projections::select::{PushIn, CHUNK};
+use crate::store::{Db, LogPosition};
+
+/// Items joined and written at a time: bounded memory, however large an organisation.
+const PAGE: usize = 1000;
+
+/// The parts of the items `ids` names, as the views now stand.
+async fn parts_of(db: &Db, ids: &[String]) -> anyhow::Result<Vec<(String, ItemTallies)>> {
+    let views = input_items_by_id(db, ids).await?;
+    let owners = organisations_of(db, views.iter().map(|v| &v.doc.organisation)).await?;
+    let mut boards: HashMap<String, Vec<String>> = HashMap::new();
+    for (meeting, decision) in decisions_citing(db, ids).await? {
+        for item in &decision.cited_input_items {
+            boards
+                .entry(item.to_string())
+                .or_default()
+                .push(meeting.board_id.to_string());
+        }
+    }
+    Ok(views
+        .iter()
+        .map(|view| {
+            let id = view.doc.id.to_string();
+            let placing = Placing {
+                ics: owners
+                    .get(view.doc.organisation.as_str())
+                    .and_then(|o| o.ics.as_ref())
+                    .map(|c| c.to_string()),
+                boards: boards.remove(&id).unwrap_or_default(),
+            };
+            let part = ItemTallies::of(view, &placing);
+            (id, part)
+        })
+        .collect())
+}
+
+/// Replaces the parts of the items `ids` names, a page at a time.
+async fn replace(db: &Db, ids: &[String]) -> anyhow::Result<()> {
+    for page in ids.chunks(PAGE) {
+        store::replace_items(db, parts_of(db, page).await?).await?;
+    }
+    Ok(())
+}
+
+/// `SELECT <column> FROM <table> WHERE <key> IN (keys)`, in chunks, into `out`.
+async fn ids_where(
+    db: &Db,
+    select: &str,
+    key: &str,
+    keys: &BTreeSet<String>,
+    out: &mut BTreeSet<String>,
+) -> anyhow::Result<()> {
+    let keys: Vec<String> = keys.iter().cloned().collect();
+    for chunk in keys.chunks(CHUNK) {
+        let found: Vec<String> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new(select);
+            q.push(" WHERE ").push_in(key, chunk);
+            q.build().fetch_all(pool).await?.into_iter().map(|r| r.get(0)).collect()
+        });
+        out.extend(found);
+    }
+    Ok(())
+}
+
+/// The input items whose parts `events` can have changed: items the events are about, those
+/// an action is or was linked to, those of an activity whose feedback was given or put right,
+/// those owned by or referred to an organisation whose window, themes or system changed, and
+/// those a board meeting's decisions cite or cited.
+async fn touched_by(db: &Db, events: &[ViewEvent]) -> anyhow::Result<Vec<String>> {
+    let mut items = BTreeSet::new();
+    let (mut actions, mut activities, mut organisations, mut meetings) = (
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+    );
+    for event in events {
+        let id = event.aggregate_id.clone();
+        match event.aggregate_type.as_str() {
+            "InputItem" => {
+                items.insert(id);
+            }
+            "Action" => {
+                actions.insert(id);
+            }
+            "Activity" if event.payload.contains("Feedback") => {
+                activities.insert(id);
+            }
+            "Organisation" => {
+                organisations.insert(id);
+            }
+            "BoardMeeting" => {
+                meetings.insert(id);
+            }
+            _ => {}
+        }
+    }
+    // Link and citation rows outlive an unlinking, so they name the items that were linked.
+    let lookups = [
+        (
+            "SELECT input_item_id FROM view_action_links",
+            "action_id",
+            &actions,
+        ),
+        (
+            "SELECT id FROM view_input_items",
+            "activity_id",
+            &activities,
+        ),
+        (
+            "SELECT id FROM view_input_items",
+            "organisation",
+            &organisations,
+        ),
+        (
+            "SELECT id FROM view_input_items",
+            "referred_to",
+            &organisations,
+        ),
+        (
+            "SELECT input_item_id FROM view_decision_citations",
+            "meeting_id",
+            &meetings,
+        ),
+    ];
+    for (select, key, keys) in lookups {
+        if !keys.is_empty() {
+            ids_where(db, select, key, keys, &mut items).await?;
+        }
+    }
+    Ok(items.into_iter().collect())
+}
+
+/// Brings the tallies up to the views after a batch of `events` that moved them to `last`.
+pub async fn follow(db: &Db, events: &[ViewEvent], last: LogPosition) -> anyhow::Result<()> {
+    replace(db, &touched_by(db, events).await?).await?;
+    store::move_checkpoint(db, last).await
+}
+
+/// Makes every item's part afresh from the views as they stand at `views_at`, and says the
+/// tallies are complete up to there; answers with how many items were counted.
+pub async fn make_all(db: &Db, views_at: LogPosition) -> anyhow::Result<u64> {
+    store::clear(db).await?;
+    let started = std::time::Instant::now();
+    let mut after = String::new();
+    let mut counted = 0;
+    loop {
+        let ids = input_item_ids_after(db, &after, PAGE).await?;
+        let Some(last) = ids.last() else { break };
+        after = last.clone();
+        counted += ids.len() as u64;
+        replace(db, &ids).await?;
+    }
+    store::move_checkpoint(db, views_at).await?;
+    tracing::info!(
+        items = counted,
+        duration_ms = started.elapsed().as_millis() as u64,
+        "tallies made"
+    );
+    Ok(counted)
+}

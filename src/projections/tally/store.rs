@@ -1,0 +1,186 @@
+//! The tallies' tables: an answer as of a day read from a few summed rows, and changes written
+//! by taking each changed item's old part out and putting its new part in.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sqlx::{QueryBuilder, Row};
+
+use super::counts::Tally;
+use super::item::{day_number, month_start, periods, Changes, ItemTallies, Level};
+use crate::projections::select::{PushIn, CHUNK};
+use crate::store::{Db, LogPosition};
+
+/// The checkpoint saying the tallies are complete up to a position of the log; absent while
+/// they are being made (after a rebuild, or on first start after an upgrade).
+pub const TALLIES_CHECKPOINT: &str = "tallies";
+
+/// The advisory lock that keeps two replicas from changing the tallies at once (the lease of
+/// the projector does too, but a replica learns it lost the lease only a moment later).
+const TALLY_LOCK: i64 = 0x504C_5441_4C4C_5931;
+
+/// Rows one statement writes or asks for: well under either backend's limit of values.
+const ROWS: usize = 400;
+
+/// The tally of `scope` as of `as_of`, read in one round trip from at most about 45 rows;
+/// `None` while the tallies are not complete, when the caller counts item by item.
+pub async fn tally_as_of(db: &Db, scope: &str, as_of: NaiveDate) -> anyhow::Result<Option<Tally>> {
+    const SQL: &str =
+        "SELECT tally FROM view_tallies WHERE scope = $1 AND level = 0 AND period < $2 \
+        UNION ALL SELECT tally FROM view_tallies \
+            WHERE scope = $1 AND level = 1 AND period >= $3 AND period < $4 \
+        UNION ALL SELECT tally FROM view_tallies \
+            WHERE scope = $1 AND level = 2 AND period >= $5 AND period <= $6 \
+        UNION ALL SELECT NULL WHERE NOT EXISTS \
+            (SELECT 1 FROM projector_checkpoints WHERE name = 'tallies')";
+    let day = day_number(as_of);
+    let [(_, year), (_, month), _] = periods(day);
+    let rows: Vec<Option<Vec<u8>>> = on_db!(db, pool => sqlx::query_scalar(SQL)
+        .bind(scope)
+        .bind(year)
+        .bind(year * 12)
+        .bind(month)
+        .bind(i64::from(day_number(month_start(as_of))))
+        .bind(i64::from(day))
+        .fetch_all(pool)
+        .await?);
+    let mut sum = Tally::default();
+    for row in rows {
+        let Some(bytes) = row else {
+            return Ok(None);
+        };
+        sum.add(&Tally::decode(&bytes)?, 1);
+    }
+    Ok(Some(sum))
+}
+
+/// Where the tallies are complete up to; `None` while they are not.
+pub async fn checkpoint(db: &Db) -> anyhow::Result<Option<LogPosition>> {
+    const SQL: &str = "SELECT last_tx, last_position FROM projector_checkpoints WHERE name = $1";
+    Ok(
+        on_db!(db, pool => sqlx::query(SQL).bind(TALLIES_CHECKPOINT).fetch_optional(pool).await?
+        .map(|r| LogPosition { tx: r.get(0), position: r.get(1) })),
+    )
+}
+
+/// Says the tallies are complete up to `at`.
+pub async fn move_checkpoint(db: &Db, at: LogPosition) -> anyhow::Result<()> {
+    const SQL: &str =
+        "INSERT INTO projector_checkpoints (name, last_tx, last_position, updated_at) \
+        VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET last_tx = excluded.last_tx, \
+        last_position = excluded.last_position, updated_at = excluded.updated_at";
+    on_db!(db, pool => sqlx::query(SQL).bind(TALLIES_CHECKPOINT).bind(at.tx).bind(at.position)
+        .bind(Utc::now()).execute(pool).await.map(|_| ())?);
+    Ok(())
+}
+
+/// Empties the tallies and says they are not complete, before they are made again.
+pub async fn clear(db: &Db) -> anyhow::Result<()> {
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        for sql in [
+            "DELETE FROM projector_checkpoints WHERE name = 'tallies'",
+            "DELETE FROM view_tallies",
+            "DELETE FROM view_item_tallies",
+        ] {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Puts `items` (id and new part) in place of what each counted before, in one transaction:
+/// an item whose part did not change changes nothing, so doing it twice does no harm.
+pub async fn replace_items(db: &Db, items: Vec<(String, ItemTallies)>) -> anyhow::Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let postgres = matches!(db, Db::Postgres(_));
+    let begin = if postgres { "BEGIN" } else { "BEGIN IMMEDIATE" };
+    on_db!(db, pool => {
+        let mut tx = pool.begin_with(begin).await?;
+        if postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(TALLY_LOCK).execute(&mut *tx).await?;
+        }
+        // What each item counted before.
+        let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
+        let mut before: HashMap<String, ItemTallies> = HashMap::new();
+        for chunk in ids.chunks(CHUNK) {
+            let mut q = QueryBuilder::new("SELECT id, tallies FROM view_item_tallies WHERE ");
+            q.push_in("id", chunk);
+            for row in q.build().fetch_all(&mut *tx).await? {
+                let bytes: Vec<u8> = row.get(1);
+                before.insert(row.get(0), ItemTallies::decode(&bytes)?);
+            }
+        }
+        let mut changes = Changes::default();
+        let mut changed = Vec::new();
+        for (id, after) in items {
+            if before.get(&id) != Some(&after) {
+                changes.replace(before.get(&id), &after);
+                changed.push((id, after.encode()));
+            }
+        }
+        let mut changes: Vec<((String, Level, i64), Tally)> =
+            changes.0.into_iter().filter(|(_, t)| !t.is_empty()).collect();
+        // The rows the changes add to, as they stand.
+        for chunk in changes.chunks_mut(ROWS) {
+            let mut q = QueryBuilder::new(
+                "SELECT scope, level, period, tally FROM view_tallies WHERE (scope, level, period) IN (VALUES ");
+            let mut list = q.separated(", ");
+            for ((scope, level, period), _) in chunk.iter() {
+                list.push("(").push_bind_unseparated(scope.clone())
+                    .push_unseparated(", ").push_bind_unseparated(*level as i32)
+                    .push_unseparated(", ").push_bind_unseparated(*period)
+                    .push_unseparated(")");
+            }
+            q.push(")");
+            let mut stored: HashMap<(String, i32, i64), Tally> = HashMap::new();
+            for row in q.build().fetch_all(&mut *tx).await? {
+                let bytes: Vec<u8> = row.get(3);
+                stored.insert((row.get(0), row.get(1), row.get(2)), Tally::decode(&bytes)?);
+            }
+            for ((scope, level, period), change) in chunk.iter_mut() {
+                if let Some(old) = stored.remove(&(scope.clone(), *level as i32, *period)) {
+                    change.add(&old, 1);
+                }
+            }
+        }
+        // Rows that now count something, and rows that came to nothing.
+        let (kept, emptied): (Vec<_>, Vec<_>) =
+            changes.into_iter().partition(|(_, t)| !t.is_empty());
+        for chunk in kept.chunks(ROWS) {
+            let mut q = QueryBuilder::new("INSERT INTO view_tallies (scope, level, period, tally) ");
+            q.push_values(chunk, |mut row, ((scope, level, period), tally)| {
+                row.push_bind(scope.clone()).push_bind(*level as i32).push_bind(*period)
+                    .push_bind(tally.encode());
+            });
+            q.push(" ON CONFLICT (scope, level, period) DO UPDATE SET tally = excluded.tally");
+            q.build().execute(&mut *tx).await?;
+        }
+        for chunk in emptied.chunks(ROWS) {
+            let mut q = QueryBuilder::new(
+                "DELETE FROM view_tallies WHERE (scope, level, period) IN (VALUES ");
+            let mut list = q.separated(", ");
+            for ((scope, level, period), _) in chunk {
+                list.push("(").push_bind_unseparated(scope.clone())
+                    .push_unseparated(", ").push_bind_unseparated(*level as i32)
+                    .push_unseparated(", ").push_bind_unseparated(*period)
+                    .push_unseparated(")");
+            }
+            q.push(")");
+            q.build().execute(&mut *tx).await?;
+        }
+        for chunk in changed.chunks(ROWS) {
+            let mut q = QueryBuilder::new("INSERT INTO view_item_tallies (id, tallies) ");
+            q.push_values(chunk, |mut row, (id, bytes)| {
+                row.push_bind(id.clone()).push_bind(bytes.clone());
+            });
+            q.push(" ON CONFLICT (id) DO UPDATE SET tallies = excluded.tallies");
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
