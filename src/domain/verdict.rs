@@ -180,6 +180,17 @@ impl ItemDates {
         }
     }
 
+    /// The earliest day a linked action still open (neither completed nor abandoned) is due,
+    /// as of `as_of`.
+    pub fn next_due(&self, as_of: NaiveDate) -> Option<NaiveDate> {
+        self.actions
+            .iter()
+            .filter(|a| a.answers_from() <= as_of && !a.abandoned_by(as_of))
+            .filter(|a| a.completed_by(as_of).is_none())
+            .map(|a| a.due_as_of(as_of))
+            .min()
+    }
+
     /// Assesses the item as of `as_of`, counting only what had happened by then.
     pub fn assess(&self, as_of: NaiveDate) -> Assessment {
         let respond_by = days_after(self.raised_on, self.response_window_days);

@@ -11,7 +11,11 @@
 
 use chrono::{Days, NaiveDate};
 use partnership_ledger::auth::Role;
-use partnership_ledger::projections::tally::{self, Scope};
+use partnership_ledger::domain::verdict::InputVerdict;
+use partnership_ledger::projections::read::{input_items, ItemFilter};
+use partnership_ledger::projections::tally::{
+    self, ListAsked, Place, Scope, Standing, ANSWERED_VERDICTS,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -448,6 +452,19 @@ async fn stored_tallies(app: &TestApp) -> Vec<(String, i32, i64, Vec<u8>)> {
     .expect("the tallies")
 }
 
+/// Every row of the marks, in order.
+type MarkRow = (String, i64, i32, i32, String, bool, i32, Option<i32>);
+async fn stored_marks(app: &TestApp) -> Vec<MarkRow> {
+    const SQL: &str =
+        "SELECT id, month, from_day, to_day, verdict, loop_closed, respond_by, due_by \
+        FROM view_item_marks ORDER BY id, month, from_day";
+    match app.db() {
+        partnership_ledger::store::Db::Postgres(pool) => sqlx::query_as(SQL).fetch_all(pool).await,
+        partnership_ledger::store::Db::Sqlite(pool) => sqlx::query_as(SQL).fetch_all(pool).await,
+    }
+    .expect("the marks")
+}
+
 async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
     let app = spawn_app(backend).await;
     let mut rng = StdRng::seed_from_u64(25);
@@ -478,6 +495,83 @@ async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
     }
     assert!(counted_something, "the history counted nothing");
 
+    // Every list of items by where they stand, paged from the marks, against judging every
+    // item; each total too.
+    let standings: Vec<Standing> = InputVerdict::ALL
+        .into_iter()
+        .chain([InputVerdict::Withdrawn])
+        .map(Standing::Verdict)
+        .chain([
+            Standing::WindowClosing(14),
+            Standing::ActionDue(30),
+            Standing::LoopOpen,
+        ])
+        .collect();
+    let mut listed_something = false;
+    for code in ["QMJ", "RRV", "QOP", "RAL"] {
+        let filter = ItemFilter {
+            organisation: Some(code.to_owned()),
+            ..ItemFilter::default()
+        };
+        let items = input_items(db, None, &filter).await.expect("items");
+        for on in days.iter().step_by(3) {
+            for standing in &standings {
+                let within = |due: NaiveDate, days: u32| {
+                    *on <= due && due <= *on + Days::new(u64::from(days))
+                };
+                let expected: Vec<String> = items
+                    .iter()
+                    .filter(|v| v.doc.raised_on <= *on)
+                    .filter(|v| {
+                        let a = v.assess(*on);
+                        match standing {
+                            Standing::Verdict(verdict) => a.verdict == *verdict,
+                            Standing::WindowClosing(days) => {
+                                [InputVerdict::Unanswered, InputVerdict::Referred]
+                                    .contains(&a.verdict)
+                                    && within(a.respond_by, *days)
+                            }
+                            Standing::ActionDue(days) => {
+                                a.verdict == InputVerdict::Planned
+                                    && v.dates().next_due(*on).is_some_and(|d| within(d, *days))
+                            }
+                            Standing::LoopOpen => {
+                                ANSWERED_VERDICTS.contains(&a.verdict) && !a.loop_closed
+                            }
+                        }
+                    })
+                    .map(|v| v.doc.id.to_string())
+                    .collect();
+                let mut asked = ListAsked {
+                    place: Place::Organisation {
+                        code: code.to_owned(),
+                        activity: None,
+                    },
+                    standing: *standing,
+                    as_of: *on,
+                    after: None,
+                    limit: 3,
+                };
+                let mut got = Vec::new();
+                loop {
+                    let page = tally::page(db, &asked).await.expect("a page");
+                    let Some((_, last)) = page.last() else { break };
+                    asked.after = Some(*last);
+                    got.extend(page.into_iter().map(|(id, _)| id));
+                }
+                assert_eq!(got, expected, "{code} {standing:?} as of {on}");
+                let counted = tally::count(db, &asked).await.expect("a count");
+                assert_eq!(
+                    counted,
+                    expected.len() as u64,
+                    "{code} {standing:?} as of {on}"
+                );
+                listed_something |= !expected.is_empty();
+            }
+        }
+    }
+    assert!(listed_something, "the lists held nothing");
+
     // Through the API too: the organisation's roll-up today.
     let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
     let data = app
@@ -500,13 +594,57 @@ async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
         json!(today.acted_on)
     );
 
-    // A rebuild makes the same tallies afresh.
-    let before = stored_tallies(&app).await;
-    assert!(!before.is_empty());
+    // A verdict's list and what needs the officer, with their totals, as the API answers.
+    let overdue = tally::counted(
+        db,
+        &Scope::Organisation("QMJ".into()),
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .expect("counted")
+    .count(InputVerdict::Overdue);
+    let data = app
+        .ok(
+            &officer,
+            "{ inputItems(filter: { organisation: \"QMJ\", verdict: OVERDUE }, first: 2) {
+                 totalCount edges { node { verdict } } pageInfo { hasNextPage } }
+               needsAttention(organisation: \"QMJ\") { overdue(first: 1) { totalCount }
+                 windowClosing { totalCount } stalled { totalCount } actionDue { totalCount }
+                 loopNotClosed(first: 3) { totalCount edges { node { loopClosed } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["inputItems"]["totalCount"], json!(overdue));
+    assert_eq!(
+        data["needsAttention"]["overdue"]["totalCount"],
+        json!(overdue)
+    );
+    let page = data["inputItems"]["edges"].as_array().expect("edges");
+    assert_eq!(page.len() as u64, overdue.min(2));
+    assert!(page
+        .iter()
+        .all(|e| e["node"]["verdict"] == json!("OVERDUE")));
+    assert_eq!(
+        data["inputItems"]["pageInfo"]["hasNextPage"],
+        json!(overdue > 2)
+    );
+    for edge in data["needsAttention"]["loopNotClosed"]["edges"]
+        .as_array()
+        .expect("edges")
+    {
+        assert_eq!(edge["node"]["loopClosed"], json!(false));
+    }
+
+    // A rebuild makes the same tallies and marks afresh.
+    let before = (stored_tallies(&app).await, stored_marks(&app).await);
+    assert!(!before.0.is_empty() && !before.1.is_empty());
     app.ledger.projector().rebuild().await.expect("rebuilt");
     assert!(
         tally::checkpoint(db).await.expect("read").is_some(),
         "tallies made again"
     );
-    assert_eq!(stored_tallies(&app).await, before);
+    assert_eq!(
+        (stored_tallies(&app).await, stored_marks(&app).await),
+        before
+    );
 }

@@ -3,7 +3,7 @@
 //! rather than a count, so a page stays in place while records are added.
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::OutputType;
+use async_graphql::{ObjectType, OutputType};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -14,8 +14,9 @@ pub const MAX_PAGE: usize = 200;
 /// The page returned when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE: usize = 50;
 
-/// A page of `T`, as every connection in the schema answers.
-pub type Page<T> = Connection<String, T, EmptyFields, EmptyFields>;
+/// A page of `T`, as every connection in the schema answers, with `F`'s fields beside its
+/// edges (a total, say).
+pub type Page<T, F = EmptyFields> = Connection<String, T, F, EmptyFields>;
 
 /// A list's cost in the query-complexity limit: each element's cost times the page asked for
 /// (the default page when neither bound is given), so wide pages of deep objects are refused
@@ -122,6 +123,15 @@ impl Window {
         &self,
         items: Vec<(K, T)>,
     ) -> Result<Page<T>, ApiError> {
+        self.page_with(items, EmptyFields)
+    }
+
+    /// [`Self::page`], with `fields` beside the edges.
+    pub fn page_with<K: CursorKey, T: OutputType, F: ObjectType>(
+        &self,
+        items: Vec<(K, T)>,
+        fields: F,
+    ) -> Result<Page<T, F>, ApiError> {
         debug_assert!(
             items.windows(2).all(|w| w[0].0 < w[1].0),
             "a list out of order"
@@ -140,9 +150,10 @@ impl Window {
             (_, Some(last)) => (end.saturating_sub(last).max(start), end),
             (first, None) => (start, (start + first.unwrap_or(DEFAULT_PAGE)).min(end)),
         };
-        let mut connection = Connection::new(
+        let mut connection = Connection::with_additional_fields(
             from > 0 || self.after.is_some(),
             to < total || self.before.is_some(),
+            fields,
         );
         connection.edges.extend(
             items

@@ -4,6 +4,7 @@
 
 pub mod coding;
 pub mod enums;
+pub mod listing;
 pub mod mutations;
 pub mod object;
 pub mod queries;

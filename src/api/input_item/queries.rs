@@ -4,6 +4,7 @@
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, Utc};
 
+use super::listing::{self, Attention, ItemPage};
 use super::object::InputItem;
 use crate::api::common::access::can_read_item;
 use crate::api::common::context::{internal, ledger, or_today, principal, Views};
@@ -11,7 +12,7 @@ use crate::api::common::enums::{Date, InputVerdict};
 use crate::api::common::error::ApiResult;
 use crate::api::common::heavy::replay_cost;
 use crate::api::common::ids::{check_org, not_found, parse_id};
-use crate::api::common::pages::{page_cost, Page, Window};
+use crate::api::common::pages::{page_cost, Window};
 use crate::projections::read::{self, ItemFilter};
 
 /// Filters on input items; all optional, combined with AND.
@@ -65,6 +66,20 @@ impl InputItemQueries {
         Ok(InputItem::new(view, or_today(as_of), views))
     }
 
+    /// What needs an organisation's engagement officers as of a day (default today): input
+    /// overdue, input whose window closes within `withinDays` (default 14), input stalled,
+    /// actions due within `withinDays`, and loops not closed; each a list with its total.
+    async fn needs_attention(
+        &self,
+        ctx: &Context<'_>,
+        organisation: String,
+        as_of: Option<Date>,
+        #[graphql(default = 14)] within_days: u32,
+    ) -> ApiResult<Attention> {
+        let views = Views::at(ctx, None).await?;
+        Attention::new(ctx, views, &organisation, as_of, within_days)
+    }
+
     /// Input items the caller may see (owned by or referred to its organisations), oldest
     /// first, with verdicts as of a date (default today). Items raised after that date are left out.
     #[graphql(
@@ -81,7 +96,7 @@ impl InputItemQueries {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> ApiResult<Page<InputItem>> {
+    ) -> ApiResult<ItemPage> {
         let window = Window::new(first, after, last, before)?;
         let who = principal(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -105,6 +120,15 @@ impl InputItemQueries {
         let wanted = filter
             .verdict
             .map(crate::domain::verdict::InputVerdict::from);
+        if let Some(verdict) = wanted {
+            // A verdict's list as of the day, from the marks, when they hold it.
+            if let Some(asked) = listing::list_for(ctx, &views, &sql_filter, verdict, as_of).await?
+            {
+                if let Some(page) = listing::from_marks(ctx, &views, asked, &window).await? {
+                    return Ok(page);
+                }
+            }
+        }
         if let Some((after, size)) = window.forwards::<i64>() {
             if wanted.is_none() && sql_filter.theme.is_none() {
                 // Every filter is SQL's: read only the page (and one more), not the whole list.
@@ -121,6 +145,6 @@ impl InputItemQueries {
             .filter(|i| wanted.is_none_or(|w| i.verdict_value() == Some(w)))
             .map(|i| (i.log_position(), i))
             .collect();
-        Ok(window.page(items)?)
+        listing::counted_page(ctx, &window, items)
     }
 }

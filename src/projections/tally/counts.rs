@@ -20,7 +20,21 @@ const ANSWERED: usize = VERDICTS + InputVerdict::ALL.len();
 const ACTED_ON: usize = ANSWERED + 1;
 const LOOP_CLOSED: usize = ANSWERED + 2;
 const GENUINELY: usize = ANSWERED + 3;
-const COUNTS: usize = GENUINELY + 1;
+/// Withdrawn items, which count in nothing else: the lists of items show them.
+const WITHDRAWN: usize = ANSWERED + 4;
+/// Items answered (declined, already in place, planned, stalled or acted on) whose
+/// participants have not been told since: the loops an officer has still to close.
+const LOOP_OPEN: usize = ANSWERED + 5;
+const COUNTS: usize = LOOP_OPEN + 1;
+
+/// The verdicts of input answered by its owner or the partner it was referred to.
+pub const ANSWERED_VERDICTS: [InputVerdict; 5] = [
+    InputVerdict::Declined,
+    InputVerdict::AlreadyInPlace,
+    InputVerdict::Planned,
+    InputVerdict::Stalled,
+    InputVerdict::ActedOn,
+];
 
 /// Counts and histograms of days over a set of input items (or changes to them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,13 +82,14 @@ fn median(histogram: &BTreeMap<i32, i64>) -> Option<f64> {
 }
 
 impl Tally {
-    /// One item's contribution as assessed: nothing for a withdrawn item.
+    /// One item's contribution as assessed: a withdrawn item counts only as withdrawn.
     pub fn of(raised_on: NaiveDate, assessment: &Assessment) -> Self {
         let mut tally = Self::default();
         let Some(at) = InputVerdict::ALL
             .iter()
             .position(|v| *v == assessment.verdict)
         else {
+            tally.counts[WITHDRAWN] = 1;
             return tally;
         };
         let mut count = |index: usize, yes: bool| tally.counts[index] += i64::from(yes);
@@ -84,6 +99,10 @@ impl Tally {
         count(ACTED_ON, assessment.verdict == InputVerdict::ActedOn);
         count(LOOP_CLOSED, assessment.loop_closed);
         count(GENUINELY, assessment.genuinely_acted_on);
+        count(
+            LOOP_OPEN,
+            ANSWERED_VERDICTS.contains(&assessment.verdict) && !assessment.loop_closed,
+        );
         let days = |d: NaiveDate| i32::try_from((d - raised_on).num_days()).unwrap_or(i32::MAX);
         for (histogram, day) in [
             (&mut tally.to_decision, assessment.first_decided_on),
@@ -126,6 +145,25 @@ impl Tally {
             && self.to_decision.is_empty()
             && self.to_outcome.is_empty()
             && self.to_feedback.is_empty()
+    }
+
+    /// How many items have `verdict` (withdrawn ones included).
+    pub fn count(&self, verdict: InputVerdict) -> u64 {
+        let index = match InputVerdict::ALL.iter().position(|v| *v == verdict) {
+            Some(at) => VERDICTS + at,
+            None => WITHDRAWN,
+        };
+        u64::try_from(self.counts[index]).unwrap_or(0)
+    }
+
+    /// Every item, withdrawn ones too: the length of the unfiltered list.
+    pub fn listed(&self) -> u64 {
+        u64::try_from(self.counts[TOTAL] + self.counts[WITHDRAWN]).unwrap_or(0)
+    }
+
+    /// Answered items whose loop is still open.
+    pub fn loop_open(&self) -> u64 {
+        u64::try_from(self.counts[LOOP_OPEN]).unwrap_or(0)
     }
 
     /// The roll-up it makes.

@@ -48,10 +48,17 @@ async fn parts_of(db: &Db, ids: &[String]) -> anyhow::Result<Vec<(String, ItemTa
         .collect())
 }
 
-/// Replaces the parts of the items `ids` names, a page at a time.
-async fn replace(db: &Db, ids: &[String]) -> anyhow::Result<()> {
-    for page in ids.chunks(PAGE) {
-        store::replace_items(db, parts_of(db, page).await?).await?;
+/// Replaces the parts of the items `ids` names, a page at a time, and then moves the
+/// checkpoint to `done` (with the last page) when given.
+async fn replace(db: &Db, ids: &[String], done: Option<LogPosition>) -> anyhow::Result<()> {
+    let pages: Vec<&[String]> = ids.chunks(PAGE).collect();
+    if pages.is_empty() {
+        return store::replace_items(db, Vec::new(), done).await;
+    }
+    for (n, page) in pages.iter().enumerate() {
+        let last = n + 1 == pages.len();
+        let parts = parts_of(db, page).await?;
+        store::replace_items(db, parts, done.filter(|_| last)).await?;
     }
     Ok(())
 }
@@ -147,8 +154,7 @@ async fn touched_by(db: &Db, events: &[ViewEvent]) -> anyhow::Result<Vec<String>
 
 /// Brings the tallies up to the views after a batch of `events` that moved them to `last`.
 pub async fn follow(db: &Db, events: &[ViewEvent], last: LogPosition) -> anyhow::Result<()> {
-    replace(db, &touched_by(db, events).await?).await?;
-    store::move_checkpoint(db, last).await
+    replace(db, &touched_by(db, events).await?, Some(last)).await
 }
 
 /// Makes every item's part afresh from the views as they stand at `views_at`, and says the
@@ -163,7 +169,7 @@ pub async fn make_all(db: &Db, views_at: LogPosition) -> anyhow::Result<u64> {
         let Some(last) = ids.last() else { break };
         after = last.clone();
         counted += ids.len() as u64;
-        replace(db, &ids).await?;
+        replace(db, &ids, None).await?;
     }
     store::move_checkpoint(db, views_at).await?;
     tracing::info!(

@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::counts::Tally;
+use super::days::{day_number, periods, Level};
+use super::marks::{marks_of, Listing};
 use crate::domain::verdict::ItemDates;
 use crate::projections::read::ItemView;
 
@@ -47,17 +48,15 @@ pub struct ItemTallies {
     /// Its tally from each day on (days from the common era), in order of day: nothing before
     /// the first, the day it was raised.
     pub steps: Vec<(i32, Tally)>,
-}
-
-/// Days from the common era, as steps and periods name days.
-pub fn day_number(day: NaiveDate) -> i32 {
-    day.num_days_from_ce()
+    /// Where it is listed on each day.
+    pub listing: Option<Listing>,
 }
 
 impl ItemTallies {
-    /// The item's part: nothing at all for a withdrawn item, which counts in no figure.
+    /// The item's part: a withdrawn item counts only as withdrawn.
     pub fn of(view: &ItemView, placing: &Placing) -> Self {
-        let steps = steps_of(&view.dates());
+        let dates = view.dates();
+        let steps = steps_of(&dates);
         if steps.is_empty() {
             return Self::default();
         }
@@ -71,7 +70,18 @@ impl ItemTallies {
         scopes.extend(placing.boards.iter().map(|b| board_scope(b)));
         scopes.sort();
         scopes.dedup();
-        Self { scopes, steps }
+        let listing = Listing {
+            organisation: org.to_owned(),
+            referred_to: view.doc.referred_to().map(|c| c.to_string()),
+            activity: view.doc.activity_id.to_string(),
+            log_position: view.log_position,
+            marks: marks_of(&dates),
+        };
+        Self {
+            scopes,
+            steps,
+            listing: Some(listing),
+        }
     }
 
     /// What changes on each step's day: the first step itself, then each step less the one
@@ -96,12 +106,9 @@ impl ItemTallies {
     }
 }
 
-/// An item's tally from each day its assessment changes on, from the day it was raised;
-/// nothing for a withdrawn item.
+/// An item's tally from each day its assessment changes on, from the day it was raised (a
+/// withdrawn item's is the same on every day).
 fn steps_of(dates: &ItemDates) -> Vec<(i32, Tally)> {
-    if dates.withdrawn {
-        return Vec::new();
-    }
     let raised_on = dates.raised_on;
     let mut steps: Vec<(i32, Tally)> = Vec::new();
     for day in dates.change_days() {
@@ -115,33 +122,6 @@ fn steps_of(dates: &ItemDates) -> Vec<(i32, Tally)> {
         steps.push((day_number(day), tally));
     }
     steps
-}
-
-/// How finely a stored change is dated: the sum of a scope's changes in a year, in a month,
-/// or on a day. An answer as of a day adds the years before its year, the months of its year
-/// before its month, and the days of its month up to it: at most about 45 rows, however many
-/// items the scope holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Level {
-    Year = 0,
-    Month = 1,
-    Day = 2,
-}
-
-/// The year, month and day a day falls in, as stored periods.
-pub fn periods(day: i32) -> [(Level, i64); 3] {
-    let date = NaiveDate::from_num_days_from_ce_opt(day).unwrap_or(NaiveDate::MAX);
-    let year = i64::from(date.year());
-    [
-        (Level::Year, year),
-        (Level::Month, year * 12 + i64::from(date.month0())),
-        (Level::Day, i64::from(day)),
-    ]
-}
-
-/// The first day of the month a day falls in.
-pub fn month_start(day: NaiveDate) -> NaiveDate {
-    day.with_day(1).unwrap_or(day)
 }
 
 /// Changes to the tallies, by scope and period, summed as they are added.
@@ -182,6 +162,8 @@ mod tests {
 
     use super::*;
     use crate::domain::verdict::random_history;
+    use crate::projections::tally::days::month_start;
+    use chrono::NaiveDate;
 
     /// A scope's tally as of `day`, summed from `changes` as the stored rows are read: the
     /// years before its year, its year's months before its month, its month's days up to it.
@@ -206,6 +188,7 @@ mod tests {
         ItemTallies {
             scopes: vec!["o:QMJ".to_owned()],
             steps: steps_of(dates),
+            listing: None,
         }
     }
 

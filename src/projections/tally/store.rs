@@ -7,7 +7,9 @@ use chrono::{NaiveDate, Utc};
 use sqlx::{QueryBuilder, Row};
 
 use super::counts::Tally;
-use super::item::{day_number, month_start, periods, Changes, ItemTallies, Level};
+use super::days::{day_number, month_start, periods, Level};
+use super::item::{Changes, ItemTallies};
+use super::marks::{verdict_name, Listing, MarkRow};
 use crate::projections::select::{PushIn, CHUNK};
 use crate::store::{Db, LogPosition};
 
@@ -63,14 +65,41 @@ pub async fn checkpoint(db: &Db) -> anyhow::Result<Option<LogPosition>> {
     )
 }
 
-/// Says the tallies are complete up to `at`.
+/// Moves the tallies' checkpoint to `at`.
+const MOVE_CHECKPOINT: &str = "INSERT INTO projector_checkpoints \
+    (name, last_tx, last_position, updated_at) VALUES ($1, $2, $3, $4) \
+    ON CONFLICT (name) DO UPDATE SET last_tx = excluded.last_tx, \
+    last_position = excluded.last_position, updated_at = excluded.updated_at";
+
+/// Says the tallies are complete up to `at`. Like the views, they can always be made again
+/// from the log, and the checkpoint commits with them, so PostgreSQL need not wait for the
+/// commit to reach the disk.
 pub async fn move_checkpoint(db: &Db, at: LogPosition) -> anyhow::Result<()> {
-    const SQL: &str =
-        "INSERT INTO projector_checkpoints (name, last_tx, last_position, updated_at) \
-        VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET last_tx = excluded.last_tx, \
-        last_position = excluded.last_position, updated_at = excluded.updated_at";
-    on_db!(db, pool => sqlx::query(SQL).bind(TALLIES_CHECKPOINT).bind(at.tx).bind(at.position)
-        .bind(Utc::now()).execute(pool).await.map(|_| ())?);
+    match db {
+        Db::Postgres(pool) => {
+            let sql = format!(
+                "WITH unsynced AS (SELECT set_config('synchronous_commit', 'off', true)) \
+                 {} RETURNING (SELECT count(*) FROM unsynced)",
+                MOVE_CHECKPOINT.replacen("VALUES ($1, $2, $3, $4)", "SELECT $1, $2, $3, $4", 1)
+            );
+            sqlx::query(&sql)
+                .bind(TALLIES_CHECKPOINT)
+                .bind(at.tx)
+                .bind(at.position)
+                .bind(Utc::now())
+                .execute(pool)
+                .await?;
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query(MOVE_CHECKPOINT)
+                .bind(TALLIES_CHECKPOINT)
+                .bind(at.tx)
+                .bind(at.position)
+                .bind(Utc::now())
+                .execute(pool)
+                .await?;
+        }
+    }
     Ok(())
 }
 
@@ -82,6 +111,7 @@ pub async fn clear(db: &Db) -> anyhow::Result<()> {
             "DELETE FROM projector_checkpoints WHERE name = 'tallies'",
             "DELETE FROM view_tallies",
             "DELETE FROM view_item_tallies",
+            "DELETE FROM view_item_marks",
         ] {
             sqlx::query(sql).execute(&mut *tx).await?;
         }
@@ -90,18 +120,33 @@ pub async fn clear(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Puts `items` (id and new part) in place of what each counted before, in one transaction:
-/// an item whose part did not change changes nothing, so doing it twice does no harm.
-pub async fn replace_items(db: &Db, items: Vec<(String, ItemTallies)>) -> anyhow::Result<()> {
+/// Puts `items` (id and new part) in place of what each counted before, and moves the
+/// checkpoint to `done` when given, in one transaction: an item whose part did not change
+/// changes nothing, so doing it twice does no harm.
+pub async fn replace_items(
+    db: &Db,
+    items: Vec<(String, ItemTallies)>,
+    done: Option<LogPosition>,
+) -> anyhow::Result<()> {
     if items.is_empty() {
-        return Ok(());
+        return match done {
+            Some(at) => move_checkpoint(db, at).await,
+            None => Ok(()),
+        };
     }
     let postgres = matches!(db, Db::Postgres(_));
     let begin = if postgres { "BEGIN" } else { "BEGIN IMMEDIATE" };
     on_db!(db, pool => {
         let mut tx = pool.begin_with(begin).await?;
         if postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(TALLY_LOCK).execute(&mut *tx).await?;
+            // Made again from the log if lost, checkpoint and all (see `move_checkpoint`).
+            sqlx::query("SELECT set_config('synchronous_commit', 'off', true), \
+                         pg_advisory_xact_lock($1)")
+                .bind(TALLY_LOCK).execute(&mut *tx).await?;
+        }
+        if let Some(at) = done {
+            sqlx::query(MOVE_CHECKPOINT).bind(TALLIES_CHECKPOINT).bind(at.tx).bind(at.position)
+                .bind(Utc::now()).execute(&mut *tx).await?;
         }
         // What each item counted before.
         let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
@@ -119,7 +164,7 @@ pub async fn replace_items(db: &Db, items: Vec<(String, ItemTallies)>) -> anyhow
         for (id, after) in items {
             if before.get(&id) != Some(&after) {
                 changes.replace(before.get(&id), &after);
-                changed.push((id, after.encode()));
+                changed.push((id, after.encode(), after));
             }
         }
         let mut changes: Vec<((String, Level, i64), Tally)> =
@@ -172,9 +217,42 @@ pub async fn replace_items(db: &Db, items: Vec<(String, ItemTallies)>) -> anyhow
             q.push(")");
             q.build().execute(&mut *tx).await?;
         }
+        // Where the changed items are listed, written again from their new parts.
+        let changed_ids: Vec<String> = changed.iter().map(|(id, _, _)| id.clone()).collect();
+        for chunk in changed_ids.chunks(CHUNK) {
+            let mut q = QueryBuilder::new("DELETE FROM view_item_marks WHERE ");
+            q.push_in("id", chunk);
+            q.build().execute(&mut *tx).await?;
+        }
+        let marks: Vec<(&str, &Listing, MarkRow<'_>)> = changed
+            .iter()
+            .flat_map(|(id, _, part)| part.listing.iter().flat_map(move |l| {
+                l.rows().into_iter().map(move |row| (id.as_str(), l, row))
+            }))
+            .collect();
+        for chunk in marks.chunks(ROWS / 3) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO view_item_marks (id, organisation, referred_to, activity_id, \
+                 log_position, month, from_day, to_day, verdict, loop_closed, respond_by, due_by) ");
+            q.push_values(chunk, |mut row, (id, listing, mark)| {
+                row.push_bind(id.to_string())
+                    .push_bind(listing.organisation.clone())
+                    .push_bind(listing.referred_to.clone())
+                    .push_bind(listing.activity.clone())
+                    .push_bind(listing.log_position)
+                    .push_bind(mark.month)
+                    .push_bind(mark.from)
+                    .push_bind(mark.to)
+                    .push_bind(verdict_name(mark.mark.verdict))
+                    .push_bind(mark.mark.loop_closed)
+                    .push_bind(mark.mark.respond_by)
+                    .push_bind(mark.mark.due_by);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
         for chunk in changed.chunks(ROWS) {
             let mut q = QueryBuilder::new("INSERT INTO view_item_tallies (id, tallies) ");
-            q.push_values(chunk, |mut row, (id, bytes)| {
+            q.push_values(chunk, |mut row, (id, bytes, _)| {
                 row.push_bind(id.clone()).push_bind(bytes.clone());
             });
             q.push(" ON CONFLICT (id) DO UPDATE SET tallies = excluded.tallies");

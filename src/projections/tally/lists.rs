@@ -1,0 +1,162 @@
+//! Lists of input items by where they stand as of a day (a verdict, a window closing, an
+//! action due, a loop open), paged in log order, read from the items' marks: the day's month's
+//! rows and the lasting ones, one ordered index range for each verdict the list takes, merged.
+//! A page costs in proportion to the page, not to the organisation.
+
+use chrono::{Days, NaiveDate};
+use sqlx::{QueryBuilder, Row};
+use uuid::Uuid;
+
+use super::counts::ANSWERED_VERDICTS;
+use super::days::{day_number, month_of};
+use super::marks::{verdict_name, EVERY_MONTH};
+use crate::domain::verdict::InputVerdict;
+use crate::store::Db;
+
+/// Whose items a list holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Those an organisation owns, perhaps of one of its activities only.
+    Organisation {
+        code: String,
+        activity: Option<Uuid>,
+    },
+    /// Those of one activity.
+    Activity(Uuid),
+}
+
+/// Which items, by where they stand on the day asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Verdict(InputVerdict),
+    /// Waiting for an answer (unanswered, or referred to a partner) due within this many days.
+    WindowClosing(u32),
+    /// Planned, with an open action due within this many days.
+    ActionDue(u32),
+    /// Answered, and the people who gave it not told since.
+    LoopOpen,
+}
+
+impl Standing {
+    fn verdicts(self) -> Vec<InputVerdict> {
+        match self {
+            Self::Verdict(v) => vec![v],
+            Self::WindowClosing(_) => vec![InputVerdict::Unanswered, InputVerdict::Referred],
+            Self::ActionDue(_) => vec![InputVerdict::Planned],
+            Self::LoopOpen => ANSWERED_VERDICTS.to_vec(),
+        }
+    }
+}
+
+/// A page of a list: the items after `after` (a log position), at most `limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListAsked {
+    pub place: Place,
+    pub standing: Standing,
+    pub as_of: NaiveDate,
+    pub after: Option<i64>,
+    pub limit: usize,
+}
+
+/// `WHERE` conditions of one verdict's rows of one month (or the lasting ones) on `as_of`.
+fn push_conditions<'a, DB: sqlx::Database>(
+    q: &mut QueryBuilder<'a, DB>,
+    asked: &ListAsked,
+    verdict: InputVerdict,
+    month: i64,
+) where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i32: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    match &asked.place {
+        Place::Organisation { code, activity } => {
+            q.push(" WHERE organisation = ").push_bind(code.clone());
+            if let Some(activity) = activity {
+                q.push(" AND activity_id = ")
+                    .push_bind(activity.to_string());
+            }
+        }
+        Place::Activity(activity) => {
+            q.push(" WHERE activity_id = ")
+                .push_bind(activity.to_string());
+        }
+    }
+    let day = day_number(asked.as_of);
+    q.push(" AND verdict = ")
+        .push_bind(verdict_name(verdict))
+        .push(" AND month = ")
+        .push_bind(month)
+        .push(" AND from_day <= ")
+        .push_bind(day)
+        .push(" AND to_day > ")
+        .push_bind(day);
+    let within = |days: u32| day_number(asked.as_of + Days::new(u64::from(days)));
+    match asked.standing {
+        Standing::Verdict(_) => {}
+        Standing::WindowClosing(days) => {
+            q.push(" AND respond_by >= ")
+                .push_bind(day)
+                .push(" AND respond_by <= ")
+                .push_bind(within(days));
+        }
+        Standing::ActionDue(days) => {
+            q.push(" AND due_by >= ")
+                .push_bind(day)
+                .push(" AND due_by <= ")
+                .push_bind(within(days));
+        }
+        Standing::LoopOpen => {
+            q.push(" AND loop_closed = ").push_bind(false);
+        }
+    }
+    if let Some(after) = asked.after {
+        q.push(" AND log_position > ").push_bind(after);
+    }
+}
+
+/// The ids and log positions of the page asked for, in log order.
+pub async fn page(db: &Db, asked: &ListAsked) -> anyhow::Result<Vec<(String, i64)>> {
+    let months = [month_of(asked.as_of), EVERY_MONTH];
+    let limit = asked.limit as i64;
+    let rows: Vec<(String, i64)> = on_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT id, log_position FROM (");
+        let mut first = true;
+        for verdict in asked.standing.verdicts() {
+            for month in months {
+                if !first {
+                    q.push(" UNION ALL ");
+                }
+                first = false;
+                q.push("SELECT * FROM (SELECT id, log_position FROM view_item_marks");
+                push_conditions(&mut q, asked, verdict, month);
+                q.push(" ORDER BY log_position LIMIT ").push_bind(limit).push(") AS part");
+            }
+        }
+        q.push(") AS listed ORDER BY log_position LIMIT ").push_bind(limit);
+        q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+    });
+    Ok(rows)
+}
+
+/// How many items the list holds on the day asked (`after` and `limit` aside).
+pub async fn count(db: &Db, asked: &ListAsked) -> anyhow::Result<u64> {
+    let asked = ListAsked {
+        after: None,
+        ..asked.clone()
+    };
+    let months = [month_of(asked.as_of), EVERY_MONTH];
+    let mut total = 0;
+    for verdict in asked.standing.verdicts() {
+        for month in months {
+            let n: i64 = on_db!(db, pool => {
+                let mut q = QueryBuilder::new("SELECT COUNT(*) FROM view_item_marks");
+                push_conditions(&mut q, &asked, verdict, month);
+                q.build().fetch_one(pool).await?.get(0)
+            });
+            total += u64::try_from(n).unwrap_or(0);
+        }
+    }
+    Ok(total)
+}
