@@ -36,6 +36,7 @@ impl Documents {
             organisations,
             baselines: &self.baselines,
             margin_points,
+            cohorts: &[],
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::domain::baseline::Shares;
 use crate::domain::common::{OdsCode, Principle};
 use crate::domain::verdict::Assessment;
 
+mod cohort;
 mod decisions;
 mod equals;
 mod inequalities;
@@ -27,7 +28,9 @@ mod informed;
 mod joining;
 mod seeking;
 
+pub use cohort::{Cohort, Listed};
 pub use inequalities::population_groups;
+pub use joining::referral_answered;
 
 #[cfg(test)]
 mod fixture;
@@ -78,8 +81,11 @@ pub struct Measure {
     /// A percentage to one place, or a median, sum or count where the measure is not a share;
     /// `None` when there is nothing to count.
     pub value: Option<f64>,
-    /// Exactly the records the numerator or the denominator counts, without repeats.
+    /// Exactly the records the numerator or the denominator counts, without repeats; none
+    /// when `listed` says where they are listed instead.
     pub records: Vec<RecordRef>,
+    /// The records, when they are too many to hold and are listed a page at a time.
+    pub listed: Option<Listed>,
 }
 
 /// The documents a scorecard is computed from. They may include other organisations' records
@@ -99,6 +105,9 @@ pub struct Inputs<'a> {
     /// How many percentage points below its share of the population a group may fall before
     /// it counts as under-represented.
     pub margin_points: f64,
+    /// Cohorts of periods read from the maintained tallies: for these periods the items and
+    /// actions need not be among the documents (see [`Cohort`]).
+    pub cohorts: &'a [(Period, Cohort)],
 }
 
 impl<'a> Inputs<'a> {
@@ -168,6 +177,7 @@ fn share(
         denominator: total as f64,
         value: percent(part, total),
         records,
+        listed: None,
     }
 }
 
@@ -188,6 +198,22 @@ fn median_days(
         denominator: days.len() as f64,
         value: median(days),
         records,
+        listed: None,
+    }
+}
+
+/// A share of the records `listed` names, which the period's cohort counts.
+fn cohort_share(
+    inputs: &Inputs,
+    period: &Period,
+    (principle, key, label): (Principle, &'static str, &'static str),
+    counts: (u64, u64),
+    listed: Listed,
+) -> Measure {
+    let (records, listed) = inputs.listing(period, listed);
+    Measure {
+        listed,
+        ..share(principle, key, label, counts, records)
     }
 }
 

@@ -6,9 +6,13 @@ use std::collections::{BTreeSet, HashSet};
 use anyhow::Context;
 use uuid::Uuid;
 
+use crate::domain::baseline::Shares;
+use crate::domain::common::OdsCode;
 use crate::ledger::load_baseline;
 use crate::projections::board_read;
 use crate::projections::read;
+use crate::projections::scorecard::{Cohort, Period};
+use crate::projections::tally;
 use crate::store::Db;
 
 pub mod annual;
@@ -53,15 +57,7 @@ impl Documents {
             appointments.extend(board_read::appointments_to(db, board.id).await?);
             meetings.extend(board_read::meetings_of(db, board.id).await?);
         }
-        let mut baselines = Vec::new();
-        for code in organisations {
-            let baseline = load_baseline(db, code)
-                .await
-                .with_context(|| format!("could not read the population baseline of {code}"))?;
-            if let Some(shares) = baseline.shares() {
-                baselines.push((code.clone(), shares.clone()));
-            }
-        }
+        let baselines = baselines(db, organisations).await?;
         Ok(Self {
             activities: activities.into_iter().map(|(a, _)| a).collect(),
             items,
@@ -72,6 +68,78 @@ impl Documents {
             baselines,
         })
     }
+}
+
+impl Documents {
+    /// What a scorecard over `period` needs beside the cohorts the tallies keep (see
+    /// [`crate::projections::tally::cohort`]): the records of `organisations` other than
+    /// their input items and actions, which may be too many to hold, and of the items only
+    /// those the boards' decisions cite, which the measures time. Answers `None` while the
+    /// tallies are being made, when the caller loads everything instead.
+    pub async fn load_with_cohorts(
+        db: &Db,
+        organisations: &[String],
+        periods: &[Period],
+    ) -> anyhow::Result<Option<(Self, Vec<(Period, Cohort)>)>> {
+        let mut cohorts = Vec::new();
+        for period in periods {
+            match tally::cohort(db, organisations, period).await? {
+                Some(cohort) => cohorts.push((*period, cohort)),
+                None => return Ok(None),
+            }
+        }
+        let scope = Some(organisations);
+        let activities = read::activities(db, scope).await?;
+        let boards = board_read::boards(db, scope).await?;
+        let (mut appointments, mut meetings) = (Vec::new(), Vec::new());
+        for board in &boards {
+            appointments.extend(board_read::appointments_to(db, board.id).await?);
+            meetings.extend(board_read::meetings_of(db, board.id).await?);
+        }
+        let cited: BTreeSet<String> = meetings
+            .iter()
+            .flat_map(|m| &m.decisions)
+            .flat_map(|d| d.cited_input_items.iter().map(|id| id.to_string()))
+            .collect();
+        let cited: Vec<String> = cited.into_iter().collect();
+        let answered = read::answered_by_actions_of(db, &cited, organisations).await?;
+        let mut items = read::input_items_by_id(db, &cited).await?;
+        // As `load` would have them: not withdrawn, and the organisations' own, referred to
+        // them, or answered by their actions.
+        items.retain(|i| {
+            let ours = |code: &OdsCode| organisations.iter().any(|o| o == code.as_str());
+            !i.doc.is_withdrawn()
+                && (ours(&i.doc.organisation)
+                    || i.doc.referred_to().is_some_and(ours)
+                    || answered.contains(&i.doc.id.to_string()))
+        });
+        Ok(Some((
+            Self {
+                activities: activities.into_iter().map(|(a, _)| a).collect(),
+                items,
+                actions: Vec::new(),
+                boards,
+                appointments,
+                meetings,
+                baselines: baselines(db, organisations).await?,
+            },
+            cohorts,
+        )))
+    }
+}
+
+/// The population baselines of those of `organisations` that have uploaded one.
+async fn baselines(db: &Db, organisations: &[String]) -> anyhow::Result<Vec<(String, Shares)>> {
+    let mut baselines = Vec::new();
+    for code in organisations {
+        let baseline = load_baseline(db, code)
+            .await
+            .with_context(|| format!("could not read the population baseline of {code}"))?;
+        if let Some(shares) = baseline.shares() {
+            baselines.push((code.clone(), shares.clone()));
+        }
+    }
+    Ok(baselines)
 }
 
 /// The ODS codes a scorecard covers: `organisation` alone, or every organisation whose ICS is

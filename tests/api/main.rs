@@ -12,6 +12,7 @@ mod baseline;
 mod board_corrections;
 mod boards;
 mod caches;
+mod cohorts;
 mod concurrency;
 mod corrections;
 mod crash;

@@ -112,6 +112,8 @@ async fn record_history(app: &TestApp, rng: &mut StdRng) -> Recorded {
     }
     for (item, owner, raised_on) in items.clone() {
         let token = &officers[owner].1;
+        // Who takes the action: the owner, or sometimes the partner it was referred to.
+        let mut actor = owner;
         // Decided (perhaps late), or left to become overdue.
         if rng.gen_bool(0.8) {
             let outcome = [
@@ -130,6 +132,12 @@ async fn record_history(app: &TestApp, rng: &mut StdRng) -> Recorded {
             .await
             .is_some()
                 && outcome == "REFERRED";
+            if referred && rng.gen_bool(0.5) {
+                actor = officers
+                    .iter()
+                    .position(|(c, _)| *c == partner)
+                    .expect("partner");
+            }
             if referred && rng.gen_bool(0.7) {
                 let partner_token = &officers
                     .iter()
@@ -164,6 +172,7 @@ async fn record_history(app: &TestApp, rng: &mut StdRng) -> Recorded {
         }
         // An action answering it.
         if rng.gen_bool(0.6) {
+            let (owner, token) = (actor, &officers[actor].1);
             let proposed_on = after(rng, raised_on - Days::new(30), 90);
             let Some(data) = send(
                 app,
@@ -494,6 +503,7 @@ async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
         }
     }
     assert!(counted_something, "the history counted nothing");
+    crate::cohorts::the_scorecard_agrees_with_counting_every_record(&app, &mut rng).await;
 
     // Every list of items by where they stand, paged from the marks, against judging every
     // item; each total too.

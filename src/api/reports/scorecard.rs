@@ -1,7 +1,9 @@
 //! The six-principles scorecard over GraphQL: every measure with its numerator, denominator,
 //! the change against the previous period of the same length, and the records it counts.
 
-use async_graphql::{Context, Enum, Object, SimpleObject, ID};
+use std::sync::Arc;
+
+use async_graphql::{ComplexObject, Context, Enum, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use crate::api::common::context::{internal, principal, Views};
@@ -9,8 +11,9 @@ use crate::api::common::enums::Principle;
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::heavy::replay_cost;
 use crate::api::common::period::{check_margin, parse_period, PeriodInput, PeriodRange};
-use crate::projections::scorecard;
+use crate::projections::scorecard::{self, Inputs, Period};
 use crate::reports::{organisations_covered, Documents};
+use crate::store::Db;
 
 /// Which kind of record a figure counts.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -54,6 +57,7 @@ impl From<scorecard::RecordRef> for CountedRecord {
 
 /// One measure of the scorecard.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ScorecardMeasure {
     principle: Principle,
     key: String,
@@ -65,8 +69,37 @@ pub struct ScorecardMeasure {
     /// The value over the previous period of the same length.
     previous: Option<f64>,
     change: Option<f64>,
+    #[graphql(skip)]
+    records: Vec<scorecard::RecordRef>,
+    /// Where the records are, when the figure was read from the tallies.
+    #[graphql(skip)]
+    listed: Option<(scorecard::Listed, Arc<Asked>)>,
+}
+
+/// What a scorecard was asked for, to list the records of its figures when they are asked for.
+struct Asked {
+    db: Db,
+    codes: Vec<String>,
+    period: Period,
+    margin_points: f64,
+}
+
+#[ComplexObject]
+impl ScorecardMeasure {
     /// Exactly the records the figure counts.
-    records: Vec<CountedRecord>,
+    async fn records(&self, ctx: &Context<'_>) -> ApiResult<Vec<CountedRecord>> {
+        let Some((listed, asked)) = &self.listed else {
+            return Ok(self.records.iter().map(|r| (*r).into()).collect());
+        };
+        // Figures over many items are counted by the tallies; their records are read only when
+        // a client asks for them.
+        let documents = Documents::load(&asked.db, &asked.codes)
+            .await
+            .map_err(|e| internal(ctx, e))?;
+        let inputs = documents.inputs(&asked.codes, asked.margin_points);
+        let (records, _) = inputs.records(&asked.period, *listed);
+        Ok(records.into_iter().map(Into::into).collect())
+    }
 }
 
 /// The scorecard for an organisation or an integrated care system, over a period.
@@ -125,10 +158,30 @@ impl ScorecardQueries {
             return Err(ApiError::NotFound("organisation not found".into()).into());
         }
         let period = parse_period(period)?;
-        let documents = Documents::load(db, &codes)
-            .await
-            .map_err(|e| internal(ctx, e))?;
-        let inputs = documents.inputs(&codes, margin_points);
+        let (documents, cohorts) =
+            match Documents::load_with_cohorts(db, &codes, &[period, period.previous()])
+                .await
+                .map_err(|e| internal(ctx, e))?
+            {
+                Some(light) => light,
+                // While the tallies are being made, every record is read and counted.
+                None => (
+                    Documents::load(db, &codes)
+                        .await
+                        .map_err(|e| internal(ctx, e))?,
+                    Vec::new(),
+                ),
+            };
+        let asked = Arc::new(Asked {
+            db: db.clone(),
+            codes: codes.clone(),
+            period,
+            margin_points,
+        });
+        let inputs = Inputs {
+            cohorts: &cohorts,
+            ..documents.inputs(&codes, margin_points)
+        };
         let measures = scorecard::compare(&inputs, &period)
             .into_iter()
             .map(|c| ScorecardMeasure {
@@ -141,7 +194,8 @@ impl ScorecardQueries {
                 denominator: c.measure.denominator,
                 previous: c.previous,
                 change: c.change,
-                records: c.measure.records.iter().map(|r| (*r).into()).collect(),
+                records: c.measure.records,
+                listed: c.measure.listed.map(|l| (l, asked.clone())),
             })
             .collect();
         let population_groups = scorecard::population_groups(&inputs, &period)

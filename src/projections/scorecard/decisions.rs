@@ -1,7 +1,10 @@
 //! Principle 3, shared decisions: board decisions citing input, actions tracing to input, and
 //! how long input took to reach a board decision.
 
-use super::{dedup, median_days, refs, share, Inputs, Measure, Period, RecordKind, RecordRef};
+use super::{
+    cohort_share, dedup, median_days, refs, share, Inputs, Listed, Measure, Period, RecordKind,
+    RecordRef,
+};
 use crate::domain::common::Principle;
 use crate::projections::boards::MeetingDoc;
 use crate::projections::representation::{decisions_citing_input, held_between};
@@ -21,8 +24,7 @@ pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
             .flat_map(|m| &m.decisions)
             .map(|d| d.decision_id),
     );
-    let actions = inputs.proposed_actions(period);
-    let traced = actions.iter().filter(|a| !a.input_items.is_empty()).count() as u64;
+    let cohort = inputs.cohort(period);
     vec![
         share(
             P,
@@ -31,12 +33,16 @@ pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
             (citing, all),
             decisions,
         ),
-        share(
-            P,
-            "actions_tracing_to_input",
-            "Actions proposed that trace to input",
-            (traced, actions.len() as u64),
-            refs(RecordKind::Action, actions.iter().map(|a| a.id)),
+        cohort_share(
+            inputs,
+            period,
+            (
+                P,
+                "actions_tracing_to_input",
+                "Actions proposed that trace to input",
+            ),
+            (cohort.traced, cohort.proposed),
+            Listed::ActionsProposed,
         ),
         input_to_decision(inputs, &meetings),
     ]

@@ -50,6 +50,7 @@ pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
             denominator: seats.days_vacant.len() as f64,
             value: (seats.target > 0).then_some(vacant_days as f64),
             records: vec![],
+            listed: None,
         },
         attendance(inputs, period),
         terms_expiring(inputs, period),
@@ -145,5 +146,6 @@ fn terms_expiring(inputs: &Inputs, period: &Period) -> Measure {
         denominator: in_force.len() as f64,
         value: (!in_force.is_empty()).then_some(expiring as f64),
         records: refs(RecordKind::Appointment, in_force.iter().map(|a| a.id)),
+        listed: None,
     }
 }

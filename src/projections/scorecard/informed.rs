@@ -1,7 +1,7 @@
 //! Principle 2, informed: information published before activities, in accessible formats, and
 //! feedback given on input.
 
-use super::{median_days, refs, share, Inputs, Measure, Period, RecordKind};
+use super::{cohort_share, median_days, refs, share, Inputs, Listed, Measure, Period, RecordKind};
 use crate::domain::common::Principle;
 use crate::projections::docs::ActivityDoc;
 
@@ -27,8 +27,7 @@ pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
         .filter(|(a, on)| offered_accessible_format(a, *on))
         .count() as u64;
     let total = held.len() as u64;
-    let items = inputs.raised_items(period);
-    let closed = items.iter().filter(|(_, a)| a.loop_closed).count() as u64;
+    let cohort = inputs.cohort(period);
     vec![
         share(
             P,
@@ -51,12 +50,16 @@ pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
             (accessible, total),
             all,
         ),
-        share(
-            P,
-            "feedback_given",
-            "Input items whose contributors were told the outcome",
-            (closed, items.len() as u64),
-            refs(RecordKind::InputItem, items.iter().map(|(i, _)| i.doc.id)),
+        cohort_share(
+            inputs,
+            period,
+            (
+                P,
+                "feedback_given",
+                "Input items whose contributors were told the outcome",
+            ),
+            (cohort.loop_closed, cohort.raised),
+            Listed::ItemsRaised,
         ),
     ]
 }

@@ -1,7 +1,9 @@
 //! Principle 6, joining services: joint activities, referred input answered by the partner, and
 //! actions taken for partners' input completed.
 
-use super::{refs, share, Inputs, Measure, Period, RecordKind};
+use chrono::NaiveDate;
+
+use super::{cohort_share, refs, share, Inputs, Listed, Measure, Period, RecordKind};
 use crate::domain::common::{DecisionOutcome, Principle};
 use crate::projections::docs::{ActionDoc, InputItemDoc};
 
@@ -13,12 +15,7 @@ pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
         .iter()
         .filter(|(a, _)| !a.partner_organisations.is_empty())
         .count() as u64;
-    let referred: Vec<(&InputItemDoc, bool)> = inputs
-        .raised_items(period)
-        .into_iter()
-        .filter_map(|(i, _)| referral_answered(&i.doc, period).map(|answered| (&i.doc, answered)))
-        .collect();
-    let answered = referred.iter().filter(|(_, answered)| *answered).count() as u64;
+    let cohort = inputs.cohort(period);
     vec![
         share(
             P,
@@ -27,24 +24,40 @@ pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
             (joint, held.len() as u64),
             refs(RecordKind::Activity, held.iter().map(|(a, _)| a.id)),
         ),
-        share(
-            P,
-            "referred_input_answered",
-            "Referred input items answered by the partner",
-            (answered, referred.len() as u64),
-            refs(RecordKind::InputItem, referred.iter().map(|(i, _)| i.id)),
+        cohort_share(
+            inputs,
+            period,
+            (
+                P,
+                "referred_input_answered",
+                "Referred input items answered by the partner",
+            ),
+            (cohort.referral_answered, cohort.referred),
+            Listed::ItemsReferred,
         ),
-        partner_actions(inputs, period),
+        // Actions proposed in the period by an organisation in scope for input items owned
+        // by another organisation, and how many were completed by the period's end.
+        cohort_share(
+            inputs,
+            period,
+            (
+                P,
+                "partner_actions_completed",
+                "Actions on partners' input completed",
+            ),
+            (cohort.partners_completed, cohort.for_partners),
+            Listed::ActionsForPartners,
+        ),
     ]
 }
 
-/// `None` when the item had not been referred by the period's end; otherwise whether an
-/// organisation it was referred to took a decision on it after the referral, by that day.
-fn referral_answered(item: &InputItemDoc, period: &Period) -> Option<bool> {
+/// `None` when the item had not been referred by `as_of`; otherwise whether an organisation
+/// it was referred to took a decision on it after the referral, by that day.
+pub fn referral_answered(item: &InputItemDoc, as_of: NaiveDate) -> Option<bool> {
     let decisions: Vec<_> = item
         .decisions
         .iter()
-        .filter(|d| d.decided_on <= period.to)
+        .filter(|d| d.decided_on <= as_of)
         .collect();
     let mut referred = false;
     let mut answered = false;
@@ -62,13 +75,12 @@ fn referral_answered(item: &InputItemDoc, period: &Period) -> Option<bool> {
     referred.then_some(answered)
 }
 
-/// Actions proposed in the period by an organisation in scope for input items owned by another
-/// organisation, and how many were completed by the period's end.
-fn partner_actions(inputs: &Inputs, period: &Period) -> Measure {
+/// Those of `actions` taken for input items owned by another organisation than the action's.
+pub(super) fn for_partners<'a>(inputs: &Inputs, actions: &[&'a ActionDoc]) -> Vec<&'a ActionDoc> {
     let items = inputs.items_by_id();
-    let for_partners: Vec<&ActionDoc> = inputs
-        .proposed_actions(period)
-        .into_iter()
+    actions
+        .iter()
+        .copied()
         .filter(|a| {
             a.input_items.iter().any(|id| {
                 items
@@ -76,20 +88,5 @@ fn partner_actions(inputs: &Inputs, period: &Period) -> Measure {
                     .is_some_and(|i| i.organisation != a.owner_organisation)
             })
         })
-        .collect();
-    let completed = for_partners
-        .iter()
-        .filter(|a| {
-            a.completed
-                .as_ref()
-                .is_some_and(|c| c.completed_on <= period.to)
-        })
-        .count() as u64;
-    share(
-        P,
-        "partner_actions_completed",
-        "Actions on partners' input completed",
-        (completed, for_partners.len() as u64),
-        refs(RecordKind::Action, for_partners.iter().map(|a| a.id)),
-    )
+        .collect()
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::verdict::{Assessment, InputVerdict};
 use crate::projections::rollup::Rollup;
+use crate::projections::scorecard::Cohort;
 
 /// Where each count sits in [`Tally::counts`].
 const TOTAL: usize = 0;
@@ -25,7 +26,16 @@ const WITHDRAWN: usize = ANSWERED + 4;
 /// Items answered (declined, already in place, planned, stalled or acted on) whose
 /// participants have not been told since: the loops an officer has still to close.
 const LOOP_OPEN: usize = ANSWERED + 5;
-const COUNTS: usize = LOOP_OPEN + 1;
+/// Items referred to a partner by the day, and those of them the partner has answered since.
+const REFERRED: usize = ANSWERED + 6;
+const REFERRAL_ANSWERED: usize = ANSWERED + 7;
+/// Actions proposed; those tracing to input; those answering a partner's input, and those of
+/// them completed. An action's tally counts nothing of an item's, and an item's nothing of these.
+const PROPOSED: usize = ANSWERED + 8;
+const TRACED: usize = ANSWERED + 9;
+const FOR_PARTNERS: usize = ANSWERED + 10;
+const PARTNERS_COMPLETED: usize = ANSWERED + 11;
+const COUNTS: usize = PARTNERS_COMPLETED + 1;
 
 /// The verdicts of input answered by its owner or the partner it was referred to.
 pub const ANSWERED_VERDICTS: [InputVerdict; 5] = [
@@ -114,6 +124,53 @@ impl Tally {
             }
         }
         tally
+    }
+
+    /// An item's contribution with where its referral stands: `None` when it has not been
+    /// referred, otherwise whether the partner has answered it.
+    pub fn with_referral(mut self, referral: Option<bool>) -> Self {
+        if self.counts[TOTAL] > 0 {
+            self.counts[REFERRED] = i64::from(referral.is_some());
+            self.counts[REFERRAL_ANSWERED] = i64::from(referral == Some(true));
+        }
+        self
+    }
+
+    /// One action's contribution: proposed, whether it traces to input, whether it answers a
+    /// partner's input, and whether (doing so) it has been completed.
+    pub fn action(traced: bool, for_partners: bool, completed: bool) -> Self {
+        let mut tally = Self::default();
+        tally.counts[PROPOSED] = 1;
+        tally.counts[TRACED] = i64::from(traced);
+        tally.counts[FOR_PARTNERS] = i64::from(for_partners);
+        tally.counts[PARTNERS_COMPLETED] = i64::from(for_partners && completed);
+        tally
+    }
+
+    /// The counts alone, without the histograms of days.
+    pub fn counts_only(&self) -> Tally {
+        Tally {
+            counts: self.counts,
+            ..Tally::default()
+        }
+    }
+
+    /// What the scorecard counts over the items and actions this tallies.
+    pub fn cohort(&self) -> Cohort {
+        let count = |index: usize| u64::try_from(self.counts[index]).unwrap_or(0);
+        Cohort {
+            raised: count(TOTAL),
+            answered_within_window: count(ANSWERED),
+            acted_on: count(ACTED_ON),
+            loop_closed: count(LOOP_CLOSED),
+            genuinely_acted_on: count(GENUINELY),
+            referred: count(REFERRED),
+            referral_answered: count(REFERRAL_ANSWERED),
+            proposed: count(PROPOSED),
+            traced: count(TRACED),
+            for_partners: count(FOR_PARTNERS),
+            partners_completed: count(PARTNERS_COMPLETED),
+        }
     }
 
     /// Adds `sign` times `other` (`sign` 1 to add, -1 to take away).

@@ -1,12 +1,13 @@
 //! Keeping the tallies in step with the views: after each batch the projector writes, the
-//! input items its events can have changed are joined again and their parts replaced; when
-//! the tallies are missing (after a rebuild, or the first start of a version that keeps them)
-//! every item's part is made afresh, a page of items at a time.
+//! input items and actions its events can have changed are read again and their parts
+//! replaced; when the tallies are missing (after a rebuild, or the first start of a version
+//! that keeps them) every item's and action's part is made afresh, a page at a time.
 
 use std::collections::{BTreeSet, HashMap};
 
 use sqlx::{QueryBuilder, Row};
 
+use super::action::{self, action_key, action_of};
 use super::item::{ItemTallies, Placing};
 use super::store;
 use crate::projections::boards::decisions_citing;
@@ -18,8 +19,23 @@ use crate::store::{Db, LogPosition};
 /// Items joined and written at a time: bounded memory, however large an organisation.
 const PAGE: usize = 1000;
 
+/// The parts of the items and actions (keyed by [`action_key`]) `keys` names, as the views
+/// now stand.
+async fn parts_of(db: &Db, keys: &[String]) -> anyhow::Result<Vec<(String, ItemTallies)>> {
+    let (actions, items): (Vec<&String>, Vec<&String>) =
+        keys.iter().partition(|k| action_of(k).is_some());
+    let items: Vec<String> = items.into_iter().cloned().collect();
+    let actions: Vec<String> = actions
+        .into_iter()
+        .filter_map(|k| action_of(k).map(str::to_owned))
+        .collect();
+    let mut parts = item_parts(db, &items).await?;
+    parts.extend(action::parts_of(db, &actions).await?);
+    Ok(parts)
+}
+
 /// The parts of the items `ids` names, as the views now stand.
-async fn parts_of(db: &Db, ids: &[String]) -> anyhow::Result<Vec<(String, ItemTallies)>> {
+async fn item_parts(db: &Db, ids: &[String]) -> anyhow::Result<Vec<(String, ItemTallies)>> {
     let views = input_items_by_id(db, ids).await?;
     let owners = organisations_of(db, views.iter().map(|v| &v.doc.organisation)).await?;
     let mut boards: HashMap<String, Vec<String>> = HashMap::new();
@@ -86,7 +102,8 @@ async fn ids_where(
 /// The input items whose parts `events` can have changed: items the events are about, those
 /// an action is or was linked to, those of an activity whose feedback was given or put right,
 /// those owned by or referred to an organisation whose window, themes or system changed, and
-/// those a board meeting's decisions cite or cited.
+/// those a board meeting's decisions cite or cited; then the actions (by [`action_key`]) the
+/// events are about or linked to those items.
 async fn touched_by(db: &Db, events: &[ViewEvent]) -> anyhow::Result<Vec<String>> {
     let mut items = BTreeSet::new();
     let (mut actions, mut activities, mut organisations, mut meetings) = (
@@ -149,7 +166,11 @@ async fn touched_by(db: &Db, events: &[ViewEvent]) -> anyhow::Result<Vec<String>
             ids_where(db, select, key, keys, &mut items).await?;
         }
     }
-    Ok(items.into_iter().collect())
+    let items: Vec<String> = items.into_iter().collect();
+    actions.extend(action::linked_to(db, &items).await?);
+    let mut keys = items;
+    keys.extend(actions.iter().map(|id| action_key(id)));
+    Ok(keys)
 }
 
 /// Brings the tallies up to the views after a batch of `events` that moved them to `last`.
@@ -157,8 +178,8 @@ pub async fn follow(db: &Db, events: &[ViewEvent], last: LogPosition) -> anyhow:
     replace(db, &touched_by(db, events).await?, Some(last)).await
 }
 
-/// Makes every item's part afresh from the views as they stand at `views_at`, and says the
-/// tallies are complete up to there; answers with how many items were counted.
+/// Makes every item's and action's part afresh from the views as they stand at `views_at`,
+/// and says the tallies are complete up to there; answers with how many items were counted.
 pub async fn make_all(db: &Db, views_at: LogPosition) -> anyhow::Result<u64> {
     store::clear(db).await?;
     let started = std::time::Instant::now();
@@ -171,9 +192,19 @@ pub async fn make_all(db: &Db, views_at: LogPosition) -> anyhow::Result<u64> {
         counted += ids.len() as u64;
         replace(db, &ids, None).await?;
     }
+    let (mut after, mut actions) = (String::new(), 0);
+    loop {
+        let ids = action::ids_after(db, &after, PAGE).await?;
+        let Some(last) = ids.last() else { break };
+        after = last.clone();
+        actions += ids.len() as u64;
+        let keys: Vec<String> = ids.iter().map(|id| action_key(id)).collect();
+        replace(db, &keys, None).await?;
+    }
     store::move_checkpoint(db, views_at).await?;
     tracing::info!(
         items = counted,
+        actions,
         duration_ms = started.elapsed().as_millis() as u64,
         "tallies made"
     );

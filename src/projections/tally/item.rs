@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 use super::counts::Tally;
 use super::days::{day_number, periods, Level};
 use super::marks::{marks_of, Listing};
+use chrono::NaiveDate;
+
 use crate::domain::verdict::ItemDates;
 use crate::projections::read::ItemView;
+use crate::projections::scorecard::referral_answered;
 
 /// A scope's key, as the tallies table holds it.
 pub fn organisation_scope(code: &str) -> String {
@@ -30,6 +33,17 @@ pub fn theme_scope(organisation: &str, theme: &str) -> String {
 }
 pub fn board_scope(id: &str) -> String {
     format!("b:{id}")
+}
+/// The organisation's items raised (or actions proposed) in the year, month or day `period`
+/// names: a cohort, whose tallies count only (no days to a decision) and are summed over the
+/// spans of a period to count what was raised in it (see [`super::days::spans`]).
+pub fn cohort_scope(organisation: &str, (level, period): (Level, i64)) -> String {
+    format!("c{}:{organisation}:{period}", level as i32)
+}
+
+/// Whether a scope is a cohort's.
+fn is_cohort(scope: &str) -> bool {
+    scope.starts_with('c')
 }
 
 /// What the item's organisation and boards say about where it counts.
@@ -56,7 +70,7 @@ impl ItemTallies {
     /// The item's part: a withdrawn item counts only as withdrawn.
     pub fn of(view: &ItemView, placing: &Placing) -> Self {
         let dates = view.dates();
-        let steps = steps_of(&dates);
+        let steps = steps_of(&dates, |day| referral_answered(&view.doc, day));
         if steps.is_empty() {
             return Self::default();
         }
@@ -68,6 +82,8 @@ impl ItemTallies {
         ];
         scopes.extend(view.doc.themes.iter().map(|t| theme_scope(org, t)));
         scopes.extend(placing.boards.iter().map(|b| board_scope(b)));
+        let raised = day_number(view.doc.raised_on);
+        scopes.extend(periods(raised).map(|p| cohort_scope(org, p)));
         scopes.sort();
         scopes.dedup();
         let listing = Listing {
@@ -107,15 +123,16 @@ impl ItemTallies {
 }
 
 /// An item's tally from each day its assessment changes on, from the day it was raised (a
-/// withdrawn item's is the same on every day).
-fn steps_of(dates: &ItemDates) -> Vec<(i32, Tally)> {
+/// withdrawn item's is the same on every day); `referral` says where its referral stands on
+/// a day (it changes only on days decisions are taken).
+fn steps_of(dates: &ItemDates, referral: impl Fn(NaiveDate) -> Option<bool>) -> Vec<(i32, Tally)> {
     let raised_on = dates.raised_on;
     let mut steps: Vec<(i32, Tally)> = Vec::new();
     for day in dates.change_days() {
         if day < raised_on {
             continue;
         }
-        let tally = Tally::of(raised_on, &dates.assess(day));
+        let tally = Tally::of(raised_on, &dates.assess(day)).with_referral(referral(day));
         if steps.last().is_some_and(|(_, last)| *last == tally) {
             continue;
         }
@@ -132,12 +149,14 @@ impl Changes {
     /// Adds `sign` times an item's part (1 to count it, -1 to take it back out).
     pub fn add_item(&mut self, item: &ItemTallies, sign: i64) {
         for (day, change) in item.changes() {
+            let counts = change.counts_only();
             for period in periods(day) {
                 for scope in &item.scopes {
+                    let change = if is_cohort(scope) { &counts } else { &change };
                     self.0
                         .entry((scope.clone(), period.0, period.1))
                         .or_default()
-                        .add(&change, sign);
+                        .add(change, sign);
                 }
             }
         }
@@ -163,7 +182,6 @@ mod tests {
     use super::*;
     use crate::domain::verdict::random_history;
     use crate::projections::tally::days::month_start;
-    use chrono::NaiveDate;
 
     /// A scope's tally as of `day`, summed from `changes` as the stored rows are read: the
     /// years before its year, its year's months before its month, its month's days up to it.
@@ -187,7 +205,7 @@ mod tests {
     fn part(dates: &ItemDates) -> ItemTallies {
         ItemTallies {
             scopes: vec!["o:QMJ".to_owned()],
-            steps: steps_of(dates),
+            steps: steps_of(dates, |_| None),
             listing: None,
         }
     }

@@ -12,12 +12,14 @@
 //! - `counts`: the tally (counts and histograms of days) and the roll-up it makes;
 //! - `days`: days and the periods (years, months, days) changes are summed by;
 //! - `item`: one item's part, its scopes, and the periods changes are summed by;
+//! - `action`: one action's part, in the cohort of its owner's actions proposed on its day;
 //! - `marks`: where an item is listed on each day, stored by the months each mark covers;
 //! - `lists`: items by where they stand as of a day, paged from the marks;
 //! - `store`: the tables, read as of a day and written item by item;
 //! - `counted`: the same roll-ups counted item by item, which the tallies must agree with;
 //! - `follow`: keeping them in step with the views, and making them afresh.
 
+mod action;
 mod counted;
 mod counts;
 mod days;
@@ -36,7 +38,7 @@ pub use item::{
     activity_scope, board_scope, ics_scope, organisation_scope, theme_scope, ItemTallies, Placing,
 };
 pub use lists::{count, page, ListAsked, Place, Standing};
-pub use store::{checkpoint, tally_as_of, TALLIES_CHECKPOINT};
+pub use store::{checkpoint, cohort, tally_as_of, TALLIES_CHECKPOINT};
 
 use super::rollup::Rollup;
 use crate::store::Db;

@@ -7,9 +7,10 @@ use chrono::{NaiveDate, Utc};
 use sqlx::{QueryBuilder, Row};
 
 use super::counts::Tally;
-use super::days::{day_number, month_start, periods, Level};
-use super::item::{Changes, ItemTallies};
+use super::days::{day_number, month_start, periods, spans, Level};
+use super::item::{cohort_scope, Changes, ItemTallies};
 use super::marks::{verdict_name, Listing, MarkRow};
+use crate::projections::scorecard::{Cohort, Period};
 use crate::projections::select::{PushIn, CHUNK};
 use crate::store::{Db, LogPosition};
 
@@ -27,33 +28,59 @@ const ROWS: usize = 400;
 /// The tally of `scope` as of `as_of`, read in one round trip from at most about 45 rows;
 /// `None` while the tallies are not complete, when the caller counts item by item.
 pub async fn tally_as_of(db: &Db, scope: &str, as_of: NaiveDate) -> anyhow::Result<Option<Tally>> {
-    const SQL: &str =
-        "SELECT tally FROM view_tallies WHERE scope = $1 AND level = 0 AND period < $2 \
-        UNION ALL SELECT tally FROM view_tallies \
-            WHERE scope = $1 AND level = 1 AND period >= $3 AND period < $4 \
-        UNION ALL SELECT tally FROM view_tallies \
-            WHERE scope = $1 AND level = 2 AND period >= $5 AND period <= $6 \
-        UNION ALL SELECT NULL WHERE NOT EXISTS \
-            (SELECT 1 FROM projector_checkpoints WHERE name = 'tallies')";
+    tally_of_scopes(db, &[scope.to_owned()], as_of).await
+}
+
+/// The sum of the tallies of `scopes` as of `as_of`: about 45 rows for each scope at most.
+pub async fn tally_of_scopes(
+    db: &Db,
+    scopes: &[String],
+    as_of: NaiveDate,
+) -> anyhow::Result<Option<Tally>> {
     let day = day_number(as_of);
     let [(_, year), (_, month), _] = periods(day);
-    let rows: Vec<Option<Vec<u8>>> = on_db!(db, pool => sqlx::query_scalar(SQL)
-        .bind(scope)
-        .bind(year)
-        .bind(year * 12)
-        .bind(month)
-        .bind(i64::from(day_number(month_start(as_of))))
-        .bind(i64::from(day))
-        .fetch_all(pool)
-        .await?);
+    let first = i64::from(day_number(month_start(as_of)));
     let mut sum = Tally::default();
-    for row in rows {
-        let Some(bytes) = row else {
+    for chunk in scopes.chunks(ROWS) {
+        let rows: Vec<Option<Vec<u8>>> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new("SELECT tally FROM view_tallies WHERE ");
+            q.push_in("scope", chunk).push(" AND level = 0 AND period < ").push_bind(year);
+            q.push(" UNION ALL SELECT tally FROM view_tallies WHERE ").push_in("scope", chunk)
+                .push(" AND level = 1 AND period >= ").push_bind(year * 12)
+                .push(" AND period < ").push_bind(month);
+            q.push(" UNION ALL SELECT tally FROM view_tallies WHERE ").push_in("scope", chunk)
+                .push(" AND level = 2 AND period >= ").push_bind(first)
+                .push(" AND period <= ").push_bind(i64::from(day));
+            q.push(" UNION ALL SELECT NULL WHERE NOT EXISTS \
+                (SELECT 1 FROM projector_checkpoints WHERE name = 'tallies')");
+            q.build_query_scalar().fetch_all(pool).await?
+        });
+        // Rows written before the tallies were last made may not read as tallies any more.
+        if rows.iter().any(Option::is_none) {
             return Ok(None);
-        };
-        sum.add(&Tally::decode(&bytes)?, 1);
+        }
+        for bytes in rows.into_iter().flatten() {
+            sum.add(&Tally::decode(&bytes)?, 1);
+        }
     }
     Ok(Some(sum))
+}
+
+/// What the scorecard counts over the items raised and the actions proposed by `organisations`
+/// in `period`, as of its last day, summed from the cohorts of its years, months and days.
+pub async fn cohort(
+    db: &Db,
+    organisations: &[String],
+    period: &Period,
+) -> anyhow::Result<Option<Cohort>> {
+    let spans = spans(period.from, period.to);
+    let scopes: Vec<String> = organisations
+        .iter()
+        .flat_map(|code| spans.iter().map(move |span| cohort_scope(code, *span)))
+        .collect();
+    Ok(tally_of_scopes(db, &scopes, period.to)
+        .await?
+        .map(|tally| tally.cohort()))
 }
 
 /// Where the tallies are complete up to; `None` while they are not.

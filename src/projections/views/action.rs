@@ -11,7 +11,7 @@ use crate::domain::action::{Action, ActionChanges, ActionEvent};
 use crate::domain::common::OdsCode;
 use crate::domain::correction::put_right;
 use crate::domain::verdict::ActionDates;
-use crate::projections::select::{docs_by_ids, docs_in_scope, Scope};
+use crate::projections::select::{docs_by_ids, docs_in_scope, PushIn, Scope, CHUNK};
 use crate::projections::view::{missing, Dep, OutOfOrder, View};
 use crate::projections::write::{Kind, Rows, Table, Value};
 use crate::store::Db;
@@ -358,4 +358,24 @@ pub async fn action_progress(db: &Db, id: Uuid) -> anyhow::Result<Vec<DatedText>
 /// Actions owned by an organisation in scope, oldest first.
 pub async fn actions(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(ActionDoc, i64)>> {
     docs_in_scope(db, "view_actions", scope).await
+}
+
+/// Those of the input items `ids` that an action owned by one of `organisations` answers.
+pub async fn answered_by_actions_of(
+    db: &Db,
+    ids: &[String],
+    organisations: &[String],
+) -> anyhow::Result<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in ids.chunks(CHUNK) {
+        let found: Vec<String> = on_db!(db, pool => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT l.input_item_id FROM view_action_links l \
+                 JOIN view_actions a ON a.id = l.action_id WHERE ");
+            q.push_in("l.input_item_id", chunk).push(" AND ").push_in("a.organisation", organisations);
+            q.build_query_scalar().fetch_all(pool).await?
+        });
+        out.extend(found);
+    }
+    Ok(out)
 }
