@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::api::common::context::{internal, principal, Views};
 use crate::api::common::enums::Principle;
 use crate::api::common::error::{ApiError, ApiResult};
-use crate::api::common::heavy::replay_cost;
+use crate::api::common::heavy::{replay_cost, HeavyWork};
 use crate::api::common::period::{check_margin, parse_period, PeriodInput, PeriodRange};
 use crate::projections::scorecard::{self, Inputs, Period};
 use crate::reports::{organisations_covered, Documents};
@@ -92,12 +92,18 @@ impl ScorecardMeasure {
             return Ok(self.records.iter().map(|r| (*r).into()).collect());
         };
         // Figures over many items are counted by the tallies; their records are read only when
-        // a client asks for them.
-        let documents = Documents::load(&asked.db, &asked.codes)
+        // a client asks for them, as heavy work (off the workers, a few at a time), since they
+        // grow with the organisation.
+        let (listed, asked) = (*listed, asked.clone());
+        let records = ctx
+            .data_unchecked::<Arc<HeavyWork>>()
+            .run(async move {
+                let documents = Documents::load(&asked.db, &asked.codes).await?;
+                let inputs = documents.inputs(&asked.codes, asked.margin_points);
+                Ok(inputs.records(&asked.period, listed).0)
+            })
             .await
             .map_err(|e| internal(ctx, e))?;
-        let inputs = documents.inputs(&asked.codes, asked.margin_points);
-        let (records, _) = inputs.records(&asked.period, *listed);
         Ok(records.into_iter().map(Into::into).collect())
     }
 }
@@ -164,13 +170,17 @@ impl ScorecardQueries {
                 .map_err(|e| internal(ctx, e))?
             {
                 Some(light) => light,
-                // While the tallies are being made, every record is read and counted.
-                None => (
-                    Documents::load(db, &codes)
+                // While the tallies are being made, every record is read and counted, as
+                // heavy work.
+                None => {
+                    let (db, codes) = (db.clone(), codes.clone());
+                    let every = ctx
+                        .data_unchecked::<Arc<HeavyWork>>()
+                        .run(async move { Documents::load(&db, &codes).await })
                         .await
-                        .map_err(|e| internal(ctx, e))?,
-                    Vec::new(),
-                ),
+                        .map_err(|e| internal(ctx, e))?;
+                    (every, Vec::new())
+                }
             };
         let asked = Arc::new(Asked {
             db: db.clone(),
