@@ -1,10 +1,12 @@
 //! The benchmark: the full service against the bare library and against PostgreSQL's own
 //! limit, in one run on one machine. Prints a table and writes it to a file.
 //!
-//! `cargo bench --bench ledger` runs it at full size (a million seeded events);
+//! `cargo bench --bench ledger` runs it at full size (a million seeded events, and a largest
+//! organisation of 250,000 input items);
 //! `cargo bench --bench ledger -- --smoke` runs every part tiny, as CI does, to show it works.
 //! See BENCHMARKS.md.
 
+mod large;
 mod mix;
 mod peer;
 mod postgres;
@@ -36,8 +38,15 @@ struct Options {
     /// Events in the long stream timed for command latency.
     #[arg(long, default_value_t = 10_000)]
     stream_events: usize,
-    /// Which parts to run, comma-separated: limit, writes, scale.
-    #[arg(long, default_value = "limit,writes,scale", value_delimiter = ',')]
+    /// Input items the largest organisation holds, in the `large` part.
+    #[arg(long, default_value_t = 250_000)]
+    large_items: usize,
+    /// Which parts to run, comma-separated: limit, writes, scale, large.
+    #[arg(
+        long,
+        default_value = "limit,writes,scale,large",
+        value_delimiter = ','
+    )]
     parts: Vec<String>,
     /// Where the table is written.
     #[arg(long, default_value = "target/benchmarks/last-run.md")]
@@ -315,6 +324,96 @@ async fn at_scale(options: &Options, dir: &Path, table: &mut Table) -> anyhow::R
     Ok(())
 }
 
+/// The largest organisation's dashboards among the seeded systems, alone and with writers.
+async fn largest(options: &Options, dir: &Path, table: &mut Table) -> anyhow::Result<()> {
+    let length = Duration::from_secs(options.seconds);
+    let store = storage(Backend::Postgres, "pl_bench_large", dir).await?;
+    // About five events an item: raised, decided, an action and its steps, feedback.
+    let others = options
+        .events
+        .saturating_sub(options.large_items as u64 * 5);
+    let systems = others.div_ceil(880).max(1) as usize;
+    let seeded = scale::seed_with(&binary(), &store, systems, options.large_items)?;
+    let url = store.database_url.clone().unwrap_or_default();
+    postgres::settle(&url).await?;
+    let (events, _) = postgres::plain_read(&url).await?;
+    let items = options.large_items;
+    table.add(
+        format!("seed --scale {systems} --large-organisation {items} (PostgreSQL)"),
+        format!("{events} events in {:.0} s", seeded.as_secs_f64()),
+        String::new(),
+        None,
+        "",
+    );
+    let service = Service::start(&binary(), &store).await?;
+    let readers = large::Readers::new(&service.client).await?;
+    for question in large::Question::ALL {
+        let load = readers.load(question, length).await;
+        table.add(
+            format!(
+                "largest organisation ({items} items): {}, 16 readers",
+                question.name()
+            ),
+            format!(
+                "{:.0} answers/s, p50 {}, p99 {}{}",
+                load.per_second,
+                ms(load.p50),
+                ms(load.p99),
+                failures(&load)
+            ),
+            String::new(),
+            None,
+            "p99 under 20 ms",
+        );
+    }
+    mix::prepare(&service.client).await?;
+    let alone = mix::load(&service.client, 4, length).await?;
+    let (read, written) = tokio::join!(
+        large::mixed(&readers, length),
+        mix::load(&service.client, 4, length)
+    );
+    let written = written?;
+    table.add(
+        "largest organisation: every question, 16 readers, with 4 writers".into(),
+        format!(
+            "{:.0} answers/s, p99 {}{}",
+            read.per_second,
+            ms(read.p99),
+            failures(&read)
+        ),
+        String::new(),
+        None,
+        "p99 under 20 ms",
+    );
+    table.add(
+        "writers recording input while 16 read the largest organisation".into(),
+        format!("{:.0} mutations/s", written.per_second),
+        format!("no readers {:.0}/s", alone.per_second),
+        Some(written.per_second / alone.per_second.max(f64::MIN_POSITIVE)),
+        "at least 0.8",
+    );
+    let rss = service.peak_rss_mib();
+    service.stop();
+    table.add(
+        "peak RSS of the service (largest organisation, readers and writers)".into(),
+        rss.map(|r| format!("{r:.0} MB"))
+            .unwrap_or_else(|| "unknown".into()),
+        String::new(),
+        None,
+        "under 150 MB",
+    );
+    Ok(())
+}
+
+/// How many answers failed, when any did.
+fn failures(load: &Load) -> String {
+    if load.failed == 0 {
+        String::new()
+    } else {
+        format!(", {} failed", load.failed)
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut options = Options::parse();
@@ -322,6 +421,7 @@ async fn main() -> anyhow::Result<()> {
         options.events = options.events.min(1_800);
         options.seconds = options.seconds.min(1);
         options.stream_events = options.stream_events.min(30);
+        options.large_items = options.large_items.min(300);
     }
     let dir = tempfile::tempdir()?;
     let mut table = Table::default();
@@ -423,6 +523,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if run("scale") {
         at_scale(&options, dir.path(), &mut table).await?;
+    }
+    if run("large") {
+        largest(&options, dir.path(), &mut table).await?;
     }
 
     let markdown = table.markdown();

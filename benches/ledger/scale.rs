@@ -18,6 +18,16 @@ use crate::stats::{closed_loop, quantile, Load};
 
 /// Writes `systems` seeded systems with the real binary's `seed`; answers with the time taken.
 pub fn seed(binary: &Path, storage: &Storage, systems: usize) -> anyhow::Result<Duration> {
+    seed_with(binary, storage, systems, 0)
+}
+
+/// [`seed`], with one large organisation holding `large` input items.
+pub fn seed_with(
+    binary: &Path,
+    storage: &Storage,
+    systems: usize,
+    large: usize,
+) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let mut command = std::process::Command::new(binary);
     command.args([
@@ -26,6 +36,8 @@ pub fn seed(binary: &Path, storage: &Storage, systems: usize) -> anyhow::Result<
         &systems.to_string(),
         "--concurrency",
         "64",
+        "--large-organisation",
+        &large.to_string(),
     ]);
     storage.env(&mut command);
     let status = command.status().context("could not run seed")?;
