@@ -213,10 +213,15 @@ def fuzz(service, failures, examples: int, secret: str, pool_path: str):
         ]
         started = time.time()
         result = subprocess.run(command, env=env, capture_output=True, text=True)
-        tail = "\n".join(result.stdout.splitlines()[-25:])
+        # The summary; on a failure, enough above it to name the operation and the error.
+        tail = "\n".join(result.stdout.splitlines()[-25 if result.returncode == 0 else -200:])
         print(f"  {role}: exit {result.returncode} in {time.time() - started:.0f} s\n{tail}")
         if result.returncode != 0:
             print(result.stderr[-4000:])
+            # What the service said meanwhile: its warnings and errors.
+            said = [line for line in service.log_text()[log_before:].splitlines()
+                    if " WARN " in line or " ERROR " in line]
+            print("\n".join(said[-30:]))
         failures.expect(result.returncode == 0, f"{service.name}: fuzzing as {role}")
     failures.expect(service.alive() and service.healthy(),
                     f"{service.name}: still serving after the fuzzing")
