@@ -219,12 +219,13 @@ fn cohort_share(
 
 /// The scorecard of `inputs.organisations` for `period`, principle by principle.
 pub fn scorecard(inputs: &Inputs, period: &Period) -> Vec<Measure> {
+    let cohort = inputs.cohort(period);
     let mut measures = equals::measures(inputs, period);
-    measures.extend(informed::measures(inputs, period));
-    measures.extend(decisions::measures(inputs, period));
+    measures.extend(informed::measures(inputs, period, &cohort));
+    measures.extend(decisions::measures(inputs, period, &cohort));
     measures.extend(inequalities::measures(inputs, period));
-    measures.extend(seeking::measures(inputs, period));
-    measures.extend(joining::measures(inputs, period));
+    measures.extend(seeking::measures(inputs, period, &cohort));
+    measures.extend(joining::measures(inputs, period, &cohort));
     measures
 }
 

@@ -82,6 +82,8 @@ struct Asked {
     codes: Vec<String>,
     period: Period,
     margin_points: f64,
+    /// Every record of the organisations, read once for all the figures that list them.
+    documents: tokio::sync::OnceCell<Documents>,
 }
 
 #[ComplexObject]
@@ -98,7 +100,10 @@ impl ScorecardMeasure {
         let records = ctx
             .data_unchecked::<Arc<HeavyWork>>()
             .run(async move {
-                let documents = Documents::load(&asked.db, &asked.codes).await?;
+                let documents = asked
+                    .documents
+                    .get_or_try_init(|| Documents::load(&asked.db, &asked.codes))
+                    .await?;
                 let inputs = documents.inputs(&asked.codes, asked.margin_points);
                 Ok(inputs.records(&asked.period, listed).0)
             })
@@ -187,6 +192,7 @@ impl ScorecardQueries {
             codes: codes.clone(),
             period,
             margin_points,
+            documents: tokio::sync::OnceCell::new(),
         });
         let inputs = Inputs {
             cohorts: &cohorts,

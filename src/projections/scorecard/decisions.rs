@@ -2,8 +2,8 @@
 //! how long input took to reach a board decision.
 
 use super::{
-    cohort_share, dedup, median_days, refs, share, Inputs, Listed, Measure, Period, RecordKind,
-    RecordRef,
+    cohort_share, dedup, median_days, refs, share, Cohort, Inputs, Listed, Measure, Period,
+    RecordKind, RecordRef,
 };
 use crate::domain::common::Principle;
 use crate::projections::boards::MeetingDoc;
@@ -11,7 +11,7 @@ use crate::projections::representation::{decisions_citing_input, held_between};
 
 const P: Principle = Principle::SharedDecisions;
 
-pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
+pub(super) fn measures(inputs: &Inputs, period: &Period, cohort: &Cohort) -> Vec<Measure> {
     let meetings: Vec<&MeetingDoc> = held_between(inputs.meetings, period.from, period.to)
         .into_iter()
         .filter(|m| inputs.in_scope(&m.organisation))
@@ -24,7 +24,6 @@ pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
             .flat_map(|m| &m.decisions)
             .map(|d| d.decision_id),
     );
-    let cohort = inputs.cohort(period);
     vec![
         share(
             P,

@@ -1,13 +1,15 @@
 //! Principle 2, informed: information published before activities, in accessible formats, and
 //! feedback given on input.
 
-use super::{cohort_share, median_days, refs, share, Inputs, Listed, Measure, Period, RecordKind};
+use super::{
+    cohort_share, median_days, refs, share, Cohort, Inputs, Listed, Measure, Period, RecordKind,
+};
 use crate::domain::common::Principle;
 use crate::projections::docs::ActivityDoc;
 
 const P: Principle = Principle::Informed;
 
-pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
+pub(super) fn measures(inputs: &Inputs, period: &Period, cohort: &Cohort) -> Vec<Measure> {
     let held = inputs.held_activities(period);
     let all = refs(RecordKind::Activity, held.iter().map(|(a, _)| a.id));
     let before: Vec<_> = held
@@ -27,7 +29,6 @@ pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
         .filter(|(a, on)| offered_accessible_format(a, *on))
         .count() as u64;
     let total = held.len() as u64;
-    let cohort = inputs.cohort(period);
     vec![
         share(
             P,

@@ -3,19 +3,18 @@
 
 use chrono::NaiveDate;
 
-use super::{cohort_share, refs, share, Inputs, Listed, Measure, Period, RecordKind};
+use super::{cohort_share, refs, share, Cohort, Inputs, Listed, Measure, Period, RecordKind};
 use crate::domain::common::{DecisionOutcome, Principle};
 use crate::projections::docs::{ActionDoc, InputItemDoc};
 
 const P: Principle = Principle::JoiningServices;
 
-pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
+pub(super) fn measures(inputs: &Inputs, period: &Period, cohort: &Cohort) -> Vec<Measure> {
     let held = inputs.held_activities(period);
     let joint = held
         .iter()
         .filter(|(a, _)| !a.partner_organisations.is_empty())
         .count() as u64;
-    let cohort = inputs.cohort(period);
     vec![
         share(
             P,

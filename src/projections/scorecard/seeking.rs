@@ -1,12 +1,11 @@
 //! Principle 5, seeking input: the verdict roll-up of the input items raised in the period.
 
-use super::{cohort_share, Inputs, Listed, Measure, Period};
+use super::{cohort_share, Cohort, Inputs, Listed, Measure, Period};
 use crate::domain::common::Principle;
 
 const P: Principle = Principle::SeekingInput;
 
-pub(super) fn measures(inputs: &Inputs, period: &Period) -> Vec<Measure> {
-    let cohort = inputs.cohort(period);
+pub(super) fn measures(inputs: &Inputs, period: &Period, cohort: &Cohort) -> Vec<Measure> {
     [
         (
             "answered_within_window",

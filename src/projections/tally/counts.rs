@@ -157,7 +157,7 @@ impl Tally {
 
     /// What the scorecard counts over the items and actions this tallies.
     pub fn cohort(&self) -> Cohort {
-        let count = |index: usize| u64::try_from(self.counts[index]).unwrap_or(0);
+        let count = |index| self.at(index);
         Cohort {
             raised: count(TOTAL),
             answered_within_window: count(ANSWERED),
@@ -210,22 +210,27 @@ impl Tally {
             Some(at) => VERDICTS + at,
             None => WITHDRAWN,
         };
-        u64::try_from(self.counts[index]).unwrap_or(0)
+        self.at(index)
     }
 
     /// Every item, withdrawn ones too: the length of the unfiltered list.
     pub fn listed(&self) -> u64 {
-        u64::try_from(self.counts[TOTAL] + self.counts[WITHDRAWN]).unwrap_or(0)
+        self.at(TOTAL) + self.at(WITHDRAWN)
     }
 
     /// Answered items whose loop is still open.
     pub fn loop_open(&self) -> u64 {
-        u64::try_from(self.counts[LOOP_OPEN]).unwrap_or(0)
+        self.at(LOOP_OPEN)
+    }
+
+    /// The count at `index`, never below nought.
+    fn at(&self, index: usize) -> u64 {
+        u64::try_from(self.counts[index]).unwrap_or(0)
     }
 
     /// The roll-up it makes.
     pub fn rollup(&self) -> Rollup {
-        let count = |index: usize| u64::try_from(self.counts[index]).unwrap_or(0);
+        let count = |index| self.at(index);
         Rollup {
             total: count(TOTAL),
             counts: InputVerdict::ALL

@@ -102,31 +102,23 @@ const MOVE_CHECKPOINT: &str = "INSERT INTO projector_checkpoints \
 /// from the log, and the checkpoint commits with them, so PostgreSQL need not wait for the
 /// commit to reach the disk.
 pub async fn move_checkpoint(db: &Db, at: LogPosition) -> anyhow::Result<()> {
-    match db {
-        Db::Postgres(pool) => {
-            let sql = format!(
-                "WITH unsynced AS (SELECT set_config('synchronous_commit', 'off', true)) \
-                 {} RETURNING (SELECT count(*) FROM unsynced)",
-                MOVE_CHECKPOINT.replacen("VALUES ($1, $2, $3, $4)", "SELECT $1, $2, $3, $4", 1)
-            );
-            sqlx::query(&sql)
-                .bind(TALLIES_CHECKPOINT)
-                .bind(at.tx)
-                .bind(at.position)
-                .bind(Utc::now())
-                .execute(pool)
-                .await?;
-        }
-        Db::Sqlite(pool) => {
-            sqlx::query(MOVE_CHECKPOINT)
-                .bind(TALLIES_CHECKPOINT)
-                .bind(at.tx)
-                .bind(at.position)
-                .bind(Utc::now())
-                .execute(pool)
-                .await?;
-        }
-    }
+    let sql = match db {
+        Db::Postgres(_) => format!(
+            "WITH unsynced AS (SELECT set_config('synchronous_commit', 'off', true)) \
+             {} RETURNING (SELECT count(*) FROM unsynced)",
+            MOVE_CHECKPOINT.replacen("VALUES ($1, $2, $3, $4)", "SELECT $1, $2, $3, $4", 1)
+        ),
+        Db::Sqlite(_) => MOVE_CHECKPOINT.to_owned(),
+    };
+    on_db!(db, pool => {
+        sqlx::query(&sql)
+            .bind(TALLIES_CHECKPOINT)
+            .bind(at.tx)
+            .bind(at.position)
+            .bind(Utc::now())
+            .execute(pool)
+            .await?;
+    });
     Ok(())
 }
 
