@@ -1,4 +1,6 @@
 //! The `partnership-ledger` binary: parses the command line and runs it.
+// The schema's query root is one deep async type; an optimised build lays it out here.
+#![recursion_limit = "256"]
 
 use clap::Parser;
 use partnership_ledger::{cli::Cli, telemetry};
