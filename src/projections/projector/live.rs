@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::batch::{apply_events, load_docs, missing_docs, rows_of, BATCH};
 use super::rebuild::rebuild;
+use super::tallies::TallyFollower;
 use super::ProjectorHandle;
 use super::{Docs, HeldDocs, Records};
 use crate::cache::{Caching, SeenVersions};
@@ -54,6 +55,10 @@ pub struct Projector {
     kept: Arc<KeptItems>,
     /// This replica's id (see [`ProjectorHandle::replica`]).
     replica: Arc<str>,
+    /// The tallies' own task, while [`Projector::run`] drives the projector; a projector
+    /// driven by hand (a report, an as-of replay, the command line) brings the tallies up to
+    /// each batch itself.
+    tallies: Option<TallyFollower>,
 }
 
 /// The advisory lock key of the views projector: "PLVIEWS1".
@@ -113,6 +118,7 @@ impl Projector {
                 seen,
                 kept,
                 replica,
+                tallies: None,
             },
             handle,
         ))
@@ -231,6 +237,12 @@ impl Projector {
     /// Follows the log until `shutdown` completes. Failures are logged and retried.
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
+        self.tallies = Some(TallyFollower::start(
+            self.db.clone(),
+            self.checkpoint,
+            self.position.clone(),
+            self.leading.subscribe(),
+        ));
         self.listen().await;
         let mut reported = Instant::now();
         loop {
@@ -280,6 +292,9 @@ impl Projector {
         }
         self.leading.send_replace(false);
         self.seen.stop_following();
+        if let Some(tallies) = self.tallies.take() {
+            tallies.stop().await;
+        }
         tracing::info!(projector = PROJECTOR_NAME, "projector stopped");
     }
 
@@ -292,11 +307,14 @@ impl Projector {
         if !self.checkpoint_known {
             self.forget();
             self.checkpoint = load_checkpoint(&self.db, PROJECTOR_NAME).await?;
-            self.tallies_in_step().await?;
+            if self.tallies.is_none() {
+                // A crash can come between a batch's views and its tallies.
+                tally::catch_up(&self.db, self.checkpoint).await?;
+            }
             self.checkpoint_known = true;
             // The views are what the stored checkpoint says, whoever moved it (a rebuild's
             // switch-over, say).
-            self.position.send_replace(self.checkpoint);
+            self.views_moved(self.checkpoint);
         }
         let mut applied = 0;
         loop {
@@ -334,7 +352,7 @@ impl Projector {
                     "views moved on elsewhere; re-reading"
                 );
                 self.checkpoint = load_checkpoint(&self.db, PROJECTOR_NAME).await?;
-                self.position.send_replace(self.checkpoint);
+                self.views_moved(self.checkpoint);
                 continue;
             };
             // Let go of the answers the batch changed, and hold its documents, before the views
@@ -344,12 +362,14 @@ impl Projector {
             self.held.put(docs, last);
             self.checkpoint = last;
             // The tallies follow before the views are said to have moved, so that a roll-up
-            // read after a mutation counts it.
-            if let Err(error) = tally::follow(&self.db, &events, last).await {
-                self.checkpoint_known = false;
-                return Err(error.context("could not bring the tallies up to the views"));
+            // read after a mutation counts it: here, or in their own task.
+            if self.tallies.is_none() {
+                if let Err(error) = tally::follow(&self.db, &events, last).await {
+                    self.checkpoint_known = false;
+                    return Err(error.context("could not bring the tallies up to the views"));
+                }
             }
-            self.position.send_replace(last);
+            self.views_moved(last);
             applied += events.len() as u64;
             let short = events.len() < BATCH as usize;
             tracing::debug!(
@@ -366,28 +386,15 @@ impl Projector {
         }
     }
 
-    /// Brings the tallies up to the views: made afresh when missing (after a rebuild, or on
-    /// the first start of a version that keeps them), else following the events they have
-    /// not seen (a crash can come between a batch's views and its tallies).
-    async fn tallies_in_step(&self) -> anyhow::Result<()> {
-        let views_at = self.checkpoint;
-        let Some(mut at) = tally::checkpoint(&self.db).await? else {
-            tally::make_all(&self.db, views_at).await?;
-            return Ok(());
-        };
-        while at < views_at {
-            let events: Vec<ViewEvent> = read_view_events_after(&self.db, at, BATCH)
-                .await?
-                .into_iter()
-                .filter(|e| e.at <= views_at)
-                .collect();
-            let Some(last) = events.last().map(|e| e.at) else {
-                break;
-            };
-            tally::follow(&self.db, &events, last).await?;
-            at = last;
+    /// The views now stand at `at`: said to whoever waits on them, by the tallies' task once
+    /// the tallies stand there too when it runs.
+    fn views_moved(&self, at: LogPosition) {
+        match &self.tallies {
+            Some(tallies) => tallies.views_moved(at),
+            None => {
+                self.position.send_replace(at);
+            }
         }
-        Ok(())
     }
 
     /// Lets go of what this projector knew of the tables and the log: another process may have
@@ -414,7 +421,7 @@ impl Projector {
         loop {
             applied += self.catch_up().await?;
             if status(&self.db).await?.lag_events == 0 {
-                return Ok(applied);
+                break;
             }
             anyhow::ensure!(
                 Instant::now() < deadline,
@@ -422,6 +429,16 @@ impl Projector {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        // And the tallies made afresh from them, in their own task when it runs.
+        while self.tallies.is_some()
+            && *self.leading.borrow()
+            && tally::checkpoint(&self.db)
+                .await?
+                .is_none_or(|at| at < self.checkpoint)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(applied)
     }
 
     /// Applies the batch in memory, to the documents held or else read from the tables;

@@ -4,7 +4,8 @@
 //! - `live`: the projector task, its lease (one replica runs it) and its loop;
 //! - `batch`: a batch's documents read, the events applied, the rows written;
 //! - `rebuild`: replaying the whole log into fresh tables, in parts side by side;
-//! - `shadow`: the tables a rebuild fills beside the live ones, and their switch-in.
+//! - `shadow`: the tables a rebuild fills beside the live ones, and their switch-in;
+//! - `tallies`: the tallies' own task, following the views beside the projector's loop.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +22,7 @@ mod batch;
 mod live;
 mod rebuild;
 mod shadow;
+mod tallies;
 
 pub use super::status::PROJECTOR_NAME;
 pub use super::views::VIEW_TABLES;

@@ -11,13 +11,15 @@ use super::action::{self, action_key, action_of};
 use super::item::{ItemTallies, Placing};
 use super::store;
 use crate::projections::boards::decisions_citing;
-use crate::projections::log::ViewEvent;
+use crate::projections::log::{read_view_events_after, ViewEvent};
 use crate::projections::read::{input_item_ids_after, input_items_by_id, organisations_of};
 use crate::projections::select::{PushIn, CHUNK};
 use crate::store::{Db, LogPosition};
 
 /// Items joined and written at a time: bounded memory, however large an organisation.
 const PAGE: usize = 1000;
+/// Events followed at a time when the tallies have fallen behind the views.
+const CATCH_UP: i64 = 2000;
 
 /// The parts of the items and actions (keyed by [`action_key`]) `keys` names, as the views
 /// now stand.
@@ -176,6 +178,30 @@ async fn touched_by(db: &Db, events: &[ViewEvent]) -> anyhow::Result<Vec<String>
 /// Brings the tallies up to the views after a batch of `events` that moved them to `last`.
 pub async fn follow(db: &Db, events: &[ViewEvent], last: LogPosition) -> anyhow::Result<()> {
     replace(db, &touched_by(db, events).await?, Some(last)).await
+}
+
+/// Brings the tallies up to the views at `views_at`: made afresh when missing (after a
+/// rebuild, or on the first start of a version that keeps them), else following the events
+/// they have not seen, many batches of the views' at a time when they have fallen behind.
+/// Answers with where the tallies now stand.
+pub async fn catch_up(db: &Db, views_at: LogPosition) -> anyhow::Result<LogPosition> {
+    let Some(mut at) = store::checkpoint(db).await? else {
+        make_all(db, views_at).await?;
+        return Ok(views_at);
+    };
+    while at < views_at {
+        let events: Vec<ViewEvent> = read_view_events_after(db, at, CATCH_UP)
+            .await?
+            .into_iter()
+            .filter(|e| e.at <= views_at)
+            .collect();
+        let Some(last) = events.last().map(|e| e.at) else {
+            break;
+        };
+        follow(db, &events, last).await?;
+        at = last;
+    }
+    Ok(at)
 }
 
 /// Makes every item's and action's part afresh from the views as they stand at `views_at`,

@@ -1,0 +1,120 @@
+//! The tallies' own task, beside the projector's loop on the replica that runs it.
+//!
+//! The tallies follow the views: each batch the projector writes can change the parts of the
+//! items and actions its events touch. Kept in the projector's loop, their reads and writes
+//! would be added to every batch's, and a mutation (which waits for the views) would wait for
+//! both in turn. Apart, the two run side by side: the projector writes the next batch while
+//! the tallies follow the last, and when they fall behind they follow many batches in one go.
+//!
+//! Whoever waits on the views waits on both: the position the projector publishes is the
+//! lesser of the views' and the tallies' (the views' alone while the tallies are being made
+//! afresh, when roll-ups are counted item by item), so a roll-up read after a mutation counts
+//! it.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::projections::status::PROJECTOR_NAME;
+use crate::projections::tally;
+use crate::store::{Db, LogPosition};
+
+/// Where the views stand, told to the tallies' task, which publishes what both have reached.
+pub(super) struct TallyFollower {
+    views: watch::Sender<LogPosition>,
+    task: JoinHandle<()>,
+}
+
+impl TallyFollower {
+    /// Starts following, from the views at `views_at`; publishes to `position`, while
+    /// `leading` says this replica runs the projector.
+    pub(super) fn start(
+        db: Db,
+        views_at: LogPosition,
+        position: watch::Sender<LogPosition>,
+        leading: watch::Receiver<bool>,
+    ) -> Self {
+        let (views, moved) = watch::channel(views_at);
+        let task = tokio::spawn(follow(db, moved, position, leading));
+        Self { views, task }
+    }
+
+    /// The views now stand at `at`.
+    pub(super) fn views_moved(&self, at: LogPosition) {
+        self.views.send_replace(at);
+    }
+
+    /// Stops once the tallies' current step is done.
+    pub(super) async fn stop(self) {
+        drop(self.views);
+        let _ = self.task.await;
+    }
+}
+
+async fn follow(
+    db: Db,
+    mut views: watch::Receiver<LogPosition>,
+    position: watch::Sender<LogPosition>,
+    leading: watch::Receiver<bool>,
+) {
+    // Only forward: waiters already let through stay through.
+    let publish = |at: LogPosition| {
+        position.send_if_modified(|p| {
+            let forward = at > *p;
+            if forward {
+                *p = at;
+            }
+            forward
+        });
+    };
+    loop {
+        let views_at = *views.borrow_and_update();
+        if *leading.borrow() {
+            match step(&db, &mut views, views_at, &publish).await {
+                Ok(tallies_at) => publish(tallies_at.min(views_at)),
+                Err(error) => {
+                    tracing::error!(
+                        projector = PROJECTOR_NAME,
+                        error = format!("{error:#}"),
+                        "could not bring the tallies up to the views; retrying"
+                    );
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            }
+        }
+        if *views.borrow() != views_at {
+            // The views moved while the tallies were being made afresh.
+            continue;
+        }
+        if views.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Brings the tallies up to `views_at`. While they are being made afresh (which reads every
+/// item), the views' moves are published as they come, and roll-ups are counted item by item.
+async fn step(
+    db: &Db,
+    views: &mut watch::Receiver<LogPosition>,
+    views_at: LogPosition,
+    publish: &impl Fn(LogPosition),
+) -> anyhow::Result<LogPosition> {
+    if tally::checkpoint(db).await?.is_some() {
+        return tally::catch_up(db, views_at).await;
+    }
+    publish(views_at);
+    let made = tally::catch_up(db, views_at);
+    tokio::pin!(made);
+    loop {
+        tokio::select! {
+            made = &mut made => return made,
+            moved = views.changed() => match moved {
+                Ok(()) => publish(*views.borrow()),
+                Err(_) => return (&mut made).await,
+            },
+        }
+    }
+}
