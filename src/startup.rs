@@ -74,6 +74,7 @@ impl Application {
                 settings.rate_limit_per_minute,
             )),
             request_timeout: std::time::Duration::from_secs(settings.request_timeout_secs),
+            reads: crate::api::transport::lane::ReadLane::start()?,
         };
         let listener = TcpListener::bind(settings.listen)
             .await

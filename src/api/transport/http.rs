@@ -203,7 +203,7 @@ async fn graphql_post(
     body: Bytes,
 ) -> Response {
     let correlation_id = request_id.header_value().to_str().unwrap_or("-").to_owned();
-    let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
+    let Ok(mut request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
         return refuse(
             StatusCode::BAD_REQUEST,
             ApiError::Validation(
@@ -212,14 +212,36 @@ async fn graphql_post(
             ),
         );
     };
-    let mut response = state
-        .schema
-        .execute(request.data(principal).data(RequestInfo {
-            correlation_id: correlation_id.clone(),
-        }))
-        .await;
-    with_codes(&mut response.errors);
-    let mut http = Json(&response).into_response();
+    // Queries run on the read lane, below the writers' priority; mutations here.
+    let read = matches!(
+        state.schema.operation_type(&mut request),
+        Ok(async_graphql::parser::types::OperationType::Query)
+    );
+    let request = request.data(principal).data(RequestInfo {
+        correlation_id: correlation_id.clone(),
+    });
+    let schema = state.schema.clone();
+    let answer = async move {
+        let mut response = schema.execute(request).await;
+        with_codes(&mut response.errors);
+        Json(&response).into_response()
+    };
+    let mut http = if read {
+        match state.reads.run(answer).await {
+            Some(http) => http,
+            None => {
+                tracing::error!("the read lane has stopped: a query went unanswered");
+                refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ApiError::Internal {
+                        correlation_id: correlation_id.clone(),
+                    },
+                )
+            }
+        }
+    } else {
+        answer.await
+    };
     if let Ok(value) = correlation_id.parse() {
         http.headers_mut().insert("x-correlation-id", value);
     }

@@ -4,6 +4,7 @@
 //! ([`crate::api::schema`]) and knows nothing of the areas behind it.
 
 pub mod http;
+pub mod lane;
 pub mod layers;
 pub mod limits;
 pub mod parsed;

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::lane::ReadLane;
 use super::limits::RateLimiter;
 use super::parsed::CheckedSchema;
 use crate::auth::TokenAuthority;
@@ -19,4 +20,6 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Longest a GraphQL request may run.
     pub request_timeout: Duration,
+    /// Where queries run, below the writers' priority.
+    pub reads: Arc<ReadLane>,
 }
