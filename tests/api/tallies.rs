@@ -474,10 +474,23 @@ async fn stored_marks(app: &TestApp) -> Vec<MarkRow> {
     .expect("the marks")
 }
 
+/// Waits for the tallies to reach the views: writers do not wait for them, and this test
+/// reads them straight from the tables rather than through the API (whose readers wait).
+pub async fn tallies_caught_up(app: &TestApp) {
+    assert!(
+        app.ledger
+            .projector()
+            .tallies_in_step(std::time::Duration::from_secs(30))
+            .await,
+        "the tallies did not reach the views"
+    );
+}
+
 async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
     let app = spawn_app(backend).await;
     let mut rng = StdRng::seed_from_u64(25);
     let recorded = record_history(&app, &mut rng).await;
+    tallies_caught_up(&app).await;
     let db = app.db();
     let mut days: Vec<NaiveDate> = (0..30)
         .map(|_| {

@@ -51,6 +51,9 @@ pub fn internal(ctx: &Context<'_>, error: anyhow::Error) -> ApiError {
     ApiError::internal(correlation_id(ctx), &error)
 }
 
+/// Longest a reader of the tallies waits for them to reach the views.
+pub const TALLIES_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Where a query reads the views: as they are now, or as the record stood at a moment.
 #[derive(Clone, Default)]
 pub enum Views {
@@ -124,6 +127,23 @@ impl Views {
             Self::Recorded(db) => read::input_items(db, scope, filter).await,
         };
         found.map_err(|e| internal(ctx, e))
+    }
+
+    /// The database to read the tallies and the items' marks from: for the live views, once
+    /// the tallies have reached where the views stood when asked (writers do not wait for
+    /// the tallies, so their readers do: a roll-up read after a mutation counts it). After
+    /// [`TALLIES_WAIT`] the tallies are read as they stand, a moment behind.
+    pub async fn tallies<'a>(&'a self, ctx: &'a Context<'_>) -> &'a Db {
+        if let Self::Live = self {
+            let projector = ledger(ctx).projector();
+            if !projector.tallies_in_step(TALLIES_WAIT).await {
+                tracing::warn!(
+                    wait_ms = TALLIES_WAIT.as_millis() as u64,
+                    "the tallies are behind the views; answering from them as they stand"
+                );
+            }
+        }
+        self.db(ctx)
     }
 
     /// The database to read.

@@ -41,7 +41,7 @@ pub async fn from_marks(
     let Some((after, size)) = window.forwards::<i64>() else {
         return Ok(None);
     };
-    let db = views.db(ctx);
+    let db = views.tallies(ctx).await;
     let fail = |e| internal(ctx, e);
     if tally::checkpoint(db).await.map_err(fail)?.is_none() {
         return Ok(None);

@@ -95,7 +95,7 @@ impl VerdictRollup {
         as_of: Option<Date>,
     ) -> ApiResult<Self> {
         let as_of = or_today(as_of);
-        let rollup = tally::rollup(views.db(ctx), scope, as_of)
+        let rollup = tally::rollup(views.tallies(ctx).await, scope, as_of)
             .await
             .map_err(|e| internal(ctx, e))?;
         Ok(Self::from_rollup(rollup, as_of))

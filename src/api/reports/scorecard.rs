@@ -169,24 +169,27 @@ impl ScorecardQueries {
             return Err(ApiError::NotFound("organisation not found".into()).into());
         }
         let period = parse_period(period)?;
-        let (documents, cohorts) =
-            match Documents::load_with_cohorts(db, &codes, &[period, period.previous()])
-                .await
-                .map_err(|e| internal(ctx, e))?
-            {
-                Some(light) => light,
-                // While the tallies are being made, every record is read and counted, as
-                // heavy work.
-                None => {
-                    let (db, codes) = (db.clone(), codes.clone());
-                    let every = ctx
-                        .data_unchecked::<Arc<HeavyWork>>()
-                        .run(async move { Documents::load(&db, &codes).await })
-                        .await
-                        .map_err(|e| internal(ctx, e))?;
-                    (every, Vec::new())
-                }
-            };
+        let (documents, cohorts) = match Documents::load_with_cohorts(
+            views.tallies(ctx).await,
+            &codes,
+            &[period, period.previous()],
+        )
+        .await
+        .map_err(|e| internal(ctx, e))?
+        {
+            Some(light) => light,
+            // While the tallies are being made, every record is read and counted, as
+            // heavy work.
+            None => {
+                let (db, codes) = (db.clone(), codes.clone());
+                let every = ctx
+                    .data_unchecked::<Arc<HeavyWork>>()
+                    .run(async move { Documents::load(&db, &codes).await })
+                    .await
+                    .map_err(|e| internal(ctx, e))?;
+                (every, Vec::new())
+            }
+        };
         let asked = Arc::new(Asked {
             db: db.clone(),
             codes: codes.clone(),

@@ -36,6 +36,8 @@ pub struct Projector {
     checkpoint: LogPosition,
     wake: Arc<Notify>,
     position: watch::Sender<LogPosition>,
+    /// Where the tallies stand, for their readers.
+    tallies: watch::Sender<LogPosition>,
     leading: watch::Sender<bool>,
     rebuild: mpsc::Receiver<oneshot::Sender<anyhow::Result<u64>>>,
     /// On PostgreSQL, the session holding the advisory lock that makes this replica the one
@@ -58,7 +60,7 @@ pub struct Projector {
     /// The tallies' own task, while [`Projector::run`] drives the projector; a projector
     /// driven by hand (a report, an as-of replay, the command line) brings the tallies up to
     /// each batch itself.
-    tallies: Option<TallyFollower>,
+    follower: Option<TallyFollower>,
 }
 
 /// The advisory lock key of the views projector: "PLVIEWS1".
@@ -84,6 +86,7 @@ impl Projector {
     pub async fn with_caching(db: Db, caching: Caching) -> anyhow::Result<(Self, ProjectorHandle)> {
         let checkpoint = load_checkpoint(&db, PROJECTOR_NAME).await?;
         let (position, position_rx) = watch::channel(checkpoint);
+        let (tallies, tallies_rx) = watch::channel(checkpoint);
         let (leading, leading_rx) = watch::channel(false);
         let (rebuild_tx, rebuild) = mpsc::channel(4);
         let wake = Arc::new(Notify::new());
@@ -94,6 +97,7 @@ impl Projector {
         let handle = ProjectorHandle {
             wake: wake.clone(),
             position: position_rx,
+            tallies: tallies_rx,
             leading: leading_rx,
             rebuild: rebuild_tx,
             held: held.clone(),
@@ -118,7 +122,8 @@ impl Projector {
                 seen,
                 kept,
                 replica,
-                tallies: None,
+                tallies,
+                follower: None,
             },
             handle,
         ))
@@ -188,9 +193,11 @@ impl Projector {
     /// Follows the replica that runs the projector: the views' position is its checkpoint.
     async fn follow(&mut self) -> anyhow::Result<()> {
         self.checkpoint = load_checkpoint(&self.db, PROJECTOR_NAME).await?;
-        // The tallies follow the views a moment later; what is read here counts both.
+        // The tallies follow the views a moment later (while they are being made afresh,
+        // their readers count item by item and need not wait).
         let tallies = tally::checkpoint(&self.db).await?;
-        self.position
+        self.position.send_replace(self.checkpoint);
+        self.tallies
             .send_replace(tallies.map_or(self.checkpoint, |t| t.min(self.checkpoint)));
         Ok(())
     }
@@ -237,10 +244,10 @@ impl Projector {
     /// Follows the log until `shutdown` completes. Failures are logged and retried.
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
-        self.tallies = Some(TallyFollower::start(
+        self.follower = Some(TallyFollower::start(
             self.db.clone(),
             self.checkpoint,
-            self.position.clone(),
+            self.tallies.clone(),
             self.leading.subscribe(),
         ));
         self.listen().await;
@@ -292,8 +299,8 @@ impl Projector {
         }
         self.leading.send_replace(false);
         self.seen.stop_following();
-        if let Some(tallies) = self.tallies.take() {
-            tallies.stop().await;
+        if let Some(follower) = self.follower.take() {
+            follower.stop().await;
         }
         tracing::info!(projector = PROJECTOR_NAME, "projector stopped");
     }
@@ -307,7 +314,7 @@ impl Projector {
         if !self.checkpoint_known {
             self.forget();
             self.checkpoint = load_checkpoint(&self.db, PROJECTOR_NAME).await?;
-            if self.tallies.is_none() {
+            if self.follower.is_none() {
                 // A crash can come between a batch's views and its tallies.
                 tally::catch_up(&self.db, self.checkpoint).await?;
             }
@@ -361,9 +368,9 @@ impl Projector {
             self.kept.written(changes_of(docs.values().map(|(d, _)| d)));
             self.held.put(docs, last);
             self.checkpoint = last;
-            // The tallies follow before the views are said to have moved, so that a roll-up
-            // read after a mutation counts it: here, or in their own task.
-            if self.tallies.is_none() {
+            // The tallies follow the views: in their own task, or here before the views are
+            // said to have moved.
+            if self.follower.is_none() {
                 if let Err(error) = tally::follow(&self.db, &events, last).await {
                     self.checkpoint_known = false;
                     return Err(error.context("could not bring the tallies up to the views"));
@@ -386,13 +393,14 @@ impl Projector {
         }
     }
 
-    /// The views now stand at `at`: said to whoever waits on them, by the tallies' task once
-    /// the tallies stand there too when it runs.
+    /// The views now stand at `at`: said to whoever waits on them, and to the tallies' task
+    /// when it runs (else the tallies stand there too).
     fn views_moved(&self, at: LogPosition) {
-        match &self.tallies {
-            Some(tallies) => tallies.views_moved(at),
+        self.position.send_replace(at);
+        match &self.follower {
+            Some(follower) => follower.views_moved(at),
             None => {
-                self.position.send_replace(at);
+                self.tallies.send_replace(at);
             }
         }
     }
@@ -430,7 +438,7 @@ impl Projector {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         // And the tallies made afresh from them, in their own task when it runs.
-        while self.tallies.is_some()
+        while self.follower.is_some()
             && *self.leading.borrow()
             && tally::checkpoint(&self.db)
                 .await?

@@ -42,6 +42,8 @@ type HeldDocs = cache::HeldDocs<Doc, LogPosition>;
 pub struct ProjectorHandle {
     wake: Arc<Notify>,
     position: watch::Receiver<LogPosition>,
+    /// Where the tallies stand (the views' position while they are being made afresh).
+    tallies: watch::Receiver<LogPosition>,
     leading: watch::Receiver<bool>,
     rebuild: mpsc::Sender<oneshot::Sender<anyhow::Result<u64>>>,
     held: Arc<HeldDocs>,
@@ -76,6 +78,17 @@ impl ProjectorHandle {
     /// A receiver that sees the views' position move.
     pub fn watch(&self) -> watch::Receiver<LogPosition> {
         self.position.clone()
+    }
+
+    /// Waits until the tallies reflect where the views stand now, or `timeout` passes; says
+    /// whether they do. Writers wait for the views alone; readers of the tallies wait here, so
+    /// that a roll-up read after a mutation counts it.
+    pub async fn tallies_in_step(&self, timeout: Duration) -> bool {
+        let target = self.position();
+        let mut tallies = self.tallies.clone();
+        tokio::time::timeout(timeout, tallies.wait_for(|t| *t >= target))
+            .await
+            .is_ok_and(|r| r.is_ok())
     }
 
     /// Whether this replica runs the projector (always, on SQLite).

@@ -1,15 +1,17 @@
 //! The tallies' own task, beside the projector's loop on the replica that runs it.
 //!
 //! The tallies follow the views: each batch the projector writes can change the parts of the
-//! items and actions its events touch. Kept in the projector's loop, their reads and writes
-//! would be added to every batch's, and a mutation (which waits for the views) would wait for
-//! both in turn. Apart, the two run side by side: the projector writes the next batch while
-//! the tallies follow the last, and when they fall behind they follow many batches in one go.
+//! items and actions its events touch, and each part counts in a few dozen rows. Kept in the
+//! projector's loop, that work would be added to every batch, and every mutation (which waits
+//! for the views) would wait for it too: writers would go at the tallies' pace. Apart, writers
+//! wait for the views alone; the tallies follow as fast as they can, many batches in one go
+//! when they fall behind, so that the rows a batch's items share (their organisation's day,
+//! month and year) are written once for all of them.
 //!
-//! Whoever waits on the views waits on both: the position the projector publishes is the
-//! lesser of the views' and the tallies' (the views' alone while the tallies are being made
-//! afresh, when roll-ups are counted item by item), so a roll-up read after a mutation counts
-//! it.
+//! Readers of the tallies wait instead (see [`super::ProjectorHandle::tallies_in_step`]): a
+//! roll-up asked for waits until the tallies reach where the views stood when it was asked,
+//! so it counts every mutation its caller has seen answered. While the tallies are being made
+//! afresh, the views' position is published for them, and roll-ups are counted item by item.
 
 use std::time::Duration;
 
@@ -27,8 +29,8 @@ pub(super) struct TallyFollower {
 }
 
 impl TallyFollower {
-    /// Starts following, from the views at `views_at`; publishes to `position`, while
-    /// `leading` says this replica runs the projector.
+    /// Starts following, from the views at `views_at`; publishes where the tallies stand to
+    /// `position`, while `leading` says this replica runs the projector.
     pub(super) fn start(
         db: Db,
         views_at: LogPosition,
@@ -72,7 +74,7 @@ async fn follow(
         let views_at = *views.borrow_and_update();
         if *leading.borrow() {
             match step(&db, &mut views, views_at, &publish).await {
-                Ok(tallies_at) => publish(tallies_at.min(views_at)),
+                Ok(tallies_at) => publish(tallies_at),
                 Err(error) => {
                     tracing::error!(
                         projector = PROJECTOR_NAME,
