@@ -246,6 +246,7 @@ impl Projector {
         tokio::pin!(shutdown);
         self.follower = Some(TallyFollower::start(
             self.db.clone(),
+            self.wake.clone(),
             self.checkpoint,
             self.tallies.clone(),
             self.leading.subscribe(),
@@ -316,7 +317,7 @@ impl Projector {
             self.checkpoint = load_checkpoint(&self.db, PROJECTOR_NAME).await?;
             if self.follower.is_none() {
                 // A crash can come between a batch's views and its tallies.
-                tally::catch_up(&self.db, self.checkpoint).await?;
+                tally::catch_up(&self.db, self.checkpoint, &|| ()).await?;
             }
             self.checkpoint_known = true;
             // The views are what the stored checkpoint says, whoever moved it (a rebuild's

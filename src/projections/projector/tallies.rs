@@ -15,7 +15,9 @@
 
 use std::time::Duration;
 
-use tokio::sync::watch;
+use std::sync::Arc;
+
+use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
 use crate::projections::status::PROJECTOR_NAME;
@@ -33,12 +35,13 @@ impl TallyFollower {
     /// `position`, while `leading` says this replica runs the projector.
     pub(super) fn start(
         db: Db,
+        wake: Arc<Notify>,
         views_at: LogPosition,
         position: watch::Sender<LogPosition>,
         leading: watch::Receiver<bool>,
     ) -> Self {
         let (views, moved) = watch::channel(views_at);
-        let task = tokio::spawn(follow(db, moved, position, leading));
+        let task = tokio::spawn(follow(db, wake, moved, position, leading));
         Self { views, task }
     }
 
@@ -56,6 +59,7 @@ impl TallyFollower {
 
 async fn follow(
     db: Db,
+    wake: Arc<Notify>,
     mut views: watch::Receiver<LogPosition>,
     position: watch::Sender<LogPosition>,
     leading: watch::Receiver<bool>,
@@ -73,7 +77,10 @@ async fn follow(
     loop {
         let views_at = *views.borrow_and_update();
         if *leading.borrow() {
-            match step(&db, &mut views, views_at, &publish).await {
+            // Events committed while the tallies held a transaction open waited for it (the
+            // log is read below the oldest open writer): the projector is woken to read them.
+            let committed = || wake.notify_one();
+            match step(&db, &mut views, views_at, &publish, &committed).await {
                 Ok(tallies_at) => publish(tallies_at),
                 Err(error) => {
                     tracing::error!(
@@ -103,12 +110,13 @@ async fn step(
     views: &mut watch::Receiver<LogPosition>,
     views_at: LogPosition,
     publish: &impl Fn(LogPosition),
+    committed: &(dyn Fn() + Sync),
 ) -> anyhow::Result<LogPosition> {
     if tally::checkpoint(db).await?.is_some() {
-        return tally::catch_up(db, views_at).await;
+        return tally::catch_up(db, views_at, committed).await;
     }
     publish(views_at);
-    let made = tally::catch_up(db, views_at);
+    let made = tally::catch_up(db, views_at, committed);
     tokio::pin!(made);
     loop {
         tokio::select! {

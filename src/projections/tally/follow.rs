@@ -183,8 +183,12 @@ pub async fn follow(db: &Db, events: &[ViewEvent], last: LogPosition) -> anyhow:
 /// Brings the tallies up to the views at `views_at`: made afresh when missing (after a
 /// rebuild, or on the first start of a version that keeps them), else following the events
 /// they have not seen, many batches of the views' at a time when they have fallen behind.
-/// Answers with where the tallies now stand.
-pub async fn catch_up(db: &Db, views_at: LogPosition) -> anyhow::Result<LogPosition> {
+/// Calls `committed` after each step it commits. Answers with where the tallies now stand.
+pub async fn catch_up(
+    db: &Db,
+    views_at: LogPosition,
+    committed: &(dyn Fn() + Sync),
+) -> anyhow::Result<LogPosition> {
     let Some(mut at) = store::checkpoint(db).await? else {
         make_all(db, views_at).await?;
         return Ok(views_at);
@@ -199,6 +203,7 @@ pub async fn catch_up(db: &Db, views_at: LogPosition) -> anyhow::Result<LogPosit
             break;
         };
         follow(db, &events, last).await?;
+        committed();
         at = last;
     }
     Ok(at)

@@ -163,11 +163,9 @@ pub async fn replace_items(
                          pg_advisory_xact_lock($1)")
                 .bind(TALLY_LOCK).execute(&mut *tx).await?;
         }
-        if let Some(at) = done {
-            sqlx::query(MOVE_CHECKPOINT).bind(TALLIES_CHECKPOINT).bind(at.tx).bind(at.position)
-                .bind(Utc::now()).execute(&mut *tx).await?;
-        }
-        // What each item counted before.
+        // What each item counted before. Reads come first and writes last: on PostgreSQL
+        // the log is read only below the oldest transaction that writes, so the views wait
+        // while this one holds a transaction id.
         let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
         let mut before: HashMap<String, ItemTallies> = HashMap::new();
         for chunk in ids.chunks(CHUNK) {
@@ -276,6 +274,10 @@ pub async fn replace_items(
             });
             q.push(" ON CONFLICT (id) DO UPDATE SET tallies = excluded.tallies");
             q.build().execute(&mut *tx).await?;
+        }
+        if let Some(at) = done {
+            sqlx::query(MOVE_CHECKPOINT).bind(TALLIES_CHECKPOINT).bind(at.tx).bind(at.position)
+                .bind(Utc::now()).execute(&mut *tx).await?;
         }
         tx.commit().await?;
     });
