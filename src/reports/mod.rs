@@ -149,20 +149,19 @@ pub async fn organisations_covered(
     organisation: Option<&str>,
     ics: Option<&str>,
 ) -> anyhow::Result<Vec<String>> {
-    let all = read::organisations(db, None).await?;
     let wanted = |code: Option<&str>| code.map(|c| c.trim().to_ascii_uppercase());
-    let (organisation, ics) = (wanted(organisation), wanted(ics));
-    Ok(all
-        .into_iter()
-        .filter(|o| {
-            let code = o.ods_code.as_str();
-            organisation.as_deref() == Some(code)
-                || ics.as_deref().is_some_and(|ics| {
-                    code == ics || o.ics.as_ref().is_some_and(|i| i.as_str() == ics)
-                })
-        })
-        .map(|o| o.ods_code.to_string())
-        .collect())
+    // Read by key: the cost does not grow with the organisations recorded.
+    let mut found = Vec::new();
+    if let Some(code) = wanted(organisation) {
+        found.extend(read::organisations(db, Some(&[code])).await?);
+    }
+    if let Some(ics) = wanted(ics) {
+        found.extend(read::organisations_of_ics(db, &ics).await?);
+    }
+    let mut codes: Vec<String> = found.into_iter().map(|o| o.ods_code.to_string()).collect();
+    codes.sort();
+    codes.dedup();
+    Ok(codes)
 }
 
 /// Why an annual report could not be produced.

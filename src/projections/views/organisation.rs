@@ -122,6 +122,17 @@ pub async fn organisation(db: &Db, code: &str) -> anyhow::Result<Option<Organisa
 }
 
 /// Organisations in scope, by code.
+/// The ICB `ics` (an ODS code) and the organisations of its system, by ODS code: read by key,
+/// whatever the number of organisations recorded.
+pub async fn organisations_of_ics(db: &Db, ics: &str) -> anyhow::Result<Vec<OrganisationDoc>> {
+    let ics = [ics.to_owned()];
+    let mut docs: Vec<OrganisationDoc> = docs_by_ids(db, SELECT, "ods_code", &ics).await?;
+    docs.extend(docs_by_ids::<OrganisationDoc>(db, SELECT, "ics", &ics).await?);
+    docs.sort_by(|a, b| a.ods_code.cmp(&b.ods_code));
+    docs.dedup_by(|a, b| a.ods_code == b.ods_code);
+    Ok(docs)
+}
+
 pub async fn organisations(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<OrganisationDoc>> {
     let mut docs: Vec<OrganisationDoc> = match scope {
         Some(codes) => docs_by_ids(db, SELECT, "ods_code", codes).await?,
