@@ -199,3 +199,61 @@ async fn every_record_is_scoped_by_id_and_relation(backend: Backend) {
 }
 
 on_both!(every_record_is_scoped_by_id_and_relation);
+
+/// An activity is listed for its lead organisation and for each partner, and for no one else,
+/// even where another activity's title names the organisation's code.
+async fn an_activity_is_listed_for_its_lead_and_its_partners(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for (code, name) in [
+        ("QMJ", "North Central Trust"),
+        ("RJ1", "Riverside Trust"),
+        ("RAL", "Royal Free"),
+    ] {
+        app.register(code, name).await;
+    }
+    let officer = app.token(Role::EngagementOfficer, &["QMJ"]);
+    let plan = |title: &str, partners: Vec<&str>| {
+        json!({ "kind": "SURVEY", "title": title, "topic": "Discharge",
+            "leadOrganisation": "QMJ", "plannedOn": "2026-03-01", "partnerOrganisations": partners })
+    };
+    let shared = create(
+        &app,
+        &officer,
+        "planActivity",
+        plan("Discharge survey", vec!["RJ1"]),
+        "activity",
+    )
+    .await;
+    create(
+        &app,
+        &officer,
+        "planActivity",
+        plan("\"RAL\"", Vec::new()),
+        "activity",
+    )
+    .await;
+    let listed = |orgs: &'static [&'static str]| {
+        let app = &app;
+        async move {
+            let token = app.token(Role::EngagementOfficer, orgs);
+            let data = app
+                .ok(
+                    &token,
+                    "{ activities(first: 10) { edges { node { id } } } }",
+                    json!({}),
+                )
+                .await;
+            data["activities"]["edges"]
+                .as_array()
+                .expect("edges")
+                .iter()
+                .map(|e| e["node"]["id"].as_str().expect("id").to_owned())
+                .collect::<Vec<String>>()
+        }
+    };
+    assert_eq!(listed(&["QMJ"]).await.len(), 2);
+    assert_eq!(listed(&["RJ1"]).await, vec![shared]);
+    assert_eq!(listed(&["RAL"]).await, Vec::<String>::new());
+}
+
+on_both!(an_activity_is_listed_for_its_lead_and_its_partners);

@@ -14,7 +14,7 @@ use crate::domain::common::{
 };
 use crate::domain::correction::{put_right, Correction};
 use crate::domain::feedback::FeedbackChanges;
-use crate::projections::select::{parse_docs, PushIn, Scope};
+use crate::projections::select::{parse_docs, PushIn, Scope, CHUNK};
 use crate::projections::view::{missing, Dep, OutOfOrder, View};
 use crate::projections::write::{Kind, Rows, Table, Value};
 use crate::store::Db;
@@ -357,16 +357,44 @@ pub async fn activity(db: &Db, id: Uuid) -> anyhow::Result<Option<(ActivityDoc, 
 
 /// Activities led by or partnered with an organisation in scope, oldest first.
 pub async fn activities(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(ActivityDoc, i64)>> {
-    let mut all = activities_where(db, None).await?;
-    if let Some(codes) = scope {
-        all.retain(|(a, _)| {
-            codes.iter().any(|c| c == a.lead_organisation.as_str())
-                || a.partner_organisations
-                    .iter()
-                    .any(|p| codes.iter().any(|c| c == p.as_str()))
+    let Some(codes) = scope else {
+        return activities_where(db, None).await;
+    };
+    // Led by one of them (by key), or naming one of them among the partners: the documents
+    // that mention one of the codes are read, not every activity, and judged here.
+    let mut found = activities_where(db, Some(("organisation", codes))).await?;
+    found.extend(mentioning(db, codes).await?);
+    found.retain(|(a, _)| {
+        codes.iter().any(|c| c == a.lead_organisation.as_str())
+            || a.partner_organisations
+                .iter()
+                .any(|p| codes.iter().any(|c| c == p.as_str()))
+    });
+    found.sort_by_key(|(a, position)| (*position, a.id));
+    found.dedup_by_key(|(a, _)| a.id);
+    Ok(found)
+}
+
+/// Activities led by none of `codes` whose documents name one of them as a JSON string.
+async fn mentioning(db: &Db, codes: &[String]) -> anyhow::Result<Vec<(ActivityDoc, i64)>> {
+    let mut found = Vec::new();
+    for chunk in codes.chunks(CHUNK) {
+        let rows: Vec<(String, i64)> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_activities WHERE NOT ");
+            q.push_in("organisation", chunk).push(" AND (");
+            for (n, code) in chunk.iter().enumerate() {
+                if n > 0 {
+                    q.push(" OR ");
+                }
+                let quoted = format!("%\"{}\"%", code.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+                q.push("doc LIKE ").push_bind(quoted).push(" ESCAPE '\\'");
+            }
+            q.push(")");
+            q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
         });
+        found.extend(parse_docs(rows)?);
     }
-    Ok(all)
+    Ok(found)
 }
 
 async fn activities_where(
