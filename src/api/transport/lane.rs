@@ -19,7 +19,10 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use std::panic::AssertUnwindSafe;
+
 use async_graphql::futures_util::stream::{FuturesUnordered, StreamExt};
+use async_graphql::futures_util::FutureExt;
 use tokio::sync::{mpsc, oneshot, Semaphore};
 
 /// Queries one lane thread runs at once.
@@ -73,7 +76,9 @@ impl ReadLane {
     }
 
     /// Runs `work` on the lane once a turn is free. Dropping the returned future (the request
-    /// timed out, or its client went) stops the work at its next await.
+    /// timed out, or its client went) stops the work at its next await. A panic in `work` is
+    /// raised again here, in the caller's task (where the HTTP layers answer it), and leaves
+    /// the lane thread running.
     pub async fn run<T, F>(&self, work: F) -> Option<T>
     where
         F: Future<Output = T> + Send + 'static,
@@ -85,13 +90,16 @@ impl ReadLane {
             let _turn = turn;
             let mut answer = answer;
             tokio::select! {
-                done = work => { let _ = answer.send(done); }
+                done = AssertUnwindSafe(work).catch_unwind() => { let _ = answer.send(done); }
                 () = answer.closed() => {}
             }
         });
         let at = self.next.fetch_add(1, Ordering::Relaxed) % self.threads.len();
         self.threads[at].send(job).ok()?;
-        answered.await.ok()
+        match answered.await.ok()? {
+            Ok(done) => Some(done),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
 }
 
@@ -103,5 +111,33 @@ fn lower_priority() {
         rustix::process::setpriority_process(Some(rustix::thread::gettid()), NICENESS)
     {
         tracing::warn!(%error, "read lane: could not lower its threads' priority");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panic_reaches_the_caller_and_the_lane_goes_on() {
+        let lane = ReadLane::start().expect("lane");
+        let answered = lane.run(async { 6 * 7 }).await;
+        assert_eq!(answered, Some(42));
+        for _ in 0..lane.threads.len() * 2 {
+            let panicking = lane.clone();
+            let caller = tokio::spawn(async move {
+                panicking
+                    .run(async {
+                        panic!("a resolver's bug");
+                    })
+                    .await
+            });
+            let failed = caller.await.expect_err("the caller panics in turn");
+            assert!(failed.is_panic());
+        }
+        // Every lane thread took a panic and still answers.
+        for n in 0..lane.threads.len() * 2 {
+            assert_eq!(lane.run(async move { n }).await, Some(n));
+        }
     }
 }
