@@ -112,11 +112,14 @@ async fn step(
     publish: &impl Fn(LogPosition),
     committed: &(dyn Fn() + Sync),
 ) -> anyhow::Result<LogPosition> {
-    if tally::checkpoint(db).await?.is_some() {
-        return tally::catch_up(db, views_at, committed).await;
+    if let Some(at) = tally::checkpoint(db).await? {
+        return tally::follow_after(db, at, views_at, committed).await;
     }
     publish(views_at);
-    let made = tally::catch_up(db, views_at, committed);
+    let made = async {
+        tally::make_all(db, views_at).await?;
+        anyhow::Ok(views_at)
+    };
     tokio::pin!(made);
     loop {
         tokio::select! {

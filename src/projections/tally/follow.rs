@@ -189,10 +189,23 @@ pub async fn catch_up(
     views_at: LogPosition,
     committed: &(dyn Fn() + Sync),
 ) -> anyhow::Result<LogPosition> {
-    let Some(mut at) = store::checkpoint(db).await? else {
-        make_all(db, views_at).await?;
-        return Ok(views_at);
-    };
+    match store::checkpoint(db).await? {
+        Some(at) => follow_after(db, at, views_at, committed).await,
+        None => {
+            make_all(db, views_at).await?;
+            Ok(views_at)
+        }
+    }
+}
+
+/// Follows the events after `at`, where the tallies stand, up to the views at `views_at`, as
+/// [`catch_up`] does once the tallies exist.
+pub async fn follow_after(
+    db: &Db,
+    mut at: LogPosition,
+    views_at: LogPosition,
+    committed: &(dyn Fn() + Sync),
+) -> anyhow::Result<LogPosition> {
     while at < views_at {
         let events: Vec<ViewEvent> = read_view_events_after(db, at, CATCH_UP)
             .await?
