@@ -519,7 +519,8 @@ async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
     crate::cohorts::the_scorecard_agrees_with_counting_every_record(&app, &mut rng).await;
 
     // Every list of items by where they stand, paged from the marks, against judging every
-    // item; each total too.
+    // item: each item's verdict, loop and day its answer is due as the page says them, and
+    // each total.
     let standings: Vec<Standing> = InputVerdict::ALL
         .into_iter()
         .chain([InputVerdict::Withdrawn])
@@ -542,28 +543,25 @@ async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
                 let within = |due: NaiveDate, days: u32| {
                     *on <= due && due <= *on + Days::new(u64::from(days))
                 };
-                let expected: Vec<String> = items
+                let expected: Vec<_> = items
                     .iter()
                     .filter(|v| v.doc.raised_on <= *on)
-                    .filter(|v| {
-                        let a = v.assess(*on);
-                        match standing {
-                            Standing::Verdict(verdict) => a.verdict == *verdict,
-                            Standing::WindowClosing(days) => {
-                                [InputVerdict::Unanswered, InputVerdict::Referred]
-                                    .contains(&a.verdict)
-                                    && within(a.respond_by, *days)
-                            }
-                            Standing::ActionDue(days) => {
-                                a.verdict == InputVerdict::Planned
-                                    && v.dates().next_due(*on).is_some_and(|d| within(d, *days))
-                            }
-                            Standing::LoopOpen => {
-                                ANSWERED_VERDICTS.contains(&a.verdict) && !a.loop_closed
-                            }
+                    .map(|v| (v, v.assess(*on)))
+                    .filter(|(v, a)| match standing {
+                        Standing::Verdict(verdict) => a.verdict == *verdict,
+                        Standing::WindowClosing(days) => {
+                            [InputVerdict::Unanswered, InputVerdict::Referred].contains(&a.verdict)
+                                && within(a.respond_by, *days)
+                        }
+                        Standing::ActionDue(days) => {
+                            a.verdict == InputVerdict::Planned
+                                && v.dates().next_due(*on).is_some_and(|d| within(d, *days))
+                        }
+                        Standing::LoopOpen => {
+                            ANSWERED_VERDICTS.contains(&a.verdict) && !a.loop_closed
                         }
                     })
-                    .map(|v| v.doc.id.to_string())
+                    .map(|(v, a)| (v.doc.id.to_string(), a.verdict, a.loop_closed, a.respond_by))
                     .collect();
                 let mut asked = ListAsked {
                     place: Place::Organisation {
@@ -578,9 +576,12 @@ async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
                 let mut got = Vec::new();
                 loop {
                     let page = tally::page(db, &asked).await.expect("a page");
-                    let Some((_, last)) = page.last() else { break };
-                    asked.after = Some(*last);
-                    got.extend(page.into_iter().map(|(id, _)| id));
+                    let Some(last) = page.last() else { break };
+                    asked.after = Some(last.log_position);
+                    got.extend(
+                        page.into_iter()
+                            .map(|l| (l.id, l.verdict, l.loop_closed, l.respond_by)),
+                    );
                 }
                 assert_eq!(got, expected, "{code} {standing:?} as of {on}");
                 let counted = tally::count(db, &asked).await.expect("a count");
@@ -630,7 +631,8 @@ async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
         .ok(
             &officer,
             "{ inputItems(filter: { organisation: \"QMJ\", verdict: OVERDUE }, first: 2) {
-                 totalCount edges { node { verdict } } pageInfo { hasNextPage } }
+                 totalCount edges { node { verdict genuinelyActedOn actions { id } } }
+                 pageInfo { hasNextPage } }
                needsAttention(organisation: \"QMJ\") { overdue(first: 1) { totalCount }
                  windowClosing { totalCount } stalled { totalCount } actionDue { totalCount }
                  loopNotClosed(first: 3) { totalCount edges { node { loopClosed } } } } }",
@@ -644,9 +646,11 @@ async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
     );
     let page = data["inputItems"]["edges"].as_array().expect("edges");
     assert_eq!(page.len() as u64, overdue.min(2));
-    assert!(page
-        .iter()
-        .all(|e| e["node"]["verdict"] == json!("OVERDUE")));
+    // The verdict as the marks say it; the rest of the judgement, and the actions, joined
+    // when asked for (an overdue item was not acted on).
+    assert!(page.iter().all(|e| e["node"]["verdict"] == json!("OVERDUE")
+        && e["node"]["genuinelyActedOn"] == json!(false)
+        && e["node"]["actions"].is_array()));
     assert_eq!(
         data["inputItems"]["pageInfo"]["hasNextPage"],
         json!(overdue > 2)

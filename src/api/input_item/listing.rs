@@ -2,6 +2,8 @@
 //! verdict, and the officer's lists of what needs them, read from the maintained marks, with
 //! totals from the maintained tallies.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::NaiveDate;
 
@@ -12,8 +14,9 @@ use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::ids::check_org;
 use crate::api::common::pages::{page_cost, Page, Window};
 use crate::domain::verdict::InputVerdict;
+use crate::projections::docs::InputItemDoc;
 use crate::projections::read::{self, ItemFilter};
-use crate::projections::tally::{self, ListAsked, Place, Scope, Standing};
+use crate::projections::tally::{self, ListAsked, Place, Scope, Standing, Tally};
 
 /// What a list of input items says beside its page.
 #[derive(SimpleObject)]
@@ -37,45 +40,75 @@ pub async fn from_marks(
     views: &Views,
     mut asked: ListAsked,
     window: &Window,
+    kept: &Kept,
 ) -> ApiResult<Option<ItemPage>> {
     let Some((after, size)) = window.forwards::<i64>() else {
         return Ok(None);
     };
     let db = views.tallies(ctx).await;
     let fail = |e| internal(ctx, e);
-    if tally::checkpoint(db).await.map_err(fail)?.is_none() {
+    let made = kept
+        .made
+        .get_or_try_init(|| async {
+            Ok::<_, anyhow::Error>(tally::checkpoint(db).await?.is_some())
+        })
+        .await
+        .map_err(fail)?;
+    if !made {
         return Ok(None);
     }
     let total_count = if total_wanted(ctx) {
-        total(db, &asked).await.map_err(fail)?
+        total(db, &asked, kept).await.map_err(fail)?
     } else {
         0
     };
+    if !page_wanted(ctx) {
+        let none: Vec<(i64, InputItem)> = Vec::new();
+        return Ok(Some(window.page_with(none, ItemTotal { total_count })?));
+    }
     asked.after = after;
     asked.limit = size + 1;
-    let ids: Vec<String> = tally::page(db, &asked)
+    let listed = tally::page(db, &asked).await.map_err(fail)?;
+    let ids: Vec<String> = listed.iter().map(|l| l.id.clone()).collect();
+    let mut docs: HashMap<String, InputItemDoc> = read::input_item_docs_by_id(db, &ids)
         .await
         .map_err(fail)?
         .into_iter()
-        .map(|(id, _)| id)
+        .map(|(doc, _)| (doc.id.to_string(), doc))
         .collect();
-    let mut found = read::input_items_by_id(db, &ids).await.map_err(fail)?;
-    found.sort_by_key(|v| v.log_position);
-    let items = found
-        .into_iter()
-        .map(|v| {
-            (
-                v.log_position,
-                InputItem::new(v, asked.as_of, views.clone()),
-            )
+    // In the marks' order (log order); each item's verdict as its mark says.
+    let items = listed
+        .iter()
+        .filter_map(|l| {
+            let doc = docs.remove(&l.id)?;
+            let item = InputItem::listed(doc, l, asked.as_of, views.clone());
+            Some((l.log_position, item))
         })
         .collect();
     Ok(Some(window.page_with(items, ItemTotal { total_count })?))
 }
 
+/// Whether the caller asked for any of the page (its items or whether there are more), not
+/// the total alone.
+fn page_wanted(ctx: &Context<'_>) -> bool {
+    let asked = ctx.look_ahead();
+    ["edges", "nodes", "pageInfo"]
+        .iter()
+        .any(|field| asked.field(field).exists())
+}
+
+/// What the lists of one answer share, read once for them all: whether the marks are made,
+/// and the tally of their place as of their day (the lists of what needs an officer are five
+/// of one organisation on one day).
+#[derive(Default)]
+pub struct Kept {
+    made: tokio::sync::OnceCell<bool>,
+    tally: tokio::sync::OnceCell<Option<Tally>>,
+}
+
 /// The number of items in the list `asked`: from the tallies where they hold it, else counted
 /// from the marks.
-async fn total(db: &crate::store::Db, asked: &ListAsked) -> anyhow::Result<u64> {
+async fn total(db: &crate::store::Db, asked: &ListAsked, kept: &Kept) -> anyhow::Result<u64> {
     let scope = match &asked.place {
         Place::Organisation {
             code,
@@ -85,7 +118,13 @@ async fn total(db: &crate::store::Db, asked: &ListAsked) -> anyhow::Result<u64> 
         Place::Organisation { .. } => None,
     };
     let kept = match scope {
-        Some(scope) => tally::tally_as_of(db, &scope.key(), asked.as_of).await?,
+        Some(scope) => kept
+            .tally
+            .get_or_try_init(
+                || async move { tally::tally_as_of(db, &scope.key(), asked.as_of).await },
+            )
+            .await?
+            .clone(),
         None => None,
     };
     Ok(match (kept, asked.standing) {
@@ -159,6 +198,7 @@ pub struct Attention {
     as_of: NaiveDate,
     within_days: u32,
     views: Views,
+    kept: Kept,
 }
 
 /// Most days ahead the lists of what falls due look.
@@ -184,6 +224,7 @@ impl Attention {
             as_of: or_today(as_of),
             within_days,
             views,
+            kept: Kept::default(),
         })
     }
 
@@ -205,7 +246,7 @@ impl Attention {
             after: None,
             limit: 0,
         };
-        match from_marks(ctx, &self.views, asked, &window).await? {
+        match from_marks(ctx, &self.views, asked, &window, &self.kept).await? {
             Some(page) => Ok(page),
             None => Err(ApiError::Lagging(
                 "the figures are being made afresh after a rebuild; ask again in a minute".into(),

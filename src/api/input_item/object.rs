@@ -19,6 +19,7 @@ use crate::api::participant::object::Participant;
 use crate::domain::verdict::{self, Assessment};
 use crate::projections::docs::{ActionDoc, DecisionDoc, InputItemDoc};
 use crate::projections::read::{self, ItemView};
+use crate::projections::tally;
 
 /// A decision on an input item; revisions are kept, never overwritten.
 #[derive(SimpleObject)]
@@ -58,7 +59,17 @@ pub struct InputItem {
     joined: tokio::sync::OnceCell<Joined>,
     /// Its id and its duplicates', read once if a field asks for them.
     with_duplicates: tokio::sync::OnceCell<Vec<String>>,
+    /// Where it stands on the day asked, as a list's marks said: its verdict without joining.
+    marked: Option<Marked>,
     views: Views,
+}
+
+/// What a list's marks say of an item on the day asked.
+#[derive(Debug, Clone, Copy)]
+struct Marked {
+    verdict: verdict::InputVerdict,
+    loop_closed: bool,
+    respond_by: NaiveDate,
 }
 
 /// An input item's linked actions, and its verdict with them.
@@ -89,8 +100,26 @@ impl InputItem {
             as_of,
             joined: tokio::sync::OnceCell::new_with(Some(joined)),
             with_duplicates: tokio::sync::OnceCell::new(),
+            marked: None,
             views,
         }
+    }
+
+    /// The item `doc`, created at `log_position`, on a list whose marks said where it stands
+    /// (`listed`, as of `as_of`): the rest of its verdict is read from `views` if asked for.
+    pub fn listed(
+        doc: InputItemDoc,
+        listed: &tally::Listed,
+        as_of: NaiveDate,
+        views: Views,
+    ) -> Self {
+        let mut item = Self::unjoined(doc, listed.log_position, as_of, views);
+        item.marked = Some(Marked {
+            verdict: listed.verdict,
+            loop_closed: listed.loop_closed,
+            respond_by: listed.respond_by,
+        });
+        item
     }
 
     /// The item `doc`, created at `log_position`, whose actions, feedback and verdict are read
@@ -102,13 +131,17 @@ impl InputItem {
             as_of,
             joined: tokio::sync::OnceCell::new(),
             with_duplicates: tokio::sync::OnceCell::new(),
+            marked: None,
             views,
         }
     }
 
     /// The verdict, for filtering lists (whose items are built joined).
     pub fn verdict_value(&self) -> Option<verdict::InputVerdict> {
-        self.joined.get().map(|j| j.assessment.verdict)
+        match self.marked {
+            Some(marked) => Some(marked.verdict),
+            None => self.joined.get().map(|j| j.assessment.verdict),
+        }
     }
 
     /// Its position in the log, for cursors.
@@ -266,10 +299,16 @@ impl InputItem {
         Date(self.as_of)
     }
     async fn verdict(&self, ctx: &Context<'_>) -> ApiResult<InputVerdict> {
+        if let Some(marked) = self.marked {
+            return Ok(marked.verdict.into());
+        }
         Ok(self.assessment(ctx).await?.verdict.into())
     }
     /// Participants were told after the decision (and after the outcome, when acted on).
     async fn loop_closed(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        if let Some(marked) = self.marked {
+            return Ok(marked.loop_closed);
+        }
         Ok(self.assessment(ctx).await?.loop_closed)
     }
     async fn warnings(&self, ctx: &Context<'_>) -> ApiResult<Vec<VerdictWarning>> {
@@ -288,6 +327,9 @@ impl InputItem {
     /// The last day a decision is due within the response window: for an item referred and
     /// not yet answered, the partner's window counted from the referral.
     async fn respond_by(&self, ctx: &Context<'_>) -> ApiResult<Date> {
+        if let Some(marked) = self.marked {
+            return Ok(Date(marked.respond_by));
+        }
         Ok(Date(self.assessment(ctx).await?.respond_by))
     }
 }

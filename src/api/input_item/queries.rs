@@ -124,7 +124,9 @@ impl InputItemQueries {
             // A verdict's list as of the day, from the marks, when they hold it.
             if let Some(asked) = listing::list_for(ctx, &views, &sql_filter, verdict, as_of).await?
             {
-                if let Some(page) = listing::from_marks(ctx, &views, asked, &window).await? {
+                if let Some(page) =
+                    listing::from_marks(ctx, &views, asked, &window, &Default::default()).await?
+                {
                     return Ok(page);
                 }
             }

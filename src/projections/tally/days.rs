@@ -7,6 +7,12 @@ pub fn day_number(day: NaiveDate) -> i32 {
     day.num_days_from_ce()
 }
 
+/// The day `day_number` numbers.
+pub fn day_of(number: i32) -> anyhow::Result<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(number)
+        .ok_or_else(|| anyhow::anyhow!("no such day: {number}"))
+}
+
 /// How finely a stored change is dated: the sum of a scope's changes in a year, in a month,
 /// or on a day. An answer as of a day adds the years before its year, the months of its year
 /// before its month, and the days of its month up to it: at most about 45 rows, however many

@@ -8,8 +8,8 @@ use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::counts::ANSWERED_VERDICTS;
-use super::days::{day_number, month_of};
-use super::marks::{verdict_name, EVERY_MONTH};
+use super::days::{day_number, day_of, month_of};
+use super::marks::{verdict_name, verdict_named, EVERY_MONTH};
 use crate::domain::verdict::InputVerdict;
 use crate::store::Db;
 
@@ -116,47 +116,91 @@ fn push_conditions<'a, DB: sqlx::Database>(
     }
 }
 
-/// The ids and log positions of the page asked for, in log order.
-pub async fn page(db: &Db, asked: &ListAsked) -> anyhow::Result<Vec<(String, i64)>> {
+/// One part for each verdict the list takes and each month its day reads (the day's month's
+/// rows, and the lasting ones), joined by `UNION ALL`: each `head`, its conditions, and what
+/// `tail` adds.
+fn push_parts<'a, DB: sqlx::Database>(
+    q: &mut QueryBuilder<'a, DB>,
+    asked: &ListAsked,
+    head: &str,
+    tail: impl Fn(&mut QueryBuilder<'a, DB>),
+) where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i32: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     let months = [month_of(asked.as_of), EVERY_MONTH];
-    let limit = asked.limit as i64;
-    let rows: Vec<(String, i64)> = on_db!(db, pool => {
-        let mut q = QueryBuilder::new("SELECT id, log_position FROM (");
-        let mut first = true;
-        for verdict in asked.standing.verdicts() {
-            for month in months {
-                if !first {
-                    q.push(" UNION ALL ");
-                }
-                first = false;
-                q.push("SELECT * FROM (SELECT id, log_position FROM view_item_marks");
-                push_conditions(&mut q, asked, verdict, month);
-                q.push(" ORDER BY log_position LIMIT ").push_bind(limit).push(") AS part");
+    let mut first = true;
+    for verdict in asked.standing.verdicts() {
+        for month in months {
+            if !first {
+                q.push(" UNION ALL ");
             }
+            first = false;
+            q.push(head);
+            push_conditions(q, asked, verdict, month);
+            tail(q);
         }
-        q.push(") AS listed ORDER BY log_position LIMIT ").push_bind(limit);
-        q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
-    });
-    Ok(rows)
+    }
 }
 
-/// How many items the list holds on the day asked (`after` and `limit` aside).
+/// An item on a page of a list, with where it stands on the day asked (what its mark says),
+/// so the page need not judge it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub id: String,
+    pub log_position: i64,
+    pub verdict: InputVerdict,
+    pub loop_closed: bool,
+    /// The last day the answer is in time.
+    pub respond_by: NaiveDate,
+}
+
+/// The page asked for, in log order.
+pub async fn page(db: &Db, asked: &ListAsked) -> anyhow::Result<Vec<Listed>> {
+    let limit = asked.limit as i64;
+    let rows: Vec<(String, i64, String, bool, i32)> = on_db!(db, pool => {
+        let mut q = QueryBuilder::new(
+            "SELECT id, log_position, verdict, loop_closed, respond_by FROM (");
+        push_parts(
+            &mut q,
+            asked,
+            "SELECT * FROM (SELECT id, log_position, verdict, loop_closed, respond_by \
+             FROM view_item_marks",
+            |q| {
+                q.push(" ORDER BY log_position LIMIT ").push_bind(limit).push(") AS part");
+            },
+        );
+        q.push(") AS listed ORDER BY log_position LIMIT ").push_bind(limit);
+        q.build().fetch_all(pool).await?.into_iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect()
+    });
+    rows.into_iter()
+        .map(|(id, log_position, verdict, loop_closed, respond_by)| {
+            Ok(Listed {
+                id,
+                log_position,
+                verdict: verdict_named(&verdict)?,
+                loop_closed,
+                respond_by: day_of(respond_by)?,
+            })
+        })
+        .collect()
+}
+
+/// How many items the list holds on the day asked (`after` and `limit` aside): one statement
+/// counting each verdict's rows of the day's month and the lasting ones.
 pub async fn count(db: &Db, asked: &ListAsked) -> anyhow::Result<u64> {
     let asked = ListAsked {
         after: None,
         ..asked.clone()
     };
-    let months = [month_of(asked.as_of), EVERY_MONTH];
-    let mut total = 0;
-    for verdict in asked.standing.verdicts() {
-        for month in months {
-            let n: i64 = on_db!(db, pool => {
-                let mut q = QueryBuilder::new("SELECT COUNT(*) FROM view_item_marks");
-                push_conditions(&mut q, &asked, verdict, month);
-                q.build().fetch_one(pool).await?.get(0)
-            });
-            total += u64::try_from(n).unwrap_or(0);
-        }
-    }
-    Ok(total)
+    let total: i64 = on_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT CAST(SUM(n) AS BIGINT) FROM (");
+        push_parts(&mut q, &asked, "SELECT COUNT(*) AS n FROM view_item_marks", |_| {});
+        q.push(") AS counted");
+        q.build().fetch_one(pool).await?.get(0)
+    });
+    Ok(u64::try_from(total).unwrap_or(0))
 }

@@ -102,6 +102,12 @@ pub fn verdict_name(verdict: InputVerdict) -> String {
         .unwrap_or_default()
 }
 
+/// The verdict a row names.
+pub fn verdict_named(name: &str) -> anyhow::Result<InputVerdict> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned()))
+        .map_err(|_| anyhow::anyhow!("a mark names no verdict: {name:?}"))
+}
+
 #[cfg(test)]
 mod tests {
     use rand::rngs::StdRng;
@@ -124,6 +130,17 @@ mod tests {
             .collect();
         assert!(found.len() <= 1, "one mark a day: {found:?}");
         found.first().map(|r| r.mark.clone())
+    }
+
+    #[test]
+    fn a_verdict_is_read_back_as_the_rows_name_it() {
+        for verdict in InputVerdict::ALL
+            .into_iter()
+            .chain([InputVerdict::Withdrawn])
+        {
+            assert_eq!(verdict_named(&verdict_name(verdict)).ok(), Some(verdict));
+        }
+        assert!(verdict_named("NOT_A_VERDICT").is_err());
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub use follow::{catch_up, follow, follow_after, make_all};
 pub use item::{
     activity_scope, board_scope, ics_scope, organisation_scope, theme_scope, ItemTallies, Placing,
 };
-pub use lists::{count, page, ListAsked, Place, Standing};
+pub use lists::{count, page, ListAsked, Listed, Place, Standing};
 pub use store::{checkpoint, cohort, tally_as_of, TALLIES_CHECKPOINT};
 
 use super::rollup::Rollup;

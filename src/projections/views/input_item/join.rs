@@ -162,6 +162,26 @@ async fn item_rows(
 
 /// The input items `ids` names, joined, in no particular order (those not found left out).
 pub async fn input_items_by_id(db: &Db, ids: &[String]) -> anyhow::Result<Vec<ItemView>> {
+    let rows = item_docs_by_id(db, ids).await?;
+    complete_items(db, rows).await
+}
+
+/// The input items `ids` names with their log positions, not joined (for a list whose marks
+/// say where they stand), their themes as their owners name them now; in no particular order
+/// (those not found left out).
+pub async fn input_item_docs_by_id(
+    db: &Db,
+    ids: &[String],
+) -> anyhow::Result<Vec<(InputItemDoc, i64)>> {
+    let mut rows = item_docs_by_id(db, ids).await?;
+    let owners = organisations_of(db, rows.iter().map(|(d, _)| &d.organisation)).await?;
+    for (doc, _) in &mut rows {
+        name_themes_now(&owners, doc);
+    }
+    Ok(rows)
+}
+
+async fn item_docs_by_id(db: &Db, ids: &[String]) -> anyhow::Result<Vec<(InputItemDoc, i64)>> {
     let mut rows = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
         let found: Vec<(String, i64)> = on_db!(db, pool => {
@@ -171,7 +191,15 @@ pub async fn input_items_by_id(db: &Db, ids: &[String]) -> anyhow::Result<Vec<It
         });
         rows.extend(parse_docs(found)?);
     }
-    complete_items(db, rows).await
+    Ok(rows)
+}
+
+/// Recorded themes as the owner's list names them now: renamed and merged themes count under
+/// the theme they became.
+fn name_themes_now(owners: &HashMap<String, OrganisationDoc>, doc: &mut InputItemDoc) {
+    if let Some(owner) = owners.get(doc.organisation.as_str()) {
+        doc.themes = owner.themes.current_all(&doc.themes);
+    }
 }
 
 /// The ids of up to `limit` input items after `after` in order of id: every item, a page
@@ -275,11 +303,7 @@ async fn complete_items(db: &Db, rows: Vec<(InputItemDoc, i64)>) -> anyhow::Resu
     Ok(rows
         .into_iter()
         .map(|(mut doc, log_position)| {
-            // Recorded themes as the owner's list names them now: renamed and merged themes
-            // count under the theme they became.
-            if let Some(owner) = organisations.get(doc.organisation.as_str()) {
-                doc.themes = owner.themes.current_all(&doc.themes);
-            }
+            name_themes_now(&organisations, &mut doc);
             let mut linked: Vec<ActionDoc> = links
                 .get(&doc.id.to_string())
                 .into_iter()
