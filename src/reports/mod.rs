@@ -89,7 +89,9 @@ impl Documents {
             }
         }
         let scope = Some(organisations);
-        let activities = read::activities(db, scope).await?;
+        // The scorecard counts the activities its organisations led, never a partner's: those
+        // are read by key, not found among every activity that names them.
+        let activities = read::activities_led_by(db, organisations).await?;
         let boards = board_read::boards(db, scope).await?;
         let (mut appointments, mut meetings) = (Vec::new(), Vec::new());
         for board in &boards {

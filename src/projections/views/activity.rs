@@ -375,6 +375,19 @@ pub async fn activities(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(Activi
     Ok(found)
 }
 
+/// Activities led by one of `codes` (by key), oldest first: partners' activities left out.
+pub async fn activities_led_by(
+    db: &Db,
+    codes: &[String],
+) -> anyhow::Result<Vec<(ActivityDoc, i64)>> {
+    let mut found = Vec::new();
+    for chunk in codes.chunks(CHUNK) {
+        found.extend(activities_where(db, Some(("organisation", chunk))).await?);
+    }
+    found.sort_by_key(|(a, position)| (*position, a.id));
+    Ok(found)
+}
+
 /// Activities led by none of `codes` whose documents name one of them as a JSON string.
 async fn mentioning(db: &Db, codes: &[String]) -> anyhow::Result<Vec<(ActivityDoc, i64)>> {
     let mut found = Vec::new();
