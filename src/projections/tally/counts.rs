@@ -4,8 +4,6 @@
 //! be read from them. Tallies add and subtract, so one can hold an item's contribution, a
 //! change on one day, or the sum over an organisation's items.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -51,44 +49,110 @@ pub const ANSWERED_VERDICTS: [InputVerdict; 5] = [
 pub struct Tally {
     counts: [i64; COUNTS],
     /// Days from raising to the first decision: how many items took each number of days.
-    to_decision: BTreeMap<i32, i64>,
-    to_outcome: BTreeMap<i32, i64>,
-    to_feedback: BTreeMap<i32, i64>,
+    to_decision: Histogram,
+    to_outcome: Histogram,
+    to_feedback: Histogram,
 }
 
-/// Adds `sign * n` at `key`, leaving no zero behind.
-fn bump(histogram: &mut BTreeMap<i32, i64>, key: i32, n: i64) {
-    let entry = histogram.entry(key).or_default();
-    *entry += n;
-    if *entry == 0 {
-        histogram.remove(&key);
-    }
-}
+/// How many items took each number of days, in order of days, with no count of nought. Kept as
+/// a sorted list rather than a map: an answer sums dozens of stored tallies, and reading and
+/// adding lists is much cheaper than building maps. It is stored as a map would be (a length,
+/// then each number of days and its count), so tallies stored as maps read back the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+struct Histogram(Vec<(i32, i64)>);
 
-/// The `k`th smallest (from 0) of the days a histogram holds.
-fn nth(histogram: &BTreeMap<i32, i64>, k: i64) -> Option<i32> {
-    let mut seen = 0;
-    for (days, n) in histogram {
-        seen += n;
-        if seen > k {
-            return Some(*days);
+impl Histogram {
+    /// Adds `n` at `days`, leaving no nought behind.
+    fn bump(&mut self, days: i32, n: i64) {
+        match self.0.binary_search_by_key(&days, |(d, _)| *d) {
+            Ok(at) => {
+                self.0[at].1 += n;
+                if self.0[at].1 == 0 {
+                    self.0.remove(at);
+                }
+            }
+            Err(at) if n != 0 => self.0.insert(at, (days, n)),
+            Err(_) => {}
         }
     }
-    None
-}
 
-/// The median of the days a histogram holds, as [`crate::projections::rollup::median`] takes
-/// it from a list: the middle one, or the mean of the middle two.
-fn median(histogram: &BTreeMap<i32, i64>) -> Option<f64> {
-    let n: i64 = histogram.values().sum();
-    if n <= 0 {
-        return None;
+    /// Adds `sign` times `other`, merging the two lists in order.
+    fn add(&mut self, other: &Histogram, sign: i64) {
+        if other.0.is_empty() {
+            return;
+        }
+        let mut merged = Vec::with_capacity(self.0.len() + other.0.len());
+        let (mut mine, mut theirs) = (self.0.iter().peekable(), other.0.iter().peekable());
+        loop {
+            let next = match (mine.peek(), theirs.peek()) {
+                (Some(&&(a, n)), Some(&&(b, _))) if a < b => {
+                    mine.next();
+                    (a, n)
+                }
+                (Some(&&(a, n)), Some(&&(b, m))) if a == b => {
+                    mine.next();
+                    theirs.next();
+                    (a, n + sign * m)
+                }
+                (_, Some(&&(b, m))) => {
+                    theirs.next();
+                    (b, sign * m)
+                }
+                (Some(&&(a, n)), None) => {
+                    mine.next();
+                    (a, n)
+                }
+                (None, None) => break,
+            };
+            if next.1 != 0 {
+                merged.push(next);
+            }
+        }
+        self.0 = merged;
     }
-    let upper = f64::from(nth(histogram, n / 2)?);
-    if n % 2 == 1 {
-        return Some(upper);
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
-    Some((f64::from(nth(histogram, n / 2 - 1)?) + upper) / 2.0)
+
+    /// Puts a list read from storage in order, should it not be.
+    fn ordered(mut self) -> Self {
+        if !self.0.is_sorted_by_key(|(d, _)| *d) {
+            let mut sorted = Histogram::default();
+            for (days, n) in self.0.drain(..) {
+                sorted.bump(days, n);
+            }
+            return sorted;
+        }
+        self
+    }
+
+    /// The `k`th smallest (from 0) of the days it holds.
+    fn nth(&self, k: i64) -> Option<i32> {
+        let mut seen = 0;
+        for (days, n) in &self.0 {
+            seen += n;
+            if seen > k {
+                return Some(*days);
+            }
+        }
+        None
+    }
+
+    /// The median of the days it holds, as [`crate::projections::rollup::median`] takes it
+    /// from a list: the middle one, or the mean of the middle two.
+    fn median(&self) -> Option<f64> {
+        let n: i64 = self.0.iter().map(|(_, n)| n).sum();
+        if n <= 0 {
+            return None;
+        }
+        let upper = f64::from(self.nth(n / 2)?);
+        if n % 2 == 1 {
+            return Some(upper);
+        }
+        Some((f64::from(self.nth(n / 2 - 1)?) + upper) / 2.0)
+    }
 }
 
 impl Tally {
@@ -120,7 +184,7 @@ impl Tally {
             (&mut tally.to_feedback, assessment.loop_closed_on),
         ] {
             if let Some(day) = day {
-                bump(histogram, days(day), 1);
+                histogram.bump(days(day), 1);
             }
         }
         tally
@@ -183,9 +247,7 @@ impl Tally {
             (&mut self.to_outcome, &other.to_outcome),
             (&mut self.to_feedback, &other.to_feedback),
         ] {
-            for (days, n) in theirs {
-                bump(mine, *days, sign * n);
-            }
+            mine.add(theirs, sign);
         }
     }
 
@@ -243,9 +305,9 @@ impl Tally {
             acted_on: count(ACTED_ON),
             loop_closed: count(LOOP_CLOSED),
             genuinely_acted_on: count(GENUINELY),
-            median_days_to_decision: median(&self.to_decision),
-            median_days_to_outcome: median(&self.to_outcome),
-            median_days_to_feedback: median(&self.to_feedback),
+            median_days_to_decision: self.to_decision.median(),
+            median_days_to_outcome: self.to_outcome.median(),
+            median_days_to_feedback: self.to_feedback.median(),
         }
     }
 
@@ -255,12 +317,20 @@ impl Tally {
     }
 
     pub fn decode(bytes: &[u8]) -> anyhow::Result<Self> {
-        Ok(postcard::from_bytes(bytes)?)
+        let tally: Tally = postcard::from_bytes(bytes)?;
+        Ok(Tally {
+            to_decision: tally.to_decision.ordered(),
+            to_outcome: tally.to_outcome.ordered(),
+            to_feedback: tally.to_feedback.ordered(),
+            ..tally
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::projections::rollup;
 
@@ -268,13 +338,73 @@ mod tests {
     fn medians_from_histograms_are_the_medians_of_the_lists() {
         let lists: [&[i32]; 5] = [&[], &[7], &[3, 1], &[5, 5, 1, 9], &[-2, 4, 4, 4, 11, 30]];
         for list in lists {
-            let mut histogram = BTreeMap::new();
+            let mut histogram = Histogram::default();
             for days in list {
-                bump(&mut histogram, *days, 1);
+                histogram.bump(*days, 1);
             }
             let expected = rollup::median(list.iter().map(|d| i64::from(*d)).collect());
-            assert_eq!(median(&histogram), expected, "{list:?}");
+            assert_eq!(histogram.median(), expected, "{list:?}");
         }
+    }
+
+    /// Histograms added and taken away as lists agree with the same done as maps.
+    #[test]
+    fn histograms_add_as_maps_would() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(25);
+        for _ in 0..500 {
+            let mut mine = (Histogram::default(), BTreeMap::<i32, i64>::new());
+            for _ in 0..rng.gen_range(0..6) {
+                let mut theirs = (Histogram::default(), BTreeMap::<i32, i64>::new());
+                for _ in 0..rng.gen_range(0..8) {
+                    let (days, n) = (rng.gen_range(-3..12), rng.gen_range(-2..3));
+                    theirs.0.bump(days, n);
+                    map_bump(&mut theirs.1, days, n);
+                }
+                let sign = if rng.gen_bool(0.5) { 1 } else { -1 };
+                mine.0.add(&theirs.0, sign);
+                for (days, n) in &theirs.1 {
+                    map_bump(&mut mine.1, *days, sign * n);
+                }
+                assert_eq!(mine.0 .0, mine.1.clone().into_iter().collect::<Vec<_>>());
+            }
+        }
+    }
+
+    fn map_bump(map: &mut BTreeMap<i32, i64>, days: i32, n: i64) {
+        let entry = map.entry(days).or_default();
+        *entry += n;
+        if *entry == 0 {
+            map.remove(&days);
+        }
+    }
+
+    /// A tally stored while histograms were kept as maps reads back the same.
+    #[test]
+    fn tallies_stored_with_maps_read_back() {
+        #[derive(Serialize)]
+        struct AsStored {
+            counts: [i64; COUNTS],
+            to_decision: BTreeMap<i32, i64>,
+            to_outcome: BTreeMap<i32, i64>,
+            to_feedback: BTreeMap<i32, i64>,
+        }
+        let mut counts = [0; COUNTS];
+        counts[TOTAL] = 3;
+        let stored = AsStored {
+            counts,
+            to_decision: BTreeMap::from([(2, 1), (9, 2)]),
+            to_outcome: BTreeMap::new(),
+            to_feedback: BTreeMap::from([(-1, 1), (40, 1)]),
+        };
+        let read = Tally::decode(&postcard::to_allocvec(&stored).expect("encodes")).expect("reads");
+        assert_eq!(read.to_decision.0, vec![(2, 1), (9, 2)]);
+        assert_eq!(read.to_feedback.0, vec![(-1, 1), (40, 1)]);
+        assert_eq!(read.rollup().median_days_to_decision, Some(9.0));
+        assert_eq!(
+            read.encode(),
+            postcard::to_allocvec(&stored).expect("encodes")
+        );
     }
 
     #[test]
