@@ -240,6 +240,8 @@ async fn graphql_post(
             }
         }
     } else {
+        // Readers yield to writers while this runs.
+        let _writing = state.reads.writing();
         answer.await
     };
     if let Ok(value) = correlation_id.parse() {

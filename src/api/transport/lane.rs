@@ -10,14 +10,20 @@
 //! - each drive many queries at once on the service's runtime (its I/O and timers), so that
 //!   a query waiting on the database holds no thread;
 //! - take at most [`IN_FLIGHT`] queries a core at once, so readers cannot hold every database
-//!   connection either; the rest wait their turn, and give it up when their request goes.
+//!   connection either; the rest wait their turn, and give it up when their request goes;
+//! - while writers are about (a mutation running, or one finished within [`WRITERS_LINGER`]),
+//!   take one query at a time for every two cores: a query's work in the database runs at the
+//!   database's priority, which the lane's cannot lower, so readers yield there by running
+//!   fewer at once. A dashboard then answers a little later while records are being written,
+//!   and writing keeps its pace.
 //!
 //! Mutations and subscriptions stay on the runtime's workers.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use std::panic::AssertUnwindSafe;
 
@@ -29,6 +35,8 @@ use tokio::sync::{mpsc, oneshot, Semaphore};
 pub const IN_FLIGHT: usize = 4;
 /// How much lower a lane thread's priority is than the workers' (the kernel's nice value).
 const NICENESS: i32 = 10;
+/// How long after a mutation ends writers still count as about (the next is usually near).
+pub const WRITERS_LINGER: Duration = Duration::from_millis(100);
 
 type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -37,6 +45,25 @@ pub struct ReadLane {
     threads: Vec<mpsc::UnboundedSender<Job>>,
     next: AtomicUsize,
     turns: Arc<Semaphore>,
+    /// The turns a query also takes while writers are about.
+    narrow: Arc<Semaphore>,
+    /// Mutations running now.
+    writing: AtomicUsize,
+    /// When the last mutation ended, in milliseconds from `started`.
+    last_write: AtomicU64,
+    started: Instant,
+}
+
+/// A mutation running: readers yield to it (see [`ReadLane::writing`]) until it is dropped.
+pub struct Writing(Arc<ReadLane>);
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        let lane = &self.0;
+        lane.last_write
+            .store(lane.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+        lane.writing.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl ReadLane {
@@ -70,9 +97,31 @@ impl ReadLane {
         }
         Ok(Arc::new(Self {
             turns: Arc::new(Semaphore::new(IN_FLIGHT * threads.len())),
+            narrow: Arc::new(Semaphore::new(threads.len().div_ceil(2))),
             threads,
             next: AtomicUsize::new(0),
+            writing: AtomicUsize::new(0),
+            last_write: AtomicU64::new(0),
+            started: Instant::now(),
         }))
+    }
+
+    /// Says a mutation is running until the answer is dropped: while writers are about,
+    /// queries run fewer at once.
+    pub fn writing(self: &Arc<Self>) -> Writing {
+        self.writing.fetch_add(1, Ordering::Relaxed);
+        Writing(self.clone())
+    }
+
+    /// Whether a mutation is running or ended within [`WRITERS_LINGER`].
+    fn writers_about(&self) -> bool {
+        if self.writing.load(Ordering::Relaxed) > 0 {
+            return true;
+        }
+        let last = self.last_write.load(Ordering::Relaxed);
+        last > 0
+            && (self.started.elapsed().as_millis() as u64).saturating_sub(last)
+                < WRITERS_LINGER.as_millis() as u64
     }
 
     /// Runs `work` on the lane once a turn is free. Dropping the returned future (the request
@@ -85,9 +134,13 @@ impl ReadLane {
         T: Send + 'static,
     {
         let turn = self.turns.clone().acquire_owned().await.ok()?;
+        let narrow = match self.writers_about() {
+            true => Some(self.narrow.clone().acquire_owned().await.ok()?),
+            false => None,
+        };
         let (answer, answered) = oneshot::channel();
         let job: Job = Box::pin(async move {
-            let _turn = turn;
+            let _turns = (turn, narrow);
             let mut answer = answer;
             tokio::select! {
                 done = AssertUnwindSafe(work).catch_unwind() => { let _ = answer.send(done); }
@@ -139,5 +192,45 @@ mod tests {
         for n in 0..lane.threads.len() * 2 {
             assert_eq!(lane.run(async move { n }).await, Some(n));
         }
+    }
+
+    /// The most queries that ran at once, of `n` each taking 30 ms, started together.
+    async fn most_at_once(lane: &Arc<ReadLane>, n: usize) -> usize {
+        let (now, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let queries: Vec<_> = (0..n)
+            .map(|_| {
+                let (lane, now, most) = (lane.clone(), now.clone(), most.clone());
+                tokio::spawn(async move {
+                    lane.run(async move {
+                        let running = now.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(running, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(30)).await;
+                        now.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for query in queries {
+            query.await.expect("ran").expect("answered");
+        }
+        most.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queries_run_fewer_at_once_while_writers_are_about() {
+        let lane = ReadLane::start().expect("lane");
+        let narrow = lane.threads.len().div_ceil(2);
+        let wide = IN_FLIGHT * lane.threads.len();
+        // No writers: as many at once as the lane takes.
+        assert_eq!(most_at_once(&lane, wide).await, wide);
+        // A mutation running: one at a time for every two cores.
+        let writing = lane.writing();
+        assert_eq!(most_at_once(&lane, wide).await, narrow);
+        // Just after it ended, still; and then as many as before.
+        drop(writing);
+        assert_eq!(most_at_once(&lane, wide).await, narrow);
+        tokio::time::sleep(WRITERS_LINGER).await;
+        assert_eq!(most_at_once(&lane, wide).await, wide);
     }
 }
