@@ -109,6 +109,18 @@ impl Service {
         self.status_field("VmHWM:").map(|kib| kib as f64 / 1024.0)
     }
 
+    /// The memory the process holds now (VmRSS), in MiB.
+    pub fn rss_mib(&self) -> Option<f64> {
+        self.status_field("VmRSS:").map(|kib| kib as f64 / 1024.0)
+    }
+
+    /// Starts counting the most memory held afresh from what is held now (Linux's
+    /// `clear_refs`), so that a peak can be taken over one part of a run.
+    pub fn reset_peak_rss(&self) -> anyhow::Result<()> {
+        std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5")?;
+        Ok(())
+    }
+
     /// Stops the process (SIGTERM, then a kill after 10 s).
     pub fn stop(mut self) {
         self.terminate();
