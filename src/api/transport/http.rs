@@ -212,10 +212,16 @@ async fn graphql_post(
             ),
         );
     };
-    // Queries run on the read lane, below the writers' priority; mutations here.
+    // Queries run on the read lane, below the writers' priority; mutations here, and readers
+    // yield to them (anything else, a request that does not parse, say, is refused here).
+    let operation = state.schema.operation_type(&mut request);
     let read = matches!(
-        state.schema.operation_type(&mut request),
+        operation,
         Ok(async_graphql::parser::types::OperationType::Query)
+    );
+    let write = matches!(
+        operation,
+        Ok(async_graphql::parser::types::OperationType::Mutation)
     );
     let request = request.data(principal).data(RequestInfo {
         correlation_id: correlation_id.clone(),
@@ -240,8 +246,7 @@ async fn graphql_post(
             }
         }
     } else {
-        // Readers yield to writers while this runs.
-        let _writing = state.reads.writing();
+        let _writing = write.then(|| state.reads.writing());
         answer.await
     };
     if let Ok(value) = correlation_id.parse() {

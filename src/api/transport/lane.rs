@@ -29,7 +29,7 @@ use std::panic::AssertUnwindSafe;
 
 use async_graphql::futures_util::stream::{FuturesUnordered, StreamExt};
 use async_graphql::futures_util::FutureExt;
-use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 
 /// Queries one lane thread runs at once.
 pub const IN_FLIGHT: usize = 4;
@@ -54,14 +54,44 @@ pub struct ReadLane {
     started: Instant,
 }
 
+tokio::task_local! {
+    /// The narrow turn of the query this task runs, if it took one.
+    static NARROW_TURN: Arc<NarrowTurn>;
+}
+
+/// A query's narrow turn, given back while it waits on something other than the database.
+struct NarrowTurn {
+    narrow: Arc<Semaphore>,
+    held: std::sync::Mutex<Option<OwnedSemaphorePermit>>,
+}
+
+/// Waits for `wait` (something other than the database's work, such as the tallies catching
+/// up) without the running query's narrow turn, so that other queries run meanwhile; takes
+/// the turn again before the query goes back to the database.
+pub async fn aside<T>(wait: impl Future<Output = T>) -> T {
+    let turn = NARROW_TURN.try_with(Arc::clone).ok();
+    let given_back = turn
+        .as_ref()
+        .and_then(|t| t.held.lock().ok()?.take())
+        .is_some();
+    let waited = wait.await;
+    if let (true, Some(turn)) = (given_back, turn) {
+        if let Ok(permit) = turn.narrow.clone().acquire_owned().await {
+            if let Ok(mut held) = turn.held.lock() {
+                *held = Some(permit);
+            }
+        }
+    }
+    waited
+}
+
 /// A mutation running: readers yield to it (see [`ReadLane::writing`]) until it is dropped.
 pub struct Writing(Arc<ReadLane>);
 
 impl Drop for Writing {
     fn drop(&mut self) {
         let lane = &self.0;
-        lane.last_write
-            .store(lane.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+        lane.last_write.store(lane.since_start(), Ordering::Relaxed);
         lane.writing.fetch_sub(1, Ordering::Relaxed);
     }
 }
@@ -113,15 +143,18 @@ impl ReadLane {
         Writing(self.clone())
     }
 
+    /// Milliseconds since the lane started, from 1 (0 stands for no write yet).
+    fn since_start(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64 + 1
+    }
+
     /// Whether a mutation is running or ended within [`WRITERS_LINGER`].
     fn writers_about(&self) -> bool {
         if self.writing.load(Ordering::Relaxed) > 0 {
             return true;
         }
         let last = self.last_write.load(Ordering::Relaxed);
-        last > 0
-            && (self.started.elapsed().as_millis() as u64).saturating_sub(last)
-                < WRITERS_LINGER.as_millis() as u64
+        last > 0 && self.since_start().saturating_sub(last) < WRITERS_LINGER.as_millis() as u64
     }
 
     /// Runs `work` on the lane once a turn is free. Dropping the returned future (the request
@@ -133,20 +166,25 @@ impl ReadLane {
         F: Future<Output = T> + Send + 'static,
         T: Send + 'static,
     {
-        let turn = self.turns.clone().acquire_owned().await.ok()?;
+        // The narrow turn first, so that queries waiting for it hold no other.
         let narrow = match self.writers_about() {
             true => Some(self.narrow.clone().acquire_owned().await.ok()?),
             false => None,
         };
+        let turn = self.turns.clone().acquire_owned().await.ok()?;
+        let narrow = Arc::new(NarrowTurn {
+            narrow: self.narrow.clone(),
+            held: std::sync::Mutex::new(narrow),
+        });
         let (answer, answered) = oneshot::channel();
-        let job: Job = Box::pin(async move {
-            let _turns = (turn, narrow);
+        let job: Job = Box::pin(NARROW_TURN.scope(narrow, async move {
+            let _turn = turn;
             let mut answer = answer;
             tokio::select! {
                 done = AssertUnwindSafe(work).catch_unwind() => { let _ = answer.send(done); }
                 () = answer.closed() => {}
             }
-        });
+        }));
         let at = self.next.fetch_add(1, Ordering::Relaxed) % self.threads.len();
         self.threads[at].send(job).ok()?;
         match answered.await.ok()? {
@@ -232,5 +270,36 @@ mod tests {
         assert_eq!(most_at_once(&lane, wide).await, narrow);
         tokio::time::sleep(WRITERS_LINGER).await;
         assert_eq!(most_at_once(&lane, wide).await, wide);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_query_waiting_aside_lets_others_run() {
+        let lane = ReadLane::start().expect("lane");
+        let wide = IN_FLIGHT * lane.threads.len();
+        let rounds = (wide / lane.threads.len().div_ceil(2)) as u64;
+        let _writing = lane.writing();
+        // Each query waits 200 ms aside (for the tallies, say), then works 5 ms. Holding the
+        // narrow turns through the waits, they would take at least rounds × 200 ms.
+        let started = Instant::now();
+        let queries: Vec<_> = (0..wide)
+            .map(|_| {
+                let lane = lane.clone();
+                tokio::spawn(async move {
+                    lane.run(async {
+                        aside(tokio::time::sleep(Duration::from_millis(200))).await;
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for query in queries {
+            query.await.expect("ran").expect("answered");
+        }
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_millis(200 * rounds / 2),
+            "the waits overlapped: {took:?}"
+        );
     }
 }
