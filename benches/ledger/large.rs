@@ -5,6 +5,7 @@
 //! officer's lists of what needs them), alone and while writers record input, with the
 //! writers' rate alone beside it.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,8 +15,11 @@ use partnership_ledger::auth::Role;
 use partnership_ledger::seed::plan::{self, LARGE};
 use serde_json::{json, Value};
 
-use crate::service::Client;
-use crate::stats::{closed_loop, Load};
+use crate::service::{Client, Service, Storage};
+use crate::stats::{closed_loop, ms, Load};
+use crate::{
+    binary, failures, mix, postgres, scale, sqlite_events, storage, Backend, Options, Table,
+};
 
 /// The questions readers ask, each with varied arguments.
 #[derive(Debug, Clone, Copy)]
@@ -185,4 +189,159 @@ pub async fn mixed(readers: &Arc<Readers>, length: Duration) -> Load {
         }
     })
     .await
+}
+
+/// The largest organisation's dashboards among the seeded systems, alone and with writers.
+/// The largest organisation: `items` input items among about `events` events on `backend`.
+pub async fn run(
+    backend: Backend,
+    (items, events): (usize, u64),
+    options: &Options,
+    dir: &Path,
+    table: &mut Table,
+) -> anyhow::Result<()> {
+    let length = Duration::from_secs(options.seconds);
+    let store = storage(
+        backend,
+        &format!("pl_bench_large_{backend:?}").to_lowercase(),
+        dir,
+    )
+    .await?;
+    // About five events an item: raised, decided, an action and its steps, feedback.
+    let others = events.saturating_sub(items as u64 * 5);
+    let systems = others.div_ceil(880).max(1) as usize;
+    let seeded = scale::seed_with(&binary(), &store, systems, items)?;
+    let events = match &store.database_url {
+        Some(url) => {
+            postgres::settle(url).await?;
+            postgres::plain_read(url).await?.0
+        }
+        None => sqlite_events(&store.dir).await?,
+    };
+    let name = backend.name();
+    table.add(
+        format!("seed --scale {systems} --large-organisation {items} ({name})"),
+        format!("{events} events in {:.0} s", seeded.as_secs_f64()),
+        String::new(),
+        None,
+        "",
+    );
+    let service = Service::start(&binary(), &store).await?;
+    // The tallies follow the views in a task of their own, and a bulk load leaves them
+    // behind: the dashboards are measured once they have caught up, as in a service that has
+    // been running.
+    let caught_up = tallies_caught_up(&store).await?;
+    // And vacuumed since, as autovacuum would have: the catch-up rewrote most of the tallies'
+    // and marks' rows, and until a vacuum marks their pages all-visible, every index read of
+    // them visits the table as well.
+    if let Some(url) = &store.database_url {
+        postgres::settle(url).await?;
+    }
+    table.add(
+        format!("tallies caught up after the seed ({name})"),
+        format!("{:.0} s after start-up", caught_up.as_secs_f64()),
+        String::new(),
+        None,
+        "",
+    );
+    // The memory the catch-up took, and then the readers' and writers' own peak.
+    let catch_up_peak = service.peak_rss_mib();
+    let idle = service.rss_mib();
+    service.reset_peak_rss()?;
+    let readers = Readers::new(&service.client).await?;
+    for question in Question::ALL {
+        let load = readers.load(question, length).await;
+        table.add(
+            format!(
+                "largest organisation ({items} items, {name}): {}, 16 readers",
+                question.name()
+            ),
+            format!(
+                "{:.0} answers/s, p50 {}, p99 {}{}",
+                load.per_second,
+                ms(load.p50),
+                ms(load.p99),
+                failures(&load)
+            ),
+            String::new(),
+            None,
+            "p99 under 20 ms",
+        );
+    }
+    mix::prepare(&service.client).await?;
+    let alone = mix::load(&service.client, 4, length).await?;
+    let (read, written) = tokio::join!(
+        mixed(&readers, length),
+        mix::load(&service.client, 4, length)
+    );
+    let written = written?;
+    table.add(
+        format!("largest organisation ({name}): every question, 16 readers, with 4 writers"),
+        format!(
+            "{:.0} answers/s, p99 {}{}",
+            read.per_second,
+            ms(read.p99),
+            failures(&read)
+        ),
+        String::new(),
+        None,
+        "p99 under 20 ms",
+    );
+    table.add(
+        format!("writers recording input while 16 read the largest organisation ({name})"),
+        format!("{:.0} mutations/s", written.per_second),
+        format!("no readers {:.0}/s", alone.per_second),
+        Some(written.per_second / alone.per_second.max(f64::MIN_POSITIVE)),
+        "at least 0.8",
+    );
+    let rss = service.peak_rss_mib();
+    service.stop();
+    let mib = |r: Option<f64>| r.map_or_else(|| "unknown".into(), |r| format!("{r:.0} MB"));
+    table.add(
+        format!("peak RSS of the service (largest organisation, readers and writers, {name})"),
+        mib(rss),
+        format!("{} held before the readers", mib(idle)),
+        None,
+        "under 150 MB",
+    );
+    table.add(
+        format!("peak RSS of the service while the tallies caught up ({name})"),
+        mib(catch_up_peak),
+        String::new(),
+        None,
+        "",
+    );
+    Ok(())
+}
+
+/// How long until the tallies of the ledger in `store` reach its views.
+async fn tallies_caught_up(store: &Storage) -> anyhow::Result<Duration> {
+    const BEHIND: &str = "SELECT count(*) FROM projector_checkpoints v \
+        LEFT JOIN projector_checkpoints t ON t.name = 'tallies' \
+        WHERE v.name = 'views' AND (t.name IS NULL OR t.last_position <> v.last_position)";
+    let started = std::time::Instant::now();
+    loop {
+        let behind: i64 = match &store.database_url {
+            Some(url) => {
+                use sqlx::Connection as _;
+                let mut conn = sqlx::PgConnection::connect(url).await?;
+                sqlx::query_scalar(BEHIND).fetch_one(&mut conn).await?
+            }
+            None => {
+                use sqlx::Connection as _;
+                let file = store.dir.join("ledger.sqlite3");
+                let url = format!("sqlite://{}", file.display());
+                let mut conn = sqlx::SqliteConnection::connect(&url).await?;
+                sqlx::query_scalar(BEHIND).fetch_one(&mut conn).await?
+            }
+        };
+        if behind == 0 {
+            return Ok(started.elapsed());
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(3600),
+            "the tallies did not catch up within an hour"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
 }

@@ -51,6 +51,8 @@ mod sockets;
 mod startup_secrets;
 mod subscriptions;
 mod tallies;
+mod tally_history;
+mod tally_lists;
 mod themes;
 mod trace;
 mod views;

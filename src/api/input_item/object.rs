@@ -107,6 +107,9 @@ impl InputItem {
 
     /// The item `doc`, created at `log_position`, on a list whose marks said where it stands
     /// (`listed`, as of `as_of`): the rest of its verdict is read from `views` if asked for.
+    /// The marks are read once the tallies reach the views (see [`Views::tallies`]); should
+    /// they still be behind after that wait, a change of the last moments may show in the
+    /// item's decisions before its verdict.
     pub fn listed(
         doc: InputItemDoc,
         listed: &tally::Listed,
