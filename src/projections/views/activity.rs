@@ -362,7 +362,7 @@ pub async fn activities(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<(Activi
     };
     // Led by one of them (by key), or naming one of them among the partners: the documents
     // that mention one of the codes are read, not every activity, and judged here.
-    let mut found = activities_where(db, Some(("organisation", codes))).await?;
+    let mut found = activities_led_by(db, codes).await?;
     found.extend(mentioning(db, codes).await?);
     found.retain(|(a, _)| {
         codes.iter().any(|c| c == a.lead_organisation.as_str())
