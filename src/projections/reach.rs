@@ -32,6 +32,17 @@ pub struct Reach {
     pub groups: Vec<GroupReach>,
 }
 
+/// Participants in each group (a dimension and one of its categories).
+pub type Participants = BTreeMap<(Dimension, String), u64>;
+
+const DIMENSIONS: [Dimension; 5] = [
+    Dimension::AgeBand,
+    Dimension::Sex,
+    Dimension::EthnicGroup,
+    Dimension::DeprivationQuintile,
+    Dimension::Disability,
+];
+
 fn dimension_counts(
     snapshot: &DemographicSnapshot,
     dimension: Dimension,
@@ -43,6 +54,17 @@ fn dimension_counts(
         Dimension::DeprivationQuintile => &snapshot.deprivation_quintile,
         Dimension::Disability => &snapshot.disability,
     }
+}
+
+/// Each group a snapshot counts, with its participants.
+pub fn participants_of(
+    snapshot: &DemographicSnapshot,
+) -> impl Iterator<Item = ((Dimension, String), u32)> + '_ {
+    DIMENSIONS.into_iter().flat_map(move |dimension| {
+        dimension_counts(snapshot, dimension)
+            .iter()
+            .map(move |(category, n)| ((dimension, category.clone()), *n))
+    })
 }
 
 /// Reach of the activities held in `period` (or of all given activities when `None`) against
@@ -62,20 +84,36 @@ pub fn reach(
                 .is_some_and(|h| period.is_none_or(|p| p.from <= h.held_on && h.held_on <= p.to))
         })
         .collect();
+    let mut participants = Participants::new();
+    for held in held.iter().filter_map(|a| a.held.as_ref()) {
+        for (group, n) in participants_of(&held.demographics) {
+            *participants.entry(group).or_default() += u64::from(n);
+        }
+    }
+    Reach {
+        activities: held.iter().map(|a| a.id).collect(),
+        groups: groups(&participants, baseline, margin_points),
+    }
+}
+
+/// Each group of `baseline` against `participants`, named when more than `margin_points`
+/// percentage points below its share of the population.
+pub fn groups(
+    participants: &Participants,
+    baseline: &Shares,
+    margin_points: f64,
+) -> Vec<GroupReach> {
     let mut groups = Vec::new();
     for (dimension, categories) in baseline {
-        let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
-        for activity in &held {
-            if let Some(h) = &activity.held {
-                for (category, n) in dimension_counts(&h.demographics, *dimension) {
-                    let count = counts.entry(category.as_str()).or_default();
-                    *count = count.saturating_add(*n);
-                }
-            }
-        }
-        let total = counts.values().fold(0_u32, |sum, n| sum.saturating_add(*n));
+        let counted = |(d, _): &&(Dimension, String)| d == dimension;
+        let total = participants
+            .iter()
+            .filter(|(group, _)| counted(group))
+            .fold(0_u32, |sum, (_, n)| sum.saturating_add(clamped(*n)));
         for (category, baseline_share) in categories {
-            let participants = counts.get(category.as_str()).copied().unwrap_or(0);
+            let participants = participants
+                .get(&(*dimension, category.clone()))
+                .map_or(0, |n| clamped(*n));
             let participant_share = (total > 0).then(|| f64::from(participants) / f64::from(total));
             let under_represented = participant_share
                 .is_some_and(|s| (baseline_share - s) * 100.0 > margin_points + 1e-9);
@@ -89,10 +127,12 @@ pub fn reach(
             });
         }
     }
-    Reach {
-        activities: held.iter().map(|a| a.id).collect(),
-        groups,
-    }
+    groups
+}
+
+/// A count of participants as a group reports it: at most `u32::MAX`.
+fn clamped(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -40,6 +40,41 @@ pub fn median(mut days: Vec<i64>) -> Option<f64> {
     })
 }
 
+/// Day counts as how many took each number of days, in order of days.
+pub fn counted(days: impl IntoIterator<Item = i64>) -> Vec<(i32, u64)> {
+    let mut days: Vec<i32> = days
+        .into_iter()
+        .map(|d| i32::try_from(d).unwrap_or(if d < 0 { i32::MIN } else { i32::MAX }))
+        .collect();
+    days.sort_unstable();
+    let mut counts: Vec<(i32, u64)> = Vec::new();
+    for day in days {
+        match counts.last_mut() {
+            Some((last, n)) if *last == day => *n += 1,
+            _ => counts.push((day, 1)),
+        }
+    }
+    counts
+}
+
+/// The median of day counts given as how many took each number of days, in order of days,
+/// as [`median`] takes it from the list they make: the middle one, or the mean of the middle two.
+pub fn median_counted(counts: &[(i32, u64)]) -> Option<f64> {
+    let n: u64 = counts.iter().map(|(_, n)| n).sum();
+    let nth = |k: u64| {
+        let mut seen = 0;
+        counts.iter().find_map(|(days, n)| {
+            seen += n;
+            (seen > k).then_some(f64::from(*days))
+        })
+    };
+    match n {
+        0 => None,
+        n if n % 2 == 1 => nth(n / 2),
+        n => Some((nth(n / 2 - 1)? + nth(n / 2)?) / 2.0),
+    }
+}
+
 impl Rollup {
     /// Rolls up `(raised_on, assessment)` pairs; withdrawn items count in nothing.
     pub fn of<'a>(items: impl IntoIterator<Item = (NaiveDate, &'a Assessment)>) -> Self {

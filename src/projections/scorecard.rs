@@ -15,7 +15,7 @@ use super::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
 use super::docs::{ActionDoc, ActivityDoc, InputItemDoc};
 pub use super::period::Period;
 use super::read::ItemView;
-use super::rollup::{median, percent};
+use super::rollup::{counted, median_counted, percent};
 use crate::domain::baseline::Shares;
 use crate::domain::common::{OdsCode, Principle};
 use crate::domain::verdict::Assessment;
@@ -28,7 +28,7 @@ mod informed;
 mod joining;
 mod seeking;
 
-pub use cohort::{Cohort, Listed};
+pub use cohort::{Cohort, HeldActivity, Listed};
 pub use inequalities::population_groups;
 pub use joining::referral_answered;
 
@@ -190,15 +190,8 @@ fn median_days(
     records: Vec<RecordRef>,
 ) -> Measure {
     Measure {
-        principle,
-        key,
-        label,
-        unit: Unit::Days,
-        numerator: days.iter().sum::<i64>() as f64,
-        denominator: days.len() as f64,
-        value: median(days),
         records,
-        listed: None,
+        ..counted_median_days(principle, key, label, &counted(days))
     }
 }
 
@@ -210,10 +203,46 @@ fn cohort_share(
     counts: (u64, u64),
     listed: Listed,
 ) -> Measure {
+    listing(
+        inputs,
+        period,
+        share(principle, key, label, counts, Vec::new()),
+        listed,
+    )
+}
+
+/// `measure` with the records `listed` names: listed with it, or left to be listed when
+/// asked for when the period's cohort was read from the tallies.
+fn listing(inputs: &Inputs, period: &Period, measure: Measure, listed: Listed) -> Measure {
     let (records, listed) = inputs.listing(period, listed);
     Measure {
+        records,
         listed,
-        ..share(principle, key, label, counts, records)
+        ..measure
+    }
+}
+
+/// The median of day counts given as how many took each number of days: numerator the
+/// total days, denominator how many there are.
+fn counted_median_days(
+    principle: Principle,
+    key: &'static str,
+    label: &'static str,
+    counts: &[(i32, u64)],
+) -> Measure {
+    Measure {
+        principle,
+        key,
+        label,
+        unit: Unit::Days,
+        numerator: counts
+            .iter()
+            .map(|(days, n)| f64::from(*days) * *n as f64)
+            .sum(),
+        denominator: counts.iter().map(|(_, n)| *n as f64).sum(),
+        value: median_counted(counts),
+        records: Vec::new(),
+        listed: None,
     }
 }
 
@@ -223,7 +252,7 @@ pub fn scorecard(inputs: &Inputs, period: &Period) -> Vec<Measure> {
     let mut measures = equals::measures(inputs, period);
     measures.extend(informed::measures(inputs, period, &cohort));
     measures.extend(decisions::measures(inputs, period, &cohort));
-    measures.extend(inequalities::measures(inputs, period));
+    measures.extend(inequalities::measures(inputs, period, &cohort));
     measures.extend(seeking::measures(inputs, period, &cohort));
     measures.extend(joining::measures(inputs, period, &cohort));
     measures

@@ -72,10 +72,11 @@ impl Documents {
 
 impl Documents {
     /// What a scorecard over `period` needs beside the cohorts the tallies keep (see
-    /// [`crate::projections::tally::cohort`]): the records of `organisations` other than
-    /// their input items and actions, which may be too many to hold, and of the items only
-    /// those the boards' decisions cite, which the measures time. Answers `None` while the
-    /// tallies are being made, when the caller loads everything instead.
+    /// [`crate::projections::tally::cohort`]): the boards of `organisations` and their
+    /// population baselines, and of the items only those the boards' decisions cite, which the
+    /// measures time; their input items, actions and activities, which may be too many to
+    /// hold, are counted in the cohorts. Answers `None` while the tallies are being made, when
+    /// the caller loads everything instead.
     pub async fn load_with_cohorts(
         db: &Db,
         organisations: &[String],
@@ -89,9 +90,6 @@ impl Documents {
             }
         }
         let scope = Some(organisations);
-        // The scorecard counts the activities its organisations led, never a partner's: those
-        // are read by key, not found among every activity that names them.
-        let activities = read::activities_led_by(db, organisations).await?;
         let boards = board_read::boards(db, scope).await?;
         let (mut appointments, mut meetings) = (Vec::new(), Vec::new());
         for board in &boards {
@@ -117,7 +115,7 @@ impl Documents {
         });
         Ok(Some((
             Self {
-                activities: activities.into_iter().map(|(a, _)| a).collect(),
+                activities: Vec::new(),
                 items,
                 actions: Vec::new(),
                 boards,

@@ -33,6 +33,8 @@ pub async fn the_scorecard_agrees_with_counting_every_record(app: &TestApp, rng:
     crate::tallies::tallies_caught_up(app).await;
     let db = app.db();
     let mut partners_counted = (0, 0);
+    // What the activity measures counted, to show the history exercised them.
+    let mut activities_counted: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
     for codes in [vec!["QMJ"], vec!["QOP", "QMJ", "RRV"], vec!["RAL"]] {
         let codes: Vec<String> = codes.into_iter().map(str::to_owned).collect();
         let every = Documents::load(db, &codes).await.expect("documents");
@@ -41,14 +43,17 @@ pub async fn the_scorecard_agrees_with_counting_every_record(app: &TestApp, rng:
                 .await
                 .expect("read")
                 .expect("the tallies are complete");
-            let kept = scorecard::scorecard(
-                &Inputs {
-                    cohorts: &cohorts,
-                    ..light.inputs(&codes, 5.0)
-                },
-                &period,
-            );
+            let kept_inputs = Inputs {
+                cohorts: &cohorts,
+                ..light.inputs(&codes, 5.0)
+            };
+            let kept = scorecard::scorecard(&kept_inputs, &period);
             let counted = scorecard::scorecard(&every.inputs(&codes, 5.0), &period);
+            assert_eq!(
+                scorecard::population_groups(&kept_inputs, &period),
+                scorecard::population_groups(&every.inputs(&codes, 5.0), &period),
+                "population groups of {codes:?} over {period:?}"
+            );
             assert_eq!(kept.len(), counted.len());
             for (kept, counted) in kept.iter().zip(&counted) {
                 let what = format!("{} of {codes:?} over {period:?}", counted.key);
@@ -67,12 +72,33 @@ pub async fn the_scorecard_agrees_with_counting_every_record(app: &TestApp, rng:
                     partners_counted.0 += counted.denominator as u64;
                     partners_counted.1 += counted.numerator as u64;
                 }
+                if [
+                    "information_before_activity",
+                    "days_information_before",
+                    "accessible_formats",
+                    "demographics_recorded",
+                    "population_groups_reached",
+                    "joint_activities",
+                ]
+                .contains(&counted.key)
+                {
+                    let sum = activities_counted.entry(counted.key).or_default();
+                    sum.0 += counted.numerator;
+                    sum.1 += counted.denominator;
+                }
             }
         }
     }
     assert!(
         partners_counted.0 > 0 && partners_counted.1 > 0,
         "the history took no (completed) action on a partner's input: {partners_counted:?}"
+    );
+    assert!(
+        activities_counted.len() == 6
+            && activities_counted.iter().all(|(key, (part, whole))| {
+                *part > 0.0 && (part < whole || *key == "days_information_before")
+            }),
+        "the history left an activity measure untried: {activities_counted:?}"
     );
 
     // Through the API, which reads the figures from the cohorts and the records when asked.

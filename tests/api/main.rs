@@ -3,6 +3,7 @@
 mod helpers;
 mod process;
 
+mod activity_history;
 mod amendments;
 mod annual_report;
 mod audit;

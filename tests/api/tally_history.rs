@@ -4,7 +4,9 @@
 //! actions proposed, linked, agreed, moved, completed and abandoned, feedback on items and on
 //! whole activities, board decisions citing input, and corrections (items redated,
 //! re-themed, withdrawn; links undone; a response window changed; themes renamed and
-//! merged). Mutations the rules refuse are simply not recorded.
+//! merged); activities held, with information published and participants' make-up recorded,
+//! and put right (see [`crate::activity_history`]). Mutations the rules refuse are simply not
+//! recorded.
 
 use chrono::{Days, NaiveDate};
 use partnership_ledger::auth::Role;
@@ -25,7 +27,7 @@ pub fn after(rng: &mut StdRng, from: NaiveDate, within: u64) -> NaiveDate {
 }
 
 /// Sends a mutation, recorded or refused; answers with the data when recorded.
-async fn send(
+pub async fn send(
     app: &TestApp,
     token: &str,
     field: &str,
@@ -412,5 +414,6 @@ pub async fn record_history(app: &TestApp, rng: &mut StdRng) -> Recorded {
         json!({ "odsCode": "QMJ", "from": ["Correspondence"], "into": "Communication" }),
     )
     .await;
+    crate::activity_history::record_activities(app, rng, &officers).await;
     Recorded { activities, board }
 }

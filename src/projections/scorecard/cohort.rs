@@ -2,11 +2,19 @@
 //! judged as of its last day: counted here from the documents, or read from the maintained
 //! tallies (see [`crate::projections::tally`]) when an organisation is too large to hold.
 
-use super::{joining, refs, Inputs, Period, RecordKind, RecordRef};
-use crate::projections::rollup::Rollup;
+use std::collections::BTreeMap;
 
-/// Counts over the items raised and the actions proposed in a period, as of its last day.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+use chrono::NaiveDate;
+
+use super::{joining, refs, Inputs, Period, RecordKind, RecordRef};
+use crate::domain::common::DemographicSnapshot;
+use crate::projections::docs::ActivityDoc;
+use crate::projections::reach::{participants_of, Participants};
+use crate::projections::rollup::{self, Rollup};
+
+/// Counts over the items raised, the actions proposed and the activities held in a period, as
+/// of its last day.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cohort {
     /// Items raised (withdrawn ones count in nothing).
     pub raised: u64,
@@ -23,6 +31,52 @@ pub struct Cohort {
     pub traced: u64,
     pub for_partners: u64,
     pub partners_completed: u64,
+    /// Activities led and held in the period; those with information published beforehand
+    /// (and how many days before, as how many activities had each number), offered in an
+    /// accessible format, held jointly, and with their participants' make-up recorded.
+    pub held: u64,
+    pub informed_before: u64,
+    pub days_informed_before: Vec<(i32, u64)>,
+    pub accessible: u64,
+    pub joint: u64,
+    pub demographics_recorded: u64,
+    /// The participants of those activities in each group, by the organisation that led them.
+    pub participants: BTreeMap<String, Participants>,
+}
+
+/// What the scorecard counts of one activity held.
+#[derive(Debug, Clone, Copy)]
+pub struct HeldActivity<'a> {
+    pub held_on: NaiveDate,
+    /// Days before the activity information about it was first published, if it was.
+    pub days_informed_before: Option<i64>,
+    /// Information published by the day it was held offered an accessible format.
+    pub accessible: bool,
+    pub joint: bool,
+    pub demographics_recorded: bool,
+    pub demographics: &'a DemographicSnapshot,
+}
+
+impl<'a> HeldActivity<'a> {
+    /// The activity's part in the scorecard; `None` unless it was held.
+    pub fn of(activity: &'a ActivityDoc) -> Option<Self> {
+        let held = activity.held.as_ref()?;
+        let on = held.held_on;
+        let published = || activity.information_published.iter();
+        Some(Self {
+            held_on: on,
+            days_informed_before: published()
+                .map(|i| i.published_on)
+                .filter(|p| *p < on)
+                .min()
+                .map(|earliest| (on - earliest).num_days()),
+            accessible: published()
+                .any(|i| i.published_on <= on && !i.accessible_formats.is_empty()),
+            joint: !activity.partner_organisations.is_empty(),
+            demographics_recorded: held.demographics != DemographicSnapshot::default(),
+            demographics: &held.demographics,
+        })
+    }
 }
 
 /// Records a measure counts that may be too many to hold at once: when the measure was read
@@ -37,13 +91,20 @@ pub enum Listed {
     ActionsProposed,
     /// Those of them answering a partner's input.
     ActionsForPartners,
+    /// The activities led and held in the period.
+    ActivitiesHeld,
+    /// Those of them with information published beforehand.
+    ActivitiesInformedBefore,
+    /// Those of them whose participants' make-up was recorded and whose lead organisation has
+    /// a population baseline.
+    ActivitiesAgainstBaseline,
 }
 
 impl Inputs<'_> {
     /// The period's cohort: as given (read from the tallies), or counted from the documents.
     pub(super) fn cohort(&self, period: &Period) -> Cohort {
         if let Some((_, cohort)) = self.cohorts.iter().find(|(p, _)| p == period) {
-            return *cohort;
+            return cohort.clone();
         }
         let items = self.raised_items(period);
         let rollup = Rollup::of(items.iter().map(|(i, a)| (i.doc.raised_on, a)));
@@ -53,6 +114,14 @@ impl Inputs<'_> {
             .collect();
         let actions = self.proposed_actions(period);
         let partners = joining::for_partners(self, &actions);
+        let held: Vec<HeldActivity> = self
+            .held_activities(period)
+            .into_iter()
+            .filter_map(|(a, _)| HeldActivity::of(a))
+            .collect();
+        let days_informed_before =
+            rollup::counted(held.iter().filter_map(|h| h.days_informed_before));
+        let count = |f: fn(&HeldActivity) -> bool| held.iter().filter(|h| f(h)).count() as u64;
         Cohort {
             raised: rollup.total,
             answered_within_window: rollup.answered_within_window,
@@ -72,7 +141,33 @@ impl Inputs<'_> {
                         .is_some_and(|c| c.completed_on <= period.to)
                 })
                 .count() as u64,
+            held: held.len() as u64,
+            informed_before: count(|h| h.days_informed_before.is_some()),
+            days_informed_before,
+            accessible: count(|h| h.accessible),
+            joint: count(|h| h.joint),
+            demographics_recorded: count(|h| h.demographics_recorded),
+            participants: self.participants(period),
         }
+    }
+
+    /// The participants of the activities each organisation in scope led and held in the
+    /// period, in each group: from the period's cohort when given, else counted.
+    pub(super) fn participants(&self, period: &Period) -> BTreeMap<String, Participants> {
+        if let Some((_, cohort)) = self.cohorts.iter().find(|(p, _)| p == period) {
+            return cohort.participants.clone();
+        }
+        let mut participants: BTreeMap<String, Participants> = BTreeMap::new();
+        for (activity, _) in self.held_activities(period) {
+            let Some(held) = &activity.held else { continue };
+            let groups = participants
+                .entry(activity.lead_organisation.to_string())
+                .or_default();
+            for (group, n) in participants_of(&held.demographics) {
+                *groups.entry(group).or_default() += u64::from(n);
+            }
+        }
+        participants
     }
 
     /// The records `listed` names, counted from the documents.
@@ -100,6 +195,13 @@ impl Inputs<'_> {
             });
             refs(RecordKind::InputItem, raised.map(|(i, _)| i.doc.id))
         };
+        let activities = |wanted: &dyn Fn(&ActivityDoc) -> bool| {
+            let held = self.held_activities(period).into_iter();
+            refs(
+                RecordKind::Activity,
+                held.filter(|(a, _)| wanted(a)).map(|(a, _)| a.id),
+            )
+        };
         let records = match listed {
             Listed::ItemsRaised => items(false),
             Listed::ItemsReferred => items(true),
@@ -113,6 +215,17 @@ impl Inputs<'_> {
                     .iter()
                     .map(|a| a.id),
             ),
+            Listed::ActivitiesHeld => activities(&|_| true),
+            Listed::ActivitiesInformedBefore => activities(&|a| {
+                HeldActivity::of(a).is_some_and(|h| h.days_informed_before.is_some())
+            }),
+            Listed::ActivitiesAgainstBaseline => activities(&|a| {
+                HeldActivity::of(a).is_some_and(|h| h.demographics_recorded)
+                    && self
+                        .baselines
+                        .iter()
+                        .any(|(code, _)| code == a.lead_organisation.as_str())
+            }),
         };
         (records, None)
     }

@@ -3,25 +3,24 @@
 
 use chrono::NaiveDate;
 
-use super::{cohort_share, refs, share, Cohort, Inputs, Listed, Measure, Period, RecordKind};
+use super::{cohort_share, Cohort, Inputs, Listed, Measure, Period};
 use crate::domain::common::{DecisionOutcome, Principle};
 use crate::projections::docs::{ActionDoc, InputItemDoc};
 
 const P: Principle = Principle::JoiningServices;
 
 pub(super) fn measures(inputs: &Inputs, period: &Period, cohort: &Cohort) -> Vec<Measure> {
-    let held = inputs.held_activities(period);
-    let joint = held
-        .iter()
-        .filter(|(a, _)| !a.partner_organisations.is_empty())
-        .count() as u64;
     vec![
-        share(
-            P,
-            "joint_activities",
-            "Activities held jointly with partner organisations",
-            (joint, held.len() as u64),
-            refs(RecordKind::Activity, held.iter().map(|(a, _)| a.id)),
+        cohort_share(
+            inputs,
+            period,
+            (
+                P,
+                "joint_activities",
+                "Activities held jointly with partner organisations",
+            ),
+            (cohort.joint, cohort.held),
+            Listed::ActivitiesHeld,
         ),
         cohort_share(
             inputs,

@@ -7,9 +7,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::histogram::Histogram;
+use crate::domain::baseline::Dimension;
 use crate::domain::verdict::{Assessment, InputVerdict};
+use crate::projections::reach::{participants_of, Participants};
 use crate::projections::rollup::Rollup;
-use crate::projections::scorecard::Cohort;
+use crate::projections::scorecard::{Cohort, HeldActivity};
 
 /// Where each count sits in [`Tally::counts`].
 const TOTAL: usize = 0;
@@ -33,7 +36,15 @@ const PROPOSED: usize = ANSWERED + 8;
 const TRACED: usize = ANSWERED + 9;
 const FOR_PARTNERS: usize = ANSWERED + 10;
 const PARTNERS_COMPLETED: usize = ANSWERED + 11;
-const COUNTS: usize = PARTNERS_COMPLETED + 1;
+/// Activities held; those with information published beforehand, offered in an accessible
+/// format, held jointly with partners, and with their participants' make-up recorded. An
+/// activity's tally counts nothing of an item's or an action's.
+const HELD: usize = ANSWERED + 12;
+const INFORMED_BEFORE: usize = ANSWERED + 13;
+const ACCESSIBLE: usize = ANSWERED + 14;
+const JOINT: usize = ANSWERED + 15;
+const DEMOGRAPHICS: usize = ANSWERED + 16;
+const COUNTS: usize = DEMOGRAPHICS + 1;
 
 /// The verdicts of input answered by its owner or the partner it was referred to.
 pub const ANSWERED_VERDICTS: [InputVerdict; 5] = [
@@ -49,110 +60,13 @@ pub const ANSWERED_VERDICTS: [InputVerdict; 5] = [
 pub struct Tally {
     counts: [i64; COUNTS],
     /// Days from raising to the first decision: how many items took each number of days.
-    to_decision: Histogram,
-    to_outcome: Histogram,
-    to_feedback: Histogram,
-}
-
-/// How many items took each number of days, in order of days, with no count of nought. Kept as
-/// a sorted list rather than a map: an answer sums dozens of stored tallies, and reading and
-/// adding lists is much cheaper than building maps. It is stored as a map would be (a length,
-/// then each number of days and its count), so tallies stored as maps read back the same.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-struct Histogram(Vec<(i32, i64)>);
-
-impl Histogram {
-    /// Adds `n` at `days`, leaving no nought behind.
-    fn bump(&mut self, days: i32, n: i64) {
-        match self.0.binary_search_by_key(&days, |(d, _)| *d) {
-            Ok(at) => {
-                self.0[at].1 += n;
-                if self.0[at].1 == 0 {
-                    self.0.remove(at);
-                }
-            }
-            Err(at) if n != 0 => self.0.insert(at, (days, n)),
-            Err(_) => {}
-        }
-    }
-
-    /// Adds `sign` times `other`, merging the two lists in order.
-    fn add(&mut self, other: &Histogram, sign: i64) {
-        if other.0.is_empty() {
-            return;
-        }
-        let mut merged = Vec::with_capacity(self.0.len() + other.0.len());
-        let (mut mine, mut theirs) = (self.0.iter().peekable(), other.0.iter().peekable());
-        loop {
-            let next = match (mine.peek(), theirs.peek()) {
-                (Some(&&(a, n)), Some(&&(b, _))) if a < b => {
-                    mine.next();
-                    (a, n)
-                }
-                (Some(&&(a, n)), Some(&&(b, m))) if a == b => {
-                    mine.next();
-                    theirs.next();
-                    (a, n + sign * m)
-                }
-                (_, Some(&&(b, m))) => {
-                    theirs.next();
-                    (b, sign * m)
-                }
-                (Some(&&(a, n)), None) => {
-                    mine.next();
-                    (a, n)
-                }
-                (None, None) => break,
-            };
-            if next.1 != 0 {
-                merged.push(next);
-            }
-        }
-        self.0 = merged;
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Puts a list read from storage in order, should it not be.
-    fn ordered(mut self) -> Self {
-        if !self.0.is_sorted_by_key(|(d, _)| *d) {
-            let mut sorted = Histogram::default();
-            for (days, n) in self.0.drain(..) {
-                sorted.bump(days, n);
-            }
-            return sorted;
-        }
-        self
-    }
-
-    /// The `k`th smallest (from 0) of the days it holds.
-    fn nth(&self, k: i64) -> Option<i32> {
-        let mut seen = 0;
-        for (days, n) in &self.0 {
-            seen += n;
-            if seen > k {
-                return Some(*days);
-            }
-        }
-        None
-    }
-
-    /// The median of the days it holds, as [`crate::projections::rollup::median`] takes it
-    /// from a list: the middle one, or the mean of the middle two.
-    fn median(&self) -> Option<f64> {
-        let n: i64 = self.0.iter().map(|(_, n)| n).sum();
-        if n <= 0 {
-            return None;
-        }
-        let upper = f64::from(self.nth(n / 2)?);
-        if n % 2 == 1 {
-            return Some(upper);
-        }
-        Some((f64::from(self.nth(n / 2 - 1)?) + upper) / 2.0)
-    }
+    to_decision: Histogram<i32>,
+    to_outcome: Histogram<i32>,
+    to_feedback: Histogram<i32>,
+    /// Days before an activity information was first published, for activities held.
+    informed_before: Histogram<i32>,
+    /// Participants of activities held, in each group.
+    participants: Histogram<(Dimension, String)>,
 }
 
 impl Tally {
@@ -211,10 +125,33 @@ impl Tally {
         tally
     }
 
-    /// The counts alone, without the histograms of days.
-    pub fn counts_only(&self) -> Tally {
+    /// One activity's contribution, held.
+    pub fn activity(held: &HeldActivity) -> Self {
+        let mut tally = Self::default();
+        let mut count = |index: usize, yes: bool| tally.counts[index] += i64::from(yes);
+        count(HELD, true);
+        count(INFORMED_BEFORE, held.days_informed_before.is_some());
+        count(ACCESSIBLE, held.accessible);
+        count(JOINT, held.joint);
+        count(DEMOGRAPHICS, held.demographics_recorded);
+        if let Some(days) = held.days_informed_before {
+            tally
+                .informed_before
+                .bump(i32::try_from(days).unwrap_or(i32::MAX), 1);
+        }
+        for (group, n) in participants_of(held.demographics) {
+            tally.participants.bump(group, i64::from(n));
+        }
+        tally
+    }
+
+    /// What a cohort keeps of it: all but the items' days to a decision, an outcome and
+    /// feedback, which no cohort's figure reads.
+    pub fn for_cohort(&self) -> Tally {
         Tally {
             counts: self.counts,
+            informed_before: self.informed_before.clone(),
+            participants: self.participants.clone(),
             ..Tally::default()
         }
     }
@@ -234,7 +171,26 @@ impl Tally {
             traced: count(TRACED),
             for_partners: count(FOR_PARTNERS),
             partners_completed: count(PARTNERS_COMPLETED),
+            held: count(HELD),
+            informed_before: count(INFORMED_BEFORE),
+            days_informed_before: self
+                .informed_before
+                .counts()
+                .map(|(days, n)| (*days, n))
+                .collect(),
+            accessible: count(ACCESSIBLE),
+            joint: count(JOINT),
+            demographics_recorded: count(DEMOGRAPHICS),
+            participants: Default::default(),
         }
+    }
+
+    /// The participants of the activities this tallies, in each group.
+    pub fn participants(&self) -> Participants {
+        self.participants
+            .counts()
+            .map(|(group, n)| (group.clone(), n))
+            .collect()
     }
 
     /// Adds `sign` times `other` (`sign` 1 to add, -1 to take away).
@@ -246,9 +202,11 @@ impl Tally {
             (&mut self.to_decision, &other.to_decision),
             (&mut self.to_outcome, &other.to_outcome),
             (&mut self.to_feedback, &other.to_feedback),
+            (&mut self.informed_before, &other.informed_before),
         ] {
             mine.add(theirs, sign);
         }
+        self.participants.add(&other.participants, sign);
     }
 
     /// `self - earlier`: what changed from `earlier` to `self`.
@@ -264,6 +222,8 @@ impl Tally {
             && self.to_decision.is_empty()
             && self.to_outcome.is_empty()
             && self.to_feedback.is_empty()
+            && self.informed_before.is_empty()
+            && self.participants.is_empty()
     }
 
     /// How many items have `verdict` (withdrawn ones included).
@@ -322,6 +282,8 @@ impl Tally {
             to_decision: tally.to_decision.ordered(),
             to_outcome: tally.to_outcome.ordered(),
             to_feedback: tally.to_feedback.ordered(),
+            informed_before: tally.informed_before.ordered(),
+            participants: tally.participants.ordered(),
             ..tally
         })
     }
@@ -332,52 +294,6 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::projections::rollup;
-
-    #[test]
-    fn medians_from_histograms_are_the_medians_of_the_lists() {
-        let lists: [&[i32]; 5] = [&[], &[7], &[3, 1], &[5, 5, 1, 9], &[-2, 4, 4, 4, 11, 30]];
-        for list in lists {
-            let mut histogram = Histogram::default();
-            for days in list {
-                histogram.bump(*days, 1);
-            }
-            let expected = rollup::median(list.iter().map(|d| i64::from(*d)).collect());
-            assert_eq!(histogram.median(), expected, "{list:?}");
-        }
-    }
-
-    /// Histograms added and taken away as lists agree with the same done as maps.
-    #[test]
-    fn histograms_add_as_maps_would() {
-        use rand::{Rng, SeedableRng};
-        let mut rng = rand::rngs::StdRng::seed_from_u64(25);
-        for _ in 0..500 {
-            let mut mine = (Histogram::default(), BTreeMap::<i32, i64>::new());
-            for _ in 0..rng.gen_range(0..6) {
-                let mut theirs = (Histogram::default(), BTreeMap::<i32, i64>::new());
-                for _ in 0..rng.gen_range(0..8) {
-                    let (days, n) = (rng.gen_range(-3..12), rng.gen_range(-2..3));
-                    theirs.0.bump(days, n);
-                    map_bump(&mut theirs.1, days, n);
-                }
-                let sign = if rng.gen_bool(0.5) { 1 } else { -1 };
-                mine.0.add(&theirs.0, sign);
-                for (days, n) in &theirs.1 {
-                    map_bump(&mut mine.1, *days, sign * n);
-                }
-                assert_eq!(mine.0 .0, mine.1.clone().into_iter().collect::<Vec<_>>());
-            }
-        }
-    }
-
-    fn map_bump(map: &mut BTreeMap<i32, i64>, days: i32, n: i64) {
-        let entry = map.entry(days).or_default();
-        *entry += n;
-        if *entry == 0 {
-            map.remove(&days);
-        }
-    }
 
     /// A tally stored while histograms were kept as maps reads back the same.
     #[test]
@@ -388,6 +304,8 @@ mod tests {
             to_decision: BTreeMap<i32, i64>,
             to_outcome: BTreeMap<i32, i64>,
             to_feedback: BTreeMap<i32, i64>,
+            informed_before: BTreeMap<i32, i64>,
+            participants: BTreeMap<(Dimension, String), i64>,
         }
         let mut counts = [0; COUNTS];
         counts[TOTAL] = 3;
@@ -396,11 +314,22 @@ mod tests {
             to_decision: BTreeMap::from([(2, 1), (9, 2)]),
             to_outcome: BTreeMap::new(),
             to_feedback: BTreeMap::from([(-1, 1), (40, 1)]),
+            informed_before: BTreeMap::from([(12, 1)]),
+            participants: BTreeMap::from([
+                ((Dimension::AgeBand, "18-44".to_owned()), 5),
+                ((Dimension::Sex, "Female".to_owned()), 3),
+            ]),
         };
         let read = Tally::decode(&postcard::to_allocvec(&stored).expect("encodes")).expect("reads");
         assert_eq!(read.to_decision.0, vec![(2, 1), (9, 2)]);
         assert_eq!(read.to_feedback.0, vec![(-1, 1), (40, 1)]);
         assert_eq!(read.rollup().median_days_to_decision, Some(9.0));
+        assert_eq!(read.cohort().days_informed_before, vec![(12, 1)]);
+        assert_eq!(
+            read.participants()
+                .get(&(Dimension::AgeBand, "18-44".to_owned())),
+            Some(&5)
+        );
         assert_eq!(
             read.encode(),
             postcard::to_allocvec(&stored).expect("encodes")

@@ -1,13 +1,15 @@
 //! Keeping the tallies in step with the views: after each batch the projector writes, the
-//! input items and actions its events can have changed are read again and their parts
-//! replaced; when the tallies are missing (after a rebuild, or the first start of a version
-//! that keeps them) every item's and action's part is made afresh, a page at a time.
+//! input items, actions and activities its events can have changed are read again and their
+//! parts replaced; when the tallies are missing (after a rebuild, or the first start of a
+//! version that keeps them) every item's, action's and activity's part is made afresh, a page
+//! at a time.
 
 use std::collections::{BTreeSet, HashMap};
 
 use sqlx::{QueryBuilder, Row};
 
 use super::action::{self, action_key, action_of};
+use super::activity::{self, activity_key, activity_of};
 use super::item::{ItemTallies, Placing};
 use super::store;
 use crate::projections::boards::decisions_citing;
@@ -21,18 +23,23 @@ const PAGE: usize = 1000;
 /// Events followed at a time when the tallies have fallen behind the views.
 const CATCH_UP: i64 = 2000;
 
-/// The parts of the items and actions (keyed by [`action_key`]) `keys` names, as the views
-/// now stand.
+/// The parts of the items, actions (keyed by [`action_key`]) and activities (keyed by
+/// [`activity_key`]) `keys` names, as the views now stand.
 async fn parts_of(db: &Db, keys: &[String]) -> anyhow::Result<Vec<(String, ItemTallies)>> {
-    let (actions, items): (Vec<&String>, Vec<&String>) =
-        keys.iter().partition(|k| action_of(k).is_some());
-    let items: Vec<String> = items.into_iter().cloned().collect();
-    let actions: Vec<String> = actions
-        .into_iter()
-        .filter_map(|k| action_of(k).map(str::to_owned))
+    let named = |of: fn(&str) -> Option<&str>| -> Vec<String> {
+        keys.iter()
+            .filter_map(|k| of(k).map(str::to_owned))
+            .collect()
+    };
+    let (actions, activities) = (named(action_of), named(activity_of));
+    let items: Vec<String> = keys
+        .iter()
+        .filter(|k| action_of(k).is_none() && activity_of(k).is_none())
+        .cloned()
         .collect();
     let mut parts = item_parts(db, &items).await?;
     parts.extend(action::parts_of(db, &actions).await?);
+    parts.extend(activity::parts_of(db, &activities).await?);
     Ok(parts)
 }
 
@@ -105,9 +112,10 @@ async fn ids_where(
 /// an action is or was linked to, those of an activity whose feedback was given or put right,
 /// those owned by or referred to an organisation whose window, themes or system changed, and
 /// those a board meeting's decisions cite or cited; then the actions (by [`action_key`]) the
-/// events are about or linked to those items.
+/// events are about or linked to those items, and the activities (by [`activity_key`]) the
+/// events are about.
 async fn touched_by(db: &Db, events: &[ViewEvent]) -> anyhow::Result<Vec<String>> {
-    let mut items = BTreeSet::new();
+    let (mut items, mut held) = (BTreeSet::new(), BTreeSet::new());
     let (mut actions, mut activities, mut organisations, mut meetings) = (
         BTreeSet::new(),
         BTreeSet::new(),
@@ -123,8 +131,11 @@ async fn touched_by(db: &Db, events: &[ViewEvent]) -> anyhow::Result<Vec<String>
             "Action" => {
                 actions.insert(id);
             }
-            "Activity" if event.payload.contains("Feedback") => {
-                activities.insert(id);
+            "Activity" => {
+                held.insert(activity_key(&id));
+                if event.payload.contains("Feedback") {
+                    activities.insert(id);
+                }
             }
             "Organisation" => {
                 organisations.insert(id);
@@ -172,6 +183,7 @@ async fn touched_by(db: &Db, events: &[ViewEvent]) -> anyhow::Result<Vec<String>
     actions.extend(action::linked_to(db, &items).await?);
     let mut keys = items;
     keys.extend(actions.iter().map(|id| action_key(id)));
+    keys.extend(held);
     Ok(keys)
 }
 
@@ -222,35 +234,55 @@ pub async fn follow_after(
     Ok(at)
 }
 
-/// Makes every item's and action's part afresh from the views as they stand at `views_at`,
+/// Makes every item's, action's and activity's part afresh from the views as they stand at `views_at`,
 /// and says the tallies are complete up to there; answers with how many items were counted.
 pub async fn make_all(db: &Db, views_at: LogPosition) -> anyhow::Result<u64> {
     store::clear(db).await?;
     let started = std::time::Instant::now();
-    let mut after = String::new();
-    let mut counted = 0;
-    loop {
-        let ids = input_item_ids_after(db, &after, PAGE).await?;
-        let Some(last) = ids.last() else { break };
-        after = last.clone();
-        counted += ids.len() as u64;
-        replace(db, &ids, None).await?;
-    }
-    let (mut after, mut actions) = (String::new(), 0);
-    loop {
-        let ids = action::ids_after(db, &after, PAGE).await?;
-        let Some(last) = ids.last() else { break };
-        after = last.clone();
-        actions += ids.len() as u64;
-        let keys: Vec<String> = ids.iter().map(|id| action_key(id)).collect();
-        replace(db, &keys, None).await?;
-    }
+    let counted = make_every(
+        db,
+        |after| async move { input_item_ids_after(db, &after, PAGE).await },
+        str::to_owned,
+    )
+    .await?;
+    let actions = make_every(
+        db,
+        |after| async move { action::ids_after(db, &after, PAGE).await },
+        action_key,
+    )
+    .await?;
+    let activities = make_every(
+        db,
+        |after| async move { activity::ids_after(db, &after, PAGE).await },
+        activity_key,
+    )
+    .await?;
     store::move_checkpoint(db, views_at).await?;
     tracing::info!(
         items = counted,
         actions,
+        activities,
         duration_ms = started.elapsed().as_millis() as u64,
         "tallies made"
     );
     Ok(counted)
+}
+
+/// Makes the part of every record `ids_after` pages through (the ids after the one given, in
+/// order) afresh, a page at a time, each kept under `key` of its id; answers with how many.
+async fn make_every<F, Fut>(db: &Db, ids_after: F, key: fn(&str) -> String) -> anyhow::Result<u64>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<Vec<String>>>,
+{
+    let (mut after, mut made) = (String::new(), 0);
+    loop {
+        let ids = ids_after(after).await?;
+        let Some(last) = ids.last() else { break };
+        after = last.clone();
+        made += ids.len() as u64;
+        let keys: Vec<String> = ids.iter().map(|id| key(id)).collect();
+        replace(db, &keys, None).await?;
+    }
+    Ok(made)
 }

@@ -149,7 +149,7 @@ impl Changes {
     /// Adds `sign` times an item's part (1 to count it, -1 to take it back out).
     pub fn add_item(&mut self, item: &ItemTallies, sign: i64) {
         for (day, change) in item.changes() {
-            let counts = change.counts_only();
+            let counts = change.for_cohort();
             for period in periods(day) {
                 for scope in &item.scopes {
                     let change = if is_cohort(scope) { &counts } else { &change };

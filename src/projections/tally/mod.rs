@@ -11,8 +11,10 @@
 //!
 //! - `counts`: the tally (counts and histograms of days) and the roll-up it makes;
 //! - `days`: days and the periods (years, months, days) changes are summed by;
+//! - `histogram`: how many had each number of days, or were in each group;
 //! - `item`: one item's part, its scopes, and the periods changes are summed by;
 //! - `action`: one action's part, in the cohort of its owner's actions proposed on its day;
+//! - `activity`: one activity's part, in the cohort of its lead's activities held on its day;
 //! - `marks`: where an item is listed on each day, stored by the months each mark covers;
 //! - `lists`: items by where they stand as of a day, paged from the marks;
 //! - `store`: the tables, read as of a day and written item by item;
@@ -20,10 +22,12 @@
 //! - `follow`: keeping them in step with the views, and making them afresh.
 
 mod action;
+mod activity;
 mod counted;
 mod counts;
 mod days;
 mod follow;
+mod histogram;
 mod item;
 mod lists;
 mod marks;

@@ -37,50 +37,86 @@ pub async fn tally_of_scopes(
     scopes: &[String],
     as_of: NaiveDate,
 ) -> anyhow::Result<Option<Tally>> {
-    let day = day_number(as_of);
-    let [(_, year), (_, month), _] = periods(day);
-    let first = i64::from(day_number(month_start(as_of)));
+    let Some(rows) = rows_of_scopes(db, scopes, as_of).await? else {
+        return Ok(None);
+    };
     let mut sum = Tally::default();
-    for chunk in scopes.chunks(ROWS) {
-        let rows: Vec<Option<Vec<u8>>> = on_db!(db, pool => {
-            let mut q = QueryBuilder::new("SELECT tally FROM view_tallies WHERE ");
-            q.push_in("scope", chunk).push(" AND level = 0 AND period < ").push_bind(year);
-            q.push(" UNION ALL SELECT tally FROM view_tallies WHERE ").push_in("scope", chunk)
-                .push(" AND level = 1 AND period >= ").push_bind(year * 12)
-                .push(" AND period < ").push_bind(month);
-            q.push(" UNION ALL SELECT tally FROM view_tallies WHERE ").push_in("scope", chunk)
-                .push(" AND level = 2 AND period >= ").push_bind(first)
-                .push(" AND period <= ").push_bind(i64::from(day));
-            q.push(" UNION ALL SELECT NULL WHERE NOT EXISTS \
-                (SELECT 1 FROM projector_checkpoints WHERE name = 'tallies')");
-            q.build_query_scalar().fetch_all(pool).await?
-        });
-        // Rows written before the tallies were last made may not read as tallies any more.
-        if rows.iter().any(Option::is_none) {
-            return Ok(None);
-        }
-        for bytes in rows.into_iter().flatten() {
-            sum.add(&Tally::decode(&bytes)?, 1);
-        }
+    for (_, tally) in rows {
+        sum.add(&tally, 1);
     }
     Ok(Some(sum))
 }
 
-/// What the scorecard counts over the items raised and the actions proposed by `organisations`
-/// in `period`, as of its last day, summed from the cohorts of its years, months and days.
+/// The rows whose sum is each of `scopes`' tally as of `as_of`, each with its scope; `None`
+/// while the tallies are not complete.
+async fn rows_of_scopes(
+    db: &Db,
+    scopes: &[String],
+    as_of: NaiveDate,
+) -> anyhow::Result<Option<Vec<(String, Tally)>>> {
+    let day = day_number(as_of);
+    let [(_, year), (_, month), _] = periods(day);
+    let first = i64::from(day_number(month_start(as_of)));
+    let mut found = Vec::new();
+    for chunk in scopes.chunks(ROWS) {
+        let rows: Vec<(Option<String>, Option<Vec<u8>>)> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new("SELECT scope, tally FROM view_tallies WHERE ");
+            q.push_in("scope", chunk).push(" AND level = 0 AND period < ").push_bind(year);
+            q.push(" UNION ALL SELECT scope, tally FROM view_tallies WHERE ").push_in("scope", chunk)
+                .push(" AND level = 1 AND period >= ").push_bind(year * 12)
+                .push(" AND period < ").push_bind(month);
+            q.push(" UNION ALL SELECT scope, tally FROM view_tallies WHERE ").push_in("scope", chunk)
+                .push(" AND level = 2 AND period >= ").push_bind(first)
+                .push(" AND period <= ").push_bind(i64::from(day));
+            q.push(" UNION ALL SELECT NULL, NULL WHERE NOT EXISTS \
+                (SELECT 1 FROM projector_checkpoints WHERE name = 'tallies')");
+            q.build_query_as().fetch_all(pool).await?
+        });
+        for row in rows {
+            // Rows written before the tallies were last made may not read as tallies any more.
+            let (Some(scope), Some(bytes)) = row else {
+                return Ok(None);
+            };
+            found.push((scope, Tally::decode(&bytes)?));
+        }
+    }
+    Ok(Some(found))
+}
+
+/// What the scorecard counts over the items raised, the actions proposed and the activities
+/// held by `organisations` in `period`, as of its last day, summed from the cohorts of its
+/// years, months and days.
 pub async fn cohort(
     db: &Db,
     organisations: &[String],
     period: &Period,
 ) -> anyhow::Result<Option<Cohort>> {
     let spans = spans(period.from, period.to);
-    let scopes: Vec<String> = organisations
-        .iter()
-        .flat_map(|code| spans.iter().map(move |span| cohort_scope(code, *span)))
-        .collect();
-    Ok(tally_of_scopes(db, &scopes, period.to)
-        .await?
-        .map(|tally| tally.cohort()))
+    let mut whose: HashMap<String, &String> = HashMap::new();
+    for code in organisations {
+        for span in &spans {
+            whose.insert(cohort_scope(code, *span), code);
+        }
+    }
+    let scopes: Vec<String> = whose.keys().cloned().collect();
+    let Some(rows) = rows_of_scopes(db, &scopes, period.to).await? else {
+        return Ok(None);
+    };
+    let (mut sum, mut each): (Tally, HashMap<&String, Tally>) = Default::default();
+    for (scope, tally) in rows {
+        sum.add(&tally, 1);
+        if let Some(code) = whose.get(&scope) {
+            each.entry(code).or_default().add(&tally, 1);
+        }
+    }
+    let mut cohort = sum.cohort();
+    for (code, tally) in each {
+        let participants = tally.participants();
+        if !participants.is_empty() {
+            cohort.participants.insert(code.clone(), participants);
+        }
+    }
+    Ok(Some(cohort))
 }
 
 /// Where the tallies are complete up to; `None` while they are not.
