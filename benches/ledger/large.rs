@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::{Days, Utc};
 use partnership_ledger::auth::Role;
+use partnership_ledger::projections::tally::TALLIES_CHECKPOINT;
 use partnership_ledger::seed::plan::{self, LARGE};
 use serde_json::{json, Value};
 
@@ -317,7 +318,7 @@ pub async fn run(
 /// How long until the tallies of the ledger in `store` reach its views.
 async fn tallies_caught_up(store: &Storage) -> anyhow::Result<Duration> {
     const BEHIND: &str = "SELECT count(*) FROM projector_checkpoints v \
-        LEFT JOIN projector_checkpoints t ON t.name = 'tallies' \
+        LEFT JOIN projector_checkpoints t ON t.name = $1 \
         WHERE v.name = 'views' AND (t.name IS NULL OR t.last_position <> v.last_position)";
     let started = std::time::Instant::now();
     loop {
@@ -325,14 +326,20 @@ async fn tallies_caught_up(store: &Storage) -> anyhow::Result<Duration> {
             Some(url) => {
                 use sqlx::Connection as _;
                 let mut conn = sqlx::PgConnection::connect(url).await?;
-                sqlx::query_scalar(BEHIND).fetch_one(&mut conn).await?
+                sqlx::query_scalar(BEHIND)
+                    .bind(TALLIES_CHECKPOINT)
+                    .fetch_one(&mut conn)
+                    .await?
             }
             None => {
                 use sqlx::Connection as _;
                 let file = store.dir.join("ledger.sqlite3");
                 let url = format!("sqlite://{}", file.display());
                 let mut conn = sqlx::SqliteConnection::connect(&url).await?;
-                sqlx::query_scalar(BEHIND).fetch_one(&mut conn).await?
+                sqlx::query_scalar(BEHIND)
+                    .bind(TALLIES_CHECKPOINT)
+                    .fetch_one(&mut conn)
+                    .await?
             }
         };
         if behind == 0 {

@@ -26,7 +26,9 @@ pub async fn the_lists_agree_with_judging_every_item(app: &TestApp, days: &[Naiv
         .map(Standing::Verdict)
         .chain([
             Standing::WindowClosing(14),
+            Standing::WindowClosing(366),
             Standing::ActionDue(30),
+            Standing::ActionDue(366),
             Standing::LoopOpen,
         ])
         .collect();
@@ -88,6 +90,16 @@ pub async fn the_lists_agree_with_judging_every_item(app: &TestApp, days: &[Naiv
                     counted,
                     expected.len() as u64,
                     "{code} {standing:?} as of {on}"
+                );
+                // The total the API gives, from the organisation's tally.
+                let kept = tally::tally_as_of(db, &Scope::Organisation(code.into()).key(), *on)
+                    .await
+                    .expect("the tallies read")
+                    .expect("the tallies are complete");
+                assert_eq!(
+                    kept.standing(*standing, *on),
+                    expected.len() as u64,
+                    "the tally's {code} {standing:?} as of {on}"
                 );
                 listed_something |= !expected.is_empty();
             }

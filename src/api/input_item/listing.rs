@@ -106,8 +106,8 @@ pub struct Kept {
     tally: tokio::sync::OnceCell<Option<Tally>>,
 }
 
-/// The number of items in the list `asked`: from the tallies where they hold it, else counted
-/// from the marks.
+/// The number of items in the list `asked`: from the tally of its place where there is one
+/// (an organisation's, or an activity's), else counted from the marks.
 async fn total(db: &crate::store::Db, asked: &ListAsked, kept: &Kept) -> anyhow::Result<u64> {
     let scope = match &asked.place {
         Place::Organisation {
@@ -127,10 +127,9 @@ async fn total(db: &crate::store::Db, asked: &ListAsked, kept: &Kept) -> anyhow:
             .clone(),
         None => None,
     };
-    Ok(match (kept, asked.standing) {
-        (Some(t), Standing::Verdict(v)) => t.count(v),
-        (Some(t), Standing::LoopOpen) => t.loop_open(),
-        _ => tally::count(db, asked).await?,
+    Ok(match kept {
+        Some(t) => t.standing(asked.standing, asked.as_of),
+        None => tally::count(db, asked).await?,
     })
 }
 

@@ -7,7 +7,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::days::day_number;
 use super::histogram::Histogram;
+use super::lists::Standing;
 use crate::domain::baseline::Dimension;
 use crate::domain::verdict::{Assessment, InputVerdict};
 use crate::projections::reach::{participants_of, Participants};
@@ -67,6 +69,11 @@ pub struct Tally {
     informed_before: Histogram<i32>,
     /// Participants of activities held, in each group.
     participants: Histogram<(Dimension, String)>,
+    /// The last day in time for the answer of items waiting for one (unanswered, or referred
+    /// and not answered by the partner), and the day the earliest open action is due of items
+    /// planned: how many items have each, for the lists of what falls due within some days.
+    respond_by: Histogram<i32>,
+    due_by: Histogram<i32>,
 }
 
 impl Tally {
@@ -110,6 +117,23 @@ impl Tally {
         if self.counts[TOTAL] > 0 {
             self.counts[REFERRED] = i64::from(referral.is_some());
             self.counts[REFERRAL_ANSWERED] = i64::from(referral == Some(true));
+        }
+        self
+    }
+
+    /// An item's contribution with the day its answer is due, if it is waiting for one, and
+    /// the day its earliest open action is due (`next_due`), if it is planned.
+    pub fn with_due(mut self, assessment: &Assessment, next_due: Option<NaiveDate>) -> Self {
+        match assessment.verdict {
+            InputVerdict::Unanswered | InputVerdict::Referred => {
+                self.respond_by.bump(day_number(assessment.respond_by), 1);
+            }
+            InputVerdict::Planned => {
+                if let Some(due) = next_due {
+                    self.due_by.bump(day_number(due), 1);
+                }
+            }
+            _ => {}
         }
         self
     }
@@ -203,6 +227,8 @@ impl Tally {
             (&mut self.to_outcome, &other.to_outcome),
             (&mut self.to_feedback, &other.to_feedback),
             (&mut self.informed_before, &other.informed_before),
+            (&mut self.respond_by, &other.respond_by),
+            (&mut self.due_by, &other.due_by),
         ] {
             mine.add(theirs, sign);
         }
@@ -224,6 +250,8 @@ impl Tally {
             && self.to_feedback.is_empty()
             && self.informed_before.is_empty()
             && self.participants.is_empty()
+            && self.respond_by.is_empty()
+            && self.due_by.is_empty()
     }
 
     /// How many items have `verdict` (withdrawn ones included).
@@ -240,9 +268,19 @@ impl Tally {
         self.at(TOTAL) + self.at(WITHDRAWN)
     }
 
-    /// Answered items whose loop is still open.
-    pub fn loop_open(&self) -> u64 {
-        self.at(LOOP_OPEN)
+    /// How many items the list of those standing so holds on `as_of`, the day this tallies
+    /// them as of.
+    pub fn standing(&self, standing: Standing, as_of: NaiveDate) -> u64 {
+        let within = |days: u32| {
+            let last = as_of + chrono::Days::new(u64::from(days));
+            (day_number(as_of), day_number(last))
+        };
+        match standing {
+            Standing::Verdict(verdict) => self.count(verdict),
+            Standing::LoopOpen => self.at(LOOP_OPEN),
+            Standing::WindowClosing(days) => self.respond_by.between(within(days)),
+            Standing::ActionDue(days) => self.due_by.between(within(days)),
+        }
     }
 
     /// The count at `index`, never below nought.
@@ -284,6 +322,8 @@ impl Tally {
             to_feedback: tally.to_feedback.ordered(),
             informed_before: tally.informed_before.ordered(),
             participants: tally.participants.ordered(),
+            respond_by: tally.respond_by.ordered(),
+            due_by: tally.due_by.ordered(),
             ..tally
         })
     }
@@ -306,6 +346,8 @@ mod tests {
             to_feedback: BTreeMap<i32, i64>,
             informed_before: BTreeMap<i32, i64>,
             participants: BTreeMap<(Dimension, String), i64>,
+            respond_by: BTreeMap<i32, i64>,
+            due_by: BTreeMap<i32, i64>,
         }
         let mut counts = [0; COUNTS];
         counts[TOTAL] = 3;
@@ -319,6 +361,8 @@ mod tests {
                 ((Dimension::AgeBand, "18-44".to_owned()), 5),
                 ((Dimension::Sex, "Female".to_owned()), 3),
             ]),
+            respond_by: BTreeMap::from([(739_000, 2)]),
+            due_by: BTreeMap::new(),
         };
         let read = Tally::decode(&postcard::to_allocvec(&stored).expect("encodes")).expect("reads");
         assert_eq!(read.to_decision.0, vec![(2, 1), (9, 2)]);

@@ -97,6 +97,17 @@ impl<K: Ord + Clone> Histogram<K> {
 }
 
 impl Histogram<i32> {
+    /// How many it holds from `from` to `to`, both included.
+    pub fn between(&self, (from, to): (i32, i32)) -> u64 {
+        let sum: i64 = self
+            .0
+            .iter()
+            .filter(|(days, _)| from <= *days && *days <= to)
+            .map(|(_, n)| n)
+            .sum();
+        u64::try_from(sum).unwrap_or(0)
+    }
+
     /// The median of the days it holds, as [`crate::projections::rollup::median`] takes it
     /// from a list.
     pub fn median(&self) -> Option<f64> {

@@ -132,13 +132,21 @@ fn steps_of(dates: &ItemDates, referral: impl Fn(NaiveDate) -> Option<bool>) -> 
         if day < raised_on {
             continue;
         }
-        let tally = Tally::of(raised_on, &dates.assess(day)).with_referral(referral(day));
+        let tally = tally_on(dates, day, referral(day));
         if steps.last().is_some_and(|(_, last)| *last == tally) {
             continue;
         }
         steps.push((day_number(day), tally));
     }
     steps
+}
+
+/// An item's tally on `day`, given where its referral stands then.
+fn tally_on(dates: &ItemDates, day: NaiveDate, referral: Option<bool>) -> Tally {
+    let assessment = dates.assess(day);
+    Tally::of(dates.raised_on, &assessment)
+        .with_referral(referral)
+        .with_due(&assessment, dates.next_due(day))
 }
 
 /// Changes to the tallies, by scope and period, summed as they are added.
@@ -234,7 +242,7 @@ mod tests {
                 let day = first + chrono::Days::new(offset);
                 let mut expected = Tally::default();
                 for item in items.iter().filter(|i| i.raised_on <= day) {
-                    expected.add(&Tally::of(item.raised_on, &item.assess(day)), 1);
+                    expected.add(&tally_on(item, day, None), 1);
                 }
                 assert_eq!(
                     as_of(&changes, "o:QMJ", day),

@@ -15,8 +15,10 @@ use crate::projections::select::{PushIn, CHUNK};
 use crate::store::{Db, LogPosition};
 
 /// The checkpoint saying the tallies are complete up to a position of the log; absent while
-/// they are being made (after a rebuild, or on first start after an upgrade).
-pub const TALLIES_CHECKPOINT: &str = "tallies";
+/// they are being made (after a rebuild, or on first start after an upgrade). Its name says
+/// which form the tallies are stored in: a version that stores them differently finds no
+/// checkpoint of its own, and makes them afresh (emptying what an older one left).
+pub const TALLIES_CHECKPOINT: &str = "tallies/3";
 
 /// The advisory lock that keeps two replicas from changing the tallies at once (the lease of
 /// the projector does too, but a replica learns it lost the lease only a moment later).
@@ -69,7 +71,8 @@ async fn rows_of_scopes(
                 .push(" AND level = 2 AND period >= ").push_bind(first)
                 .push(" AND period <= ").push_bind(i64::from(day));
             q.push(" UNION ALL SELECT NULL, NULL WHERE NOT EXISTS \
-                (SELECT 1 FROM projector_checkpoints WHERE name = 'tallies')");
+                (SELECT 1 FROM projector_checkpoints WHERE name = ").push_bind(TALLIES_CHECKPOINT)
+                .push(")");
             q.build_query_as().fetch_all(pool).await?
         });
         for row in rows {
@@ -163,7 +166,8 @@ pub async fn clear(db: &Db) -> anyhow::Result<()> {
     on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         for sql in [
-            "DELETE FROM projector_checkpoints WHERE name = 'tallies'",
+            // Any version's: `tallies`, `tallies/3`, ...
+            "DELETE FROM projector_checkpoints WHERE name LIKE 'tallies%'",
             "DELETE FROM view_tallies",
             "DELETE FROM view_item_tallies",
             "DELETE FROM view_item_marks",
