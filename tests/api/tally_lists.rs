@@ -172,4 +172,28 @@ pub async fn the_lists_agree_with_judging_every_item(app: &TestApp, days: &[Naiv
     {
         assert_eq!(edge["node"]["loopClosed"], json!(false));
     }
+
+    // Themes on pages read from the marks, as QMJ names them now: "letters" was renamed
+    // "Correspondence", which was merged into "Communication".
+    let mut themes = Vec::new();
+    for verdict in InputVerdict::ALL {
+        let verdict = serde_json::to_value(verdict).expect("a verdict");
+        let data = app
+            .ok(
+                &officer,
+                "query($v: InputVerdict!) { inputItems(
+                     filter: { organisation: \"QMJ\", verdict: $v }, first: 100) {
+                     edges { node { themes } } } }",
+                json!({ "v": verdict }),
+            )
+            .await;
+        for edge in data["inputItems"]["edges"].as_array().expect("edges") {
+            themes.extend(edge["node"]["themes"].as_array().expect("themes").clone());
+        }
+    }
+    assert!(themes.contains(&json!("Communication")), "{themes:?}");
+    assert!(
+        !themes.contains(&json!("letters")) && !themes.contains(&json!("Correspondence")),
+        "themes as recorded, not as named now: {themes:?}"
+    );
 }

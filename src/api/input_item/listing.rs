@@ -70,12 +70,13 @@ pub async fn from_marks(
     asked.limit = size + 1;
     let listed = tally::page(db, &asked).await.map_err(fail)?;
     let ids: Vec<String> = listed.iter().map(|l| l.id.clone()).collect();
-    let mut docs: HashMap<String, InputItemDoc> = read::input_item_docs_by_id(db, &ids)
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .map(|(doc, _)| (doc.id.to_string(), doc))
-        .collect();
+    let mut docs: HashMap<String, InputItemDoc> =
+        read::input_item_docs_by_id(db, &ids, themes_wanted(ctx))
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .map(|(doc, _)| (doc.id.to_string(), doc))
+            .collect();
     // In the marks' order (log order); each item's verdict as its mark says.
     let items = listed
         .iter()
@@ -86,6 +87,14 @@ pub async fn from_marks(
         })
         .collect();
     Ok(Some(window.page_with(items, ItemTotal { total_count })?))
+}
+
+/// Whether the caller asked for the items' themes, which are named as their owners name them
+/// now (a read of the owners).
+fn themes_wanted(ctx: &Context<'_>) -> bool {
+    let asked = ctx.look_ahead();
+    asked.field("edges").field("node").field("themes").exists()
+        || asked.field("nodes").field("themes").exists()
 }
 
 /// Whether the caller asked for any of the page (its items or whether there are more), not

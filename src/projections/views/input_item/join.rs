@@ -167,13 +167,18 @@ pub async fn input_items_by_id(db: &Db, ids: &[String]) -> anyhow::Result<Vec<It
 }
 
 /// The input items `ids` names with their log positions, not joined (for a list whose marks
-/// say where they stand), their themes as their owners name them now; in no particular order
-/// (those not found left out).
+/// say where they stand), in no particular order (those not found left out); with `themes`,
+/// their themes as their owners name them now (else as recorded, which a list that does not
+/// show them need not read the owners for).
 pub async fn input_item_docs_by_id(
     db: &Db,
     ids: &[String],
+    themes: bool,
 ) -> anyhow::Result<Vec<(InputItemDoc, i64)>> {
     let mut rows = item_docs_by_id(db, ids).await?;
+    if !themes {
+        return Ok(rows);
+    }
     let owners = organisations_of(db, rows.iter().map(|(d, _)| &d.organisation)).await?;
     for (doc, _) in &mut rows {
         name_themes_now(&owners, doc);
