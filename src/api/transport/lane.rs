@@ -166,12 +166,14 @@ impl ReadLane {
         F: Future<Output = T> + Send + 'static,
         T: Send + 'static,
     {
-        // The narrow turn first, so that queries waiting for it hold no other.
+        // A turn first, then the narrow turn: a query holding the narrow turn never waits for
+        // another, so a query taking its narrow turn back after waiting aside (holding its
+        // turn meanwhile) cannot wait on one that waits on it.
+        let turn = self.turns.clone().acquire_owned().await.ok()?;
         let narrow = match self.writers_about() {
             true => Some(self.narrow.clone().acquire_owned().await.ok()?),
             false => None,
         };
-        let turn = self.turns.clone().acquire_owned().await.ok()?;
         let narrow = Arc::new(NarrowTurn {
             narrow: self.narrow.clone(),
             held: std::sync::Mutex::new(narrow),
@@ -301,5 +303,33 @@ mod tests {
             took < Duration::from_millis(200 * rounds / 2),
             "the waits overlapped: {took:?}"
         );
+    }
+
+    /// More queries than the lane takes at once, all waiting aside while writers are about:
+    /// those waiting for a turn must not hold the narrow turn the ones back from aside need.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queries_back_from_aside_are_not_locked_out() {
+        let lane = ReadLane::start().expect("lane");
+        let _writing = lane.writing();
+        let queries: Vec<_> = (0..IN_FLIGHT * lane.threads.len() * 3)
+            .map(|_| {
+                let lane = lane.clone();
+                tokio::spawn(async move {
+                    lane.run(async {
+                        aside(tokio::time::sleep(Duration::from_millis(20))).await;
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    })
+                    .await
+                })
+            })
+            .collect();
+        let all = async {
+            for query in queries {
+                query.await.expect("ran").expect("answered");
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(20), all)
+            .await
+            .expect("every query answered: none locked out");
     }
 }
