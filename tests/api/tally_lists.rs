@@ -196,4 +196,48 @@ pub async fn the_lists_agree_with_judging_every_item(app: &TestApp, days: &[Naiv
         !themes.contains(&json!("letters")) && !themes.contains(&json!("Correspondence")),
         "themes as recorded, not as named now: {themes:?}"
     );
+
+    // While the tallies are being made afresh (no checkpoint yet), a verdict's list is judged
+    // item by item, its total with it, and what needs the officer says to ask again.
+    let delete = format!(
+        "DELETE FROM projector_checkpoints WHERE name = '{}'",
+        tally::TALLIES_CHECKPOINT
+    );
+    let deleted = match db {
+        partnership_ledger::store::Db::Postgres(pool) => sqlx::query(&delete)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()),
+        partnership_ledger::store::Db::Sqlite(pool) => sqlx::query(&delete)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()),
+    };
+    assert_eq!(deleted.expect("the checkpoint taken away"), 1);
+    let data = app
+        .ok(
+            &officer,
+            "{ inputItems(filter: { organisation: \"QMJ\", verdict: OVERDUE }, first: 200) {
+                 totalCount edges { node { verdict } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["inputItems"]["totalCount"], json!(overdue));
+    let edges = data["inputItems"]["edges"].as_array().expect("edges");
+    assert_eq!(edges.len() as u64, overdue.min(200));
+    assert!(edges
+        .iter()
+        .all(|e| e["node"]["verdict"] == json!("OVERDUE")));
+    let (_, body) = app
+        .post(
+            Some(&officer),
+            "{ needsAttention(organisation: \"QMJ\") { overdue { totalCount } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        json!("LAGGING"),
+        "{body}"
+    );
 }

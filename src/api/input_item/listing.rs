@@ -47,20 +47,15 @@ pub async fn from_marks(
     };
     let db = views.tallies(ctx).await;
     let fail = |e| internal(ctx, e);
-    let made = kept
-        .made
-        .get_or_try_init(|| async {
-            Ok::<_, anyhow::Error>(tally::checkpoint(db).await?.is_some())
-        })
-        .await
-        .map_err(fail)?;
-    if !made {
-        return Ok(None);
-    }
+    // The total first: the tally it is read from (when the place keeps one) also says whether
+    // the marks are made, so the checkpoint need not be asked as well.
     let total_count = if total_wanted(ctx) {
         total(db, &asked, kept).await.map_err(fail)?
     } else {
-        0
+        Some(0)
+    };
+    let (Some(total_count), true) = (total_count, kept.made(db).await.map_err(fail)?) else {
+        return Ok(None);
     };
     if !page_wanted(ctx) {
         let none: Vec<(i64, InputItem)> = Vec::new();
@@ -115,9 +110,31 @@ pub struct Kept {
     tally: tokio::sync::OnceCell<Option<Tally>>,
 }
 
+impl Kept {
+    /// Whether the marks are made: as the place's tally said, if it was read (there is none
+    /// while they are being made), else as the tallies' checkpoint says.
+    async fn made(&self, db: &crate::store::Db) -> anyhow::Result<bool> {
+        if let Some(tally) = self.tally.get() {
+            return Ok(tally.is_some());
+        }
+        let made = self
+            .made
+            .get_or_try_init(|| async {
+                Ok::<_, anyhow::Error>(tally::checkpoint(db).await?.is_some())
+            })
+            .await?;
+        Ok(*made)
+    }
+}
+
 /// The number of items in the list `asked`: from the tally of its place where there is one
-/// (an organisation's, or an activity's), else counted from the marks.
-async fn total(db: &crate::store::Db, asked: &ListAsked, kept: &Kept) -> anyhow::Result<u64> {
+/// (an organisation's, or an activity's), else counted from the marks; `None` when the
+/// tallies are being made.
+async fn total(
+    db: &crate::store::Db,
+    asked: &ListAsked,
+    kept: &Kept,
+) -> anyhow::Result<Option<u64>> {
     let scope = match &asked.place {
         Place::Organisation {
             code,
@@ -126,20 +143,16 @@ async fn total(db: &crate::store::Db, asked: &ListAsked, kept: &Kept) -> anyhow:
         Place::Activity(id) => Some(Scope::Activity(*id)),
         Place::Organisation { .. } => None,
     };
-    let kept = match scope {
-        Some(scope) => kept
-            .tally
-            .get_or_try_init(
-                || async move { tally::tally_as_of(db, &scope.key(), asked.as_of).await },
-            )
-            .await?
-            .clone(),
-        None => None,
+    let Some(scope) = scope else {
+        return Ok(Some(tally::count(db, asked).await?));
     };
-    Ok(match kept {
-        Some(t) => t.standing(asked.standing, asked.as_of),
-        None => tally::count(db, asked).await?,
-    })
+    let tally = kept
+        .tally
+        .get_or_try_init(|| async move { tally::tally_as_of(db, &scope.key(), asked.as_of).await })
+        .await?;
+    Ok(tally
+        .as_ref()
+        .map(|t| t.standing(asked.standing, asked.as_of)))
 }
 
 /// A page of items counted item by item (the lists the marks do not hold), with its total.
