@@ -105,8 +105,8 @@ pub struct Inputs<'a> {
     /// How many percentage points below its share of the population a group may fall before
     /// it counts as under-represented.
     pub margin_points: f64,
-    /// Cohorts of periods read from the maintained tallies: for these periods the items and
-    /// actions need not be among the documents (see [`Cohort`]).
+    /// Cohorts of periods read from the maintained tallies: for these periods the items,
+    /// actions and activities need not be among the documents (see [`Cohort`]).
     pub cohorts: &'a [(Period, Cohort)],
 }
 

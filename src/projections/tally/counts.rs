@@ -1,8 +1,10 @@
 //! A tally: what a roll-up counts over a set of input items (how many have each verdict, how
 //! many were answered in time, acted on, had the loop closed, were genuinely acted on) and the
 //! days each took to a decision, an outcome and feedback, as histograms so that medians can
-//! be read from them. Tallies add and subtract, so one can hold an item's contribution, a
-//! change on one day, or the sum over an organisation's items.
+//! be read from them, and the days answers and actions fall due; in a cohort, also what the
+//! scorecard counts of actions proposed and activities held. Tallies add and subtract, so one
+//! can hold an item's contribution, a change on one day, or the sum over an organisation's
+//! items.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
