@@ -97,7 +97,7 @@ pub async fn the_lists_agree_with_judging_every_item(app: &TestApp, days: &[Naiv
                     .expect("the tallies read")
                     .expect("the tallies are complete");
                 assert_eq!(
-                    kept.standing(*standing, *on),
+                    standing.counted_in(&kept, *on),
                     expected.len() as u64,
                     "the tally's {code} {standing:?} as of {on}"
                 );

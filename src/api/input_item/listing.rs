@@ -152,7 +152,7 @@ async fn total(
         .await?;
     Ok(tally
         .as_ref()
-        .map(|t| t.standing(asked.standing, asked.as_of)))
+        .map(|t| asked.standing.counted_in(t, asked.as_of)))
 }
 
 /// A page of items counted item by item (the lists the marks do not hold), with its total.

@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use super::days::day_number;
 use super::histogram::Histogram;
-use super::lists::Standing;
 use crate::domain::baseline::Dimension;
 use crate::domain::verdict::{Assessment, InputVerdict};
 use crate::projections::reach::{participants_of, Participants};
@@ -270,19 +269,20 @@ impl Tally {
         self.at(TOTAL) + self.at(WITHDRAWN)
     }
 
-    /// How many items the list of those standing so holds on `as_of`, the day this tallies
-    /// them as of.
-    pub fn standing(&self, standing: Standing, as_of: NaiveDate) -> u64 {
-        let within = |days: u32| {
-            let last = as_of + chrono::Days::new(u64::from(days));
-            (day_number(as_of), day_number(last))
-        };
-        match standing {
-            Standing::Verdict(verdict) => self.count(verdict),
-            Standing::LoopOpen => self.at(LOOP_OPEN),
-            Standing::WindowClosing(days) => self.respond_by.between(within(days)),
-            Standing::ActionDue(days) => self.due_by.between(within(days)),
-        }
+    /// Answered items whose loop is still open.
+    pub fn loop_open(&self) -> u64 {
+        self.at(LOOP_OPEN)
+    }
+
+    /// Items waiting for an answer due from `from` to `to` (days from the common era, both
+    /// included).
+    pub fn waiting_due(&self, from: i32, to: i32) -> u64 {
+        self.respond_by.between((from, to))
+    }
+
+    /// Items planned whose earliest open action is due from `from` to `to`.
+    pub fn actions_due(&self, from: i32, to: i32) -> u64 {
+        self.due_by.between((from, to))
     }
 
     /// The count at `index`, never below nought.

@@ -7,7 +7,7 @@ use chrono::{Days, NaiveDate};
 use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::counts::ANSWERED_VERDICTS;
+use super::counts::{Tally, ANSWERED_VERDICTS};
 use super::days::{day_number, day_of, month_of};
 use super::marks::{verdict_name, verdict_named, EVERY_MONTH};
 use crate::domain::verdict::InputVerdict;
@@ -38,6 +38,27 @@ pub enum Standing {
 }
 
 impl Standing {
+    /// How many items the list of those standing so holds on `as_of`, from `tally`, their
+    /// place's tally as of that day.
+    pub fn counted_in(self, tally: &Tally, as_of: NaiveDate) -> u64 {
+        let within = |days: u32| {
+            let last = as_of + Days::new(u64::from(days));
+            (day_number(as_of), day_number(last))
+        };
+        match self {
+            Self::Verdict(verdict) => tally.count(verdict),
+            Self::LoopOpen => tally.loop_open(),
+            Self::WindowClosing(days) => {
+                let (from, to) = within(days);
+                tally.waiting_due(from, to)
+            }
+            Self::ActionDue(days) => {
+                let (from, to) = within(days);
+                tally.actions_due(from, to)
+            }
+        }
+    }
+
     fn verdicts(self) -> Vec<InputVerdict> {
         match self {
             Self::Verdict(v) => vec![v],
