@@ -67,6 +67,13 @@ pub fn participants_of(
     })
 }
 
+/// Adds the participants `snapshot` counts, group by group, to `participants`.
+pub fn add_participants(participants: &mut Participants, snapshot: &DemographicSnapshot) {
+    for (group, n) in participants_of(snapshot) {
+        *participants.entry(group).or_default() += u64::from(n);
+    }
+}
+
 /// Reach of the activities held in `period` (or of all given activities when `None`) against
 /// `baseline`, naming groups more than `margin_points` percentage points below their share.
 pub fn reach(
@@ -86,9 +93,7 @@ pub fn reach(
         .collect();
     let mut participants = Participants::new();
     for held in held.iter().filter_map(|a| a.held.as_ref()) {
-        for (group, n) in participants_of(&held.demographics) {
-            *participants.entry(group).or_default() += u64::from(n);
-        }
+        add_participants(&mut participants, &held.demographics);
     }
     Reach {
         activities: held.iter().map(|a| a.id).collect(),

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::{joining, refs, Inputs, Period, RecordKind, RecordRef};
 use crate::domain::common::DemographicSnapshot;
 use crate::projections::docs::ActivityDoc;
-use crate::projections::reach::{participants_of, Participants};
+use crate::projections::reach::{add_participants, Participants};
 use crate::projections::rollup::{self, Rollup};
 
 /// Counts over the items raised, the actions proposed and the activities held in a period, as
@@ -160,12 +160,10 @@ impl Inputs<'_> {
         let mut participants: BTreeMap<String, Participants> = BTreeMap::new();
         for (activity, _) in self.held_activities(period) {
             let Some(held) = &activity.held else { continue };
-            let groups = participants
+            let led = participants
                 .entry(activity.lead_organisation.to_string())
                 .or_default();
-            for (group, n) in participants_of(&held.demographics) {
-                *groups.entry(group).or_default() += u64::from(n);
-            }
+            add_participants(led, &held.demographics);
         }
         participants
     }

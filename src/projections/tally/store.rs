@@ -105,12 +105,16 @@ pub async fn cohort(
     let Some(rows) = rows_of_scopes(db, &scopes, period.to).await? else {
         return Ok(None);
     };
-    let (mut sum, mut each): (Tally, HashMap<&String, Tally>) = Default::default();
+    // Each organisation's rows summed once; the whole is the sum of those sums.
+    let mut each: HashMap<&String, Tally> = HashMap::new();
     for (scope, tally) in rows {
-        sum.add(&tally, 1);
         if let Some(code) = whose.get(&scope) {
             each.entry(code).or_default().add(&tally, 1);
         }
+    }
+    let mut sum = Tally::default();
+    for tally in each.values() {
+        sum.add(tally, 1);
     }
     let mut cohort = sum.cohort();
     for (code, tally) in each {
