@@ -2,8 +2,6 @@
 //! verdict, and the officer's lists of what needs them, read from the maintained marks, with
 //! totals from the maintained tallies.
 
-use std::collections::HashMap;
-
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::NaiveDate;
 
@@ -64,21 +62,23 @@ pub async fn from_marks(
     asked.after = after;
     asked.limit = size + 1;
     let listed = tally::page(db, &asked).await.map_err(fail)?;
-    let ids: Vec<String> = listed.iter().map(|l| l.id.clone()).collect();
-    let mut docs: HashMap<String, InputItemDoc> =
-        read::input_item_docs_by_id(db, &ids, themes_wanted(ctx))
+    let mut docs = listed
+        .iter()
+        .map(|l| serde_json::from_str::<InputItemDoc>(&l.doc))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| fail(e.into()))?;
+    if themes_wanted(ctx) {
+        read::name_themes_as_now(db, &mut docs)
             .await
-            .map_err(fail)?
-            .into_iter()
-            .map(|(doc, _)| (doc.id.to_string(), doc))
-            .collect();
+            .map_err(fail)?;
+    }
     // In the marks' order (log order); each item's verdict as its mark says.
     let items = listed
         .iter()
-        .filter_map(|l| {
-            let doc = docs.remove(&l.id)?;
+        .zip(docs)
+        .map(|(l, doc)| {
             let item = InputItem::listed(doc, l, asked.as_of, views.clone());
-            Some((l.log_position, item))
+            (l.log_position, item)
         })
         .collect();
     Ok(Some(window.page_with(items, ItemTotal { total_count })?))

@@ -167,7 +167,7 @@ fn push_parts<'a, DB: sqlx::Database>(
 }
 
 /// An item on a page of a list, with where it stands on the day asked (what its mark says),
-/// so the page need not judge it again.
+/// so the page need not judge it again, and its document as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
     pub id: String,
@@ -176,14 +176,19 @@ pub struct Listed {
     pub loop_closed: bool,
     /// The last day the answer is in time.
     pub respond_by: NaiveDate,
+    /// The item's document (its view's JSON), read in the same statement as its mark.
+    pub doc: String,
 }
 
-/// The page asked for, in log order.
+/// The page asked for, in log order, each item with its document: one statement, the page's
+/// marks joined with their items' documents (items not in the views are left out).
 pub async fn page(db: &Db, asked: &ListAsked) -> anyhow::Result<Vec<Listed>> {
     let limit = asked.limit as i64;
-    let rows: Vec<(String, i64, String, bool, i32)> = on_db!(db, pool => {
+    type Row = (String, i64, String, bool, i32, String);
+    let rows: Vec<Row> = on_db!(db, pool => {
         let mut q = QueryBuilder::new(
-            "SELECT id, log_position, verdict, loop_closed, respond_by FROM (");
+            "SELECT listed.id, listed.log_position, listed.verdict, listed.loop_closed, \
+             listed.respond_by, item.doc FROM (SELECT * FROM (");
         push_parts(
             &mut q,
             asked,
@@ -193,20 +198,25 @@ pub async fn page(db: &Db, asked: &ListAsked) -> anyhow::Result<Vec<Listed>> {
                 q.push(" ORDER BY log_position LIMIT ").push_bind(limit).push(") AS part");
             },
         );
-        q.push(") AS listed ORDER BY log_position LIMIT ").push_bind(limit);
+        q.push(") AS parts ORDER BY log_position LIMIT ").push_bind(limit);
+        q.push(") AS listed JOIN view_input_items AS item ON item.id = listed.id \
+                ORDER BY listed.log_position");
         q.build().fetch_all(pool).await?.into_iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5))).collect()
     });
     rows.into_iter()
-        .map(|(id, log_position, verdict, loop_closed, respond_by)| {
-            Ok(Listed {
-                id,
-                log_position,
-                verdict: verdict_named(&verdict)?,
-                loop_closed,
-                respond_by: day_of(respond_by)?,
-            })
-        })
+        .map(
+            |(id, log_position, verdict, loop_closed, respond_by, doc)| {
+                Ok(Listed {
+                    id,
+                    log_position,
+                    verdict: verdict_named(&verdict)?,
+                    loop_closed,
+                    respond_by: day_of(respond_by)?,
+                    doc,
+                })
+            },
+        )
         .collect()
 }
 

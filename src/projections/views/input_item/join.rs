@@ -166,24 +166,14 @@ pub async fn input_items_by_id(db: &Db, ids: &[String]) -> anyhow::Result<Vec<It
     complete_items(db, rows).await
 }
 
-/// The input items `ids` names with their log positions, not joined (for a list whose marks
-/// say where they stand), in no particular order (those not found left out); with `themes`,
-/// their themes as their owners name them now (else as recorded, which a list that does not
-/// show them need not read the owners for).
-pub async fn input_item_docs_by_id(
-    db: &Db,
-    ids: &[String],
-    themes: bool,
-) -> anyhow::Result<Vec<(InputItemDoc, i64)>> {
-    let mut rows = item_docs_by_id(db, ids).await?;
-    if !themes {
-        return Ok(rows);
-    }
-    let owners = organisations_of(db, rows.iter().map(|(d, _)| &d.organisation)).await?;
-    for (doc, _) in &mut rows {
+/// Names the themes of `docs` as their owners name them now (renamed and merged themes
+/// under the theme they became), reading each owner once.
+pub async fn name_themes_as_now(db: &Db, docs: &mut [InputItemDoc]) -> anyhow::Result<()> {
+    let owners = organisations_of(db, docs.iter().map(|d| &d.organisation)).await?;
+    for doc in docs {
         name_themes_now(&owners, doc);
     }
-    Ok(rows)
+    Ok(())
 }
 
 async fn item_docs_by_id(db: &Db, ids: &[String]) -> anyhow::Result<Vec<(InputItemDoc, i64)>> {
