@@ -52,11 +52,9 @@ impl Documents {
             );
         }
         let boards = board_read::boards(db, scope).await?;
-        let (mut appointments, mut meetings) = (Vec::new(), Vec::new());
-        for board in &boards {
-            appointments.extend(board_read::appointments_to(db, board.id).await?);
-            meetings.extend(board_read::meetings_of(db, board.id).await?);
-        }
+        let ids: Vec<Uuid> = boards.iter().map(|b| b.id).collect();
+        let appointments = board_read::appointments_to_boards(db, &ids).await?;
+        let meetings = board_read::meetings_of_boards(db, &ids).await?;
         let baselines = baselines(db, organisations).await?;
         Ok(Self {
             activities: activities.into_iter().map(|(a, _)| a).collect(),
@@ -72,7 +70,7 @@ impl Documents {
 
 impl Documents {
     /// What a scorecard over `period` needs beside the cohorts the tallies keep (see
-    /// [`crate::projections::tally::cohort`]): the boards of `organisations` and their
+    /// [`crate::projections::tally::cohorts`]): the boards of `organisations` and their
     /// population baselines, and of the items only those the boards' decisions cite, which the
     /// measures time; their input items, actions and activities, which may be too many to
     /// hold, are counted in the cohorts. Answers `None` while the tallies are being made, when
@@ -82,20 +80,15 @@ impl Documents {
         organisations: &[String],
         periods: &[Period],
     ) -> anyhow::Result<Option<(Self, Vec<(Period, Cohort)>)>> {
-        let mut cohorts = Vec::new();
-        for period in periods {
-            match tally::cohort(db, organisations, period).await? {
-                Some(cohort) => cohorts.push((*period, cohort)),
-                None => return Ok(None),
-            }
-        }
+        let Some(cohorts) = tally::cohorts(db, organisations, periods).await? else {
+            return Ok(None);
+        };
+        let cohorts = periods.iter().copied().zip(cohorts).collect();
         let scope = Some(organisations);
         let boards = board_read::boards(db, scope).await?;
-        let (mut appointments, mut meetings) = (Vec::new(), Vec::new());
-        for board in &boards {
-            appointments.extend(board_read::appointments_to(db, board.id).await?);
-            meetings.extend(board_read::meetings_of(db, board.id).await?);
-        }
+        let ids: Vec<Uuid> = boards.iter().map(|b| b.id).collect();
+        let appointments = board_read::appointments_to_boards(db, &ids).await?;
+        let meetings = board_read::meetings_of_boards(db, &ids).await?;
         let cited: BTreeSet<String> = meetings
             .iter()
             .flat_map(|m| &m.decisions)

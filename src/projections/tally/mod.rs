@@ -42,7 +42,7 @@ pub use item::{
     activity_scope, board_scope, ics_scope, organisation_scope, theme_scope, ItemTallies, Placing,
 };
 pub use lists::{count, page, ListAsked, Listed, Place, Standing};
-pub use store::{checkpoint, cohort, tally_as_of, TALLIES_CHECKPOINT};
+pub use store::{checkpoint, cohorts, tally_as_of, TALLIES_CHECKPOINT};
 
 use super::rollup::Rollup;
 use crate::store::Db;

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use sqlx::{QueryBuilder, Row};
 
@@ -39,77 +40,142 @@ pub async fn tally_of_scopes(
     scopes: &[String],
     as_of: NaiveDate,
 ) -> anyhow::Result<Option<Tally>> {
-    let Some(rows) = rows_of_scopes(db, scopes, as_of).await? else {
+    let Some(mut parts) = rows_of_parts(db, &[(scopes, as_of)]).await? else {
         return Ok(None);
     };
     let mut sum = Tally::default();
-    for (_, tally) in rows {
+    for (_, tally) in parts.pop().unwrap_or_default() {
         sum.add(&tally, 1);
     }
     Ok(Some(sum))
 }
 
-/// The rows whose sum is each of `scopes`' tally as of `as_of`, each with its scope; `None`
-/// while the tallies are not complete.
-async fn rows_of_scopes(
+/// For each part (some scopes and a day), the rows whose sum is each scope's tally as of that
+/// day, each with its scope; `None` while the tallies are not complete. One statement when
+/// the parts' scopes are few enough together, else one for each chunk of each part's.
+async fn rows_of_parts(
     db: &Db,
-    scopes: &[String],
-    as_of: NaiveDate,
-) -> anyhow::Result<Option<Vec<(String, Tally)>>> {
-    let day = day_number(as_of);
-    let [(_, year), (_, month), _] = periods(day);
-    let first = i64::from(day_number(month_start(as_of)));
-    let mut found = Vec::new();
-    for chunk in scopes.chunks(ROWS) {
-        let rows: Vec<(Option<String>, Option<Vec<u8>>)> = on_db!(db, pool => {
-            let mut q = QueryBuilder::new("SELECT scope, tally FROM view_tallies WHERE ");
-            q.push_in("scope", chunk).push(" AND level = 0 AND period < ").push_bind(year);
-            q.push(" UNION ALL SELECT scope, tally FROM view_tallies WHERE ").push_in("scope", chunk)
-                .push(" AND level = 1 AND period >= ").push_bind(year * 12)
-                .push(" AND period < ").push_bind(month);
-            q.push(" UNION ALL SELECT scope, tally FROM view_tallies WHERE ").push_in("scope", chunk)
-                .push(" AND level = 2 AND period >= ").push_bind(first)
-                .push(" AND period <= ").push_bind(i64::from(day));
-            q.push(" UNION ALL SELECT NULL, NULL WHERE NOT EXISTS \
+    parts: &[(&[String], NaiveDate)],
+) -> anyhow::Result<Option<Vec<Vec<(String, Tally)>>>> {
+    let mut statements: Vec<Vec<(usize, &[String], NaiveDate)>> = Vec::new();
+    if parts.iter().map(|(scopes, _)| scopes.len()).sum::<usize>() <= ROWS {
+        statements.push(parts.iter().enumerate().map(|(at, (s, d))| (at, *s, *d)).collect());
+    } else {
+        for (at, (scopes, day)) in parts.iter().enumerate() {
+            statements.extend(scopes.chunks(ROWS).map(|chunk| vec![(at, chunk, *day)]));
+        }
+    }
+    let mut found: Vec<Vec<(String, Tally)>> = vec![Vec::new(); parts.len()];
+    for statement in statements {
+        let rows: Vec<(Option<i64>, Option<String>, Option<Vec<u8>>)> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new("");
+            for (at, scopes, as_of) in &statement {
+                push_rows_as_of(&mut q, *at as i64, scopes, *as_of);
+                q.push(" UNION ALL ");
+            }
+            q.push("SELECT NULL, NULL, NULL WHERE NOT EXISTS \
                 (SELECT 1 FROM projector_checkpoints WHERE name = ").push_bind(TALLIES_CHECKPOINT)
                 .push(")");
             q.build_query_as().fetch_all(pool).await?
         });
         for row in rows {
             // Rows written before the tallies were last made may not read as tallies any more.
-            let (Some(scope), Some(bytes)) = row else {
+            let (Some(at), Some(scope), Some(bytes)) = row else {
                 return Ok(None);
             };
-            found.push((scope, Tally::decode(&bytes)?));
+            let part = found.get_mut(at as usize).context("a row of no part asked")?;
+            part.push((scope, Tally::decode(&bytes)?));
         }
     }
     Ok(Some(found))
 }
 
+/// `SELECT part, scope, tally` of the rows whose sum is each of `scopes`' tally as of `as_of`:
+/// the years before its year, the months of its year before its month, and the days of its
+/// month up to it.
+fn push_rows_as_of<'a, DB: sqlx::Database>(
+    q: &mut QueryBuilder<'a, DB>,
+    part: i64,
+    scopes: &[String],
+    as_of: NaiveDate,
+) where
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    QueryBuilder<'a, DB>: PushIn,
+{
+    let day = day_number(as_of);
+    let [(_, year), (_, month), _] = periods(day);
+    let first = i64::from(day_number(month_start(as_of)));
+    let select = |q: &mut QueryBuilder<'a, DB>| {
+        q.push("SELECT CAST(")
+            .push_bind(part)
+            .push(" AS BIGINT), scope, tally FROM view_tallies WHERE ");
+    };
+    select(q);
+    q.push_in("scope", scopes)
+        .push(" AND level = 0 AND period < ")
+        .push_bind(year);
+    q.push(" UNION ALL ");
+    select(q);
+    q.push_in("scope", scopes)
+        .push(" AND level = 1 AND period >= ")
+        .push_bind(year * 12)
+        .push(" AND period < ")
+        .push_bind(month);
+    q.push(" UNION ALL ");
+    select(q);
+    q.push_in("scope", scopes)
+        .push(" AND level = 2 AND period >= ")
+        .push_bind(first)
+        .push(" AND period <= ")
+        .push_bind(i64::from(day));
+}
+
 /// What the scorecard counts over the items raised, the actions proposed and the activities
-/// held by `organisations` in `period`, as of its last day, summed from the cohorts of its
-/// years, months and days.
-pub async fn cohort(
+/// held by `organisations` in each of `periods`, as of its last day, summed from the cohorts
+/// of its years, months and days: all the periods read in one statement.
+pub async fn cohorts(
     db: &Db,
     organisations: &[String],
-    period: &Period,
-) -> anyhow::Result<Option<Cohort>> {
-    let spans = spans(period.from, period.to);
-    let mut whose: HashMap<String, &String> = HashMap::new();
-    for code in organisations {
-        for span in &spans {
-            whose.insert(cohort_scope(code, *span), code);
-        }
-    }
-    let scopes: Vec<String> = whose.keys().cloned().collect();
-    let Some(rows) = rows_of_scopes(db, &scopes, period.to).await? else {
+    periods: &[Period],
+) -> anyhow::Result<Option<Vec<Cohort>>> {
+    // For each period, which organisation each of its scopes is a cohort of.
+    let whose: Vec<HashMap<String, &String>> = periods
+        .iter()
+        .map(|period| {
+            let spans = spans(period.from, period.to);
+            let mut whose = HashMap::new();
+            for code in organisations {
+                for span in &spans {
+                    whose.insert(cohort_scope(code, *span), code);
+                }
+            }
+            whose
+        })
+        .collect();
+    let scopes: Vec<Vec<String>> = whose.iter().map(|w| w.keys().cloned().collect()).collect();
+    let parts: Vec<(&[String], NaiveDate)> = scopes
+        .iter()
+        .zip(periods)
+        .map(|(scopes, period)| (scopes.as_slice(), period.to))
+        .collect();
+    let Some(rows) = rows_of_parts(db, &parts).await? else {
         return Ok(None);
     };
+    Ok(Some(
+        rows.into_iter()
+            .zip(&whose)
+            .map(|(rows, whose)| cohort_of(rows, whose))
+            .collect(),
+    ))
+}
+
+/// The cohort summed from `rows`, each a part of the organisation `whose` says.
+fn cohort_of(rows: Vec<(String, Tally)>, whose: &HashMap<String, &String>) -> Cohort {
     // Each organisation's rows summed once; the whole is the sum of those sums.
     let mut each: HashMap<&String, Tally> = HashMap::new();
     for (scope, tally) in rows {
         if let Some(code) = whose.get(&scope) {
-            each.entry(code).or_default().add(&tally, 1);
+            each.entry(*code).or_default().add(&tally, 1);
         }
     }
     let mut sum = Tally::default();
@@ -123,7 +189,7 @@ pub async fn cohort(
             cohort.participants.insert(code.clone(), participants);
         }
     }
-    Ok(Some(cohort))
+    cohort
 }
 
 /// Where the tallies are complete up to; `None` while they are not.

@@ -188,9 +188,19 @@ pub async fn appointment(db: &Db, id: Uuid) -> anyhow::Result<Option<Appointment
 
 /// Every appointment to a board, by term start.
 pub async fn appointments_to(db: &Db, board: Uuid) -> anyhow::Result<Vec<AppointmentDoc>> {
-    let mut docs: Vec<AppointmentDoc> =
-        docs_by_ids(db, SELECT, "board_id", &[board.to_string()]).await?;
-    docs.sort_by_key(|a| (a.term_start, a.id));
+    appointments_to_boards(db, &[board]).await
+}
+
+/// Every appointment to any of `boards`, read together: board by board in the order given,
+/// each board's by term start.
+pub async fn appointments_to_boards(
+    db: &Db,
+    boards: &[Uuid],
+) -> anyhow::Result<Vec<AppointmentDoc>> {
+    let ids: Vec<String> = boards.iter().map(Uuid::to_string).collect();
+    let mut docs: Vec<AppointmentDoc> = docs_by_ids(db, SELECT, "board_id", &ids).await?;
+    let place = |board: &Uuid| boards.iter().position(|b| b == board);
+    docs.sort_by_key(|a| (place(&a.board_id), a.term_start, a.id));
     Ok(docs)
 }
 

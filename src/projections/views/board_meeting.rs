@@ -236,9 +236,16 @@ pub async fn meeting_with_decision(db: &Db, decision: Uuid) -> anyhow::Result<Op
 
 /// Every meeting of a board, by date.
 pub async fn meetings_of(db: &Db, board: Uuid) -> anyhow::Result<Vec<MeetingDoc>> {
-    let mut docs: Vec<MeetingDoc> =
-        docs_by_ids(db, SELECT, "board_id", &[board.to_string()]).await?;
-    docs.sort_by_key(meeting_order);
+    meetings_of_boards(db, &[board]).await
+}
+
+/// Every meeting of any of `boards`, read together: board by board in the order given, each
+/// board's by date.
+pub async fn meetings_of_boards(db: &Db, boards: &[Uuid]) -> anyhow::Result<Vec<MeetingDoc>> {
+    let ids: Vec<String> = boards.iter().map(Uuid::to_string).collect();
+    let mut docs: Vec<MeetingDoc> = docs_by_ids(db, SELECT, "board_id", &ids).await?;
+    let place = |board: &Uuid| boards.iter().position(|b| b == board);
+    docs.sort_by_key(|m| (place(&m.board_id), meeting_order(m)));
     Ok(docs)
 }
 
