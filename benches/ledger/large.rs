@@ -19,7 +19,8 @@ use serde_json::{json, Value};
 use crate::service::{Client, Service, Storage};
 use crate::stats::{closed_loop, ms, Load};
 use crate::{
-    binary, failures, mix, postgres, scale, sqlite_events, storage, Backend, Options, Table,
+    binary, failures, mix, postgres, reused_storage, scale, sqlite_events, storage, Backend, Options,
+    Table,
 };
 
 /// The questions readers ask, each with varied arguments.
@@ -202,12 +203,12 @@ pub async fn run(
     table: &mut Table,
 ) -> anyhow::Result<()> {
     let length = Duration::from_secs(options.seconds);
-    let store = storage(
-        backend,
-        &format!("pl_bench_large_{backend:?}").to_lowercase(),
-        dir,
-    )
-    .await?;
+    let name = format!("pl_bench_large_{backend:?}").to_lowercase();
+    let store = if options.reuse {
+        reused_storage(backend, &name).await?
+    } else {
+        storage(backend, &name, dir).await?
+    };
     // About five events an item: raised, decided, an action and its steps, feedback.
     let others = events.saturating_sub(items as u64 * 5);
     let systems = others.div_ceil(880).max(1) as usize;

@@ -48,6 +48,11 @@ struct Options {
         value_delimiter = ','
     )]
     parts: Vec<String>,
+    /// The largest organisation's part keeps the databases of its last run with `--reuse`
+    /// (PostgreSQL's, and SQLite's under `target/benchmarks/reused/`) and seeds only what they
+    /// lack, to measure a change to the reading side again without seeding afresh.
+    #[arg(long)]
+    reuse: bool,
     /// Where the table is written.
     #[arg(long, default_value = "target/benchmarks/last-run.md")]
     out: PathBuf,
@@ -162,6 +167,20 @@ async fn storage(backend: Backend, name: &str, dir: &Path) -> anyhow::Result<Sto
         dir: dir.join(name),
         database_url: match backend {
             Backend::Postgres => Some(postgres::fresh_database(name).await?),
+            Backend::Sqlite => None,
+        },
+    })
+}
+
+/// The storage named `name` as the last run left it (created if there is none), for `--reuse`:
+/// SQLite's under `target/benchmarks/reused/`.
+async fn reused_storage(backend: Backend, name: &str) -> anyhow::Result<Storage> {
+    let dir = Path::new("target/benchmarks/reused").join(name);
+    std::fs::create_dir_all(&dir)?;
+    Ok(Storage {
+        dir,
+        database_url: match backend {
+            Backend::Postgres => Some(postgres::database(name).await?),
             Backend::Sqlite => None,
         },
     })

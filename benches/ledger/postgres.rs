@@ -15,22 +15,39 @@ pub fn admin_url() -> String {
 
 /// Creates database `name` (dropping any left from an earlier run) and answers with its URL.
 pub async fn fresh_database(name: &str) -> anyhow::Result<String> {
-    let admin = admin_url();
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .context("PostgreSQL does not answer at PL_TEST_POSTGRES_URL")?;
+    let mut conn = admin_connection().await?;
     sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut conn)
         .await?;
-    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await?;
+    database(name).await
+}
+
+/// The database `name` as it stands, created if there is none; its URL.
+pub async fn database(name: &str) -> anyhow::Result<String> {
+    let admin = admin_url();
+    let mut conn = admin_connection().await?;
+    let there: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
+    if !there {
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await?;
+    }
     let host_start = admin.find("://").map_or(0, |i| i + 3);
     let base = match admin[host_start..].find('/') {
         Some(slash) => &admin[..host_start + slash],
         None => admin.as_str(),
     };
     Ok(format!("{base}/{name}"))
+}
+
+async fn admin_connection() -> anyhow::Result<sqlx::PgConnection> {
+    sqlx::PgConnection::connect(&admin_url())
+        .await
+        .context("PostgreSQL does not answer at PL_TEST_POSTGRES_URL")
 }
 
 /// An event-sized row: payload and metadata as long as a typical event of ours.

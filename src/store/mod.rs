@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::pool::PoolConnectionMetadata;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -104,13 +104,22 @@ pub enum Db {
 
 impl Db {
     /// Connects to PostgreSQL at `url`.
+    ///
+    /// Every statement is prepared once on each connection and then run with its generic plan
+    /// (`plan_cache_mode`): the reads of the dashboards are short index range scans whose
+    /// plan does not depend on the values bound, but with ranges bound PostgreSQL planned
+    /// them afresh on each run, which cost more than running them (a profile of the tallies'
+    /// read under 16 readers: planning 12% of the machine, running it 7%).
     pub async fn connect_postgres(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .context("DATABASE_URL is not a PostgreSQL URL")?
+            .options([("plan_cache_mode", "force_generic_plan")]);
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
             .test_before_acquire(false)
             .before_acquire(ping_if_idle)
-            .connect(url)
+            .connect_with(options)
             .await
             .context("could not connect to PostgreSQL (check DATABASE_URL)")?;
         Ok(Self::Postgres(pool))
