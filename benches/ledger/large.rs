@@ -19,8 +19,8 @@ use serde_json::{json, Value};
 use crate::service::{Client, Service, Storage};
 use crate::stats::{closed_loop, ms, Load};
 use crate::{
-    binary, failures, mix, postgres, reused_storage, scale, sqlite_events, storage, Backend, Options,
-    Table,
+    binary, failures, mix, postgres, reused_storage, scale, sqlite_events, storage, Backend,
+    Options, Table,
 };
 
 /// The questions readers ask, each with varied arguments.

@@ -177,6 +177,12 @@ async fn storage(backend: Backend, name: &str, dir: &Path) -> anyhow::Result<Sto
 async fn reused_storage(backend: Backend, name: &str) -> anyhow::Result<Storage> {
     let dir = Path::new("target/benchmarks/reused").join(name);
     std::fs::create_dir_all(&dir)?;
+    // The service keeps its data directory its owner's alone, as it would make it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+    }
     Ok(Storage {
         dir,
         database_url: match backend {

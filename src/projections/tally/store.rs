@@ -59,7 +59,13 @@ async fn rows_of_parts(
 ) -> anyhow::Result<Option<Vec<Vec<(String, Tally)>>>> {
     let mut statements: Vec<Vec<(usize, &[String], NaiveDate)>> = Vec::new();
     if parts.iter().map(|(scopes, _)| scopes.len()).sum::<usize>() <= ROWS {
-        statements.push(parts.iter().enumerate().map(|(at, (s, d))| (at, *s, *d)).collect());
+        statements.push(
+            parts
+                .iter()
+                .enumerate()
+                .map(|(at, (s, d))| (at, *s, *d))
+                .collect(),
+        );
     } else {
         for (at, (scopes, day)) in parts.iter().enumerate() {
             statements.extend(scopes.chunks(ROWS).map(|chunk| vec![(at, chunk, *day)]));
@@ -67,7 +73,9 @@ async fn rows_of_parts(
     }
     let mut found: Vec<Vec<(String, Tally)>> = vec![Vec::new(); parts.len()];
     for statement in statements {
-        let rows: Vec<(Option<i64>, Option<String>, Option<Vec<u8>>)> = on_db!(db, pool => {
+        // Each row's part, scope and tally; a row of nulls when the tallies are not complete.
+        type Row = (Option<i64>, Option<String>, Option<Vec<u8>>);
+        let rows: Vec<Row> = on_db!(db, pool => {
             let mut q = QueryBuilder::new("");
             for (at, scopes, as_of) in &statement {
                 push_rows_as_of(&mut q, *at as i64, scopes, *as_of);
@@ -83,7 +91,9 @@ async fn rows_of_parts(
             let (Some(at), Some(scope), Some(bytes)) = row else {
                 return Ok(None);
             };
-            let part = found.get_mut(at as usize).context("a row of no part asked")?;
+            let part = found
+                .get_mut(at as usize)
+                .context("a row of no part asked")?;
             part.push((scope, Tally::decode(&bytes)?));
         }
     }
