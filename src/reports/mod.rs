@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::domain::baseline::Shares;
 use crate::domain::common::OdsCode;
 use crate::ledger::load_baseline;
-use crate::projections::board_read;
+use crate::projections::board_read::{self, AppointmentDoc, BoardDoc, MeetingDoc};
 use crate::projections::read;
 use crate::projections::scorecard::{Cohort, Period};
 use crate::projections::tally;
@@ -51,10 +51,7 @@ impl Documents {
                     .filter(|i| !i.doc.is_withdrawn()),
             );
         }
-        let boards = board_read::boards(db, scope).await?;
-        let ids: Vec<Uuid> = boards.iter().map(|b| b.id).collect();
-        let appointments = board_read::appointments_to_boards(db, &ids).await?;
-        let meetings = board_read::meetings_of_boards(db, &ids).await?;
+        let (boards, appointments, meetings) = boards_of(db, organisations).await?;
         let baselines = baselines(db, organisations).await?;
         Ok(Self {
             activities: activities.into_iter().map(|(a, _)| a).collect(),
@@ -84,11 +81,7 @@ impl Documents {
             return Ok(None);
         };
         let cohorts = periods.iter().copied().zip(cohorts).collect();
-        let scope = Some(organisations);
-        let boards = board_read::boards(db, scope).await?;
-        let ids: Vec<Uuid> = boards.iter().map(|b| b.id).collect();
-        let appointments = board_read::appointments_to_boards(db, &ids).await?;
-        let meetings = board_read::meetings_of_boards(db, &ids).await?;
+        let (boards, appointments, meetings) = boards_of(db, organisations).await?;
         let cited: BTreeSet<String> = meetings
             .iter()
             .flat_map(|m| &m.decisions)
@@ -119,6 +112,19 @@ impl Documents {
             cohorts,
         )))
     }
+}
+
+/// The boards of `organisations`, with every appointment to them and every meeting of them:
+/// three statements, however many boards.
+async fn boards_of(
+    db: &Db,
+    organisations: &[String],
+) -> anyhow::Result<(Vec<BoardDoc>, Vec<AppointmentDoc>, Vec<MeetingDoc>)> {
+    let boards = board_read::boards(db, Some(organisations)).await?;
+    let ids: Vec<Uuid> = boards.iter().map(|b| b.id).collect();
+    let appointments = board_read::appointments_to_boards(db, &ids).await?;
+    let meetings = board_read::meetings_of_boards(db, &ids).await?;
+    Ok((boards, appointments, meetings))
 }
 
 /// The population baselines of those of `organisations` that have uploaded one.
