@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::domain::baseline::Shares;
 use crate::domain::common::OdsCode;
 use crate::ledger::load_baseline;
-use crate::projections::board_read::{self, AppointmentDoc, BoardDoc, MeetingDoc};
+use crate::projections::board_read;
 use crate::projections::read;
 use crate::projections::scorecard::{Cohort, Period};
 use crate::projections::tally;
@@ -51,7 +51,8 @@ impl Documents {
                     .filter(|i| !i.doc.is_withdrawn()),
             );
         }
-        let (boards, appointments, meetings) = boards_of(db, organisations).await?;
+        let (boards, appointments, meetings) =
+            board_read::boards_with_their_records(db, organisations).await?;
         let baselines = baselines(db, organisations).await?;
         Ok(Self {
             activities: activities.into_iter().map(|(a, _)| a).collect(),
@@ -81,24 +82,29 @@ impl Documents {
             return Ok(None);
         };
         let cohorts = periods.iter().copied().zip(cohorts).collect();
-        let (boards, appointments, meetings) = boards_of(db, organisations).await?;
+        let (boards, appointments, meetings) =
+            board_read::boards_with_their_records(db, organisations).await?;
         let cited: BTreeSet<String> = meetings
             .iter()
             .flat_map(|m| &m.decisions)
             .flat_map(|d| d.cited_input_items.iter().map(|id| id.to_string()))
             .collect();
         let cited: Vec<String> = cited.into_iter().collect();
-        let answered = read::answered_by_actions_of(db, &cited, organisations).await?;
-        let mut items = read::input_items_by_id(db, &cited).await?;
         // As `load` would have them: not withdrawn, and the organisations' own, referred to
-        // them, or answered by their actions.
-        items.retain(|i| {
-            let ours = |code: &OdsCode| organisations.iter().any(|o| o == code.as_str());
-            !i.doc.is_withdrawn()
-                && (ours(&i.doc.organisation)
-                    || i.doc.referred_to().is_some_and(ours)
-                    || answered.contains(&i.doc.id.to_string()))
-        });
+        // them, or answered by their actions (asked only of the others, which are few).
+        let ours = |code: &OdsCode| organisations.iter().any(|o| o == code.as_str());
+        let (mut items, others): (Vec<_>, Vec<_>) = read::input_items_unjoined(db, &cited)
+            .await?
+            .into_iter()
+            .filter(|i| !i.doc.is_withdrawn())
+            .partition(|i| ours(&i.doc.organisation) || i.doc.referred_to().is_some_and(ours));
+        let other_ids: Vec<String> = others.iter().map(|i| i.doc.id.to_string()).collect();
+        let answered = read::answered_by_actions_of(db, &other_ids, organisations).await?;
+        items.extend(
+            others
+                .into_iter()
+                .filter(|i| answered.contains(&i.doc.id.to_string())),
+        );
         Ok(Some((
             Self {
                 activities: Vec::new(),
@@ -112,19 +118,6 @@ impl Documents {
             cohorts,
         )))
     }
-}
-
-/// The boards of `organisations`, with every appointment to them and every meeting of them:
-/// three statements, however many boards.
-async fn boards_of(
-    db: &Db,
-    organisations: &[String],
-) -> anyhow::Result<(Vec<BoardDoc>, Vec<AppointmentDoc>, Vec<MeetingDoc>)> {
-    let boards = board_read::boards(db, Some(organisations)).await?;
-    let ids: Vec<Uuid> = boards.iter().map(|b| b.id).collect();
-    let appointments = board_read::appointments_to_boards(db, &ids).await?;
-    let meetings = board_read::meetings_of_boards(db, &ids).await?;
-    Ok((boards, appointments, meetings))
 }
 
 /// The population baselines of those of `organisations` that have uploaded one.

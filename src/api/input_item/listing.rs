@@ -148,7 +148,9 @@ async fn total(
     };
     let tally = kept
         .tally
-        .get_or_try_init(|| async move { tally::tally_as_of(db, &scope.key(), asked.as_of).await })
+        .get_or_try_init(
+            || async move { tally::list_tally_as_of(db, &scope.key(), asked.as_of).await },
+        )
         .await?;
     Ok(tally
         .as_ref()

@@ -47,7 +47,7 @@ const INFORMED_BEFORE: usize = ANSWERED + 13;
 const ACCESSIBLE: usize = ANSWERED + 14;
 const JOINT: usize = ANSWERED + 15;
 const DEMOGRAPHICS: usize = ANSWERED + 16;
-const COUNTS: usize = DEMOGRAPHICS + 1;
+pub(super) const COUNTS: usize = DEMOGRAPHICS + 1;
 
 /// The verdicts of input answered by its owner or the partner it was referred to.
 pub const ANSWERED_VERDICTS: [InputVerdict; 5] = [
@@ -57,6 +57,9 @@ pub const ANSWERED_VERDICTS: [InputVerdict; 5] = [
     InputVerdict::Stalled,
     InputVerdict::ActedOn,
 ];
+
+/// A participants' group.
+pub(super) type Group = (Dimension, String);
 
 /// Counts and histograms of days over a set of input items (or changes to them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +72,7 @@ pub struct Tally {
     /// Days before an activity information was first published, for activities held.
     informed_before: Histogram<i32>,
     /// Participants of activities held, in each group.
-    participants: Histogram<(Dimension, String)>,
+    participants: Histogram<Group>,
     /// The last day in time for the answer of items waiting for one (unanswered, or referred
     /// and not answered by the partner), and the day the earliest open action is due of items
     /// planned: how many items have each, for the lists of what falls due within some days.
@@ -216,6 +219,41 @@ impl Tally {
             .counts()
             .map(|(group, n)| (group.clone(), n))
             .collect()
+    }
+
+    /// Its counts, its histograms of days (in the order it stores them) and its participants.
+    pub(super) fn parts(&self) -> (&[i64; COUNTS], [&Histogram<i32>; 6], &Histogram<Group>) {
+        (
+            &self.counts,
+            [
+                &self.to_decision,
+                &self.to_outcome,
+                &self.to_feedback,
+                &self.informed_before,
+                &self.respond_by,
+                &self.due_by,
+            ],
+            &self.participants,
+        )
+    }
+
+    /// The tally of these parts, as [`Tally::parts`] gives them.
+    pub(super) fn from_parts(
+        counts: [i64; COUNTS],
+        days: [Histogram<i32>; 6],
+        participants: Histogram<Group>,
+    ) -> Self {
+        let [to_decision, to_outcome, to_feedback, informed_before, respond_by, due_by] = days;
+        Self {
+            counts,
+            to_decision,
+            to_outcome,
+            to_feedback,
+            informed_before,
+            participants,
+            respond_by,
+            due_by,
+        }
     }
 
     /// Adds `sign` times `other` (`sign` 1 to add, -1 to take away).

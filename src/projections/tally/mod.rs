@@ -18,6 +18,7 @@
 //! - `marks`: where an item is listed on each day, stored by the months each mark covers;
 //! - `lists`: items by where they stand as of a day, paged from the marks;
 //! - `store`: the tables, read as of a day and written item by item;
+//! - `sum`: stored tallies summed as they are read;
 //! - `counted`: the same roll-ups counted item by item, which the tallies must agree with;
 //! - `follow`: keeping them in step with the views, and making them afresh.
 
@@ -32,6 +33,7 @@ mod item;
 mod lists;
 mod marks;
 mod store;
+mod sum;
 
 use chrono::NaiveDate;
 
@@ -42,7 +44,7 @@ pub use item::{
     activity_scope, board_scope, ics_scope, organisation_scope, theme_scope, ItemTallies, Placing,
 };
 pub use lists::{count, page, ListAsked, Listed, Place, Standing};
-pub use store::{checkpoint, cohorts, tally_as_of, TALLIES_CHECKPOINT};
+pub use store::{checkpoint, cohorts, list_tally_as_of, tally_as_of, TALLIES_CHECKPOINT};
 
 use super::rollup::Rollup;
 use crate::store::Db;

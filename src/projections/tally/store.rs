@@ -11,6 +11,7 @@ use super::counts::Tally;
 use super::days::{day_number, month_start, periods, spans, Level};
 use super::item::{cohort_scope, Changes, ItemTallies};
 use super::marks::{verdict_name, Listing, MarkRow};
+use super::sum::Summing;
 use crate::projections::scorecard::{Cohort, Period};
 use crate::projections::select::{PushIn, CHUNK};
 use crate::store::{Db, LogPosition};
@@ -31,32 +32,43 @@ const ROWS: usize = 400;
 /// The tally of `scope` as of `as_of`, read in one round trip from at most about 45 rows;
 /// `None` while the tallies are not complete, when the caller counts item by item.
 pub async fn tally_as_of(db: &Db, scope: &str, as_of: NaiveDate) -> anyhow::Result<Option<Tally>> {
-    tally_of_scopes(db, &[scope.to_owned()], as_of).await
+    sum_as_of(db, scope, as_of, Summing::default()).await
 }
 
-/// The sum of the tallies of `scopes` as of `as_of`: about 45 rows for each scope at most.
-pub async fn tally_of_scopes(
+/// What the lists of items read of the tally of `scope` as of `as_of`: its counts and the
+/// days answers and actions fall due (see [`Summing::for_lists`]).
+pub async fn list_tally_as_of(
     db: &Db,
-    scopes: &[String],
+    scope: &str,
     as_of: NaiveDate,
 ) -> anyhow::Result<Option<Tally>> {
-    let Some(mut parts) = rows_of_parts(db, &[(scopes, as_of)]).await? else {
+    sum_as_of(db, scope, as_of, Summing::for_lists()).await
+}
+
+/// `sum` of the rows of `scope`'s tally as of `as_of`.
+async fn sum_as_of(
+    db: &Db,
+    scope: &str,
+    as_of: NaiveDate,
+    mut sum: Summing,
+) -> anyhow::Result<Option<Tally>> {
+    let scopes = [scope.to_owned()];
+    let Some(mut parts) = rows_of_parts(db, &[(&scopes, as_of)]).await? else {
         return Ok(None);
     };
-    let mut sum = Tally::default();
-    for (_, tally) in parts.pop().unwrap_or_default() {
-        sum.add(&tally, 1);
+    for (_, stored) in parts.pop().unwrap_or_default() {
+        sum.add_stored(&stored)?;
     }
-    Ok(Some(sum))
+    Ok(Some(sum.finish()))
 }
 
 /// For each part (some scopes and a day), the rows whose sum is each scope's tally as of that
-/// day, each with its scope; `None` while the tallies are not complete. One statement when
+/// day, each with its scope and as stored; `None` while the tallies are not complete. One statement when
 /// the parts' scopes are few enough together, else one for each chunk of each part's.
 async fn rows_of_parts(
     db: &Db,
     parts: &[(&[String], NaiveDate)],
-) -> anyhow::Result<Option<Vec<Vec<(String, Tally)>>>> {
+) -> anyhow::Result<Option<Vec<Vec<(String, Vec<u8>)>>>> {
     let mut statements: Vec<Vec<(usize, &[String], NaiveDate)>> = Vec::new();
     if parts.iter().map(|(scopes, _)| scopes.len()).sum::<usize>() <= ROWS {
         statements.push(
@@ -71,7 +83,7 @@ async fn rows_of_parts(
             statements.extend(scopes.chunks(ROWS).map(|chunk| vec![(at, chunk, *day)]));
         }
     }
-    let mut found: Vec<Vec<(String, Tally)>> = vec![Vec::new(); parts.len()];
+    let mut found: Vec<Vec<(String, Vec<u8>)>> = vec![Vec::new(); parts.len()];
     for statement in statements {
         // Each row's part, scope and tally; a row of nulls when the tallies are not complete.
         type Row = (Option<i64>, Option<String>, Option<Vec<u8>>);
@@ -94,7 +106,7 @@ async fn rows_of_parts(
             let part = found
                 .get_mut(at as usize)
                 .context("a row of no part asked")?;
-            part.push((scope, Tally::decode(&bytes)?));
+            part.push((scope, bytes));
         }
     }
     Ok(Some(found))
@@ -175,31 +187,35 @@ pub async fn cohorts(
         rows.into_iter()
             .zip(&whose)
             .map(|(rows, whose)| cohort_of(rows, whose))
-            .collect(),
+            .collect::<anyhow::Result<_>>()?,
     ))
 }
 
 /// The cohort summed from `rows`, each a part of the organisation `whose` says.
-fn cohort_of(rows: Vec<(String, Tally)>, whose: &HashMap<String, &String>) -> Cohort {
+fn cohort_of(
+    rows: Vec<(String, Vec<u8>)>,
+    whose: &HashMap<String, &String>,
+) -> anyhow::Result<Cohort> {
     // Each organisation's rows summed once; the whole is the sum of those sums.
-    let mut each: HashMap<&String, Tally> = HashMap::new();
-    for (scope, tally) in rows {
+    let mut each: HashMap<&String, Summing> = HashMap::new();
+    for (scope, stored) in rows {
         if let Some(code) = whose.get(&scope) {
-            each.entry(*code).or_default().add(&tally, 1);
+            each.entry(*code).or_default().add_stored(&stored)?;
         }
     }
-    let mut sum = Tally::default();
-    for tally in each.values() {
-        sum.add(tally, 1);
+    let each: Vec<(&String, Tally)> = each.into_iter().map(|(c, s)| (c, s.finish())).collect();
+    let mut sum = Summing::default();
+    for (_, tally) in &each {
+        sum.add(tally);
     }
-    let mut cohort = sum.cohort();
+    let mut cohort = sum.finish().cohort();
     for (code, tally) in each {
         let participants = tally.participants();
         if !participants.is_empty() {
             cohort.participants.insert(code.clone(), participants);
         }
     }
-    cohort
+    Ok(cohort)
 }
 
 /// Where the tallies are complete up to; `None` while they are not.

@@ -199,9 +199,14 @@ pub async fn appointments_to_boards(
 ) -> anyhow::Result<Vec<AppointmentDoc>> {
     let ids: Vec<String> = boards.iter().map(Uuid::to_string).collect();
     let mut docs: Vec<AppointmentDoc> = docs_by_ids(db, SELECT, "board_id", &ids).await?;
+    sort_appointments(&mut docs, boards);
+    Ok(docs)
+}
+
+/// Appointments board by board in the order of `boards`, each board's by term start.
+pub fn sort_appointments(docs: &mut [AppointmentDoc], boards: &[Uuid]) {
     let place = |board: &Uuid| boards.iter().position(|b| b == board);
     docs.sort_by_key(|a| (place(&a.board_id), a.term_start, a.id));
-    Ok(docs)
 }
 
 /// Every appointment held by a participant, on any board.

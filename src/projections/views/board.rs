@@ -162,6 +162,11 @@ pub async fn boards(db: &Db, scope: Scope<'_>) -> anyhow::Result<Vec<BoardDoc>> 
         Some(codes) => docs_by_ids(db, SELECT, "organisation", codes).await?,
         None => docs_by_ids(db, SELECT, "'1'", &["1".to_owned()]).await?,
     };
-    docs.sort_by_key(|b| (b.established_on, b.id));
+    sort_boards(&mut docs);
     Ok(docs)
+}
+
+/// Boards by establishment.
+pub fn sort_boards(docs: &mut [BoardDoc]) {
+    docs.sort_by_key(|b| (b.established_on, b.id));
 }

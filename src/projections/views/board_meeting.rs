@@ -244,9 +244,14 @@ pub async fn meetings_of(db: &Db, board: Uuid) -> anyhow::Result<Vec<MeetingDoc>
 pub async fn meetings_of_boards(db: &Db, boards: &[Uuid]) -> anyhow::Result<Vec<MeetingDoc>> {
     let ids: Vec<String> = boards.iter().map(Uuid::to_string).collect();
     let mut docs: Vec<MeetingDoc> = docs_by_ids(db, SELECT, "board_id", &ids).await?;
+    sort_meetings(&mut docs, boards);
+    Ok(docs)
+}
+
+/// Meetings board by board in the order of `boards`, each board's by date.
+pub fn sort_meetings(docs: &mut [MeetingDoc], boards: &[Uuid]) {
     let place = |board: &Uuid| boards.iter().position(|b| b == board);
     docs.sort_by_key(|m| (place(&m.board_id), meeting_order(m)));
-    Ok(docs)
 }
 
 /// Where a meeting sits among its board's: by the day held (or else scheduled), then id.

@@ -166,6 +166,25 @@ pub async fn input_items_by_id(db: &Db, ids: &[String]) -> anyhow::Result<Vec<It
     complete_items(db, rows).await
 }
 
+/// The input items `ids` names with their documents alone, in no particular order (those not
+/// found left out): not joined with their actions, their activity's feedback or their owners'
+/// response windows, so for readers of what the documents say (the dates a board's citation
+/// is timed from), never to judge a verdict from.
+pub async fn input_items_unjoined(db: &Db, ids: &[String]) -> anyhow::Result<Vec<ItemView>> {
+    Ok(item_docs_by_id(db, ids)
+        .await?
+        .into_iter()
+        .map(|(doc, log_position)| ItemView {
+            doc,
+            log_position,
+            actions: Vec::new(),
+            activity_feedback: Vec::new(),
+            response_window_days: 0,
+            referee_windows: HashMap::new(),
+        })
+        .collect())
+}
+
 /// Names the themes of `docs` as their owners name them now (renamed and merged themes
 /// under the theme they became), reading each owner once.
 pub async fn name_themes_as_now(db: &Db, docs: &mut [InputItemDoc]) -> anyhow::Result<()> {
