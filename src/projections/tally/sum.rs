@@ -1,9 +1,10 @@
 //! Summing stored tallies. An answer sums dozens of rows (the years, months and days up to
-//! its day); each row's counts are added and its histograms' entries gathered as the row is
-//! read, and each histogram is put in order once at the end, rather than a tally built for
-//! every row and merged into the sum list by list.
+//! its day); each row's counts are added and its histograms' entries summed into one list of
+//! counts per day as the row is read, rather than a tally built for every row and merged into
+//! the sum list by list.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -18,8 +19,8 @@ pub struct Summing {
     /// actions fall due (the other histograms are passed over as the rows are read).
     for_lists: bool,
     counts: Vec<i64>,
-    /// The histograms of days, in the order the tally stores them, each entry as read.
-    days: [Vec<(i32, i64)>; 6],
+    /// The histograms of days, in the order the tally stores them.
+    days: [DayCounts; 6],
     participants: Vec<(Group, i64)>,
 }
 
@@ -45,8 +46,10 @@ impl Summing {
     pub fn add(&mut self, tally: &Tally) {
         let (counts, days, participants) = tally.parts();
         self.add_counts(counts);
-        for (gathered, histogram) in self.days.iter_mut().zip(days) {
-            gathered.extend_from_slice(&histogram.0);
+        for (summed, histogram) in self.days.iter_mut().zip(days) {
+            for (day, n) in &histogram.0 {
+                summed.put(*day, *n);
+            }
         }
         self.participants.extend_from_slice(&participants.0);
     }
@@ -66,14 +69,102 @@ impl Summing {
         for (to, n) in counts.iter_mut().zip(&self.counts) {
             *to = *n;
         }
-        Tally::from_parts(counts, self.days.map(in_order), in_order(self.participants))
+        Tally::from_parts(
+            counts,
+            self.days.map(DayCounts::finish),
+            in_order(self.participants),
+        )
+    }
+}
+
+/// Where the entries of a histogram go as they are read.
+trait Collect<K> {
+    fn put(&mut self, key: K, n: i64);
+}
+
+impl<K> Collect<K> for Vec<(K, i64)> {
+    fn put(&mut self, key: K, n: i64) {
+        self.push((key, n));
+    }
+}
+
+/// Most days one list of counts spans; a histogram spanning more (days that overflowed, say)
+/// is summed by sorting its entries instead.
+const SPAN: usize = 1 << 16;
+
+/// A histogram of days being summed: a count for every day from the first, or, should the
+/// days span more than [`SPAN`], every entry as read, put in order at the end.
+#[derive(Debug)]
+enum DayCounts {
+    Span { first: i32, counts: Vec<i64> },
+    Entries(Vec<(i32, i64)>),
+}
+
+impl Default for DayCounts {
+    fn default() -> Self {
+        Self::Span {
+            first: 0,
+            counts: Vec::new(),
+        }
+    }
+}
+
+impl Collect<i32> for DayCounts {
+    fn put(&mut self, day: i32, n: i64) {
+        match self {
+            Self::Span { first, counts } => {
+                if counts.is_empty() {
+                    *first = day;
+                }
+                let (low, high) = ((*first).min(day), (*first).max(day));
+                let end = i64::from(*first) + counts.len() as i64 - 1;
+                let span = i64::from(high).max(end) - i64::from(low) + 1;
+                if span > SPAN as i64 {
+                    let mut entries = self.entries();
+                    entries.push((day, n));
+                    *self = Self::Entries(entries);
+                    return;
+                }
+                if day < *first {
+                    let before = (*first - day) as usize;
+                    counts.splice(0..0, std::iter::repeat_n(0, before));
+                    *first = day;
+                }
+                let at = (day - *first) as usize;
+                if at >= counts.len() {
+                    counts.resize(at + 1, 0);
+                }
+                counts[at] += n;
+            }
+            Self::Entries(entries) => entries.push((day, n)),
+        }
+    }
+}
+
+impl DayCounts {
+    /// Every day with a count, in order, as entries.
+    fn entries(&self) -> Vec<(i32, i64)> {
+        match self {
+            Self::Span { first, counts } => (*first..)
+                .zip(counts.iter().copied())
+                .filter(|(_, n)| *n != 0)
+                .collect(),
+            Self::Entries(entries) => entries.clone(),
+        }
+    }
+
+    fn finish(self) -> Histogram<i32> {
+        match self {
+            Self::Span { .. } => Histogram(self.entries()),
+            Self::Entries(entries) => in_order(entries),
+        }
     }
 }
 
 /// A histogram of `entries` (keys in any order, perhaps repeated): each key once, in order,
 /// with the sum of its counts, and none whose counts cancel out.
 fn in_order<K: Ord>(mut entries: Vec<(K, i64)>) -> Histogram<K> {
-    entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+    entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     let mut summed: Vec<(K, i64)> = Vec::with_capacity(entries.len());
     for (key, n) in entries {
         match summed.last_mut() {
@@ -120,28 +211,40 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
         self.0.add_counts(&counts);
         let keep = !self.0.for_lists;
         let [decision, outcome, feedback, informed, respond, due] = &mut self.0.days;
-        for (at, gathered) in [decision, outcome, feedback, informed]
+        for (at, summed) in [decision, outcome, feedback, informed]
             .into_iter()
             .enumerate()
         {
-            seq.next_element_seed(Gather(gathered, keep))?
+            seq.next_element_seed(gather(summed, keep))?
                 .ok_or_else(|| missing(at + 1))?;
         }
-        seq.next_element_seed(Gather(&mut self.0.participants, keep))?
+        seq.next_element_seed(gather(&mut self.0.participants, keep))?
             .ok_or_else(|| missing(5))?;
-        for (at, gathered) in [respond, due].into_iter().enumerate() {
-            seq.next_element_seed(Gather(gathered, true))?
+        for (at, summed) in [respond, due].into_iter().enumerate() {
+            seq.next_element_seed(gather(summed, true))?
                 .ok_or_else(|| missing(at + 6))?;
         }
         Ok(())
     }
 }
 
-/// Reads one stored histogram's entries (stored as a length, then each key and its count)
-/// onto the end of a list, or with `false` passes over them.
-struct Gather<'a, K>(&'a mut Vec<(K, i64)>, bool);
+/// Reads one stored histogram's entries (stored as a length, then each key and its count,
+/// keys of type `K`) into a sum, or passes over them when not kept.
+struct Gather<'a, C, K> {
+    sum: &'a mut C,
+    keep: bool,
+    key: PhantomData<K>,
+}
 
-impl<'de, K: Deserialize<'de>> DeserializeSeed<'de> for Gather<'_, K> {
+fn gather<C, K>(sum: &mut C, keep: bool) -> Gather<'_, C, K> {
+    Gather {
+        sum,
+        keep,
+        key: PhantomData,
+    }
+}
+
+impl<'de, K: Deserialize<'de>, C: Collect<K>> DeserializeSeed<'de> for Gather<'_, C, K> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -149,7 +252,7 @@ impl<'de, K: Deserialize<'de>> DeserializeSeed<'de> for Gather<'_, K> {
     }
 }
 
-impl<'de, K: Deserialize<'de>> Visitor<'de> for Gather<'_, K> {
+impl<'de, K: Deserialize<'de>, C: Collect<K>> Visitor<'de> for Gather<'_, C, K> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -157,15 +260,10 @@ impl<'de, K: Deserialize<'de>> Visitor<'de> for Gather<'_, K> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if !self.1 {
-            while seq.next_element::<(K, i64)>()?.is_some() {}
-            return Ok(());
-        }
-        if let Some(more) = seq.size_hint() {
-            self.0.reserve(more);
-        }
-        while let Some(entry) = seq.next_element::<(K, i64)>()? {
-            self.0.push(entry);
+        while let Some((key, n)) = seq.next_element::<(K, i64)>()? {
+            if self.keep {
+                self.sum.put(key, n);
+            }
         }
         Ok(())
     }
@@ -252,6 +350,29 @@ mod tests {
         assert!(!days[0].is_empty() && list_days[0].is_empty());
         assert!(list_participants.is_empty());
         assert_eq!(lists.count(InputVerdict::Unanswered), 1);
+    }
+
+    #[test]
+    fn days_sum_in_order_however_they_come_and_however_far_apart() {
+        let mut near = DayCounts::default();
+        for (day, n) in [(10, 1), (5, 2), (12, 1), (10, -1), (-3, 4), (12, -1)] {
+            near.put(day, n);
+        }
+        assert_eq!(near.finish().0, vec![(-3, 4), (5, 2)]);
+        // Days that overflowed sit at the end of time: summed by sorting instead.
+        let mut far = DayCounts::default();
+        for (day, n) in [
+            (3, 1),
+            (i32::MAX, 1),
+            (1, 1),
+            (3, 1),
+            (i32::MIN, -1),
+            (i32::MIN, 1),
+        ] {
+            far.put(day, n);
+        }
+        assert!(matches!(far, DayCounts::Entries(_)));
+        assert_eq!(far.finish().0, vec![(1, 1), (3, 2), (i32::MAX, 1)]);
     }
 
     #[test]
