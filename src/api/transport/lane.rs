@@ -31,8 +31,12 @@ use async_graphql::futures_util::stream::{FuturesUnordered, StreamExt};
 use async_graphql::futures_util::FutureExt;
 use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 
-/// Queries one lane thread runs at once.
-pub const IN_FLIGHT: usize = 4;
+/// Queries one lane thread runs at once: two, so that one can wait on the database while the
+/// other runs. Those waiting for a turn take it in the order they came, so every reader waits
+/// about as long as the others; with four a thread, answers took the same time on average but
+/// their slowest hundredth a third longer (BENCHMARKS.md, the largest organisation's sixth
+/// run), and with one, a fifth fewer were answered.
+pub const IN_FLIGHT: usize = 2;
 /// How much lower a lane thread's priority is than the workers' (the kernel's nice value).
 const NICENESS: i32 = 10;
 /// How long after a mutation ends writers still count as about (the next is usually near).
