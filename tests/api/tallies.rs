@@ -93,6 +93,10 @@ async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
         .collect();
     days.push(chrono::Utc::now().date_naive());
     days.push(NaiveDate::from_ymd_opt(2027, 6, 1).expect("a day"));
+    // Last days of a month and of a year, which read the month's and the year's rows.
+    for (y, m, d) in [(2025, 1, 31), (2025, 12, 31), (2026, 2, 28), (2026, 3, 31)] {
+        days.push(NaiveDate::from_ymd_opt(y, m, d).expect("a day"));
+    }
     let mut counted_something = false;
     for scope in scopes(&recorded) {
         for on in &days {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use sqlx::{QueryBuilder, Row};
 
 use super::counts::Tally;
@@ -114,7 +114,8 @@ async fn rows_of_parts(
 
 /// `SELECT part, scope, tally` of the rows whose sum is each of `scopes`' tally as of `as_of`:
 /// the years before its year, the months of its year before its month, and the days of its
-/// month up to it.
+/// month up to it (or, when it is the last day of its month or year, the month's or the
+/// year's row in place of its days').
 fn push_rows_as_of<'a, DB: sqlx::Database>(
     q: &mut QueryBuilder<'a, DB>,
     part: i64,
@@ -126,7 +127,24 @@ fn push_rows_as_of<'a, DB: sqlx::Database>(
 {
     let day = day_number(as_of);
     let [(_, year), (_, month), _] = periods(day);
-    let first = i64::from(day_number(month_start(as_of)));
+    // The years, months and days to read (each a range from, to before). A day that ends its
+    // month reads the month's row rather than each of its days' (the rows of every level hold
+    // every change), and one that ends its year the year's: a period ending on a month's last
+    // day (as the scorecard's do) reads a few rows a scope rather than thirty.
+    let month_ends = as_of.succ_opt().is_none_or(|next| next.day() == 1);
+    let none = (0, 0);
+    let (years, months, days) = match (month_ends, as_of.month()) {
+        (true, 12) => (year + 1, none, none),
+        (true, _) => (year, (year * 12, month + 1), none),
+        (false, _) => (
+            year,
+            (year * 12, month),
+            (
+                i64::from(day_number(month_start(as_of))),
+                i64::from(day) + 1,
+            ),
+        ),
+    };
     let select = |q: &mut QueryBuilder<'a, DB>| {
         q.push("SELECT CAST(")
             .push_bind(part)
@@ -135,21 +153,16 @@ fn push_rows_as_of<'a, DB: sqlx::Database>(
     select(q);
     q.push_in("scope", scopes)
         .push(" AND level = 0 AND period < ")
-        .push_bind(year);
-    q.push(" UNION ALL ");
-    select(q);
-    q.push_in("scope", scopes)
-        .push(" AND level = 1 AND period >= ")
-        .push_bind(year * 12)
-        .push(" AND period < ")
-        .push_bind(month);
-    q.push(" UNION ALL ");
-    select(q);
-    q.push_in("scope", scopes)
-        .push(" AND level = 2 AND period >= ")
-        .push_bind(first)
-        .push(" AND period <= ")
-        .push_bind(i64::from(day));
+        .push_bind(years);
+    for (level, (from, before)) in [(1, months), (2, days)] {
+        q.push(" UNION ALL ");
+        select(q);
+        q.push_in("scope", scopes)
+            .push(format!(" AND level = {level} AND period >= "))
+            .push_bind(from)
+            .push(" AND period < ")
+            .push_bind(before);
+    }
 }
 
 /// What the scorecard counts over the items raised, the actions proposed and the activities
