@@ -203,7 +203,10 @@ pub async fn run(
     table: &mut Table,
 ) -> anyhow::Result<()> {
     let length = Duration::from_secs(options.seconds);
-    let name = format!("pl_bench_large_{backend:?}").to_lowercase();
+    // The smoke run (as CI runs it) keeps a database of its own, so that it never replaces
+    // the full-size one a `--reuse` run keeps on the same server.
+    let smoke = if options.smoke { "_smoke" } else { "" };
+    let name = format!("pl_bench_large_{backend:?}{smoke}").to_lowercase();
     let store = if options.reuse {
         reused_storage(backend, &name).await?
     } else {
