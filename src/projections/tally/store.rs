@@ -63,8 +63,9 @@ async fn sum_as_of(
 }
 
 /// For each part (some scopes and a day), the rows whose sum is each scope's tally as of that
-/// day, each with its scope and as stored; `None` while the tallies are not complete. One statement when
-/// the parts' scopes are few enough together, else one for each chunk of each part's.
+/// day, each with its scope and as stored; `None` while the tallies are not complete. One
+/// statement when the parts' scopes are few enough together, else one for each chunk of each
+/// part's.
 async fn rows_of_parts(
     db: &Db,
     parts: &[(&[String], NaiveDate)],

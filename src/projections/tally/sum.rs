@@ -18,7 +18,7 @@ pub struct Summing {
     /// Whether only what the lists read is summed: the counts, and the days answers and
     /// actions fall due (the other histograms are passed over as the rows are read).
     for_lists: bool,
-    counts: Vec<i64>,
+    counts: [i64; COUNTS],
     /// The histograms of days, in the order the tally stores them.
     days: [DayCounts; 6],
     participants: Vec<(Group, i64)>,
@@ -54,10 +54,7 @@ impl Summing {
         self.participants.extend_from_slice(&participants.0);
     }
 
-    fn add_counts(&mut self, counts: &[i64]) {
-        if self.counts.is_empty() {
-            self.counts = vec![0; COUNTS];
-        }
+    fn add_counts(&mut self, counts: &[i64; COUNTS]) {
         for (mine, theirs) in self.counts.iter_mut().zip(counts) {
             *mine += theirs;
         }
@@ -65,12 +62,8 @@ impl Summing {
 
     /// The sum.
     pub fn finish(self) -> Tally {
-        let mut counts = [0; COUNTS];
-        for (to, n) in counts.iter_mut().zip(&self.counts) {
-            *to = *n;
-        }
         Tally::from_parts(
-            counts,
+            self.counts,
             self.days.map(DayCounts::finish),
             in_order(self.participants),
         )
