@@ -126,4 +126,15 @@ async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
         (stored_tallies(&app).await, stored_marks(&app).await),
         before
     );
+    // And so does making them a few records at a time, across many pages' ends (the pages go
+    // by organisation and log position, and a page may end inside an organisation's records).
+    let at = tally::checkpoint(db).await.expect("read").expect("made");
+    let made = tally::make_all_in_pages(db, at, 3)
+        .await
+        .expect("made in pages");
+    assert!(made > 30, "only {made} items: no page ends crossed");
+    assert_eq!(
+        (stored_tallies(&app).await, stored_marks(&app).await),
+        before
+    );
 }

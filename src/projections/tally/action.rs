@@ -96,11 +96,3 @@ pub async fn linked_to(db: &Db, ids: &[String]) -> anyhow::Result<Vec<String>> {
     out.dedup();
     Ok(out)
 }
-
-/// The ids of up to `limit` actions after `after` in order of id: every action, a page at a
-/// time.
-pub async fn ids_after(db: &Db, after: &str, limit: usize) -> anyhow::Result<Vec<String>> {
-    Ok(on_db!(db, pool => sqlx::query_scalar(
-        "SELECT id FROM view_actions WHERE id > $1 ORDER BY id LIMIT $2")
-        .bind(after).bind(limit as i64).fetch_all(pool).await?))
-}

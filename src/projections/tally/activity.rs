@@ -52,11 +52,3 @@ pub async fn parts_of(db: &Db, ids: &[String]) -> anyhow::Result<Vec<(String, It
         .map(|a| (activity_key(&a.id.to_string()), part_of(a)))
         .collect())
 }
-
-/// The ids of up to `limit` activities after `after` in order of id: every activity, a page
-/// at a time.
-pub async fn ids_after(db: &Db, after: &str, limit: usize) -> anyhow::Result<Vec<String>> {
-    Ok(on_db!(db, pool => sqlx::query_scalar(
-        "SELECT id FROM view_activities WHERE id > $1 ORDER BY id LIMIT $2")
-        .bind(after).bind(limit as i64).fetch_all(pool).await?))
-}

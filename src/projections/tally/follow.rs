@@ -14,7 +14,7 @@ use super::item::{ItemTallies, Placing};
 use super::store;
 use crate::projections::boards::decisions_citing;
 use crate::projections::log::{read_view_events_after, ViewEvent};
-use crate::projections::read::{input_item_ids_after, input_items_by_id, organisations_of};
+use crate::projections::read::{input_items_by_id, organisations_of};
 use crate::projections::select::{PushIn, CHUNK};
 use crate::store::{Db, LogPosition};
 
@@ -237,26 +237,17 @@ pub async fn follow_after(
 /// Makes every item's, action's and activity's part afresh from the views as they stand at `views_at`,
 /// and says the tallies are complete up to there; answers with how many items were counted.
 pub async fn make_all(db: &Db, views_at: LogPosition) -> anyhow::Result<u64> {
+    make_all_in_pages(db, views_at, PAGE).await
+}
+
+/// [`make_all`], reading and writing `page` records at a time (the tests make pages small, to
+/// cross many page ends with a small ledger).
+pub async fn make_all_in_pages(db: &Db, views_at: LogPosition, page: usize) -> anyhow::Result<u64> {
     store::clear(db).await?;
     let started = std::time::Instant::now();
-    let counted = make_every(
-        db,
-        |after| async move { input_item_ids_after(db, &after, PAGE).await },
-        str::to_owned,
-    )
-    .await?;
-    let actions = make_every(
-        db,
-        |after| async move { action::ids_after(db, &after, PAGE).await },
-        action_key,
-    )
-    .await?;
-    let activities = make_every(
-        db,
-        |after| async move { activity::ids_after(db, &after, PAGE).await },
-        activity_key,
-    )
-    .await?;
+    let counted = make_every(db, "view_input_items", str::to_owned, page).await?;
+    let actions = make_every(db, "view_actions", action_key, page).await?;
+    let activities = make_every(db, "view_activities", activity_key, page).await?;
     store::move_checkpoint(db, views_at).await?;
     tracing::info!(
         items = counted,
@@ -268,20 +259,35 @@ pub async fn make_all(db: &Db, views_at: LogPosition) -> anyhow::Result<u64> {
     Ok(counted)
 }
 
-/// Makes the part of every record `ids_after` pages through (the ids after the one given, in
-/// order) afresh, a page at a time, each kept under `key` of its id; answers with how many.
-async fn make_every<F, Fut>(db: &Db, ids_after: F, key: fn(&str) -> String) -> anyhow::Result<u64>
-where
-    F: Fn(String) -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<Vec<String>>>,
-{
-    let (mut after, mut made) = (String::new(), 0);
+/// Where a page of records ends: its last record's organisation and log position.
+type PlaceOrder = (String, i64);
+
+/// Makes the part of every record of `table` (the items', actions' or activities' view)
+/// afresh, `page` records at a time, each kept under `key` of its id; answers with how many. The pages
+/// go in order of organisation and then of log position: a page's records then share their
+/// organisation's, system's, activities' and themes' rows and mostly their days, so a page
+/// adds to a few thousand tally rows however many organisations there are (in order of id,
+/// each page touched records spread over every organisation and day, and held a change for
+/// each of some hundred thousand rows).
+async fn make_every(
+    db: &Db,
+    table: &'static str,
+    key: fn(&str) -> String,
+    page: usize,
+) -> anyhow::Result<u64> {
+    let (mut after, mut made): (PlaceOrder, u64) = ((String::new(), i64::MIN), 0);
     loop {
-        let ids = ids_after(after).await?;
-        let Some(last) = ids.last() else { break };
-        after = last.clone();
-        made += ids.len() as u64;
-        let keys: Vec<String> = ids.iter().map(|id| key(id)).collect();
+        let records: Vec<(String, String, i64)> = on_db!(db, pool => sqlx::query_as(&format!(
+            "SELECT id, organisation, log_position FROM {table} \
+             WHERE (organisation, log_position) > ($1, $2) \
+             ORDER BY organisation, log_position LIMIT $3"))
+            .bind(&after.0).bind(after.1).bind(page as i64).fetch_all(pool).await?);
+        let Some((_, organisation, position)) = records.last() else {
+            break;
+        };
+        after = (organisation.clone(), *position);
+        made += records.len() as u64;
+        let keys: Vec<String> = records.iter().map(|(id, ..)| key(id)).collect();
         replace(db, &keys, None).await?;
     }
     Ok(made)

@@ -39,7 +39,7 @@ use chrono::NaiveDate;
 
 pub use counted::{counted, Scope};
 pub use counts::{Tally, ANSWERED_VERDICTS};
-pub use follow::{catch_up, follow, follow_after, make_all};
+pub use follow::{catch_up, follow, follow_after, make_all, make_all_in_pages};
 pub use item::{
     activity_scope, board_scope, ics_scope, organisation_scope, theme_scope, ItemTallies, Placing,
 };

@@ -216,18 +216,6 @@ fn name_themes_now(owners: &HashMap<String, OrganisationDoc>, doc: &mut InputIte
     }
 }
 
-/// The ids of up to `limit` input items after `after` in order of id: every item, a page
-/// at a time.
-pub async fn input_item_ids_after(
-    db: &Db,
-    after: &str,
-    limit: usize,
-) -> anyhow::Result<Vec<String>> {
-    Ok(on_db!(db, pool => sqlx::query_scalar(
-        "SELECT id FROM view_input_items WHERE id > $1 ORDER BY id LIMIT $2")
-        .bind(after).bind(limit as i64).fetch_all(pool).await?))
-}
-
 /// The organisations named by `codes`, each read once, by ODS code.
 pub(crate) async fn organisations_of<'a>(
     db: &Db,

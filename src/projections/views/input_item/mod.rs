@@ -22,7 +22,7 @@ pub use super::correction::{CorrectionAction, CorrectionDoc};
 
 pub(crate) use join::organisations_of;
 pub use join::{
-    input_item, input_item_ids_after, input_items, input_items_by_id, input_items_unjoined,
+    input_item, input_items, input_items_by_id, input_items_unjoined,
     name_themes_as_now,
     join_item, with_duplicates,
     ItemFilter, ItemView,
