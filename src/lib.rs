@@ -21,6 +21,7 @@
 //!   history and the audit-trail export; [`reports`]: the annual-report section and "you said,
 //!   we did".
 //! - [`api`]: GraphQL over HTTP and WebSocket, one area per feature.
+//! - [`web`]: the web interface, pages in the NHS design system, a client of the API.
 //! - [`startup`]: building and running the service; [`seed`]: synthetic integrated care
 //!   systems written through the API; [`cli`]: the command line.
 #[macro_use]
@@ -39,3 +40,4 @@ pub mod reports;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod web;

@@ -117,7 +117,8 @@ impl Application {
         let projector = tokio::spawn(self.projector.run(async move {
             let _ = stop_rx.wait_for(|stopped| *stopped).await;
         }));
-        let service = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let service = router(self.state, crate::web::routes())
+            .into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;

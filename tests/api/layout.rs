@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["ledger"],
     &["audit", "reports"],
     &["api"],
+    &["web"],
     &["startup"],
     &["seed", "cli"],
 ];

@@ -57,4 +57,5 @@ mod tally_lists;
 mod themes;
 mod trace;
 mod views;
+mod web_assets;
 mod year_of_slips;

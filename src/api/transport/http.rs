@@ -47,7 +47,10 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// A GraphQL POST then passes, in order: JSON bodies only (415), who is
 /// calling, the rate limit (429), signed in (401), the time limit (503 `TIMEOUT`), and the
 /// wait for its `X-Log-Position` (400, 503 `LAGGING`).
-pub fn router(state: AppState) -> Router {
+///
+/// `pages` are the web interface's routes, which the caller (a layer above) hands in, to pass
+/// the same outer layers.
+pub fn router(state: AppState, pages: Router<AppState>) -> Router {
     let graphql = ServiceBuilder::new()
         .layer(json_only())
         .layer(identify(state.tokens.clone()))
@@ -79,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(subscriptions))
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
+        .merge(pages)
         // The body limit is `RequestBodyLimitLayer`'s, which extractors honour.
         .layer(DefaultBodyLimit::disable())
         .layer(every_request)
