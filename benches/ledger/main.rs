@@ -50,8 +50,8 @@ struct Options {
     parts: Vec<String>,
     /// Which backends the writes and the largest organisation's parts measure, comma-separated:
     /// postgres, sqlite.
-    #[arg(long, default_value = "postgres,sqlite", value_delimiter = ',')]
-    backends: Vec<String>,
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Backend::Postgres, Backend::Sqlite])]
+    backends: Vec<Backend>,
     /// The largest organisation's part keeps the databases of its last run with `--reuse`
     /// (PostgreSQL's, and SQLite's under `target/benchmarks/reused/`) and seeds only what they
     /// lack, to measure a change to the reading side again without seeding afresh.
@@ -63,18 +63,6 @@ struct Options {
     /// Arguments cargo passes to every bench (such as --bench); ignored.
     #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
     rest: Vec<String>,
-}
-
-impl Options {
-    /// The backends asked for, in the order PostgreSQL, SQLite.
-    fn backends(&self) -> Vec<Backend> {
-        let asked = |name: &str| self.backends.iter().any(|b| b.eq_ignore_ascii_case(name));
-        [(Backend::Postgres, "postgres"), (Backend::Sqlite, "sqlite")]
-            .into_iter()
-            .filter(|(_, name)| asked(name))
-            .map(|(backend, _)| backend)
-            .collect()
-    }
 }
 
 /// One line of the table.
@@ -163,7 +151,7 @@ fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_partnership-ledger"))
 }
 
-#[derive(Clone, Copy, PartialEq, Debug)]
+#[derive(Clone, Copy, PartialEq, Debug, clap::ValueEnum)]
 enum Backend {
     Postgres,
     Sqlite,
@@ -401,13 +389,6 @@ async fn main() -> anyhow::Result<()> {
     let length = Duration::from_secs(options.seconds);
 
     let run = |part: &str| options.parts.iter().any(|p| p == part);
-    if let Some(unknown) = options
-        .backends
-        .iter()
-        .find(|b| !["postgres", "sqlite"].contains(&b.to_ascii_lowercase().as_str()))
-    {
-        anyhow::bail!("--backends: no backend is called {unknown:?} (postgres, sqlite)");
-    }
     let mut limits = Vec::new();
     for clients in CONCURRENCY {
         limits.push(if run("limit") {
@@ -428,7 +409,7 @@ async fn main() -> anyhow::Result<()> {
             "",
         );
     }
-    for backend in options.backends() {
+    for &backend in &options.backends {
         if !run("writes") {
             break;
         }
@@ -505,7 +486,7 @@ async fn main() -> anyhow::Result<()> {
         at_scale(&options, dir.path(), &mut table).await?;
     }
     if run("large") {
-        for backend in options.backends() {
+        for &backend in &options.backends {
             let sizes = match backend {
                 Backend::Postgres => (options.large_items, options.events),
                 // SQLite holds a smaller largest organisation: one file on one machine.

@@ -263,12 +263,11 @@ pub async fn make_all_in_pages(db: &Db, views_at: LogPosition, page: usize) -> a
 type PlaceOrder = (String, i64);
 
 /// Makes the part of every record of `table` (the items', actions' or activities' view)
-/// afresh, `page` records at a time, each kept under `key` of its id; answers with how many. The pages
-/// go in order of organisation and then of log position: a page's records then share their
-/// organisation's, system's, activities' and themes' rows and mostly their days, so a page
-/// adds to a few thousand tally rows however many organisations there are (in order of id,
-/// each page touched records spread over every organisation and day, and held a change for
-/// each of some hundred thousand rows).
+/// afresh, `page` records at a time, each kept under `key` of its id; answers with how many.
+/// The pages go in order of organisation and then of log position: a page's records then
+/// share their organisation's, system's, activities' and themes' rows and mostly their days.
+/// In order of id, each page held records spread over every organisation and day, and a
+/// change for each of the many tally rows they touched.
 async fn make_every(
     db: &Db,
     table: &'static str,
