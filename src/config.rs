@@ -8,10 +8,12 @@ use anyhow::Context;
 
 mod files;
 mod secrets;
+mod web;
 
 pub(crate) use files::write_private;
 pub use files::{create_private_dir, prepare_private_database_file};
 pub use secrets::{check_jwt_secret, Key, MIN_JWT_SECRET_CHARS};
+pub use web::{parse_public_url, WebSettings};
 
 /// A value that must never reach a log: `Debug` prints `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
@@ -101,6 +103,8 @@ pub struct Settings {
     /// Whether to keep the caches described in [`crate::cache`]; off reads the log and the
     /// tables every time (for telling whether a wrong answer comes from a cache).
     pub caching: crate::cache::Caching,
+    /// The web interface: its address and sessions.
+    pub web: WebSettings,
 }
 
 impl Settings {
@@ -131,6 +135,7 @@ impl Settings {
             rate_limit_per_minute: 600,
             request_timeout_secs: 30,
             caching: crate::cache::Caching::On,
+            web: WebSettings::default(),
         }
     }
 

@@ -31,6 +31,7 @@ pub struct Application {
     port: u16,
     state: AppState,
     projector: Projector,
+    web: crate::config::WebSettings,
 }
 
 impl Application {
@@ -85,11 +86,19 @@ impl Application {
             address = %SocketAddr::new(settings.listen.ip(), port),
             "partnership ledger ready"
         );
+        if !settings.web.over_tls() && !settings.listen.ip().is_loopback() {
+            tracing::warn!(
+                public_url = %settings.web.public_url,
+                "the web interface is reached without TLS on a network address: set \
+                 PL_PUBLIC_URL to its https address behind a proxy that ends TLS"
+            );
+        }
         Ok(Self {
             listener,
             port,
             state,
             projector,
+            web: settings.web.clone(),
         })
     }
 
@@ -117,8 +126,8 @@ impl Application {
         let projector = tokio::spawn(self.projector.run(async move {
             let _ = stop_rx.wait_for(|stopped| *stopped).await;
         }));
-        let service = router(self.state, crate::web::routes())
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let pages = crate::web::routes(self.state.ledger.db(), &self.web);
+        let service = router(self.state, pages).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;

@@ -16,6 +16,9 @@ pub(super) enum Command {
     Migrate,
     /// Mint a signed token for local use and print only the token.
     Token(TokenArgs),
+    /// Print a one-time link that signs someone in to the web interface: it works once,
+    /// within 15 minutes (or --valid-for), and is stored only as a hash.
+    SignInLink(SignInLinkArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Produce a report from the ledger.
@@ -236,6 +239,12 @@ pub(super) struct ServeArgs {
     /// no limit.
     #[arg(long, env = "PL_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
     pub(super) rate_limit_per_minute: u32,
+    /// A web session unused this many minutes ends.
+    #[arg(long, env = "PL_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub(super) session_idle_minutes: u64,
+    /// A web session ends this many hours after sign-in, however much it is used.
+    #[arg(long, env = "PL_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=168))]
+    pub(super) session_max_hours: u64,
     /// Longest a GraphQL request may run, in seconds.
     #[arg(long, env = "PL_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub(super) request_timeout_secs: u64,
@@ -254,7 +263,18 @@ pub(super) enum Switch {
 
 #[derive(Debug, Args)]
 pub(super) struct TokenArgs {
-    /// The subject (who the token is for).
+    #[command(flatten)]
+    pub(super) who: Grantee,
+    /// How long the token lives: seconds, or a number with s, m, h or d.
+    #[arg(long, default_value = "8h", value_parser = parse_ttl)]
+    pub(super) ttl: u64,
+}
+
+/// Who a token or a sign-in link is for.
+#[derive(Debug, Args)]
+pub(super) struct Grantee {
+    /// The subject: who it is for (their account's identifier, as an identity provider
+    /// would name them).
     #[arg(long)]
     pub(super) sub: String,
     /// An organisation's ODS code; repeat for several.
@@ -263,9 +283,15 @@ pub(super) struct TokenArgs {
     /// The role.
     #[arg(long)]
     pub(super) role: Role,
-    /// How long the token lives: seconds, or a number with s, m, h or d.
-    #[arg(long, default_value = "8h", value_parser = parse_ttl)]
-    pub(super) ttl: u64,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct SignInLinkArgs {
+    #[command(flatten)]
+    pub(super) who: Grantee,
+    /// How long the link works: seconds, or a number with s, m, h or d; at most a day.
+    #[arg(long, default_value = "15m", value_parser = parse_ttl)]
+    pub(super) valid_for: u64,
 }
 
 /// The ODS code given, upper-cased, once it names a registered organisation.

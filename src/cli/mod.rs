@@ -10,7 +10,7 @@ use clap::{Args, Parser};
 use crate::audit::{Checkpoint, CheckpointKey};
 use crate::auth::TokenAuthority;
 use crate::cache::Caching;
-use crate::config::{JwtAlgorithm, JwtSettings, Key, Secret, Settings};
+use crate::config::{parse_public_url, JwtAlgorithm, JwtSettings, Key, Secret, Settings};
 use crate::startup::{open_database, shutdown_signal, Application};
 
 mod args;
@@ -36,6 +36,10 @@ pub struct Cli {
     /// database one is generated into the data directory; required with DATABASE_URL.
     #[arg(long, env = "PL_CHECKPOINT_KEY", hide_env_values = true, global = true)]
     checkpoint_key: Option<String>,
+    /// The address people open the web interface at (`https://ledger.example.nhs.uk`):
+    /// sign-in links are built on it, and an https address marks the session cookie Secure.
+    #[arg(long, env = "PL_PUBLIC_URL", value_parser = parse_public_url, global = true)]
+    public_url: Option<String>,
     #[command(flatten)]
     jwt: JwtArgs,
     #[command(subcommand)]
@@ -142,6 +146,10 @@ impl Cli {
             max_age_secs: self.jwt.max_age_secs,
         };
         settings.graphiql = graphiql;
+        settings.web.public_url = match &self.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://localhost:{}", settings.listen.port()),
+        };
         // Secrets given empty stay empty, for `check_secrets` to refuse.
         settings.checkpoint_key = self.checkpoint_key.clone().map(Secret::new);
         settings.master_key = self.master_key.clone().map(Secret::new);
@@ -178,11 +186,12 @@ impl Cli {
                 let settings = self.checked_settings(&[Key::Jwt])?;
                 let authority = TokenAuthority::from_settings(&settings.jwt, &settings.data_dir)?;
                 let token = authority
-                    .mint(&args.sub, args.role, &args.orgs, args.ttl)
+                    .mint(&args.who.sub, args.who.role, &args.who.orgs, args.ttl)
                     .context("could not mint a token")?;
                 println!("{token}");
                 Ok(())
             }
+            Some(Command::SignInLink(args)) => self.sign_in_link(args).await,
             Some(Command::Schema) => {
                 print!("{}", crate::api::sdl());
                 Ok(())
@@ -372,12 +381,39 @@ impl Cli {
         write_out(args.output.as_deref(), &text)
     }
 
+    async fn sign_in_link(&self, args: &SignInLinkArgs) -> anyhow::Result<()> {
+        use crate::web::sign_in::link;
+        anyhow::ensure!(
+            args.valid_for <= 24 * 3600,
+            "--valid-for: at most a day (24h)"
+        );
+        let settings = self.checked_settings(&[])?;
+        let db = open_database(&settings).await?;
+        db.migrate().await?;
+        let grant = link::Grant {
+            subject: args.who.sub.clone(),
+            role: args.who.role,
+            organisations: args
+                .who
+                .orgs
+                .iter()
+                .map(|o| o.trim().to_ascii_uppercase())
+                .collect(),
+        };
+        let token =
+            link::issue(&db, &grant, std::time::Duration::from_secs(args.valid_for)).await?;
+        println!("{}/sign-in/link?token={token}", settings.web.public_url);
+        Ok(())
+    }
+
     async fn serve(&self, args: &ServeArgs) -> anyhow::Result<()> {
         let mut settings = self.settings(args.listen, args.graphiql);
         settings.ready_max_lag_secs = args.ready_max_lag_secs;
         settings.introspection = args.introspection;
         settings.rate_limit_per_minute = args.rate_limit_per_minute;
         settings.request_timeout_secs = args.request_timeout_secs;
+        settings.web.session_idle = std::time::Duration::from_secs(args.session_idle_minutes * 60);
+        settings.web.session_max = std::time::Duration::from_secs(args.session_max_hours * 3600);
         settings.caching = match args.caches {
             Switch::On => Caching::On,
             Switch::Off => Caching::Off,

@@ -1,16 +1,49 @@
 //! The web interface: pages in the NHS design system, served by the same binary and on the
-//! same port as `/graphql`, with nothing fetched from another host. So far the design
-//! system's files themselves ([`assets`]); the pages, built on them, come next (issue 26).
+//! same port as `/graphql`, with nothing fetched from another host.
 //!
-//! The layer above [`crate::api`]: the pages are a client of the GraphQL schema. The service
-//! ([`crate::startup`]) hands these routes to the API's router, which puts them behind the
-//! same layers as every other request (request id, tracing, panics, body limit).
+//! - [`assets`]: the design system's files, and the service's own few.
+//! - [`sign_in`] and [`session`]: signing in (a one-time link), sessions in the database, and
+//!   the form token every post carries ([`protect`] checks it, and sets the pages' headers).
+//! - [`client`]: the pages' one way in to the data, the GraphQL schema run in process as the
+//!   signed-in person ([`signed_in`]), with the operations under `web/operations/`.
+//! - [`home`]: the pages themselves, rendered from the templates under `web/templates/`
+//!   (checked when the crate compiles), with [`page`]'s layout and [`failure`]'s error pages.
+//!
+//! The layer above [`crate::api`]. The service ([`crate::startup`]) hands these routes to the
+//! API's router, which puts them behind the same layers as every other request (request id,
+//! tracing, panics, body limit). The GraphQL endpoint never reads the session cookie: it
+//! keeps to bearer tokens.
 
-use axum::Router;
+use std::sync::Arc;
+
+use axum::{middleware, Extension, Router};
+
+use crate::api::AppState;
+use crate::config::WebSettings;
+use crate::store::Db;
 
 pub mod assets;
+pub mod client;
+pub mod failure;
+pub mod home;
+pub mod page;
+pub mod protect;
+pub mod session;
+pub mod sign_in;
+pub mod signed_in;
+pub mod verdict;
 
-/// The web interface's routes.
-pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    assets::routes()
+/// The web interface's routes, over `db`'s sessions; starts sweeping lapsed sessions out.
+pub fn routes(db: &Db, settings: &WebSettings) -> Router<AppState> {
+    let store = session::Store::new(db);
+    store.sweep_lapsed();
+    let pages = Router::new()
+        .merge(home::routes())
+        .merge(sign_in::routes())
+        .fallback(|| async { failure::Failure::NotFound })
+        .layer(middleware::from_fn(protect::forms_carry_their_token))
+        .layer(session::layer(store, settings))
+        .layer(Extension(Arc::new(settings.clone())))
+        .layer(middleware::from_fn(failure::error_pages));
+    protect::with_page_headers(pages, settings.over_tls()).merge(assets::routes())
 }

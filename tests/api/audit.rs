@@ -6,7 +6,7 @@ use partnership_ledger::auth::Role;
 use partnership_ledger::store::{format_recorded_at, Db};
 use serde_json::{json, Value};
 
-use crate::helpers::{plan_activity, record_item, spawn_app, Backend, TestApp};
+use crate::helpers::{cli, plan_activity, record_item, spawn_app, Backend, TestApp};
 use crate::on_both;
 
 const CHECKPOINT: &str = "{ checkpoint { json logPosition events rootHash publicKey } }";
@@ -324,22 +324,6 @@ async fn a_tail_cut_after_a_checkpoint_is_named(backend: Backend) {
         .as_str()
         .expect("message")
         .contains(&format!("the events after position {keep} are missing")));
-}
-
-/// Runs the binary against the test service's storage; answers (success, stdout, stderr).
-fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_partnership-ledger"));
-    command
-        .args(args)
-        .env("PL_DATA_DIR", &app.settings.data_dir)
-        .env("RUST_LOG", "warn");
-    crate::helpers::storage_env(&mut command, &app.settings);
-    let output = command.output().expect("run the binary");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }
 
 async fn checkpoint_and_verify_from_the_command_line(backend: Backend) {

@@ -184,7 +184,13 @@ pub fn storage_env(command: &mut std::process::Command, settings: &Settings) {
 
 /// Starts the service on a fresh database of `backend`.
 pub async fn spawn_app(backend: Backend) -> TestApp {
-    let (settings, data_dir, postgres_database) = fresh_settings(backend).await;
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts the service on a fresh database of `backend`, with settings changed by `change`.
+pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)) -> TestApp {
+    let (mut settings, data_dir, postgres_database) = fresh_settings(backend).await;
+    change(&mut settings);
     let app = Application::build(&settings).await.expect("service builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let ledger = app.ledger();
@@ -197,6 +203,22 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         postgres_database,
         _data_dir: data_dir,
     }
+}
+
+/// Runs the binary against the test service's storage; answers (success, stdout, stderr).
+pub fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_partnership-ledger"));
+    command
+        .args(args)
+        .env("PL_DATA_DIR", &app.settings.data_dir)
+        .env("RUST_LOG", "warn");
+    storage_env(&mut command, &app.settings);
+    let output = command.output().expect("run the binary");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 impl Endpoint {

@@ -58,4 +58,7 @@ mod themes;
 mod trace;
 mod views;
 mod web_assets;
+mod web_home;
+mod web_sign_in;
+mod web_visitor;
 mod year_of_slips;

@@ -123,3 +123,48 @@ async fn nothing_outside_the_assets_is_served() {
         assert!(!answer.contains("root:"), "{path} reached /etc/passwd");
     }
 }
+
+/// GraphiQL works on a network with no route to a CDN: its page names scripts and styles of
+/// this service alone, and each is served.
+#[tokio::test]
+async fn graphiql_is_served_from_the_binary() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let page = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .send()
+        .await
+        .expect("GraphiQL");
+    assert_eq!(page.status().as_u16(), 200);
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .expect("policy")
+        .to_owned();
+    assert!(policy.contains("script-src 'self';"), "{policy}");
+    let html = page.text().await.expect("page");
+    assert!(!html.contains("://"), "names another host: {html}");
+    let named: Vec<&str> = html
+        .split(['"'])
+        .filter(|part| part.starts_with("/assets/"))
+        .collect();
+    assert!(
+        named.iter().any(|n| n.ends_with("graphiql.min.js")) && named.len() >= 6,
+        "{named:?}"
+    );
+    for path in named {
+        let file = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("file");
+        assert_eq!(file.status().as_u16(), 200, "{path}");
+        let body = file.text().await.expect("body");
+        if path.ends_with(".js") {
+            assert!(
+                !body.contains("https://unpkg.com") && !body.contains("cdn.jsdelivr.net"),
+                "{path} fetches from a CDN"
+            );
+        }
+    }
+}

@@ -1,8 +1,6 @@
 //! HTTP: `/graphql` (POST JSON; GraphiQL on GET when enabled), `/graphql/ws` (subscriptions),
 //! `/health` and `/ready`, and the layers every request passes.
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql::Executor;
 use axum::body::Body;
 use axum::body::Bytes;
 use axum::error_handling::HandleErrorLayer;
@@ -125,9 +123,27 @@ fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
 }
 
+/// GraphiQL, served from the binary (`web/graphiql.html`, with GraphiQL and React vendored
+/// under `web/assets/graphiql/`), so it works with no route to a CDN.
+const GRAPHIQL_PAGE: &str = include_str!("../../../web/graphiql.html");
+
+/// GraphiQL's page may run its own files alone; its styles and fonts come inline (React's and
+/// GraphiQL's `data:` fonts); it may not be framed.
+const GRAPHIQL_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; \
+    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
+    object-src 'none'";
+
 async fn graphiql(State(state): State<AppState>) -> Response {
     if state.graphiql {
-        Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+        (
+            [
+                (axum::http::header::CONTENT_SECURITY_POLICY, GRAPHIQL_POLICY),
+                (axum::http::header::X_FRAME_OPTIONS, "DENY"),
+            ],
+            Html(GRAPHIQL_PAGE),
+        )
+            .into_response()
     } else {
         refuse(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -207,7 +223,7 @@ async fn graphql_post(
     body: Bytes,
 ) -> Response {
     let correlation_id = request_id.header_value().to_str().unwrap_or("-").to_owned();
-    let Ok(mut request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
+    let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
         return refuse(
             StatusCode::BAD_REQUEST,
             ApiError::Validation(
@@ -216,42 +232,21 @@ async fn graphql_post(
             ),
         );
     };
-    // Queries run on the read lane, below the writers' priority; mutations here, and readers
-    // yield to them (anything else, a request that does not parse, say, is refused here).
-    let operation = state.schema.operation_type(&mut request);
-    let read = matches!(
-        operation,
-        Ok(async_graphql::parser::types::OperationType::Query)
-    );
-    let write = matches!(
-        operation,
-        Ok(async_graphql::parser::types::OperationType::Mutation)
-    );
     let request = request.data(principal).data(RequestInfo {
         correlation_id: correlation_id.clone(),
     });
-    let schema = state.schema.clone();
-    let answer = async move {
-        let mut response = schema.execute(request).await;
+    let answer = state.execute(request, |mut response| {
         with_codes(&mut response.errors);
         Json(&response).into_response()
-    };
-    let mut http = if read {
-        match state.reads.run(answer).await {
-            Some(http) => http,
-            None => {
-                tracing::error!("the read lane has stopped: a query went unanswered");
-                refuse(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    ApiError::Internal {
-                        correlation_id: correlation_id.clone(),
-                    },
-                )
-            }
-        }
-    } else {
-        let _writing = write.then(|| state.reads.writing());
-        answer.await
+    });
+    let mut http = match answer.await {
+        Some(http) => http,
+        None => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal {
+                correlation_id: correlation_id.clone(),
+            },
+        ),
     };
     if let Ok(value) = correlation_id.parse() {
         http.headers_mut().insert("x-correlation-id", value);

@@ -1,6 +1,9 @@
 //! What the HTTP handlers and the WebSocket loop share.
 
 use std::sync::Arc;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::Executor;
 use std::time::Duration;
 
 use super::lane::ReadLane;
@@ -22,4 +25,36 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// Where queries run, below the writers' priority.
     pub reads: Arc<ReadLane>,
+}
+
+impl AppState {
+    /// Runs one GraphQL request, carrying its caller's principal and request id as data, and
+    /// hands its answer to `finish`: queries on the read lane, below the writers' priority
+    /// (`finish` too, so that writing out a long answer also yields to writers); mutations
+    /// here, with readers yielding to them meanwhile (anything else, a request that does not
+    /// parse, say, is answered here with its error). `None` when the read lane has stopped,
+    /// which is logged.
+    ///
+    /// Both the GraphQL endpoint and the web pages run their operations through this.
+    pub async fn execute<T: Send + 'static>(
+        &self,
+        mut request: async_graphql::Request,
+        finish: impl FnOnce(async_graphql::Response) -> T + Send + 'static,
+    ) -> Option<T> {
+        let operation = self.schema.operation_type(&mut request);
+        let read = matches!(operation, Ok(OperationType::Query));
+        let write = matches!(operation, Ok(OperationType::Mutation));
+        let schema = self.schema.clone();
+        let answer = async move { finish(schema.execute(request).await) };
+        if read {
+            let answer = self.reads.run(answer).await;
+            if answer.is_none() {
+                tracing::error!("the read lane has stopped: a query went unanswered");
+            }
+            answer
+        } else {
+            let _writing = write.then(|| self.reads.writing());
+            Some(answer.await)
+        }
+    }
 }

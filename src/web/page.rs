@@ -1,0 +1,132 @@
+//! What every page shares: the header's account and navigation, the form token, and turning
+//! a template into an answer.
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::session::SignedInAs;
+use crate::auth::Role;
+
+/// The part of the service a page belongs to, marked in the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    NeedsYou,
+    Activities,
+    Find,
+    /// Pages outside the navigation (signing in, errors).
+    Elsewhere,
+}
+
+/// The signed-in person, as the header shows them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub subject: String,
+    pub role: &'static str,
+    role_kind: Role,
+}
+
+/// One link of the header's navigation.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub text: &'static str,
+    pub current: bool,
+}
+
+/// What the layout needs from every page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// The page's title, before the service's name.
+    pub title: String,
+    pub person: Option<Person>,
+    /// The session's form token, which every form carries.
+    pub csrf: String,
+    pub section: Section,
+    /// The page shows errors in a form: its title then starts "Error: ".
+    pub has_errors: bool,
+}
+
+impl Chrome {
+    /// A page for someone signed in.
+    pub fn signed_in(
+        title: impl Into<String>,
+        who: &SignedInAs,
+        csrf: String,
+        section: Section,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            person: Some(Person {
+                subject: who.subject.clone(),
+                role: role_name(who.role),
+                role_kind: who.role,
+            }),
+            csrf,
+            section,
+            has_errors: false,
+        }
+    }
+
+    /// A page outside a session's work (signing in, errors): no account or navigation.
+    pub fn bare(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            person: None,
+            csrf: String::new(),
+            section: Section::Elsewhere,
+            has_errors: false,
+        }
+    }
+
+    /// The navigation for the signed-in person's role.
+    pub fn navigation(&self) -> Vec<NavLink> {
+        let Some(person) = &self.person else {
+            return Vec::new();
+        };
+        let links: &[(&'static str, &'static str, Section)] = match person.role_kind {
+            Role::EngagementOfficer | Role::Admin | Role::Auditor | Role::BoardSecretary => &[
+                ("/", "What needs you", Section::NeedsYou),
+                ("/activities", "Activities", Section::Activities),
+                ("/find", "Find input", Section::Find),
+            ],
+        };
+        links
+            .iter()
+            .map(|&(href, text, section)| NavLink {
+                href,
+                text,
+                current: section == self.section,
+            })
+            .collect()
+    }
+}
+
+/// A role as people say it.
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::EngagementOfficer => "engagement officer",
+        Role::BoardSecretary => "board secretary",
+        Role::Auditor => "auditor",
+        Role::Admin => "administrator",
+    }
+}
+
+/// The page `template` renders, or (a bare 500, which the error pages' layer gives its page)
+/// the service's error page when it does not.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(error = %error, "a page did not render");
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// A date as the NHS writes it, "5 December 2026", from the API's `2026-12-05`; anything else
+/// is shown as it came.
+pub fn long_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|day| day.format("%-d %B %Y").to_string())
+        .unwrap_or_else(|_| iso.to_owned())
+}

@@ -1,0 +1,118 @@
+//! What keeps the pages safe to use: the headers every page carries, and the check that a
+//! form post came from a form of ours in the same session.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::Session;
+
+use super::failure::Failure;
+use super::session::is_form_token;
+use crate::api::MAX_BODY_BYTES;
+
+/// The field every form of ours carries its session's form token in.
+pub const FORM_TOKEN_FIELD: &str = "csrf_token";
+
+/// Scripts, styles, images and fonts from this service alone, and no inline script (the
+/// design system's "JavaScript is on" marker is a file for this reason); forms post only
+/// here; no page may be framed.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// The headers every page carries: the content policy, no framing, no sniffing, referrers
+/// kept to the service, and no caching (signed-in pages hold records a shared computer must
+/// not keep; a page that may be kept says so itself). Over TLS, browsers are told to keep to
+/// it.
+pub fn with_page_headers<S: Clone + Send + Sync + 'static>(
+    pages: Router<S>,
+    over_tls: bool,
+) -> Router<S> {
+    let fixed = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    pages
+        .layer(fixed(
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        ))
+        .layer(fixed(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(fixed(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(fixed(header::REFERRER_POLICY, "same-origin"))
+        .layer(fixed(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            over_tls.then(|| HeaderValue::from_static("max-age=31536000")),
+        ))
+}
+
+/// Lets a post through only when it is a form carrying its session's form token, and was not
+/// sent from another site; anything else is refused with nothing done. Every post to a page
+/// passes here, so no page can forget the check.
+pub async fn forms_carry_their_token(request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let cross_site = request
+        .headers()
+        .get("sec-fetch-site")
+        .is_some_and(|site| site.as_bytes() == b"cross-site");
+    let Some(session) = request.extensions().get::<Session>().cloned() else {
+        return Failure::FormExpired.into_response();
+    };
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Failure::BadForm("Only the forms of this service's pages can be sent here.".into())
+            .into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        return Failure::BadForm(format!(
+            "What was sent is larger than {} KiB.",
+            MAX_BODY_BYTES / 1024
+        ))
+        .into_response();
+    };
+    let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|fields| {
+            fields
+                .into_iter()
+                .find(|(name, _)| name == FORM_TOKEN_FIELD)
+                .map(|(_, value)| value)
+        });
+    let matches = match sent {
+        Some(sent) if !cross_site => match is_form_token(&session, &sent).await {
+            Ok(matches) => matches,
+            Err(error) => {
+                tracing::error!(error = %error, "could not read a session");
+                return Failure::Internal.into_response();
+            }
+        },
+        _ => false,
+    };
+    if !matches {
+        tracing::info!(
+            cross_site,
+            "refused a form post without its session's form token"
+        );
+        return Failure::FormExpired.into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}

@@ -1,0 +1,70 @@
+//! The signed-in person, for a page that needs one: a visitor who is not signed in is sent to
+//! sign in.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::failure::Failure;
+use super::page::{Chrome, Section};
+use super::session::{form_token, signed_in, SignedInAs};
+use crate::api::AppState;
+use crate::auth::Principal;
+use crate::config::WebSettings;
+
+/// The person a page is for, with their session's form token and the request's id.
+pub struct SignedIn {
+    pub who: SignedInAs,
+    pub form_token: String,
+    pub correlation_id: String,
+}
+
+impl SignedIn {
+    /// The caller the page's operations run as.
+    pub fn principal(&self) -> Principal {
+        self.who.principal()
+    }
+
+    /// The layout's part of a page titled `title` in `section`.
+    pub fn chrome(&self, title: impl Into<String>, section: Section) -> Chrome {
+        Chrome::signed_in(title, &self.who, self.form_token.clone(), section)
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Response> {
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| Failure::Internal.into_response())?;
+        let settings = parts
+            .extensions
+            .get::<Arc<WebSettings>>()
+            .cloned()
+            .ok_or_else(|| Failure::Internal.into_response())?;
+        let who = signed_in(&session, &settings)
+            .await
+            .map_err(|e| super::sign_in::internal(e).into_response())?
+            .ok_or_else(|| Redirect::to("/sign-in").into_response())?;
+        let form_token = form_token(&session)
+            .await
+            .map_err(|e| super::sign_in::internal(e).into_response())?;
+        let correlation_id = parts
+            .extensions
+            .get::<tower_http::request_id::RequestId>()
+            .and_then(|id| id.header_value().to_str().ok())
+            .unwrap_or("-")
+            .to_owned();
+        Ok(Self {
+            who,
+            form_token,
+            correlation_id,
+        })
+    }
+}
