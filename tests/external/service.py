@@ -114,7 +114,8 @@ class Service:
             "RUST_LOG": "info,sqlx=warn,partnership_ledger::ledger=debug",
             **keys.env(),
             **({"DATABASE_URL": database_url} if database_url else {}),
-            **(env or {}),
+            # `{port}` in a value given stands for the port chosen.
+            **{name: value.replace("{port}", str(self.port)) for name, value in (env or {}).items()},
         }
         self.log = open(self.log_path, "wb")
         self.seconds_seeding = None

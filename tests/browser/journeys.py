@@ -1,0 +1,104 @@
+"""What people do in the browser, step by step, with what they should see at each step."""
+
+import subprocess
+import urllib.request
+
+# The seeded acute trust, and one of its officers.
+ORG = "R00000A"
+OFFICER = "officer@example.nhs.uk"
+
+
+def sign_in_link(service, sub: str, role: str, orgs: list) -> str:
+    """A link from `partnership-ledger sign-in-link`, as an administrator makes one."""
+    args = [service.binary, "sign-in-link", "--sub", sub, "--role", role]
+    for org in orgs:
+        args += ["--org", org]
+    result = subprocess.run(args, env=service.env, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def api_counts(service, org: str) -> dict:
+    """The API's count per verdict for `org`, read with a token of an officer of it."""
+    token = subprocess.run(
+        [service.binary, "token", "--sub", OFFICER, "--role", "ENGAGEMENT_OFFICER", "--org", org],
+        env=service.env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    _, body = service.post(token, "query($o: String!) { organisation(odsCode: $o) { rollup "
+                                  "{ total counts { verdict count } } } }", {"o": org})
+    rollup = body["data"]["organisation"]["rollup"]
+    return {c["verdict"]: c["count"] for c in rollup["counts"]} | {"ALL": rollup["total"]}
+
+
+# How the pages name each verdict, and the API's name for it.
+VERDICT_WORDS = {
+    "Waiting for a decision": "UNANSWERED",
+    "Overdue for a decision": "OVERDUE",
+    "Declined": "DECLINED",
+    "Already in place": "ALREADY_IN_PLACE",
+    "Referred to a partner": "REFERRED",
+    "Planned": "PLANNED",
+    "Stalled": "STALLED",
+    "Acted on": "ACTED_ON",
+    "All input": "ALL",
+}
+
+
+def page_counts(browser) -> dict:
+    """The counts per verdict in the home page's table of how input stands."""
+    table = browser.all("main table")[-1]
+    counts = {}
+    for row in table.find_elements("css selector", "tbody tr"):
+        cells = row.find_elements("css selector", "th, td")
+        counts[VERDICT_WORDS[cells[0].text.strip()]] = int(cells[1].text)
+    return counts
+
+
+def signing_in(browser, service, failures):
+    expect = failures.expect
+    where = browser.label
+    browser.open("/")
+    expect(browser.path == "/sign-in", f"{where}a visitor is sent to sign in ({browser.path})")
+    browser.check("Sign in")
+    link = sign_in_link(service, OFFICER, "ENGAGEMENT_OFFICER", [ORG])
+    browser.open(link)
+    expect(browser.heading() == "Sign in to Partnership Ledger", f"{where}the link opens its page")
+    browser.check("Sign in with a link")
+    browser.press("Continue to sign in")
+    expect(browser.path == "/", f"{where}signing in leads home ({browser.path})")
+    expect(browser.heading() == "What needs you", f"{where}home is what needs you")
+    browser.check("What needs you")
+    shown = page_counts(browser)
+    api = api_counts(service, ORG)
+    expect(shown == api, f"{where}home's verdict counts are the API's ({shown} vs {api})")
+
+    browser.press("Sign out")
+    expect(browser.heading() == "You have signed out", f"{where}signing out says so")
+    browser.check("Signed out")
+    browser.open("/")
+    expect(browser.path == "/sign-in", f"{where}after signing out, home asks to sign in")
+    browser.open(link)
+    expect(browser.heading() == "This sign-in link cannot be used",
+           f"{where}a spent link is refused")
+    browser.check("Sign-in link cannot be used")
+
+
+def refusals(browser, service, failures):
+    expect = failures.expect
+    where = browser.label
+    browser.open(sign_in_link(service, OFFICER, "ENGAGEMENT_OFFICER", [ORG]))
+    browser.press("Continue to sign in")
+    # A forged form: the page's own sign-out form, posted without its token.
+    browser.driver.execute_script(
+        "const form = document.querySelector('form[action=\"/sign-out\"]');"
+        "form.querySelector('input[name=csrf_token]').remove(); form.submit();"
+    )
+    expect(browser.heading() == "This form has expired",
+           f"{where}a form posted without its token is refused")
+    browser.check("Form expired")
+    browser.open("/")
+    expect(browser.heading() == "What needs you", f"{where}and the session goes on")
+    browser.open("/no-such-page")
+    expect(browser.heading() == "Page not found", f"{where}an unknown address is not found")
+    browser.check("Page not found")
+    with urllib.request.urlopen(f"{service.base}/health") as answer:
+        expect(answer.status == 200, f"{where}the service is still up")
