@@ -30,6 +30,7 @@ mod journey;
 mod key_rotation;
 mod lagging;
 mod layout;
+mod list_filters;
 mod named_ids;
 mod nesting;
 mod participants;

@@ -3,6 +3,7 @@
 use async_graphql::Enum;
 
 use crate::domain::common;
+use crate::projections::views::activity::ActivityDoc;
 
 /// The kind of an engagement or co-production activity.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, serde::Serialize)]
@@ -38,4 +39,19 @@ pub enum ActivityStatus {
     Held,
     ReportPublished,
     Cancelled,
+}
+
+impl ActivityStatus {
+    /// Where `doc` is in its lifecycle.
+    pub fn of(doc: &ActivityDoc) -> Self {
+        if doc.cancelled.is_some() {
+            Self::Cancelled
+        } else if doc.report.is_some() {
+            Self::ReportPublished
+        } else if doc.held.is_some() {
+            Self::Held
+        } else {
+            Self::Planned
+        }
+    }
 }

@@ -90,15 +90,7 @@ impl Activity {
         Date(self.0.planned_on)
     }
     async fn status(&self) -> ActivityStatus {
-        if self.0.cancelled.is_some() {
-            ActivityStatus::Cancelled
-        } else if self.0.report.is_some() {
-            ActivityStatus::ReportPublished
-        } else if self.0.held.is_some() {
-            ActivityStatus::Held
-        } else {
-            ActivityStatus::Planned
-        }
+        ActivityStatus::of(&self.0)
     }
     async fn information_published(&self) -> Vec<InformationPublication> {
         self.0

@@ -194,7 +194,7 @@ pub async fn list_for(
     verdict: InputVerdict,
     as_of: NaiveDate,
 ) -> ApiResult<Option<ListAsked>> {
-    if filter.theme.is_some()
+    if filter.applies_after_reading()
         || filter.raised_from.is_some()
         || filter.raised_to.is_some_and(|to| to < as_of)
     {

@@ -28,6 +28,9 @@ pub struct InputItemFilter {
     raised_from: Option<Date>,
     /// Only items raised on or before this date.
     raised_to: Option<Date>,
+    /// Only items whose summary holds every one of these words (separated by spaces), in any
+    /// case.
+    words: Option<String>,
 }
 
 /// Queries on input items.
@@ -115,6 +118,11 @@ impl InputItemQueries {
             raised_from: filter.raised_from.map(|d| d.0),
             raised_to: Some(filter.raised_to.map_or(as_of, |d| d.0.min(as_of))),
             theme: filter.theme,
+            words: filter
+                .words
+                .as_deref()
+                .map(read::search_words)
+                .unwrap_or_default(),
             ..ItemFilter::default()
         };
         let wanted = filter
@@ -132,7 +140,7 @@ impl InputItemQueries {
             }
         }
         if let Some((after, size)) = window.forwards::<i64>() {
-            if wanted.is_none() && sql_filter.theme.is_none() {
+            if wanted.is_none() && !sql_filter.applies_after_reading() {
                 // Every filter is SQL's: read only the page (and one more), not the whole list.
                 sql_filter.after_position = after;
                 sql_filter.limit = Some(size + 1);

@@ -424,3 +424,17 @@ async fn activities_where(
     });
     parse_docs(rows)
 }
+
+/// Which of the activities `ids` have at least one input item recorded.
+pub async fn with_input_recorded(db: &Db, ids: &[String]) -> anyhow::Result<HashSet<String>> {
+    let mut found = HashSet::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<String> = on_db!(db, pool => {
+            let mut q = QueryBuilder::new("SELECT DISTINCT activity_id FROM view_input_items WHERE ");
+            q.push_in("activity_id", chunk);
+            q.build().fetch_all(pool).await?.into_iter().map(|r| r.get(0)).collect()
+        });
+        found.extend(rows);
+    }
+    Ok(found)
+}

@@ -69,6 +69,8 @@ pub struct ItemFilter {
     pub raised_from: Option<NaiveDate>,
     pub raised_to: Option<NaiveDate>,
     pub theme: Option<String>,
+    /// Only items whose summary holds every one of these words (lower case), in any case.
+    pub words: Vec<String>,
     /// Only items after this log position (a page's cursor).
     pub after_position: Option<i64>,
     /// At most this many items, the first in log order (a page and one more, to tell whether
@@ -119,7 +121,29 @@ pub async fn input_items(
             current.iter().any(|t| t.eq_ignore_ascii_case(theme))
         });
     }
+    if !filter.words.is_empty() {
+        rows.retain(|(doc, _)| has_words(&doc.summary, &filter.words));
+    }
     complete_items(db, rows).await
+}
+
+/// Whether `text` holds every one of `words` (lower case), in any case.
+pub fn has_words(text: &str, words: &[String]) -> bool {
+    let text = text.to_lowercase();
+    words.iter().all(|word| text.contains(word.as_str()))
+}
+
+/// The words of a search, lower case; none for a blank one.
+pub fn search_words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_lowercase).collect()
+}
+
+impl ItemFilter {
+    /// Whether some of the filter applies after SQL reads the rows (so SQL cannot stop at a
+    /// page's length).
+    pub fn applies_after_reading(&self) -> bool {
+        self.theme.is_some() || !self.words.is_empty()
+    }
 }
 
 async fn item_rows(
@@ -152,7 +176,7 @@ async fn item_rows(
             q.push(" AND log_position > ").push_bind(after);
         }
         q.push(" ORDER BY log_position");
-        if let (Some(limit), None) = (filter.limit, &filter.theme) {
+        if let (Some(limit), false) = (filter.limit, filter.applies_after_reading()) {
             q.push(" LIMIT ").push_bind(limit as i64);
         }
         q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()

@@ -24,7 +24,7 @@ pub(crate) use join::organisations_of;
 pub use join::{
     input_item, input_items, input_items_by_id, input_items_unjoined,
     name_themes_as_now,
-    join_item, with_duplicates,
+    join_item, with_duplicates, has_words, search_words,
     ItemFilter, ItemView,
 };
 
