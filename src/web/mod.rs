@@ -22,9 +22,11 @@ use crate::api::AppState;
 use crate::config::WebSettings;
 use crate::store::Db;
 
+pub mod activities;
 pub mod assets;
 pub mod client;
 pub mod failure;
+pub mod form;
 pub mod home;
 pub mod page;
 pub mod protect;
@@ -32,6 +34,7 @@ pub mod session;
 pub mod sign_in;
 pub mod signed_in;
 pub mod verdict;
+pub mod words;
 
 /// The web interface's routes, over `db`'s sessions; starts sweeping lapsed sessions out.
 pub fn routes(db: &Db, settings: &WebSettings) -> Router<AppState> {
@@ -39,6 +42,7 @@ pub fn routes(db: &Db, settings: &WebSettings) -> Router<AppState> {
     store.sweep_lapsed();
     let pages = Router::new()
         .merge(home::routes())
+        .merge(activities::routes())
         .merge(sign_in::routes())
         .fallback(|| async { failure::Failure::NotFound })
         .layer(middleware::from_fn(protect::forms_carry_their_token))

@@ -44,6 +44,8 @@ pub struct Chrome {
     pub section: Section,
     /// The page shows errors in a form: its title then starts "Error: ".
     pub has_errors: bool,
+    /// What the last form saved, shown once at the top ("Activity planned").
+    pub note: Option<String>,
 }
 
 impl Chrome {
@@ -64,6 +66,7 @@ impl Chrome {
             csrf,
             section,
             has_errors: false,
+            note: None,
         }
     }
 
@@ -75,6 +78,7 @@ impl Chrome {
             csrf: String::new(),
             section: Section::Elsewhere,
             has_errors: false,
+            note: None,
         }
     }
 

@@ -155,6 +155,19 @@ impl SignedInAs {
 
 const WHO: &str = "signed_in_as";
 const FORM_TOKEN: &str = "form_token";
+const NOTE: &str = "note";
+
+/// Keeps a note for the next page the session sees ("Activity planned"), shown once.
+pub async fn set_note(session: &Session, note: &str) -> Result<(), tower_sessions::session::Error> {
+    session.insert(NOTE, note).await
+}
+
+/// The note kept for this page, if any, which is then gone.
+pub async fn take_note(
+    session: &Session,
+) -> Result<Option<String>, tower_sessions::session::Error> {
+    session.remove::<String>(NOTE).await
+}
 
 /// Whoever the session is signed in as, unless it is older than the longest a session may
 /// last (then it is ended here).

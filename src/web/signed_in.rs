@@ -20,6 +20,9 @@ pub struct SignedIn {
     pub who: SignedInAs,
     pub form_token: String,
     pub correlation_id: String,
+    pub session: Session,
+    /// A note left by the last form saved, shown on this page.
+    pub note: Option<String>,
 }
 
 impl SignedIn {
@@ -30,7 +33,9 @@ impl SignedIn {
 
     /// The layout's part of a page titled `title` in `section`.
     pub fn chrome(&self, title: impl Into<String>, section: Section) -> Chrome {
-        Chrome::signed_in(title, &self.who, self.form_token.clone(), section)
+        let mut chrome = Chrome::signed_in(title, &self.who, self.form_token.clone(), section);
+        chrome.note = self.note.clone();
+        chrome
     }
 }
 
@@ -55,6 +60,9 @@ impl FromRequestParts<AppState> for SignedIn {
         let form_token = form_token(&session)
             .await
             .map_err(|e| super::sign_in::internal(e).into_response())?;
+        let note = super::session::take_note(&session)
+            .await
+            .map_err(|e| super::sign_in::internal(e).into_response())?;
         let correlation_id = parts
             .extensions
             .get::<tower_http::request_id::RequestId>()
@@ -65,6 +73,8 @@ impl FromRequestParts<AppState> for SignedIn {
             who,
             form_token,
             correlation_id,
+            session,
+            note,
         })
     }
 }

@@ -58,6 +58,7 @@ mod tally_lists;
 mod themes;
 mod trace;
 mod views;
+mod web_activities;
 mod web_assets;
 mod web_home;
 mod web_sign_in;

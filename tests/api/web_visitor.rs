@@ -41,15 +41,25 @@ impl Page {
             .expect("the page carries a form token")
     }
 
-    /// The text of the page's first `<h1>`.
+    /// The text of the page's first `<h1>`, its parts (a caption, say) joined by spaces.
     pub fn heading(&self) -> String {
         let start = self.body.find("<h1").expect("a heading");
         let start = start + self.body[start..].find('>').expect("heading tag") + 1;
         let end = start + self.body[start..].find("</h1>").expect("heading end");
-        self.body[start..end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in self.body[start..end].chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => {
+                    in_tag = false;
+                    text.push(' ');
+                }
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 

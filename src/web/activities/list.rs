@@ -1,0 +1,228 @@
+//! The activities list: the person's organisations' activities, filtered by words, state,
+//! kind and dates, 25 to a page, with their total.
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::api::AppState;
+use crate::auth::Role;
+use crate::operation;
+use crate::web::client::run;
+use crate::web::failure::Failure;
+use crate::web::form::{date_of, Field, Kind, Sent};
+use crate::web::page::{long_date, render, Chrome, Section};
+use crate::web::signed_in::SignedIn;
+use crate::web::words::{say, ACTIVITY_KINDS, ACTIVITY_STATUSES};
+
+/// Activities to a page.
+const PAGE: usize = 25;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/activities", get(list))
+}
+
+#[derive(Template)]
+#[template(path = "activities/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    can_plan: bool,
+    words: String,
+    status: String,
+    kind: String,
+    statuses: &'static [(&'static str, &'static str)],
+    kinds: &'static [(&'static str, &'static str)],
+    from: (String, String, String),
+    to: (String, String, String),
+    date_problem: Option<String>,
+    total: i64,
+    rows: Vec<Row>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl ListPage {
+    /// The two date filters: name, legend, and the day, month and year given.
+    fn date_filters(&self) -> [(&'static str, &'static str, &(String, String, String)); 2] {
+        [
+            ("from", "Held or planned from", &self.from),
+            ("to", "Held or planned to", &self.to),
+        ]
+    }
+}
+
+struct Row {
+    id: String,
+    title: String,
+    topic: String,
+    kind: String,
+    status: String,
+    status_tag: &'static str,
+    day: String,
+    lead: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Data {
+    activities: Listed,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Listed {
+    total_count: i64,
+    page_info: PageInfo,
+    nodes: Vec<Node>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    has_previous_page: bool,
+    start_cursor: Option<String>,
+    end_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Node {
+    id: String,
+    title: String,
+    topic: String,
+    kind: String,
+    status: String,
+    planned_on: String,
+    held_on: Option<String>,
+    lead_organisation: String,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    who: SignedIn,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Failure> {
+    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
+    let words = sent.one("words").to_owned();
+    let status = known(sent.one("status"), ACTIVITY_STATUSES);
+    let kind = known(sent.one("kind"), ACTIVITY_KINDS);
+    let from = Field::new("from", "From", Kind::Date);
+    let to = Field::new("to", "To", Kind::Date);
+    let (from_day, to_day) = (date_of(&sent, &from), date_of(&sent, &to));
+    let date_problem = from_day.clone().err().or(to_day.clone().err());
+    let mut filter = serde_json::Map::new();
+    if !words.is_empty() {
+        filter.insert("words".into(), json!(words));
+    }
+    if !status.is_empty() {
+        filter.insert("status".into(), json!([status]));
+    }
+    if !kind.is_empty() {
+        filter.insert("kind".into(), json!(kind));
+    }
+    if let Ok(Some(day)) = from_day {
+        filter.insert("from".into(), json!(day.to_string()));
+    }
+    if let Ok(Some(day)) = to_day {
+        filter.insert("to".into(), json!(day.to_string()));
+    }
+    let (after, before) = (sent.one("after"), sent.one("before"));
+    let mut variables = json!({ "filter": filter });
+    if !before.is_empty() {
+        variables["before"] = json!(before);
+        variables["last"] = json!(PAGE);
+    } else {
+        variables["first"] = json!(PAGE);
+        if !after.is_empty() {
+            variables["after"] = json!(after);
+        }
+    }
+    let data: Data = run(&state, &who, operation!("activities"), variables).await?;
+    let listed = data.activities;
+    // The filters, kept on the pages before and after.
+    let kept: Vec<(String, String)> = sent
+        .0
+        .iter()
+        .filter(|(name, value)| name != "after" && name != "before" && !value.is_empty())
+        .cloned()
+        .collect();
+    let link = |cursor: &Option<String>, name: &str| {
+        cursor.as_ref().map(|c| {
+            let mut pairs = kept.clone();
+            pairs.push((name.to_owned(), c.clone()));
+            format!(
+                "/activities?{}",
+                serde_urlencoded::to_string(&pairs).unwrap_or_default()
+            )
+        })
+    };
+    let previous = listed
+        .page_info
+        .has_previous_page
+        .then(|| link(&listed.page_info.start_cursor, "before"))
+        .flatten();
+    let next = listed
+        .page_info
+        .has_next_page
+        .then(|| link(&listed.page_info.end_cursor, "after"))
+        .flatten();
+    let part = |field: &Field, p: &str| sent.one(&format!("{}-{p}", field.name)).to_owned();
+    let parts = |field: &Field| {
+        (
+            part(field, "day"),
+            part(field, "month"),
+            part(field, "year"),
+        )
+    };
+    Ok(render(&ListPage {
+        chrome: who.chrome("Activities", Section::Activities),
+        can_plan: who.who.role != Role::Auditor,
+        words,
+        status: status.to_owned(),
+        kind: kind.to_owned(),
+        statuses: ACTIVITY_STATUSES,
+        kinds: ACTIVITY_KINDS,
+        from: parts(&from),
+        to: parts(&to),
+        date_problem,
+        total: listed.total_count,
+        rows: listed.nodes.into_iter().map(row_of).collect(),
+        previous,
+        next,
+    }))
+}
+
+/// `value` when it is one of `list`'s names, else empty.
+fn known(value: &str, list: &'static [(&'static str, &'static str)]) -> &'static str {
+    list.iter()
+        .find(|(name, _)| *name == value)
+        .map_or("", |(name, _)| name)
+}
+
+fn row_of(node: Node) -> Row {
+    Row {
+        status_tag: status_tag(&node.status),
+        status: say(ACTIVITY_STATUSES, &node.status),
+        kind: say(ACTIVITY_KINDS, &node.kind),
+        day: long_date(node.held_on.as_deref().unwrap_or(&node.planned_on)),
+        id: node.id,
+        title: node.title,
+        topic: node.topic,
+        lead: node.lead_organisation,
+    }
+}
+
+/// The tag colour of an activity's state.
+pub fn status_tag(status: &str) -> &'static str {
+    match status {
+        "PLANNED" => "nhsuk-tag--blue",
+        "HELD" => "nhsuk-tag--aqua-green",
+        "REPORT_PUBLISHED" => "nhsuk-tag--green",
+        _ => "nhsuk-tag--grey",
+    }
+}

@@ -1,0 +1,18 @@
+//! Activities: the list (filtered, in pages of 25), planning one, its page (its input with
+//! verdicts, and what happened when), and what is recorded of it as it goes: information
+//! published, held, postponed, cancelled, its report.
+
+mod forms;
+mod list;
+mod record;
+
+use axum::Router;
+
+use crate::api::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(list::routes())
+        .merge(record::routes())
+        .merge(forms::routes())
+}

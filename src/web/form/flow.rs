@@ -1,0 +1,423 @@
+//! A form's journey: the questions, then "check your answers", then one mutation, then the
+//! record's page with a note of what was saved. Every form of the pages runs this way.
+//!
+//! - `GET` the form's address shows its questions (filled from the address's query, which is
+//!   how "Change" on the check page leads back with the answers kept).
+//! - `POST` it: the page's own checks; problems show the questions again with an error
+//!   summary, otherwise the answers are shown to check, with a fresh idempotency key.
+//! - `POST` its `/confirm`: the mutation runs, as the signed-in person, with that key, so a
+//!   second post (a double click, the back button, a retry) records nothing more. A refusal
+//!   shows the questions again with the API's problems by the fields they name.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::{json, Value};
+
+use super::{input_of, problems, refused, Field, Kind, Problem, Sent};
+use crate::api::AppState;
+use crate::web::client::{run, Operation};
+use crate::web::failure::Failure;
+use crate::web::page::{render, Chrome, Section};
+use crate::web::signed_in::SignedIn;
+
+/// One form's journey.
+pub struct Flow {
+    /// The question page's heading: "Plan an activity".
+    pub title: String,
+    /// What the form is about, above the heading: the activity's title, say.
+    pub caption: String,
+    /// The form's address.
+    pub action: String,
+    /// Where "Back" leads.
+    pub back: String,
+    pub section: Section,
+    pub fields: Vec<Field>,
+    /// Input the form does not ask for: the record's id, the organisation.
+    pub fixed: serde_json::Map<String, Value>,
+    /// The mutation, taking `$input`.
+    pub operation: Operation,
+    /// The check page's button: "Plan the activity".
+    pub confirm: &'static str,
+    /// Where to go once saved, and the note shown there.
+    pub done: Done,
+}
+
+/// Where a form leads once saved.
+pub enum Done {
+    /// Back to where "Back" leads (the record's page), with a note.
+    Back(&'static str),
+    /// To the record the mutation made, whose id is at `field.record.id` in its answer, at
+    /// `path/<id>`, with a note.
+    Created {
+        field: &'static str,
+        record: &'static str,
+        path: &'static str,
+        note: &'static str,
+    },
+}
+
+impl Done {
+    fn place(&self, back: &str, data: &Value) -> (String, &'static str) {
+        match self {
+            Self::Back(note) => (back.to_owned(), note),
+            Self::Created {
+                field,
+                record,
+                path,
+                note,
+            } => {
+                let id = data[field][record]["id"].as_str().unwrap_or_default();
+                (format!("{path}/{id}"), note)
+            }
+        }
+    }
+}
+
+struct ChoiceView {
+    id: String,
+    value: String,
+    label: String,
+    checked: bool,
+}
+
+struct FieldView {
+    name: &'static str,
+    label: String,
+    hint: String,
+    kind: &'static str,
+    value: String,
+    day: String,
+    month: String,
+    year: String,
+    error: Option<String>,
+    choices: Vec<ChoiceView>,
+}
+
+impl FieldView {
+    /// The ids the field's hint and error have, for `aria-describedby`.
+    fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if !self.hint.is_empty() {
+            ids.push(format!("{}-hint", self.name));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        ids.join(" ")
+    }
+
+    /// The design system's name for a choice question's group: radios or checkboxes.
+    fn group(&self) -> &'static str {
+        if self.kind == "one" {
+            "radios"
+        } else {
+            "checkboxes"
+        }
+    }
+
+    /// A choice's input type.
+    fn input_type(&self) -> &'static str {
+        if self.kind == "one" {
+            "radio"
+        } else {
+            "checkbox"
+        }
+    }
+
+    /// A date's three inputs: name, label, width and value.
+    fn date_parts(&self) -> [(&'static str, &'static str, &'static str, &str); 3] {
+        [
+            ("day", "Day", "2", self.day.as_str()),
+            ("month", "Month", "2", self.month.as_str()),
+            ("year", "Year", "4", self.year.as_str()),
+        ]
+    }
+
+    /// The id of the field's first input, which the error summary links to.
+    fn first_id(&self) -> String {
+        match self.kind {
+            "date" => format!("{}-day", self.name),
+            "one" | "many" => self
+                .choices
+                .first()
+                .map_or_else(|| self.name.to_owned(), |c| c.id.clone()),
+            _ => self.name.to_owned(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormPage {
+    chrome: Chrome,
+    title: String,
+    caption: String,
+    action: String,
+    back: String,
+    fields: Vec<FieldView>,
+    /// Problems with the form as a whole, and each field's, for the summary.
+    problems: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "check.html")]
+struct CheckPage {
+    chrome: Chrome,
+    caption: String,
+    action: String,
+    back: String,
+    rows: Vec<(String, String, String)>,
+    carried: Vec<(String, String)>,
+    idempotency_key: String,
+    confirm: &'static str,
+}
+
+impl Flow {
+    /// The questions, filled with `sent`, with `problems` shown.
+    pub fn show(&self, who: &SignedIn, sent: &Sent, problems: &[Problem]) -> Response {
+        let fields = self
+            .fields
+            .iter()
+            .map(|field| view_of(field, sent, problems))
+            .collect::<Vec<_>>();
+        let summary = problems
+            .iter()
+            .map(|p| {
+                let target = fields
+                    .iter()
+                    .find(|f| f.name == p.field)
+                    .map_or_else(|| "main".to_owned(), FieldView::first_id);
+                (target, p.message.clone())
+            })
+            .collect();
+        let mut chrome = who.chrome(self.title.clone(), self.section);
+        chrome.has_errors = !problems.is_empty();
+        let page = render(&FormPage {
+            chrome,
+            title: self.title.clone(),
+            caption: self.caption.clone(),
+            action: self.action.clone(),
+            back: self.back.clone(),
+            fields,
+            problems: summary,
+        });
+        if problems.is_empty() {
+            page
+        } else {
+            (StatusCode::BAD_REQUEST, page).into_response()
+        }
+    }
+
+    /// The answers sent: the questions again with their problems, or the answers to check.
+    pub fn review(&self, who: &SignedIn, sent: &Sent) -> Response {
+        let found = problems(&self.fields, sent);
+        if !found.is_empty() {
+            return self.show(who, sent, &found);
+        }
+        let carried: Vec<(String, String)> = sent.of_fields(&self.fields).cloned().collect();
+        let query = serde_urlencoded::to_string(&carried).unwrap_or_default();
+        let rows = self
+            .fields
+            .iter()
+            .map(|field| {
+                (
+                    field.label.clone(),
+                    answer_of(field, sent),
+                    format!(
+                        "{}?{query}#{}",
+                        self.action,
+                        view_of(field, sent, &[]).first_id()
+                    ),
+                )
+            })
+            .collect();
+        render(&CheckPage {
+            chrome: who.chrome("Check your answers", self.section),
+            caption: self.caption.clone(),
+            action: format!("{}/confirm", self.action),
+            back: format!("{}?{query}", self.action),
+            rows,
+            carried,
+            idempotency_key: uuid::Uuid::new_v4().to_string(),
+            confirm: self.confirm,
+        })
+    }
+
+    /// The checked answers, saved: the record's page with a note, or the questions again with
+    /// what the API refused.
+    pub async fn commit(&self, state: &AppState, who: &SignedIn, sent: &Sent) -> Response {
+        let found = problems(&self.fields, sent);
+        if !found.is_empty() {
+            return self.show(who, sent, &found);
+        }
+        let mut input = self.fixed.clone();
+        input.extend(input_of(&self.fields, sent));
+        let key = sent.one("idempotency_key");
+        if !key.is_empty() {
+            input.insert("idempotencyKey".into(), json!(key));
+        }
+        let answer = run::<Value>(state, who, self.operation, json!({ "input": input })).await;
+        match answer {
+            Ok(data) => {
+                let (to, note) = self.done.place(&self.back, &data);
+                if let Err(error) = super::super::session::set_note(&who.session, note).await {
+                    tracing::warn!(error = %error, "could not keep a note for the next page");
+                }
+                Redirect::to(&to).into_response()
+            }
+            Err(refusal) if matches!(refusal.code.as_str(), "VALIDATION" | "CONFLICT") => {
+                self.show(who, sent, &refused(&self.fields, &refusal.message))
+            }
+            Err(refusal) => Failure::from(refusal).into_response(),
+        }
+    }
+}
+
+fn view_of(field: &Field, sent: &Sent, problems: &[Problem]) -> FieldView {
+    let part = |p: &str| sent.one(&format!("{}-{p}", field.name)).to_owned();
+    let chosen = sent.all(field.name);
+    let choices = match &field.kind {
+        Kind::One(choices) | Kind::Many(choices) => choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ChoiceView {
+                id: if i == 0 {
+                    field.name.to_owned()
+                } else {
+                    format!("{}-{}", field.name, i + 1)
+                },
+                value: c.value.clone(),
+                label: c.label.clone(),
+                checked: chosen.contains(&c.value.as_str()),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    FieldView {
+        name: field.name,
+        label: field.label.clone(),
+        hint: field.hint.clone(),
+        kind: match field.kind {
+            Kind::Text => "text",
+            Kind::Long => "long",
+            Kind::Date => "date",
+            Kind::Count => "count",
+            Kind::One(_) => "one",
+            Kind::Many(_) => "many",
+        },
+        value: sent.one(field.name).to_owned(),
+        day: part("day"),
+        month: part("month"),
+        year: part("year"),
+        error: problems
+            .iter()
+            .find(|p| p.field == field.name)
+            .map(|p| p.message.clone()),
+        choices,
+    }
+}
+
+/// An answer as the check page shows it.
+fn answer_of(field: &Field, sent: &Sent) -> String {
+    let given = match &field.kind {
+        Kind::Date => super::date_of(sent, field)
+            .ok()
+            .flatten()
+            .map(|d| d.format("%-d %B %Y").to_string())
+            .unwrap_or_default(),
+        Kind::One(choices) | Kind::Many(choices) => choices
+            .iter()
+            .filter(|c| sent.all(field.name).contains(&c.value.as_str()))
+            .map(|c| c.label.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => sent.one(field.name).to_owned(),
+    };
+    if given.is_empty() {
+        "Not given".to_owned()
+    } else {
+        given
+    }
+}
+
+/// The path parameters of a form's address (`id` of `/activities/{id}/held`).
+pub struct Params(pub Vec<(String, String)>);
+
+impl Params {
+    /// The parameter `name`; empty when there is none.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// The three routes of a form's journey at `$path` (see the module's notes), its [`Flow`]
+/// made by `$build(&AppState, &SignedIn, &Params) -> Result<Flow, Failure>`.
+#[macro_export]
+macro_rules! form_routes {
+    ($path:literal, $build:path) => {{
+        use axum::body::Bytes;
+        use axum::extract::{RawPathParams, RawQuery, State};
+        use axum::response::IntoResponse;
+        use axum::routing::{get, post};
+        use $crate::api::AppState;
+        use $crate::web::form::flow::Params;
+        use $crate::web::form::Sent;
+        use $crate::web::signed_in::SignedIn;
+
+        fn params(raw: &RawPathParams) -> Params {
+            Params(
+                raw.iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+            )
+        }
+        axum::Router::<AppState>::new()
+            .route(
+                $path,
+                get(
+                    |State(state): State<AppState>,
+                     who: SignedIn,
+                     raw: RawPathParams,
+                     RawQuery(query): RawQuery| async move {
+                        match $build(&state, &who, &params(&raw)).await {
+                            Ok(flow) => flow.show(
+                                &who,
+                                &Sent::parse(query.unwrap_or_default().as_bytes()),
+                                &[],
+                            ),
+                            Err(failure) => failure.into_response(),
+                        }
+                    },
+                )
+                .post(
+                    |State(state): State<AppState>,
+                     who: SignedIn,
+                     raw: RawPathParams,
+                     body: Bytes| async move {
+                        match $build(&state, &who, &params(&raw)).await {
+                            Ok(flow) => flow.review(&who, &Sent::parse(&body)),
+                            Err(failure) => failure.into_response(),
+                        }
+                    },
+                ),
+            )
+            .route(
+                concat!($path, "/confirm"),
+                post(
+                    |State(state): State<AppState>,
+                     who: SignedIn,
+                     raw: RawPathParams,
+                     body: Bytes| async move {
+                        match $build(&state, &who, &params(&raw)).await {
+                            Ok(flow) => flow.commit(&state, &who, &Sent::parse(&body)).await,
+                            Err(failure) => failure.into_response(),
+                        }
+                    },
+                ),
+            )
+    }};
+}

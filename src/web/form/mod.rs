@@ -1,0 +1,396 @@
+//! Forms: each is a list of [`Field`]s, shown as the design system's inputs, checked here for
+//! what the page alone can tell (something given where it must be, a real date, a whole
+//! number), shown back as "check your answers", and only then sent to the API as one
+//! mutation's input, carrying an idempotency key so that a form posted twice records once.
+//! What the API refuses comes back to the field it names.
+//!
+//! [`flow`] runs the journey; this module holds the fields, what was sent, and the problems.
+
+pub mod flow;
+
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+
+/// What kind of answer a field takes.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// A line of text.
+    Text,
+    /// Some sentences.
+    Long,
+    /// A day, as day, month and year.
+    Date,
+    /// A whole number, 0 or more.
+    Count,
+    /// One of several, as radios.
+    One(Vec<Choice>),
+    /// Any of several, as checkboxes.
+    Many(Vec<Choice>),
+}
+
+/// One choice of a radio or checkbox question.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// What is sent (the API's name for it).
+    pub value: String,
+    pub label: String,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+}
+
+/// One question of a form.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The API's name for the answer, which is also the form field's name and the page's id
+    /// for it (so that a refusal naming it lands by it).
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub kind: Kind,
+    /// May be left empty.
+    pub optional: bool,
+}
+
+impl Field {
+    pub fn new(name: &'static str, label: impl Into<String>, kind: Kind) -> Self {
+        Self {
+            name,
+            label: label.into(),
+            hint: String::new(),
+            kind,
+            optional: false,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = hint.into();
+        self
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+
+    /// The label in a sentence: "Title" becomes "title".
+    fn in_sentence(&self) -> String {
+        let mut chars = self.label.chars();
+        match chars.next() {
+            Some(first) => first.to_lowercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+}
+
+/// What a form sent, in order, as name and value pairs (a checkbox question sends one pair
+/// per box ticked; a date, one per part, as `name-day`, `name-month` and `name-year`).
+#[derive(Debug, Clone, Default)]
+pub struct Sent(pub Vec<(String, String)>);
+
+impl Sent {
+    /// Reads a form body or a query string.
+    pub fn parse(text: &[u8]) -> Self {
+        Self(serde_urlencoded::from_bytes(text).unwrap_or_default())
+    }
+
+    /// The first value sent as `name`, trimmed; empty when none.
+    pub fn one(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    /// Every value sent as `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    /// The pairs a field of `fields` sent, for carrying through a "check your answers" page.
+    pub fn of_fields<'a>(
+        &'a self,
+        fields: &'a [Field],
+    ) -> impl Iterator<Item = &'a (String, String)> {
+        self.0.iter().filter(move |(name, _)| {
+            fields.iter().any(|f| {
+                name == f.name
+                    || matches!(f.kind, Kind::Date)
+                        && ["day", "month", "year"]
+                            .iter()
+                            .any(|part| *name == format!("{}-{part}", f.name))
+            })
+        })
+    }
+}
+
+/// A problem with one answer, shown by the field and in the summary at the top.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The field's name; empty for a problem with the form as a whole.
+    pub field: String,
+    pub message: String,
+}
+
+/// A date sent as its three parts, or the problem with it.
+pub fn date_of(sent: &Sent, field: &Field) -> Result<Option<NaiveDate>, String> {
+    let part = |p: &str| sent.one(&format!("{}-{p}", field.name)).to_owned();
+    let (day, month, year) = (part("day"), part("month"), part("year"));
+    let label = &field.label;
+    if day.is_empty() && month.is_empty() && year.is_empty() {
+        return Ok(None);
+    }
+    let missing: Vec<&str> = [("a day", &day), ("a month", &month), ("a year", &year)]
+        .iter()
+        .filter(|(_, v)| v.is_empty())
+        .map(|(what, _)| *what)
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("{label} must include {}", missing.join(" and ")));
+    }
+    let number = |v: &str| v.parse::<u32>().ok();
+    match (number(&day), number(&month), year.parse::<i32>().ok()) {
+        (Some(d), Some(m), Some(y)) if year.len() == 4 => NaiveDate::from_ymd_opt(y, m, d)
+            .map(Some)
+            .ok_or_else(|| format!("{label} must be a real date")),
+        (_, _, Some(_)) if year.len() != 4 => Err("Year must include 4 numbers".to_owned()),
+        _ => Err(format!("{label} must be a real date")),
+    }
+}
+
+/// The problems the page can find in what was sent, in the order of the fields.
+pub fn problems(fields: &[Field], sent: &Sent) -> Vec<Problem> {
+    let mut found = Vec::new();
+    for field in fields {
+        let problem = match &field.kind {
+            Kind::Date => match date_of(sent, field) {
+                Err(problem) => Some(problem),
+                Ok(None) if !field.optional => Some(format!("Enter the {}", field.in_sentence())),
+                Ok(_) => None,
+            },
+            Kind::Count => match sent.one(field.name) {
+                "" if field.optional => None,
+                "" => Some(format!("Enter the {}", field.in_sentence())),
+                text => text
+                    .parse::<u32>()
+                    .err()
+                    .map(|_| format!("{} must be a whole number, 0 or more", field.label)),
+            },
+            Kind::One(choices) => match sent.one(field.name) {
+                "" if field.optional => None,
+                "" => Some(format!("Select the {}", field.in_sentence())),
+                chosen => (!choices.iter().any(|c| c.value == chosen))
+                    .then(|| format!("Select the {} from the list", field.in_sentence())),
+            },
+            Kind::Many(choices) => sent
+                .all(field.name)
+                .iter()
+                .any(|v| !choices.iter().any(|c| c.value == *v))
+                .then(|| format!("Select the {} from the list", field.in_sentence()))
+                .or_else(|| {
+                    (sent.all(field.name).is_empty() && !field.optional)
+                        .then(|| format!("Select at least one of the {}", field.in_sentence()))
+                }),
+            Kind::Text | Kind::Long => (sent.one(field.name).is_empty() && !field.optional)
+                .then(|| format!("Enter the {}", field.in_sentence())),
+        };
+        if let Some(message) = problem {
+            found.push(Problem {
+                field: field.name.to_owned(),
+                message,
+            });
+        }
+    }
+    found
+}
+
+/// The mutation's input from what was sent (once [`problems`] finds none): each field by its
+/// API name (`attendance.patients` inside `attendance`), empty optional answers left out.
+pub fn input_of(fields: &[Field], sent: &Sent) -> serde_json::Map<String, Value> {
+    let mut input = serde_json::Map::new();
+    for field in fields {
+        let value = match &field.kind {
+            Kind::Date => match date_of(sent, field) {
+                Ok(Some(day)) => json!(day.format("%Y-%m-%d").to_string()),
+                _ => continue,
+            },
+            Kind::Count => match sent.one(field.name).parse::<u32>() {
+                Ok(n) => json!(n),
+                Err(_) => continue,
+            },
+            Kind::Many(_) => json!(sent.all(field.name)),
+            _ => match sent.one(field.name) {
+                "" => continue,
+                text => json!(text),
+            },
+        };
+        put(&mut input, field.name, value);
+    }
+    input
+}
+
+/// Puts `value` at `path` (`a.b` is `b` inside `a`) in `input`.
+fn put(input: &mut serde_json::Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        Some((outer, rest)) => {
+            let inner = input
+                .entry(outer)
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Value::Object(inner) = inner {
+                put(inner, rest, value);
+            }
+        }
+        None => {
+            input.insert(path.to_owned(), value);
+        }
+    }
+}
+
+/// The problems a refusal by the API names, by field where the field is on the form: its
+/// message is `field: problem; field: problem`.
+pub fn refused(fields: &[Field], message: &str) -> Vec<Problem> {
+    let refusal = super::client::Refusal {
+        code: "VALIDATION".into(),
+        message: message.to_owned(),
+    };
+    refusal
+        .by_field()
+        .into_iter()
+        .map(
+            |(field, problem)| match fields.iter().find(|f| f.name == field) {
+                Some(f) => Problem {
+                    field: field.clone(),
+                    message: format!("{} {}", f.label, problem),
+                },
+                None => Problem {
+                    field: String::new(),
+                    message: capitalised(&problem),
+                },
+            },
+        )
+        .collect()
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent(pairs: &[(&str, &str)]) -> Sent {
+        Sent(
+            pairs
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_date_is_three_parts_making_a_real_day() {
+        let field = Field::new("heldOn", "Date held", Kind::Date);
+        let day = |d: &str, m: &str, y: &str| {
+            date_of(
+                &sent(&[("heldOn-day", d), ("heldOn-month", m), ("heldOn-year", y)]),
+                &field,
+            )
+        };
+        assert_eq!(
+            day("5", "12", "2026"),
+            Ok(NaiveDate::from_ymd_opt(2026, 12, 5))
+        );
+        assert_eq!(day("", "", ""), Ok(None));
+        assert_eq!(
+            day("31", "2", "2026"),
+            Err("Date held must be a real date".into())
+        );
+        assert_eq!(
+            day("5", "", "2026"),
+            Err("Date held must include a month".into())
+        );
+        assert_eq!(
+            day("", "", "2026"),
+            Err("Date held must include a day and a month".into())
+        );
+        assert_eq!(
+            day("5", "12", "26"),
+            Err("Year must include 4 numbers".into())
+        );
+        assert_eq!(
+            day("x", "12", "2026"),
+            Err("Date held must be a real date".into())
+        );
+    }
+
+    #[test]
+    fn problems_name_each_field_and_input_carries_the_answers() {
+        let fields = vec![
+            Field::new("title", "Title", Kind::Text),
+            Field::new("attendance.patients", "Patients", Kind::Count),
+            Field::new(
+                "kind",
+                "Kind",
+                Kind::One(vec![Choice::new("SURVEY", "Survey")]),
+            ),
+            Field::new("note", "Note", Kind::Long).optional(),
+        ];
+        let bad = sent(&[
+            ("title", " "),
+            ("attendance.patients", "-1"),
+            ("kind", "PARTY"),
+        ]);
+        let found: Vec<String> = problems(&fields, &bad)
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Enter the title",
+                "Patients must be a whole number, 0 or more",
+                "Select the kind from the list"
+            ]
+        );
+        let good = sent(&[
+            ("title", " Letters "),
+            ("attendance.patients", "12"),
+            ("kind", "SURVEY"),
+            ("note", ""),
+        ]);
+        assert!(problems(&fields, &good).is_empty());
+        assert_eq!(
+            Value::Object(input_of(&fields, &good)),
+            json!({ "title": "Letters", "attendance": { "patients": 12 }, "kind": "SURVEY" })
+        );
+    }
+
+    #[test]
+    fn a_refusal_lands_by_the_field_it_names() {
+        let fields = vec![Field::new("title", "Title", Kind::Text)];
+        let found = refused(
+            &fields,
+            "title: must be at most 200 characters; plannedOn: is too far ahead",
+        );
+        assert_eq!(found[0].field, "title");
+        assert_eq!(found[0].message, "Title must be at most 200 characters");
+        assert_eq!(found[1].field, "");
+        assert_eq!(found[1].message, "Is too far ahead");
+    }
+}

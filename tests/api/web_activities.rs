@@ -1,0 +1,214 @@
+//! The officer's activity pages: planning one through "check your answers", a form posted
+//! twice recording once, the list's filters, and the refusals: an auditor gets no form and a
+//! forged post records nothing; another organisation's activity is not found.
+
+use partnership_ledger::auth::Role;
+
+use crate::helpers::{plan_activity, spawn_app, Backend};
+use crate::on_both;
+use crate::web_visitor::{Page, Visitor};
+
+on_both!(
+    an_activity_is_planned_after_checking_the_answers,
+    only_the_lead_organisations_officers_change_an_activity,
+);
+
+/// The summary of problems at the top of a form.
+fn problems(page: &Page) -> Vec<String> {
+    let Some(summary) = page.body.split("nhsuk-error-summary__list").nth(1) else {
+        return Vec::new();
+    };
+    let summary = summary.split("</ul>").next().unwrap_or_default();
+    summary
+        .split("<a href=")
+        .skip(1)
+        .filter_map(|a| a.split('>').nth(1))
+        .map(|text| text.split('<').next().unwrap_or_default().trim().to_owned())
+        .collect()
+}
+
+async fn an_activity_is_planned_after_checking_the_answers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("RX1", "Riverside Hospital").await;
+    let mut officer = Visitor::officer(&app, &["RX1"]).await;
+    let form = officer.get("/activities/new").await;
+    assert_eq!(form.status, 200);
+    let token = form.form_token();
+    let before = app.event_count().await;
+
+    // Nothing given, and a date that is not one: the page says what to put right.
+    let empty = officer
+        .post(
+            "/activities/new",
+            &[
+                ("csrf_token", &token),
+                ("plannedOn-day", "31"),
+                ("plannedOn-month", "2"),
+                ("plannedOn-year", "2027"),
+            ],
+        )
+        .await;
+    assert_eq!(empty.status, 400);
+    assert!(
+        empty.body.contains("<title>Error: Plan an activity"),
+        "the title says there are errors"
+    );
+    assert_eq!(
+        problems(&empty),
+        [
+            "Enter the title",
+            "Enter the topic or service area",
+            "Select the kind of activity",
+            "Date planned must be a real date"
+        ]
+    );
+    assert!(
+        empty.body.contains("href=\"#plannedOn-day\""),
+        "the summary links to the field"
+    );
+
+    let answers = [
+        ("csrf_token", token.as_str()),
+        ("title", "Maternity voices"),
+        ("topic", "Maternity"),
+        ("kind", "LISTENING_EVENT"),
+        ("plannedOn-day", "12"),
+        ("plannedOn-month", "1"),
+        ("plannedOn-year", "2027"),
+        ("principles", "SEEKING_INPUT"),
+        ("principles", "INFORMED"),
+    ];
+    let check = officer.post("/activities/new", &answers).await;
+    assert_eq!(check.status, 200);
+    assert_eq!(check.heading(), "Check your answers");
+    assert!(check.body.contains("12 January 2027"));
+    assert!(
+        check
+            .body
+            .contains("Seeking patient input, Patients fully informed")
+            || check
+                .body
+                .contains("Patients fully informed, Seeking patient input")
+    );
+    assert_eq!(
+        app.event_count().await,
+        before,
+        "nothing is recorded before confirming"
+    );
+
+    // Confirmed twice (a double click): one activity.
+    let key = check.hidden("idempotency_key").expect("an idempotency key");
+    let mut confirm: Vec<(&str, &str)> = answers.to_vec();
+    confirm.push(("idempotency_key", &key));
+    let saved = officer.post("/activities/new/confirm", &confirm).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let again = officer.post("/activities/new/confirm", &confirm).await;
+    assert_eq!(
+        again.location(),
+        saved.location(),
+        "the second post leads to the same activity"
+    );
+    let activities = app
+        .ok(
+            &app.token(Role::EngagementOfficer, &["RX1"]),
+            "{ activities { totalCount nodes { title kind plannedOn principles } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(activities["activities"]["totalCount"], 1, "recorded once");
+    assert_eq!(
+        activities["activities"]["nodes"][0]["kind"],
+        "LISTENING_EVENT"
+    );
+    assert_eq!(
+        activities["activities"]["nodes"][0]["plannedOn"],
+        "2027-01-12"
+    );
+
+    let page = officer.get(saved.location()).await;
+    assert_eq!(page.heading(), "Activity - Maternity voices");
+    assert!(
+        page.body.contains("Activity planned"),
+        "the note of what was saved"
+    );
+    assert!(
+        !officer
+            .get(saved.location())
+            .await
+            .body
+            .contains("Activity planned"),
+        "shown once"
+    );
+
+    // The list finds it by its words, and not by others.
+    let listed = officer.get("/activities?words=maternity").await;
+    assert!(listed.body.contains("1 activity"));
+    assert!(officer
+        .get("/activities?words=parking")
+        .await
+        .body
+        .contains("0 activities"));
+}
+
+async fn only_the_lead_organisations_officers_change_an_activity(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("RX1", "Riverside Hospital").await;
+    app.register("RY2", "Yonder Trust").await;
+    let officer = app.token(Role::EngagementOfficer, &["RX1"]);
+    let activity = plan_activity(&app, &officer, "RX1", "2026-05-01").await;
+    let before = app.event_count().await;
+
+    let mut auditor = Visitor::new(&app);
+    auditor
+        .sign_in(&app, "auditor@example.nhs.uk", Role::Auditor, &["RX1"])
+        .await;
+    let page = auditor.get(&format!("/activities/{activity}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("Record what happened"),
+        "no write controls for an auditor"
+    );
+    assert!(!auditor
+        .get("/activities")
+        .await
+        .body
+        .contains("Plan an activity</a>"));
+    assert_eq!(auditor.get("/activities/new").await.status, 403);
+    assert_eq!(
+        auditor
+            .get(&format!("/activities/{activity}/held"))
+            .await
+            .status,
+        403
+    );
+    // A forged post, with the auditor's own valid form token: refused, nothing recorded.
+    let token = page.form_token();
+    let forged = auditor
+        .post(
+            &format!("/activities/{activity}/held/confirm"),
+            &[("csrf_token", &token), ("idempotency_key", "forged")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(forged.heading(), "You cannot do this");
+    assert_eq!(app.event_count().await, before, "nothing recorded");
+
+    // Another organisation's officer cannot open it by its address.
+    let mut other = Visitor::officer(&app, &["RY2"]).await;
+    assert_eq!(
+        other.get(&format!("/activities/{activity}")).await.status,
+        404
+    );
+    assert_eq!(
+        other
+            .get(&format!("/activities/{activity}/held"))
+            .await
+            .status,
+        404
+    );
+    assert!(!other
+        .get("/activities")
+        .await
+        .body
+        .contains("Outpatient letters"));
+}
