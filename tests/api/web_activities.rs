@@ -212,3 +212,103 @@ async fn only_the_lead_organisations_officers_change_an_activity(backend: Backen
         .body
         .contains("Outpatient letters"));
 }
+
+on_both!(input_is_recorded_several_items_at_once);
+
+async fn input_is_recorded_several_items_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("RX1", "Riverside Hospital").await;
+    let token = app.token(Role::EngagementOfficer, &["RX1"]);
+    let activity = plan_activity(&app, &token, "RX1", "2026-05-01").await;
+    let mut officer = Visitor::officer(&app, &["RX1"]).await;
+    let path = format!("/activities/{activity}/input");
+    let form = officer.get(&path).await;
+    assert_eq!(form.status, 200);
+    assert_eq!(
+        form.body.matches("data-item>").count(),
+        3,
+        "three items to begin with"
+    );
+    let csrf = form.form_token();
+
+    // Without JavaScript, "Add another item" asks for the page with one more, answers kept.
+    let more = officer
+        .post(
+            &path,
+            &[
+                ("csrf_token", &csrf),
+                ("count", "3"),
+                ("item1-summary", "Too noisy"),
+                ("add", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(more.body.matches("data-item>").count(), 4);
+    assert!(more.body.contains(">Too noisy</textarea>"));
+
+    // Nothing given at all, then an item half given: the page says which.
+    let empty = officer
+        .post(&path, &[("csrf_token", &csrf), ("count", "4")])
+        .await;
+    assert_eq!(
+        problems(&empty),
+        ["Enter what was said for at least one item"]
+    );
+    let half = officer
+        .post(
+            &path,
+            &[
+                ("csrf_token", &csrf),
+                ("count", "4"),
+                ("item2-summary", "Parking"),
+                ("item2-kind", "CONCERN"),
+            ],
+        )
+        .await;
+    assert_eq!(problems(&half), ["Item 2: Select who raised it"]);
+
+    let answers = [
+        ("csrf_token", csrf.as_str()),
+        ("count", "4"),
+        ("item1-summary", "The waiting room is too noisy"),
+        ("item1-kind", "CONCERN"),
+        ("item1-raisedBy", "PATIENT"),
+        ("item3-summary", "Offer evening clinics"),
+        ("item3-kind", "IDEA"),
+        ("item3-raisedBy", "CARER"),
+        ("item3-raisedOn-day", "1"),
+        ("item3-raisedOn-month", "5"),
+        ("item3-raisedOn-year", "2026"),
+    ];
+    let check = officer.post(&path, &answers).await;
+    assert_eq!(check.heading(), "Outpatient letters - Check your answers");
+    let key = check.hidden("idempotency_key").expect("key");
+    let mut confirm = answers.to_vec();
+    confirm.push(("idempotency_key", &key));
+    let saved = officer.post(&format!("{path}/confirm"), &confirm).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(
+        officer
+            .post(&format!("{path}/confirm"), &confirm)
+            .await
+            .status,
+        303
+    );
+    let page = officer.get(saved.location()).await;
+    assert!(page.body.contains("2 input items recorded"));
+    let items = app
+        .ok(
+            &token,
+            "query($a: ID!) { activity(id: $a) { inputItems { summary kind raisedBy raisedOn } } }",
+            serde_json::json!({ "a": activity }),
+        )
+        .await;
+    let items = items["activity"]["inputItems"]
+        .as_array()
+        .expect("items")
+        .clone();
+    assert_eq!(items.len(), 2, "posted twice, recorded once: {items:?}");
+    assert!(items.iter().any(|i| i["summary"] == "Offer evening clinics"
+        && i["raisedBy"] == "CARER"
+        && i["raisedOn"] == "2026-05-01"));
+}

@@ -3,6 +3,7 @@
 //! published, held, postponed, cancelled, its report.
 
 mod forms;
+mod input;
 mod list;
 mod record;
 
@@ -15,4 +16,5 @@ pub fn routes() -> Router<AppState> {
         .merge(list::routes())
         .merge(record::routes())
         .merge(forms::routes())
+        .merge(input::routes())
 }

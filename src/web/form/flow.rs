@@ -74,29 +74,30 @@ impl Done {
     }
 }
 
-struct ChoiceView {
-    id: String,
-    value: String,
-    label: String,
-    checked: bool,
+pub struct ChoiceView {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
 }
 
-struct FieldView {
-    name: &'static str,
-    label: String,
-    hint: String,
-    kind: &'static str,
-    value: String,
-    day: String,
-    month: String,
-    year: String,
-    error: Option<String>,
-    choices: Vec<ChoiceView>,
+/// A question as the page draws it (`web/templates/field.html`).
+pub struct FieldView {
+    pub name: String,
+    pub label: String,
+    pub hint: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub day: String,
+    pub month: String,
+    pub year: String,
+    pub error: Option<String>,
+    pub choices: Vec<ChoiceView>,
 }
 
 impl FieldView {
     /// The ids the field's hint and error have, for `aria-describedby`.
-    fn described_by(&self) -> String {
+    pub fn described_by(&self) -> String {
         let mut ids = Vec::new();
         if !self.hint.is_empty() {
             ids.push(format!("{}-hint", self.name));
@@ -108,7 +109,7 @@ impl FieldView {
     }
 
     /// The design system's name for a choice question's group: radios or checkboxes.
-    fn group(&self) -> &'static str {
+    pub fn group(&self) -> &'static str {
         if self.kind == "one" {
             "radios"
         } else {
@@ -117,7 +118,7 @@ impl FieldView {
     }
 
     /// A choice's input type.
-    fn input_type(&self) -> &'static str {
+    pub fn input_type(&self) -> &'static str {
         if self.kind == "one" {
             "radio"
         } else {
@@ -126,7 +127,7 @@ impl FieldView {
     }
 
     /// A date's three inputs: name, label, width and value.
-    fn date_parts(&self) -> [(&'static str, &'static str, &'static str, &str); 3] {
+    pub fn date_parts(&self) -> [(&'static str, &'static str, &'static str, &str); 3] {
         [
             ("day", "Day", "2", self.day.as_str()),
             ("month", "Month", "2", self.month.as_str()),
@@ -135,14 +136,14 @@ impl FieldView {
     }
 
     /// The id of the field's first input, which the error summary links to.
-    fn first_id(&self) -> String {
+    pub fn first_id(&self) -> String {
         match self.kind {
             "date" => format!("{}-day", self.name),
             "one" | "many" => self
                 .choices
                 .first()
-                .map_or_else(|| self.name.to_owned(), |c| c.id.clone()),
-            _ => self.name.to_owned(),
+                .map_or_else(|| self.name.clone(), |c| c.id.clone()),
+            _ => self.name.clone(),
         }
     }
 }
@@ -179,7 +180,7 @@ impl Flow {
         let fields = self
             .fields
             .iter()
-            .map(|field| view_of(field, sent, problems))
+            .map(|field| view_of(field, "", sent, problems))
             .collect::<Vec<_>>();
         let summary = problems
             .iter()
@@ -227,7 +228,7 @@ impl Flow {
                     format!(
                         "{}?{query}#{}",
                         self.action,
-                        view_of(field, sent, &[]).first_id()
+                        view_of(field, "", sent, &[]).first_id()
                     ),
                 )
             })
@@ -274,18 +275,21 @@ impl Flow {
     }
 }
 
-fn view_of(field: &Field, sent: &Sent, problems: &[Problem]) -> FieldView {
-    let part = |p: &str| sent.one(&format!("{}-{p}", field.name)).to_owned();
-    let chosen = sent.all(field.name);
+/// `field` as the page draws it, named `prefix` then its name (the prefix tells apart the
+/// same question asked of several things on one page), filled from `sent`, with its problem.
+pub fn view_of(field: &Field, prefix: &str, sent: &Sent, problems: &[Problem]) -> FieldView {
+    let name = format!("{prefix}{}", field.name);
+    let part = |p: &str| sent.one(&format!("{name}-{p}")).to_owned();
+    let chosen = sent.all(&name);
     let choices = match &field.kind {
         Kind::One(choices) | Kind::Many(choices) => choices
             .iter()
             .enumerate()
             .map(|(i, c)| ChoiceView {
                 id: if i == 0 {
-                    field.name.to_owned()
+                    name.clone()
                 } else {
-                    format!("{}-{}", field.name, i + 1)
+                    format!("{name}-{}", i + 1)
                 },
                 value: c.value.clone(),
                 label: c.label.clone(),
@@ -295,7 +299,6 @@ fn view_of(field: &Field, sent: &Sent, problems: &[Problem]) -> FieldView {
         _ => Vec::new(),
     };
     FieldView {
-        name: field.name,
         label: field.label.clone(),
         hint: field.hint.clone(),
         kind: match field.kind {
@@ -306,20 +309,21 @@ fn view_of(field: &Field, sent: &Sent, problems: &[Problem]) -> FieldView {
             Kind::One(_) => "one",
             Kind::Many(_) => "many",
         },
-        value: sent.one(field.name).to_owned(),
+        value: sent.one(&name).to_owned(),
         day: part("day"),
         month: part("month"),
         year: part("year"),
         error: problems
             .iter()
-            .find(|p| p.field == field.name)
+            .find(|p| p.field == name)
             .map(|p| p.message.clone()),
         choices,
+        name,
     }
 }
 
 /// An answer as the check page shows it.
-fn answer_of(field: &Field, sent: &Sent) -> String {
+pub fn answer_of(field: &Field, sent: &Sent) -> String {
     let given = match &field.kind {
         Kind::Date => super::date_of(sent, field)
             .ok()

@@ -56,6 +56,9 @@ pub struct Field {
     pub kind: Kind,
     /// May be left empty.
     pub optional: bool,
+    /// What to say when it is left empty, when "Enter the <label>" or "Select the <label>"
+    /// would not read well.
+    pub needed: Option<String>,
 }
 
 impl Field {
@@ -66,7 +69,21 @@ impl Field {
             hint: String::new(),
             kind,
             optional: false,
+            needed: None,
         }
+    }
+
+    /// Says `message` when the field is left empty.
+    pub fn needs(mut self, message: impl Into<String>) -> Self {
+        self.needed = Some(message.into());
+        self
+    }
+
+    /// What to say when the field is left empty: `verb` ("Enter", "Select") and the label.
+    fn missing(&self, verb: &str) -> String {
+        self.needed
+            .clone()
+            .unwrap_or_else(|| format!("{verb} the {}", self.in_sentence()))
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -176,12 +193,12 @@ pub fn problems(fields: &[Field], sent: &Sent) -> Vec<Problem> {
         let problem = match &field.kind {
             Kind::Date => match date_of(sent, field) {
                 Err(problem) => Some(problem),
-                Ok(None) if !field.optional => Some(format!("Enter the {}", field.in_sentence())),
+                Ok(None) if !field.optional => Some(field.missing("Enter")),
                 Ok(_) => None,
             },
             Kind::Count => match sent.one(field.name) {
                 "" if field.optional => None,
-                "" => Some(format!("Enter the {}", field.in_sentence())),
+                "" => Some(field.missing("Enter")),
                 text => text
                     .parse::<u32>()
                     .err()
@@ -189,7 +206,7 @@ pub fn problems(fields: &[Field], sent: &Sent) -> Vec<Problem> {
             },
             Kind::One(choices) => match sent.one(field.name) {
                 "" if field.optional => None,
-                "" => Some(format!("Select the {}", field.in_sentence())),
+                "" => Some(field.missing("Select")),
                 chosen => (!choices.iter().any(|c| c.value == chosen))
                     .then(|| format!("Select the {} from the list", field.in_sentence())),
             },
@@ -200,10 +217,11 @@ pub fn problems(fields: &[Field], sent: &Sent) -> Vec<Problem> {
                 .then(|| format!("Select the {} from the list", field.in_sentence()))
                 .or_else(|| {
                     (sent.all(field.name).is_empty() && !field.optional)
-                        .then(|| format!("Select at least one of the {}", field.in_sentence()))
+                        .then(|| field.missing("Select at least one of"))
                 }),
-            Kind::Text | Kind::Long => (sent.one(field.name).is_empty() && !field.optional)
-                .then(|| format!("Enter the {}", field.in_sentence())),
+            Kind::Text | Kind::Long => {
+                (sent.one(field.name).is_empty() && !field.optional).then(|| field.missing("Enter"))
+            }
         };
         if let Some(message) = problem {
             found.push(Problem {
