@@ -30,11 +30,16 @@ struct Home {
     nothing_registered: bool,
     /// The person's organisations that are not registered yet.
     unregistered: Vec<String>,
+    is_admin: bool,
+    /// The person records things (not an auditor).
+    may_write: bool,
 }
 
 struct OrganisationNeeds {
     name: String,
     ods_code: String,
+    awaiting_total: i64,
+    awaiting: Vec<HeldActivity>,
     lists: Vec<NeedList>,
     total: i64,
     counts: Vec<(Verdict, i64)>,
@@ -52,7 +57,29 @@ struct NeedList {
 #[serde(rename_all = "camelCase")]
 struct NeedsYouData {
     organisation: OrganisationData,
+    awaiting_input: AwaitingInput,
     needs_attention: Attention,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AwaitingInput {
+    total_count: i64,
+    nodes: Vec<HeldActivity>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HeldActivity {
+    id: String,
+    title: String,
+    held_on: Option<String>,
+}
+
+impl HeldActivity {
+    fn held_long(&self) -> String {
+        self.held_on.as_deref().map(long_date).unwrap_or_default()
+    }
 }
 
 #[derive(Deserialize)]
@@ -178,6 +205,8 @@ async fn home(State(state): State<AppState>, who: SignedIn) -> Result<Response, 
         nothing_registered: organisations.is_empty() && unregistered.is_empty(),
         organisations,
         unregistered,
+        is_admin: who.who.role == crate::auth::Role::Admin,
+        may_write: who.who.role != crate::auth::Role::Auditor,
     }))
 }
 
@@ -192,6 +221,8 @@ fn needs_of(data: NeedsYouData) -> OrganisationNeeds {
     OrganisationNeeds {
         name: data.organisation.name,
         ods_code: data.organisation.ods_code,
+        awaiting_total: data.awaiting_input.total_count,
+        awaiting: data.awaiting_input.nodes,
         lists: vec![
             list("Overdue for a decision", "input overdue", attention.overdue),
             list(

@@ -22,12 +22,17 @@ use crate::api::AppState;
 use crate::config::WebSettings;
 use crate::store::Db;
 
+pub mod actions;
 pub mod activities;
 pub mod assets;
 pub mod client;
 pub mod failure;
+pub mod find;
 pub mod form;
 pub mod home;
+pub mod input;
+pub mod listing;
+pub mod organisations;
 pub mod page;
 pub mod protect;
 pub mod session;
@@ -43,6 +48,10 @@ pub fn routes(db: &Db, settings: &WebSettings) -> Router<AppState> {
     let pages = Router::new()
         .merge(home::routes())
         .merge(activities::routes())
+        .merge(input::routes())
+        .merge(actions::routes())
+        .merge(find::routes())
+        .merge(organisations::routes())
         .merge(sign_in::routes())
         .fallback(|| async { failure::Failure::NotFound })
         .layer(middleware::from_fn(protect::forms_carry_their_token))

@@ -77,3 +77,65 @@ pub fn say(list: &[(&str, &'static str)], name: &str) -> String {
 pub fn choices(list: &[(&str, &str)]) -> Vec<Choice> {
     list.iter().map(|(n, w)| Choice::new(*n, *w)).collect()
 }
+
+pub const OUTCOMES: &[(&str, &str)] = &[
+    ("ACCEPTED", "Accepted: we will act on it"),
+    ("DECLINED", "Declined"),
+    ("ALREADY_IN_PLACE", "Already in place"),
+    ("REFERRED", "Referred to a partner organisation"),
+];
+
+pub const ACTION_STATUSES: &[(&str, &str)] = &[
+    ("PROPOSED", "Proposed"),
+    ("AGREED", "Agreed"),
+    ("IN_PROGRESS", "In progress"),
+    ("COMPLETED", "Completed"),
+    ("ABANDONED", "Abandoned"),
+];
+
+pub const WARNINGS: &[(&str, &str)] = &[
+    (
+        "DECIDED_BEFORE_INPUT",
+        "Decided before the input was raised",
+    ),
+    (
+        "NO_OUTCOME_EVIDENCE",
+        "Completed with no evidence of the outcome",
+    ),
+    ("LATE_RESPONSE", "Answered after its response window"),
+    ("NO_LINKED_ACTION", "Accepted, but no action answers it"),
+];
+
+/// The tag colour of an action's state.
+pub fn action_tag(status: &str) -> &'static str {
+    match status {
+        "PROPOSED" => "nhsuk-tag--grey",
+        "AGREED" => "nhsuk-tag--blue",
+        "IN_PROGRESS" => "nhsuk-tag--aqua-green",
+        "COMPLETED" => "nhsuk-tag--green",
+        _ => "nhsuk-tag--red",
+    }
+}
+
+pub const VERDICTS: &[(&str, &str)] = &[
+    ("UNANSWERED", "Waiting for a decision"),
+    ("OVERDUE", "Overdue for a decision"),
+    ("DECLINED", "Declined"),
+    ("ALREADY_IN_PLACE", "Already in place"),
+    ("REFERRED", "Referred to a partner"),
+    ("PLANNED", "Planned"),
+    ("STALLED", "Stalled"),
+    ("ACTED_ON", "Acted on"),
+    ("WITHDRAWN", "Withdrawn"),
+];
+
+pub const ORGANISATION_KINDS: &[(&str, &str)] = &[
+    ("INTEGRATED_CARE_BOARD", "Integrated care board"),
+    ("NHS_TRUST", "NHS trust"),
+    ("GP_PRACTICE", "GP practice"),
+    ("PRIMARY_CARE_NETWORK", "Primary care network"),
+    ("HEALTHWATCH", "Healthwatch"),
+    ("VCSE", "Voluntary, community or social enterprise"),
+    ("LOCAL_AUTHORITY", "Local authority"),
+    ("OTHER", "Other"),
+];

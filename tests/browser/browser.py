@@ -65,18 +65,21 @@ class Browser:
     def all(self, css: str):
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
-    def tab_to(self, text: str, limit: int = 80):
-        """Presses Tab until the focused element's text or value is `text`, as someone using
-        only a keyboard would; answers that element."""
-        body = self.driver.find_element(By.TAG_NAME, "body")
-        body.send_keys("")  # focus the page
+    def tab_to(self, text: str, limit: int = 250):
+        """Presses Tab from the top of the page until the focused element's text or value is
+        `text`, as someone using only a keyboard would; answers that element."""
+        # From the top: the skip link, the first thing a keyboard reaches.
+        self.driver.execute_script("document.querySelector('.nhsuk-skip-link').focus()")
         for _ in range(limit):
             self.driver.switch_to.active_element.send_keys(Keys.TAB)
             focused = self.driver.switch_to.active_element
-            said = (focused.text or focused.get_attribute("value") or "").strip()
+            # What a screen reader says: the text, hidden parts and all, or a button's value.
+            said = " ".join((focused.get_attribute("textContent") or "").split()) \
+                or (focused.get_attribute("value") or "").strip()
             if said == text:
                 return focused
-        raise AssertionError(f"{self.path}: no control '{text}' reached by Tab")
+        raise AssertionError(f"{self.path} ({self.heading()}): no control '{text}' reached by Tab;"
+                             f" the page says: {self.text()[:400]}")
 
     def press(self, text: str):
         """Tabs to the button or link `text` and presses Enter."""

@@ -17,12 +17,18 @@ def sign_in_link(service, sub: str, role: str, orgs: list) -> str:
     return result.stdout.strip()
 
 
+def api_token(service, sub: str, role: str, orgs: list) -> str:
+    """A token from `partnership-ledger token`, for reading what the API says."""
+    args = [service.binary, "token", "--sub", sub, "--role", role]
+    for org in orgs:
+        args += ["--org", org]
+    return subprocess.run(args, env=service.env, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def api_counts(service, org: str) -> dict:
     """The API's count per verdict for `org`, read with a token of an officer of it."""
-    token = subprocess.run(
-        [service.binary, "token", "--sub", OFFICER, "--role", "ENGAGEMENT_OFFICER", "--org", org],
-        env=service.env, capture_output=True, text=True, check=True,
-    ).stdout.strip()
+    token = api_token(service, OFFICER, "ENGAGEMENT_OFFICER", [org])
     _, body = service.post(token, "query($o: String!) { organisation(odsCode: $o) { rollup "
                                   "{ total counts { verdict count } } } }", {"o": org})
     rollup = body["data"]["organisation"]["rollup"]

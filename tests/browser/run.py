@@ -10,7 +10,9 @@ saved as screenshots at desktop and phone widths under target/ui/ for a person t
    signs in; home shows what needs the officer with the same verdict counts as the API;
    signing out ends the session, and the spent link is refused.
 2. The same with JavaScript off.
-3. Refusals (`journeys.refusals`): a form posted without its session's token is refused and
+3. An officer's year (`year.year`), from registering the organisation to "you said, we did",
+   by keyboard, with the verdicts shown checked against the API's; with JavaScript on and off.
+4. Refusals (`journeys.refusals`): a form posted without its session's token is refused and
    changes nothing; a replayed sign-in link opens no session.
 
 Usage: run.py --binary PATH [--postgres URL] [--only sqlite|postgres].
@@ -32,6 +34,7 @@ from service import Failures, Keys, Postgres, Service  # noqa: E402
 
 import journeys  # noqa: E402
 import operations  # noqa: E402
+import year  # noqa: E402
 from browser import Browser  # noqa: E402
 
 # axe-core with the WCAG 2.2 rules (axe-selenium-python bundles a 2018 one).
@@ -68,6 +71,9 @@ def run_backend(name: str, binary: str, database_url: str | None, failures: Fail
                 journeys.signing_in(browser, service, failures)
                 if javascript:
                     journeys.refusals(browser, service, failures)
+                year.year(browser, service, failures, *(("QMJ", "North Central London ICB")
+                                                       if javascript else
+                                                       ("QMK", "North East London ICB")))
             finally:
                 browser.quit()
     finally:

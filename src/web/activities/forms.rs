@@ -11,8 +11,9 @@ use crate::form_routes;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::form::flow::{Done, Flow, Params};
-use crate::web::form::{Choice, Field, Kind};
+use crate::web::form::flow::{organisation_question, About, Done, Flow};
+use crate::web::form::routes::Params;
+use crate::web::form::{Field, Kind};
 use crate::web::page::Section;
 use crate::web::signed_in::SignedIn;
 use crate::web::words::{choices, ACTIVITY_KINDS, FORMATS, PRINCIPLES};
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(form_routes!("/activities/{id}/postpone", postpone))
         .merge(form_routes!("/activities/{id}/cancel", cancel))
         .merge(form_routes!("/activities/{id}/report", report))
+        .merge(form_routes!("/activities/{id}/feedback", feedback))
 }
 
 async fn plan(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Failure> {
@@ -52,27 +54,13 @@ async fn plan(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Failure>
         .hint("Select all that apply")
         .optional(),
     ];
-    match who.who.organisations.as_slice() {
-        [only] => {
-            fixed.insert("leadOrganisation".into(), json!(only));
-        }
-        [] => fields.insert(
-            0,
-            Field::new(
-                "leadOrganisation",
-                "Lead organisation's ODS code",
-                Kind::Text,
-            ),
-        ),
-        several => fields.insert(
-            0,
-            Field::new(
-                "leadOrganisation",
-                "Lead organisation",
-                Kind::One(several.iter().map(|c| Choice::new(c, c)).collect()),
-            ),
-        ),
-    }
+    organisation_question(
+        who,
+        "leadOrganisation",
+        "Lead organisation",
+        &mut fields,
+        &mut fixed,
+    );
     Ok(Flow {
         title: "Plan an activity".into(),
         caption: String::new(),
@@ -106,17 +94,6 @@ struct HeadingActivity {
     lead_organisation: String,
 }
 
-/// A form about one activity: the part of its address after the activity's, and the rest of
-/// its [`Flow`].
-struct About {
-    tail: &'static str,
-    title: &'static str,
-    fields: Vec<Field>,
-    operation: crate::web::client::Operation,
-    confirm: &'static str,
-    note: &'static str,
-}
-
 /// The form `about` for the activity the address names, once the person may change it; saved,
 /// it leads back to the activity's page with its note.
 async fn about(
@@ -138,21 +115,13 @@ async fn about(
             "Only officers of the organisation that leads this activity can change it.".into(),
         ));
     }
-    let mut fixed = serde_json::Map::new();
-    fixed.insert("activityId".into(), json!(activity.id));
-    let back = format!("/activities/{}", activity.id);
-    Ok(Flow {
-        title: about.title.to_owned(),
-        caption: activity.title,
-        action: format!("{back}/{}", about.tail),
-        back,
-        section: Section::Activities,
-        fields: about.fields,
-        fixed,
-        operation: about.operation,
-        confirm: about.confirm,
-        done: Done::Back(about.note),
-    })
+    Ok(about.flow(
+        format!("/activities/{}", activity.id),
+        activity.title,
+        "activityId",
+        &activity.id,
+        Section::Activities,
+    ))
 }
 
 fn today_hint() -> &'static str {
@@ -269,6 +238,23 @@ async fn report(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flo
             operation: operation!("publish_activity_report"),
             confirm: "Publish the report",
             note: "Report published",
+        },
+    )
+    .await
+}
+
+async fn feedback(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "feedback",
+            title: "Record what participants were told",
+            fields: crate::web::input::forms::feedback_fields(),
+            operation: operation!("record_activity_feedback"),
+            confirm: "Record the feedback",
+            note: "Feedback recorded",
         },
     )
     .await

@@ -40,6 +40,8 @@ pub fn routes() -> Router<AppState> {
 struct Context {
     id: String,
     title: String,
+    /// The day it was held: input not given a day was raised then.
+    held_on: Option<String>,
     fields: Vec<Field>,
 }
 
@@ -54,6 +56,7 @@ struct ActivityHead {
     id: String,
     title: String,
     lead_organisation: String,
+    held_on: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +114,7 @@ async fn context(state: &AppState, who: &SignedIn, id: &str) -> Result<Context, 
     Ok(Context {
         id: activity.id,
         title: activity.title,
+        held_on: activity.held_on,
         fields,
     })
 }
@@ -315,6 +319,9 @@ async fn commit(
     for (n, item) in &items {
         let mut input = input_of(&ctx.fields, item);
         input.insert("activityId".into(), json!(ctx.id));
+        if let (false, Some(held)) = (input.contains_key("raisedOn"), &ctx.held_on) {
+            input.insert("raisedOn".into(), json!(held));
+        }
         if !key.is_empty() {
             input.insert("idempotencyKey".into(), json!(format!("{key}-{n}")));
         }

@@ -14,13 +14,11 @@ use crate::auth::Role;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::form::{date_of, Field, Kind, Sent};
+use crate::web::form::Sent;
+use crate::web::listing::{known, neighbours, page_of, DateFilter, PageInfo};
 use crate::web::page::{long_date, render, Chrome, Section};
 use crate::web::signed_in::SignedIn;
 use crate::web::words::{say, ACTIVITY_KINDS, ACTIVITY_STATUSES};
-
-/// Activities to a page.
-const PAGE: usize = 25;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/activities", get(list))
@@ -82,15 +80,6 @@ struct Listed {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PageInfo {
-    has_next_page: bool,
-    has_previous_page: bool,
-    start_cursor: Option<String>,
-    end_cursor: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Node {
     id: String,
     title: String,
@@ -111,10 +100,9 @@ async fn list(
     let words = sent.one("words").to_owned();
     let status = known(sent.one("status"), ACTIVITY_STATUSES);
     let kind = known(sent.one("kind"), ACTIVITY_KINDS);
-    let from = Field::new("from", "From", Kind::Date);
-    let to = Field::new("to", "To", Kind::Date);
-    let (from_day, to_day) = (date_of(&sent, &from), date_of(&sent, &to));
-    let date_problem = from_day.clone().err().or(to_day.clone().err());
+    let from = DateFilter::of(&sent, "from", "From");
+    let to = DateFilter::of(&sent, "to", "To");
+    let date_problem = from.problem().or(to.problem());
     let mut filter = serde_json::Map::new();
     if !words.is_empty() {
         filter.insert("words".into(), json!(words));
@@ -125,60 +113,13 @@ async fn list(
     if !kind.is_empty() {
         filter.insert("kind".into(), json!(kind));
     }
-    if let Ok(Some(day)) = from_day {
-        filter.insert("from".into(), json!(day.to_string()));
-    }
-    if let Ok(Some(day)) = to_day {
-        filter.insert("to".into(), json!(day.to_string()));
-    }
-    let (after, before) = (sent.one("after"), sent.one("before"));
+    from.put(&mut filter, "from");
+    to.put(&mut filter, "to");
     let mut variables = json!({ "filter": filter });
-    if !before.is_empty() {
-        variables["before"] = json!(before);
-        variables["last"] = json!(PAGE);
-    } else {
-        variables["first"] = json!(PAGE);
-        if !after.is_empty() {
-            variables["after"] = json!(after);
-        }
-    }
+    page_of(&sent, &mut variables);
     let data: Data = run(&state, &who, operation!("activities"), variables).await?;
     let listed = data.activities;
-    // The filters, kept on the pages before and after.
-    let kept: Vec<(String, String)> = sent
-        .0
-        .iter()
-        .filter(|(name, value)| name != "after" && name != "before" && !value.is_empty())
-        .cloned()
-        .collect();
-    let link = |cursor: &Option<String>, name: &str| {
-        cursor.as_ref().map(|c| {
-            let mut pairs = kept.clone();
-            pairs.push((name.to_owned(), c.clone()));
-            format!(
-                "/activities?{}",
-                serde_urlencoded::to_string(&pairs).unwrap_or_default()
-            )
-        })
-    };
-    let previous = listed
-        .page_info
-        .has_previous_page
-        .then(|| link(&listed.page_info.start_cursor, "before"))
-        .flatten();
-    let next = listed
-        .page_info
-        .has_next_page
-        .then(|| link(&listed.page_info.end_cursor, "after"))
-        .flatten();
-    let part = |field: &Field, p: &str| sent.one(&format!("{}-{p}", field.name)).to_owned();
-    let parts = |field: &Field| {
-        (
-            part(field, "day"),
-            part(field, "month"),
-            part(field, "year"),
-        )
-    };
+    let (previous, next) = neighbours("/activities", &sent, &listed.page_info);
     Ok(render(&ListPage {
         chrome: who.chrome("Activities", Section::Activities),
         can_plan: who.who.role != Role::Auditor,
@@ -187,21 +128,14 @@ async fn list(
         kind: kind.to_owned(),
         statuses: ACTIVITY_STATUSES,
         kinds: ACTIVITY_KINDS,
-        from: parts(&from),
-        to: parts(&to),
+        from: from.parts,
+        to: to.parts,
         date_problem,
         total: listed.total_count,
         rows: listed.nodes.into_iter().map(row_of).collect(),
         previous,
         next,
     }))
-}
-
-/// `value` when it is one of `list`'s names, else empty.
-fn known(value: &str, list: &'static [(&'static str, &'static str)]) -> &'static str {
-    list.iter()
-        .find(|(name, _)| *name == value)
-        .map_or("", |(name, _)| name)
 }
 
 fn row_of(node: Node) -> Row {

@@ -6,6 +6,7 @@ mod forms;
 mod input;
 mod list;
 mod record;
+mod you_said;
 
 use axum::Router;
 
@@ -17,4 +18,5 @@ pub fn routes() -> Router<AppState> {
         .merge(record::routes())
         .merge(forms::routes())
         .merge(input::routes())
+        .merge(you_said::routes())
 }

@@ -223,9 +223,13 @@ fn next_steps(a: &Activity) -> Vec<(String, &'static str)> {
         "HELD" => vec![
             step("input", "Record input raised"),
             step("report", "Publish its report"),
+            step("feedback", "Record what participants were told"),
             step("information", "Record information published"),
         ],
-        "REPORT_PUBLISHED" => vec![step("input", "Record input raised")],
+        "REPORT_PUBLISHED" => vec![
+            step("input", "Record input raised"),
+            step("feedback", "Record what participants were told"),
+        ],
         _ => Vec::new(),
     }
 }

@@ -43,6 +43,45 @@ pub struct Flow {
     pub done: Done,
 }
 
+/// A form about one record, saved back to the record's page: the part of its address after
+/// the record's, and the rest of its [`Flow`].
+pub struct About {
+    pub tail: &'static str,
+    pub title: &'static str,
+    pub fields: Vec<Field>,
+    pub operation: Operation,
+    pub confirm: &'static str,
+    pub note: &'static str,
+}
+
+impl About {
+    /// The form for the record at `page` (its address), titled `caption`, whose id the
+    /// mutation takes as `id_field`.
+    pub fn flow(
+        self,
+        page: String,
+        caption: String,
+        id_field: &'static str,
+        id: &str,
+        section: Section,
+    ) -> Flow {
+        let mut fixed = serde_json::Map::new();
+        fixed.insert(id_field.into(), json!(id));
+        Flow {
+            title: self.title.to_owned(),
+            caption,
+            action: format!("{page}/{}", self.tail),
+            back: page,
+            section,
+            fields: self.fields,
+            fixed,
+            operation: self.operation,
+            confirm: self.confirm,
+            done: Done::Back(self.note),
+        }
+    }
+}
+
 /// Where a form leads once saved.
 pub enum Done {
     /// Back to where "Back" leads (the record's page), with a note.
@@ -345,83 +384,31 @@ pub fn answer_of(field: &Field, sent: &Sent) -> String {
     }
 }
 
-/// The path parameters of a form's address (`id` of `/activities/{id}/held`).
-pub struct Params(pub Vec<(String, String)>);
-
-impl Params {
-    /// The parameter `name`; empty when there is none.
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-}
-
-/// The three routes of a form's journey at `$path` (see the module's notes), its [`Flow`]
-/// made by `$build(&AppState, &SignedIn, &Params) -> Result<Flow, Failure>`.
-#[macro_export]
-macro_rules! form_routes {
-    ($path:literal, $build:path) => {{
-        use axum::body::Bytes;
-        use axum::extract::{RawPathParams, RawQuery, State};
-        use axum::response::IntoResponse;
-        use axum::routing::{get, post};
-        use $crate::api::AppState;
-        use $crate::web::form::flow::Params;
-        use $crate::web::form::Sent;
-        use $crate::web::signed_in::SignedIn;
-
-        fn params(raw: &RawPathParams) -> Params {
-            Params(
-                raw.iter()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect(),
-            )
+/// Which of the person's organisations a new record is for, as input `name`: given without
+/// asking when they have one, chosen from theirs when they have several, typed as an ODS
+/// code by an administrator (who has none of their own).
+pub fn organisation_question(
+    who: &SignedIn,
+    name: &'static str,
+    label: &str,
+    fields: &mut Vec<Field>,
+    fixed: &mut serde_json::Map<String, Value>,
+) {
+    match who.who.organisations.as_slice() {
+        [only] => {
+            fixed.insert(name.into(), json!(only));
         }
-        axum::Router::<AppState>::new()
-            .route(
-                $path,
-                get(
-                    |State(state): State<AppState>,
-                     who: SignedIn,
-                     raw: RawPathParams,
-                     RawQuery(query): RawQuery| async move {
-                        match $build(&state, &who, &params(&raw)).await {
-                            Ok(flow) => flow.show(
-                                &who,
-                                &Sent::parse(query.unwrap_or_default().as_bytes()),
-                                &[],
-                            ),
-                            Err(failure) => failure.into_response(),
-                        }
-                    },
-                )
-                .post(
-                    |State(state): State<AppState>,
-                     who: SignedIn,
-                     raw: RawPathParams,
-                     body: Bytes| async move {
-                        match $build(&state, &who, &params(&raw)).await {
-                            Ok(flow) => flow.review(&who, &Sent::parse(&body)),
-                            Err(failure) => failure.into_response(),
-                        }
-                    },
-                ),
-            )
-            .route(
-                concat!($path, "/confirm"),
-                post(
-                    |State(state): State<AppState>,
-                     who: SignedIn,
-                     raw: RawPathParams,
-                     body: Bytes| async move {
-                        match $build(&state, &who, &params(&raw)).await {
-                            Ok(flow) => flow.commit(&state, &who, &Sent::parse(&body)).await,
-                            Err(failure) => failure.into_response(),
-                        }
-                    },
-                ),
-            )
-    }};
+        [] => fields.insert(
+            0,
+            Field::new(name, format!("{label}'s ODS code"), Kind::Text),
+        ),
+        several => fields.insert(
+            0,
+            Field::new(
+                name,
+                label,
+                Kind::One(several.iter().map(|c| super::Choice::new(c, c)).collect()),
+            ),
+        ),
+    }
 }

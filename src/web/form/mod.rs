@@ -7,6 +7,7 @@
 //! [`flow`] runs the journey; this module holds the fields, what was sent, and the problems.
 
 pub mod flow;
+pub mod routes;
 
 use chrono::NaiveDate;
 use serde_json::{json, Value};

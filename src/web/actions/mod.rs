@@ -1,0 +1,348 @@
+//! An action's page: what will be done, by whom and when, where it stands, the input it
+//! answers and its progress; and the forms that follow it to its end: agreed, progress, a new
+//! due date, completed with outcome and evidence, abandoned.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::api::AppState;
+use crate::form_routes;
+use crate::operation;
+use crate::web::client::run;
+use crate::web::failure::Failure;
+use crate::web::form::flow::{About, Flow};
+use crate::web::form::routes::Params;
+use crate::web::form::{Field, Kind};
+use crate::web::page::{long_date, render, Chrome, Section};
+use crate::web::signed_in::SignedIn;
+use crate::web::words::{action_tag, say, ACTION_STATUSES};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/actions/{id}", get(page))
+        .merge(form_routes!("/actions/{id}/agree", agree))
+        .merge(form_routes!("/actions/{id}/progress", progress))
+        .merge(form_routes!("/actions/{id}/due", due))
+        .merge(form_routes!("/actions/{id}/complete", complete))
+        .merge(form_routes!("/actions/{id}/abandon", abandon))
+}
+
+#[derive(Deserialize)]
+struct Data {
+    action: Action,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Action {
+    id: String,
+    title: String,
+    owner_organisation: String,
+    owner_role: String,
+    decision_forum: String,
+    status: String,
+    proposed_on: String,
+    agreed_on: Option<String>,
+    due_on: String,
+    due_date_changes: Vec<DueChange>,
+    progress: Vec<Note>,
+    completed_on: Option<String>,
+    outcome: Option<String>,
+    evidence: Option<String>,
+    abandonment: Option<Note>,
+    /// The input it answers, from its proposal and linked since.
+    input_item_ids: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DueChange {
+    changed_on: String,
+    due_on: String,
+    reason: String,
+}
+
+#[derive(Deserialize)]
+struct Note {
+    on: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemHeading {
+    input_item: ItemSummary,
+}
+
+#[derive(Deserialize)]
+struct ItemSummary {
+    id: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "actions/record.html")]
+struct ActionPage {
+    chrome: Chrome,
+    id: String,
+    title: String,
+    status: String,
+    tag: &'static str,
+    facts: Vec<(&'static str, String)>,
+    answers: Vec<(String, String)>,
+    timeline: Vec<(String, String)>,
+    next: Vec<(String, &'static str)>,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    let data: Data = run(&state, &who, operation!("action"), json!({ "id": id })).await?;
+    let a = data.action;
+    let mut facts = vec![
+        (
+            "Owner",
+            format!("{}, {}", a.owner_role, a.owner_organisation),
+        ),
+        ("Decided at", a.decision_forum.clone()),
+        ("Due", long_date(&a.due_on)),
+    ];
+    if let Some(outcome) = &a.outcome {
+        facts.push(("Outcome", outcome.clone()));
+    }
+    if let Some(evidence) = &a.evidence {
+        facts.push(("Evidence", evidence.clone()));
+    }
+    let mut answers = Vec::new();
+    for id in &a.input_item_ids {
+        let item = run::<ItemHeading>(
+            &state,
+            &who,
+            operation!("input_heading"),
+            json!({ "id": id }),
+        )
+        .await;
+        // Input the person may not see (a partner's) is left out, not named.
+        if let Ok(item) = item {
+            answers.push((item.input_item.id, item.input_item.summary));
+        }
+    }
+    let mut timeline = vec![(a.proposed_on.clone(), "Proposed".to_owned())];
+    if let Some(on) = &a.agreed_on {
+        timeline.push((on.clone(), "Agreed".to_owned()));
+    }
+    for change in &a.due_date_changes {
+        timeline.push((
+            change.changed_on.clone(),
+            format!("Now due {}: {}", long_date(&change.due_on), change.reason),
+        ));
+    }
+    for note in &a.progress {
+        timeline.push((note.on.clone(), format!("Progress: {}", note.text)));
+    }
+    if let Some(on) = &a.completed_on {
+        timeline.push((on.clone(), "Completed".to_owned()));
+    }
+    if let Some(note) = &a.abandonment {
+        timeline.push((note.on.clone(), format!("Abandoned: {}", note.text)));
+    }
+    timeline.sort_by(|x, y| x.0.cmp(&y.0));
+    let next = if who.principal().can_write(&a.owner_organisation) {
+        next_steps(&a)
+    } else {
+        Vec::new()
+    };
+    Ok(render(&ActionPage {
+        chrome: who.chrome(a.title.clone(), Section::Activities),
+        tag: action_tag(&a.status),
+        status: say(ACTION_STATUSES, &a.status),
+        facts,
+        answers,
+        timeline: timeline
+            .into_iter()
+            .map(|(day, what)| (long_date(&day), what))
+            .collect(),
+        next,
+        id: a.id,
+        title: a.title,
+    }))
+}
+
+fn next_steps(a: &Action) -> Vec<(String, &'static str)> {
+    let base = format!("/actions/{}", a.id);
+    let step = |tail: &str, words| (format!("{base}/{tail}"), words);
+    match a.status.as_str() {
+        "PROPOSED" => vec![
+            step("agree", "Record that it was agreed"),
+            step("abandon", "Abandon it"),
+        ],
+        "AGREED" | "IN_PROGRESS" => vec![
+            step("progress", "Record progress"),
+            step("due", "Change the due date"),
+            step("complete", "Record it as completed"),
+            step("abandon", "Abandon it"),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+#[derive(Deserialize)]
+struct Heading {
+    action: HeadingAction,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HeadingAction {
+    id: String,
+    title: String,
+    owner_organisation: String,
+}
+
+/// `about` the action the address names, once the person may change it.
+async fn about(
+    state: &AppState,
+    who: &SignedIn,
+    params: &Params,
+    about: About,
+) -> Result<Flow, Failure> {
+    let heading: Heading = run(
+        state,
+        who,
+        operation!("action_heading"),
+        json!({ "id": params.get("id") }),
+    )
+    .await?;
+    let action = heading.action;
+    if !who.principal().can_write(&action.owner_organisation) {
+        return Err(Failure::Forbidden(
+            "Only officers of the organisation that owns this action can change it.".into(),
+        ));
+    }
+    Ok(about.flow(
+        format!("/actions/{}", action.id),
+        action.title,
+        "actionId",
+        &action.id,
+        Section::Activities,
+    ))
+}
+
+/// A date the form may leave blank for today.
+fn on(name: &'static str, label: &'static str) -> Field {
+    Field::new(name, label, Kind::Date)
+        .hint("For example, 27 3 2026. Leave it blank for today.")
+        .optional()
+}
+
+async fn agree(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "agree",
+            title: "Record that the action was agreed",
+            fields: vec![on("agreedOn", "Date agreed")],
+            operation: operation!("agree_action"),
+            confirm: "Record it as agreed",
+            note: "Action agreed",
+        },
+    )
+    .await
+}
+
+async fn progress(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "progress",
+            title: "Record progress",
+            fields: vec![
+                Field::new("note", "What has happened", Kind::Long)
+                    .needs("Enter what has happened"),
+                on("recordedOn", "Date"),
+            ],
+            operation: operation!("record_action_progress"),
+            confirm: "Record the progress",
+            note: "Progress recorded",
+        },
+    )
+    .await
+}
+
+async fn due(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "due",
+            title: "Change the due date",
+            fields: vec![
+                Field::new("dueOn", "New due date", Kind::Date).hint("For example, 27 3 2026"),
+                Field::new("reason", "Why it changes", Kind::Long)
+                    .needs("Enter why the due date changes"),
+            ],
+            operation: operation!("change_action_due_date"),
+            confirm: "Change the due date",
+            note: "Due date changed",
+        },
+    )
+    .await
+}
+
+async fn complete(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "complete",
+            title: "Record the action as completed",
+            fields: vec![
+            Field::new("outcome", "What changed as a result", Kind::Long)
+                .needs("Enter what changed as a result"),
+            Field::new("evidence", "Evidence of the change", Kind::Long)
+                .hint("Where someone can see it: a report, a new leaflet, figures before and after")
+                .needs("Enter the evidence of the change"),
+            on("completedOn", "Date completed"),
+        ],
+            operation: operation!("complete_action"),
+            confirm: "Record it as completed",
+            note: "Action completed",
+        },
+    )
+    .await
+}
+
+async fn abandon(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "abandon",
+            title: "Abandon the action",
+            fields: vec![
+                Field::new("reason", "Why it is abandoned", Kind::Long)
+                    .hint("Participants will read this")
+                    .needs("Enter why the action is abandoned"),
+                on("abandonedOn", "Date abandoned"),
+            ],
+            operation: operation!("abandon_action"),
+            confirm: "Abandon the action",
+            note: "Action abandoned",
+        },
+    )
+    .await
+}

@@ -1,0 +1,216 @@
+//! The forms that move an input item on: deciding, revising the decision, proposing an
+//! action answering it, and recording what participants were told.
+
+use axum::Router;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::api::AppState;
+use crate::form_routes;
+use crate::operation;
+use crate::web::client::run;
+use crate::web::failure::Failure;
+use crate::web::form::flow::{organisation_question, About, Done, Flow};
+use crate::web::form::routes::Params;
+use crate::web::form::{Field, Kind};
+use crate::web::page::Section;
+use crate::web::signed_in::SignedIn;
+use crate::web::words::{choices, FEEDBACK_CHANNELS, OUTCOMES};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(form_routes!("/input/{id}/decide", decide))
+        .merge(form_routes!("/input/{id}/revise", revise))
+        .merge(form_routes!("/input/{id}/feedback", feedback))
+        .merge(form_routes!("/input/{id}/action", action))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Heading {
+    input_item: HeadingItem,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HeadingItem {
+    id: String,
+    summary: String,
+    organisation: String,
+    referred_to: Option<String>,
+}
+
+/// The item the address names, once the person may answer it (its owner's officers, or the
+/// partner's it is referred to).
+async fn item(state: &AppState, who: &SignedIn, params: &Params) -> Result<HeadingItem, Failure> {
+    let heading: Heading = run(
+        state,
+        who,
+        operation!("input_heading"),
+        json!({ "id": params.get("id") }),
+    )
+    .await?;
+    let item = heading.input_item;
+    let principal = who.principal();
+    if !(principal.can_write(&item.organisation)
+        || item
+            .referred_to
+            .as_deref()
+            .is_some_and(|p| principal.can_write(p)))
+    {
+        return Err(Failure::Forbidden(
+            "Only officers of the organisation that owns this input, or of the partner it is referred to, can answer it.".into(),
+        ));
+    }
+    Ok(item)
+}
+
+/// `about` the item the address names.
+async fn about(
+    state: &AppState,
+    who: &SignedIn,
+    params: &Params,
+    about: About,
+) -> Result<Flow, Failure> {
+    let item = item(state, who, params).await?;
+    Ok(about.flow(
+        format!("/input/{}", item.id),
+        item.summary,
+        "inputItemId",
+        &item.id,
+        Section::Activities,
+    ))
+}
+
+/// The questions of a decision.
+fn decision_fields() -> Vec<Field> {
+    vec![
+        Field::new("outcome", "Decision", Kind::One(choices(OUTCOMES))).needs("Select the decision"),
+        Field::new("reason", "Why", Kind::Long)
+            .hint("Participants will read this. For a decline, say why; for something already in place, say what and where.")
+            .optional(),
+        Field::new("referredTo", "Partner organisation's ODS code", Kind::Text)
+            .hint("Only when you refer it to a partner, for example RX1")
+            .optional(),
+        Field::new("decidedOn", "Date decided", Kind::Date)
+            .hint("For example, 27 3 2026. Leave it blank for today.")
+            .optional(),
+    ]
+}
+
+async fn decide(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "decide",
+            title: "Decide on this input",
+            fields: decision_fields(),
+            operation: operation!("decide_input_item"),
+            confirm: "Record the decision",
+            note: "Decision recorded",
+        },
+    )
+    .await
+}
+
+async fn revise(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    let mut fields = decision_fields();
+    fields.push(
+        Field::new("why", "Why the decision is revised", Kind::Long)
+            .needs("Enter why the decision is revised"),
+    );
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "revise",
+            title: "Revise the decision",
+            fields,
+            operation: operation!("revise_decision"),
+            confirm: "Record the revised decision",
+            note: "Revised decision recorded",
+        },
+    )
+    .await
+}
+
+async fn feedback(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "feedback",
+            title: "Record what participants were told",
+            fields: feedback_fields(),
+            operation: operation!("record_input_feedback"),
+            confirm: "Record the feedback",
+            note: "Feedback recorded",
+        },
+    )
+    .await
+}
+
+/// The questions of feedback to participants ("you said, we did").
+pub fn feedback_fields() -> Vec<Field> {
+    vec![
+        Field::new(
+            "channel",
+            "How they were told",
+            Kind::One(choices(FEEDBACK_CHANNELS)),
+        )
+        .needs("Select how they were told"),
+        Field::new("summary", "What they were told", Kind::Long)
+            .hint("You said, we did: what happened as a result of what they said"),
+        Field::new("givenOn", "Date told", Kind::Date)
+            .hint("For example, 27 3 2026. Leave it blank for today.")
+            .optional(),
+    ]
+}
+
+/// Proposing an action that answers the item: owned by one of the person's organisations.
+async fn action(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    let item = item(state, who, params).await?;
+    let mut fixed = serde_json::Map::new();
+    fixed.insert("inputItemIds".into(), json!([item.id]));
+    let mut fields = vec![
+        Field::new("title", "What will be done", Kind::Text).needs("Enter what will be done"),
+        Field::new("ownerRole", "Who owns it, by role", Kind::Text)
+            .hint("For example, Head of Outpatients")
+            .needs("Enter who owns it, by role"),
+        Field::new("decisionForum", "Where it was decided", Kind::Text)
+            .hint("For example, Quality committee")
+            .needs("Enter where it was decided"),
+        Field::new("dueOn", "Date due", Kind::Date).hint("For example, 27 3 2026"),
+        Field::new("proposedOn", "Date proposed", Kind::Date)
+            .hint("For example, 27 3 2026. Leave it blank for today.")
+            .optional(),
+    ];
+    organisation_question(
+        who,
+        "ownerOrganisation",
+        "Owning organisation",
+        &mut fields,
+        &mut fixed,
+    );
+    Ok(Flow {
+        title: "Propose an action".into(),
+        caption: item.summary,
+        action: format!("/input/{}/action", item.id),
+        back: format!("/input/{}", item.id),
+        section: Section::Activities,
+        fields,
+        fixed,
+        operation: operation!("propose_action"),
+        confirm: "Propose the action",
+        done: Done::Created {
+            field: "proposeAction",
+            record: "action",
+            path: "/actions",
+            note: "Action proposed",
+        },
+    })
+}

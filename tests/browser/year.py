@@ -1,0 +1,170 @@
+"""An engagement officer's year, from a fresh start to "you said, we did", in the browser:
+the same journey as the README's API tour. Links and buttons are reached and pressed by
+keyboard; answers are typed into the fields the keyboard would reach. The verdicts the pages
+show are checked against the API's."""
+
+from selenium.webdriver.common.keys import Keys
+
+from journeys import api_token, sign_in_link
+
+
+def fill(browser, answers: dict):
+    """Types each answer into its field (by id); a radio or checkbox is ticked with Space."""
+    for field, value in answers.items():
+        element = browser.find(f"[id=\"{field}\"]")
+        if element.get_attribute("type") in ("radio", "checkbox"):
+            element.send_keys(Keys.SPACE)
+        else:
+            element.clear()
+            element.send_keys(value)
+
+
+def date(name: str, day: int, month: int, year: int) -> dict:
+    return {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year)}
+
+
+def submit(browser, expect, where: str, button: str = "Continue"):
+    browser.press(button)
+
+
+def confirm(browser, expect, where, name: str, button: str, note: str):
+    """Continue to the check page, check it, then confirm; the note must show."""
+    browser.press("Continue")
+    expect(browser.heading().endswith("Check your answers"),
+           f"{where}{name}: the answers are shown to check ({browser.heading()})")
+    browser.check(f"{name}: check your answers")
+    browser.press(button)
+    saved = note in browser.text()
+    expect(saved, f"{where}{name}: saved, and the page says '{note}'"
+           + ("" if saved else f" (it says: {browser.text()[:300]})"))
+
+
+def year(browser, service, failures, org: str, org_name: str):
+    expect = failures.expect
+    where = browser.label
+    shots = browser.javascript  # screenshots once, with JavaScript on
+
+    def check(name):
+        if shots:
+            browser.check(name)
+
+    # The administrator registers the organisation.
+    browser.open(sign_in_link(service, "admin@example.org", "ADMIN", []))
+    browser.press("Continue to sign in")
+    browser.press("Register an organisation")
+    check("Register an organisation")
+    fill(browser, {"odsCode": org, "name": org_name, "kind": "on"})
+    confirm(browser, expect, where, "Register an organisation", "Register the organisation",
+            "Organisation registered")
+    browser.press("Sign out")
+
+    # The officer signs in and keeps a theme.
+    browser.open(sign_in_link(service, "officer@example.org", "ENGAGEMENT_OFFICER", [org]))
+    browser.press("Continue to sign in")
+    expect(org_name in browser.text(), f"{where}home shows the officer's organisation")
+    browser.press(f"Add a theme to {org_name}'s list")
+    fill(browser, {"name": "Communication"})
+    confirm(browser, expect, where, "Add a theme", "Add the theme", "Theme added")
+
+    # Plan the focus group.
+    browser.press("Activities")
+    check("Activities")
+    browser.press("Plan an activity")
+    fill(browser, {"title": "Outpatient letters", "topic": "Communication", "kind": "on",
+                   **date("plannedOn", 10, 2, 2026), "principles-2": "on", "principles-5": "on"})
+    confirm(browser, expect, where, "Plan an activity", "Plan the activity", "Activity planned")
+    check("Activity planned")
+    activity_path = browser.path
+
+    browser.press("Record information published")
+    fill(browser, {**date("publishedOn", 20, 1, 2026), "accessibleFormats": "on"})
+    confirm(browser, expect, where, "Information published", "Record information published",
+            "Information published recorded")
+
+    browser.press("Record that it was held")
+    fill(browser, {**date("heldOn", 10, 2, 2026), "attendance.patients": "9",
+                   "attendance.carers": "3"})
+    confirm(browser, expect, where, "Held", "Record it as held", "Activity recorded as held")
+
+    # The input raised.
+    browser.press("Record input raised")
+    check("Record input raised")
+    fill(browser, {"item1-summary": "Letters arrive after the appointment date",
+                   "item1-kind": "on", "item1-raisedBy": "on", "item1-themes": "on",
+                   "item2-summary": "Appointments by text message would help",
+                   "item2-kind-3": "on", "item2-raisedBy-2": "on"})
+    confirm(browser, expect, where, "Record input", "Record the input", "2 input items recorded")
+    check("Activity with input")
+
+    # The first point is accepted, and an action answers it, to the end.
+    browser.press("Letters arrive after the appointment date")
+    check("Input item")
+    browser.press("Decide on it")
+    fill(browser, {"outcome": "on", "reason": "Letters will be sent three weeks ahead",
+                   **date("decidedOn", 1, 3, 2026)})
+    confirm(browser, expect, where, "Decide", "Record the decision", "Decision recorded")
+    browser.press("Propose an action for it")
+    fill(browser, {"title": "Send letters three weeks ahead",
+                   "ownerRole": "Head of Outpatients", "decisionForum": "Quality committee",
+                   **date("dueOn", 30, 6, 2026), **date("proposedOn", 2, 3, 2026)})
+    confirm(browser, expect, where, "Propose an action", "Propose the action", "Action proposed")
+    check("Action")
+    browser.press("Record that it was agreed")
+    fill(browser, date("agreedOn", 5, 3, 2026))
+    confirm(browser, expect, where, "Agree", "Record it as agreed", "Action agreed")
+    browser.press("Record it as completed")
+    fill(browser, {"outcome": "Letters now go out three weeks ahead",
+                   "evidence": "Outpatient letters audit, May 2026",
+                   **date("completedOn", 20, 5, 2026)})
+    confirm(browser, expect, where, "Complete", "Record it as completed", "Action completed")
+    browser.press("Letters arrive after the appointment date")
+
+    # The second is declined, with the reason.
+    browser.open(activity_path)
+    browser.press("Appointments by text message would help")
+    browser.press("Decide on it")
+    fill(browser, {"outcome-2": "on", "reason": "the text service is being replaced next year"})
+    confirm(browser, expect, where, "Decline", "Record the decision", "Decision recorded")
+
+    # Participants are told.
+    browser.open(activity_path)
+    browser.press("Record what participants were told")
+    fill(browser, {"channel-2": "on", "summary": "You said, we did: letters now arrive in time",
+                   **date("givenOn", 1, 6, 2026)})
+    confirm(browser, expect, where, "Feedback", "Record the feedback", "Feedback recorded")
+
+    # The verdicts the activity's page shows are the API's.
+    token = api_token(service, "officer@example.org", "ENGAGEMENT_OFFICER", [org])
+    activity_id = activity_path.rsplit("/", 1)[1]
+    _, body = service.post(token, "query($a: ID!) { activity(id: $a) { inputItems { summary verdict } } }",
+                           {"a": activity_id})
+    api = {i["summary"]: i["verdict"] for i in body["data"]["activity"]["inputItems"]}
+    shown = {}
+    for row in browser.all("main table tbody tr"):
+        summary = row.find_element("css selector", "a").text
+        shown[summary] = row.find_element("css selector", ".nhsuk-tag").text
+    words = {"ACTED_ON": "Acted on", "DECLINED": "Declined"}
+    expect(api == {"Letters arrive after the appointment date": "ACTED_ON",
+                   "Appointments by text message would help": "DECLINED"},
+           f"{where}the API's verdicts are acted on and declined ({api})")
+    expect(all(shown.get(s) == words.get(v) for s, v in api.items()),
+           f"{where}the activity's page shows the API's verdicts ({shown})")
+
+    # "You said, we did", as participants would read it.
+    browser.press('See "you said, we did" as participants would read it')
+    check("You said, we did")
+    text = browser.text()
+    expect("Where it stands: Done" in text, f"{where}you said, we did: the accepted point is done")
+    expect("Not going ahead, because the text service is being replaced next year" in text,
+           f"{where}you said, we did: the declined point says why")
+    expect("Letters now go out three weeks ahead" in text,
+           f"{where}you said, we did: the outcome is there")
+
+    # Found again by its words.
+    browser.press("Find input")
+    check("Find input")
+    fill(browser, {"words": "letters appointment"})
+    browser.press("Search")
+    expect("1 item found" in browser.text(), f"{where}find: the item is found by its words")
+    check("Find input results")
+    browser.press("Sign out")
