@@ -126,7 +126,11 @@ impl Application {
         let projector = tokio::spawn(self.projector.run(async move {
             let _ = stop_rx.wait_for(|stopped| *stopped).await;
         }));
-        let pages = crate::web::routes(self.state.ledger.db(), &self.web);
+        let pages = crate::web::routes(
+            self.state.ledger.db(),
+            &self.web,
+            self.state.limiter.clone(),
+        );
         let service = router(self.state, pages).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)

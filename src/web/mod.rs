@@ -42,7 +42,12 @@ pub mod verdict;
 pub mod words;
 
 /// The web interface's routes, over `db`'s sessions; starts sweeping lapsed sessions out.
-pub fn routes(db: &Db, settings: &WebSettings) -> Router<AppState> {
+/// The pages count against `limiter`, the same rate limit as `/graphql`.
+pub fn routes(
+    db: &Db,
+    settings: &WebSettings,
+    limiter: std::sync::Arc<crate::api::limits::RateLimiter>,
+) -> Router<AppState> {
     let store = session::Store::new(db);
     store.sweep_lapsed();
     let pages = Router::new()
@@ -55,6 +60,10 @@ pub fn routes(db: &Db, settings: &WebSettings) -> Router<AppState> {
         .merge(sign_in::routes())
         .fallback(|| async { failure::Failure::NotFound })
         .layer(middleware::from_fn(protect::forms_carry_their_token))
+        .layer(middleware::from_fn_with_state(
+            limiter,
+            protect::within_rate_limit,
+        ))
         .layer(session::layer(store, settings))
         .layer(Extension(Arc::new(settings.clone())))
         .layer(middleware::from_fn(failure::error_pages));

@@ -12,6 +12,7 @@ use tower_sessions::Session;
 
 use super::failure::Failure;
 use super::session::is_form_token;
+use crate::api::limits::RateLimiter;
 use crate::api::MAX_BODY_BYTES;
 
 /// The field every form of ours carries its session's form token in.
@@ -115,4 +116,42 @@ pub async fn forms_carry_their_token(request: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// Counts each page request against its caller's share of the service's rate limit, as the
+/// GraphQL endpoint does: the signed-in person, else the address it came from. A caller over
+/// the limit gets the "too many requests" page, with nothing done.
+pub async fn within_rate_limit(
+    axum::extract::State(limiter): axum::extract::State<std::sync::Arc<RateLimiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let signed_in = match request.extensions().get::<Session>() {
+        Some(session) => session
+            .get::<super::session::SignedInAs>(super::session::WHO)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let caller = match signed_in {
+        Some(who) => format!("sub:{}", who.subject),
+        None => request
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(
+                || "addr:unknown".to_owned(),
+                |peer| format!("addr:{}", peer.0.ip()),
+            ),
+    };
+    match limiter.check(&caller) {
+        Ok(()) => next.run(request).await,
+        Err(seconds) => {
+            tracing::info!(retry_after = seconds, "page refused: rate limited");
+            Failure::TooMany {
+                retry_after_secs: seconds,
+            }
+            .into_response()
+        }
+    }
 }

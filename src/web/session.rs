@@ -153,7 +153,7 @@ impl SignedInAs {
     }
 }
 
-const WHO: &str = "signed_in_as";
+pub(super) const WHO: &str = "signed_in_as";
 const FORM_TOKEN: &str = "form_token";
 const NOTE: &str = "note";
 

@@ -139,3 +139,19 @@ pub const ORGANISATION_KINDS: &[(&str, &str)] = &[
     ("LOCAL_AUTHORITY", "Local authority"),
     ("OTHER", "Other"),
 ];
+
+pub const CORRECTION_CATEGORIES: &[(&str, &str)] = &[
+    ("TYPO", "A slip of the keyboard"),
+    ("WRONG_DATE", "A date was entered wrongly"),
+    (
+        "WRONG_DETAIL",
+        "Another detail was entered wrongly (a count, a kind, an owner)",
+    ),
+    (
+        "LATE_INFORMATION",
+        "It was right then; more has come to light since",
+    ),
+    ("DUPLICATE", "It repeats another record"),
+    ("RECORDED_IN_ERROR", "It should never have been recorded"),
+    ("OTHER", "Something else"),
+];

@@ -312,3 +312,88 @@ async fn input_is_recorded_several_items_at_once(backend: Backend) {
         && i["raisedBy"] == "CARER"
         && i["raisedOn"] == "2026-05-01"));
 }
+
+on_both!(mistakes_are_put_right_from_the_records_page);
+
+async fn mistakes_are_put_right_from_the_records_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("RX1", "Riverside Hospital").await;
+    let token = app.token(Role::EngagementOfficer, &["RX1"]);
+    let activity = plan_activity(&app, &token, "RX1", "2026-05-01").await;
+    let item =
+        crate::helpers::record_item(&app, &token, &activity, "Letters come late", "2026-05-01")
+            .await;
+    let mut officer = Visitor::officer(&app, &["RX1"]).await;
+    let page = officer.get(&format!("/activities/{activity}")).await;
+    assert!(page
+        .body
+        .contains(&format!("href=\"/activities/{activity}/correct\"")));
+    let csrf = page.form_token();
+
+    // A typo in the title: only the title changes, with the reason on record.
+    let path = format!("/activities/{activity}/correct");
+    let answers = [
+        ("csrf_token", csrf.as_str()),
+        ("title", "Outpatient letters and texts"),
+        ("reason.category", "TYPO"),
+        ("reason.detail", "The title left out texts"),
+    ];
+    let check = officer.post(&path, &answers).await;
+    assert!(
+        check.body.contains("No change"),
+        "blank fields keep what the record says"
+    );
+    let key = check.hidden("idempotency_key").expect("key");
+    let mut confirm = answers.to_vec();
+    confirm.push(("idempotency_key", &key));
+    assert_eq!(
+        officer
+            .post(&format!("{path}/confirm"), &confirm)
+            .await
+            .status,
+        303
+    );
+    let page = officer.get(&format!("/activities/{activity}")).await;
+    assert_eq!(page.heading(), "Activity - Outpatient letters and texts");
+    assert!(page
+        .body
+        .contains("Record corrected: The title left out texts"));
+    assert!(page.body.contains("1 May 2026"), "the date planned is kept");
+
+    // Without a reason, nothing changes.
+    let no_reason = officer
+        .post(&path, &[("csrf_token", csrf.as_str()), ("title", "X")])
+        .await;
+    assert_eq!(
+        problems(&no_reason),
+        ["Select what kind of mistake it was", "Enter what was wrong"]
+    );
+
+    // A repeat withdrawn: it stays, marked withdrawn; reinstated, it counts again.
+    let withdraw = format!("/input/{item}/withdraw");
+    let answers = [
+        ("csrf_token", csrf.as_str()),
+        ("reason.category", "RECORDED_IN_ERROR"),
+        ("reason.detail", "Entered at the wrong activity"),
+    ];
+    let check = officer.post(&withdraw, &answers).await;
+    let key = check.hidden("idempotency_key").expect("key");
+    let mut confirm = answers.to_vec();
+    confirm.push(("idempotency_key", &key));
+    assert_eq!(
+        officer
+            .post(&format!("{withdraw}/confirm"), &confirm)
+            .await
+            .status,
+        303
+    );
+    let page = officer.get(&format!("/input/{item}")).await;
+    assert!(
+        page.body.contains("Withdrawn</strong>"),
+        "the verdict tag says withdrawn"
+    );
+    assert!(page.body.contains("Entered at the wrong activity"));
+    assert!(page
+        .body
+        .contains(&format!("href=\"/input/{item}/reinstate\"")));
+}

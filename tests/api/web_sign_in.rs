@@ -379,3 +379,23 @@ async fn the_command_line_prints_a_working_link() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+/// The pages count against the same rate limit as `/graphql`: a visitor over it gets the
+/// "too many requests" page and nothing is done; signed in, the limit is the person's.
+#[tokio::test]
+async fn pages_are_rate_limited_like_the_api() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.rate_limit_per_minute = 3).await;
+    let mut visitor = Visitor::new(&app);
+    for _ in 0..3 {
+        assert_eq!(visitor.get("/sign-in").await.status, 200);
+    }
+    let refused = visitor.get("/sign-in").await;
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.heading(), "Too many requests");
+    assert!(refused.headers.contains_key("retry-after"));
+    // The assets are not counted: a page needs several.
+    let css = reqwest::get(format!("{}/assets/nhsuk-frontend.min.css", app.address))
+        .await
+        .expect("stylesheet");
+    assert_eq!(css.status().as_u16(), 200);
+}

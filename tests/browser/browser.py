@@ -12,6 +12,8 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 # The axe-core rule tags of WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -82,8 +84,14 @@ class Browser:
                              f" the page says: {self.text()[:400]}")
 
     def press(self, text: str):
-        """Tabs to the button or link `text` and presses Enter."""
+        """Tabs to the button or link `text` and presses Enter, then waits for the page it
+        leads to."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
         self.tab_to(text).send_keys(Keys.ENTER)
+        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 15).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
 
     # Checking a page.
     def check(self, name: str):

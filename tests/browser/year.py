@@ -133,6 +133,16 @@ def year(browser, service, failures, org: str, org_name: str):
                    **date("givenOn", 1, 6, 2026)})
     confirm(browser, expect, where, "Feedback", "Record the feedback", "Feedback recorded")
 
+    # A mistake put right from the record's page: the topic, with why.
+    browser.open(activity_path)
+    browser.press("Put a mistake right")
+    check("Put a mistake right")
+    fill(browser, {"topic": "Communication and letters", "reason.category": "on",
+                   "reason.detail": "The topic left out letters"})
+    confirm(browser, expect, where, "Correct", "Correct the record", "Record corrected")
+    expect("Record corrected: The topic left out letters" in browser.text(),
+           f"{where}the correction shows in what happened, with its reason")
+
     # The verdicts the activity's page shows are the API's.
     token = api_token(service, "officer@example.org", "ENGAGEMENT_OFFICER", [org])
     activity_id = activity_path.rsplit("/", 1)[1]

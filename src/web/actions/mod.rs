@@ -15,6 +15,7 @@ use crate::form_routes;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
+use crate::web::form::correction::correcting;
 use crate::web::form::flow::{About, Flow};
 use crate::web::form::routes::Params;
 use crate::web::form::{Field, Kind};
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(form_routes!("/actions/{id}/due", due))
         .merge(form_routes!("/actions/{id}/complete", complete))
         .merge(form_routes!("/actions/{id}/abandon", abandon))
+        .merge(form_routes!("/actions/{id}/correct", correct))
 }
 
 #[derive(Deserialize)]
@@ -178,7 +180,7 @@ async fn page(
 fn next_steps(a: &Action) -> Vec<(String, &'static str)> {
     let base = format!("/actions/{}", a.id);
     let step = |tail: &str, words| (format!("{base}/{tail}"), words);
-    match a.status.as_str() {
+    let mut steps = match a.status.as_str() {
         "PROPOSED" => vec![
             step("agree", "Record that it was agreed"),
             step("abandon", "Abandon it"),
@@ -190,7 +192,9 @@ fn next_steps(a: &Action) -> Vec<(String, &'static str)> {
             step("abandon", "Abandon it"),
         ],
         _ => Vec::new(),
-    }
+    };
+    steps.push(step("correct", "Put a mistake right"));
+    steps
 }
 
 #[derive(Deserialize)]
@@ -342,6 +346,32 @@ async fn abandon(state: &AppState, who: &SignedIn, params: &Params) -> Result<Fl
             operation: operation!("abandon_action"),
             confirm: "Abandon the action",
             note: "Action abandoned",
+        },
+    )
+    .await
+}
+
+async fn correct(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "correct",
+            title: "Put a mistake right",
+            fields: correcting(vec![
+                Field::new("title", "What will be done", Kind::Text),
+                Field::new("ownerRole", "Who owns it, by role", Kind::Text),
+                Field::new("decisionForum", "Where it was decided", Kind::Text),
+                Field::new("proposedOn", "Date proposed", Kind::Date),
+                Field::new("agreedOn", "Date agreed", Kind::Date),
+                Field::new("completedOn", "Date completed", Kind::Date),
+                Field::new("outcome", "What changed as a result", Kind::Long),
+                Field::new("evidence", "Evidence of the change", Kind::Long),
+            ]),
+            operation: operation!("amend_action"),
+            confirm: "Correct the record",
+            note: "Record corrected",
         },
     )
     .await

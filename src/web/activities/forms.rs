@@ -11,6 +11,7 @@ use crate::form_routes;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
+use crate::web::form::correction::correcting;
 use crate::web::form::flow::{organisation_question, About, Done, Flow};
 use crate::web::form::routes::Params;
 use crate::web::form::{Field, Kind};
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .merge(form_routes!("/activities/{id}/cancel", cancel))
         .merge(form_routes!("/activities/{id}/report", report))
         .merge(form_routes!("/activities/{id}/feedback", feedback))
+        .merge(form_routes!("/activities/{id}/correct", correct))
 }
 
 async fn plan(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Failure> {
@@ -255,6 +257,33 @@ async fn feedback(state: &AppState, who: &SignedIn, params: &Params) -> Result<F
             operation: operation!("record_activity_feedback"),
             confirm: "Record the feedback",
             note: "Feedback recorded",
+        },
+    )
+    .await
+}
+
+async fn correct(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "correct",
+            title: "Put a mistake right",
+            fields: correcting(vec![
+                Field::new("title", "Title", Kind::Text),
+                Field::new("topic", "Topic or service area", Kind::Text),
+                Field::new(
+                    "kind",
+                    "Kind of activity",
+                    Kind::One(choices(ACTIVITY_KINDS)),
+                ),
+                Field::new("plannedOn", "Date planned", Kind::Date),
+                Field::new("heldOn", "Date held", Kind::Date),
+            ]),
+            operation: operation!("amend_activity"),
+            confirm: "Correct the record",
+            note: "Record corrected",
         },
     )
     .await

@@ -213,7 +213,7 @@ async fn page(
 fn next_steps(a: &Activity) -> Vec<(String, &'static str)> {
     let base = format!("/activities/{}", a.id);
     let step = |tail: &str, words| (format!("{base}/{tail}"), words);
-    match a.status.as_str() {
+    let mut steps = match a.status.as_str() {
         "PLANNED" => vec![
             step("information", "Record information published"),
             step("held", "Record that it was held"),
@@ -231,7 +231,9 @@ fn next_steps(a: &Activity) -> Vec<(String, &'static str)> {
             step("feedback", "Record what participants were told"),
         ],
         _ => Vec::new(),
-    }
+    };
+    steps.push(step("correct", "Put a mistake right"));
+    steps
 }
 
 /// What happened to the activity, oldest first.

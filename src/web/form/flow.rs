@@ -377,10 +377,13 @@ pub fn answer_of(field: &Field, sent: &Sent) -> String {
             .join(", "),
         _ => sent.one(field.name).to_owned(),
     };
-    if given.is_empty() {
-        "Not given".to_owned()
-    } else {
-        given
+    match (
+        given.is_empty(),
+        field.hint.contains(super::correction::KEEP),
+    ) {
+        (true, true) => "No change".to_owned(),
+        (true, false) => "Not given".to_owned(),
+        (false, _) => given,
     }
 }
 

@@ -6,6 +6,7 @@
 //!
 //! [`flow`] runs the journey; this module holds the fields, what was sent, and the problems.
 
+pub mod correction;
 pub mod flow;
 pub mod routes;
 

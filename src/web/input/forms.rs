@@ -10,12 +10,13 @@ use crate::form_routes;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
+use crate::web::form::correction::{correcting, reason};
 use crate::web::form::flow::{organisation_question, About, Done, Flow};
 use crate::web::form::routes::Params;
 use crate::web::form::{Field, Kind};
 use crate::web::page::Section;
 use crate::web::signed_in::SignedIn;
-use crate::web::words::{choices, FEEDBACK_CHANNELS, OUTCOMES};
+use crate::web::words::{choices, FEEDBACK_CHANNELS, INPUT_KINDS, OUTCOMES, RAISED_BY};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,6 +24,9 @@ pub fn routes() -> Router<AppState> {
         .merge(form_routes!("/input/{id}/revise", revise))
         .merge(form_routes!("/input/{id}/feedback", feedback))
         .merge(form_routes!("/input/{id}/action", action))
+        .merge(form_routes!("/input/{id}/correct", correct))
+        .merge(form_routes!("/input/{id}/withdraw", withdraw))
+        .merge(form_routes!("/input/{id}/reinstate", reinstate))
 }
 
 #[derive(Deserialize)]
@@ -213,4 +217,66 @@ async fn action(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flo
             note: "Action proposed",
         },
     })
+}
+
+async fn correct(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "correct",
+            title: "Put a mistake right",
+            fields: correcting(vec![
+                Field::new("summary", "What was said", Kind::Long),
+                Field::new("kind", "Kind of input", Kind::One(choices(INPUT_KINDS))),
+                Field::new("raisedBy", "Raised by", Kind::One(choices(RAISED_BY))),
+                Field::new("raisedOn", "Date raised", Kind::Date),
+            ]),
+            operation: operation!("amend_input_item"),
+            confirm: "Correct the record",
+            note: "Record corrected",
+        },
+    )
+    .await
+}
+
+async fn withdraw(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    let mut fields = reason();
+    fields.push(
+        Field::new("duplicateOf", "The item it repeats", Kind::Text)
+            .hint("Only when it repeats another: that item's reference, from the foot of its page")
+            .optional(),
+    );
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "withdraw",
+            title: "Withdraw this input",
+            fields,
+            operation: operation!("withdraw_input_item"),
+            confirm: "Withdraw it",
+            note: "Input withdrawn: it stays on record and counts in no figure",
+        },
+    )
+    .await
+}
+
+async fn reinstate(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "reinstate",
+            title: "Reinstate this input",
+            fields: reason(),
+            operation: operation!("reinstate_input_item"),
+            confirm: "Reinstate it",
+            note: "Input reinstated",
+        },
+    )
+    .await
 }

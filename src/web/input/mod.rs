@@ -186,6 +186,18 @@ async fn page(
             .is_some_and(|p| principal.can_write(p));
     let withdrawn = i.withdrawal.as_ref().map(|w| w.detail.clone());
     let mut next = Vec::new();
+    if may_answer {
+        let base = format!("/input/{}", i.id);
+        if withdrawn.is_some() {
+            next.push((format!("{base}/reinstate"), "Reinstate it"));
+        } else {
+            next.push((format!("{base}/correct"), "Put a mistake right"));
+            next.push((
+                format!("{base}/withdraw"),
+                "Withdraw it (a repeat, or recorded in error)",
+            ));
+        }
+    }
     if may_answer && withdrawn.is_none() {
         let base = format!("/input/{}", i.id);
         match &i.decision {
