@@ -3,6 +3,13 @@
 import subprocess
 import urllib.request
 
+from selenium.webdriver.support.ui import WebDriverWait
+
+# The last part of the address of every form that records something.
+WRITES = {"new", "information", "held", "postpone", "cancel", "report", "feedback", "input",
+          "correct", "decide", "revise", "action", "withdraw", "reinstate", "agree", "progress",
+          "due", "complete", "abandon", "themes"}
+
 # The seeded acute trust, and one of its officers.
 ORG = "R00000A"
 OFFICER = "officer@example.nhs.uk"
@@ -108,3 +115,58 @@ def refusals(browser, service, failures):
     browser.check("Page not found")
     with urllib.request.urlopen(f"{service.base}/health") as answer:
         expect(answer.status == 200, f"{where}the service is still up")
+
+
+def first_activity(service, org: str) -> str:
+    """The id of the first activity `org` leads, read through the API."""
+    token = api_token(service, "reader@example.org", "AUDITOR", [org])
+    _, body = service.post(token, "query($o: String) { activities(organisation: $o, first: 1) "
+                                  "{ nodes { id } } }", {"o": org})
+    return body["data"]["activities"]["nodes"][0]["id"]
+
+
+def no_way_round(browser, service, failures):
+    """An auditor finds no write control and a forged post is refused; an officer cannot
+    open another organisation's records by their address."""
+    expect = failures.expect
+    where = browser.label
+    ours, theirs = first_activity(service, ORG), first_activity(service, "R00000M")
+
+    browser.open(sign_in_link(service, "auditor@example.org", "AUDITOR", [ORG]))
+    browser.press("Continue to sign in")
+    for path in ["/", "/activities", f"/activities/{ours}"]:
+        browser.open(path)
+        forms = [f.get_attribute("action") for f in browser.all("form[method=post]")]
+        writes = [f for f in forms if not f.endswith("/sign-out")]
+        # Every form of the pages sits at an address ending in what it records.
+        links = [a.get_attribute("href") for a in browser.all("main a")
+                 if (a.get_attribute("href") or "").rsplit("/", 1)[-1] in WRITES]
+        expect(not writes and not links,
+               f"{where}an auditor finds no write control on {path} ({writes} {links})")
+    browser.check("Activity, as an auditor")
+    # A forged form, carrying the auditor's own valid form token.
+    browser.driver.execute_script(
+        "const token = document.querySelector('input[name=csrf_token]').value;"
+        "const form = document.createElement('form'); form.method = 'post';"
+        f"form.action = '/activities/{ours}/held/confirm';"
+        "for (const [n, v] of [['csrf_token', token], ['idempotency_key', 'forged']]) {"
+        "  const i = document.createElement('input'); i.type = 'hidden'; i.name = n; i.value = v;"
+        "  form.appendChild(i); }"
+        "document.body.appendChild(form); form.submit();"
+    )
+    WebDriverWait(browser.driver, 15).until(lambda d: d.find_element("tag name", "h1").text)
+    expect(browser.heading() == "You cannot do this",
+           f"{where}an auditor's forged post is refused ({browser.heading()})")
+    browser.check("You cannot do this")
+    browser.open("/")
+    browser.press("Sign out")
+
+    browser.open(sign_in_link(service, OFFICER, "ENGAGEMENT_OFFICER", [ORG]))
+    browser.press("Continue to sign in")
+    for path in [f"/activities/{theirs}", f"/activities/{theirs}/held",
+                 f"/activities/{theirs}/you-said-we-did"]:
+        browser.open(path)
+        expect(browser.heading() == "Page not found",
+               f"{where}an officer cannot open another organisation's {path}")
+    browser.open("/")
+    browser.press("Sign out")

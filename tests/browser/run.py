@@ -12,8 +12,10 @@ saved as screenshots at desktop and phone widths under target/ui/ for a person t
 2. The same with JavaScript off.
 3. An officer's year (`year.year`), from registering the organisation to "you said, we did",
    by keyboard, with the verdicts shown checked against the API's; with JavaScript on and off.
-4. Refusals (`journeys.refusals`): a form posted without its session's token is refused and
-   changes nothing; a replayed sign-in link opens no session.
+4. Refusals (`journeys.refusals`, `journeys.no_way_round`): a form posted without its
+   session's token is refused and changes nothing; a replayed sign-in link opens no session;
+   an auditor finds no write control, and a forged post with their own valid form token is
+   refused; an officer cannot open another organisation's records by their address.
 
 Usage: run.py --binary PATH [--postgres URL] [--only sqlite|postgres].
 Exits non-zero when any check failed.
@@ -71,6 +73,7 @@ def run_backend(name: str, binary: str, database_url: str | None, failures: Fail
                 journeys.signing_in(browser, service, failures)
                 if javascript:
                     journeys.refusals(browser, service, failures)
+                    journeys.no_way_round(browser, service, failures)
                 year.year(browser, service, failures, *(("QMJ", "North Central London ICB")
                                                        if javascript else
                                                        ("QMK", "North East London ICB")))
