@@ -13,7 +13,7 @@ mod web;
 pub(crate) use files::write_private;
 pub use files::{create_private_dir, prepare_private_database_file};
 pub use secrets::{check_jwt_secret, Key, MIN_JWT_SECRET_CHARS};
-pub use web::{parse_public_url, WebSettings};
+pub use web::{parse_public_url, OidcSettings, WebSettings};
 
 /// A value that must never reach a log: `Debug` prints `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]

@@ -130,7 +130,7 @@ impl Application {
             self.state.ledger.db(),
             &self.web,
             self.state.limiter.clone(),
-        );
+        )?;
         let service = router(self.state, pages).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)

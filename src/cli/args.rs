@@ -239,6 +239,33 @@ pub(super) struct ServeArgs {
     /// no limit.
     #[arg(long, env = "PL_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
     pub(super) rate_limit_per_minute: u32,
+    /// The organisation's OpenID Connect identity provider (its issuer URL); with it, the
+    /// sign-in page offers its accounts. Needs PL_OIDC_CLIENT_ID and PL_OIDC_CLIENT_SECRET.
+    #[arg(long, env = "PL_OIDC_ISSUER")]
+    pub(super) oidc_issuer: Option<String>,
+    /// This service's client id at the identity provider.
+    #[arg(long, env = "PL_OIDC_CLIENT_ID")]
+    pub(super) oidc_client_id: Option<String>,
+    /// This service's client secret at the identity provider.
+    #[arg(long, env = "PL_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub(super) oidc_client_secret: Option<String>,
+    /// The ID token claim holding the person's role (ENGAGEMENT_OFFICER, BOARD_SECRETARY,
+    /// AUDITOR or ADMIN).
+    #[arg(long, env = "PL_OIDC_ROLE_CLAIM", default_value = "roles")]
+    pub(super) oidc_role_claim: String,
+    /// The ID token claim holding the ODS codes of the person's organisations.
+    #[arg(long, env = "PL_OIDC_ORGS_CLAIM", default_value = "ods_codes")]
+    pub(super) oidc_orgs_claim: String,
+    /// The scopes asked for, separated by spaces.
+    #[arg(long, env = "PL_OIDC_SCOPES", default_value = "openid profile email")]
+    pub(super) oidc_scopes: String,
+    /// What the sign-in button calls the accounts: "Sign in with <name>".
+    #[arg(
+        long,
+        env = "PL_OIDC_NAME",
+        default_value = "your organisation's account"
+    )]
+    pub(super) oidc_name: String,
     /// A web session unused this many minutes ends.
     #[arg(long, env = "PL_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub(super) session_idle_minutes: u64,

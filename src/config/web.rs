@@ -15,6 +15,25 @@ pub struct WebSettings {
     pub session_idle: Duration,
     /// A session ends this long after sign-in, however much it is used.
     pub session_max: Duration,
+    /// The organisation's identity provider, when people sign in with it.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The organisation's identity provider (OpenID Connect).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcSettings {
+    /// The issuer, whose discovery document is at `/.well-known/openid-configuration` under it.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: super::Secret<String>,
+    /// The ID token claim holding the person's role (one of ours, as a string or in a list).
+    pub role_claim: String,
+    /// The ID token claim holding the ODS codes of their organisations.
+    pub orgs_claim: String,
+    /// The scopes asked for (`openid` and whichever carry the role and ODS codes).
+    pub scopes: Vec<String>,
+    /// What the sign-in button calls the account: "Sign in with <name>".
+    pub name: String,
 }
 
 impl Default for WebSettings {
@@ -23,6 +42,7 @@ impl Default for WebSettings {
             public_url: "http://localhost:8080".to_owned(),
             session_idle: Duration::from_secs(30 * 60),
             session_max: Duration::from_secs(12 * 3600),
+            oidc: None,
         }
     }
 }

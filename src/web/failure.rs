@@ -7,13 +7,18 @@
 //! page of its own (a form that does not parse, a path that matches no page) gets the page for
 //! its status the same way.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
+use tower_sessions::Session;
 
-use super::page::Chrome;
+use super::page::{Chrome, Section};
+use super::session::{form_token, signed_in};
+use crate::config::WebSettings;
 
 /// Why a page could not be shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +100,8 @@ struct ErrorPage {
 /// Writes the page of each failure the pages' routes answer with.
 pub async fn error_pages(request: Request, next: Next) -> Response {
     let correlation_id = crate::api::transport::layers::request_id::of(&request);
+    let session = request.extensions().get::<Session>().cloned();
+    let settings = request.extensions().get::<Arc<WebSettings>>().cloned();
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -107,7 +114,15 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
         None => Failure::for_status(status),
     };
     let (mut parts, _) = response.into_parts();
-    let page = page_of(&failure, correlation_id);
+    let mut page = page_of(&failure, correlation_id);
+    if let (Some(session), Some(settings)) = (session, settings) {
+        // Someone signed in keeps their header, with its way to sign out.
+        if let Ok(Some(who)) = signed_in(&session, &settings).await {
+            if let Ok(token) = form_token(&session).await {
+                page.chrome = Chrome::signed_in(page.heading, &who, token, Section::Elsewhere);
+            }
+        }
+    }
     let body = match page.render() {
         Ok(html) => Html(html).into_response().into_body(),
         Err(error) => {

@@ -42,15 +42,16 @@ pub mod verdict;
 pub mod words;
 
 /// The web interface's routes, over `db`'s sessions; starts sweeping lapsed sessions out.
+/// Signing in with the identity provider is offered when the settings name one.
 /// The pages count against `limiter`, the same rate limit as `/graphql`.
 pub fn routes(
     db: &Db,
     settings: &WebSettings,
     limiter: std::sync::Arc<crate::api::limits::RateLimiter>,
-) -> Router<AppState> {
+) -> anyhow::Result<Router<AppState>> {
     let store = session::Store::new(db);
     store.sweep_lapsed();
-    let pages = Router::new()
+    let mut pages = Router::new()
         .merge(home::routes())
         .merge(activities::routes())
         .merge(input::routes())
@@ -64,8 +65,13 @@ pub fn routes(
             limiter,
             protect::within_rate_limit,
         ))
+        // Inside the session, so that an error page keeps a signed-in person's header.
+        .layer(middleware::from_fn(failure::error_pages))
         .layer(session::layer(store, settings))
-        .layer(Extension(Arc::new(settings.clone())))
-        .layer(middleware::from_fn(failure::error_pages));
-    protect::with_page_headers(pages, settings.over_tls()).merge(assets::routes())
+        .layer(Extension(Arc::new(settings.clone())));
+    if let Some(oidc) = &settings.oidc {
+        let provider = sign_in::oidc::Provider::new(oidc.clone(), &settings.public_url)?;
+        pages = pages.layer(Extension(Arc::new(provider)));
+    }
+    Ok(protect::with_page_headers(pages, settings.over_tls()).merge(assets::routes()))
 }

@@ -191,6 +191,10 @@ async fn only_the_lead_organisations_officers_change_an_activity(backend: Backen
         .await;
     assert_eq!(forged.status, 403);
     assert_eq!(forged.heading(), "You cannot do this");
+    assert!(
+        forged.body.contains("Sign out"),
+        "an error page keeps the header's way out"
+    );
     assert_eq!(app.event_count().await, before, "nothing recorded");
 
     // Another organisation's officer cannot open it by its address.

@@ -305,6 +305,9 @@ async fn every_page_is_sent_safe() {
         assert_eq!(page.headers["cache-control"], "no-store", "{path}");
         assert!(!page.body.contains("<script>"), "{path}: no inline script");
     }
+    // With no identity provider configured, there is no way in through one.
+    assert_eq!(visitor.get("/sign-in/oidc").await.status, 404);
+    assert!(!visitor.get("/sign-in").await.body.contains("/sign-in/oidc"));
     let missing = visitor.get("/no-such-page").await;
     assert_eq!(missing.status, 404);
     assert_eq!(missing.heading(), "Page not found");

@@ -16,6 +16,10 @@ saved as screenshots at desktop and phone widths under target/ui/ for a person t
    session's token is refused and changes nothing; a replayed sign-in link opens no session;
    an auditor finds no write control, and a forged post with their own valid form token is
    refused; an officer cannot open another organisation's records by their address.
+5. Signing in with the organisation's identity provider (`oidc`): oidc-provider, a certified
+   OpenID provider, runs beside the service; an officer signs in through its pages, and a
+   wrong state, a code used twice, a code issued to another client and an account with no
+   role are each refused.
 
 Usage: run.py --binary PATH [--postgres URL] [--only sqlite|postgres].
 Exits non-zero when any check failed.
@@ -32,9 +36,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "external"))
 
-from service import Failures, Keys, Postgres, Service  # noqa: E402
+from service import Failures, Keys, Postgres, Service, free_port  # noqa: E402
 
 import journeys  # noqa: E402
+import oidc  # noqa: E402
 import operations  # noqa: E402
 import year  # noqa: E402
 from browser import Browser  # noqa: E402
@@ -60,9 +65,17 @@ def axe_script() -> Path:
 
 def run_backend(name: str, binary: str, database_url: str | None, failures: Failures, axe: Path):
     keys = Keys()
-    # The port is chosen before the service starts; the public address must match it.
-    service = Service(binary, f"browser-{name}", keys, database_url=database_url, seed=True,
-                      env={"PL_PUBLIC_URL": "http://127.0.0.1:{port}"})
+    # The port is chosen first: the public address and the provider's redirect name it.
+    port = free_port()
+    provider = oidc.IdentityProvider(free_port(),
+                                     f"http://127.0.0.1:{port}/sign-in/oidc/callback")
+    try:
+        service = Service(binary, f"browser-{name}", keys, database_url=database_url, seed=True,
+                          port=port, env={"PL_PUBLIC_URL": f"http://127.0.0.1:{port}",
+                                          **provider.env()})
+    except BaseException:
+        provider.stop()
+        raise
     try:
         shots = ROOT / "target" / "ui" / name
         for javascript in (True, False):
@@ -74,6 +87,7 @@ def run_backend(name: str, binary: str, database_url: str | None, failures: Fail
                 if javascript:
                     journeys.refusals(browser, service, failures)
                     journeys.no_way_round(browser, service, failures)
+                    oidc.checks(browser, service, failures)
                 year.year(browser, service, failures, *(("QMJ", "North Central London ICB")
                                                        if javascript else
                                                        ("QMK", "North East London ICB")))
@@ -83,6 +97,7 @@ def run_backend(name: str, binary: str, database_url: str | None, failures: Fail
         if failures.items:
             print(service.log_text()[-4000:])
         service.stop()
+        provider.stop()
 
 
 def main():

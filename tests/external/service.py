@@ -99,10 +99,10 @@ class Service:
     """The real binary in a fresh data directory (and database, when `database_url` is given)."""
 
     def __init__(self, binary: str, name: str, keys: Keys, env: dict | None = None,
-                 database_url: str | None = None, seed: bool = False):
+                 database_url: str | None = None, seed: bool = False, port: int | None = None):
         self.name = name
         self.binary = binary
-        self.port = free_port()
+        self.port = port or free_port()
         self.dir = tempfile.mkdtemp(prefix=f"pl-{name}-")
         self.log_path = Path(self.dir) / "service.log"
         self.env = {

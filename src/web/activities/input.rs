@@ -82,7 +82,7 @@ async fn context(state: &AppState, who: &SignedIn, id: &str) -> Result<Context, 
     let themes: ThemesData = run(
         state,
         who,
-        operation!("themes"),
+        operation!("organisation"),
         json!({ "organisation": activity.lead_organisation }),
     )
     .await?;

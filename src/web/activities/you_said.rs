@@ -72,6 +72,16 @@ struct Action {
     completed_on: Option<String>,
 }
 
+#[derive(Deserialize)]
+struct OrganisationData {
+    organisation: OrganisationName,
+}
+
+#[derive(Deserialize)]
+struct OrganisationName {
+    name: String,
+}
+
 struct Said {
     you_said: String,
     /// Where it stands, in plain words.
@@ -106,6 +116,13 @@ async fn page(
     )
     .await?;
     let a = data.activity;
+    let organisation: OrganisationData = run(
+        &state,
+        &who,
+        operation!("organisation"),
+        json!({ "organisation": a.lead_organisation }),
+    )
+    .await?;
     let items = a
         .input_items
         .into_iter()
@@ -118,7 +135,7 @@ async fn page(
             Section::Activities,
         ),
         day: long_date(a.held_on.as_deref().unwrap_or(&a.planned_on)),
-        organisation: a.lead_organisation,
+        organisation: organisation.organisation.name,
         told: a
             .feedback
             .iter()

@@ -1,8 +1,9 @@
-//! Signing in and out of the web interface. Ways in: a one-time link made by an
-//! administrator ([`link`]). Signing in gives the session a new id; signing out ends it in the
+//! Signing in and out of the web interface. Ways in: the organisation's identity provider
+//! over OpenID Connect ([`oidc`]), and a one-time link made by an administrator ([`link`]). Signing in gives the session a new id; signing out ends it in the
 //! store.
 
 pub mod link;
+pub mod oidc;
 
 use std::sync::Arc;
 
@@ -27,12 +28,13 @@ pub fn routes() -> Router<AppState> {
         .route("/sign-in/link", get(link_page).post(spend_link))
         .route("/sign-out", post(sign_out))
         .route("/signed-out", get(signed_out))
+        .merge(oidc::routes())
 }
 
 /// A page of the sign-in journey.
 #[derive(Template)]
 #[template(path = "sign_in.html")]
-struct SignInPage {
+pub(super) struct SignInPage {
     chrome: Chrome,
     heading: &'static str,
     lines: Vec<&'static str>,
@@ -40,16 +42,22 @@ struct SignInPage {
     link_token: Option<String>,
     /// Say how to get a link.
     ask_for_link: bool,
+    /// Offer the identity provider's button, when there is one.
+    offer_provider: bool,
+    /// What the button calls the provider's accounts, when there is one.
+    provider: Option<String>,
 }
 
 impl SignInPage {
-    fn new(heading: &'static str, lines: Vec<&'static str>) -> Self {
+    pub(super) fn new(heading: &'static str, lines: Vec<&'static str>) -> Self {
         Self {
             chrome: Chrome::bare(heading),
             heading,
             lines,
             link_token: None,
             ask_for_link: false,
+            offer_provider: false,
+            provider: None,
         }
     }
 }
@@ -57,6 +65,7 @@ impl SignInPage {
 async fn sign_in_page(
     session: Session,
     Extension(settings): Extension<Arc<WebSettings>>,
+    provider: Option<Extension<Arc<oidc::Provider>>>,
 ) -> Result<Response, Failure> {
     if signed_in(&session, &settings)
         .await
@@ -70,6 +79,8 @@ async fn sign_in_page(
         vec!["You need to sign in to use Partnership Ledger."],
     );
     page.ask_for_link = true;
+    page.offer_provider = true;
+    page.provider = provider.map(|Extension(p)| p.name().to_owned());
     Ok(render(&page))
 }
 
