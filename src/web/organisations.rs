@@ -55,11 +55,10 @@ async fn register(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Fail
 
 async fn add_theme(_: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
     let code = params.get("code").to_ascii_uppercase();
-    if !who.principal().can_write(&code) {
-        return Err(Failure::Forbidden(
-            "Only the organisation's own officers keep its list of themes.".into(),
-        ));
-    }
+    who.must_change(
+        [code.as_str()],
+        "Only the organisation's own officers keep its list of themes.",
+    )?;
     let mut fixed = serde_json::Map::new();
     fixed.insert("odsCode".into(), json!(code));
     Ok(Flow {

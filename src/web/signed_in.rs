@@ -31,6 +31,28 @@ impl SignedIn {
         self.who.principal()
     }
 
+    /// Whether the person may change a record that the officers of any of `organisations`
+    /// (ODS codes) may change: its owner's, or a partner's it is referred to.
+    pub fn may_change<'a>(&self, organisations: impl IntoIterator<Item = &'a str>) -> bool {
+        let principal = self.principal();
+        organisations
+            .into_iter()
+            .any(|code| principal.can_write(code))
+    }
+
+    /// [`Self::may_change`], or the page refusing with `why` when they may not.
+    pub fn must_change<'a>(
+        &self,
+        organisations: impl IntoIterator<Item = &'a str>,
+        why: &str,
+    ) -> Result<(), Failure> {
+        if self.may_change(organisations) {
+            Ok(())
+        } else {
+            Err(Failure::Forbidden(why.to_owned()))
+        }
+    }
+
     /// The layout's part of a page titled `title` in `section`.
     pub fn chrome(&self, title: impl Into<String>, section: Section) -> Chrome {
         let mut chrome = Chrome::signed_in(title, &self.who, self.form_token.clone(), section);

@@ -156,7 +156,7 @@ async fn page(
         timeline.push((note.on.clone(), format!("Abandoned: {}", note.text)));
     }
     timeline.sort_by(|x, y| x.0.cmp(&y.0));
-    let next = if who.principal().can_write(&a.owner_organisation) {
+    let next = if who.may_change([a.owner_organisation.as_str()]) {
         next_steps(&a)
     } else {
         Vec::new()
@@ -225,11 +225,10 @@ async fn about(
     )
     .await?;
     let action = heading.action;
-    if !who.principal().can_write(&action.owner_organisation) {
-        return Err(Failure::Forbidden(
-            "Only officers of the organisation that owns this action can change it.".into(),
-        ));
-    }
+    who.must_change(
+        [action.owner_organisation.as_str()],
+        "Only officers of the organisation that owns this action can change it.",
+    )?;
     Ok(about.flow(
         format!("/actions/{}", action.id),
         action.title,

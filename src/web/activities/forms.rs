@@ -112,11 +112,10 @@ async fn about(
     )
     .await?;
     let activity = heading.activity;
-    if !who.principal().can_write(&activity.lead_organisation) {
-        return Err(Failure::Forbidden(
-            "Only officers of the organisation that leads this activity can change it.".into(),
-        ));
-    }
+    who.must_change(
+        [activity.lead_organisation.as_str()],
+        "Only officers of the organisation that leads this activity can change it.",
+    )?;
     Ok(about.flow(
         format!("/activities/{}", activity.id),
         activity.title,

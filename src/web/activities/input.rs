@@ -73,12 +73,10 @@ async fn context(state: &AppState, who: &SignedIn, id: &str) -> Result<Context, 
     let data: ActivityData =
         run(state, who, operation!("input_context"), json!({ "id": id })).await?;
     let activity = data.activity;
-    if !who.principal().can_write(&activity.lead_organisation) {
-        return Err(Failure::Forbidden(
-            "Only officers of the organisation that leads this activity can record its input."
-                .into(),
-        ));
-    }
+    who.must_change(
+        [activity.lead_organisation.as_str()],
+        "Only officers of the organisation that leads this activity can record its input.",
+    )?;
     let themes: ThemesData = run(
         state,
         who,

@@ -140,7 +140,7 @@ async fn page(
 ) -> Result<Response, Failure> {
     let data: Data = run(&state, &who, operation!("activity"), json!({ "id": id })).await?;
     let a = data.activity;
-    let may_write = who.principal().can_write(&a.lead_organisation);
+    let may_write = who.may_change([a.lead_organisation.as_str()]);
     let mut facts = vec![
         ("Kind", say(ACTIVITY_KINDS, &a.kind)),
         ("Topic", a.topic.clone()),

@@ -6,7 +6,7 @@ use super::{Field, Kind};
 use crate::web::words::{choices, CORRECTION_CATEGORIES};
 
 /// The hint every field of a correction carries.
-pub const KEEP: &str = "Leave it blank to keep what the record says";
+const KEEP: &str = "Leave it blank to keep what the record says";
 
 /// `fields` (each made optional, with the hint to leave it blank), then the reason.
 pub fn correcting(fields: Vec<Field>) -> Vec<Field> {
@@ -18,7 +18,9 @@ pub fn correcting(fields: Vec<Field>) -> Vec<Field> {
             } else {
                 format!("{}. {KEEP}.", f.hint.trim_end_matches('.'))
             };
-            f.hint(hint).optional()
+            let mut field = f.hint(hint).optional();
+            field.keeps_when_blank = true;
+            field
         })
         .collect();
     all.extend(reason());

@@ -377,10 +377,7 @@ pub fn answer_of(field: &Field, sent: &Sent) -> String {
             .join(", "),
         _ => sent.one(field.name).to_owned(),
     };
-    match (
-        given.is_empty(),
-        field.hint.contains(super::correction::KEEP),
-    ) {
+    match (given.is_empty(), field.keeps_when_blank) {
         (true, true) => "No change".to_owned(),
         (true, false) => "Not given".to_owned(),
         (false, _) => given,

@@ -58,6 +58,8 @@ pub struct Field {
     pub kind: Kind,
     /// May be left empty.
     pub optional: bool,
+    /// Left empty, it keeps what the record says (a correction's field).
+    pub keeps_when_blank: bool,
     /// What to say when it is left empty, when "Enter the <label>" or "Select the <label>"
     /// would not read well.
     pub needed: Option<String>,
@@ -71,6 +73,7 @@ impl Field {
             hint: String::new(),
             kind,
             optional: false,
+            keeps_when_blank: false,
             needed: None,
         }
     }

@@ -44,6 +44,11 @@ struct HeadingItem {
     referred_to: Option<String>,
 }
 
+/// Whose officers may answer an item owned by `owner` and referred to `partner`, if it is.
+pub fn writers<'a>(owner: &'a str, partner: Option<&'a str>) -> impl Iterator<Item = &'a str> {
+    std::iter::once(owner).chain(partner)
+}
+
 /// The item the address names, once the person may answer it (its owner's officers, or the
 /// partner's it is referred to).
 async fn item(state: &AppState, who: &SignedIn, params: &Params) -> Result<HeadingItem, Failure> {
@@ -55,17 +60,10 @@ async fn item(state: &AppState, who: &SignedIn, params: &Params) -> Result<Headi
     )
     .await?;
     let item = heading.input_item;
-    let principal = who.principal();
-    if !(principal.can_write(&item.organisation)
-        || item
-            .referred_to
-            .as_deref()
-            .is_some_and(|p| principal.can_write(p)))
-    {
-        return Err(Failure::Forbidden(
-            "Only officers of the organisation that owns this input, or of the partner it is referred to, can answer it.".into(),
-        ));
-    }
+    who.must_change(
+        writers(&item.organisation, item.referred_to.as_deref()),
+        "Only officers of the organisation that owns this input, or of the partner it is referred to, can answer it.",
+    )?;
     Ok(item)
 }
 

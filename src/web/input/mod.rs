@@ -179,11 +179,7 @@ async fn page(
             decision.push(("Why it was revised", why.clone()));
         }
     }
-    let principal = who.principal();
-    let may_answer = principal.can_write(&i.organisation)
-        || i.referred_to
-            .as_deref()
-            .is_some_and(|p| principal.can_write(p));
+    let may_answer = who.may_change(forms::writers(&i.organisation, i.referred_to.as_deref()));
     let withdrawn = i.withdrawal.as_ref().map(|w| w.detail.clone());
     let mut next = Vec::new();
     if may_answer {
