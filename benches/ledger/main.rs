@@ -8,6 +8,7 @@
 
 mod large;
 mod mix;
+mod pages;
 mod peer;
 mod postgres;
 mod scale;
@@ -317,6 +318,29 @@ async fn at_scale(options: &Options, dir: &Path, table: &mut Table) -> anyhow::R
             String::new(),
             None,
             "p99 under 10 ms",
+        );
+    }
+    let trust = partnership_ledger::seed::plan::organisations(0)[1]
+        .0
+        .clone();
+    let read = pages::read(&binary(), &store, &service.client, &trust, 16, length).await?;
+    let activity_page = format!("an activity's page ({} in turn)", read.activities);
+    for (name, load) in [
+        ("an officer's home page (what needs you)", &read.home),
+        (activity_page.as_str(), &read.activity),
+    ] {
+        table.add(
+            format!("web: {name}, 16 signed-in readers, {events} events"),
+            format!(
+                "{:.0} pages/s, p95 {}, p99 {}{}",
+                load.per_second,
+                ms(load.p95),
+                ms(load.p99),
+                failures(load)
+            ),
+            String::new(),
+            None,
+            "p95 under 50 ms",
         );
     }
     mix::prepare(&service.client).await?;

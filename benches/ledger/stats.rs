@@ -10,6 +10,7 @@ pub struct Load {
     pub failed: u64,
     pub per_second: f64,
     pub p50: Duration,
+    pub p95: Duration,
     pub p99: Duration,
 }
 
@@ -66,6 +67,7 @@ where
         failed,
         per_second: all.len() as f64 / elapsed,
         p50: quantile(&all, 0.5),
+        p95: quantile(&all, 0.95),
         p99: quantile(&all, 0.99),
     }
 }

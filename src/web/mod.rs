@@ -38,6 +38,7 @@ pub mod protect;
 pub mod session;
 pub mod sign_in;
 pub mod signed_in;
+pub mod told;
 pub mod verdict;
 pub mod words;
 

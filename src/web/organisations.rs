@@ -50,6 +50,7 @@ async fn register(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Fail
         operation: operation!("register_organisation"),
         confirm: "Register the organisation",
         done: Done::Back("Organisation registered"),
+        initial: Default::default(),
     })
 }
 
@@ -74,5 +75,6 @@ async fn add_theme(_: &AppState, who: &SignedIn, params: &Params) -> Result<Flow
         operation: operation!("add_theme"),
         confirm: "Add the theme",
         done: Done::Back("Theme added"),
+        initial: Default::default(),
     })
 }

@@ -128,8 +128,6 @@ pub fn layer(store: Store, settings: &WebSettings) -> SessionManagerLayer<Store>
         .with_secure(settings.over_tls())
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle))
-        // Each request that reads the session pushes its idle lapse back.
-        .with_always_save(true)
 }
 
 /// Who a session is signed in as.
@@ -156,6 +154,7 @@ impl SignedInAs {
 pub(super) const WHO: &str = "signed_in_as";
 const FORM_TOKEN: &str = "form_token";
 const NOTE: &str = "note";
+const SEEN: &str = "seen";
 
 /// Keeps a note for the next page the session sees ("Activity planned"), shown once.
 pub async fn set_note(session: &Session, note: &str) -> Result<(), tower_sessions::session::Error> {
@@ -184,7 +183,23 @@ pub async fn signed_in(
         session.flush().await?;
         return Ok(None);
     }
+    keep_alive(session, settings).await?;
     Ok(Some(who))
+}
+
+/// Pushes a session's idle lapse back, writing it to the store only when a thirtieth of the
+/// idle time has passed since it was last written (once a minute with the default 30), so
+/// that reading pages costs no write each: a session lapses between 29 and 30 minutes after
+/// its last page, rather than at exactly 30.
+async fn keep_alive(
+    session: &Session,
+    settings: &WebSettings,
+) -> Result<(), tower_sessions::session::Error> {
+    let step = (settings.session_idle.as_millis() / 30).max(1);
+    let now = u128::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default();
+    let seen = u64::try_from(now / step).unwrap_or(u64::MAX);
+    // Changed only when the step moves on, which marks the session to be written.
+    session.insert(SEEN, seen).await
 }
 
 /// Signs the session in as `who`, under a new session id and with a new form token.

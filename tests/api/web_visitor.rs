@@ -46,21 +46,40 @@ impl Page {
         let start = self.body.find("<h1").expect("a heading");
         let start = start + self.body[start..].find('>').expect("heading tag") + 1;
         let end = start + self.body[start..].find("</h1>").expect("heading end");
-        let mut text = String::new();
-        let mut in_tag = false;
-        for c in self.body[start..end].chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' => {
-                    in_tag = false;
-                    text.push(' ');
-                }
-                c if !in_tag => text.push(c),
-                _ => {}
-            }
-        }
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
+        text_of(&self.body[start..end])
     }
+
+    /// The page's text as a person reads it: no markup, spaces run together.
+    pub fn text(&self) -> String {
+        text_of(&self.body)
+    }
+}
+
+/// The text of `html`, each tag read as a space, its spaces run together and its characters
+/// unescaped.
+fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A browser's visit: one session cookie at a time.
@@ -95,6 +114,18 @@ impl Visitor {
             .post(format!("{}{path}", self.base))
             .form(fields);
         self.send(request).await
+    }
+
+    /// Sends a form's `answers` to `path`, then confirms them from the "check your answers"
+    /// page, as a person would; answers with where confirming leads.
+    pub async fn submit(&mut self, path: &str, answers: &[(&str, &str)]) -> Page {
+        let check = self.post(path, answers).await;
+        assert_eq!(check.status, 200, "the answers are checked: {}", check.body);
+        assert!(check.heading().ends_with("Check your answers"));
+        let key = check.hidden("idempotency_key").expect("an idempotency key");
+        let mut confirm = answers.to_vec();
+        confirm.push(("idempotency_key", &key));
+        self.post(&format!("{path}/confirm"), &confirm).await
     }
 
     /// Sends `request` with the session cookie, keeping whatever cookie the answer sets.

@@ -82,9 +82,13 @@ def year(browser, service, failures, org: str, org_name: str):
             "Information published recorded")
 
     browser.press("Record that it was held")
+    check("Record that it was held")
+    # Who took part: the second age band (18 to 44) and the first sex (female).
     fill(browser, {**date("heldOn", 10, 2, 2026), "attendance.patients": "9",
-                   "attendance.carers": "3"})
+                   "attendance.carers": "3", "demographics.ageBand-2": "5",
+                   "demographics.sex-1": "7"})
     confirm(browser, expect, where, "Held", "Record it as held", "Activity recorded as held")
+    expect("18 to 44: 5" in browser.text(), f"{where}the activity shows who took part by age")
 
     # The input raised.
     browser.press("Record input raised")

@@ -2,6 +2,8 @@
 //! answers and its progress; and the forms that follow it to its end: agreed, progress, a new
 //! due date, completed with outcome and evidence, abandoned.
 
+pub mod links;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -32,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(form_routes!("/actions/{id}/complete", complete))
         .merge(form_routes!("/actions/{id}/abandon", abandon))
         .merge(form_routes!("/actions/{id}/correct", correct))
+        .merge(links::routes())
 }
 
 #[derive(Deserialize)]
@@ -59,6 +62,14 @@ struct Action {
     abandonment: Option<Note>,
     /// The input it answers, from its proposal and linked since.
     input_item_ids: Vec<String>,
+    corrections: Vec<Correction>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Correction {
+    detail: String,
+    recorded_at: String,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +98,13 @@ struct ItemSummary {
     summary: String,
 }
 
+/// The input item `id`'s heading, if the person may see it.
+async fn item_heading(state: &AppState, who: &SignedIn, id: &str) -> Result<ItemSummary, Failure> {
+    let item: ItemHeading =
+        run(state, who, operation!("input_heading"), json!({ "id": id })).await?;
+    Ok(item.input_item)
+}
+
 #[derive(Template)]
 #[template(path = "actions/record.html")]
 struct ActionPage {
@@ -96,7 +114,10 @@ struct ActionPage {
     status: String,
     tag: &'static str,
     facts: Vec<(&'static str, String)>,
+    /// The input it answers: id and summary.
     answers: Vec<(String, String)>,
+    /// Whether the person may link input to it, or undo a link.
+    may_change: bool,
     timeline: Vec<(String, String)>,
     next: Vec<(String, &'static str)>,
 }
@@ -122,20 +143,19 @@ async fn page(
     if let Some(evidence) = &a.evidence {
         facts.push(("Evidence", evidence.clone()));
     }
-    let mut answers = Vec::new();
-    for id in &a.input_item_ids {
-        let item = run::<ItemHeading>(
-            &state,
-            &who,
-            operation!("input_heading"),
-            json!({ "id": id }),
-        )
-        .await;
-        // Input the person may not see (a partner's) is left out, not named.
-        if let Ok(item) = item {
-            answers.push((item.input_item.id, item.input_item.summary));
-        }
-    }
+    // Each item looked up at once; input the person may not see (a partner's) is left out,
+    // not named.
+    let lookups = a
+        .input_item_ids
+        .iter()
+        .map(|id| item_heading(&state, &who, id));
+    let answers: Vec<(String, String)> = futures_util::future::join_all(lookups)
+        .await
+        .into_iter()
+        .flatten()
+        .map(|item| (item.id, item.summary))
+        .collect();
+    let may_change = who.may_change([a.owner_organisation.as_str()]);
     let mut timeline = vec![(a.proposed_on.clone(), "Proposed".to_owned())];
     if let Some(on) = &a.agreed_on {
         timeline.push((on.clone(), "Agreed".to_owned()));
@@ -155,8 +175,14 @@ async fn page(
     if let Some(note) = &a.abandonment {
         timeline.push((note.on.clone(), format!("Abandoned: {}", note.text)));
     }
+    for c in &a.corrections {
+        timeline.push((
+            c.recorded_at.get(..10).unwrap_or_default().to_owned(),
+            format!("Record corrected: {}", c.detail),
+        ));
+    }
     timeline.sort_by(|x, y| x.0.cmp(&y.0));
-    let next = if who.may_change([a.owner_organisation.as_str()]) {
+    let next = if may_change {
         next_steps(&a)
     } else {
         Vec::new()
@@ -167,6 +193,7 @@ async fn page(
         status: say(ACTION_STATUSES, &a.status),
         facts,
         answers,
+        may_change,
         timeline: timeline
             .into_iter()
             .map(|(day, what)| (long_date(&day), what))
@@ -193,6 +220,7 @@ fn next_steps(a: &Action) -> Vec<(String, &'static str)> {
         ],
         _ => Vec::new(),
     };
+    steps.push(step("link", "Link more input it answers"));
     steps.push(step("correct", "Put a mistake right"));
     steps
 }
@@ -211,7 +239,7 @@ struct HeadingAction {
 }
 
 /// `about` the action the address names, once the person may change it.
-async fn about(
+pub(super) async fn about(
     state: &AppState,
     who: &SignedIn,
     params: &Params,
@@ -239,7 +267,7 @@ async fn about(
 }
 
 /// A date the form may leave blank for today.
-fn on(name: &'static str, label: &'static str) -> Field {
+pub(super) fn on(name: &'static str, label: &'static str) -> Field {
     Field::new(name, label, Kind::Date)
         .hint("For example, 27 3 2026. Leave it blank for today.")
         .optional()

@@ -19,16 +19,33 @@ use crate::web::page::Section;
 use crate::web::signed_in::SignedIn;
 use crate::web::words::{choices, ACTIVITY_KINDS, FORMATS, PRINCIPLES};
 
+use super::who_took_part;
+use crate::web::form::correction::reason;
+use crate::web::form::{date_answers, Sent};
+use crate::web::told::{self, Told};
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(form_routes!("/activities/new", plan))
         .merge(form_routes!("/activities/{id}/information", information))
-        .merge(form_routes!("/activities/{id}/held", held))
+        .merge(form_routes!("/activities/{id}/held", who_took_part::held))
+        .merge(form_routes!(
+            "/activities/{id}/held/correct",
+            who_took_part::correct
+        ))
         .merge(form_routes!("/activities/{id}/postpone", postpone))
         .merge(form_routes!("/activities/{id}/cancel", cancel))
         .merge(form_routes!("/activities/{id}/report", report))
         .merge(form_routes!("/activities/{id}/feedback", feedback))
         .merge(form_routes!("/activities/{id}/correct", correct))
+        .merge(form_routes!(
+            "/activities/{id}/information/{index}/correct",
+            correct_information
+        ))
+        .merge(form_routes!(
+            "/activities/{id}/feedback/{index}/correct",
+            correct_feedback
+        ))
 }
 
 async fn plan(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Failure> {
@@ -79,6 +96,7 @@ async fn plan(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Failure>
             path: "/activities",
             note: "Activity planned",
         },
+        initial: Default::default(),
     })
 }
 
@@ -90,20 +108,18 @@ struct Heading {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct HeadingActivity {
-    id: String,
-    title: String,
-    lead_organisation: String,
+pub(super) struct HeadingActivity {
+    pub id: String,
+    pub title: String,
+    pub lead_organisation: String,
 }
 
-/// The form `about` for the activity the address names, once the person may change it; saved,
-/// it leads back to the activity's page with its note.
-async fn about(
+/// The activity the address names, once the person may change it.
+pub(super) async fn heading(
     state: &AppState,
     who: &SignedIn,
     params: &Params,
-    about: About,
-) -> Result<Flow, Failure> {
+) -> Result<HeadingActivity, Failure> {
     let heading: Heading = run(
         state,
         who,
@@ -116,16 +132,31 @@ async fn about(
         [activity.lead_organisation.as_str()],
         "Only officers of the organisation that leads this activity can change it.",
     )?;
-    Ok(about.flow(
+    Ok(activity)
+}
+
+/// The form `about` for `activity`; saved, it leads back to the activity's page with its note.
+pub(super) fn about_activity(activity: HeadingActivity, about: About) -> Flow {
+    about.flow(
         format!("/activities/{}", activity.id),
         activity.title,
         "activityId",
         &activity.id,
         Section::Activities,
-    ))
+    )
 }
 
-fn today_hint() -> &'static str {
+/// The form `about` for the activity the address names, once the person may change it.
+async fn about(
+    state: &AppState,
+    who: &SignedIn,
+    params: &Params,
+    about: About,
+) -> Result<Flow, Failure> {
+    Ok(about_activity(heading(state, who, params).await?, about))
+}
+
+pub(super) fn today_hint() -> &'static str {
     "For example, 27 3 2026. Leave it blank for today."
 }
 
@@ -152,32 +183,6 @@ async fn information(state: &AppState, who: &SignedIn, params: &Params) -> Resul
             operation: operation!("record_information_published"),
             confirm: "Record information published",
             note: "Information published recorded",
-        },
-    )
-    .await
-}
-
-async fn held(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
-    let count = |name, label| Field::new(name, label, Kind::Count).optional();
-    about(
-        state,
-        who,
-        params,
-        About {
-            tail: "held",
-            title: "Record that the activity was held",
-            fields: vec![
-                Field::new("heldOn", "Date held", Kind::Date)
-                    .hint(today_hint())
-                    .optional(),
-                count("attendance.patients", "Patients who took part"),
-                count("attendance.carers", "Carers who took part"),
-                count("attendance.public", "Members of the public who took part"),
-                count("attendance.staff", "Staff who took part"),
-            ],
-            operation: operation!("record_activity_held"),
-            confirm: "Record it as held",
-            note: "Activity recorded as held",
         },
     )
     .await
@@ -252,7 +257,7 @@ async fn feedback(state: &AppState, who: &SignedIn, params: &Params) -> Result<F
         About {
             tail: "feedback",
             title: "Record what participants were told",
-            fields: crate::web::input::forms::feedback_fields(),
+            fields: told::feedback_fields(),
             operation: operation!("record_activity_feedback"),
             confirm: "Record the feedback",
             note: "Feedback recorded",
@@ -286,4 +291,106 @@ async fn correct(state: &AppState, who: &SignedIn, params: &Params) -> Result<Fl
         },
     )
     .await
+}
+
+#[derive(Deserialize)]
+struct Entries {
+    activity: ActivityEntries,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ActivityEntries {
+    information_published: Vec<Publication>,
+    feedback: Vec<Told>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Publication {
+    published_on: String,
+    accessible_formats: Vec<String>,
+}
+
+/// The activity the address names, once the person may change it, and what it records of
+/// information published and of what participants were told.
+async fn entries(
+    state: &AppState,
+    who: &SignedIn,
+    params: &Params,
+) -> Result<(HeadingActivity, ActivityEntries), Failure> {
+    let activity = heading(state, who, params).await?;
+    let entries: Entries = run(
+        state,
+        who,
+        operation!("activity_entries"),
+        json!({ "id": activity.id }),
+    )
+    .await?;
+    Ok((activity, entries.activity))
+}
+
+/// Correct one time information was published: the questions open on what it says, and the
+/// formats ticked are the whole corrected list.
+async fn correct_information(
+    state: &AppState,
+    who: &SignedIn,
+    params: &Params,
+) -> Result<Flow, Failure> {
+    let (activity, entries) = entries(state, who, params).await?;
+    let (index, entry) = told::entry(&entries.information_published, params)?;
+    let mut fields = vec![
+        Field::new("publishedOn", "Date published", Kind::Date).hint("For example, 27 3 2026"),
+        Field::new(
+            "accessibleFormats",
+            "Accessible formats offered",
+            Kind::Many(choices(FORMATS)),
+        )
+        .hint("Select all that were offered")
+        .optional(),
+    ];
+    fields.extend(reason());
+    let mut initial = date_answers("publishedOn", &entry.published_on);
+    initial.extend(
+        entry
+            .accessible_formats
+            .iter()
+            .map(|f| ("accessibleFormats".to_owned(), f.clone())),
+    );
+    let mut flow = about_activity(
+        activity,
+        About {
+            tail: "information",
+            title: "Correct the information published",
+            fields,
+            operation: operation!("amend_information_published"),
+            confirm: "Correct the record",
+            note: "Record corrected",
+        },
+    );
+    flow.fixed.insert("index".into(), json!(index));
+    flow.action = format!("{}/information/{index}/correct", flow.back);
+    flow.initial = Sent(initial);
+    Ok(flow)
+}
+
+/// Correct one time participants were told of the activity's input as a whole.
+async fn correct_feedback(
+    state: &AppState,
+    who: &SignedIn,
+    params: &Params,
+) -> Result<Flow, Failure> {
+    let (activity, entries) = entries(state, who, params).await?;
+    let flow = about_activity(
+        activity,
+        About {
+            tail: "feedback",
+            title: "Correct what participants were told",
+            fields: Vec::new(),
+            operation: operation!("amend_activity_feedback"),
+            confirm: "Correct the record",
+            note: "Record corrected",
+        },
+    );
+    told::correcting(flow, &entries.feedback, params)
 }

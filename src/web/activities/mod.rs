@@ -6,6 +6,7 @@ mod forms;
 mod input;
 mod list;
 mod record;
+mod who_took_part;
 mod you_said;
 
 use axum::Router;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::list::status_tag;
+use super::who_took_part::{Attendance, Demographics};
 use crate::api::AppState;
 use crate::operation;
 use crate::web::client::run;
@@ -44,6 +45,7 @@ struct Activity {
     planned_on: String,
     held_on: Option<String>,
     attendance: Option<Attendance>,
+    demographics: Option<Demographics>,
     information_published: Vec<Information>,
     postponements: Vec<Postponement>,
     report: Option<DatedNote>,
@@ -51,14 +53,6 @@ struct Activity {
     feedback: Vec<Feedback>,
     corrections: Vec<Correction>,
     input_items: Vec<Item>,
-}
-
-#[derive(Deserialize)]
-struct Attendance {
-    patients: i64,
-    carers: i64,
-    public: i64,
-    staff: i64,
 }
 
 #[derive(Deserialize)]
@@ -123,7 +117,7 @@ struct RecordPage {
     /// What happened when, oldest first: the day, and what.
     timeline: Vec<(String, String)>,
     /// What may be recorded next: address and words.
-    next: Vec<(String, &'static str)>,
+    next: Vec<(String, String)>,
 }
 
 struct ItemRow {
@@ -168,6 +162,9 @@ async fn page(
             .join(", "),
         ));
     }
+    if let Some(held) = &a.demographics {
+        facts.extend(held.described());
+    }
     if !a.principles.is_empty() {
         let said: Vec<String> = a.principles.iter().map(|p| say(PRINCIPLES, p)).collect();
         facts.push(("Principles it serves", said.join(", ")));
@@ -210,9 +207,9 @@ async fn page(
 }
 
 /// What may be recorded next of the activity, by where it stands.
-fn next_steps(a: &Activity) -> Vec<(String, &'static str)> {
+fn next_steps(a: &Activity) -> Vec<(String, String)> {
     let base = format!("/activities/{}", a.id);
-    let step = |tail: &str, words| (format!("{base}/{tail}"), words);
+    let step = |tail: &str, words: &str| (format!("{base}/{tail}"), words.to_owned());
     let mut steps = match a.status.as_str() {
         "PLANNED" => vec![
             step("information", "Record information published"),
@@ -233,6 +230,27 @@ fn next_steps(a: &Activity) -> Vec<(String, &'static str)> {
         _ => Vec::new(),
     };
     steps.push(step("correct", "Put a mistake right"));
+    if a.attendance.is_some() {
+        steps.push(step("held/correct", "Correct who took part"));
+    }
+    for (i, entry) in a.information_published.iter().enumerate() {
+        steps.push((
+            format!("{base}/information/{i}/correct"),
+            format!(
+                "Correct the information published on {}",
+                long_date(&entry.published_on)
+            ),
+        ));
+    }
+    for (i, told) in a.feedback.iter().enumerate() {
+        steps.push((
+            format!("{base}/feedback/{i}/correct"),
+            format!(
+                "Correct what participants were told on {}",
+                long_date(&told.given_on)
+            ),
+        ));
+    }
     steps
 }
 

@@ -41,6 +41,9 @@ pub struct Flow {
     pub confirm: &'static str,
     /// Where to go once saved, and the note shown there.
     pub done: Done,
+    /// The answers the questions show when first opened: none for a new record, what the
+    /// record says now for a correction that replaces a whole list or count.
+    pub initial: Sent,
 }
 
 /// A form about one record, saved back to the record's page: the part of its address after
@@ -78,6 +81,7 @@ impl About {
             operation: self.operation,
             confirm: self.confirm,
             done: Done::Back(self.note),
+            initial: Sent::default(),
         }
     }
 }
@@ -178,7 +182,7 @@ impl FieldView {
     pub fn first_id(&self) -> String {
         match self.kind {
             "date" => format!("{}-day", self.name),
-            "one" | "many" => self
+            "one" | "many" | "counts" => self
                 .choices
                 .first()
                 .map_or_else(|| self.name.clone(), |c| c.id.clone()),
@@ -292,7 +296,7 @@ impl Flow {
             return self.show(who, sent, &found);
         }
         let mut input = self.fixed.clone();
-        input.extend(input_of(&self.fields, sent));
+        super::merge(&mut input, input_of(&self.fields, sent));
         let key = sent.one("idempotency_key");
         if !key.is_empty() {
             input.insert("idempotencyKey".into(), json!(key));
@@ -335,6 +339,19 @@ pub fn view_of(field: &Field, prefix: &str, sent: &Sent, problems: &[Problem]) -
                 checked: chosen.contains(&c.value.as_str()),
             })
             .collect(),
+        Kind::Counts(categories) => categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let id = super::count_name(&name, i);
+                ChoiceView {
+                    value: sent.one(&id).to_owned(),
+                    id,
+                    label: c.label.clone(),
+                    checked: false,
+                }
+            })
+            .collect(),
         _ => Vec::new(),
     };
     FieldView {
@@ -347,6 +364,7 @@ pub fn view_of(field: &Field, prefix: &str, sent: &Sent, problems: &[Problem]) -
             Kind::Count => "count",
             Kind::One(_) => "one",
             Kind::Many(_) => "many",
+            Kind::Counts(_) => "counts",
         },
         value: sent.one(&name).to_owned(),
         day: part("day"),
@@ -373,6 +391,11 @@ pub fn answer_of(field: &Field, sent: &Sent) -> String {
             .iter()
             .filter(|c| sent.all(field.name).contains(&c.value.as_str()))
             .map(|c| c.label.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Kind::Counts(choices) => super::counts_of(field, choices, sent)
+            .iter()
+            .map(|(c, n)| format!("{}: {n}", c.label))
             .collect::<Vec<_>>()
             .join(", "),
         _ => sent.one(field.name).to_owned(),

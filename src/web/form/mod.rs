@@ -28,6 +28,26 @@ pub enum Kind {
     One(Vec<Choice>),
     /// Any of several, as checkboxes.
     Many(Vec<Choice>),
+    /// A head count (0 or more) for each of several categories, any left blank; sent to the
+    /// API as a list of `{ category, count }` for those given.
+    Counts(Vec<Choice>),
+}
+
+/// The form name of category `i` (from 0) of a [`Kind::Counts`] question named `name`.
+pub fn count_name(name: &str, i: usize) -> String {
+    format!("{name}-{}", i + 1)
+}
+
+/// The counts given for a [`Kind::Counts`] question: each category's choice and its count.
+fn counts_of<'a>(field: &Field, choices: &'a [Choice], sent: &Sent) -> Vec<(&'a Choice, u32)> {
+    choices
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let text = sent.one(&count_name(field.name, i));
+            text.parse::<u32>().ok().map(|n| (c, n))
+        })
+        .collect()
 }
 
 /// One choice of a radio or checkbox question.
@@ -148,10 +168,15 @@ impl Sent {
         self.0.iter().filter(move |(name, _)| {
             fields.iter().any(|f| {
                 name == f.name
-                    || matches!(f.kind, Kind::Date)
-                        && ["day", "month", "year"]
+                    || match &f.kind {
+                        Kind::Date => ["day", "month", "year"]
                             .iter()
-                            .any(|part| *name == format!("{}-{part}", f.name))
+                            .any(|part| *name == format!("{}-{part}", f.name)),
+                        Kind::Counts(choices) => {
+                            (0..choices.len()).any(|i| *name == count_name(f.name, i))
+                        }
+                        _ => false,
+                    }
             })
         })
     }
@@ -191,6 +216,20 @@ pub fn date_of(sent: &Sent, field: &Field) -> Result<Option<NaiveDate>, String> 
     }
 }
 
+/// A date's three answers as a form sends them (`name-day`, `name-month`, `name-year`), from
+/// a day as the API writes it (`2026-03-27`); none when it is not one.
+pub fn date_answers(name: &str, iso: &str) -> Vec<(String, String)> {
+    use chrono::Datelike;
+    match NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(day) => vec![
+            (format!("{name}-day"), day.day().to_string()),
+            (format!("{name}-month"), day.month().to_string()),
+            (format!("{name}-year"), day.year().to_string()),
+        ],
+        Err(_) => Vec::new(),
+    }
+}
+
 /// The problems the page can find in what was sent, in the order of the fields.
 pub fn problems(fields: &[Field], sent: &Sent) -> Vec<Problem> {
     let mut found = Vec::new();
@@ -224,6 +263,24 @@ pub fn problems(fields: &[Field], sent: &Sent) -> Vec<Problem> {
                     (sent.all(field.name).is_empty() && !field.optional)
                         .then(|| field.missing("Select at least one of"))
                 }),
+            Kind::Counts(choices) => choices
+                .iter()
+                .enumerate()
+                .find(|(i, _)| {
+                    let text = sent.one(&count_name(field.name, *i));
+                    !text.is_empty() && text.parse::<u32>().is_err()
+                })
+                .map(|(_, c)| {
+                    format!(
+                        "{} ({}) must be a whole number, 0 or more",
+                        c.label,
+                        field.in_sentence()
+                    )
+                })
+                .or_else(|| {
+                    (counts_of(field, choices, sent).is_empty() && !field.optional)
+                        .then(|| field.missing("Enter at least one"))
+                }),
             Kind::Text | Kind::Long => {
                 (sent.one(field.name).is_empty() && !field.optional).then(|| field.missing("Enter"))
             }
@@ -253,6 +310,13 @@ pub fn input_of(fields: &[Field], sent: &Sent) -> serde_json::Map<String, Value>
                 Err(_) => continue,
             },
             Kind::Many(_) => json!(sent.all(field.name)),
+            Kind::Counts(choices) => match counts_of(field, choices, sent) {
+                given if given.is_empty() => continue,
+                given => given
+                    .into_iter()
+                    .map(|(c, n)| json!({ "category": c.value, "count": n }))
+                    .collect(),
+            },
             _ => match sent.one(field.name) {
                 "" => continue,
                 text => json!(text),
@@ -261,6 +325,19 @@ pub fn input_of(fields: &[Field], sent: &Sent) -> serde_json::Map<String, Value>
         put(&mut input, field.name, value);
     }
     input
+}
+
+/// Puts each of `more` into `input`, inside what `input` already holds under the same name
+/// (so that a form's answers inside `feedback` join the `index` the form fixed there).
+pub fn merge(input: &mut serde_json::Map<String, Value>, more: serde_json::Map<String, Value>) {
+    for (name, value) in more {
+        match (input.get_mut(&name), value) {
+            (Some(Value::Object(inner)), Value::Object(value)) => merge(inner, value),
+            (_, value) => {
+                input.insert(name, value);
+            }
+        }
+    }
 }
 
 /// Puts `value` at `path` (`a.b` is `b` inside `a`) in `input`.

@@ -43,11 +43,12 @@ macro_rules! form_routes {
                      raw: RawPathParams,
                      RawQuery(query): RawQuery| async move {
                         match $build(&state, &who, &params(&raw)).await {
-                            Ok(flow) => flow.show(
-                                &who,
-                                &Sent::parse(query.unwrap_or_default().as_bytes()),
-                                &[],
-                            ),
+                            // Answers in the address are a "Change" link's from the check
+                            // page; without them, the form's first answers.
+                            Ok(flow) => match query.filter(|q| !q.is_empty()) {
+                                Some(query) => flow.show(&who, &Sent::parse(query.as_bytes()), &[]),
+                                None => flow.show(&who, &flow.initial, &[]),
+                            },
                             Err(failure) => failure.into_response(),
                         }
                     },

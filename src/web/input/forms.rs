@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::api::AppState;
 use crate::form_routes;
 use crate::operation;
+use crate::web::actions::links::link_fields;
 use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::form::correction::{correcting, reason};
@@ -16,7 +17,8 @@ use crate::web::form::routes::Params;
 use crate::web::form::{Field, Kind};
 use crate::web::page::Section;
 use crate::web::signed_in::SignedIn;
-use crate::web::words::{choices, FEEDBACK_CHANNELS, INPUT_KINDS, OUTCOMES, RAISED_BY};
+use crate::web::told::{self, Told};
+use crate::web::words::{choices, INPUT_KINDS, OUTCOMES, RAISED_BY};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -27,6 +29,11 @@ pub fn routes() -> Router<AppState> {
         .merge(form_routes!("/input/{id}/correct", correct))
         .merge(form_routes!("/input/{id}/withdraw", withdraw))
         .merge(form_routes!("/input/{id}/reinstate", reinstate))
+        .merge(form_routes!("/input/{id}/link", link))
+        .merge(form_routes!(
+            "/input/{id}/feedback/{index}/correct",
+            correct_feedback
+        ))
 }
 
 #[derive(Deserialize)]
@@ -147,30 +154,13 @@ async fn feedback(state: &AppState, who: &SignedIn, params: &Params) -> Result<F
         About {
             tail: "feedback",
             title: "Record what participants were told",
-            fields: feedback_fields(),
+            fields: told::feedback_fields(),
             operation: operation!("record_input_feedback"),
             confirm: "Record the feedback",
             note: "Feedback recorded",
         },
     )
     .await
-}
-
-/// The questions of feedback to participants ("you said, we did").
-pub fn feedback_fields() -> Vec<Field> {
-    vec![
-        Field::new(
-            "channel",
-            "How they were told",
-            Kind::One(choices(FEEDBACK_CHANNELS)),
-        )
-        .needs("Select how they were told"),
-        Field::new("summary", "What they were told", Kind::Long)
-            .hint("You said, we did: what happened as a result of what they said"),
-        Field::new("givenOn", "Date told", Kind::Date)
-            .hint("For example, 27 3 2026. Leave it blank for today.")
-            .optional(),
-    ]
 }
 
 /// Proposing an action that answers the item: owned by one of the person's organisations.
@@ -214,6 +204,7 @@ async fn action(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flo
             path: "/actions",
             note: "Action proposed",
         },
+        initial: Default::default(),
     })
 }
 
@@ -274,6 +265,67 @@ async fn reinstate(state: &AppState, who: &SignedIn, params: &Params) -> Result<
             operation: operation!("reinstate_input_item"),
             confirm: "Reinstate it",
             note: "Input reinstated",
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Entries {
+    input_item: ItemEntries,
+}
+
+#[derive(Deserialize)]
+struct ItemEntries {
+    feedback: Vec<Told>,
+}
+
+/// Correct one time participants were told about the item.
+async fn correct_feedback(
+    state: &AppState,
+    who: &SignedIn,
+    params: &Params,
+) -> Result<Flow, Failure> {
+    let item = item(state, who, params).await?;
+    let entries: Entries = run(
+        state,
+        who,
+        operation!("input_entries"),
+        json!({ "id": item.id }),
+    )
+    .await?;
+    let flow = About {
+        tail: "feedback",
+        title: "Correct what participants were told",
+        fields: Vec::new(),
+        operation: operation!("amend_input_feedback"),
+        confirm: "Correct the record",
+        note: "Record corrected",
+    }
+    .flow(
+        format!("/input/{}", item.id),
+        item.summary,
+        "inputItemId",
+        &item.id,
+        Section::Activities,
+    );
+    told::correcting(flow, &entries.input_item.feedback, params)
+}
+
+/// Link the item to an action already proposed, which answers it too.
+async fn link(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    about(
+        state,
+        who,
+        params,
+        About {
+            tail: "link",
+            title: "Link it to an action already proposed",
+            fields: link_fields("actionId", "The action that answers it", "action"),
+            operation: operation!("link_input_item_to_action"),
+            confirm: "Link it to the action",
+            note: "Linked to the action",
         },
     )
     .await

@@ -129,7 +129,7 @@ struct ItemPage {
     actions: Vec<ActionRow>,
     told: Vec<(String, String)>,
     corrections: Vec<(String, String)>,
-    next: Vec<(String, &'static str)>,
+    next: Vec<(String, String)>,
 }
 
 async fn page(
@@ -181,35 +181,11 @@ async fn page(
     }
     let may_answer = who.may_change(forms::writers(&i.organisation, i.referred_to.as_deref()));
     let withdrawn = i.withdrawal.as_ref().map(|w| w.detail.clone());
-    let mut next = Vec::new();
-    if may_answer {
-        let base = format!("/input/{}", i.id);
-        if withdrawn.is_some() {
-            next.push((format!("{base}/reinstate"), "Reinstate it"));
-        } else {
-            next.push((format!("{base}/correct"), "Put a mistake right"));
-            next.push((
-                format!("{base}/withdraw"),
-                "Withdraw it (a repeat, or recorded in error)",
-            ));
-        }
-    }
-    if may_answer && withdrawn.is_none() {
-        let base = format!("/input/{}", i.id);
-        match &i.decision {
-            None => next.push((format!("{base}/decide"), "Decide on it")),
-            Some(d) => {
-                next.push((format!("{base}/revise"), "Revise the decision"));
-                if d.outcome == "ACCEPTED" {
-                    next.push((format!("{base}/action"), "Propose an action for it"));
-                }
-            }
-        }
-        next.push((
-            format!("{base}/feedback"),
-            "Record what participants were told",
-        ));
-    }
+    let next = if may_answer {
+        next_steps(&i, withdrawn.is_some())
+    } else {
+        Vec::new()
+    };
     Ok(render(&ItemPage {
         chrome: who.chrome(i.summary.clone(), Section::Activities),
         back: i
@@ -257,4 +233,41 @@ async fn page(
         id: i.id,
         summary: i.summary,
     }))
+}
+
+/// What the person may record of the item next: moving it on first, then putting mistakes
+/// right.
+fn next_steps(i: &Item, withdrawn: bool) -> Vec<(String, String)> {
+    let base = format!("/input/{}", i.id);
+    let step = |tail: &str, words: &str| (format!("{base}/{tail}"), words.to_owned());
+    if withdrawn {
+        return vec![step("reinstate", "Reinstate it")];
+    }
+    let mut next = Vec::new();
+    match &i.decision {
+        None => next.push(step("decide", "Decide on it")),
+        Some(d) => {
+            next.push(step("revise", "Revise the decision"));
+            if d.outcome == "ACCEPTED" {
+                next.push(step("action", "Propose an action for it"));
+                next.push(step("link", "Link it to an action already proposed"));
+            }
+        }
+    }
+    next.push(step("feedback", "Record what participants were told"));
+    next.push(step("correct", "Put a mistake right"));
+    for (n, told) in i.feedback.iter().enumerate() {
+        next.push((
+            format!("{base}/feedback/{n}/correct"),
+            format!(
+                "Correct what participants were told on {}",
+                long_date(&told.given_on)
+            ),
+        ));
+    }
+    next.push(step(
+        "withdraw",
+        "Withdraw it (a repeat, or recorded in error)",
+    ));
+    next
 }
