@@ -105,6 +105,26 @@ impl Chrome {
     }
 }
 
+/// What may be recorded of a record next, and the corrections of it: each form's address and
+/// words (`web/templates/next_steps.html` and `fixes.html`).
+#[derive(Debug, Default)]
+pub struct Steps {
+    pub next: Vec<(String, String)>,
+    pub fixes: Vec<(String, String)>,
+}
+
+impl Steps {
+    /// Adds the form at `base` then `tail` to what may be recorded next.
+    pub fn then(&mut self, base: &str, tail: &str, words: &str) {
+        self.next.push((format!("{base}/{tail}"), words.to_owned()));
+    }
+
+    /// Adds the correction at `base` then `tail`.
+    pub fn fix(&mut self, base: &str, tail: &str, words: impl Into<String>) {
+        self.fixes.push((format!("{base}/{tail}"), words.into()));
+    }
+}
+
 /// A role as people say it.
 pub fn role_name(role: Role) -> &'static str {
     match role {

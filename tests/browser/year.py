@@ -139,8 +139,8 @@ def year(browser, service, failures, org: str, org_name: str):
 
     # A mistake put right from the record's page: the topic, with why.
     browser.open(activity_path)
-    browser.press("Put a mistake right")
-    check("Put a mistake right")
+    browser.press("Correct its details")
+    check("Correct its details")
     fill(browser, {"topic": "Communication and letters", "reason.category": "on",
                    "reason.detail": "The topic left out letters"})
     confirm(browser, expect, where, "Correct", "Correct the record", "Record corrected")

@@ -21,7 +21,7 @@ use crate::web::form::correction::correcting;
 use crate::web::form::flow::{About, Flow};
 use crate::web::form::routes::Params;
 use crate::web::form::{Field, Kind};
-use crate::web::page::{long_date, render, Chrome, Section};
+use crate::web::page::{long_date, render, Chrome, Section, Steps};
 use crate::web::signed_in::SignedIn;
 use crate::web::words::{action_tag, say, ACTION_STATUSES};
 
@@ -119,7 +119,7 @@ struct ActionPage {
     /// Whether the person may link input to it, or undo a link.
     may_change: bool,
     timeline: Vec<(String, String)>,
-    next: Vec<(String, &'static str)>,
+    steps: Steps,
 }
 
 async fn page(
@@ -182,10 +182,10 @@ async fn page(
         ));
     }
     timeline.sort_by(|x, y| x.0.cmp(&y.0));
-    let next = if may_change {
+    let steps = if may_change {
         next_steps(&a)
     } else {
-        Vec::new()
+        Steps::default()
     };
     Ok(render(&ActionPage {
         chrome: who.chrome(a.title.clone(), Section::Activities),
@@ -198,30 +198,34 @@ async fn page(
             .into_iter()
             .map(|(day, what)| (long_date(&day), what))
             .collect(),
-        next,
+        steps,
         id: a.id,
         title: a.title,
     }))
 }
 
-fn next_steps(a: &Action) -> Vec<(String, &'static str)> {
+/// What may be recorded of the action next, by where it stands, and its corrections.
+fn next_steps(a: &Action) -> Steps {
     let base = format!("/actions/{}", a.id);
-    let step = |tail: &str, words| (format!("{base}/{tail}"), words);
-    let mut steps = match a.status.as_str() {
-        "PROPOSED" => vec![
-            step("agree", "Record that it was agreed"),
-            step("abandon", "Abandon it"),
+    let mut steps = Steps::default();
+    let next: &[(&str, &str)] = match a.status.as_str() {
+        "PROPOSED" => &[
+            ("agree", "Record that it was agreed"),
+            ("abandon", "Abandon it"),
         ],
-        "AGREED" | "IN_PROGRESS" => vec![
-            step("progress", "Record progress"),
-            step("due", "Change the due date"),
-            step("complete", "Record it as completed"),
-            step("abandon", "Abandon it"),
+        "AGREED" | "IN_PROGRESS" => &[
+            ("progress", "Record progress"),
+            ("due", "Change the due date"),
+            ("complete", "Record it as completed"),
+            ("abandon", "Abandon it"),
         ],
-        _ => Vec::new(),
+        _ => &[],
     };
-    steps.push(step("link", "Link more input it answers"));
-    steps.push(step("correct", "Put a mistake right"));
+    for (tail, words) in next {
+        steps.then(&base, tail, words);
+    }
+    steps.then(&base, "link", "Link more input it answers");
+    steps.fix(&base, "correct", "Correct its details");
     steps
 }
 
@@ -385,7 +389,7 @@ async fn correct(state: &AppState, who: &SignedIn, params: &Params) -> Result<Fl
         params,
         About {
             tail: "correct",
-            title: "Put a mistake right",
+            title: "Correct its details",
             fields: correcting(vec![
                 Field::new("title", "What will be done", Kind::Text),
                 Field::new("ownerRole", "Who owns it, by role", Kind::Text),

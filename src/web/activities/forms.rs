@@ -273,7 +273,7 @@ async fn correct(state: &AppState, who: &SignedIn, params: &Params) -> Result<Fl
         params,
         About {
             tail: "correct",
-            title: "Put a mistake right",
+            title: "Correct its details",
             fields: correcting(vec![
                 Field::new("title", "Title", Kind::Text),
                 Field::new("topic", "Topic or service area", Kind::Text),

@@ -15,7 +15,7 @@ use crate::api::AppState;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::page::{long_date, render, Chrome, Section};
+use crate::web::page::{long_date, render, Chrome, Section, Steps};
 use crate::web::signed_in::SignedIn;
 use crate::web::verdict::{Verdict, VerdictTag};
 use crate::web::words::{
@@ -117,7 +117,7 @@ struct RecordPage {
     /// What happened when, oldest first: the day, and what.
     timeline: Vec<(String, String)>,
     /// What may be recorded next: address and words.
-    next: Vec<(String, String)>,
+    steps: Steps,
 }
 
 struct ItemRow {
@@ -170,10 +170,10 @@ async fn page(
         facts.push(("Principles it serves", said.join(", ")));
     }
     let timeline = timeline_of(&a);
-    let next = if may_write {
+    let steps = if may_write {
         next_steps(&a)
     } else {
-        Vec::new()
+        Steps::default()
     };
     Ok(render(&RecordPage {
         chrome: who.chrome(a.title.clone(), Section::Activities),
@@ -200,56 +200,61 @@ async fn page(
             })
             .collect(),
         timeline,
-        next,
+        steps,
         id: a.id,
         title: a.title,
     }))
 }
 
-/// What may be recorded next of the activity, by where it stands.
-fn next_steps(a: &Activity) -> Vec<(String, String)> {
+/// What may be recorded next of the activity, by where it stands, and its corrections.
+fn next_steps(a: &Activity) -> Steps {
     let base = format!("/activities/{}", a.id);
-    let step = |tail: &str, words: &str| (format!("{base}/{tail}"), words.to_owned());
-    let mut steps = match a.status.as_str() {
-        "PLANNED" => vec![
-            step("information", "Record information published"),
-            step("held", "Record that it was held"),
-            step("postpone", "Postpone it"),
-            step("cancel", "Cancel it"),
+    let mut steps = Steps::default();
+    let next: &[(&str, &str)] = match a.status.as_str() {
+        "PLANNED" => &[
+            ("information", "Record information published"),
+            ("held", "Record that it was held"),
+            ("postpone", "Postpone it"),
+            ("cancel", "Cancel it"),
         ],
-        "HELD" => vec![
-            step("input", "Record input raised"),
-            step("report", "Publish its report"),
-            step("feedback", "Record what participants were told"),
-            step("information", "Record information published"),
+        "HELD" => &[
+            ("input", "Record input raised"),
+            ("report", "Publish its report"),
+            ("feedback", "Record what participants were told"),
+            ("information", "Record information published"),
         ],
-        "REPORT_PUBLISHED" => vec![
-            step("input", "Record input raised"),
-            step("feedback", "Record what participants were told"),
+        "REPORT_PUBLISHED" => &[
+            ("input", "Record input raised"),
+            ("feedback", "Record what participants were told"),
         ],
-        _ => Vec::new(),
+        _ => &[],
     };
-    steps.push(step("correct", "Put a mistake right"));
+    for (tail, words) in next {
+        steps.then(&base, tail, words);
+    }
+    steps.fix(&base, "correct", "Correct its details");
     if a.attendance.is_some() {
-        steps.push(step("held/correct", "Correct who took part"));
+        steps.fix(&base, "held/correct", "Correct who took part");
     }
     for (i, entry) in a.information_published.iter().enumerate() {
-        steps.push((
-            format!("{base}/information/{i}/correct"),
+        steps.fix(
+            &base,
+            &format!("information/{i}/correct"),
             format!(
                 "Correct the information published on {}",
                 long_date(&entry.published_on)
             ),
-        ));
+        );
     }
     for (i, told) in a.feedback.iter().enumerate() {
-        steps.push((
-            format!("{base}/feedback/{i}/correct"),
+        steps.fix(
+            &base,
+            &format!("feedback/{i}/correct"),
             format!(
                 "Correct what participants were told on {}",
                 long_date(&told.given_on)
             ),
-        ));
+        );
     }
     steps
 }

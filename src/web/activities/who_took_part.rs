@@ -214,12 +214,13 @@ fn fields(categories: Vec<Vec<Choice>>) -> Vec<Field> {
         count("attendance.public", "Members of the public who took part"),
         count("attendance.staff", "Staff who took part"),
     ];
-    for (dimension, choices) in DIMENSIONS.iter().zip(categories) {
-        fields.push(
-            Field::new(dimension.field, dimension.label, Kind::Counts(choices))
-                .hint("How many of those who took part are in each group. Leave blank any you did not ask about.")
-                .optional(),
-        );
+    for (n, (dimension, choices)) in DIMENSIONS.iter().zip(categories).enumerate() {
+        let field = Field::new(dimension.field, dimension.label, Kind::Counts(choices)).optional();
+        fields.push(if n == 0 {
+            field.hint("Here and below: how many of those who took part are in each group. Leave blank any group you did not ask about.")
+        } else {
+            field
+        });
     }
     fields
 }

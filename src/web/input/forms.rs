@@ -215,7 +215,7 @@ async fn correct(state: &AppState, who: &SignedIn, params: &Params) -> Result<Fl
         params,
         About {
             tail: "correct",
-            title: "Put a mistake right",
+            title: "Correct its details",
             fields: correcting(vec![
                 Field::new("summary", "What was said", Kind::Long),
                 Field::new("kind", "Kind of input", Kind::One(choices(INPUT_KINDS))),

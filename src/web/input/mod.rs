@@ -16,7 +16,7 @@ use crate::api::AppState;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::page::{long_date, render, Chrome, Section};
+use crate::web::page::{long_date, render, Chrome, Section, Steps};
 use crate::web::signed_in::SignedIn;
 use crate::web::verdict::{Verdict, VerdictTag};
 use crate::web::words::{
@@ -129,7 +129,7 @@ struct ItemPage {
     actions: Vec<ActionRow>,
     told: Vec<(String, String)>,
     corrections: Vec<(String, String)>,
-    next: Vec<(String, String)>,
+    steps: Steps,
 }
 
 async fn page(
@@ -181,10 +181,10 @@ async fn page(
     }
     let may_answer = who.may_change(forms::writers(&i.organisation, i.referred_to.as_deref()));
     let withdrawn = i.withdrawal.as_ref().map(|w| w.detail.clone());
-    let next = if may_answer {
+    let steps = if may_answer {
         next_steps(&i, withdrawn.is_some())
     } else {
-        Vec::new()
+        Steps::default()
     };
     Ok(render(&ItemPage {
         chrome: who.chrome(i.summary.clone(), Section::Activities),
@@ -227,7 +227,7 @@ async fn page(
                 )
             })
             .collect(),
-        next,
+        steps,
         facts,
         decision,
         id: i.id,
@@ -235,39 +235,40 @@ async fn page(
     }))
 }
 
-/// What the person may record of the item next: moving it on first, then putting mistakes
-/// right.
-fn next_steps(i: &Item, withdrawn: bool) -> Vec<(String, String)> {
+/// What the person may record of the item next, and its corrections.
+fn next_steps(i: &Item, withdrawn: bool) -> Steps {
     let base = format!("/input/{}", i.id);
-    let step = |tail: &str, words: &str| (format!("{base}/{tail}"), words.to_owned());
+    let mut steps = Steps::default();
     if withdrawn {
-        return vec![step("reinstate", "Reinstate it")];
+        steps.fix(&base, "reinstate", "Reinstate it");
+        return steps;
     }
-    let mut next = Vec::new();
     match &i.decision {
-        None => next.push(step("decide", "Decide on it")),
+        None => steps.then(&base, "decide", "Decide on it"),
         Some(d) => {
-            next.push(step("revise", "Revise the decision"));
+            steps.then(&base, "revise", "Revise the decision");
             if d.outcome == "ACCEPTED" {
-                next.push(step("action", "Propose an action for it"));
-                next.push(step("link", "Link it to an action already proposed"));
+                steps.then(&base, "action", "Propose an action for it");
+                steps.then(&base, "link", "Link it to an action already proposed");
             }
         }
     }
-    next.push(step("feedback", "Record what participants were told"));
-    next.push(step("correct", "Put a mistake right"));
+    steps.then(&base, "feedback", "Record what participants were told");
+    steps.fix(&base, "correct", "Correct its details");
     for (n, told) in i.feedback.iter().enumerate() {
-        next.push((
-            format!("{base}/feedback/{n}/correct"),
+        steps.fix(
+            &base,
+            &format!("feedback/{n}/correct"),
             format!(
                 "Correct what participants were told on {}",
                 long_date(&told.given_on)
             ),
-        ));
+        );
     }
-    next.push(step(
+    steps.fix(
+        &base,
         "withdraw",
         "Withdraw it (a repeat, or recorded in error)",
-    ));
-    next
+    );
+    steps
 }
