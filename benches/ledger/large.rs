@@ -323,7 +323,7 @@ pub async fn run(
 }
 
 /// How long until the tallies of the ledger in `store` reach its views.
-async fn tallies_caught_up(store: &Storage) -> anyhow::Result<Duration> {
+pub async fn tallies_caught_up(store: &Storage) -> anyhow::Result<Duration> {
     const BEHIND: &str = "SELECT count(*) FROM projector_checkpoints v \
         LEFT JOIN projector_checkpoints t ON t.name = $1 \
         WHERE v.name = 'views' AND (t.name IS NULL OR t.last_position <> v.last_position)";

@@ -152,6 +152,27 @@ async fn who_took_part_is_recorded_and_corrected(backend: Backend) {
         "Counted from the wrong sign-in sheet"
     );
 
+    // Held earlier than planned: refused until the officer confirms it.
+    let early = plan_activity(&app, &token, "RX1", "2026-06-10").await;
+    let held = format!("/activities/{early}/held");
+    let mut answers = vec![
+        ("csrf_token", csrf.as_str()),
+        ("heldOn-day", "1"),
+        ("heldOn-month", "6"),
+        ("heldOn-year", "2026"),
+    ];
+    let refused = officer.submit(&held, &answers).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused
+        .text()
+        .contains("is before the date it was planned for"));
+    answers.push(("beforePlannedDate", "true"));
+    assert_eq!(officer.submit(&held, &answers).await.status, 303);
+    assert_eq!(
+        activity_record(&app, &early, "heldOn").await["heldOn"],
+        "2026-06-01"
+    );
+
     // An activity not yet held has nobody to correct.
     let planned = plan_activity(&app, &token, "RX1", "2027-05-01").await;
     assert_eq!(

@@ -168,10 +168,19 @@ const ACTIVITIES: Table = Table {
                   planned_on = excluded.planned_on, doc = excluded.doc",
 };
 
+/// Which organisations each activity names as partners, so that a partner's activities are
+/// found by key. A partner taken off by a correction keeps its row: readers check the
+/// document, and the row only makes the activity one to read.
+const ACTIVITY_PARTNERS: Table = Table {
+    name: "view_activity_partners",
+    columns: &[("organisation", Kind::Text), ("activity_id", Kind::Text)],
+    on_conflict: "DO NOTHING",
+};
+
 impl View for ActivityDoc {
     type Aggregate = Activity;
     type Event = ActivityEvent;
-    const TABLES: &'static [&'static Table] = &[&ACTIVITIES];
+    const TABLES: &'static [&'static Table] = &[&ACTIVITIES, &ACTIVITY_PARTNERS];
 
     fn apply(
         doc: Option<Self>,
@@ -193,6 +202,12 @@ impl View for ActivityDoc {
                 Value::Text(Some(serde_json::to_string(self)?)),
             ],
         );
+        for partner in &self.partner_organisations {
+            rows.link(
+                &ACTIVITY_PARTNERS,
+                vec![partner.as_str().to_owned(), self.id.to_string()],
+            );
+        }
         Ok(())
     }
 
@@ -388,21 +403,18 @@ pub async fn activities_led_by(
     Ok(found)
 }
 
-/// Activities led by none of `codes` whose documents name one of them as a JSON string.
+/// Activities led by none of `codes` that name one of them as a partner (or did: the caller
+/// checks the documents).
 async fn mentioning(db: &Db, codes: &[String]) -> anyhow::Result<Vec<(ActivityDoc, i64)>> {
     let mut found = Vec::new();
     for chunk in codes.chunks(CHUNK) {
         let rows: Vec<(String, i64)> = on_db!(db, pool => {
-            let mut q = QueryBuilder::new("SELECT doc, log_position FROM view_activities WHERE NOT ");
-            q.push_in("organisation", chunk).push(" AND (");
-            for (n, code) in chunk.iter().enumerate() {
-                if n > 0 {
-                    q.push(" OR ");
-                }
-                let quoted = format!("%\"{}\"%", code.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-                q.push("doc LIKE ").push_bind(quoted).push(" ESCAPE '\\'");
-            }
-            q.push(")");
+            let mut q = QueryBuilder::new(
+                "SELECT a.doc, a.log_position FROM view_activity_partners p \
+                 JOIN view_activities a ON a.id = p.activity_id WHERE ",
+            );
+            q.push_in("p.organisation", chunk).push(" AND NOT ");
+            q.push_in("a.organisation", chunk);
             q.build().fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect()
         });
         found.extend(parse_docs(rows)?);

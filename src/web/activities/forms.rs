@@ -19,7 +19,6 @@ use crate::web::page::Section;
 use crate::web::signed_in::SignedIn;
 use crate::web::words::{choices, ACTIVITY_KINDS, FORMATS, PRINCIPLES};
 
-use super::who_took_part;
 use crate::web::form::correction::reason;
 use crate::web::form::{date_answers, Sent};
 use crate::web::told::{self, Told};
@@ -28,11 +27,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(form_routes!("/activities/new", plan))
         .merge(form_routes!("/activities/{id}/information", information))
-        .merge(form_routes!("/activities/{id}/held", who_took_part::held))
-        .merge(form_routes!(
-            "/activities/{id}/held/correct",
-            who_took_part::correct
-        ))
         .merge(form_routes!("/activities/{id}/postpone", postpone))
         .merge(form_routes!("/activities/{id}/cancel", cancel))
         .merge(form_routes!("/activities/{id}/report", report))

@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .merge(list::routes())
         .merge(record::routes())
         .merge(forms::routes())
+        .merge(who_took_part::routes())
         .merge(input::routes())
         .merge(you_said::routes())
 }

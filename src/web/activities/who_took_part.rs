@@ -8,11 +8,13 @@
 //! correcting it later ask the same questions; the correction opens on what the record says
 //! and sends the whole corrected counts.
 
+use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::forms::{about_activity, heading, today_hint};
 use crate::api::AppState;
+use crate::form_routes;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
@@ -21,6 +23,12 @@ use crate::web::form::flow::{About, Flow};
 use crate::web::form::routes::Params;
 use crate::web::form::{count_name, Choice, Field, Kind, Sent};
 use crate::web::signed_in::SignedIn;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(form_routes!("/activities/{id}/held", held))
+        .merge(form_routes!("/activities/{id}/held/correct", correct))
+}
 
 /// One dimension of the snapshot.
 pub struct Dimension {
@@ -226,11 +234,7 @@ fn fields(categories: Vec<Vec<Choice>>) -> Vec<Field> {
 }
 
 /// Record that the activity was held, with who took part.
-pub(super) async fn held(
-    state: &AppState,
-    who: &SignedIn,
-    params: &Params,
-) -> Result<Flow, Failure> {
+async fn held(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
     let activity = heading(state, who, params).await?;
     let categories = categories(
         state,
@@ -239,9 +243,18 @@ pub(super) async fn held(
         &Demographics::default(),
     )
     .await?;
-    let mut questions = vec![Field::new("heldOn", "Date held", Kind::Date)
-        .hint(today_hint())
-        .optional()];
+    let mut questions = vec![
+        Field::new("heldOn", "Date held", Kind::Date)
+            .hint(today_hint())
+            .optional(),
+        Field::new(
+            "beforePlannedDate",
+            "Held earlier than planned",
+            Kind::Yes("Yes, it was held before the date it was planned for".into()),
+        )
+        .hint("Only when the date held is before the date planned")
+        .optional(),
+    ];
     questions.extend(fields(categories));
     Ok(about_activity(
         activity,
@@ -279,11 +292,7 @@ pub struct Attendance {
 
 /// Correct who took part in a held activity: the questions open on what the record says, and
 /// the whole corrected counts replace it.
-pub(super) async fn correct(
-    state: &AppState,
-    who: &SignedIn,
-    params: &Params,
-) -> Result<Flow, Failure> {
+async fn correct(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
     let activity = heading(state, who, params).await?;
     let record: Record = run(
         state,

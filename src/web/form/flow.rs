@@ -339,6 +339,12 @@ pub fn view_of(field: &Field, prefix: &str, sent: &Sent, problems: &[Problem]) -
                 checked: chosen.contains(&c.value.as_str()),
             })
             .collect(),
+        Kind::Yes(words) => vec![ChoiceView {
+            id: name.clone(),
+            value: "true".into(),
+            label: words.clone(),
+            checked: sent.one(&name) == "true",
+        }],
         Kind::Counts(categories) => categories
             .iter()
             .enumerate()
@@ -363,7 +369,7 @@ pub fn view_of(field: &Field, prefix: &str, sent: &Sent, problems: &[Problem]) -
             Kind::Date => "date",
             Kind::Count => "count",
             Kind::One(_) => "one",
-            Kind::Many(_) => "many",
+            Kind::Many(_) | Kind::Yes(_) => "many",
             Kind::Counts(_) => "counts",
         },
         value: sent.one(&name).to_owned(),
@@ -393,6 +399,8 @@ pub fn answer_of(field: &Field, sent: &Sent) -> String {
             .map(|c| c.label.clone())
             .collect::<Vec<_>>()
             .join(", "),
+        Kind::Yes(words) if sent.one(field.name) == "true" => words.clone(),
+        Kind::Yes(_) => "No".to_owned(),
         Kind::Counts(choices) => super::counts_of(field, choices, sent)
             .iter()
             .map(|(c, n)| format!("{}: {n}", c.label))

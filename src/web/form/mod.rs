@@ -31,6 +31,8 @@ pub enum Kind {
     /// A head count (0 or more) for each of several categories, any left blank; sent to the
     /// API as a list of `{ category, count }` for those given.
     Counts(Vec<Choice>),
+    /// A statement to confirm, as one checkbox with these words; ticked, it sends true.
+    Yes(String),
 }
 
 /// The form name of category `i` (from 0) of a [`Kind::Counts`] question named `name`.
@@ -281,6 +283,12 @@ pub fn problems(fields: &[Field], sent: &Sent) -> Vec<Problem> {
                     (counts_of(field, choices, sent).is_empty() && !field.optional)
                         .then(|| field.missing("Enter at least one"))
                 }),
+            Kind::Yes(_) => match sent.one(field.name) {
+                "true" => None,
+                "" if field.optional => None,
+                "" => Some(field.missing("Confirm")),
+                _ => Some(format!("Select the {} from the list", field.in_sentence())),
+            },
             Kind::Text | Kind::Long => {
                 (sent.one(field.name).is_empty() && !field.optional).then(|| field.missing("Enter"))
             }
@@ -310,6 +318,8 @@ pub fn input_of(fields: &[Field], sent: &Sent) -> serde_json::Map<String, Value>
                 Err(_) => continue,
             },
             Kind::Many(_) => json!(sent.all(field.name)),
+            Kind::Yes(_) if sent.one(field.name) == "true" => json!(true),
+            Kind::Yes(_) => continue,
             Kind::Counts(choices) => match counts_of(field, choices, sent) {
                 given if given.is_empty() => continue,
                 given => given
@@ -391,106 +401,4 @@ fn capitalised(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sent(pairs: &[(&str, &str)]) -> Sent {
-        Sent(
-            pairs
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
-
-    #[test]
-    fn a_date_is_three_parts_making_a_real_day() {
-        let field = Field::new("heldOn", "Date held", Kind::Date);
-        let day = |d: &str, m: &str, y: &str| {
-            date_of(
-                &sent(&[("heldOn-day", d), ("heldOn-month", m), ("heldOn-year", y)]),
-                &field,
-            )
-        };
-        assert_eq!(
-            day("5", "12", "2026"),
-            Ok(NaiveDate::from_ymd_opt(2026, 12, 5))
-        );
-        assert_eq!(day("", "", ""), Ok(None));
-        assert_eq!(
-            day("31", "2", "2026"),
-            Err("Date held must be a real date".into())
-        );
-        assert_eq!(
-            day("5", "", "2026"),
-            Err("Date held must include a month".into())
-        );
-        assert_eq!(
-            day("", "", "2026"),
-            Err("Date held must include a day and a month".into())
-        );
-        assert_eq!(
-            day("5", "12", "26"),
-            Err("Year must include 4 numbers".into())
-        );
-        assert_eq!(
-            day("x", "12", "2026"),
-            Err("Date held must be a real date".into())
-        );
-    }
-
-    #[test]
-    fn problems_name_each_field_and_input_carries_the_answers() {
-        let fields = vec![
-            Field::new("title", "Title", Kind::Text),
-            Field::new("attendance.patients", "Patients", Kind::Count),
-            Field::new(
-                "kind",
-                "Kind",
-                Kind::One(vec![Choice::new("SURVEY", "Survey")]),
-            ),
-            Field::new("note", "Note", Kind::Long).optional(),
-        ];
-        let bad = sent(&[
-            ("title", " "),
-            ("attendance.patients", "-1"),
-            ("kind", "PARTY"),
-        ]);
-        let found: Vec<String> = problems(&fields, &bad)
-            .into_iter()
-            .map(|p| p.message)
-            .collect();
-        assert_eq!(
-            found,
-            [
-                "Enter the title",
-                "Patients must be a whole number, 0 or more",
-                "Select the kind from the list"
-            ]
-        );
-        let good = sent(&[
-            ("title", " Letters "),
-            ("attendance.patients", "12"),
-            ("kind", "SURVEY"),
-            ("note", ""),
-        ]);
-        assert!(problems(&fields, &good).is_empty());
-        assert_eq!(
-            Value::Object(input_of(&fields, &good)),
-            json!({ "title": "Letters", "attendance": { "patients": 12 }, "kind": "SURVEY" })
-        );
-    }
-
-    #[test]
-    fn a_refusal_lands_by_the_field_it_names() {
-        let fields = vec![Field::new("title", "Title", Kind::Text)];
-        let found = refused(
-            &fields,
-            "title: must be at most 200 characters; plannedOn: is too far ahead",
-        );
-        assert_eq!(found[0].field, "title");
-        assert_eq!(found[0].message, "Title must be at most 200 characters");
-        assert_eq!(found[1].field, "");
-        assert_eq!(found[1].message, "Is too far ahead");
-    }
-}
+mod tests;
