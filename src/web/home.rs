@@ -206,7 +206,7 @@ async fn home(State(state): State<AppState>, who: SignedIn) -> Result<Response, 
         organisations,
         unregistered,
         is_admin: who.who.role == crate::auth::Role::Admin,
-        may_write: who.who.role != crate::auth::Role::Auditor,
+        may_write: who.records_engagement(),
     }))
 }
 

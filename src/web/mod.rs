@@ -25,6 +25,8 @@ use crate::store::Db;
 pub mod actions;
 pub mod activities;
 pub mod assets;
+pub mod boards;
+pub mod chart;
 pub mod client;
 pub mod failure;
 pub mod find;
@@ -57,6 +59,7 @@ pub fn routes(
         .merge(activities::routes())
         .merge(input::routes())
         .merge(actions::routes())
+        .merge(boards::routes())
         .merge(find::routes())
         .merge(organisations::routes())
         .merge(sign_in::routes())

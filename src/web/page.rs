@@ -13,6 +13,7 @@ pub enum Section {
     NeedsYou,
     Activities,
     Find,
+    Boards,
     /// Pages outside the navigation (signing in, errors).
     Elsewhere,
 }
@@ -88,10 +89,20 @@ impl Chrome {
             return Vec::new();
         };
         let links: &[(&'static str, &'static str, Section)] = match person.role_kind {
-            Role::EngagementOfficer | Role::Admin | Role::Auditor | Role::BoardSecretary => &[
+            Role::EngagementOfficer => &[
                 ("/", "What needs you", Section::NeedsYou),
                 ("/activities", "Activities", Section::Activities),
                 ("/find", "Find input", Section::Find),
+            ],
+            Role::BoardSecretary => &[
+                ("/", "What needs you", Section::NeedsYou),
+                ("/boards", "Boards", Section::Boards),
+            ],
+            Role::Admin | Role::Auditor => &[
+                ("/", "What needs you", Section::NeedsYou),
+                ("/activities", "Activities", Section::Activities),
+                ("/find", "Find input", Section::Find),
+                ("/boards", "Boards", Section::Boards),
             ],
         };
         links

@@ -12,7 +12,7 @@ use super::failure::Failure;
 use super::page::{Chrome, Section};
 use super::session::{form_token, signed_in, SignedInAs};
 use crate::api::AppState;
-use crate::auth::Principal;
+use crate::auth::{Principal, Role};
 use crate::config::WebSettings;
 
 /// The person a page is for, with their session's form token and the request's id.
@@ -31,9 +31,28 @@ impl SignedIn {
         self.who.principal()
     }
 
-    /// Whether the person may change a record that the officers of any of `organisations`
-    /// (ODS codes) may change: its owner's, or a partner's it is referred to.
+    /// Whether the person's role records engagement (activities, input, actions) at all:
+    /// officers and administrators.
+    pub fn records_engagement(&self) -> bool {
+        matches!(self.who.role, Role::EngagementOfficer | Role::Admin)
+    }
+
+    /// Whether the person may change an engagement record (an activity, input, an action)
+    /// that the officers of any of `organisations` (ODS codes) may change: its owner's, or a
+    /// partner's it is referred to. Officers and administrators may; board secretaries keep
+    /// boards, and auditors change nothing.
     pub fn may_change<'a>(&self, organisations: impl IntoIterator<Item = &'a str>) -> bool {
+        self.records_engagement() && self.writes_for(organisations)
+    }
+
+    /// Whether the person may keep the boards of any of `organisations`: their secretaries
+    /// and administrators.
+    pub fn may_keep_boards<'a>(&self, organisations: impl IntoIterator<Item = &'a str>) -> bool {
+        matches!(self.who.role, Role::BoardSecretary | Role::Admin)
+            && self.writes_for(organisations)
+    }
+
+    fn writes_for<'a>(&self, organisations: impl IntoIterator<Item = &'a str>) -> bool {
         let principal = self.principal();
         organisations
             .into_iter()
@@ -47,6 +66,19 @@ impl SignedIn {
         why: &str,
     ) -> Result<(), Failure> {
         if self.may_change(organisations) {
+            Ok(())
+        } else {
+            Err(Failure::Forbidden(why.to_owned()))
+        }
+    }
+
+    /// [`Self::may_keep_boards`], or the page refusing with `why` when they may not.
+    pub fn must_keep_boards<'a>(
+        &self,
+        organisations: impl IntoIterator<Item = &'a str>,
+        why: &str,
+    ) -> Result<(), Failure> {
+        if self.may_keep_boards(organisations) {
             Ok(())
         } else {
             Err(Failure::Forbidden(why.to_owned()))

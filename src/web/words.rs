@@ -155,3 +155,30 @@ pub const CORRECTION_CATEGORIES: &[(&str, &str)] = &[
     ("RECORDED_IN_ERROR", "It should never have been recorded"),
     ("OTHER", "Something else"),
 ];
+
+pub const BOARD_KINDS: &[(&str, &str)] = &[
+    ("ICB_BOARD", "Integrated care board"),
+    ("TRUST_BOARD", "Trust board"),
+    ("COMMITTEE", "Committee"),
+    ("PPG", "Patient participation group"),
+    ("PATIENT_PANEL", "Patient panel"),
+    ("OTHER", "Other"),
+];
+
+/// Seats' roles, one seat's name.
+pub const SEAT_ROLES: &[(&str, &str)] = &[
+    ("PATIENT_MEMBER", "Patient member"),
+    ("LAY_MEMBER", "Lay member"),
+    ("CARER_REPRESENTATIVE", "Carer representative"),
+    ("HEALTHWATCH_REPRESENTATIVE", "Healthwatch representative"),
+    ("VCSE_REPRESENTATIVE", "VCSE representative"),
+];
+
+/// Seats' roles, several seats' name.
+pub const SEAT_ROLES_MANY: &[(&str, &str)] = &[
+    ("PATIENT_MEMBER", "Patient members"),
+    ("LAY_MEMBER", "Lay members"),
+    ("CARER_REPRESENTATIVE", "Carer representatives"),
+    ("HEALTHWATCH_REPRESENTATIVE", "Healthwatch representatives"),
+    ("VCSE_REPRESENTATIVE", "VCSE representatives"),
+];

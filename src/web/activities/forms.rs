@@ -6,7 +6,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::AppState;
-use crate::auth::Role;
 use crate::form_routes;
 use crate::operation;
 use crate::web::client::run;
@@ -43,9 +42,9 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn plan(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Failure> {
-    if who.who.role == Role::Auditor {
+    if !who.records_engagement() {
         return Err(Failure::Forbidden(
-            "Auditors cannot plan activities.".into(),
+            "Only engagement officers plan activities.".into(),
         ));
     }
     let mut fixed = serde_json::Map::new();

@@ -10,7 +10,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::AppState;
-use crate::auth::Role;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
@@ -122,7 +121,7 @@ async fn list(
     let (previous, next) = neighbours("/activities", &sent, &listed.page_info);
     Ok(render(&ListPage {
         chrome: who.chrome("Activities", Section::Activities),
-        can_plan: who.who.role != Role::Auditor,
+        can_plan: who.records_engagement(),
         words,
         status: status.to_owned(),
         kind: kind.to_owned(),

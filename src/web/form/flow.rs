@@ -339,6 +339,20 @@ pub fn view_of(field: &Field, prefix: &str, sent: &Sent, problems: &[Problem]) -
                 checked: chosen.contains(&c.value.as_str()),
             })
             .collect(),
+        Kind::YesNo => [("true", "Yes"), ("false", "No")]
+            .iter()
+            .enumerate()
+            .map(|(i, (value, label))| ChoiceView {
+                id: if i == 0 {
+                    name.clone()
+                } else {
+                    format!("{name}-{}", i + 1)
+                },
+                value: (*value).to_owned(),
+                label: (*label).to_owned(),
+                checked: sent.one(&name) == *value,
+            })
+            .collect(),
         Kind::Yes(words) => vec![ChoiceView {
             id: name.clone(),
             value: "true".into(),
@@ -368,7 +382,7 @@ pub fn view_of(field: &Field, prefix: &str, sent: &Sent, problems: &[Problem]) -
             Kind::Long => "long",
             Kind::Date => "date",
             Kind::Count => "count",
-            Kind::One(_) => "one",
+            Kind::One(_) | Kind::YesNo => "one",
             Kind::Many(_) | Kind::Yes(_) => "many",
             Kind::Counts(_) => "counts",
         },
@@ -401,6 +415,11 @@ pub fn answer_of(field: &Field, sent: &Sent) -> String {
             .join(", "),
         Kind::Yes(words) if sent.one(field.name) == "true" => words.clone(),
         Kind::Yes(_) => "No".to_owned(),
+        Kind::YesNo => match sent.one(field.name) {
+            "true" => "Yes".to_owned(),
+            "false" => "No".to_owned(),
+            _ => String::new(),
+        },
         Kind::Counts(choices) => super::counts_of(field, choices, sent)
             .iter()
             .map(|(c, n)| format!("{}: {n}", c.label))

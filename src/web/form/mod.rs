@@ -33,6 +33,8 @@ pub enum Kind {
     Counts(Vec<Choice>),
     /// A statement to confirm, as one checkbox with these words; ticked, it sends true.
     Yes(String),
+    /// Yes or no, as two radios; sends true or false.
+    YesNo,
 }
 
 /// The form name of category `i` (from 0) of a [`Kind::Counts`] question named `name`.
@@ -283,6 +285,12 @@ pub fn problems(fields: &[Field], sent: &Sent) -> Vec<Problem> {
                     (counts_of(field, choices, sent).is_empty() && !field.optional)
                         .then(|| field.missing("Enter at least one"))
                 }),
+            Kind::YesNo => match sent.one(field.name) {
+                "true" | "false" => None,
+                "" if field.optional => None,
+                "" => Some(field.missing("Select")),
+                _ => Some(format!("Select yes or no for {}", field.in_sentence())),
+            },
             Kind::Yes(_) => match sent.one(field.name) {
                 "true" => None,
                 "" if field.optional => None,
@@ -320,6 +328,11 @@ pub fn input_of(fields: &[Field], sent: &Sent) -> serde_json::Map<String, Value>
             Kind::Many(_) => json!(sent.all(field.name)),
             Kind::Yes(_) if sent.one(field.name) == "true" => json!(true),
             Kind::Yes(_) => continue,
+            Kind::YesNo => match sent.one(field.name) {
+                "true" => json!(true),
+                "false" => json!(false),
+                _ => continue,
+            },
             Kind::Counts(choices) => match counts_of(field, choices, sent) {
                 given if given.is_empty() => continue,
                 given => given
