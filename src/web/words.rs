@@ -182,3 +182,15 @@ pub const SEAT_ROLES_MANY: &[(&str, &str)] = &[
     ("HEALTHWATCH_REPRESENTATIVE", "Healthwatch representatives"),
     ("VCSE_REPRESENTATIVE", "VCSE representatives"),
 ];
+
+pub const CONSENT_PURPOSES: &[(&str, &str)] = &[
+    ("BOARD_MEMBERSHIP", "Board membership"),
+    ("FEEDBACK_CONTACT", "Being told what came of their input"),
+    ("QUOTES_IN_REPORTS", "Being quoted in reports"),
+];
+
+pub const END_REASONS: &[(&str, &str)] = &[
+    ("RESIGNED", "Resigned"),
+    ("TERM_EXPIRED", "Term expired"),
+    ("REMOVED", "Removed"),
+];

@@ -10,7 +10,10 @@ use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both;
 use crate::web_visitor::Visitor;
 
-on_both!(a_secretary_establishes_a_board_and_sets_its_seats);
+on_both!(
+    a_secretary_establishes_a_board_and_sets_its_seats,
+    members_are_registered_appointed_renewed_and_erased,
+);
 
 async fn secretary(app: &TestApp, organisations: &[&str]) -> Visitor {
     let mut visitor = Visitor::new(app);
@@ -138,4 +141,162 @@ async fn a_secretary_establishes_a_board_and_sets_its_seats(backend: Backend) {
     let mut stranger = secretary(&app, &["RX2"]).await;
     assert_eq!(stranger.get(&board).await.status, 404);
     assert_eq!(stranger.get(&seats).await.status, 404);
+}
+
+/// A board of RX1 with four voting patient members' seats, established through the pages.
+async fn board_with_seats(app: &TestApp, clerk: &mut Visitor, csrf: &str) -> String {
+    let established = clerk
+        .submit(
+            "/boards/new",
+            &[
+                ("csrf_token", csrf),
+                ("name", "Trust board"),
+                ("kind", "TRUST_BOARD"),
+                ("establishedOn-day", "1"),
+                ("establishedOn-month", "4"),
+                ("establishedOn-year", "2025"),
+            ],
+        )
+        .await;
+    let board = established.location().to_owned();
+    let set = clerk
+        .submit(
+            &format!("{board}/seats"),
+            &[
+                ("csrf_token", csrf),
+                ("role", "PATIENT_MEMBER"),
+                ("target", "4"),
+                ("voting", "true"),
+                ("from-day", "1"),
+                ("from-month", "4"),
+                ("from-year", "2025"),
+            ],
+        )
+        .await;
+    assert_eq!(set.status, 303, "{}", set.text());
+    let _ = app;
+    board
+}
+
+async fn members_are_registered_appointed_renewed_and_erased(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("RX1", "Riverside Hospital").await;
+    let mut clerk = secretary(&app, &["RX1"]).await;
+    let csrf = clerk.get("/boards").await.form_token();
+    let board = board_with_seats(&app, &mut clerk, &csrf).await;
+
+    let registered = clerk
+        .submit(
+            "/members/new",
+            &[
+                ("csrf_token", &csrf),
+                ("details.displayName", "Asha Patel"),
+                ("details.email", "asha@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status, 303, "{}", registered.text());
+    let member = registered.location().to_owned();
+    assert!(member.starts_with("/members/"), "{member}");
+    let participant = member.trim_start_matches("/members/").to_owned();
+    let consent = clerk
+        .submit(
+            &format!("{member}/consent"),
+            &[
+                ("csrf_token", &csrf),
+                ("purpose", "BOARD_MEMBERSHIP"),
+                ("given", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(consent.status, 303, "{}", consent.text());
+
+    // Appointed for a term that ends within 90 days: the board's page offers to renew it.
+    let today = chrono::Utc::now().date_naive();
+    let ends = today + chrono::Days::new(60);
+    let (day, month, year) = (
+        ends.format("%-d").to_string(),
+        ends.format("%-m").to_string(),
+        ends.format("%Y").to_string(),
+    );
+    let appointed = clerk
+        .submit(
+            &format!("{board}/appoint"),
+            &[
+                ("csrf_token", &csrf),
+                ("participantId", &participant),
+                ("role", "PATIENT_MEMBER"),
+                ("voting", "true"),
+                ("termStart-day", "1"),
+                ("termStart-month", "4"),
+                ("termStart-year", "2025"),
+                ("termEnd-day", &day),
+                ("termEnd-month", &month),
+                ("termEnd-year", &year),
+            ],
+        )
+        .await;
+    assert_eq!(appointed.status, 303, "{}", appointed.text());
+    let page = clerk.get(&board).await;
+    let text = page.text();
+    assert!(text.contains("Patient members 1 of 4"), "{text}");
+    assert!(page
+        .body
+        .contains(&format!("href=\"{member}\">Asha Patel</a>")));
+    let token = app.token(Role::Auditor, &["RX1"]);
+    let id = board.trim_start_matches("/boards/");
+    let appointment = app
+        .ok(
+            &token,
+            &format!("{{ board(id: \"{id}\") {{ appointments {{ id termEnd }} }} }}"),
+            json!({}),
+        )
+        .await["board"]["appointments"][0]["id"]
+        .as_str()
+        .expect("an appointment")
+        .to_owned();
+    assert!(page
+        .body
+        .contains(&format!("href=\"/appointments/{appointment}/renew\"")));
+
+    let renewed = clerk
+        .submit(
+            &format!("/appointments/{appointment}/renew"),
+            &[
+                ("csrf_token", &csrf),
+                ("termEnd-day", "31"),
+                ("termEnd-month", "3"),
+                ("termEnd-year", "2030"),
+            ],
+        )
+        .await;
+    assert_eq!(renewed.status, 303, "{}", renewed.text());
+    assert_eq!(renewed.location(), board, "back to the board");
+    let term = app
+        .ok(
+            &token,
+            &format!("{{ board(id: \"{id}\") {{ appointments {{ termEnd }} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(term["board"]["appointments"][0]["termEnd"], "2030-03-31");
+    let page = clerk.get(&member).await;
+    assert!(page.text().contains("Board membership Given"));
+    assert!(page.text().contains("Trust board Patient member, voting"));
+
+    // Erased: no name or details anywhere, the seat still on record.
+    let admin = app.token(Role::Admin, &[]);
+    app.call(
+        &admin,
+        "eraseParticipant",
+        "participant { id }",
+        json!({ "participantId": participant, "reason": "DATA_SUBJECT_REQUEST" }),
+    )
+    .await;
+    for path in [board.as_str(), member.as_str()] {
+        let page = clerk.get(path).await;
+        assert!(page.text().contains("Erased member") || page.text().contains("was erased"));
+        assert!(!page.body.contains("Asha"), "{path} names no one erased");
+        assert!(!page.body.contains("asha@example.org"));
+    }
 }

@@ -27,7 +27,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// A date the form may leave blank for today.
-fn on(name: &'static str, label: &'static str) -> Field {
+pub(super) fn on(name: &'static str, label: &'static str) -> Field {
     Field::new(name, label, Kind::Date)
         .hint("For example, 27 3 2026. Leave it blank for today.")
         .optional()
@@ -75,19 +75,19 @@ struct Heading {
 }
 
 #[derive(Deserialize)]
-struct HeadingBoard {
-    id: String,
-    name: String,
-    organisation: String,
+pub(super) struct HeadingBoard {
+    pub id: String,
+    pub name: String,
+    pub organisation: String,
 }
 
-/// The form `about` for the board the address names, once the person may keep it.
-async fn about(
+/// The board the address names and the form `about` it, once the person may keep it.
+pub(super) async fn board_about(
     state: &AppState,
     who: &SignedIn,
     params: &Params,
     about: About,
-) -> Result<Flow, Failure> {
+) -> Result<(HeadingBoard, Flow), Failure> {
     let heading: Heading = run(
         state,
         who,
@@ -100,13 +100,24 @@ async fn about(
         [board.organisation.as_str()],
         "Only the secretaries of the organisation whose board it is can change it.",
     )?;
-    Ok(about.flow(
+    let flow = about.flow(
         format!("/boards/{}", board.id),
-        board.name,
+        board.name.clone(),
         "boardId",
         &board.id,
         Section::Boards,
-    ))
+    );
+    Ok((board, flow))
+}
+
+/// The form `about` for the board the address names, once the person may keep it.
+async fn about(
+    state: &AppState,
+    who: &SignedIn,
+    params: &Params,
+    about: About,
+) -> Result<Flow, Failure> {
+    Ok(board_about(state, who, params, about).await?.1)
 }
 
 async fn seats(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {

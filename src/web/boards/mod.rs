@@ -4,6 +4,7 @@
 //! member, the share of decisions citing patient input, and who sat on it that day.
 
 mod forms;
+mod members;
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/boards", get(list))
         .route("/boards/{id}", get(page))
         .merge(forms::routes())
+        .merge(members::routes())
 }
 
 #[derive(Deserialize)]
@@ -155,9 +157,11 @@ struct Appointment {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Participant {
-    display_name: Option<String>,
-    status: String,
+pub(super) struct Participant {
+    #[serde(default)]
+    id: String,
+    pub display_name: Option<String>,
+    pub status: String,
 }
 
 #[derive(Deserialize)]
@@ -206,10 +210,13 @@ struct BoardPage {
     seats: Bars,
     vacancies: Vec<Row>,
     terms_ending: Vec<(Row, String)>,
-    members: Vec<Row>,
+    /// Each member: their id (for their page), and the row.
+    members: Vec<(String, Row)>,
     attendance_by_role: Vec<Row>,
     attendance_by_member: Vec<Row>,
     meetings: Vec<Row>,
+    /// Whether the person keeps this board: its forms are offered.
+    may_keep: bool,
     steps: Steps,
 }
 
@@ -221,14 +228,19 @@ impl BoardPage {
 }
 
 /// The name a member's seat shows: theirs, or that they were erased.
-fn holder(participant: &Option<Participant>) -> String {
+pub(super) fn holder(participant: &Option<Participant>) -> String {
     match participant {
-        Some(p) if p.status == "ERASED" => "Erased member".to_owned(),
-        Some(p) => p
-            .display_name
-            .clone()
-            .unwrap_or_else(|| "Name not shown".to_owned()),
+        Some(p) => named(p.display_name.as_deref(), &p.status),
         None => "Name not shown".to_owned(),
+    }
+}
+
+/// A member's name as pages show it: erased members have none.
+pub(super) fn named(display_name: Option<&str>, status: &str) -> String {
+    match (status, display_name) {
+        ("ERASED", _) => "Erased member".to_owned(),
+        (_, Some(name)) => name.to_owned(),
+        (_, None) => "Name not shown".to_owned(),
     }
 }
 
@@ -370,15 +382,21 @@ async fn page(
         .members
         .iter()
         .map(|m| {
-            vec![
-                holder(&m.participant),
-                format!(
-                    "{}{}",
-                    say(SEAT_ROLES, &m.role),
-                    if m.voting { ", voting" } else { "" }
-                ),
-                format!("{} to {}", long_date(&m.term_start), long_date(&m.term_end)),
-            ]
+            (
+                m.participant
+                    .as_ref()
+                    .map(|p| p.id.clone())
+                    .unwrap_or_default(),
+                vec![
+                    holder(&m.participant),
+                    format!(
+                        "{}{}",
+                        say(SEAT_ROLES, &m.role),
+                        if m.voting { ", voting" } else { "" }
+                    ),
+                    format!("{} to {}", long_date(&m.term_start), long_date(&m.term_end)),
+                ],
+            )
         })
         .collect();
     let meetings = b
@@ -411,6 +429,10 @@ async fn page(
     let mut steps = Steps::default();
     if may_keep && b.dissolved_on.is_none() {
         let base = format!("/boards/{}", b.id);
+        steps.then(&base, "appoint", "Appoint a member");
+        steps
+            .next
+            .push(("/members/new".into(), "Register a member".into()));
         steps.then(&base, "seats", "Set the seats for a role");
         steps.then(&base, "rename", "Rename it");
         steps.then(&base, "dissolve", "Dissolve it");
@@ -435,6 +457,7 @@ async fn page(
         attendance_by_role,
         attendance_by_member,
         meetings,
+        may_keep,
         steps,
         id: b.id,
         name: b.name,
