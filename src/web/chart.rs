@@ -33,25 +33,29 @@ pub struct Bar {
     pub short: bool,
 }
 
-/// Where a bar is drawn: every length in the SVG's own units.
+/// Where a bar is drawn: every length in the SVG's own units. Each row has its label on a
+/// line of its own above the bar, so that the chart is narrow enough to keep its words the
+/// size of the page's on a phone.
 pub struct Drawn<'a> {
     pub bar: &'a Bar,
-    /// The top of the row.
-    pub y: u32,
+    /// The baseline of the row's label.
+    pub label_y: u32,
+    /// The top of the bar.
+    pub bar_y: u32,
     pub width: u32,
-    /// The target's mark, across the row.
+    /// The target's mark, across the bar.
     pub target_x: Option<u32>,
-    /// Where the value's words go: just past the bar's end.
+    /// Where the value's words go: past the bar's end and its target's mark.
     pub said_x: u32,
+    /// The baseline of the value's words.
+    pub said_y: u32,
 }
 
-/// The width of the labels' column.
-pub const LABEL_WIDTH: u32 = 220;
 /// The width the longest bar may take.
-pub const BAR_SPACE: u32 = 300;
-/// The height of a row; the bar takes most of it.
-pub const ROW: u32 = 36;
-pub const BAR_HEIGHT: u32 = 24;
+pub const BAR_SPACE: u32 = 220;
+/// The height of a row: its label, then its bar.
+pub const ROW: u32 = 64;
+pub const BAR_HEIGHT: u32 = 26;
 
 impl Bars {
     /// The largest value or target, to which the bars are scaled (at least 1).
@@ -72,12 +76,16 @@ impl Bars {
             .enumerate()
             .map(|(i, bar)| {
                 let width = length(bar.value);
+                let top = i as u32 * ROW;
                 Drawn {
                     bar,
-                    y: i as u32 * ROW,
+                    label_y: top + 20,
+                    bar_y: top + 30,
                     width,
-                    target_x: bar.target.map(|t| LABEL_WIDTH + length(t)),
-                    said_x: LABEL_WIDTH + width + 8,
+                    target_x: bar.target.map(length),
+                    // Past the bar's end, and past its target's mark.
+                    said_x: width.max(bar.target.map_or(0, length)) + 10,
+                    said_y: top + 49,
                 }
             })
             .collect()
@@ -88,9 +96,9 @@ impl Bars {
         (self.rows.len() as u32).max(1) * ROW
     }
 
-    /// The SVG's width: labels, bars, and room for the words at the longest bar's end.
+    /// The SVG's width: the bars, and room for the words at the longest bar's end.
     pub fn width(&self) -> u32 {
-        LABEL_WIDTH + BAR_SPACE + 140
+        BAR_SPACE + 120
     }
 
     /// Whether any row has a target, for the table's third column and the key.
@@ -138,8 +146,8 @@ mod tests {
         };
         let drawn = chart.drawn();
         assert_eq!(drawn[0].width, BAR_SPACE / 2, "2 of a scale of 4");
-        assert_eq!(drawn[0].target_x, Some(LABEL_WIDTH + BAR_SPACE));
-        assert_eq!(drawn[1].y, ROW);
+        assert_eq!(drawn[0].target_x, Some(BAR_SPACE));
+        assert_eq!(drawn[1].label_y, ROW + drawn[0].label_y, "a row below");
         assert_eq!(drawn[1].target_x, None);
         assert!(drawn[0].bar.short && !drawn[1].bar.short);
         assert_eq!(chart.id(), "chart-seatsfilled");
