@@ -13,6 +13,7 @@ use crate::web_visitor::Visitor;
 on_both!(
     a_secretary_establishes_a_board_and_sets_its_seats,
     members_are_registered_appointed_renewed_and_erased,
+    a_meeting_is_scheduled_and_held_with_its_register,
 );
 
 async fn secretary(app: &TestApp, organisations: &[&str]) -> Visitor {
@@ -299,4 +300,108 @@ async fn members_are_registered_appointed_renewed_and_erased(backend: Backend) {
         assert!(!page.body.contains("Asha"), "{path} names no one erased");
         assert!(!page.body.contains("asha@example.org"));
     }
+}
+
+async fn a_meeting_is_scheduled_and_held_with_its_register(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("RX1", "Riverside Hospital").await;
+    let mut clerk = secretary(&app, &["RX1"]).await;
+    let csrf = clerk.get("/boards").await.form_token();
+    let board = board_with_seats(&app, &mut clerk, &csrf).await;
+    let board_id = board.trim_start_matches("/boards/");
+    let token = app.token(Role::BoardSecretary, &["RX1"]);
+    let mut seats = Vec::new();
+    for name in ["Asha Patel", "Ben Okafor"] {
+        let person = app
+            .call(
+                &token,
+                "registerParticipant",
+                "participant { id }",
+                json!({ "organisation": "RX1", "details": { "displayName": name }, "registeredOn": "2025-04-01" }),
+            )
+            .await["participant"]["id"]
+            .clone();
+        app.call(
+            &token,
+            "recordConsent",
+            "participant { id }",
+            json!({ "participantId": person, "purpose": "BOARD_MEMBERSHIP", "given": true, "on": "2025-04-01" }),
+        )
+        .await;
+        let seat = app
+            .call(
+                &token,
+                "appointToBoard",
+                "appointment { id }",
+                json!({ "boardId": board_id, "participantId": person, "role": "PATIENT_MEMBER",
+                        "voting": true, "termStart": "2025-04-01", "termEnd": "2028-03-31" }),
+            )
+            .await["appointment"]["id"]
+            .as_str()
+            .expect("appointment")
+            .to_owned();
+        seats.push(seat);
+    }
+
+    let scheduled = clerk
+        .submit(
+            &format!("{board}/meetings/new"),
+            &[
+                ("csrf_token", &csrf),
+                ("scheduledFor-day", "14"),
+                ("scheduledFor-month", "1"),
+                ("scheduledFor-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(scheduled.status, 303, "{}", scheduled.text());
+    let meeting = scheduled.location().to_owned();
+    assert!(meeting.starts_with("/meetings/"), "{meeting}");
+    let papers = clerk
+        .submit(
+            &format!("{meeting}/papers"),
+            &[
+                ("csrf_token", &csrf),
+                ("issuedOn-day", "7"),
+                ("issuedOn-month", "1"),
+                ("issuedOn-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(papers.status, 303, "{}", papers.text());
+
+    // The register: one tick for each member seated that day; Ben was away.
+    let form = clerk.get(&format!("{meeting}/held")).await;
+    assert!(form.text().contains("Asha Patel, patient member"));
+    let held = clerk
+        .submit(
+            &format!("{meeting}/held"),
+            &[
+                ("csrf_token", &csrf),
+                ("heldOn-day", "14"),
+                ("heldOn-month", "1"),
+                ("heldOn-year", "2026"),
+                ("attendedAppointmentIds", &seats[0]),
+                ("quorate", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(held.status, 303, "{}", held.text());
+    let page = clerk.get(&meeting).await;
+    let text = page.text();
+    assert!(
+        text.contains("Asha Patel Patient member Attended"),
+        "{text}"
+    );
+    assert!(text.contains("Ben Okafor Patient member Absent"));
+    assert!(text.contains("Quorate Yes"));
+    assert!(text.contains("Papers issued 7 January 2026"));
+
+    // The board's page counts it: attendance by role over the year, days from papers.
+    let page = clerk
+        .get(&format!("{board}?asOf-day=31&asOf-month=3&asOf-year=2026"))
+        .await;
+    let text = page.text();
+    assert!(text.contains("Patient members 1 of 2 50%"), "{text}");
+    assert!(text.contains("Days from papers to meeting (median) 7"));
 }

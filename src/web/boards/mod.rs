@@ -4,6 +4,7 @@
 //! member, the share of decisions citing patient input, and who sat on it that day.
 
 mod forms;
+mod meetings;
 mod members;
 
 use askama::Template;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/boards/{id}", get(page))
         .merge(forms::routes())
         .merge(members::routes())
+        .merge(meetings::routes())
 }
 
 #[derive(Deserialize)]
@@ -429,6 +431,7 @@ async fn page(
     let mut steps = Steps::default();
     if may_keep && b.dissolved_on.is_none() {
         let base = format!("/boards/{}", b.id);
+        steps.then(&base, "meetings/new", "Schedule a meeting");
         steps.then(&base, "appoint", "Appoint a member");
         steps
             .next
