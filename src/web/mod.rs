@@ -38,6 +38,7 @@ pub mod organisations;
 pub mod page;
 pub mod protect;
 pub mod session;
+pub mod shapes;
 pub mod sign_in;
 pub mod signed_in;
 pub mod told;

@@ -22,6 +22,7 @@ use crate::web::form::flow::{About, Flow};
 use crate::web::form::routes::Params;
 use crate::web::form::{Field, Kind};
 use crate::web::page::{long_date, render, Chrome, Section, Steps};
+use crate::web::shapes::DatedNote;
 use crate::web::signed_in::SignedIn;
 use crate::web::words::{action_tag, say, ACTION_STATUSES};
 
@@ -55,11 +56,11 @@ struct Action {
     agreed_on: Option<String>,
     due_on: String,
     due_date_changes: Vec<DueChange>,
-    progress: Vec<Note>,
+    progress: Vec<DatedNote>,
     completed_on: Option<String>,
     outcome: Option<String>,
     evidence: Option<String>,
-    abandonment: Option<Note>,
+    abandonment: Option<DatedNote>,
     /// The input it answers, from its proposal and linked since.
     input_item_ids: Vec<String>,
     corrections: Vec<Correction>,
@@ -78,12 +79,6 @@ struct DueChange {
     changed_on: String,
     due_on: String,
     reason: String,
-}
-
-#[derive(Deserialize)]
-struct Note {
-    on: String,
-    text: String,
 }
 
 #[derive(Deserialize)]

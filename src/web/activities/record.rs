@@ -16,6 +16,7 @@ use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::page::{long_date, render, Chrome, Section, Steps};
+use crate::web::shapes::{DatedNote, Postponement};
 use crate::web::signed_in::SignedIn;
 use crate::web::verdict::{Verdict, VerdictTag};
 use crate::web::words::{
@@ -60,21 +61,6 @@ struct Activity {
 struct Information {
     published_on: String,
     accessible_formats: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Postponement {
-    from: String,
-    to: String,
-    postponed_on: String,
-    reason: String,
-}
-
-#[derive(Deserialize)]
-struct DatedNote {
-    on: String,
-    text: String,
 }
 
 #[derive(Deserialize)]

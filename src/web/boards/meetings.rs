@@ -21,6 +21,7 @@ use crate::web::form::flow::{About, Done, Flow};
 use crate::web::form::routes::Params;
 use crate::web::form::{Choice, Field, Kind};
 use crate::web::page::{long_date, render, Chrome, Section, Steps};
+use crate::web::shapes::{DatedNote, Postponement};
 use crate::web::signed_in::SignedIn;
 use crate::web::words::{say, SEAT_ROLES};
 
@@ -51,22 +52,8 @@ struct Meeting {
     quorate: Option<bool>,
     attended_appointment_ids: Vec<String>,
     postponements: Vec<Postponement>,
-    cancellation: Option<Note>,
+    cancellation: Option<DatedNote>,
     decisions: Vec<Decision>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Postponement {
-    from: String,
-    to: String,
-    reason: String,
-}
-
-#[derive(Deserialize)]
-struct Note {
-    on: String,
-    text: String,
 }
 
 #[derive(Deserialize)]
