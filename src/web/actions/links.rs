@@ -8,13 +8,14 @@
 use axum::Router;
 use serde_json::json;
 
-use super::{about, item_heading, on};
+use super::{about, item_heading};
 use crate::api::AppState;
 use crate::form_routes;
 use crate::operation;
 use crate::web::failure::Failure;
 use crate::web::form::correction::reason;
 use crate::web::form::flow::{About, Flow};
+use crate::web::form::on_or_today;
 use crate::web::form::routes::Params;
 use crate::web::form::{Field, Kind};
 use crate::web::signed_in::SignedIn;
@@ -31,7 +32,7 @@ pub fn link_fields(other: &'static str, label: &'static str, page: &str) -> Vec<
         Field::new(other, label, Kind::Text)
             .hint(format!("Its reference, from the foot of the {page}'s page"))
             .needs(format!("Enter the {page}'s reference")),
-        on("linkedOn", "Date it began to answer it"),
+        on_or_today("linkedOn", "Date it began to answer it"),
     ]
 }
 

@@ -19,6 +19,7 @@ use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::form::correction::correcting;
 use crate::web::form::flow::{About, Flow};
+use crate::web::form::on_or_today;
 use crate::web::form::routes::Params;
 use crate::web::form::{Field, Kind};
 use crate::web::page::{long_date, render, Chrome, Section, Steps};
@@ -265,13 +266,6 @@ pub(super) async fn about(
     ))
 }
 
-/// A date the form may leave blank for today.
-pub(super) fn on(name: &'static str, label: &'static str) -> Field {
-    Field::new(name, label, Kind::Date)
-        .hint("For example, 27 3 2026. Leave it blank for today.")
-        .optional()
-}
-
 async fn agree(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
     about(
         state,
@@ -280,7 +274,7 @@ async fn agree(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow
         About {
             tail: "agree",
             title: "Record that the action was agreed",
-            fields: vec![on("agreedOn", "Date agreed")],
+            fields: vec![on_or_today("agreedOn", "Date agreed")],
             operation: operation!("agree_action"),
             confirm: "Record it as agreed",
             note: "Action agreed",
@@ -300,7 +294,7 @@ async fn progress(state: &AppState, who: &SignedIn, params: &Params) -> Result<F
             fields: vec![
                 Field::new("note", "What has happened", Kind::Long)
                     .needs("Enter what has happened"),
-                on("recordedOn", "Date"),
+                on_or_today("recordedOn", "Date"),
             ],
             operation: operation!("record_action_progress"),
             confirm: "Record the progress",
@@ -345,7 +339,7 @@ async fn complete(state: &AppState, who: &SignedIn, params: &Params) -> Result<F
             Field::new("evidence", "Evidence of the change", Kind::Long)
                 .hint("Where someone can see it: a report, a new leaflet, figures before and after")
                 .needs("Enter the evidence of the change"),
-            on("completedOn", "Date completed"),
+            on_or_today("completedOn", "Date completed"),
         ],
             operation: operation!("complete_action"),
             confirm: "Record it as completed",
@@ -367,7 +361,7 @@ async fn abandon(state: &AppState, who: &SignedIn, params: &Params) -> Result<Fl
                 Field::new("reason", "Why it is abandoned", Kind::Long)
                     .hint("Participants will read this")
                     .needs("Enter why the action is abandoned"),
-                on("abandonedOn", "Date abandoned"),
+                on_or_today("abandonedOn", "Date abandoned"),
             ],
             operation: operation!("abandon_action"),
             confirm: "Abandon the action",

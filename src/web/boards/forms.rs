@@ -12,6 +12,7 @@ use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::form::flow::{organisation_question, About, Done, Flow};
+use crate::web::form::on_or_today;
 use crate::web::form::routes::Params;
 use crate::web::form::{Field, Kind};
 use crate::web::page::Section;
@@ -24,13 +25,6 @@ pub fn routes() -> Router<AppState> {
         .merge(form_routes!("/boards/{id}/seats", seats))
         .merge(form_routes!("/boards/{id}/rename", rename))
         .merge(form_routes!("/boards/{id}/dissolve", dissolve))
-}
-
-/// A date the form may leave blank for today.
-pub(super) fn on(name: &'static str, label: &'static str) -> Field {
-    Field::new(name, label, Kind::Date)
-        .hint("For example, 27 3 2026. Leave it blank for today.")
-        .optional()
 }
 
 async fn establish(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Failure> {
@@ -46,7 +40,7 @@ async fn establish(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Fai
         Field::new("name", "Name", Kind::Text).hint("For example, Quality committee"),
         Field::new("kind", "Kind of board", Kind::One(choices(BOARD_KINDS)))
             .needs("Select the kind of board"),
-        on("establishedOn", "Date established"),
+        on_or_today("establishedOn", "Date established"),
     ];
     organisation_question(who, "organisation", "Organisation", &mut fields, &mut fixed);
     Ok(Flow {
@@ -134,7 +128,7 @@ async fn seats(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow
                     .hint("The number the board should have; 0 ends the role's seats"),
                 Field::new("voting", "Do these seats vote?", Kind::YesNo)
                     .needs("Select whether these seats vote"),
-                on("from", "From"),
+                on_or_today("from", "From"),
             ],
             operation: operation!("set_board_seats"),
             confirm: "Set the seats",
@@ -171,7 +165,7 @@ async fn dissolve(state: &AppState, who: &SignedIn, params: &Params) -> Result<F
         About {
             tail: "dissolve",
             title: "Dissolve the board",
-            fields: vec![on("dissolvedOn", "Date dissolved")],
+            fields: vec![on_or_today("dissolvedOn", "Date dissolved")],
             operation: operation!("dissolve_board"),
             confirm: "Dissolve the board",
             note: "Board dissolved",

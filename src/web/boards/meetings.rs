@@ -10,7 +10,7 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::forms::{board_about, on};
+use super::forms::board_about;
 use super::{holder, Participant};
 use crate::api::AppState;
 use crate::form_routes;
@@ -18,6 +18,7 @@ use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::form::flow::{About, Done, Flow};
+use crate::web::form::on_or_today;
 use crate::web::form::routes::Params;
 use crate::web::form::{Choice, Field, Kind};
 use crate::web::page::{long_date, render, Chrome, Section, Steps};
@@ -269,7 +270,7 @@ async fn papers(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flo
     let about = About {
         tail: "papers",
         title: "Record the papers issued",
-        fields: vec![on("issuedOn", "Date issued")],
+        fields: vec![on_or_today("issuedOn", "Date issued")],
         operation: operation!("record_papers_issued"),
         confirm: "Record the papers issued",
         note: "Papers issued recorded",
@@ -302,7 +303,7 @@ async fn held(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow,
             )
         })
         .collect();
-    let mut fields = vec![on("heldOn", "Date held")];
+    let mut fields = vec![on_or_today("heldOn", "Date held")];
     if !seated.is_empty() {
         fields.push(
             Field::new("attendedAppointmentIds", "Who attended", Kind::Many(seated))

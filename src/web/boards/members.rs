@@ -11,7 +11,7 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::forms::{board_about, on};
+use super::forms::board_about;
 use super::{holder, named, Participant};
 use crate::api::AppState;
 use crate::form_routes;
@@ -19,6 +19,7 @@ use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::form::flow::{organisation_question, About, Done, Flow};
+use crate::web::form::on_or_today;
 use crate::web::form::routes::Params;
 use crate::web::form::{Choice, Field, Kind};
 use crate::web::page::{long_date, render, Chrome, Section, Steps};
@@ -211,7 +212,7 @@ async fn register(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Fail
         Field::new("details.email", "Email address", Kind::Text).optional(),
         Field::new("details.phone", "Phone number", Kind::Text).optional(),
         Field::new("details.postalAddress", "Postal address", Kind::Long).optional(),
-        on("registeredOn", "Date registered"),
+        on_or_today("registeredOn", "Date registered"),
     ];
     organisation_question(who, "organisation", "Organisation", &mut fields, &mut fixed);
     Ok(Flow {
@@ -277,7 +278,7 @@ async fn consent(state: &AppState, who: &SignedIn, params: &Params) -> Result<Fl
             Field::new("given", "Did they give it?", Kind::YesNo)
                 .hint("No records that they withdrew it, or did not give it")
                 .needs("Select whether they gave it"),
-            on("on", "Date"),
+            on_or_today("on", "Date"),
         ],
         operation: operation!("record_consent"),
         confirm: "Record the consent",
@@ -394,7 +395,7 @@ async fn renew(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow
             title: "Renew the term",
             fields: vec![
                 Field::new("termEnd", "New term end", Kind::Date).hint("For example, 31 3 2029"),
-                on("renewedOn", "Date renewed"),
+                on_or_today("renewedOn", "Date renewed"),
             ],
             operation: operation!("renew_appointment"),
             confirm: "Renew the term",
@@ -415,7 +416,7 @@ async fn end(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, 
             fields: vec![
                 Field::new("reason", "Why it ends", Kind::One(choices(END_REASONS)))
                     .needs("Select why it ends"),
-                on("endedOn", "The last day served"),
+                on_or_today("endedOn", "The last day served"),
             ],
             operation: operation!("end_appointment"),
             confirm: "End the appointment",

@@ -37,6 +37,13 @@ pub enum Kind {
     YesNo,
 }
 
+/// A date a form may leave blank for today.
+pub fn on_or_today(name: &'static str, label: &'static str) -> Field {
+    Field::new(name, label, Kind::Date)
+        .hint("For example, 27 3 2026. Leave it blank for today.")
+        .optional()
+}
+
 /// The form name of category `i` (from 0) of a [`Kind::Counts`] question named `name`.
 pub fn count_name(name: &str, i: usize) -> String {
     format!("{name}-{}", i + 1)
