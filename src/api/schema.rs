@@ -10,6 +10,7 @@ use super::action::mutations::ActionMutations;
 use super::action::queries::ActionQueries;
 use super::activity::corrections::ActivityCorrections;
 use super::activity::mutations::ActivityMutations;
+use super::activity::publishing::ActivityPublishing;
 use super::activity::queries::ActivityQueries;
 use super::audit::checkpoint::AuditQueries;
 use super::audit::export::ExportQueries;
@@ -65,6 +66,7 @@ pub struct MutationRoot(
     OrganisationMutations,
     ActivityMutations,
     ActivityCorrections,
+    ActivityPublishing,
     InputItemMutations,
     ThemeCoding,
     ActionMutations,

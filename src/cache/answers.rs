@@ -29,7 +29,7 @@ const MAX_ANSWERS: usize = 1_000;
 const RECENT: usize = 64;
 
 /// What one batch touched.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Changes<D> {
     touched: HashSet<D>,
     /// Everything may have changed.

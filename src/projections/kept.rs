@@ -2,6 +2,7 @@
 //! depends on; the keeping itself, and the rules it keeps, are [`crate::cache::KeptAnswers`].
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::view::Dep;
 use super::views::input_item::{ItemFilter, ItemView};
@@ -10,6 +11,44 @@ use crate::cache;
 
 /// The kept answers: input items joined with their actions, feedback and window.
 pub type KeptItems = cache::KeptAnswers<Key, ItemView, Dep>;
+
+/// A page anyone may read (the public "you said, we did"), as rendered, with its entity tag.
+#[derive(Debug)]
+pub struct Rendered {
+    pub etag: String,
+    pub body: String,
+}
+
+/// The kept public pages, by address (and day: a verdict turns overdue with the date).
+pub type KeptPages = cache::KeptAnswers<String, Arc<Rendered>, Dep>;
+
+/// Everything the replica running the projector keeps of what is read from the views: let go
+/// together as batches are written.
+pub struct Kept {
+    pub items: KeptItems,
+    pub pages: KeptPages,
+}
+
+impl Kept {
+    pub fn new(caching: cache::Caching) -> Self {
+        Self {
+            items: KeptItems::new(caching),
+            pages: KeptPages::new(caching),
+        }
+    }
+
+    /// Lets go of every answer and page a written batch touched.
+    pub fn written(&self, changes: Changes) {
+        self.items.written(changes.clone());
+        self.pages.written(changes);
+    }
+
+    /// Lets everything go: the tables may have been written by someone else.
+    pub fn clear(&self) {
+        self.items.clear();
+        self.pages.clear();
+    }
+}
 /// What one batch of documents touched.
 pub type Changes = cache::Changes<Dep>;
 

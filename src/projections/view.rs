@@ -66,6 +66,8 @@ pub enum Dep {
     AnyItem,
     /// One record: an input item, action or activity by id, an organisation by code.
     Record(String),
+    /// The activities an organisation leads (one planned, changed or put on its public page).
+    ActivitiesOf(String),
 }
 
 /// An event applied to a document that does not exist yet (or the wrong way round) means the

@@ -38,6 +38,8 @@ struct Home {
 struct OrganisationNeeds {
     name: String,
     ods_code: String,
+    /// Its public "you said, we did" page is on.
+    public_page: bool,
     awaiting_total: i64,
     awaiting: Vec<HeldActivity>,
     lists: Vec<NeedList>,
@@ -87,6 +89,7 @@ impl HeldActivity {
 struct OrganisationData {
     ods_code: String,
     name: String,
+    public_page: bool,
     rollup: Rollup,
 }
 
@@ -221,6 +224,7 @@ fn needs_of(data: NeedsYouData) -> OrganisationNeeds {
     OrganisationNeeds {
         name: data.organisation.name,
         ods_code: data.organisation.ods_code,
+        public_page: data.organisation.public_page,
         awaiting_total: data.awaiting_input.total_count,
         awaiting: data.awaiting_input.nodes,
         lists: vec![

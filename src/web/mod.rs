@@ -6,6 +6,7 @@
 //!   the form token every post carries ([`protect`] checks it, and sets the pages' headers).
 //! - [`client`]: the pages' one way in to the data, the GraphQL schema run in process as the
 //!   signed-in person ([`signed_in`]), with the operations under `web/operations/`.
+//! - [`public`]: the public "you said, we did" pages, read without signing in.
 //! - [`home`]: the pages themselves, rendered from the templates under `web/templates/`
 //!   (checked when the crate compiles), with [`page`]'s layout and [`failure`]'s error pages.
 //!
@@ -37,6 +38,7 @@ pub mod listing;
 pub mod organisations;
 pub mod page;
 pub mod protect;
+pub mod public;
 pub mod session;
 pub mod shapes;
 pub mod sign_in;
@@ -53,6 +55,14 @@ pub fn routes(
     settings: &WebSettings,
     limiter: std::sync::Arc<crate::api::limits::RateLimiter>,
 ) -> anyhow::Result<Router<AppState>> {
+    // The public pages: no session, no forms; rate limited by address, their own caching.
+    let public = public::routes()
+        .layer(middleware::from_fn_with_state(
+            limiter.clone(),
+            protect::within_rate_limit,
+        ))
+        .layer(middleware::from_fn(failure::error_pages))
+        .layer(Extension(Arc::new(settings.clone())));
     let store = session::Store::new(db);
     store.sweep_lapsed();
     let mut pages = Router::new()
@@ -78,5 +88,7 @@ pub fn routes(
         let provider = sign_in::oidc::Provider::new(oidc.clone(), &settings.public_url)?;
         pages = pages.layer(Extension(Arc::new(provider)));
     }
-    Ok(protect::with_page_headers(pages, settings.over_tls()).merge(assets::routes()))
+    Ok(protect::with_page_headers(pages, settings.over_tls())
+        .merge(protect::with_page_headers(public, settings.over_tls()))
+        .merge(assets::routes()))
 }

@@ -19,6 +19,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(form_routes!("/organisations/new", register))
         .merge(form_routes!("/organisations/{code}/themes", add_theme))
+        .merge(form_routes!(
+            "/organisations/{code}/public-page",
+            public_page
+        ))
 }
 
 async fn register(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Failure> {
@@ -75,6 +79,41 @@ async fn add_theme(_: &AppState, who: &SignedIn, params: &Params) -> Result<Flow
         operation: operation!("add_theme"),
         confirm: "Add the theme",
         done: Done::Back("Theme added"),
+        initial: Default::default(),
+    })
+}
+
+/// Turn the organisation's public page on or off: an administrator's choice, off at first.
+async fn public_page(_: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
+    if who.who.role != Role::Admin {
+        return Err(Failure::Forbidden(
+            "Only administrators turn an organisation's public page on or off.".into(),
+        ));
+    }
+    let code = params.get("code").to_ascii_uppercase();
+    let mut fixed = serde_json::Map::new();
+    fixed.insert("odsCode".into(), json!(code));
+    Ok(Flow {
+        title: "Public page".into(),
+        caption: code.clone(),
+        action: format!("/organisations/{code}/public-page"),
+        back: "/".into(),
+        section: Section::NeedsYou,
+        fields: vec![Field::new(
+            "published",
+            "Show a public \"you said, we did\" page?",
+            Kind::YesNo,
+        )
+        .hint(format!(
+            "Anyone may read it, without signing in, at /public/{code}. It shows only the \
+             activities its officers publish: what people said, what was decided and why, \
+             what was done, and when they were told. Nothing about who took part."
+        ))
+        .needs("Select whether to show a public page")],
+        fixed,
+        operation: operation!("set_public_page"),
+        confirm: "Save the public page setting",
+        done: Done::Back("Public page setting saved"),
         initial: Default::default(),
     })
 }

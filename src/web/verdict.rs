@@ -39,3 +39,29 @@ impl VerdictTag for Verdict {
         }
     }
 }
+
+/// Where an item stands, in the plain words of the people who raised it: "Done", "Not going
+/// ahead, because ...", "In progress", "Waiting for a decision", "Overdue for a decision".
+/// `reason` is the decision's; `referred_to` names the partner now answering it.
+pub fn in_plain_words(verdict: Verdict, reason: &str, referred_to: Option<&str>) -> String {
+    let because = |what: &str| {
+        if reason.is_empty() {
+            what.to_owned()
+        } else {
+            format!("{what}, because {reason}")
+        }
+    };
+    match verdict {
+        Verdict::ActedOn => "Done".to_owned(),
+        Verdict::Planned | Verdict::Stalled => "In progress".to_owned(),
+        Verdict::Declined => because("Not going ahead"),
+        Verdict::AlreadyInPlace => because("Already in place"),
+        Verdict::Referred => format!(
+            "Passed to {} to answer",
+            referred_to.unwrap_or("a partner organisation")
+        ),
+        Verdict::Unanswered => "Waiting for a decision".to_owned(),
+        Verdict::Overdue => "Overdue for a decision".to_owned(),
+        Verdict::Withdrawn => "Withdrawn".to_owned(),
+    }
+}

@@ -63,6 +63,7 @@ mod web_assets;
 mod web_boards;
 mod web_corrections;
 mod web_home;
+mod web_public;
 mod web_sign_in;
 mod web_visitor;
 mod year_of_slips;

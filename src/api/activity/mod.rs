@@ -9,5 +9,6 @@ pub mod corrections;
 pub mod enums;
 pub mod mutations;
 pub mod object;
+pub mod publishing;
 pub mod queries;
 pub mod record;

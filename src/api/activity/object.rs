@@ -136,6 +136,11 @@ impl Activity {
     async fn cancellation(&self) -> Option<DatedNote> {
         self.0.cancelled.as_ref().map(DatedNote::from)
     }
+    /// Since when the activity has been on its organisation's public page (shown there while
+    /// that page is on); null while it is not.
+    async fn public_since(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.public_since
+    }
     /// Feedback given to participants about the activity's input as a whole.
     async fn feedback(&self) -> Vec<Feedback> {
         self.0.feedback.iter().map(Feedback::from).collect()

@@ -32,6 +32,14 @@ pub struct SetResponseWindowInput {
     idempotency_key: Option<String>,
 }
 
+/// Turn an organisation's public page on or off.
+#[derive(InputObject, Serialize)]
+pub struct SetPublicPageInput {
+    ods_code: String,
+    published: bool,
+    idempotency_key: Option<String>,
+}
+
 /// Add a theme to the list an organisation codes its input with.
 #[derive(InputObject, Serialize)]
 pub struct AddThemeInput {
@@ -135,6 +143,31 @@ impl OrganisationMutations {
             input.idempotency_key.as_ref(),
         )?;
         let command = OrganisationCommand::SetResponseWindow { days: input.days };
+        let done = the_ledger(ctx)
+            .organisation(&code, command, &cc)
+            .await
+            .map_err(|e| refused(ctx, e))?;
+        answer(ctx, &done.aggregate_id, Receipt::from(&done)).await
+    }
+
+    /// Turns the organisation's public "you said, we did" page (`/public/<ODS code>`) on or
+    /// off; off until an administrator turns it on. Admins only.
+    async fn set_public_page(
+        &self,
+        ctx: &Context<'_>,
+        input: SetPublicPageInput,
+    ) -> ApiResult<OrganisationPayload> {
+        let who = principal(ctx)?;
+        let code = input.ods_code.trim().to_ascii_uppercase();
+        if who.role != Role::Admin {
+            return Err(
+                ApiError::Forbidden("only admins turn public pages on or off".into()).into(),
+            );
+        }
+        let cc = command_context(ctx, "setPublicPage", &input, input.idempotency_key.as_ref())?;
+        let command = OrganisationCommand::SetPublicPage {
+            published: input.published,
+        };
         let done = the_ledger(ctx)
             .organisation(&code, command, &cc)
             .await

@@ -52,6 +52,10 @@ impl Organisation {
     async fn response_window_days(&self) -> u32 {
         self.0.response_window_days
     }
+    /// Whether its public "you said, we did" page is on, at `/public/<ODS code>`.
+    async fn public_page(&self) -> bool {
+        self.0.public_page
+    }
     /// The themes the organisation codes its input with, in the order added. Input recorded
     /// under a renamed or merged theme counts, and shows, under the theme it became.
     async fn themes(&self) -> &[String] {

@@ -29,6 +29,9 @@ pub struct Activity {
     cancelled_on: Option<NaiveDate>,
     /// Feedback on the whole activity, in the order recorded.
     pub(super) feedback: Vec<Given>,
+    /// Whether it is on its organisation's public page.
+    #[serde(default)]
+    published: bool,
 }
 
 /// What planning recorded, as amended since.
@@ -239,6 +242,19 @@ impl Activity {
                     reason,
                 }
             }
+            ActivityCommand::Publish if self.published => {
+                return Err(ActivityError::AlreadyPublished)
+            }
+            ActivityCommand::Publish => ActivityEvent::ActivityPublished {},
+            ActivityCommand::Unpublish { reason } => {
+                if !self.published {
+                    return Err(ActivityError::NotPublished);
+                }
+                check_fields! {
+                    reason = bounded_text("reason", &reason, limits::TEXT, true);
+                }
+                ActivityEvent::ActivityUnpublished { reason }
+            }
             ActivityCommand::GiveFeedback {
                 given_on,
                 channel,
@@ -406,6 +422,8 @@ impl Aggregate for Activity {
                 channel,
                 summary,
             }),
+            ActivityEvent::ActivityPublished {} => self.published = true,
+            ActivityEvent::ActivityUnpublished { .. } => self.published = false,
             ActivityEvent::ActivityAmended { changes, .. } => self.take_in(changes),
             ActivityEvent::InformationAmended { index, changes, .. } => {
                 if let Some(publication) = self.publications.get_mut(index) {

@@ -59,6 +59,10 @@ pub enum ActivityCommand {
         channel: FeedbackChannel,
         summary: String,
     },
+    /// Shows the activity, and what came of its input, on its organisation's public page.
+    Publish,
+    /// Takes the activity off the public page again, with the reason.
+    Unpublish { reason: String },
     /// Puts recorded facts right; partners come as sent, to be checked like a plan's.
     Amend {
         changes: ActivityChanges,

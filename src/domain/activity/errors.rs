@@ -37,6 +37,12 @@ pub enum ActivityError {
     /// A held activity cannot be cancelled.
     #[error("activity was held, so it cannot be cancelled")]
     WasHeld,
+    /// The activity is already on the public page.
+    #[error("activity is already on the public page")]
+    AlreadyPublished,
+    /// The activity is not on the public page.
+    #[error("activity is not on the public page")]
+    NotPublished,
     /// The ledger could not be read while checking organisations.
     #[error(transparent)]
     Lookup(#[from] LookupFailed),
@@ -53,7 +59,9 @@ impl Refusal for ActivityError {
             | Self::Cancelled
             | Self::AlreadyHeld
             | Self::NotHeld
-            | Self::WasHeld => RefusalKind::Conflict,
+            | Self::WasHeld
+            | Self::AlreadyPublished
+            | Self::NotPublished => RefusalKind::Conflict,
             Self::Lookup(_) => RefusalKind::Internal,
         }
     }

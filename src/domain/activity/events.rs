@@ -78,6 +78,10 @@ pub enum ActivityEvent {
         channel: FeedbackChannel,
         summary: String,
     },
+    /// An officer chose to show the activity, and what came of its input, on the public page.
+    ActivityPublished {},
+    /// The activity was taken off the public page.
+    ActivityUnpublished { reason: String },
     /// Recorded facts were put right; what they said before stays in the log.
     ActivityAmended {
         changes: ActivityChanges,
@@ -107,8 +111,11 @@ impl Happened for ActivityEvent {
             Self::ActivityPostponed { postponed_on, .. } => Some(*postponed_on),
             Self::ActivityCancelled { cancelled_on, .. } => Some(*cancelled_on),
             Self::ActivityFeedbackGiven { given_on, .. } => Some(*given_on),
-            // Corrections change what the record says about the past, on no day of their own.
-            Self::ActivityAmended { .. }
+            // Corrections change what the record says about the past, on no day of their own;
+            // showing it to the public changes nothing that happened.
+            Self::ActivityPublished {}
+            | Self::ActivityUnpublished { .. }
+            | Self::ActivityAmended { .. }
             | Self::InformationAmended { .. }
             | Self::ActivityFeedbackAmended { .. } => None,
         }
@@ -125,6 +132,8 @@ impl DomainEvent for ActivityEvent {
             Self::ActivityPostponed { .. } => "ActivityPostponed",
             Self::ActivityCancelled { .. } => "ActivityCancelled",
             Self::ActivityFeedbackGiven { .. } => "ActivityFeedbackGiven",
+            Self::ActivityPublished {} => "ActivityPublished",
+            Self::ActivityUnpublished { .. } => "ActivityUnpublished",
             Self::ActivityAmended { .. } => "ActivityAmended",
             Self::InformationAmended { .. } => "InformationAmended",
             Self::ActivityFeedbackAmended { .. } => "ActivityFeedbackAmended",

@@ -33,6 +33,9 @@ struct Registered {
     kind: OrganisationKind,
     ics: Option<OdsCode>,
     response_window_days: u32,
+    /// Whether its public page is on.
+    #[serde(default)]
+    public_page: bool,
 }
 
 impl Organisation {
@@ -145,6 +148,16 @@ impl Aggregate for Organisation {
                     .await?
             }
             OrganisationCommand::SetResponseWindow { days } => self.set_response_window(days)?,
+            OrganisationCommand::SetPublicPage { published } => {
+                let registered = self
+                    .registered
+                    .as_ref()
+                    .ok_or(OrganisationError::NotFound)?;
+                if registered.public_page == published {
+                    return Err(OrganisationError::PublicPageAlready { published });
+                }
+                OrganisationEvent::PublicPageSet { published }
+            }
             themes => {
                 if self.registered.is_none() {
                     return Err(OrganisationError::NotFound);
@@ -181,11 +194,17 @@ impl Aggregate for Organisation {
                     kind,
                     ics,
                     response_window_days,
+                    public_page: false,
                 });
             }
             OrganisationEvent::ResponseWindowSet { days } => {
                 if let Some(registered) = self.registered.as_mut() {
                     registered.response_window_days = days;
+                }
+            }
+            OrganisationEvent::PublicPageSet { published } => {
+                if let Some(registered) = self.registered.as_mut() {
+                    registered.public_page = published;
                 }
             }
             OrganisationEvent::ThemeAdded { .. }

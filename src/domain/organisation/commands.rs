@@ -15,6 +15,8 @@ pub enum OrganisationCommand {
     },
     /// Sets how many days (1 to 365) input may wait for a decision before it is overdue.
     SetResponseWindow { days: u32 },
+    /// Turns the organisation's public "you said, we did" page on or off.
+    SetPublicPage { published: bool },
     /// Adds a theme to the organisation's list.
     AddTheme { name: String },
     /// Renames a theme on the list.

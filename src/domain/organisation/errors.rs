@@ -19,6 +19,9 @@ pub enum OrganisationError {
     /// The ICS named is not a registered organisation.
     #[error("ics: no integrated care board is registered under that code; register it first")]
     IcsNotFound,
+    /// The public page is already on (or off) as asked.
+    #[error("{}", if *published { "the public page is already on" } else { "the public page is already off" })]
+    PublicPageAlready { published: bool },
     /// The ledger could not be read while checking a rule.
     #[error(transparent)]
     Lookup(#[from] LookupFailed),
@@ -28,7 +31,7 @@ impl Refusal for OrganisationError {
     fn kind(&self) -> RefusalKind {
         match self {
             Self::Invalid(_) => RefusalKind::Validation,
-            Self::AlreadyRegistered => RefusalKind::Conflict,
+            Self::AlreadyRegistered | Self::PublicPageAlready { .. } => RefusalKind::Conflict,
             Self::NotFound | Self::IcsNotFound => RefusalKind::NotFound,
             Self::Lookup(_) => RefusalKind::Internal,
         }

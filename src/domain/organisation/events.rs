@@ -20,6 +20,8 @@ pub enum OrganisationEvent {
     },
     /// The number of days input may wait for a decision before it is overdue changed.
     ResponseWindowSet { days: u32 },
+    /// The organisation's public page was turned on (`published`) or off.
+    PublicPageSet { published: bool },
     /// A theme was added to the list the organisation codes its input with.
     ThemeAdded { name: String },
     /// A theme was renamed: input recorded under the old name counts under the new.
@@ -33,6 +35,7 @@ impl Happened for OrganisationEvent {
         match self {
             Self::OrganisationRegistered { .. }
             | Self::ResponseWindowSet { .. }
+            | Self::PublicPageSet { .. }
             | Self::ThemeAdded { .. }
             | Self::ThemeRenamed { .. }
             | Self::ThemesMerged { .. } => None,
@@ -45,6 +48,7 @@ impl DomainEvent for OrganisationEvent {
         match self {
             Self::OrganisationRegistered { .. } => "OrganisationRegistered",
             Self::ResponseWindowSet { .. } => "ResponseWindowSet",
+            Self::PublicPageSet { .. } => "PublicPageSet",
             Self::ThemeAdded { .. } => "ThemeAdded",
             Self::ThemeRenamed { .. } => "ThemeRenamed",
             Self::ThemesMerged { .. } => "ThemesMerged",

@@ -177,6 +177,30 @@ fn refuses_a_window_before_registration() {
 }
 
 #[test]
+fn turns_its_public_page_on_and_off_once_each() {
+    let on = OrganisationCommand::SetPublicPage { published: true };
+    let off = OrganisationCommand::SetPublicPage { published: false };
+    framework()
+        .given(registered())
+        .when(off.clone())
+        .then_expect_error(OrganisationError::PublicPageAlready { published: false });
+    framework()
+        .given(registered())
+        .when(on.clone())
+        .then_expect_events(vec![OrganisationEvent::PublicPageSet { published: true }]);
+    let mut published = registered();
+    published.push(OrganisationEvent::PublicPageSet { published: true });
+    framework()
+        .given(published.clone())
+        .when(on)
+        .then_expect_error(OrganisationError::PublicPageAlready { published: true });
+    framework()
+        .given(published)
+        .when(off)
+        .then_expect_events(vec![OrganisationEvent::PublicPageSet { published: false }]);
+}
+
+#[test]
 fn facts_follow_the_events() {
     let mut organisation = Organisation::default();
     assert_eq!(organisation.facts(), None);

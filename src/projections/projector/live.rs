@@ -15,7 +15,7 @@ use super::tallies::TallyFollower;
 use super::ProjectorHandle;
 use super::{Docs, HeldDocs, Records};
 use crate::cache::{Caching, SeenVersions};
-use crate::projections::kept::{changes_of, KeptItems};
+use crate::projections::kept::{changes_of, Kept};
 use crate::projections::log::{read_view_events_after, ViewEvent};
 use crate::projections::status::{status, PROJECTOR_NAME};
 use crate::projections::tally;
@@ -53,8 +53,8 @@ pub struct Projector {
     held: Arc<HeldDocs>,
     /// Each stream's latest version as read, while this projector reads every event.
     seen: Arc<SeenVersions>,
-    /// Answers of joined input items, let go as the batches written touch them.
-    kept: Arc<KeptItems>,
+    /// Answers of joined input items and public pages, let go as the batches written touch them.
+    kept: Arc<Kept>,
     /// This replica's id (see [`ProjectorHandle::replica`]).
     replica: Arc<str>,
     /// The tallies' own task, while [`Projector::run`] drives the projector; a projector
@@ -92,7 +92,7 @@ impl Projector {
         let wake = Arc::new(Notify::new());
         let held = Arc::new(HeldDocs::new(caching));
         let seen = Arc::new(SeenVersions::new(caching));
-        let kept = Arc::new(KeptItems::new(caching));
+        let kept = Arc::new(Kept::new(caching));
         let replica: Arc<str> = uuid::Uuid::new_v4().to_string().into();
         let handle = ProjectorHandle {
             wake: wake.clone(),

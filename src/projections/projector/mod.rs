@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
-use super::kept::KeptItems;
+use super::kept::{Kept, KeptItems, KeptPages};
 use super::views::{Doc, Projected};
 use crate::cache::{self, ByKey, Caching, SeenVersions};
 use crate::store::{stream_key, LogPosition};
@@ -48,7 +48,7 @@ pub struct ProjectorHandle {
     rebuild: mpsc::Sender<oneshot::Sender<anyhow::Result<u64>>>,
     held: Arc<HeldDocs>,
     seen: Arc<SeenVersions>,
-    kept: Arc<KeptItems>,
+    kept: Arc<Kept>,
     replica: Arc<str>,
     caching: Caching,
 }
@@ -119,7 +119,13 @@ impl ProjectorHandle {
     /// The joined input items this replica keeps, when it writes the views (and so sees every
     /// change to them); `None` on a replica that only reads them.
     pub fn kept(&self) -> Option<&KeptItems> {
-        self.leading().then_some(&*self.kept)
+        self.leading().then_some(&self.kept.items)
+    }
+
+    /// The public pages this replica keeps, when it writes the views; `None` on a replica
+    /// that only reads them, which renders each page afresh.
+    pub fn kept_pages(&self) -> Option<&KeptPages> {
+        self.leading().then_some(&self.kept.pages)
     }
 
     /// The streams' versions this replica knows the log holds, noted as the projector reads.

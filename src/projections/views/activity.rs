@@ -119,6 +119,9 @@ pub struct ActivityDoc {
     pub cancelled: Option<DatedText>,
     pub feedback: Vec<FeedbackDoc>,
     pub recorded_at: DateTime<Utc>,
+    /// Since when it has been on its organisation's public page; `None` while it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_since: Option<DateTime<Utc>>,
     /// Every correction, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<CorrectionDoc>,
@@ -150,6 +153,7 @@ impl ActivityDoc {
             cancelled: None,
             feedback: vec![],
             recorded_at,
+            public_since: None,
             corrections: vec![],
         }
     }
@@ -177,10 +181,18 @@ const ACTIVITY_PARTNERS: Table = Table {
     on_conflict: "DO NOTHING",
 };
 
+/// The activities each organisation has put on its public page, so that the page reads them
+/// by key. One taken off again keeps its row: readers check the document.
+const PUBLIC_ACTIVITIES: Table = Table {
+    name: "view_public_activities",
+    columns: &[("organisation", Kind::Text), ("activity_id", Kind::Text)],
+    on_conflict: "DO NOTHING",
+};
+
 impl View for ActivityDoc {
     type Aggregate = Activity;
     type Event = ActivityEvent;
-    const TABLES: &'static [&'static Table] = &[&ACTIVITIES, &ACTIVITY_PARTNERS];
+    const TABLES: &'static [&'static Table] = &[&ACTIVITIES, &ACTIVITY_PARTNERS, &PUBLIC_ACTIVITIES];
 
     fn apply(
         doc: Option<Self>,
@@ -208,11 +220,21 @@ impl View for ActivityDoc {
                 vec![partner.as_str().to_owned(), self.id.to_string()],
             );
         }
+        if self.public_since.is_some() {
+            rows.link(
+                &PUBLIC_ACTIVITIES,
+                vec![
+                    self.lead_organisation.as_str().to_owned(),
+                    self.id.to_string(),
+                ],
+            );
+        }
         Ok(())
     }
 
     fn touches(&self, touched: &mut HashSet<Dep>) {
         touched.insert(Dep::Record(self.id.to_string()));
+        touched.insert(Dep::ActivitiesOf(self.lead_organisation.to_string()));
     }
 }
 
@@ -323,6 +345,8 @@ pub fn apply_activity(
                 recorded_at: at,
             });
         }
+        ActivityEvent::ActivityPublished {} => doc.public_since = Some(at),
+        ActivityEvent::ActivityUnpublished { .. } => doc.public_since = None,
         ActivityEvent::ActivityAmended {
             changes,
             correction,
@@ -419,6 +443,23 @@ async fn mentioning(db: &Db, codes: &[String]) -> anyhow::Result<Vec<(ActivityDo
         });
         found.extend(parse_docs(rows)?);
     }
+    Ok(found)
+}
+
+/// The activities `code` has on its public page, the latest put there first.
+pub async fn public_activities(db: &Db, code: &str) -> anyhow::Result<Vec<ActivityDoc>> {
+    let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query(
+        "SELECT a.doc, a.log_position FROM view_public_activities p \
+         JOIN view_activities a ON a.id = p.activity_id WHERE p.organisation = $1",
+    )
+    .bind(code)
+    .fetch_all(pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect());
+    let mut found: Vec<ActivityDoc> = parse_docs(rows)?
+        .into_iter()
+        .map(|(a, _): (ActivityDoc, i64)| a)
+        .filter(|a| a.public_since.is_some() && a.lead_organisation.as_str() == code)
+        .collect();
+    found.sort_by_key(|a| std::cmp::Reverse((a.public_since, a.id)));
     Ok(found)
 }
 

@@ -26,6 +26,9 @@ pub struct OrganisationDoc {
     /// The themes it codes its input with, and what each retired name became.
     #[serde(default)]
     pub themes: ThemeList,
+    /// Whether its public "you said, we did" page is on.
+    #[serde(default)]
+    pub public_page: bool,
 }
 
 const ORGANISATIONS: Table = Table {
@@ -99,9 +102,14 @@ pub fn apply_organisation(
             response_window_days,
             registered_at: at,
             themes: ThemeList::default(),
+            public_page: false,
         }),
         (Some(mut doc), OrganisationEvent::ResponseWindowSet { days }) => {
             doc.response_window_days = days;
+            Ok(doc)
+        }
+        (Some(mut doc), OrganisationEvent::PublicPageSet { published }) => {
+            doc.public_page = published;
             Ok(doc)
         }
         (Some(mut doc), themes) => {

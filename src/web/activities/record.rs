@@ -51,6 +51,7 @@ struct Activity {
     postponements: Vec<Postponement>,
     report: Option<DatedNote>,
     cancellation: Option<DatedNote>,
+    public_since: Option<String>,
     feedback: Vec<Feedback>,
     corrections: Vec<Correction>,
     input_items: Vec<Item>,
@@ -155,6 +156,18 @@ async fn page(
         let said: Vec<String> = a.principles.iter().map(|p| say(PRINCIPLES, p)).collect();
         facts.push(("Principles it serves", said.join(", ")));
     }
+    if let Some(since) = &a.public_since {
+        let day = since.get(..10).unwrap_or(since);
+        facts.push((
+            "Public page",
+            format!(
+                "Shown since {} at /public/{}/activities/{}",
+                long_date(day),
+                a.lead_organisation,
+                a.id
+            ),
+        ));
+    }
     let timeline = timeline_of(&a);
     let steps = if may_write {
         next_steps(&a)
@@ -217,6 +230,13 @@ fn next_steps(a: &Activity) -> Steps {
     };
     for (tail, words) in next {
         steps.then(&base, tail, words);
+    }
+    if a.status != "CANCELLED" {
+        if a.public_since.is_some() {
+            steps.then(&base, "unpublish", "Take it off the public page");
+        } else {
+            steps.then(&base, "publish", "Show it on the public page");
+        }
     }
     steps.fix(&base, "correct", "Correct its details");
     if a.attendance.is_some() {

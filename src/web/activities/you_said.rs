@@ -16,7 +16,7 @@ use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::page::{long_date, render, Chrome, Section};
 use crate::web::signed_in::SignedIn;
-use crate::web::verdict::Verdict;
+use crate::web::verdict::{in_plain_words, Verdict};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/activities/{id}/you-said-we-did", get(page))
@@ -152,30 +152,9 @@ fn said(item: Item) -> Said {
     let reason = item
         .decision
         .as_ref()
-        .map(|d| d.reason.clone())
+        .map(|d| d.reason.as_str())
         .unwrap_or_default();
-    let because = |what: &str| {
-        if reason.is_empty() {
-            what.to_owned()
-        } else {
-            format!("{what}, because {reason}")
-        }
-    };
-    let standing = match item.verdict {
-        Verdict::ActedOn => "Done".to_owned(),
-        Verdict::Planned | Verdict::Stalled => "In progress".to_owned(),
-        Verdict::Declined => because("Not going ahead"),
-        Verdict::AlreadyInPlace => because("Already in place"),
-        Verdict::Referred => format!(
-            "Passed to {} to answer",
-            item.referred_to
-                .as_deref()
-                .unwrap_or("a partner organisation")
-        ),
-        Verdict::Unanswered => "Waiting for a decision".to_owned(),
-        Verdict::Overdue => "Overdue for a decision".to_owned(),
-        Verdict::Withdrawn => "Withdrawn".to_owned(),
-    };
+    let standing = in_plain_words(item.verdict, reason, item.referred_to.as_deref());
     let we_did = item
         .actions
         .iter()

@@ -157,3 +157,32 @@ fn refuses_cancelling_without_a_reason() {
         })
         .then_expect_error(invalid("reason", "is required"));
 }
+
+#[test]
+fn goes_on_the_public_page_and_comes_off_it_with_a_reason() {
+    given(held())
+        .when(ActivityCommand::Publish)
+        .then_expect_events(vec![ActivityEvent::ActivityPublished {}]);
+    let mut published = held();
+    published.push(ActivityEvent::ActivityPublished {});
+    given(published.clone())
+        .when(ActivityCommand::Publish)
+        .then_expect_error(ActivityError::AlreadyPublished);
+    given(published.clone())
+        .when(ActivityCommand::Unpublish {
+            reason: "  ".to_owned(),
+        })
+        .then_expect_error(invalid("reason", "is required"));
+    given(published)
+        .when(ActivityCommand::Unpublish {
+            reason: " Names a ward by mistake ".to_owned(),
+        })
+        .then_expect_events(vec![ActivityEvent::ActivityUnpublished {
+            reason: "Names a ward by mistake".to_owned(),
+        }]);
+    given(held())
+        .when(ActivityCommand::Unpublish {
+            reason: "Not ready".to_owned(),
+        })
+        .then_expect_error(ActivityError::NotPublished);
+}
