@@ -11,6 +11,7 @@ mod mix;
 mod pages;
 mod peer;
 mod postgres;
+mod public;
 mod scale;
 mod service;
 mod stats;
@@ -354,6 +355,23 @@ async fn at_scale(options: &Options, dir: &Path, table: &mut Table) -> anyhow::R
             "p95 under 50 ms",
         );
     }
+    let public = public::read(&service.client, &trust, 64, length).await?;
+    table.add(
+        format!(
+            "web: the public \"you said, we did\" pages ({} in turn), 64 readers, {events} events",
+            public.pages
+        ),
+        format!(
+            "{:.0} pages/s, p95 {}, p99 {}{}",
+            public.load.per_second,
+            ms(public.load.p95),
+            ms(public.load.p99),
+            failures(&public.load)
+        ),
+        String::new(),
+        None,
+        "p95 under 20 ms",
+    );
     mix::prepare(&service.client).await?;
     let (lag, written, seen) = scale::projection_lag(&service.client, 1_000, length).await?;
     table.add(

@@ -16,7 +16,9 @@ saved as screenshots at desktop and phone widths under target/ui/ for a person t
    session's token is refused and changes nothing; a replayed sign-in link opens no session;
    an auditor finds no write control, and a forged post with their own valid form token is
    refused; an officer cannot open another organisation's records by their address.
-5. Signing in with the organisation's identity provider (`oidc`): oidc-provider, a certified
+5. The public page (`public.public_page`): an administrator turns it on, and someone not
+   signed in reads the published activity on a phone-sized window, with nothing personal.
+6. Signing in with the organisation's identity provider (`oidc`): oidc-provider, a certified
    OpenID provider, runs beside the service; an officer signs in through its pages, and a
    wrong state, a code used twice, a code issued to another client and an account with no
    role are each refused.
@@ -41,6 +43,7 @@ from service import Failures, Keys, Postgres, Service, free_port  # noqa: E402
 import journeys  # noqa: E402
 import oidc  # noqa: E402
 import operations  # noqa: E402
+import public  # noqa: E402
 import year  # noqa: E402
 from browser import Browser  # noqa: E402
 
@@ -88,9 +91,10 @@ def run_backend(name: str, binary: str, database_url: str | None, failures: Fail
                     journeys.refusals(browser, service, failures)
                     journeys.no_way_round(browser, service, failures)
                     oidc.checks(browser, service, failures)
-                year.year(browser, service, failures, *(("QMJ", "North Central London ICB")
-                                                       if javascript else
-                                                       ("QMK", "North East London ICB")))
+                org = ("QMJ", "North Central London ICB") if javascript else \
+                    ("QMK", "North East London ICB")
+                activity = year.year(browser, service, failures, *org)
+                public.public_page(browser, service, failures, *org, activity)
             finally:
                 browser.quit()
     finally:

@@ -174,6 +174,14 @@ def year(browser, service, failures, org: str, org_name: str):
     expect("Letters now go out three weeks ahead" in text,
            f"{where}you said, we did: the outcome is there")
 
+    # Put on the public page, once its officer has read what it will show.
+    browser.open(activity_path)
+    browser.press("Show it on the public page")
+    check("Show it on the public page")
+    fill(browser, {"nothingPersonal": "on"})
+    confirm(browser, expect, where, "Publish", "Show it on the public page",
+            "Shown on the public page")
+
     # Found again by its words.
     browser.press("Find input")
     check("Find input")
@@ -182,3 +190,4 @@ def year(browser, service, failures, org: str, org_name: str):
     expect("1 item found" in browser.text(), f"{where}find: the item is found by its words")
     check("Find input results")
     browser.press("Sign out")
+    return activity_id

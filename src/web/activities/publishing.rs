@@ -20,7 +20,6 @@ pub fn routes() -> Router<AppState> {
 
 async fn publish(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flow, Failure> {
     let activity = heading(state, who, params).await?;
-    let preview = format!("/activities/{}/you-said-we-did", activity.id);
     let about = About {
         tail: "publish",
         title: "Show it on the public page",
@@ -32,11 +31,12 @@ async fn publish(state: &AppState, who: &SignedIn, params: &Params) -> Result<Fl
                     .into(),
             ),
         )
-        .hint(format!(
+        .hint(
             "Anyone may read it without signing in, once the organisation's public page is on: \
              each input item's summary, the decision and its reason, the actions and their \
-             outcomes, the report, and when participants were told. Read it first at {preview}."
-        ))
+             outcomes, the report, and when participants were told. Read it first: the \
+             activity's page links to \"you said, we did\" as participants would read it.",
+        )
         .needs("Confirm that you have read it and that nothing in it names anyone")],
         operation: operation!("publish_activity"),
         confirm: "Show it on the public page",
