@@ -302,6 +302,38 @@ async fn members_are_registered_appointed_renewed_and_erased(backend: Backend) {
     }
 }
 
+/// Registers `name` with consent to board membership and seats them on `board` as a voting
+/// patient member from April 2025; answers the appointment's id.
+pub async fn seat(app: &TestApp, token: &str, board: &str, name: &str) -> String {
+    let person = app
+        .call(
+            token,
+            "registerParticipant",
+            "participant { id }",
+            json!({ "organisation": "RX1", "details": { "displayName": name }, "registeredOn": "2025-04-01" }),
+        )
+        .await["participant"]["id"]
+        .clone();
+    app.call(
+        token,
+        "recordConsent",
+        "participant { id }",
+        json!({ "participantId": person, "purpose": "BOARD_MEMBERSHIP", "given": true, "on": "2025-04-01" }),
+    )
+    .await;
+    app.call(
+        token,
+        "appointToBoard",
+        "appointment { id }",
+        json!({ "boardId": board, "participantId": person, "role": "PATIENT_MEMBER",
+                "voting": true, "termStart": "2025-04-01", "termEnd": "2028-03-31" }),
+    )
+    .await["appointment"]["id"]
+        .as_str()
+        .expect("appointment")
+        .to_owned()
+}
+
 async fn a_meeting_is_scheduled_and_held_with_its_register(backend: Backend) {
     let app = spawn_app(backend).await;
     app.register("RX1", "Riverside Hospital").await;
@@ -312,35 +344,7 @@ async fn a_meeting_is_scheduled_and_held_with_its_register(backend: Backend) {
     let token = app.token(Role::BoardSecretary, &["RX1"]);
     let mut seats = Vec::new();
     for name in ["Asha Patel", "Ben Okafor"] {
-        let person = app
-            .call(
-                &token,
-                "registerParticipant",
-                "participant { id }",
-                json!({ "organisation": "RX1", "details": { "displayName": name }, "registeredOn": "2025-04-01" }),
-            )
-            .await["participant"]["id"]
-            .clone();
-        app.call(
-            &token,
-            "recordConsent",
-            "participant { id }",
-            json!({ "participantId": person, "purpose": "BOARD_MEMBERSHIP", "given": true, "on": "2025-04-01" }),
-        )
-        .await;
-        let seat = app
-            .call(
-                &token,
-                "appointToBoard",
-                "appointment { id }",
-                json!({ "boardId": board_id, "participantId": person, "role": "PATIENT_MEMBER",
-                        "voting": true, "termStart": "2025-04-01", "termEnd": "2028-03-31" }),
-            )
-            .await["appointment"]["id"]
-            .as_str()
-            .expect("appointment")
-            .to_owned();
-        seats.push(seat);
+        seats.push(seat(&app, &token, board_id, name).await);
     }
 
     let scheduled = clerk

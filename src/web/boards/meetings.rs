@@ -44,14 +44,14 @@ struct Data {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Meeting {
-    id: String,
+pub(super) struct Meeting {
+    pub(super) id: String,
     board_id: String,
-    scheduled_for: String,
+    pub(super) scheduled_for: String,
     papers_issued_on: Option<String>,
-    held_on: Option<String>,
-    quorate: Option<bool>,
-    attended_appointment_ids: Vec<String>,
+    pub(super) held_on: Option<String>,
+    pub(super) quorate: Option<bool>,
+    pub(super) attended_appointment_ids: Vec<String>,
     postponements: Vec<Postponement>,
     cancellation: Option<DatedNote>,
     decisions: Vec<Decision>,
@@ -73,22 +73,26 @@ struct BoardData {
 }
 
 #[derive(Deserialize)]
-struct Board {
-    id: String,
-    name: String,
-    organisation: String,
-    members: Vec<Member>,
+pub(super) struct Board {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) organisation: String,
+    pub(super) members: Vec<Member>,
 }
 
 #[derive(Deserialize)]
-struct Member {
-    id: String,
-    role: String,
-    participant: Option<Participant>,
+pub(super) struct Member {
+    pub(super) id: String,
+    pub(super) role: String,
+    pub(super) participant: Option<Participant>,
 }
 
 /// The meeting the address names, and its board with who was seated on the meeting's day.
-async fn meeting(state: &AppState, who: &SignedIn, id: &str) -> Result<(Meeting, Board), Failure> {
+pub(super) async fn meeting(
+    state: &AppState,
+    who: &SignedIn,
+    id: &str,
+) -> Result<(Meeting, Board), Failure> {
     let data: Data = run(state, who, operation!("meeting"), json!({ "id": id })).await?;
     let meeting = data.board_meeting;
     let day = meeting.held_on.as_deref().unwrap_or(&meeting.scheduled_for);
@@ -203,6 +207,8 @@ async fn page(
             steps.then(&base, "held", "Record it as held, with who attended");
             steps.then(&base, "postpone", "Postpone it");
             steps.then(&base, "cancel", "Cancel it");
+        } else {
+            steps.then(&base, "decisions/cite", "Record a decision taken at it");
         }
     }
     Ok(render(&MeetingPage {
@@ -248,14 +254,14 @@ async fn schedule(state: &AppState, who: &SignedIn, params: &Params) -> Result<F
 
 /// The form `about` the meeting the address names, once the person may keep its board; with
 /// the meeting and who was seated on its day.
-async fn about_meeting(
+pub(super) async fn about_meeting(
     state: &AppState,
     who: &SignedIn,
     params: &Params,
     about: About,
 ) -> Result<(Board, Flow), Failure> {
     let (m, board) = meeting(state, who, params.get("id")).await?;
-    let board_params = Params(vec![("id".into(), m.board_id.clone())]);
+    let board_params = Params::of_path(vec![("id".into(), m.board_id.clone())]);
     let tail = about.tail;
     let (_, mut flow) = board_about(state, who, &board_params, about).await?;
     flow.caption = format!("{} meeting, {}", board.name, long_date(&m.scheduled_for));

@@ -367,7 +367,7 @@ async fn about_appointment(
     )
     .await?;
     let a = heading.node;
-    let board_params = Params(vec![("id".into(), a.board_id.clone())]);
+    let board_params = Params::of_path(vec![("id".into(), a.board_id.clone())]);
     let (_, mut flow) = board_about(state, who, &board_params, about).await?;
     flow.caption = format!(
         "{}, {} until {}",

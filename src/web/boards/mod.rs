@@ -3,6 +3,7 @@
 //! has stood vacant, terms ending within 90 days, attendance over the year by role and by
 //! member, the share of decisions citing patient input, and who sat on it that day.
 
+mod decisions;
 mod forms;
 mod meetings;
 mod members;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(forms::routes())
         .merge(members::routes())
         .merge(meetings::routes())
+        .merge(decisions::routes())
 }
 
 #[derive(Deserialize)]

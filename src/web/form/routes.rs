@@ -1,12 +1,31 @@
 //! The routes of a form's journey, for any [`super::flow::Flow`]: see [`crate::form_routes`].
 
-/// The path parameters of a form's address (`id` of `/activities/{id}/held`).
-pub struct Params(pub Vec<(String, String)>);
+use super::Sent;
+
+/// The path parameters of a form's address (`id` of `/activities/{id}/held`), and what the
+/// request sent (the address's query, or the form's body), for a form whose choices follow
+/// its answers (the input items a board decision cites).
+pub struct Params {
+    path: Vec<(String, String)>,
+    pub sent: Sent,
+}
 
 impl Params {
+    /// Path parameters alone, as another record's form is built from.
+    pub fn of_path(path: Vec<(String, String)>) -> Self {
+        Self {
+            path,
+            sent: Sent::default(),
+        }
+    }
+
+    pub fn new(path: Vec<(String, String)>, sent: Sent) -> Self {
+        Self { path, sent }
+    }
+
     /// The parameter `name`; empty when there is none.
     pub fn get(&self, name: &str) -> &str {
-        self.0
+        self.path
             .iter()
             .find(|(n, _)| n == name)
             .map_or("", |(_, v)| v.as_str())
@@ -27,11 +46,12 @@ macro_rules! form_routes {
         use $crate::web::form::Sent;
         use $crate::web::signed_in::SignedIn;
 
-        fn params(raw: &RawPathParams) -> Params {
-            Params(
+        fn params(raw: &RawPathParams, sent: &Sent) -> Params {
+            Params::new(
                 raw.iter()
                     .map(|(k, v)| (k.to_owned(), v.to_owned()))
                     .collect(),
+                sent.clone(),
             )
         }
         axum::Router::<AppState>::new()
@@ -42,11 +62,19 @@ macro_rules! form_routes {
                      who: SignedIn,
                      raw: RawPathParams,
                      RawQuery(query): RawQuery| async move {
-                        match $build(&state, &who, &params(&raw)).await {
+                        let query = query.filter(|q| !q.is_empty());
+                        let sent = query.as_ref().map(|q| Sent::parse(q.as_bytes()));
+                        match $build(
+                            &state,
+                            &who,
+                            &params(&raw, &sent.clone().unwrap_or_default()),
+                        )
+                        .await
+                        {
                             // Answers in the address are a "Change" link's from the check
                             // page; without them, the form's first answers.
-                            Ok(flow) => match query.filter(|q| !q.is_empty()) {
-                                Some(query) => flow.show(&who, &Sent::parse(query.as_bytes()), &[]),
+                            Ok(flow) => match sent {
+                                Some(sent) => flow.show(&who, &sent, &[]),
                                 None => flow.show(&who, &flow.initial, &[]),
                             },
                             Err(failure) => failure.into_response(),
@@ -58,8 +86,9 @@ macro_rules! form_routes {
                      who: SignedIn,
                      raw: RawPathParams,
                      body: Bytes| async move {
-                        match $build(&state, &who, &params(&raw)).await {
-                            Ok(flow) => flow.review(&who, &Sent::parse(&body)),
+                        let sent = Sent::parse(&body);
+                        match $build(&state, &who, &params(&raw, &sent)).await {
+                            Ok(flow) => flow.review(&who, &sent),
                             Err(failure) => failure.into_response(),
                         }
                     },
@@ -72,8 +101,9 @@ macro_rules! form_routes {
                      who: SignedIn,
                      raw: RawPathParams,
                      body: Bytes| async move {
-                        match $build(&state, &who, &params(&raw)).await {
-                            Ok(flow) => flow.commit(&state, &who, &Sent::parse(&body)).await,
+                        let sent = Sent::parse(&body);
+                        match $build(&state, &who, &params(&raw, &sent)).await {
+                            Ok(flow) => flow.commit(&state, &who, &sent).await,
                             Err(failure) => failure.into_response(),
                         }
                     },
