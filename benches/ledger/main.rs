@@ -54,7 +54,8 @@ struct Options {
     /// postgres, sqlite.
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Backend::Postgres, Backend::Sqlite])]
     backends: Vec<Backend>,
-    /// The largest organisation's part keeps the databases of its last run with `--reuse`
+    /// The largest organisation's part (and the scale part's PostgreSQL database) keeps the
+    /// databases of its last run with `--reuse`
     /// (PostgreSQL's, and SQLite's under `target/benchmarks/reused/`) and seeds only what they
     /// lack, to measure a change to the reading side again without seeding afresh.
     #[arg(long)]
@@ -283,7 +284,11 @@ async fn peer_runs<R: cqrs_es::persist::PersistedEventRepository + 'static>(
 
 async fn at_scale(options: &Options, dir: &Path, table: &mut Table) -> anyhow::Result<()> {
     let length = Duration::from_secs(options.seconds);
-    let store = storage(Backend::Postgres, "pl_bench_scale", dir).await?;
+    let store = if options.reuse {
+        reused_storage(Backend::Postgres, "pl_bench_scale").await?
+    } else {
+        storage(Backend::Postgres, "pl_bench_scale", dir).await?
+    };
     let systems = options.events.div_ceil(880).max(1) as usize;
     let seeded = scale::seed(&binary(), &store, systems)?;
     let url = store.database_url.clone().unwrap_or_default();

@@ -70,7 +70,7 @@ const SHOWN: [&str; 12] = [
 ];
 
 /// "InputItemDecided" as "Input item decided".
-fn words(event_type: &str) -> String {
+pub fn words(event_type: &str) -> String {
     let mut out = String::with_capacity(event_type.len() + 4);
     for (i, c) in event_type.chars().enumerate() {
         if c.is_uppercase() && i > 0 {

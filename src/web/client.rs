@@ -97,6 +97,13 @@ async fn run_once<T: DeserializeOwned>(
     operation: Operation,
     variables: serde_json::Value,
 ) -> Result<T, Refusal> {
+    let mut variables = variables;
+    // "Recorded as of": every operation that can read the record as it stood is asked to.
+    if let (Some(at), Some(fields)) = (who.recorded_as_of, variables.as_object_mut()) {
+        if operation.text.contains("$recordedAsOf") {
+            fields.insert("recordedAsOf".into(), serde_json::json!(at.to_rfc3339()));
+        }
+    }
     let request = async_graphql::Request::new(operation.text)
         .variables(Variables::from_json(variables))
         .data(who.principal())

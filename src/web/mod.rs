@@ -6,6 +6,7 @@
 //!   the form token every post carries ([`protect`] checks it, and sets the pages' headers).
 //! - [`client`]: the pages' one way in to the data, the GraphQL schema run in process as the
 //!   signed-in person ([`signed_in`]), with the operations under `web/operations/`.
+//! - [`audit`]: finding, tracing and proving the record, and taking it away.
 //! - [`public`]: the public "you said, we did" pages, read without signing in.
 //! - [`home`]: the pages themselves, rendered from the templates under `web/templates/`
 //!   (checked when the crate compiles), with [`page`]'s layout and [`failure`]'s error pages.
@@ -26,6 +27,7 @@ use crate::store::Db;
 pub mod actions;
 pub mod activities;
 pub mod assets;
+pub mod audit;
 pub mod boards;
 pub mod chart;
 pub mod client;
@@ -72,6 +74,7 @@ pub fn routes(
         .merge(actions::routes())
         .merge(boards::routes())
         .merge(find::routes())
+        .merge(audit::routes())
         .merge(organisations::routes())
         .merge(sign_in::routes())
         .fallback(|| async { failure::Failure::NotFound })

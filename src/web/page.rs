@@ -14,6 +14,8 @@ pub enum Section {
     Activities,
     Find,
     Boards,
+    /// Finding, tracing and verifying the record: auditors' and administrators'.
+    Audit,
     /// Pages outside the navigation (signing in, errors).
     Elsewhere,
 }
@@ -47,6 +49,9 @@ pub struct Chrome {
     pub has_errors: bool,
     /// What the last form saved, shown once at the top ("Activity planned").
     pub note: Option<String>,
+    /// The moment the pages read the record as of, in words, while "recorded as of" is on:
+    /// every page says so at the top.
+    pub recorded_as_of: Option<String>,
 }
 
 impl Chrome {
@@ -68,6 +73,7 @@ impl Chrome {
             section,
             has_errors: false,
             note: None,
+            recorded_as_of: None,
         }
     }
 
@@ -80,6 +86,7 @@ impl Chrome {
             section: Section::Elsewhere,
             has_errors: false,
             note: None,
+            recorded_as_of: None,
         }
     }
 
@@ -103,6 +110,7 @@ impl Chrome {
                 ("/activities", "Activities", Section::Activities),
                 ("/find", "Find input", Section::Find),
                 ("/boards", "Boards", Section::Boards),
+                ("/audit", "Audit", Section::Audit),
             ],
         };
         links
@@ -144,6 +152,11 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Auditor => "auditor",
         Role::Admin => "administrator",
     }
+}
+
+/// A role as the API names it (`ENGAGEMENT_OFFICER`), in words.
+pub fn role_words(role: &str) -> String {
+    role.to_ascii_lowercase().replace('_', " ")
 }
 
 /// The page `template` renders, or (a bare 500, which the error pages' layer gives its page)

@@ -72,12 +72,19 @@ pub async fn forms_carry_their_token(request: Request, next: Next) -> Response {
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return Failure::FormExpired.into_response();
     };
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|t| t.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_owned();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    // A form with a file (a checkpoint, a baseline) comes as multipart.
+    let boundary = content_type
+        .starts_with("multipart/form-data")
+        .then(|| multer::parse_boundary(&content_type).ok())
+        .flatten();
+    if !is_form && boundary.is_none() {
         return Failure::BadForm("Only the forms of this service's pages can be sent here.".into())
             .into_response();
     }
@@ -89,14 +96,17 @@ pub async fn forms_carry_their_token(request: Request, next: Next) -> Response {
         ))
         .into_response();
     };
-    let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .ok()
-        .and_then(|fields| {
-            fields
-                .into_iter()
-                .find(|(name, _)| name == FORM_TOKEN_FIELD)
-                .map(|(_, value)| value)
-        });
+    let sent = match boundary {
+        Some(boundary) => token_in_multipart(bytes.clone(), boundary).await,
+        None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|fields| {
+                fields
+                    .into_iter()
+                    .find(|(name, _)| name == FORM_TOKEN_FIELD)
+                    .map(|(_, value)| value)
+            }),
+    };
     let matches = match sent {
         Some(sent) if !cross_site => match is_form_token(&session, &sent).await {
             Ok(matches) => matches,
@@ -116,6 +126,18 @@ pub async fn forms_carry_their_token(request: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The form token a multipart form carries, read from its own field.
+async fn token_in_multipart(bytes: axum::body::Bytes, boundary: String) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    let mut fields = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = fields.next_field().await {
+        if field.name() == Some(FORM_TOKEN_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Counts each page request against its caller's share of the service's rate limit, as the

@@ -156,6 +156,9 @@ const FORM_TOKEN: &str = "form_token";
 const NOTE: &str = "note";
 const SEEN: &str = "seen";
 
+/// The moment the session reads the record as of ("recorded as of"), while that is on.
+pub const RECORDED_AS_OF: &str = "recorded_as_of";
+
 /// Keeps a note for the next page the session sees ("Activity planned"), shown once.
 pub async fn set_note(session: &Session, note: &str) -> Result<(), tower_sessions::session::Error> {
     session.insert(NOTE, note).await

@@ -23,6 +23,9 @@ pub struct SignedIn {
     pub session: Session,
     /// A note left by the last form saved, shown on this page.
     pub note: Option<String>,
+    /// While set, the record's pages read the record as it stood at this moment, and offer
+    /// nothing to record (an auditor's "recorded as of").
+    pub recorded_as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl SignedIn {
@@ -53,10 +56,25 @@ impl SignedIn {
     }
 
     fn writes_for<'a>(&self, organisations: impl IntoIterator<Item = &'a str>) -> bool {
+        // Reading the record as it stood, nobody records anything.
         let principal = self.principal();
-        organisations
-            .into_iter()
-            .any(|code| principal.can_write(code))
+        self.recorded_as_of.is_none()
+            && organisations
+                .into_iter()
+                .any(|code| principal.can_write(code))
+    }
+
+    /// Why a form refuses: `why`, or, while reading the record as it stood, that.
+    fn refusal(&self, why: &str) -> Failure {
+        if self.recorded_as_of.is_some() {
+            Failure::Forbidden(
+                "You are reading the record as it stood at an earlier moment: go back to the \
+                 record as it is now to record anything."
+                    .into(),
+            )
+        } else {
+            Failure::Forbidden(why.to_owned())
+        }
     }
 
     /// [`Self::may_change`], or the page refusing with `why` when they may not.
@@ -68,7 +86,7 @@ impl SignedIn {
         if self.may_change(organisations) {
             Ok(())
         } else {
-            Err(Failure::Forbidden(why.to_owned()))
+            Err(self.refusal(why))
         }
     }
 
@@ -81,7 +99,7 @@ impl SignedIn {
         if self.may_keep_boards(organisations) {
             Ok(())
         } else {
-            Err(Failure::Forbidden(why.to_owned()))
+            Err(self.refusal(why))
         }
     }
 
@@ -89,6 +107,9 @@ impl SignedIn {
     pub fn chrome(&self, title: impl Into<String>, section: Section) -> Chrome {
         let mut chrome = Chrome::signed_in(title, &self.who, self.form_token.clone(), section);
         chrome.note = self.note.clone();
+        chrome.recorded_as_of = self
+            .recorded_as_of
+            .map(|at| at.format("%-d %B %Y at %H:%M UTC").to_string());
         chrome
     }
 }
@@ -117,6 +138,10 @@ impl FromRequestParts<AppState> for SignedIn {
         let note = super::session::take_note(&session)
             .await
             .map_err(|e| super::sign_in::internal(e).into_response())?;
+        let recorded_as_of = session
+            .get::<chrono::DateTime<chrono::Utc>>(super::session::RECORDED_AS_OF)
+            .await
+            .map_err(|e| super::sign_in::internal(e).into_response())?;
         let correlation_id = parts
             .extensions
             .get::<tower_http::request_id::RequestId>()
@@ -129,6 +154,7 @@ impl FromRequestParts<AppState> for SignedIn {
             correlation_id,
             session,
             note,
+            recorded_as_of,
         })
     }
 }

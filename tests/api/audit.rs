@@ -21,7 +21,7 @@ struct Row {
     sequence: i64,
 }
 
-async fn sql(db: &Db, statement: &str) {
+pub async fn sql(db: &Db, statement: &str) {
     match db {
         Db::Postgres(pool) => sqlx::raw_sql(statement).execute(pool).await.map(|_| ()),
         Db::Sqlite(pool) => sqlx::raw_sql(statement).execute(pool).await.map(|_| ()),
@@ -30,7 +30,7 @@ async fn sql(db: &Db, statement: &str) {
 }
 
 /// Lets the test change the log as an attacker with database access would.
-async fn disable_protection(db: &Db) {
+pub async fn disable_protection(db: &Db) {
     match db {
         Db::Postgres(_) => sql(db, "ALTER TABLE events DISABLE TRIGGER USER").await,
         Db::Sqlite(_) => {

@@ -389,6 +389,28 @@ pub async fn record_item(
         .to_owned()
 }
 
+/// Proposes an action of `org` titled `title` answering `item`, due at the end of June 2026;
+/// answers its id.
+pub async fn propose_action(
+    app: &Endpoint,
+    token: &str,
+    org: &str,
+    item: &str,
+    title: &str,
+) -> String {
+    let data = app
+        .call(
+            token,
+            "proposeAction",
+            "action { id }",
+            json!({ "title": title, "ownerOrganisation": org, "ownerRole": "Outpatients manager",
+                "decisionForum": "Operations board", "dueOn": "2026-06-30",
+                "proposedOn": "2026-03-21", "inputItemIds": [item] }),
+        )
+        .await;
+    data["action"]["id"].as_str().expect("action id").to_owned()
+}
+
 /// Another replica of the service on the same storage as some `settings`, stoppable.
 pub struct Replica {
     pub api: Endpoint,

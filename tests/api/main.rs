@@ -60,6 +60,7 @@ mod trace;
 mod views;
 mod web_activities;
 mod web_assets;
+mod web_audit;
 mod web_board_decisions;
 mod web_boards;
 mod web_corrections;

@@ -6,7 +6,7 @@
 use partnership_ledger::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{plan_activity, record_item, spawn_app, Backend, TestApp};
+use crate::helpers::{plan_activity, propose_action, record_item, spawn_app, Backend, TestApp};
 use crate::on_both;
 use crate::web_boards::seat;
 use crate::web_visitor::Visitor;
@@ -73,19 +73,7 @@ async fn a_decision_cites_input_found_by_its_words(backend: Backend) {
         "2025-12-01",
     )
     .await;
-    let action = app
-        .call(
-            &officer,
-            "proposeAction",
-            "action { id }",
-            json!({ "title": "Send clinic letters by email", "ownerOrganisation": "RX1",
-                "ownerRole": "Outpatients manager", "decisionForum": "Quality committee",
-                "dueOn": "2026-06-30", "proposedOn": "2025-12-10", "inputItemIds": [item] }),
-        )
-        .await["action"]["id"]
-        .as_str()
-        .expect("action")
-        .to_owned();
+    let action = propose_action(&app, &officer, "RX1", &item, "Send clinic letters by email").await;
     let meeting = held_meeting(&app).await;
 
     let mut clerk = Visitor::new(&app);

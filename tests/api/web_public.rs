@@ -6,7 +6,7 @@
 use partnership_ledger::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{plan_activity, record_item, spawn_app, Backend, TestApp};
+use crate::helpers::{plan_activity, propose_action, record_item, spawn_app, Backend, TestApp};
 use crate::on_both;
 use crate::web_visitor::{Page, Visitor};
 
@@ -92,19 +92,7 @@ async fn story(app: &TestApp, officer: &str) -> Story {
         "Late letters mean missed appointments",
     )
     .await;
-    let action = app
-        .call(
-            officer,
-            "proposeAction",
-            "action { id }",
-            json!({ "title": "Send letters by email as well", "ownerOrganisation": "RX1",
-                "ownerRole": "Outpatients manager", "decisionForum": "Operations board",
-                "dueOn": "2026-06-30", "proposedOn": "2026-03-21", "inputItemIds": [done] }),
-        )
-        .await["action"]["id"]
-        .as_str()
-        .expect("action")
-        .to_owned();
+    let action = propose_action(app, officer, "RX1", &done, "Send letters by email as well").await;
     app.call(
         officer,
         "agreeAction",

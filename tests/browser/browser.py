@@ -10,6 +10,7 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service as DriverService
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
@@ -73,7 +74,8 @@ class Browser:
         # From the top: the skip link, the first thing a keyboard reaches.
         self.driver.execute_script("document.querySelector('.nhsuk-skip-link').focus()")
         for _ in range(limit):
-            self.driver.switch_to.active_element.send_keys(Keys.TAB)
+            # As a keyboard does, to whatever has the focus (a file input takes keys as a path).
+            ActionChains(self.driver).send_keys(Keys.TAB).perform()
             focused = self.driver.switch_to.active_element
             # What a screen reader says: the text, hidden parts and all, or a button's value.
             said = " ".join((focused.get_attribute("textContent") or "").split()) \

@@ -18,7 +18,13 @@ saved as screenshots at desktop and phone widths under target/ui/ for a person t
    refused; an officer cannot open another organisation's records by their address.
 5. The public page (`public.public_page`): an administrator turns it on, and someone not
    signed in reads the published activity on a phone-sized window, with nothing personal.
-6. Signing in with the organisation's identity provider (`oidc`): oidc-provider, a certified
+6. A board secretary's year (`boards.secretary_year`), the README's board walk-through, with
+   a decision citing the officer's input found by its words; another organisation's
+   secretary cannot open the board.
+7. An auditor's day (`audit.auditor_day`): finding the input by words, its trace, every change
+   to the activity, a checkpoint downloaded and uploaded to check the log, and the audit trail
+   downloaded.
+8. Signing in with the organisation's identity provider (`oidc`): oidc-provider, a certified
    OpenID provider, runs beside the service; an officer signs in through its pages, and a
    wrong state, a code used twice, a code issued to another client and an account with no
    role are each refused.
@@ -43,6 +49,8 @@ from service import Failures, Keys, Postgres, Service, free_port  # noqa: E402
 import journeys  # noqa: E402
 import oidc  # noqa: E402
 import operations  # noqa: E402
+import audit  # noqa: E402
+import boards  # noqa: E402
 import public  # noqa: E402
 import year  # noqa: E402
 from browser import Browser  # noqa: E402
@@ -95,6 +103,8 @@ def run_backend(name: str, binary: str, database_url: str | None, failures: Fail
                     ("QMK", "North East London ICB")
                 activity = year.year(browser, service, failures, *org)
                 public.public_page(browser, service, failures, *org, activity)
+                boards.secretary_year(browser, service, failures, *org)
+                audit.auditor_day(browser, service, failures, org[0])
             finally:
                 browser.quit()
     finally:

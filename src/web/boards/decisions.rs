@@ -210,14 +210,6 @@ async fn decide(state: &AppState, who: &SignedIn, params: &Params) -> Result<Flo
     };
     let items = choices(labels(state, who, &ticked_items).await?);
     let actions = choices(labels(state, who, &ticked_actions).await?);
-    let mut back: Vec<(&str, &str)> = Vec::new();
-    back.extend(ticked_items.iter().map(|id| ("citedInputItemIds", *id)));
-    back.extend(ticked_actions.iter().map(|id| ("citedActionIds", *id)));
-    flow.back = format!(
-        "{}/decisions/cite?{}",
-        flow.back,
-        serde_urlencoded::to_string(&back).unwrap_or_default()
-    );
     let mut fields = vec![
         Field::new("title", "Decision", Kind::Text)
             .hint("What was decided, in a line, for example Approve the new outpatient letters")

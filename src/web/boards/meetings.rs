@@ -60,6 +60,7 @@ pub(super) struct Meeting {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Decision {
+    id: String,
     title: String,
     summary: String,
     cites_patient_input: bool,
@@ -117,7 +118,7 @@ struct MeetingPage {
     /// The attendance register: each member seated that day, their seat, and whether they
     /// attended (once held).
     register: Vec<(String, String, &'static str)>,
-    decisions: Vec<(String, String, String)>,
+    decisions: Vec<(String, String, String, String)>,
     steps: Steps,
 }
 
@@ -194,7 +195,12 @@ async fn page(
             if d.patient_members_voted {
                 about.push("patient members voted");
             }
-            (d.title.clone(), d.summary.clone(), about.join(", "))
+            (
+                d.id.clone(),
+                d.title.clone(),
+                d.summary.clone(),
+                about.join(", "),
+            )
         })
         .collect();
     let mut steps = Steps::default();

@@ -1,0 +1,370 @@
+//! Proving the record and taking it away: checking the log's hash chains against a checkpoint
+//! file (uploaded from the page) and saying the result in words, issuing a new checkpoint to
+//! keep outside the database, and downloading an organisation's audit trail and "you said, we
+//! did" as files.
+
+use askama::Template;
+use axum::extract::{Multipart, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::api::AppState;
+use crate::operation;
+use crate::web::client::run;
+use crate::web::failure::Failure;
+use crate::web::form::Sent;
+use crate::web::listing::DateFilter;
+use crate::web::page::{render, Chrome, Section};
+use crate::web::signed_in::SignedIn;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Verified {
+    verify_log: Verification,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Verification {
+    verified: bool,
+    events: i64,
+    streams: i64,
+    root_hash: String,
+    last_position: Option<i64>,
+    first_failure: Option<FirstFailure>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FirstFailure {
+    position: Option<i64>,
+    aggregate_type: Option<String>,
+    aggregate_id: Option<String>,
+    sequence: Option<i64>,
+    problem: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit/verify.html")]
+struct VerifyPage {
+    chrome: Chrome,
+    /// What the check found, in words: whether it holds, and what it means.
+    outcome: Option<(bool, String, String)>,
+    error: Option<String>,
+}
+
+impl VerifyPage {
+    /// The error summary's one problem, if the file was not a checkpoint.
+    fn problems(&self) -> Vec<(String, String)> {
+        self.error
+            .iter()
+            .map(|e| ("checkpoint".to_owned(), e.clone()))
+            .collect()
+    }
+}
+
+/// What a failure the log check names means, for someone deciding whether to trust the record.
+fn meaning(problem: &str) -> &'static str {
+    match problem {
+        "ALTERED" => "The event no longer matches its own hash: it was changed after it was recorded.",
+        "BROKEN_LINK" => "The event does not follow on from the event before it in its record: an event before it was removed or replaced.",
+        "MISSING" => "The record's events skip a number: an event was deleted.",
+        "OUT_OF_ORDER" => "The record's events are not in the order they were recorded.",
+        "REPEATED" => "Two events of the record carry the same number.",
+        "CUT_SHORT" => "The log holds fewer events than the checkpoint counted: events recorded before the checkpoint were deleted.",
+        "DIFFERS_FROM_CHECKPOINT" => "The log up to the checkpoint no longer gives the checkpoint's hash: something recorded before it was changed.",
+        _ => "The log does not match what was recorded.",
+    }
+}
+
+pub(super) async fn verify_page(who: SignedIn) -> Response {
+    render(&VerifyPage {
+        chrome: who.chrome("Check the log", Section::Audit),
+        outcome: None,
+        error: None,
+    })
+}
+
+/// Checks the log, against the uploaded checkpoint when one was chosen.
+pub(super) async fn verify(
+    State(state): State<AppState>,
+    who: SignedIn,
+    mut form: Multipart,
+) -> Result<Response, Failure> {
+    let unreadable = || Failure::BadForm("The file sent could not be read.".into());
+    let mut checkpoint = None;
+    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
+        if field.name() == Some("checkpoint") {
+            let text = field.text().await.map_err(|_| unreadable())?;
+            if !text.trim().is_empty() {
+                checkpoint = Some(text);
+            }
+        }
+    }
+    let chrome = who.chrome("Check the log", Section::Audit);
+    let given = checkpoint.is_some();
+    let found: Result<Verified, _> = run(
+        &state,
+        &who,
+        operation!("verify_log"),
+        json!({ "checkpoint": checkpoint }),
+    )
+    .await;
+    let v = match found {
+        Ok(found) => found.verify_log,
+        Err(refusal) if refusal.code == "VALIDATION" => {
+            let page = render(&VerifyPage {
+                chrome: Chrome {
+                    has_errors: true,
+                    ..chrome
+                },
+                outcome: None,
+                error: Some(
+                    "The file chosen is not a checkpoint of this service: choose the file saved \
+                     when the checkpoint was issued"
+                        .into(),
+                ),
+            });
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+        Err(refusal) => return Err(refusal.into()),
+    };
+    let outcome = match (&v.first_failure, v.verified) {
+        (None, true) => (
+            true,
+            if given {
+                "Verified: every record's chain holds, and the log matches the checkpoint"
+                    .to_owned()
+            } else {
+                "Verified: every record's chain holds".to_owned()
+            },
+            format!(
+                "{} events in {} records, up to position {}; the log's hash is {}.",
+                v.events,
+                v.streams,
+                v.last_position.unwrap_or(0),
+                v.root_hash
+            ),
+        ),
+        (failure, _) => {
+            let problem = failure.as_ref().map_or("", |f| f.problem.as_str());
+            let which = failure
+                .as_ref()
+                .and_then(|f| {
+                    Some(format!(
+                        "The first event that fails is at position {} ({} {}, event {}). ",
+                        f.position?,
+                        f.aggregate_type.as_deref()?,
+                        f.aggregate_id.as_deref()?,
+                        f.sequence?
+                    ))
+                })
+                .unwrap_or_default();
+            (
+                false,
+                "Not verified: the log does not hold as recorded".to_owned(),
+                format!("{which}{}", meaning(problem)),
+            )
+        }
+    };
+    Ok(render(&VerifyPage {
+        chrome,
+        outcome: Some(outcome),
+        error: None,
+    }))
+}
+
+#[derive(Deserialize)]
+struct Issued {
+    checkpoint: Checkpoint,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Checkpoint {
+    json: String,
+    log_position: i64,
+}
+
+/// A file to save, named `filename`.
+fn file(filename: &str, content_type: &str, content: String) -> Response {
+    let mut response = content.into_response();
+    let headers = response.headers_mut();
+    if let Ok(kind) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, kind);
+    }
+    let name: String = filename
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
+        .collect();
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    response
+}
+
+/// Issues a checkpoint over the log as it stands, as a file to keep outside the database.
+pub(super) async fn checkpoint(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Response, Failure> {
+    let issued: Issued = run(&state, &who, operation!("checkpoint"), json!({})).await?;
+    let c = issued.checkpoint;
+    Ok(file(
+        &format!("checkpoint-{}.json", c.log_position),
+        "application/json",
+        c.json,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "audit/downloads.html")]
+struct DownloadsPage {
+    chrome: Chrome,
+    organisation: String,
+    from: DateFilter,
+    to: DateFilter,
+    problems: Vec<(String, String)>,
+}
+
+impl DownloadsPage {
+    fn date_filters(&self) -> [(&'static str, &'static str, &(String, String, String)); 2] {
+        [
+            ("from", "From (the first day)", &self.from.parts),
+            ("to", "To (the last day)", &self.to.parts),
+        ]
+    }
+}
+
+fn downloads_page(who: &SignedIn, sent: &Sent, problems: Vec<(String, String)>) -> Response {
+    let organisation = match sent.one("organisation") {
+        "" => who.who.organisations.first().cloned().unwrap_or_default(),
+        given => given.to_owned(),
+    };
+    let has_errors = !problems.is_empty();
+    let mut chrome = who.chrome("Download the evidence", Section::Audit);
+    chrome.has_errors = has_errors;
+    let page = render(&DownloadsPage {
+        chrome,
+        organisation,
+        from: DateFilter::of(sent, "from", "From"),
+        to: DateFilter::of(sent, "to", "To"),
+        problems,
+    });
+    if has_errors {
+        (StatusCode::BAD_REQUEST, page).into_response()
+    } else {
+        page
+    }
+}
+
+pub(super) async fn downloads(who: SignedIn, RawQuery(query): RawQuery) -> Response {
+    downloads_page(
+        &who,
+        &Sent::parse(query.unwrap_or_default().as_bytes()),
+        Vec::new(),
+    )
+}
+
+#[derive(Deserialize)]
+struct Downloaded {
+    download: Download,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Download {
+    filename: String,
+    content_type: String,
+    content: String,
+}
+
+/// The audit trail of an organisation from one day to another (both included), as CSV or
+/// JSON Lines.
+pub(super) async fn trail(
+    State(state): State<AppState>,
+    who: SignedIn,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Failure> {
+    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
+    let organisation = sent.one("organisation").to_ascii_uppercase();
+    let from = DateFilter::of(&sent, "from", "From");
+    let to = DateFilter::of(&sent, "to", "To");
+    let mut problems = Vec::new();
+    if organisation.is_empty() {
+        problems.push((
+            "organisation".into(),
+            "Enter the organisation's ODS code".into(),
+        ));
+    }
+    let days = match (&from.day, &to.day) {
+        (Ok(Some(from)), Ok(Some(to))) if to < from => {
+            problems.push((
+                "to-day".into(),
+                "The last day must be on or after the first".into(),
+            ));
+            None
+        }
+        (Ok(Some(from)), Ok(Some(to))) => Some((*from, *to)),
+        (Err(problem), _) | (_, Err(problem)) => {
+            problems.push(("from-day".into(), problem.clone()));
+            None
+        }
+        _ => {
+            problems.push(("from-day".into(), "Enter the first and the last day".into()));
+            None
+        }
+    };
+    let Some((first, last)) = days.filter(|_| problems.is_empty()) else {
+        return Ok(downloads_page(&who, &sent, problems));
+    };
+    let format = if sent.one("format") == "CSV" {
+        "CSV"
+    } else {
+        "JSON_LINES"
+    };
+    let after = last.succ_opt().unwrap_or(last);
+    let found: Downloaded = run(
+        &state,
+        &who,
+        operation!("audit_trail"),
+        json!({ "organisation": organisation, "from": format!("{first}T00:00:00Z"),
+                "to": format!("{after}T00:00:00Z"), "format": format }),
+    )
+    .await?;
+    let d = found.download;
+    Ok(file(&d.filename, &d.content_type, d.content))
+}
+
+/// "You said, we did" for an organisation as it stands today, as CSV or a page to print.
+pub(super) async fn you_said(
+    State(state): State<AppState>,
+    who: SignedIn,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Failure> {
+    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
+    let organisation = sent.one("organisation").to_ascii_uppercase();
+    if organisation.is_empty() {
+        let problem = (
+            "organisation".into(),
+            "Enter the organisation's ODS code".into(),
+        );
+        return Ok(downloads_page(&who, &sent, vec![problem]));
+    }
+    let format = if sent.one("format") == "CSV" {
+        "CSV"
+    } else {
+        "HTML"
+    };
+    let found: Downloaded = run(
+        &state,
+        &who,
+        operation!("you_said_download"),
+        json!({ "organisation": organisation, "format": format }),
+    )
+    .await?;
+    let d = found.download;
+    Ok(file(&d.filename, &d.content_type, d.content))
+}
