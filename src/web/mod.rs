@@ -32,11 +32,13 @@ pub mod boards;
 pub mod chart;
 pub mod client;
 pub mod failure;
+pub mod figures;
 pub mod find;
 pub mod form;
 pub mod home;
 pub mod input;
 pub mod listing;
+pub mod named;
 pub mod organisations;
 pub mod page;
 pub mod protect;
@@ -75,6 +77,7 @@ pub fn routes(
         .merge(boards::routes())
         .merge(find::routes())
         .merge(audit::routes())
+        .merge(figures::routes())
         .merge(organisations::routes())
         .merge(sign_in::routes())
         .fallback(|| async { failure::Failure::NotFound })

@@ -16,6 +16,8 @@ pub enum Section {
     Boards,
     /// Finding, tracing and verifying the record: auditors' and administrators'.
     Audit,
+    /// The scorecard and the other figures.
+    Figures,
     /// Pages outside the navigation (signing in, errors).
     Elsewhere,
 }
@@ -100,16 +102,19 @@ impl Chrome {
                 ("/", "What needs you", Section::NeedsYou),
                 ("/activities", "Activities", Section::Activities),
                 ("/find", "Find input", Section::Find),
+                ("/scorecard", "Figures", Section::Figures),
             ],
             Role::BoardSecretary => &[
                 ("/", "What needs you", Section::NeedsYou),
                 ("/boards", "Boards", Section::Boards),
+                ("/scorecard", "Figures", Section::Figures),
             ],
             Role::Admin | Role::Auditor => &[
                 ("/", "What needs you", Section::NeedsYou),
                 ("/activities", "Activities", Section::Activities),
                 ("/find", "Find input", Section::Find),
                 ("/boards", "Boards", Section::Boards),
+                ("/scorecard", "Figures", Section::Figures),
                 ("/audit", "Audit", Section::Audit),
             ],
         };

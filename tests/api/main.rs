@@ -64,6 +64,7 @@ mod web_audit;
 mod web_board_decisions;
 mod web_boards;
 mod web_corrections;
+mod web_figures;
 mod web_home;
 mod web_public;
 mod web_sign_in;

@@ -189,5 +189,12 @@ def year(browser, service, failures, org: str, org_name: str):
     browser.press("Search")
     expect("1 item found" in browser.text(), f"{where}find: the item is found by its words")
     check("Find input results")
+
+    # The scorecard for the financial year the focus group fell in.
+    browser.press("Figures")
+    browser.open(f"/scorecard?organisation={org}&period=year&year=2025")
+    check("Scorecard")
+    expect("1 April 2025 to 31 March 2026" in browser.text(),
+           f"{where}the scorecard covers the financial year asked for")
     browser.press("Sign out")
     return activity_id

@@ -18,6 +18,7 @@ use crate::web::failure::Failure;
 use crate::web::form::flow::{About, Flow};
 use crate::web::form::routes::Params;
 use crate::web::form::{Choice, Field, Kind, Sent};
+use crate::web::named::names;
 use crate::web::page::{long_date, render, Chrome, Section};
 use crate::web::signed_in::SignedIn;
 use crate::web::words::{say, SEAT_ROLES};
@@ -90,38 +91,17 @@ struct FoundAction {
     owner_organisation: String,
 }
 
-#[derive(Deserialize)]
-struct Cited {
-    node: Option<CitedNode>,
-}
-
-#[derive(Deserialize)]
-struct CitedNode {
-    summary: Option<String>,
-    title: Option<String>,
-}
-
-/// How the pages name each record of `ids` a decision cites (an input item by its summary, an
-/// action by its title); one the person may not read, or that is not there, is left out.
+/// How the pages name each record of `ids` a decision cites, ticked.
 async fn labels(state: &AppState, who: &SignedIn, ids: &[&str]) -> Result<Vec<Pick>, Failure> {
-    let mut picks = Vec::new();
-    for id in ids.iter().take(MOST_CITED) {
-        let found = run::<Cited>(state, who, operation!("cited_record"), json!({ "id": id })).await;
-        let node = match found {
-            Ok(found) => found.node,
-            // Not there, not the person's to read, or not an id at all.
-            Err(refusal) if matches!(refusal.code.as_str(), "NOT_FOUND" | "VALIDATION") => None,
-            Err(refusal) => return Err(refusal.into()),
-        };
-        if let Some(label) = node.and_then(|n| n.summary.or(n.title)) {
-            picks.push(Pick {
-                id: (*id).to_owned(),
-                label,
-                ticked: true,
-            });
-        }
-    }
-    Ok(picks)
+    Ok(names(state, who, ids, MOST_CITED)
+        .await?
+        .into_iter()
+        .map(|(id, label)| Pick {
+            id,
+            label,
+            ticked: true,
+        })
+        .collect())
 }
 
 /// Finding what a decision cites: words search the organisation's input items and its latest

@@ -134,7 +134,11 @@ async fn activity(
         let found = crate::projections::read::activity(reader.db(), id).await?;
         let doc = found
             .map(|(a, _)| a)
-            .filter(|a| a.public_since.is_some() && a.lead_organisation.as_str() == code)
+            .filter(|a| {
+                a.public_since.is_some()
+                    && a.cancelled.is_none()
+                    && a.lead_organisation.as_str() == code
+            })
             .ok_or(Failure::NotFound)?;
         let html = ActivityPage {
             chrome: Chrome::bare(format!("You said, we did: {}", doc.title)),

@@ -90,10 +90,13 @@ impl<'a> Reader<'a> {
         Ok(found.filter(|o| o.public_page))
     }
 
-    /// The activities `code` has published, the latest published first.
+    /// The activities `code` has published, the latest published first; one cancelled since
+    /// has nothing to say and is left out.
     pub async fn activities(&mut self, code: &str) -> anyhow::Result<Vec<ActivityDoc>> {
         self.deps.insert(Dep::ActivitiesOf(code.to_owned()));
-        read::public_activities(self.db, code).await
+        let mut found = read::public_activities(self.db, code).await?;
+        found.retain(|a| a.cancelled.is_none());
+        Ok(found)
     }
 
     /// The activity with what was said at it, in the order it was raised.
