@@ -7,9 +7,12 @@ use serde_json::json;
 
 use crate::helpers::{plan_activity, record_item, spawn_app, Backend};
 use crate::on_both;
-use crate::web_visitor::Visitor;
+use crate::web_visitor::{Page, Visitor};
 
-on_both!(the_scorecard_shows_each_measure_and_opens_to_its_records);
+on_both!(
+    the_scorecard_shows_each_measure_and_opens_to_its_records,
+    reach_names_the_groups_left_out_and_takes_a_new_baseline,
+);
 
 async fn the_scorecard_shows_each_measure_and_opens_to_its_records(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -94,4 +97,96 @@ async fn the_scorecard_shows_each_measure_and_opens_to_its_records(backend: Back
         "{}",
         other.status
     );
+}
+
+/// Uploads `csv` as RX1's baseline from the reach page, as a person choosing a file would.
+async fn upload(
+    visitor: &mut Visitor,
+    app: &crate::helpers::TestApp,
+    csrf: &str,
+    csv: &str,
+) -> Page {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf.to_owned())
+        .part(
+            "csv",
+            reqwest::multipart::Part::text(csv.to_owned()).file_name("baseline.csv"),
+        );
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let request = client
+        .post(format!("{}/reach/baseline?organisation=RX1", app.address))
+        .multipart(form);
+    visitor.send(request).await
+}
+
+async fn reach_names_the_groups_left_out_and_takes_a_new_baseline(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("RX1", "Riverside Hospital").await;
+    let officer = app.token(Role::EngagementOfficer, &["RX1"]);
+    let activity = plan_activity(&app, &officer, "RX1", "2026-05-10").await;
+    app.call(
+        &officer,
+        "recordActivityHeld",
+        "activity { id }",
+        json!({ "activityId": activity, "heldOn": "2026-05-10",
+            "attendance": { "patients": 10, "carers": 0, "public": 0, "staff": 0 },
+            "demographics": { "ageBand": [{ "category": "18 to 44", "count": 9 },
+                                          { "category": "65 and over", "count": 1 }] } }),
+    )
+    .await;
+    let mut visitor = Visitor::officer(&app, &["RX1"]).await;
+    let page = visitor.get("/reach?organisation=RX1").await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(page
+        .text()
+        .contains("No population baseline has been uploaded"));
+    let csrf = page.form_token();
+
+    // A file with faults: every faulty line named, nothing changed.
+    let events = app.event_count().await;
+    let faulty = "dimension,category,count\nage_band,18 to 44,lots\nage_band,65 and over,300\nshoe_size,9,4\n";
+    let refused = upload(&mut visitor, &app, &csrf, faulty).await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    let text = refused.text();
+    assert!(
+        text.contains("Line 2, column 3: the count must be a whole number"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Line 4, column 1: unknown dimension"),
+        "{text}"
+    );
+    assert_eq!(app.event_count().await, events, "nothing recorded");
+
+    // A good one: the chart names the group left out.
+    let good = "dimension,category,count\nage_band,18 to 44,600\nage_band,65 and over,400\n";
+    let uploaded = upload(&mut visitor, &app, &csrf, good).await;
+    assert_eq!(uploaded.status, 303, "{}", uploaded.text());
+    let page = visitor.get(uploaded.location()).await;
+    let text = page.text();
+    assert!(text.contains("Population baseline uploaded"), "{text}");
+    assert!(text.contains("Under-represented"), "{text}");
+    assert!(
+        text.contains("Age: 65 and over, 10% of those who took part against 40% of the population"),
+        "{text}"
+    );
+    assert!(page.body.contains("<svg"), "drawn as a chart");
+    assert!(
+        text.contains("Share of the population"),
+        "with its figures as a table: {text}"
+    );
+
+    // An auditor reads it but is offered no upload, and cannot post one.
+    let mut auditor = Visitor::new(&app);
+    auditor
+        .sign_in(&app, "auditor@example.nhs.uk", Role::Auditor, &["RX1"])
+        .await;
+    let read = auditor.get("/reach?organisation=RX1").await;
+    assert_eq!(read.status, 200);
+    assert!(!read.body.contains("/reach/baseline"));
+    let token = read.form_token();
+    assert_eq!(upload(&mut auditor, &app, &token, good).await.status, 403);
 }

@@ -3,6 +3,9 @@ the same journey as the README's API tour. Links and buttons are reached and pre
 keyboard; answers are typed into the fields the keyboard would reach. The verdicts the pages
 show are checked against the API's."""
 
+import os
+import tempfile
+
 from selenium.webdriver.common.keys import Keys
 
 from journeys import api_token, sign_in_link
@@ -196,5 +199,17 @@ def year(browser, service, failures, org: str, org_name: str):
     check("Scorecard")
     expect("1 April 2025 to 31 March 2026" in browser.text(),
            f"{where}the scorecard covers the financial year asked for")
+
+    # Reach, against a population baseline uploaded from a CSV file.
+    browser.press("Reach: who took part against the population")
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as csv:
+        csv.write("dimension,category,count\nage_band,18-44,600\nage_band,65+,400\n")
+    browser.find("#csv").send_keys(csv.name)
+    browser.press("Upload the baseline")
+    os.unlink(csv.name)
+    browser.open(f"/reach?organisation={org}&period=year&year=2025")
+    check("Reach")
+    expect("Age: 65+, 0% of those who took part against 40% of the population" in browser.text(),
+           f"{where}reach names the group left out, against the baseline uploaded")
     browser.press("Sign out")
     return activity_id

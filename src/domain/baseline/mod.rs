@@ -8,7 +8,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
-pub use csv::{CsvError, Dimension, Shares};
+pub use csv::{CsvError, CsvErrors, Dimension, Shares};
 
 use crate::domain::common::OdsCode;
 use crate::domain::services::{LookupFailed, Services};
