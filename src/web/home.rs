@@ -162,6 +162,10 @@ struct OrganisationCode {
 }
 
 async fn home(State(state): State<AppState>, who: SignedIn) -> Result<Response, Failure> {
+    // A board secretary's work is the boards': their home is theirs.
+    if who.who.role == crate::auth::Role::BoardSecretary {
+        return super::boards::home::page(&state, &who).await;
+    }
     let codes = match who.principal().read_scope() {
         Some(codes) => codes.to_vec(),
         None => {

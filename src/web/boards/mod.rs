@@ -5,6 +5,7 @@
 
 mod decisions;
 mod forms;
+pub(crate) mod home;
 mod meetings;
 mod members;
 
