@@ -6,7 +6,9 @@
 use partnership_ledger::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{plan_activity, propose_action, record_item, spawn_app, Backend, TestApp};
+use crate::helpers::{
+    plan_activity, propose_action, record_item, spawn_app, spawn_app_with, Backend, TestApp,
+};
 use crate::on_both;
 use crate::web_visitor::{Page, Visitor};
 
@@ -379,4 +381,26 @@ async fn the_public_pages_hold_nothing_personal_and_follow_the_record(backend: B
     for path in ["/public/RX1", page.as_str(), feed] {
         assert_eq!(public(&app, path).await.status, 404, "{path}");
     }
+}
+
+/// Anyone may read the public pages, so each address has its share of the rate limit: past
+/// it, even a kept page is refused, and the page says when to come back.
+#[tokio::test]
+async fn the_public_pages_are_rate_limited_by_address() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.rate_limit_per_minute = 3).await;
+    app.register("RX1", "Riverside Hospital").await;
+    app.call(
+        &app.admin(),
+        "setPublicPage",
+        "organisation { publicPage }",
+        json!({ "odsCode": "RX1", "published": true }),
+    )
+    .await;
+    for _ in 0..3 {
+        assert_eq!(public(&app, "/public/RX1").await.status, 200);
+    }
+    let refused = public(&app, "/public/RX1").await;
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.heading(), "Too many requests");
+    assert!(refused.headers.contains_key("retry-after"));
 }
