@@ -68,6 +68,14 @@ impl Failure {
     }
 }
 
+impl From<anyhow::Error> for Failure {
+    /// A read of the views that failed: our failure, logged (the error names no one).
+    fn from(error: anyhow::Error) -> Self {
+        tracing::error!(error = %error, "could not read a page's records");
+        Failure::Internal
+    }
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let mut response = self.status().into_response();

@@ -90,6 +90,37 @@ impl DateFilter {
     }
 }
 
+/// The first and last days of a span asked for with two date filters (both included), or the
+/// problem with them, by the id of the field it is shown at.
+pub fn span(
+    from: &DateFilter,
+    to: &DateFilter,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), (String, String)> {
+    match (&from.day, &to.day) {
+        (Ok(Some(first)), Ok(Some(last))) if last >= first => Ok((*first, *last)),
+        (Ok(Some(_)), Ok(Some(_))) => Err((
+            "to-day".to_owned(),
+            "The last day must be on or after the first".to_owned(),
+        )),
+        (Err(problem), _) | (_, Err(problem)) => Err(("from-day".to_owned(), problem.clone())),
+        _ => Err((
+            "from-day".to_owned(),
+            "Enter the first and the last day".to_owned(),
+        )),
+    }
+}
+
+/// The two date filters of a span as `date_filters.html` draws them.
+pub fn span_filters<'a>(
+    from: &'a DateFilter,
+    to: &'a DateFilter,
+) -> [(&'static str, &'static str, &'a (String, String, String)); 2] {
+    [
+        ("from", "From (the first day)", &from.parts),
+        ("to", "To (the last day)", &to.parts),
+    ]
+}
+
 /// `value` when it is one of `list`'s names, else empty.
 pub fn known(value: &str, list: &'static [(&'static str, &'static str)]) -> &'static str {
     list.iter()

@@ -180,6 +180,11 @@ pub fn render(template: &impl Template) -> Response {
 /// is shown as it came.
 pub fn long_date(iso: &str) -> String {
     chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .map(|day| day.format("%-d %B %Y").to_string())
+        .map(long_day)
         .unwrap_or_else(|_| iso.to_owned())
+}
+
+/// A day as the NHS writes it: "5 December 2026".
+pub fn long_day(day: chrono::NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
 }

@@ -103,6 +103,15 @@ impl SignedIn {
         }
     }
 
+    /// The organisation a page of figures is asked for (`given`, an ODS code, in capitals),
+    /// or, when none is given, the person's first.
+    pub fn organisation_asked(&self, given: &str) -> String {
+        match given {
+            "" => self.who.organisations.first().cloned().unwrap_or_default(),
+            given => given.to_ascii_uppercase(),
+        }
+    }
+
     /// The layout's part of a page titled `title` in `section`.
     pub fn chrome(&self, title: impl Into<String>, section: Section) -> Chrome {
         let mut chrome = Chrome::signed_in(title, &self.who, self.form_token.clone(), section);

@@ -14,8 +14,8 @@ use crate::api::AppState;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::form::Sent;
-use crate::web::listing::DateFilter;
+use crate::web::form::{file_text, Sent};
+use crate::web::listing::{span, span_filters, DateFilter};
 use crate::web::page::{render, Chrome, Section};
 use crate::web::signed_in::SignedIn;
 
@@ -93,16 +93,7 @@ pub(super) async fn verify(
     who: SignedIn,
     mut form: Multipart,
 ) -> Result<Response, Failure> {
-    let unreadable = || Failure::BadForm("The file sent could not be read.".into());
-    let mut checkpoint = None;
-    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
-        if field.name() == Some("checkpoint") {
-            let text = field.text().await.map_err(|_| unreadable())?;
-            if !text.trim().is_empty() {
-                checkpoint = Some(text);
-            }
-        }
-    }
+    let checkpoint = file_text(&mut form, "checkpoint").await?;
     let chrome = who.chrome("Check the log", Section::Audit);
     let given = checkpoint.is_some();
     let found: Result<Verified, _> = run(
@@ -231,10 +222,7 @@ struct DownloadsPage {
 
 impl DownloadsPage {
     fn date_filters(&self) -> [(&'static str, &'static str, &(String, String, String)); 2] {
-        [
-            ("from", "From (the first day)", &self.from.parts),
-            ("to", "To (the last day)", &self.to.parts),
-        ]
+        span_filters(&self.from, &self.to)
     }
 }
 
@@ -299,24 +287,9 @@ pub(super) async fn trail(
             "Enter the organisation's ODS code".into(),
         ));
     }
-    let days = match (&from.day, &to.day) {
-        (Ok(Some(from)), Ok(Some(to))) if to < from => {
-            problems.push((
-                "to-day".into(),
-                "The last day must be on or after the first".into(),
-            ));
-            None
-        }
-        (Ok(Some(from)), Ok(Some(to))) => Some((*from, *to)),
-        (Err(problem), _) | (_, Err(problem)) => {
-            problems.push(("from-day".into(), problem.clone()));
-            None
-        }
-        _ => {
-            problems.push(("from-day".into(), "Enter the first and the last day".into()));
-            None
-        }
-    };
+    let days = span(&from, &to)
+        .map_err(|problem| problems.push(problem))
+        .ok();
     let Some((first, last)) = days.filter(|_| problems.is_empty()) else {
         return Ok(downloads_page(&who, &sent, problems));
     };
@@ -326,16 +299,9 @@ pub(super) async fn trail(
         "JSON_LINES"
     };
     let after = last.succ_opt().unwrap_or(last);
-    let found: Downloaded = run(
-        &state,
-        &who,
-        operation!("audit_trail"),
-        json!({ "organisation": organisation, "from": format!("{first}T00:00:00Z"),
-                "to": format!("{after}T00:00:00Z"), "format": format }),
-    )
-    .await?;
-    let d = found.download;
-    Ok(file(&d.filename, &d.content_type, d.content))
+    let variables = json!({ "organisation": organisation, "from": format!("{first}T00:00:00Z"),
+                            "to": format!("{after}T00:00:00Z"), "format": format });
+    downloaded(&state, &who, operation!("audit_trail"), variables).await
 }
 
 /// "You said, we did" for an organisation as it stands today, as CSV or a page to print.
@@ -358,13 +324,18 @@ pub(super) async fn you_said(
     } else {
         "HTML"
     };
-    let found: Downloaded = run(
-        &state,
-        &who,
-        operation!("you_said_download"),
-        json!({ "organisation": organisation, "format": format }),
-    )
-    .await?;
+    let variables = json!({ "organisation": organisation, "format": format });
+    downloaded(&state, &who, operation!("you_said_download"), variables).await
+}
+
+/// The file `operation` answers with (as `download`), to save.
+async fn downloaded(
+    state: &AppState,
+    who: &SignedIn,
+    operation: crate::web::client::Operation,
+    variables: serde_json::Value,
+) -> Result<Response, Failure> {
+    let found: Downloaded = run(state, who, operation, variables).await?;
     let d = found.download;
     Ok(file(&d.filename, &d.content_type, d.content))
 }

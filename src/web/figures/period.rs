@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value};
 
 use crate::web::form::Sent;
-use crate::web::listing::DateFilter;
+use crate::web::listing::{span, span_filters, DateFilter};
 
 /// The period asked for, and the form's answers to show again.
 pub struct Asked {
@@ -68,22 +68,8 @@ impl Asked {
                     .ok_or_else(|| ("quarter".to_owned(), "Select the quarter".to_owned()))?;
                 Ok(json!({ "quarter": { "year": year, "quarter": quarter } }))
             }
-            "dates" => match (&self.from.day, &self.to.day) {
-                (Ok(Some(from)), Ok(Some(to))) if to >= from => {
-                    Ok(json!({ "from": from.to_string(), "to": to.to_string() }))
-                }
-                (Ok(Some(_)), Ok(Some(_))) => Err((
-                    "to-day".to_owned(),
-                    "The last day must be on or after the first".to_owned(),
-                )),
-                (Err(problem), _) | (_, Err(problem)) => {
-                    Err(("from-day".to_owned(), problem.clone()))
-                }
-                _ => Err((
-                    "from-day".to_owned(),
-                    "Enter the first and the last day".to_owned(),
-                )),
-            },
+            "dates" => span(&self.from, &self.to)
+                .map(|(from, to)| json!({ "from": from.to_string(), "to": to.to_string() })),
             _ => Ok(json!({ "financialYear": year })),
         }
     }
@@ -110,10 +96,7 @@ impl Asked {
 
     /// The date filters, as `date_filters.html` draws them.
     pub fn date_filters(&self) -> [(&'static str, &'static str, &(String, String, String)); 2] {
-        [
-            ("from", "From (the first day)", &self.from.parts),
-            ("to", "To (the last day)", &self.to.parts),
-        ]
+        span_filters(&self.from, &self.to)
     }
 }
 

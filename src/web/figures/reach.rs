@@ -16,7 +16,7 @@ use crate::operation;
 use crate::web::chart::{Bar, Bars};
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::form::Sent;
+use crate::web::form::{file_text, Sent};
 use crate::web::page::{long_date, render, Chrome, Section};
 use crate::web::session::set_note;
 use crate::web::signed_in::SignedIn;
@@ -99,10 +99,7 @@ async fn reach_page(
     sent: &Sent,
     upload_problems: Vec<String>,
 ) -> Result<Response, Failure> {
-    let organisation = match sent.one("organisation") {
-        "" => who.who.organisations.first().cloned().unwrap_or_default(),
-        given => given.to_ascii_uppercase(),
-    };
+    let organisation = who.organisation_asked(sent.one("organisation"));
     let asked = Asked::of(sent, crate::api::common::context::today());
     let mut page = ReachPage {
         chrome: who.chrome("Reach", Section::Figures),
@@ -244,17 +241,10 @@ pub(super) async fn upload(
         [organisation.as_str()],
         "Only the organisation's engagement officers upload its population baseline.",
     )?;
-    let unreadable = || Failure::BadForm("The file sent could not be read.".into());
-    let mut text = String::new();
-    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
-        if field.name() == Some("csv") {
-            text = field.text().await.map_err(|_| unreadable())?;
-        }
-    }
-    if text.trim().is_empty() {
+    let Some(text) = file_text(&mut form, "csv").await? else {
         let problem = "Choose a CSV file of the population baseline".to_owned();
         return reach_page(&state, &who, &sent, vec![problem]).await;
-    }
+    };
     let uploaded = run::<serde_json::Value>(
         &state,
         &who,

@@ -125,10 +125,7 @@ struct ScorecardPage {
 /// The organisation or system asked for, the period, and the API's variables.
 fn asked(who: &SignedIn, sent: &Sent) -> (String, String, Asked, Result<Value, (String, String)>) {
     let ics = sent.one("ics").to_ascii_uppercase();
-    let organisation = match sent.one("organisation") {
-        "" => who.who.organisations.first().cloned().unwrap_or_default(),
-        given => given.to_ascii_uppercase(),
-    };
+    let organisation = who.organisation_asked(sent.one("organisation"));
     let asked = Asked::of(sent, crate::api::common::context::today());
     let variables = asked.input().and_then(|period| {
         if !ics.is_empty() {

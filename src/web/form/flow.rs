@@ -405,7 +405,7 @@ pub fn answer_of(field: &Field, sent: &Sent) -> String {
         Kind::Date => super::date_of(sent, field)
             .ok()
             .flatten()
-            .map(|d| d.format("%-d %B %Y").to_string())
+            .map(crate::web::page::long_day)
             .unwrap_or_default(),
         Kind::One(choices) | Kind::Many(choices) => choices
             .iter()

@@ -37,6 +37,23 @@ pub enum Kind {
     YesNo,
 }
 
+/// The text of the file (or field) named `name` that a form with a file sent, as sent; `None`
+/// when it sent none, or an empty one.
+pub async fn file_text(
+    form: &mut axum::extract::Multipart,
+    name: &str,
+) -> Result<Option<String>, crate::web::failure::Failure> {
+    let unreadable =
+        || crate::web::failure::Failure::BadForm("The file sent could not be read.".into());
+    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
+        if field.name() == Some(name) {
+            let text = field.text().await.map_err(|_| unreadable())?;
+            return Ok(Some(text).filter(|t| !t.trim().is_empty()));
+        }
+    }
+    Ok(None)
+}
+
 /// A date a form may leave blank for today.
 pub fn on_or_today(name: &'static str, label: &'static str) -> Field {
     Field::new(name, label, Kind::Date)

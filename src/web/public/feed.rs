@@ -11,11 +11,11 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
 
-use super::said::long;
 use super::{kept_or_rendered, ods, rendering};
 use crate::api::AppState;
 use crate::config::WebSettings;
 use crate::web::failure::Failure;
+use crate::web::page::long_day;
 
 /// Most entries a feed carries.
 const ENTRIES: usize = 50;
@@ -78,7 +78,7 @@ pub(super) async fn feed(
                                 said.standing,
                                 published.title,
                                 said.we_did.join(" "),
-                                long(told_on)
+                                long_day(told_on)
                             ),
                         },
                     ));

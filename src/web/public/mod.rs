@@ -70,9 +70,9 @@ struct ActivityPage {
 
 /// The ODS code as the address gives it, in capitals; anything that is not one is no page.
 fn ods(code: &str) -> Result<String, Failure> {
-    let code = code.trim().to_ascii_uppercase();
-    let fits = (3..=10).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric());
-    fits.then_some(code).ok_or(Failure::NotFound)
+    crate::domain::common::OdsCode::parse("odsCode", code)
+        .map(|code| code.to_string())
+        .map_err(|_| Failure::NotFound)
 }
 
 async fn organisation(
@@ -156,13 +156,6 @@ async fn activity(
 fn rendering(error: askama::Error) -> Failure {
     tracing::error!(error = %error, "a public page did not render");
     Failure::Internal
-}
-
-impl From<anyhow::Error> for Failure {
-    fn from(error: anyhow::Error) -> Self {
-        tracing::error!(error = %error, "could not read a public page's records");
-        Failure::Internal
-    }
 }
 
 /// The page kept under `key` (and today's date: a verdict turns overdue with it), or the one

@@ -15,6 +15,7 @@ use crate::projections::kept::{KeptItems, Key};
 use crate::projections::read::{self, ActivityDoc, ItemFilter, ItemView, OrganisationDoc};
 use crate::projections::view::Dep;
 use crate::store::Db;
+use crate::web::page::long_day;
 use crate::web::verdict::{in_plain_words, Verdict, VerdictTag};
 
 /// One thing people said, and what came of it.
@@ -116,8 +117,8 @@ impl<'a> Reader<'a> {
             said.push(self.said(item).await?);
         }
         let when = match &activity.held {
-            Some(held) => format!("Held on {}", long(held.held_on)),
-            None => format!("Planned for {}", long(activity.planned_on)),
+            Some(held) => format!("Held on {}", long_day(held.held_on)),
+            None => format!("Planned for {}", long_day(activity.planned_on)),
         };
         Ok(Published {
             id: activity.id.to_string(),
@@ -148,16 +149,16 @@ impl<'a> Reader<'a> {
                 (Some(done), _) => format!(
                     "{}: done on {}. {}",
                     a.title,
-                    long(done.completed_on),
+                    long_day(done.completed_on),
                     done.outcome
                 ),
                 (None, Some(stopped)) => format!(
                     "{}: stopped on {}, because {}",
                     a.title,
-                    long(stopped.on),
+                    long_day(stopped.on),
                     stopped.text
                 ),
-                (None, None) => format!("{}: due by {}", a.title, long(a.due_on())),
+                (None, None) => format!("{}: due by {}", a.title, long_day(a.due_on())),
             })
             .collect();
         let standing = in_plain_words(verdict, reason, referred_to.as_deref());
@@ -178,7 +179,7 @@ impl<'a> Reader<'a> {
                     DecisionOutcome::AlreadyInPlace => "We found it is already in place",
                     DecisionOutcome::Referred => "We passed it to a partner to answer",
                 };
-                let on = long(d.decided_on);
+                let on = long_day(d.decided_on);
                 if d.reason.is_empty() {
                     format!("{what} ({on}).")
                 } else {
@@ -202,9 +203,4 @@ impl<'a> Reader<'a> {
         self.names.insert(code.to_owned(), name.clone());
         Ok(name)
     }
-}
-
-/// A date as the NHS writes it: "5 December 2026".
-pub fn long(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
 }
