@@ -193,29 +193,37 @@ pub enum ReportFormat {
     Html,
 }
 
-/// "You said, we did" for `organisation` (or one `activity` of it) as of `today`, as a file.
+/// "You said, we did" for `organisation` (or one `activity` of it), over the input raised on
+/// the days `raised` covers, as of `today`, as a file.
 pub async fn you_said_we_did(
     db: &Db,
     organisation: &str,
     activity: Option<uuid::Uuid>,
+    raised: crate::reports::you_said::Raised,
     today: chrono::NaiveDate,
     format: ReportFormat,
 ) -> anyhow::Result<Download> {
     use crate::reports::{you_said, Documents};
     let codes = [organisation.to_owned()];
     let docs = Documents::load(db, &codes).await?;
-    let rows = you_said::rows(&docs, organisation, activity, today);
-    let title = match activity.and_then(|a| docs.activities.iter().find(|x| x.id == a)) {
+    let rows = you_said::rows(&docs, organisation, activity, raised, today);
+    let mut title = match activity.and_then(|a| docs.activities.iter().find(|x| x.id == a)) {
         Some(a) => format!("{} ({organisation})", a.title),
         // The organisation's name, as people know it; its code only if it has none on record.
         None => crate::projections::read::organisation(db, organisation)
             .await?
             .map_or_else(|| organisation.to_owned(), |o| o.name),
     };
-    let stem = match activity {
+    if !raised.said().is_empty() {
+        title = format!("{title}, input {}", raised.said());
+    }
+    let mut stem = match activity {
         Some(a) => format!("you-said-we-did-{organisation}-{a}"),
         None => format!("you-said-we-did-{organisation}"),
     };
+    for day in [raised.from, raised.to].into_iter().flatten() {
+        stem = format!("{stem}-{day}");
+    }
     let (filename, content_type, content) = match format {
         ReportFormat::Csv => (format!("{stem}.csv"), "text/csv", you_said::csv(&rows)?),
         ReportFormat::Html => (

@@ -126,6 +126,12 @@ pub(super) struct YouSaidArgs {
     /// One activity only.
     #[arg(long)]
     pub(super) activity: Option<uuid::Uuid>,
+    /// Only input raised on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub(super) from: Option<chrono::NaiveDate>,
+    /// Only input raised on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub(super) to: Option<chrono::NaiveDate>,
     #[arg(long, value_enum, default_value_t = YouSaidFormat::Html)]
     pub(super) format: YouSaidFormat,
     /// Write to this file instead of standard output.

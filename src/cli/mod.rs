@@ -271,15 +271,23 @@ impl Cli {
     }
 
     async fn export_you_said(&self, args: &YouSaidArgs) -> anyhow::Result<()> {
+        if let (Some(from), Some(to)) = (args.from, args.to) {
+            anyhow::ensure!(to >= from, "--to: must not be before --from");
+        }
         let db = self.caught_up().await?;
         let org = known_organisation(&db, &args.org).await?;
         let format = match args.format {
             YouSaidFormat::Csv => crate::audit::export::ReportFormat::Csv,
             YouSaidFormat::Html => crate::audit::export::ReportFormat::Html,
         };
+        let raised = crate::reports::you_said::Raised {
+            from: args.from,
+            to: args.to,
+        };
         let today = chrono::Utc::now().date_naive();
         let file =
-            crate::audit::export::you_said_we_did(&db, &org, args.activity, today, format).await?;
+            crate::audit::export::you_said_we_did(&db, &org, args.activity, raised, today, format)
+                .await?;
         tracing::info!(input_items = file.rows, "you said, we did exported");
         write_out(args.output.as_deref(), &file.content)
     }

@@ -7,7 +7,7 @@
 //! free text is what officers wrote for publication (summaries, reasons, outcomes). Every figure
 //! carries the records it counts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -16,9 +16,12 @@ use crate::domain::common::{limits, ActivityKind, FeedbackChannel};
 use crate::domain::verdict::InputVerdict;
 use crate::projections::docs::{ActionDoc, OrganisationDoc};
 use crate::projections::reach::GroupReach;
+mod records;
+
 use crate::projections::scorecard::{
     board_measures, population_groups, scorecard, Inputs, Measure, Period, RecordKind, RecordRef,
 };
+use records::{examples, titles};
 
 /// How many examples of change the report shows when the officer chooses none.
 pub const DEFAULT_EXAMPLES: usize = 3;
@@ -88,10 +91,15 @@ pub struct AnnualReport {
     pub groups: Vec<GroupReach>,
     pub margin_points: f64,
     pub examples: Vec<Example>,
+    /// Every action that could be an example: completed with an outcome in the days covered,
+    /// the most recent first.
+    pub candidates: Vec<Example>,
     pub declined: Vec<Declined>,
     pub boards: Vec<BoardSeats>,
     /// The whole scorecard over the days covered.
     pub measures: Vec<Measure>,
+    /// What the records the figures count are called, for the sources.
+    pub titles: BTreeMap<Uuid, String>,
 }
 
 /// A report that cannot be made as asked: too many or unsuitable examples, or a year out of range.
@@ -167,6 +175,7 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
     let (said, declined) = what_people_said(inputs, code, &covered);
     figures.extend(said);
     figures.extend(how_people_were_told(inputs, code, &covered));
+    let (examples, candidates) = examples(inputs, request, &covered)?;
     Ok(AnnualReport {
         organisation: code.to_owned(),
         name: request.organisation.name.clone(),
@@ -174,12 +183,23 @@ pub fn build(inputs: &Inputs, request: &Request) -> Result<AnnualReport, ReportE
         figures,
         groups,
         margin_points: inputs.margin_points,
-        examples: examples(inputs, request, &covered)?,
+        examples,
+        candidates,
         declined,
         boards: boards(inputs, code, &covered),
         measures: scorecard(inputs, &covered),
+        titles: titles(inputs),
         covered,
     })
+}
+
+/// `text` with its first letter a capital.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
 }
 
 /// What we did: the activities `code` led and held in the days covered, by kind, and the places
@@ -405,63 +425,4 @@ fn boards(inputs: &Inputs, code: &str, covered: &Period) -> Vec<BoardSeats> {
             ),
         })
         .collect()
-}
-
-fn examples(
-    inputs: &Inputs,
-    request: &Request,
-    covered: &Period,
-) -> Result<Vec<Example>, ReportError> {
-    let code = request.organisation.ods_code.as_str();
-    let ours = |a: &&ActionDoc| a.owner_organisation.as_str() == code;
-    let chosen: Vec<(&ActionDoc, NaiveDate)> = if request.examples.is_empty() {
-        let mut done: Vec<_> = inputs
-            .actions
-            .iter()
-            .filter(ours)
-            .filter_map(|a| completed_with_outcome(a, covered).map(|on| (a, on)))
-            .collect();
-        done.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.title.cmp(&b.0.title)));
-        done.truncate(DEFAULT_EXAMPLES);
-        done
-    } else {
-        if request.examples.len() > limits::LIST {
-            return Err(ReportError::TooManyExamples(request.examples.len()));
-        }
-        let by_id: HashMap<Uuid, &ActionDoc> = inputs
-            .actions
-            .iter()
-            .filter(ours)
-            .map(|a| (a.id, a))
-            .collect();
-        request
-            .examples
-            .iter()
-            .map(|id| {
-                let action = *by_id.get(id).ok_or(ReportError::NotAnAction(*id))?;
-                let on = completed_with_outcome(action, covered)
-                    .ok_or(ReportError::NotCompleted(*id))?;
-                Ok((action, on))
-            })
-            .collect::<Result<_, _>>()?
-    };
-    Ok(chosen
-        .into_iter()
-        .map(|(action, completed_on)| Example {
-            action: action.id,
-            title: action.title.clone(),
-            completed_on,
-            outcome: action
-                .completed
-                .as_ref()
-                .map(|c| c.outcome.clone())
-                .unwrap_or_default(),
-            you_said: action
-                .input_items
-                .iter()
-                .filter_map(|id| inputs.items.iter().find(|i| i.doc.id == *id))
-                .map(|i| (i.doc.id, i.doc.summary.clone()))
-                .collect(),
-        })
-        .collect())
 }

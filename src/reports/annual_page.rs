@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::annual::{words, AnnualReport, Figure};
+use super::annual::{capitalise, words, AnnualReport, Figure};
 use super::page::{Block, Inline, Page};
 use crate::domain::common::Principle;
 use crate::projections::scorecard::{Measure, RecordKind, RecordRef, Unit};
@@ -73,6 +73,7 @@ impl AnnualReport {
                 self.year.from.format("%Y"),
                 (self.year.to.format("%y"))
             ),
+            titles: self.titles.clone(),
             ..Page::default()
         };
         let covers = if self.covered == self.year {
@@ -153,7 +154,7 @@ impl AnnualReport {
             .iter()
             .map(|g| {
                 vec![
-                    vec![text(words(&g.dimension))],
+                    vec![text(capitalise(&words(&g.dimension)))],
                     vec![text(g.category.clone())],
                     vec![text(percent(g.baseline_share))],
                     vec![text(match g.participant_share {
@@ -371,7 +372,12 @@ impl AnnualReport {
                     vec![text(principle_name(m.principle))],
                     vec![text(m.label)],
                     vec![page.figure(measure_value(m), &m.records)],
-                    vec![text(format!("{} / {}", m.numerator, m.denominator))],
+                    // `+ 0.0` writes a negative zero as 0.
+                    vec![text(format!(
+                        "{} / {}",
+                        m.numerator + 0.0,
+                        m.denominator + 0.0
+                    ))],
                 ]
             })
             .collect();
@@ -400,12 +406,4 @@ fn measure_cell(m: &Measure) -> String {
         }
         _ => measure_value(m),
     }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
 }

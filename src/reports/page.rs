@@ -3,7 +3,10 @@
 //! Every figure carries the records it counts; both renderings number those lists as sources
 //! (footnotes in Markdown, linked notes in HTML), so a reader can open any number.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
+
+use uuid::Uuid;
 
 use crate::projections::scorecard::{RecordKind, RecordRef};
 
@@ -38,6 +41,10 @@ pub struct Page {
     pub blocks: Vec<Block>,
     /// Source `n` (numbered from 1) is `sources[n - 1]`.
     pub sources: Vec<Vec<RecordRef>>,
+    /// What the records are called (an activity's title, an item's summary), so that a source
+    /// reads as a list of records rather than of ids; a record not named here is listed by
+    /// its kind and id alone.
+    pub titles: BTreeMap<Uuid, String>,
 }
 
 impl Page {
@@ -91,7 +98,16 @@ impl Page {
         if !self.sources.is_empty() {
             out.push_str("\n## Sources\n\nEach note lists the records a figure counts.\n\n");
             for (n, records) in self.sources.iter().enumerate() {
-                let _ = writeln!(out, "[^{}]: {}", n + 1, records_text(records));
+                let listed: Vec<String> = records
+                    .iter()
+                    .map(|r| match self.titles.get(&r.id) {
+                        Some(title) => {
+                            format!("{} ({} {})", md_escape(title), kind_name(r.kind), r.id)
+                        }
+                        None => format!("{} {}", kind_name(r.kind), r.id),
+                    })
+                    .collect();
+                let _ = writeln!(out, "[^{}]: {}", n + 1, listed.join("; "));
             }
         }
         out
@@ -105,11 +121,23 @@ impl Page {
         let _ = writeln!(out, "<title>{}</title>", html_escape(&self.title));
         out.push_str(STYLE);
         out.push_str("</head>\n<body>\n<main>\n");
-        let _ = writeln!(out, "<h1>{}</h1>", html_escape(&self.title));
+        out.push_str(&self.html_body(1));
+        out.push_str("</main>\n</body>\n</html>\n");
+        out
+    }
+
+    /// The page's title, blocks and sources as HTML to put within another page, its title a
+    /// heading of level `top` and every heading below it moved down to match; tables carry the
+    /// NHS.UK design system's classes.
+    pub fn html_body(&self, top: u8) -> String {
+        let top = top.clamp(1, 5);
+        let shift = |level: u8| (level + top - 1).clamp(top + 1, 6);
+        let mut out = String::new();
+        let _ = writeln!(out, "<h{top}>{}</h{top}>", html_escape(&self.title));
         for block in &self.blocks {
             match block {
                 Block::Heading(level, text) => {
-                    let level = level.clamp(&2, &6);
+                    let level = shift(*level);
                     let _ = writeln!(out, "<h{level}>{}</h{level}>", html_escape(text));
                 }
                 Block::Paragraph(inlines) => {
@@ -123,15 +151,30 @@ impl Page {
                     out.push_str("</ul>\n");
                 }
                 Block::Table { header, rows } => {
-                    out.push_str("<table>\n<thead><tr>");
+                    // The design system's responsive table: on a phone each row is a card,
+                    // each cell with its column's heading (hidden on wider screens).
+                    out.push_str(
+                        "<table class=\"nhsuk-table nhsuk-table--responsive\" role=\"table\">\n\
+                         <thead class=\"nhsuk-table__head\" role=\"rowgroup\"><tr class=\"nhsuk-table__row\" role=\"row\">",
+                    );
                     for h in header {
-                        let _ = write!(out, "<th scope=\"col\">{}</th>", html_escape(h));
+                        let _ = write!(
+                            out,
+                            "<th class=\"nhsuk-table__header\" scope=\"col\" role=\"columnheader\">{}</th>",
+                            html_escape(h)
+                        );
                     }
-                    out.push_str("</tr></thead>\n<tbody>\n");
+                    out.push_str("</tr></thead>\n<tbody class=\"nhsuk-table__body\">\n");
                     for row in rows {
-                        out.push_str("<tr>");
-                        for cell in row {
-                            let _ = write!(out, "<td>{}</td>", html_inlines(cell));
+                        out.push_str("<tr class=\"nhsuk-table__row\" role=\"row\">");
+                        for (i, cell) in row.iter().enumerate() {
+                            let heading = header.get(i).map(String::as_str).unwrap_or_default();
+                            let _ = write!(
+                                out,
+                                "<td class=\"nhsuk-table__cell\" role=\"cell\"><span class=\"nhsuk-table__heading\" aria-hidden=\"true\">{} </span>{}</td>",
+                                html_escape(heading),
+                                html_inlines(cell)
+                            );
                         }
                         out.push_str("</tr>\n");
                     }
@@ -140,19 +183,30 @@ impl Page {
             }
         }
         if !self.sources.is_empty() {
-            out.push_str("<section class=\"sources\">\n<h2>Sources</h2>\n");
+            let level = shift(2);
+            let _ = writeln!(
+                out,
+                "<section class=\"sources\">\n<h{level}>Sources</h{level}>"
+            );
             out.push_str("<p>Each note lists the records a figure counts.</p>\n<ol>\n");
             for (n, records) in self.sources.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "<li id=\"source-{}\">{}</li>",
-                    n + 1,
-                    html_escape(&records_text(records))
-                );
+                let _ = write!(out, "<li id=\"source-{}\"><ul>", n + 1);
+                for r in records {
+                    out.push_str("<li>");
+                    if let Some(title) = self.titles.get(&r.id) {
+                        let _ = write!(out, "{}: ", html_escape(title));
+                    }
+                    let _ = write!(
+                        out,
+                        "{} <span class=\"ref\">{}</span></li>",
+                        kind_name(r.kind),
+                        r.id
+                    );
+                }
+                out.push_str("</ul></li>\n");
             }
             out.push_str("</ol>\n</section>\n");
         }
-        out.push_str("</main>\n</body>\n</html>\n");
         out
     }
 }
@@ -164,10 +218,18 @@ h1 { font-size: 1.8rem; } h2 { font-size: 1.35rem; margin-top: 2rem; } h3 { font
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
 th, td { border-bottom: 1px solid #d8dde0; padding: 0.4rem; text-align: left; vertical-align: top; }
 sup a { text-decoration: none; }
-.sources { font-size: 0.8rem; word-break: break-all; }
+.nhsuk-table__heading { display: none; }
+.sources { font-size: 0.8rem; }
+.sources ul { list-style: none; padding: 0; margin: 0 0 0.5rem; }
+.sources .ref { color: #4c6272; word-break: break-all; }
 @media print {
   body { font-size: 10.5pt; } main { max-width: none; margin: 0; }
-  h2 { break-after: avoid; } table, li { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  /* A table may run on to the next page, a row at a time, with its header again there: kept
+     whole, a long table would leave the page before it half empty. */
+  tr, li li { break-inside: avoid; }
+  thead { display: table-header-group; }
+  p { orphans: 3; widows: 3; }
   a { color: inherit; }
 }
 </style>
@@ -182,14 +244,6 @@ fn kind_name(kind: RecordKind) -> &'static str {
         RecordKind::BoardDecision => "board decision",
         RecordKind::Seat => "seat (appointment)",
     }
-}
-
-fn records_text(records: &[RecordRef]) -> String {
-    records
-        .iter()
-        .map(|r| format!("{} {}", kind_name(r.kind), r.id))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// Escapes the characters Markdown would read as markup.
@@ -309,9 +363,31 @@ mod tests {
         let html = page().html();
         assert!(html.contains("<h1>Involvement &lt;2026&gt;</h1>"));
         assert!(html.contains("<strong>3</strong><sup><a href=\"#source-1\">[1]</a></sup>"));
-        assert!(
-            html.contains("<li id=\"source-1\">activity 00000000-0000-0000-0000-000000000007</li>")
-        );
+        assert!(html.contains(
+            "<li id=\"source-1\"><ul><li>activity <span class=\"ref\">00000000-0000-0000-0000-000000000007</span></li></ul></li>"
+        ));
         assert!(html.contains("@media print"));
+    }
+
+    #[test]
+    fn sources_name_their_records_by_title_and_id() {
+        let mut page = page();
+        page.titles
+            .insert(Uuid::from_u128(7), "Diabetes <clinic> group".into());
+        let html = page.html();
+        assert!(html.contains(
+            "<li>Diabetes &lt;clinic&gt; group: activity <span class=\"ref\">00000000-0000-0000-0000-000000000007</span></li>"
+        ), "{html}");
+        assert!(page.markdown().contains(
+            "[^1]: Diabetes \\<clinic\\> group (activity 00000000-0000-0000-0000-000000000007)"
+        ));
+        // Within another page, the title is the heading asked for and the rest follow it.
+        let body = page.html_body(2);
+        assert!(
+            body.starts_with("<h2>Involvement &lt;2026&gt;</h2>"),
+            "{body}"
+        );
+        assert!(body.contains("<h3>Sources</h3>"), "{body}");
+        assert!(!body.contains("<html"));
     }
 }

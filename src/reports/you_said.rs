@@ -33,12 +33,38 @@ pub struct Row {
     pub verdict: String,
 }
 
-/// The rows for `organisation`'s input (at `activity` only, when given), as of `today`,
-/// oldest first.
+/// The days input was raised on that a "you said, we did" covers: from one day, to one day,
+/// both (each included), or every day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Raised {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl Raised {
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|from| day >= from) && self.to.is_none_or(|to| day <= to)
+    }
+
+    /// The days in words, for a title: "raised 1 April 2026 to 30 June 2026"; empty for every day.
+    pub fn said(&self) -> String {
+        let long = |d: NaiveDate| d.format("%-d %B %Y").to_string();
+        match (self.from, self.to) {
+            (Some(from), Some(to)) => format!("raised {} to {}", long(from), long(to)),
+            (Some(from), None) => format!("raised from {}", long(from)),
+            (None, Some(to)) => format!("raised up to {}", long(to)),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The rows for `organisation`'s input (at `activity` only, when given) raised on the days
+/// `raised` covers, as of `today`, oldest first.
 pub fn rows(
     docs: &Documents,
     organisation: &str,
     activity: Option<Uuid>,
+    raised: Raised,
     today: NaiveDate,
 ) -> Vec<Row> {
     let mut rows: Vec<Row> = docs
@@ -46,6 +72,7 @@ pub fn rows(
         .iter()
         .filter(|i| i.doc.organisation.as_str() == organisation)
         .filter(|i| activity.is_none_or(|a| i.doc.activity_id == a))
+        .filter(|i| raised.contains(i.doc.raised_on))
         .map(|i| {
             let a = i.assess(today);
             let found = docs.activities.iter().find(|x| x.id == i.doc.activity_id);

@@ -2,7 +2,7 @@
 //! verdict, activity, organisation and the day raised.
 
 use askama::Template;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::client::run;
 use super::failure::Failure;
-use super::form::Sent;
+use super::form::QueryAnswers;
 use super::listing::{known, neighbours, page_of, DateFilter, PageInfo};
 use super::page::{long_date, render, Chrome, Section};
 use super::signed_in::SignedIn;
@@ -100,9 +100,8 @@ struct ActivityTitle {
 async fn find(
     State(state): State<AppState>,
     who: SignedIn,
-    RawQuery(query): RawQuery,
+    QueryAnswers(sent): QueryAnswers,
 ) -> Result<Response, Failure> {
-    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
     let words = sent.one("words").to_owned();
     let theme = sent.one("theme").to_owned();
     let verdict = known(sent.one("verdict"), VERDICTS);

@@ -47,6 +47,7 @@ pub mod session;
 pub mod shapes;
 pub mod sign_in;
 pub mod signed_in;
+pub mod stacked;
 pub mod told;
 pub mod verdict;
 pub mod words;

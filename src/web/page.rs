@@ -176,6 +176,24 @@ pub fn render(template: &impl Template) -> Response {
     }
 }
 
+/// A file to save, named `filename` (kept to letters, digits, `-`, `_` and `.`).
+pub fn attachment(filename: &str, content_type: &str, content: String) -> Response {
+    use axum::http::{header, HeaderValue};
+    let mut response = content.into_response();
+    let headers = response.headers_mut();
+    if let Ok(kind) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, kind);
+    }
+    let name: String = filename
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
+        .collect();
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    response
+}
+
 /// A date as the NHS writes it, "5 December 2026", from the API's `2026-12-05`; anything else
 /// is shown as it came.
 pub fn long_date(iso: &str) -> String {

@@ -118,7 +118,7 @@ impl SignedIn {
         chrome.note = self.note.clone();
         chrome.recorded_as_of = self
             .recorded_as_of
-            .map(|at| at.format("%-d %B %Y at %H:%M UTC").to_string());
+            .map(|at| at.format("%-d %B %Y at %H:%M:%S UTC").to_string());
         chrome
     }
 }

@@ -389,6 +389,31 @@ pub async fn record_item(
         .to_owned()
 }
 
+/// Registers RX1 (Riverside Hospital) and its officer, and records an item "Letters arrive after
+/// the clinic date" raised at a focus group on 10 March 2026 and accepted on 20 March; answers
+/// the officer's token, the activity and the item.
+pub async fn accepted_letters(app: &TestApp) -> (String, String, String) {
+    app.register("RX1", "Riverside Hospital").await;
+    let officer = app.token(Role::EngagementOfficer, &["RX1"]);
+    let activity = plan_activity(app, &officer, "RX1", "2026-03-10").await;
+    let item = record_item(
+        app,
+        &officer,
+        &activity,
+        "Letters arrive after the clinic date",
+        "2026-03-10",
+    )
+    .await;
+    app.call(
+        &officer,
+        "decideInputItem",
+        "inputItem { id }",
+        json!({ "inputItemId": item, "outcome": "ACCEPTED", "decidedOn": "2026-03-20" }),
+    )
+    .await;
+    (officer, activity, item)
+}
+
 /// Proposes an action of `org` titled `title` answering `item`, due at the end of June 2026;
 /// answers its id.
 pub async fn propose_action(

@@ -7,7 +7,9 @@ use partnership_ledger::auth::Role;
 use serde_json::json;
 
 use crate::audit::{disable_protection, sql};
-use crate::helpers::{plan_activity, propose_action, record_item, spawn_app, Backend, TestApp};
+use crate::helpers::{
+    accepted_letters, plan_activity, propose_action, record_item, spawn_app, Backend, TestApp,
+};
 use crate::on_both;
 use crate::web_visitor::{Page, Visitor};
 
@@ -20,24 +22,7 @@ on_both!(
 /// An activity with an item decided and acted on, and a correction of its topic; answers the
 /// activity, the item and the action.
 async fn record(app: &TestApp) -> (String, String, String) {
-    app.register("RX1", "Riverside Hospital").await;
-    let officer = app.token(Role::EngagementOfficer, &["RX1"]);
-    let activity = plan_activity(app, &officer, "RX1", "2026-03-10").await;
-    let item = record_item(
-        app,
-        &officer,
-        &activity,
-        "Letters arrive after the clinic date",
-        "2026-03-10",
-    )
-    .await;
-    app.call(
-        &officer,
-        "decideInputItem",
-        "inputItem { id }",
-        json!({ "inputItemId": item, "outcome": "ACCEPTED", "decidedOn": "2026-03-20" }),
-    )
-    .await;
+    let (officer, activity, item) = accepted_letters(app).await;
     let action = propose_action(app, &officer, "RX1", &item, "Send letters by email").await;
     app.call(
         &officer,
@@ -268,6 +253,32 @@ async fn an_auditor_checks_the_log_and_takes_the_evidence_away(backend: Backend)
             || said.body.contains("Letters arrive")
     );
     assert!(!said.body.contains("alice@example.org"));
+
+    // Over the days the input was raised on: within them the item is there, outside not.
+    let days = |from: (u32, u32), to: (u32, u32)| {
+        format!(
+            "/audit/downloads/you-said-we-did?organisation=RX1&format=CSV\
+             &raised-from-day={}&raised-from-month={}&raised-from-year=2026\
+             &raised-to-day={}&raised-to-month={}&raised-to-year=2026",
+            from.0, from.1, to.0, to.1
+        )
+    };
+    let march = auditor.get(&days((1, 3), (31, 3))).await;
+    assert_eq!(march.status, 200, "{}", march.body);
+    assert!(march.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("you-said-we-did-RX1-2026-03-01-2026-03-31.csv"));
+    assert!(march.body.contains("Letters"), "{}", march.body);
+    let april = auditor.get(&days((1, 4), (30, 4))).await;
+    assert_eq!(april.status, 200);
+    assert!(!april.body.contains("Letters"), "{}", april.body);
+    assert_eq!(april.body.lines().count(), 1, "the header alone");
+    let backwards = auditor.get(&days((30, 4), (1, 4))).await;
+    assert_eq!(backwards.status, 400);
+    assert!(backwards
+        .text()
+        .contains("The last day must be on or after the first"));
 }
 
 async fn an_auditor_reads_the_record_as_it_stood(backend: Backend) {
@@ -287,7 +298,9 @@ async fn an_auditor_reads_the_record_as_it_stood(backend: Backend) {
             "reason": { "category": "WRONG_DETAIL", "detail": "The topic left out reminders" } }),
     )
     .await;
+    record_item(&app, &officer, &activity, "Reminders by text", "2026-03-10").await;
     let mut auditor = auditor(&app).await;
+    assert!(auditor.get("/").await.text().contains("All input 1"));
     let page = format!("/activities/{activity}");
     assert!(auditor
         .get(&page)
@@ -337,6 +350,10 @@ async fn an_auditor_reads_the_record_as_it_stood(backend: Backend) {
         "the topic before the correction: {then}"
     );
     assert!(!then.contains("Letters and reminders"), "{then}");
+    // What needs you counts the input as it stood: none yet.
+    let home = auditor.get("/").await.text();
+    assert!(home.contains("Recorded as of"), "{home}");
+    assert!(home.contains("All input 0"), "{home}");
 
     // Back to now.
     let back = auditor
@@ -346,6 +363,7 @@ async fn an_auditor_reads_the_record_as_it_stood(backend: Backend) {
     let now = auditor.get(&page).await.text();
     assert!(now.contains("Letters and reminders"));
     assert!(!now.contains("Recorded as of"));
+    assert!(auditor.get("/").await.text().contains("All input 1"));
 
     // An officer does not get the choice.
     let mut officer = Visitor::officer(&app, &["RX1"]).await;

@@ -283,7 +283,15 @@ async fn members_are_registered_appointed_renewed_and_erased(backend: Backend) {
     assert_eq!(term["board"]["appointments"][0]["termEnd"], "2030-03-31");
     let page = clerk.get(&member).await;
     assert!(page.text().contains("Board membership Given"));
-    assert!(page.text().contains("Trust board Patient member, voting"));
+    assert!(
+        page.text()
+            .contains("Trust board Seat Patient member, voting"),
+        "{}",
+        page.text()
+    );
+    assert!(page
+        .text()
+        .contains("Meetings attended No meeting held yet"));
 
     // Erased: no name or details anywhere, the seat still on record.
     let admin = app.token(Role::Admin, &[]);
@@ -408,4 +416,26 @@ async fn a_meeting_is_scheduled_and_held_with_its_register(backend: Backend) {
     let text = page.text();
     assert!(text.contains("Patient members 1 of 2 50%"), "{text}");
     assert!(text.contains("Days from papers to meeting (median) 7"));
+
+    // Each member's page counts the meetings they attended of those held while they sat.
+    let held = app
+        .ok(
+            &token,
+            "query($b: ID!) { board(id: $b) { appointments { id participant { id } } } }",
+            json!({ "b": board_id }),
+        )
+        .await;
+    let appointments = held["board"]["appointments"].as_array().expect("seats");
+    for (appointment, attended) in [(&seats[0], "1 of 1 (100%)"), (&seats[1], "0 of 1 (0%)")] {
+        let person = appointments
+            .iter()
+            .find(|a| a["id"] == appointment.as_str())
+            .and_then(|a| a["participant"]["id"].as_str())
+            .expect("the seat's holder");
+        let text = clerk.get(&format!("/members/{person}")).await.text();
+        assert!(
+            text.contains(&format!("Meetings attended {attended}")),
+            "{text}"
+        );
+    }
 }

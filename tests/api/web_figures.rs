@@ -5,7 +5,7 @@
 use partnership_ledger::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{plan_activity, record_item, spawn_app, Backend};
+use crate::helpers::{accepted_letters, plan_activity, spawn_app, Backend};
 use crate::on_both;
 use crate::web_visitor::{Page, Visitor};
 
@@ -16,24 +16,7 @@ on_both!(
 
 async fn the_scorecard_shows_each_measure_and_opens_to_its_records(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.register("RX1", "Riverside Hospital").await;
-    let officer = app.token(Role::EngagementOfficer, &["RX1"]);
-    let activity = plan_activity(&app, &officer, "RX1", "2026-03-10").await;
-    let item = record_item(
-        &app,
-        &officer,
-        &activity,
-        "Letters arrive after the clinic date",
-        "2026-03-10",
-    )
-    .await;
-    app.call(
-        &officer,
-        "decideInputItem",
-        "inputItem { id }",
-        json!({ "inputItemId": item, "outcome": "ACCEPTED", "decidedOn": "2026-03-20" }),
-    )
-    .await;
+    let (_, _, item) = accepted_letters(&app).await;
     let mut visitor = Visitor::officer(&app, &["RX1"]).await;
     assert!(visitor.get("/").await.body.contains("href=\"/scorecard\""));
 

@@ -3,9 +3,13 @@ activity to the outcome, reads every change to the activity, issues a checkpoint
 as a file) and checks the log against it by uploading that file, and downloads the audit
 trail. No write control is offered along the way."""
 
+import re
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+
+from selenium.webdriver.common.by import By
 
 from journeys import sign_in_link
 from year import fill
@@ -19,6 +23,40 @@ def wait_for_file(folder: Path, pattern: str, seconds: float = 15) -> Path | Non
             return found[0]
         time.sleep(0.2)
     return None
+
+
+def as_it_stood(browser, failures, check):
+    """From the activity's history, reads the activity as it stood a second before its topic was
+    corrected, then as it stands now."""
+    expect = failures.expect
+    where = browser.label
+    back = browser.find(".nhsuk-back-link").get_attribute("href")
+    cards = [c.text for c in browser.driver.find_elements(By.CSS_SELECTOR, ".nhsuk-card")]
+    card = next((c for c in cards if "The topic left out letters" in c), "")
+    found = re.search(r"Recorded (\d+ \w+ \d{4}) at (\d\d:\d\d:\d\d) UTC", card)
+    expect(found is not None, f"{where}each change says when it was recorded, to the second")
+    if found is None:
+        return
+    before = datetime.strptime(f"{found[1]} {found[2]}", "%d %B %Y %H:%M:%S") - timedelta(seconds=1)
+    browser.open("/audit/as-of")
+    fill(browser, {"day-day": str(before.day), "day-month": str(before.month),
+                   "day-year": str(before.year), "time": before.strftime("%H:%M:%S")})
+    browser.press("Read the record as it stood then")
+    browser.open(back)
+    text = browser.text()
+    expect(f"Recorded as of {before.day} {before:%B %Y at %H:%M:%S} UTC" in text,
+           f"{where}every page says the record is as it stood ({text[:200]})")
+    expect("Communication and letters" not in text and "Communication" in text,
+           f"{where}the activity shows its topic before the correction")
+    expect("Record what happened" not in text, f"{where}nothing can be recorded meanwhile")
+    check("An activity as recorded before its correction")
+    browser.open("/")
+    expect("Recorded as of" in browser.text(), f"{where}the home page says so too")
+    browser.press("Back to the record as it is now")
+    browser.open(back)
+    text = browser.text()
+    expect("Recorded as of" not in text and "Communication and letters" in text,
+           f"{where}back to now, the activity shows its corrected topic")
 
 
 def auditor_day(browser, service, failures, org: str):
@@ -51,6 +89,7 @@ def auditor_day(browser, service, failures, org: str):
     check("Every change to the record")
     expect("The topic left out letters" in browser.text(),
            f"{where}the history gives the correction's reason")
+    as_it_stood(browser, failures, check)
 
     # A checkpoint, downloaded, then uploaded to check the log against it.
     with tempfile.TemporaryDirectory() as folder:

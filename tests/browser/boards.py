@@ -41,6 +41,7 @@ def secretary_year(browser, service, failures, org: str, org_name: str):
     fill(browser, {"purpose": "on", "given": "on", **date("on", 1, 3, 2025)})
     confirm(browser, expect, where, "Consent", "Record the consent", "Consent recorded")
     check("A member")
+    member_path = browser.path
 
     browser.open(board_path)
     browser.press("Appoint a member")
@@ -95,6 +96,13 @@ def secretary_year(browser, service, failures, org: str, org_name: str):
     check("Decision log")
     expect("Input: Letters arrive after the appointment date" in browser.text(),
            f"{where}the decision log names what each decision cites")
+
+    # The member's page: their seat, its term, and the meeting they attended.
+    browser.open(member_path)
+    check("A member with their seat and attendance")
+    text = browser.text()
+    expect("Quality committee" in text and "1 of 1 (100%)" in text,
+           f"{where}the member's page shows their seat and the meeting attended ({text[-400:]})")
     browser.open("/")
     browser.press("Sign out")
 

@@ -42,6 +42,70 @@ def confirm(browser, expect, where, name: str, button: str, note: str):
            + ("" if saved else f" (it says: {browser.text()[:300]})"))
 
 
+# A population baseline of five dimensions, so that the annual report's "Who took part" table
+# runs long enough to show how it prints.
+BASELINE = "dimension,category,count\nage_band,18-44,600\nage_band,65+,400\n" + "".join(
+    f"ethnic_group,{group},{count}\n" for group, count in [
+        ("White British", 700), ("White Irish", 20), ("White other", 60), ("Mixed", 30),
+        ("Indian", 40), ("Pakistani", 30), ("Bangladeshi", 15), ("Chinese", 10),
+        ("Asian other", 15), ("Black African", 30), ("Black Caribbean", 20), ("Black other", 5),
+        ("Arab", 5), ("Any other", 20)]) + "".join(
+    f"deprivation_quintile,{q},200\n" for q in ["1", "2", "3", "4", "5"]) + (
+    "sex,Female,510\nsex,Male,490\ndisability,Disabled,180\ndisability,Not disabled,820\n")
+
+
+def annual_report(browser, failures, org: str, check):
+    """The annual report's section for this financial year: its example chosen, previewed,
+    downloaded as a printable page, and printed with "Who took part" starting on its first
+    page (a long table kept whole used to jump to the next, leaving half a page empty)."""
+    import base64
+    import io
+    import time
+    from pathlib import Path
+
+    from pypdf import PdfReader
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    expect = failures.expect
+    where = browser.label
+    browser.open(f"/scorecard?organisation={org}")
+    browser.press("The annual report's involvement section")
+    check("Annual report")
+    browser.press("Show the section")
+    text = browser.text()
+    expect("Send letters three weeks ahead" in text and "You said:" in text,
+           f"{where}the annual report tells the completed action as its example")
+    expect("Send letters three weeks ahead: action" in text,
+           f"{where}the annual report's sources name records by title")
+    if not browser.javascript:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        browser.driver.execute_cdp_cmd("Page.setDownloadBehavior",
+                                       {"behavior": "allow", "downloadPath": folder})
+        # A download leaves the page where it is: clicked, not pressed and waited on.
+        browser.find("a[href*='format=html']").click()
+        saved = None
+        deadline = time.monotonic() + 15
+        while saved is None and time.monotonic() < deadline:
+            saved = next((p for p in Path(folder).glob("involvement-*.html")), None)
+            time.sleep(0.2)
+        expect(saved is not None, f"{where}the annual report downloads as an HTML page")
+        if saved is None:
+            return
+        browser.driver.get(saved.as_uri())
+        options = PrintOptions()
+        options.page_width, options.page_height = 21.0, 29.7
+        pdf = PdfReader(io.BytesIO(base64.b64decode(browser.driver.print_page(options))))
+        pages = [page.extract_text() for page in pdf.pages]
+        first = next((i for i, p in enumerate(pages) if "Who took part" in p), None)
+        expect(first is not None and "Characteristic" in pages[first]
+               and "White British" in pages[first],
+               f"{where}printed, 'Who took part' starts its table on its own page "
+               f"(page {first}: {pages[first][-300:] if first is not None else ''})")
+        expect(first == 0, f"{where}printed, 'Who took part' is on the first page, not pushed on")
+    browser.open(f"/annual-report?organisation={org}")
+
+
 def year(browser, service, failures, org: str, org_name: str):
     expect = failures.expect
     where = browser.label
@@ -203,7 +267,7 @@ def year(browser, service, failures, org: str, org_name: str):
     # Reach, against a population baseline uploaded from a CSV file.
     browser.press("Reach: who took part against the population")
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as csv:
-        csv.write("dimension,category,count\nage_band,18-44,600\nage_band,65+,400\n")
+        csv.write(BASELINE)
     browser.find("#csv").send_keys(csv.name)
     browser.press("Upload the baseline")
     os.unlink(csv.name)
@@ -211,5 +275,18 @@ def year(browser, service, failures, org: str, org_name: str):
     check("Reach")
     expect("Age: 65+, 0% of those who took part against 40% of the population" in browser.text(),
            f"{where}reach names the group left out, against the baseline uploaded")
+
+    # Verdicts over time, from the scorecard.
+    browser.open(f"/scorecard?organisation={org}")
+    browser.press("Verdicts over time: month by month")
+    check("Verdicts over time")
+    text = browser.text()
+    expect("Median days to a decision" in text and "Acted on" in text,
+           f"{where}verdicts over time: the medians and the chart's key")
+    browser.open(activity_path)
+    browser.press("Its verdicts over time")
+    expect(browser.heading().endswith("Verdicts over time"), f"{where}the activity's own verdicts")
+
+    annual_report(browser, failures, org, check)
     browser.press("Sign out")
     return activity_id

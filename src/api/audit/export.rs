@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::checkpoint::{heavy, require_auditor};
 use crate::api::common::context::{internal, ledger, principal, today};
+use crate::api::common::enums::Date;
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::heavy::VERIFY_COST;
 use crate::api::common::ids::{not_found, parse_id};
@@ -89,26 +90,49 @@ impl ExportQueries {
     }
 
     /// "You said, we did" for an organisation, or one of its activities: each input item, the
-    /// decision, what was done, the outcome, and when people were told.
+    /// decision, what was done, the outcome, and when people were told. `raisedFrom` and
+    /// `raisedTo` (each included, either may be left out) keep to the input raised on those
+    /// days, with what came of it as it stands today.
     async fn you_said_we_did(
         &self,
         ctx: &Context<'_>,
         organisation: String,
         activity_id: Option<ID>,
+        raised_from: Option<Date>,
+        raised_to: Option<Date>,
         #[graphql(default_with = "YouSaidFormat::Html")] format: YouSaidFormat,
     ) -> ApiResult<Download> {
         let code = organisation.trim().to_ascii_uppercase();
         if !principal(ctx)?.can_read(&code) {
             return Err(not_found("organisation").into());
         }
+        let (raised_from, raised_to) = (raised_from.map(|d| d.0), raised_to.map(|d| d.0));
+        if raised_from
+            .zip(raised_to)
+            .is_some_and(|(from, to)| to < from)
+        {
+            return Err(
+                ApiError::Validation("raisedTo: must not be before raisedFrom".into()).into(),
+            );
+        }
+        let raised = crate::reports::you_said::Raised {
+            from: raised_from,
+            to: raised_to,
+        };
         let activity = activity_id
             .as_ref()
             .map(|id| parse_id("activityId", id))
             .transpose()?;
-        let file =
-            export::you_said_we_did(ledger(ctx).db(), &code, activity, today(), format.into())
-                .await
-                .map_err(|e| internal(ctx, e))?;
+        let file = export::you_said_we_did(
+            ledger(ctx).db(),
+            &code,
+            activity,
+            raised,
+            today(),
+            format.into(),
+        )
+        .await
+        .map_err(|e| internal(ctx, e))?;
         Ok(file.into())
     }
 }

@@ -72,14 +72,17 @@ impl InputItemQueries {
     /// What needs an organisation's engagement officers as of a day (default today): input
     /// overdue, input whose window closes within `withinDays` (default 14), input stalled,
     /// actions due within `withinDays`, and loops not closed; each a list with its total.
+    /// With `recordedAsOf`, as the record stood at that moment.
+    #[graphql(complexity = "replay_cost(&recorded_as_of) + child_complexity")]
     async fn needs_attention(
         &self,
         ctx: &Context<'_>,
         organisation: String,
         as_of: Option<Date>,
         #[graphql(default = 14)] within_days: u32,
+        recorded_as_of: Option<DateTime<Utc>>,
     ) -> ApiResult<Attention> {
-        let views = Views::at(ctx, None).await?;
+        let views = Views::at(ctx, recorded_as_of).await?;
         Attention::new(ctx, views, &organisation, as_of, within_days)
     }
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::scorecard::CountedRecord;
 use crate::api::common::context::{internal, principal, today, Views};
+use crate::api::common::enums::Date;
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::heavy::replay_cost;
 use crate::api::common::ids::parse_id;
@@ -26,6 +27,26 @@ pub struct ReportFigure {
     records: Vec<CountedRecord>,
 }
 
+/// An action shown, or that could be shown, as an example of change.
+#[derive(SimpleObject)]
+pub struct ReportExample {
+    action: ID,
+    title: String,
+    completed_on: Date,
+    outcome: String,
+}
+
+impl From<crate::reports::annual::Example> for ReportExample {
+    fn from(e: crate::reports::annual::Example) -> Self {
+        Self {
+            action: ID(e.action.to_string()),
+            title: e.title,
+            completed_on: Date(e.completed_on),
+            outcome: e.outcome,
+        }
+    }
+}
+
 /// The involvement section of an organisation's annual report.
 #[derive(SimpleObject)]
 pub struct AnnualReport {
@@ -36,6 +57,15 @@ pub struct AnnualReport {
     /// The days the figures cover: the year, or the year to date.
     covered: PeriodRange,
     figures: Vec<ReportFigure>,
+    /// The actions shown as examples of change: those asked for, or by default the three most
+    /// recently completed with an outcome.
+    examples: Vec<ReportExample>,
+    /// Every action that could be an example: completed with an outcome in the days covered,
+    /// the most recent first.
+    candidates: Vec<ReportExample>,
+    /// The section as HTML to show within another page: its title a second-level heading,
+    /// no styles of its own.
+    body: String,
     /// The section as Markdown, sources as footnotes.
     markdown: String,
     /// The section as a self-contained, printable HTML page.
@@ -93,6 +123,9 @@ impl ReportQueries {
         Ok(AnnualReport {
             markdown: page.markdown(),
             html: page.html(),
+            body: page.html_body(2),
+            examples: report.examples.into_iter().map(Into::into).collect(),
+            candidates: report.candidates.into_iter().map(Into::into).collect(),
             organisation: report.organisation,
             name: report.name,
             year: report.year.into(),

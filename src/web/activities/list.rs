@@ -2,7 +2,7 @@
 //! kind and dates, 25 to a page, with their total.
 
 use askama::Template;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -13,7 +13,7 @@ use crate::api::AppState;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::form::Sent;
+use crate::web::form::QueryAnswers;
 use crate::web::listing::{known, neighbours, page_of, DateFilter, PageInfo};
 use crate::web::page::{long_date, render, Chrome, Section};
 use crate::web::signed_in::SignedIn;
@@ -93,9 +93,8 @@ struct Node {
 async fn list(
     State(state): State<AppState>,
     who: SignedIn,
-    RawQuery(query): RawQuery,
+    QueryAnswers(sent): QueryAnswers,
 ) -> Result<Response, Failure> {
-    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
     let words = sent.one("words").to_owned();
     let status = known(sent.one("status"), ACTIVITY_STATUSES);
     let kind = known(sent.one("kind"), ACTIVITY_KINDS);

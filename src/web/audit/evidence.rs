@@ -5,8 +5,9 @@
 
 use askama::Template;
 use axum::extract::{Multipart, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -14,9 +15,9 @@ use crate::api::AppState;
 use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::form::{file_text, Sent};
+use crate::web::form::{file_text, QueryAnswers, Sent};
 use crate::web::listing::{span, span_filters, DateFilter};
-use crate::web::page::{render, Chrome, Section};
+use crate::web::page::{attachment, render, Chrome, Section};
 use crate::web::signed_in::SignedIn;
 
 #[derive(Deserialize)]
@@ -179,23 +180,6 @@ struct Checkpoint {
     log_position: i64,
 }
 
-/// A file to save, named `filename`.
-fn file(filename: &str, content_type: &str, content: String) -> Response {
-    let mut response = content.into_response();
-    let headers = response.headers_mut();
-    if let Ok(kind) = HeaderValue::from_str(content_type) {
-        headers.insert(header::CONTENT_TYPE, kind);
-    }
-    let name: String = filename
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
-        .collect();
-    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, disposition);
-    }
-    response
-}
-
 /// Issues a checkpoint over the log as it stands, as a file to keep outside the database.
 pub(super) async fn checkpoint(
     State(state): State<AppState>,
@@ -203,7 +187,7 @@ pub(super) async fn checkpoint(
 ) -> Result<Response, Failure> {
     let issued: Issued = run(&state, &who, operation!("checkpoint"), json!({})).await?;
     let c = issued.checkpoint;
-    Ok(file(
+    Ok(attachment(
         &format!("checkpoint-{}.json", c.log_position),
         "application/json",
         c.json,
@@ -217,12 +201,30 @@ struct DownloadsPage {
     organisation: String,
     from: DateFilter,
     to: DateFilter,
+    raised_from: DateFilter,
+    raised_to: DateFilter,
     problems: Vec<(String, String)>,
 }
 
 impl DownloadsPage {
     fn date_filters(&self) -> [(&'static str, &'static str, &(String, String, String)); 2] {
         span_filters(&self.from, &self.to)
+    }
+
+    /// The "you said, we did" form's days, as `date_filter.html` draws them.
+    fn raised_filters(&self) -> [(&'static str, &'static str, &(String, String, String)); 2] {
+        [
+            (
+                "raised-from",
+                "Raised from (the first day)",
+                &self.raised_from.parts,
+            ),
+            (
+                "raised-to",
+                "Raised up to (the last day)",
+                &self.raised_to.parts,
+            ),
+        ]
     }
 }
 
@@ -239,6 +241,8 @@ fn downloads_page(who: &SignedIn, sent: &Sent, problems: Vec<(String, String)>) 
         organisation,
         from: DateFilter::of(sent, "from", "From"),
         to: DateFilter::of(sent, "to", "To"),
+        raised_from: DateFilter::of(sent, "raised-from", "From"),
+        raised_to: DateFilter::of(sent, "raised-to", "To"),
         problems,
     });
     if has_errors {
@@ -274,9 +278,8 @@ struct Download {
 pub(super) async fn trail(
     State(state): State<AppState>,
     who: SignedIn,
-    RawQuery(query): RawQuery,
+    QueryAnswers(sent): QueryAnswers,
 ) -> Result<Response, Failure> {
-    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
     let organisation = sent.one("organisation").to_ascii_uppercase();
     let from = DateFilter::of(&sent, "from", "From");
     let to = DateFilter::of(&sent, "to", "To");
@@ -304,27 +307,48 @@ pub(super) async fn trail(
     downloaded(&state, &who, operation!("audit_trail"), variables).await
 }
 
-/// "You said, we did" for an organisation as it stands today, as CSV or a page to print.
+/// The days input was raised on, as the "you said, we did" form asks: either or both may be
+/// left out; the problem names the field it is shown at.
+fn raised(sent: &Sent) -> Result<(Option<NaiveDate>, Option<NaiveDate>), (String, String)> {
+    let from = DateFilter::of(sent, "raised-from", "From");
+    let to = DateFilter::of(sent, "raised-to", "To");
+    match (from.day, to.day) {
+        (Err(problem), _) => Err(("raised-from-day".to_owned(), problem)),
+        (_, Err(problem)) => Err(("raised-to-day".to_owned(), problem)),
+        (Ok(Some(first)), Ok(Some(last))) if last < first => Err((
+            "raised-to-day".to_owned(),
+            "The last day must be on or after the first".to_owned(),
+        )),
+        (Ok(first), Ok(last)) => Ok((first, last)),
+    }
+}
+
+/// "You said, we did" for an organisation as it stands today, over the input raised between
+/// two days (either may be left out), as CSV or a page to print.
 pub(super) async fn you_said(
     State(state): State<AppState>,
     who: SignedIn,
-    RawQuery(query): RawQuery,
+    QueryAnswers(sent): QueryAnswers,
 ) -> Result<Response, Failure> {
-    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
     let organisation = sent.one("organisation").to_ascii_uppercase();
+    let mut problems = Vec::new();
     if organisation.is_empty() {
-        let problem = (
-            "organisation".into(),
+        problems.push((
+            "you-said-organisation".into(),
             "Enter the organisation's ODS code".into(),
-        );
-        return Ok(downloads_page(&who, &sent, vec![problem]));
+        ));
     }
+    let days = raised(&sent).map_err(|p| problems.push(p)).ok();
+    let Some((from, to)) = days.filter(|_| problems.is_empty()) else {
+        return Ok(downloads_page(&who, &sent, problems));
+    };
     let format = if sent.one("format") == "CSV" {
         "CSV"
     } else {
         "HTML"
     };
-    let variables = json!({ "organisation": organisation, "format": format });
+    let variables = json!({ "organisation": organisation, "format": format,
+                            "raisedFrom": from, "raisedTo": to });
     downloaded(&state, &who, operation!("you_said_download"), variables).await
 }
 
@@ -337,5 +361,5 @@ async fn downloaded(
 ) -> Result<Response, Failure> {
     let found: Downloaded = run(state, who, operation, variables).await?;
     let d = found.download;
-    Ok(file(&d.filename, &d.content_type, d.content))
+    Ok(attachment(&d.filename, &d.content_type, d.content))
 }

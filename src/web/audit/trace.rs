@@ -80,10 +80,15 @@ impl Step {
     }
 }
 
-/// "5 December 2026 at 14:03 UTC" from an RFC 3339 time.
+/// "5 December 2026 at 14:03:27 UTC" from an RFC 3339 time: to the second, so that an auditor
+/// can read the record as it stood just before any step.
 pub(super) fn recorded(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| t.format("%-d %B %Y at %H:%M UTC").to_string())
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%-d %B %Y at %H:%M:%S UTC")
+                .to_string()
+        })
         .unwrap_or_else(|_| at.to_owned())
 }
 

@@ -3,7 +3,7 @@
 //! print: a meeting's attendance register and the board's decision log.
 
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -17,7 +17,7 @@ use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::form::flow::{About, Flow};
 use crate::web::form::routes::Params;
-use crate::web::form::{Choice, Field, Kind, Sent};
+use crate::web::form::{Choice, Field, Kind, QueryAnswers};
 use crate::web::named::names;
 use crate::web::page::{long_date, render, Chrome, Section};
 use crate::web::signed_in::SignedIn;
@@ -110,9 +110,8 @@ async fn cite(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    QueryAnswers(sent): QueryAnswers,
 ) -> Result<Response, Failure> {
-    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
     let (m, board) = meeting(&state, &who, &id).await?;
     who.must_keep_boards(
         [board.organisation.as_str()],

@@ -79,11 +79,30 @@ struct BoardSeats {
     id: String,
     name: String,
     appointments: Vec<Seat>,
+    representation: Attendance,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+struct Attendance {
+    attendance_by_appointee: Vec<Rate>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Rate {
+    appointment_id: Option<String>,
+    meetings: u64,
+    attended: u64,
+}
+
+/// How far back a member's attendance is counted: the longest period the API counts over.
+const ATTENDANCE_DAYS: u64 = 3649;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Seat {
+    id: String,
     role: String,
     voting: bool,
     term_start: String,
@@ -112,8 +131,11 @@ struct MemberPage {
     name: String,
     erased: bool,
     facts: Vec<(&'static str, String)>,
-    /// Each seat: the board's id and name, the seat, the term, and where it stands.
-    seats: Vec<(String, String, String, String, String)>,
+    /// Each seat: the board's id and name, the seat, the term, where it stands, and the
+    /// meetings attended.
+    seats: Vec<(String, String, String, String, String, String)>,
+    /// Meetings attended of those held while they sat, over every seat.
+    attended: Option<(u64, u64)>,
     steps: Steps,
 }
 
@@ -122,7 +144,15 @@ async fn page(
     who: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, Failure> {
-    let data: Data = run(&state, &who, operation!("member"), json!({ "id": id })).await?;
+    let since = crate::api::common::context::today() - chrono::Days::new(ATTENDANCE_DAYS);
+    let data: Data = run(
+        &state,
+        &who,
+        operation!("member"),
+        json!({ "id": id, "since": since }),
+    )
+    .await?;
+    let mut attended = None::<(u64, u64)>;
     let m = data.participant;
     let erased = m.status == "ERASED";
     let name = named(m.display_name.as_deref(), &m.status);
@@ -160,7 +190,15 @@ async fn page(
             b.appointments
                 .iter()
                 .filter(|a| a.participant.as_ref().is_some_and(|p| p.id == m.id))
-                .map(move |a| {
+                .map(|a| {
+                    let rate = b
+                        .representation
+                        .attendance_by_appointee
+                        .iter()
+                        .find(|r| r.appointment_id.as_deref() == Some(a.id.as_str()));
+                    let (came, held) = rate.map_or((0, 0), |r| (r.attended, r.meetings));
+                    let total = attended.get_or_insert((0, 0));
+                    *total = (total.0 + came, total.1 + held);
                     (
                         b.id.clone(),
                         b.name.clone(),
@@ -178,8 +216,10 @@ async fn page(
                             ),
                             None => "Serving".to_owned(),
                         },
+                        meetings_attended(came, held),
                     )
                 })
+                .collect::<Vec<_>>()
         })
         .collect();
     let mut steps = Steps::default();
@@ -193,8 +233,21 @@ async fn page(
         erased,
         facts: if erased { Vec::new() } else { facts },
         seats,
+        attended,
         steps,
     }))
+}
+
+/// "3 of 4 (75%)", or that none was held.
+fn meetings_attended(came: u64, held: u64) -> String {
+    if held == 0 {
+        "No meeting held yet".to_owned()
+    } else {
+        format!(
+            "{came} of {held} ({:.0}%)",
+            came as f64 * 100.0 / held as f64
+        )
+    }
 }
 
 async fn register(_: &AppState, who: &SignedIn, _: &Params) -> Result<Flow, Failure> {

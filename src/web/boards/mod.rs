@@ -10,7 +10,7 @@ mod meetings;
 mod members;
 
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -22,7 +22,7 @@ use crate::operation;
 use crate::web::chart::{Bar, Bars};
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::form::Sent;
+use crate::web::form::QueryAnswers;
 use crate::web::listing::DateFilter;
 use crate::web::page::{long_date, render, Chrome, Section, Steps};
 use crate::web::signed_in::SignedIn;
@@ -257,9 +257,8 @@ async fn page(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    QueryAnswers(sent): QueryAnswers,
 ) -> Result<Response, Failure> {
-    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
     let date = DateFilter::of(&sent, "asOf", "Show the board as it stood on");
     let as_of = date
         .day

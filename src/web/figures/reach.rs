@@ -16,7 +16,7 @@ use crate::operation;
 use crate::web::chart::{Bar, Bars};
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::form::{file_text, Sent};
+use crate::web::form::{file_text, QueryAnswers, Sent};
 use crate::web::page::{long_date, render, Chrome, Section};
 use crate::web::session::set_note;
 use crate::web::signed_in::SignedIn;
@@ -221,9 +221,8 @@ async fn reach_page(
 pub(super) async fn page(
     State(state): State<AppState>,
     who: SignedIn,
-    RawQuery(query): RawQuery,
+    QueryAnswers(sent): QueryAnswers,
 ) -> Result<Response, Failure> {
-    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
     reach_page(&state, &who, &sent, Vec::new()).await
 }
 

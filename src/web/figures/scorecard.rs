@@ -14,7 +14,7 @@ use crate::operation;
 use crate::web::chart::{Bar, Bars};
 use crate::web::client::run;
 use crate::web::failure::Failure;
-use crate::web::form::Sent;
+use crate::web::form::{QueryAnswers, Sent};
 use crate::web::named::names;
 use crate::web::page::{long_date, render, Chrome, Section};
 use crate::web::signed_in::SignedIn;
@@ -145,9 +145,8 @@ fn asked(who: &SignedIn, sent: &Sent) -> (String, String, Asked, Result<Value, (
 pub(super) async fn page(
     State(state): State<AppState>,
     who: SignedIn,
-    RawQuery(query): RawQuery,
+    QueryAnswers(sent): QueryAnswers,
 ) -> Result<Response, Failure> {
-    let sent = Sent::parse(query.unwrap_or_default().as_bytes());
     let (organisation, ics, asked, variables) = asked(&who, &sent);
     let mut page = ScorecardPage {
         chrome: who.chrome("Scorecard", Section::Figures),

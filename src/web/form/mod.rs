@@ -164,6 +164,22 @@ impl Field {
 #[derive(Debug, Clone, Default)]
 pub struct Sent(pub Vec<(String, String)>);
 
+/// The answers of a form sent by `GET`: a page's query string, read as [`Sent`].
+pub struct QueryAnswers(pub Sent);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for QueryAnswers {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(Sent::parse(
+            parts.uri.query().unwrap_or_default().as_bytes(),
+        )))
+    }
+}
+
 impl Sent {
     /// Reads a form body or a query string.
     pub fn parse(text: &[u8]) -> Self {
