@@ -34,6 +34,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod domain;
+pub mod import;
 pub mod ledger;
 pub mod projections;
 pub mod reports;

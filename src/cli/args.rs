@@ -39,6 +39,24 @@ pub(super) enum Command {
     /// Rebuild the projections from the whole log into fresh tables and switch them in once
     /// caught up; a running service keeps answering meanwhile.
     Rebuild(RebuildArgs),
+    /// Bring a year of history in from a spreadsheet; `--template FILE` writes the blank
+    /// workbook to fill in, and `--dry-run` checks a file, naming every problem.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ImportArgs {
+    /// The workbook (.xlsx), a CSV file named by its sheet, or a folder of such CSV files.
+    pub(super) file: Option<PathBuf>,
+    /// The ODS code of the organisation whose history it is.
+    #[arg(long)]
+    pub(super) org: Option<String>,
+    /// Check the file and say what it holds, recording nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    /// Write the blank template to this file, and nothing else.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "org", "dry_run"])]
+    pub(super) template: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ use crate::config::{parse_public_url, JwtAlgorithm, JwtSettings, Key, Secret, Se
 use crate::startup::{open_database, shutdown_signal, Application};
 
 mod args;
+mod import;
 mod web;
 
 use args::*;
@@ -223,6 +224,7 @@ impl Cli {
                 );
                 Ok(())
             }
+            Some(Command::Import(args)) => import::run(args),
             Some(Command::Rebuild(args)) => {
                 anyhow::ensure!(
                     args.projection == crate::projections::PROJECTOR_NAME,

@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["ledger"],
     &["audit", "reports"],
     &["api"],
+    &["import"],
     &["web"],
     &["startup"],
     &["seed", "cli"],

@@ -26,6 +26,7 @@ mod history;
 mod http_layers;
 mod idempotency;
 mod immutability;
+mod import;
 mod journey;
 mod key_rotation;
 mod lagging;
