@@ -224,7 +224,13 @@ impl Cli {
                 );
                 Ok(())
             }
-            Some(Command::Import(args)) => import::run(args),
+            Some(Command::Import(args)) => {
+                let records = args.template.is_none() && !args.dry_run;
+                let settings = records
+                    .then(|| self.checked_settings(&Key::ALL))
+                    .transpose()?;
+                import::run(args, settings).await
+            }
             Some(Command::Rebuild(args)) => {
                 anyhow::ensure!(
                     args.projection == crate::projections::PROJECTOR_NAME,

@@ -7,7 +7,9 @@
 pub mod cells;
 pub mod check;
 pub mod format;
+pub mod plan;
 pub mod read;
+pub mod record;
 pub mod template;
 #[cfg(test)]
 mod tests;

@@ -256,21 +256,26 @@ pub fn tables(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Table>, St
         }
         Ok(())
     };
-    if path.is_dir() {
-        let mut files: Vec<_> = std::fs::read_dir(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
-            .collect();
-        files.sort();
-        for file in files {
-            read(&file)?;
-        }
-    } else {
-        read(path)?;
+    for file in files(path)? {
+        read(&file)?;
     }
     Ok(sheets_to_tables(sheets, problems))
+}
+
+/// The files an import reads from `path`: the file itself, or a folder's CSV files in name
+/// order.
+pub fn files(path: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files: Vec<_> = std::fs::read_dir(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// The tables of a workbook's sheets; a sheet of notes (as the template has) is passed over.

@@ -225,3 +225,60 @@ fn a_problem_names_its_sheet_row_and_column() {
         "Input, row 7, Raised on: found \"31/02/2025\"; expected 31 is not a day of February 2025"
     );
 }
+
+#[test]
+fn a_checked_file_plans_the_mutations_that_record_it_the_same_every_time() {
+    use super::plan::{plan, record_id};
+    let (tables, _) = read_xlsx(&messy());
+    let steps = plan(&tables, "rx1");
+    let fields: Vec<&str> = steps.iter().map(|s| s.field).collect();
+    assert_eq!(
+        fields,
+        [
+            "planActivity",
+            "recordActivityHeld",
+            "planActivity",
+            "planActivity",
+            "recordInputItem",
+            "decideInputItem"
+        ]
+    );
+    let a1 = record_id("RX1", Sheet::Activities, "A1");
+    assert_eq!(
+        steps[0].id,
+        Some(a1),
+        "the record's id comes from its reference"
+    );
+    assert_eq!(steps[0].input["kind"], "FOCUS_GROUP");
+    assert_eq!(steps[0].input["leadOrganisation"], "RX1");
+    assert_eq!(steps[1].input["activityId"], a1.to_string());
+    assert_eq!(steps[1].input["heldOn"], "2025-05-10");
+    assert_eq!(steps[1].input["attendance"]["patients"], 9);
+    assert_eq!(
+        steps[3].input["plannedOn"], "2025-06-01",
+        "from a date cell"
+    );
+    let item = &steps[4];
+    assert_eq!(item.row, 2);
+    assert_eq!(item.input["activityId"], a1.to_string());
+    assert_eq!(
+        item.input["raisedOn"], "2025-05-10",
+        "raised the day it was held"
+    );
+    assert_eq!(item.input["summary"], "Letters arrive late\nafter the date");
+    assert_eq!(item.input["raisedBy"], "PATIENT");
+    assert_eq!(steps[5].input["decidedOn"], "2025-05-20");
+    let keys: std::collections::BTreeSet<&str> =
+        steps.iter().map(|s| s.idempotency_key.as_str()).collect();
+    assert_eq!(keys.len(), steps.len(), "a key a step");
+    assert_eq!(
+        plan(&tables, "RX1"),
+        steps,
+        "the same file plans the same steps"
+    );
+    assert_ne!(
+        record_id("RX2", Sheet::Activities, "A1"),
+        a1,
+        "another organisation's"
+    );
+}

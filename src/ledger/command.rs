@@ -196,5 +196,9 @@ fn metadata(ctx: &CommandContext) -> HashMap<String, String> {
         m.insert(keys::IDEMPOTENCY_KEY.to_owned(), key.clone());
         m.insert(keys::REQUEST_HASH.to_owned(), ctx.request_hash.clone());
     }
+    if let Some(origin) = &ctx.origin {
+        m.insert("import.file_sha256".to_owned(), origin.file_sha256.clone());
+        m.insert("import.row".to_owned(), origin.row.clone());
+    }
     m
 }

@@ -44,6 +44,16 @@ pub struct CommandContext {
     /// The command creates a record under an id just made for it, so there is no stream to
     /// read first.
     pub new_record: bool,
+    /// Where the command came from when it was not typed in: an imported file and row.
+    pub origin: Option<Origin>,
+}
+
+/// An imported row a command records: the file's SHA-256 and the row (its sheet, number and
+/// reference), written into the events' metadata so an auditor can see where a record came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file_sha256: String,
+    pub row: String,
 }
 
 /// What a command produced.

@@ -3,6 +3,12 @@
 
 use std::process::Command;
 
+use partnership_ledger::auth::Role;
+use serde_json::json;
+
+use crate::helpers::{spawn_app, storage_env, Backend, TestApp};
+use crate::on_both;
+
 fn import(args: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_partnership-ledger"))
         .arg("import")
@@ -58,4 +64,115 @@ fn a_faulty_file_is_refused_naming_each_fault() {
     }
     let (ok, _, err) = import(&["--org", "RX1", "--dry-run"]);
     assert!(!ok && err.contains("FILE: name the workbook"), "{err}");
+}
+
+on_both!(a_checked_file_is_recorded_once_with_its_origin,);
+
+/// Writes a folder of CSV files: two activities, an item decided and an action completed.
+fn history(dir: &std::path::Path, title: &str) {
+    std::fs::write(
+        dir.join("activities.csv"),
+        format!(
+            "\u{feff}Activity ref,Title,Kind,Topic,Planned on,Held on,Patients,Carers\r\n\
+             A1,{title},Focus group,Communication,01/05/2025,10 May 2025,9,3\r\n\
+             A2,Discharge survey,survey,Discharge,2025-06-01,,,\r\n"
+        ),
+    )
+    .expect("written");
+    std::fs::write(
+        dir.join("input.csv"),
+        "Input ref,Activity ref,Kind,Summary,Raised by,Decision,Decided on\n\
+         I1,A1,Recommendation,Letters arrive after the appointment,Patient,Accepted,20/05/2025\n",
+    )
+    .expect("written");
+    std::fs::write(
+        dir.join("actions.csv"),
+        "Action ref,Title,Owner role,Decision forum,Input refs,Proposed on,Due on,Agreed on,Completed on,Outcome,Evidence\n\
+         X1,Send letters three weeks ahead,Outpatients manager,Operations board,I1,2025-05-21,2025-09-30,2025-05-28,2025-09-01,Letters now arrive in time,Letters audit\n",
+    )
+    .expect("written");
+}
+
+/// The binary on the test service's storage and keys, as an operator runs it beside the service.
+fn run(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_partnership-ledger"));
+    command
+        .args(args)
+        .env("PL_DATA_DIR", &app.settings.data_dir)
+        .env("RUST_LOG", "warn");
+    if let Some(secret) = &app.settings.jwt.secret {
+        command.env("PL_JWT_SECRET", secret.expose());
+    }
+    storage_env(&mut command, &app.settings);
+    let output = command.output().expect("run the binary");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn a_checked_file_is_recorded_once_with_its_origin(backend: Backend) {
+    use partnership_ledger::import::format::Sheet;
+    use partnership_ledger::import::plan::record_id;
+    let app = spawn_app(backend).await;
+    app.register("RX1", "Riverside Hospital").await;
+    let dir = tempfile::tempdir().expect("a folder");
+    history(dir.path(), "Outpatient letters");
+    let folder = dir.path().to_str().expect("a path");
+    let (ok, out, err) = run(&app, &["import", folder, "--org", "RX1"]);
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("recorded 8 steps (0 already"), "{out}");
+
+    // As if entered at the time: the happened-dates are the sheet's, and so is the verdict.
+    let auditor = app.token(Role::Auditor, &["RX1"]);
+    let a1 = record_id("RX1", Sheet::Activities, "A1").to_string();
+    let i1 = record_id("RX1", Sheet::InputItems, "I1").to_string();
+    let found = app
+        .ok(
+            &auditor,
+            "query($a: ID!, $i: ID!) { activity(id: $a) { title heldOn attendance { patients carers } }
+               inputItem(id: $i, asOf: \"2025-12-31\") { raisedOn verdict } }",
+            json!({ "a": a1, "i": i1 }),
+        )
+        .await;
+    assert_eq!(found["activity"]["heldOn"], "2025-05-10");
+    assert_eq!(found["activity"]["attendance"]["patients"], 9);
+    assert_eq!(
+        found["inputItem"]["raisedOn"], "2025-05-10",
+        "raised the day it was held"
+    );
+    assert_eq!(found["inputItem"]["verdict"], "ACTED_ON");
+
+    // Each event says which file and row it came from.
+    let (ok, trail, err) = run(
+        &app,
+        &[
+            "export",
+            "audit",
+            "--org",
+            "RX1",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2100-01-01",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(trail.contains("import.file_sha256"), "{trail}");
+    assert!(trail.contains("Input row 2"), "{trail}");
+
+    // The same file again records nothing; a changed row is refused, pointing to corrections.
+    let (ok, out, err) = run(&app, &["import", folder, "--org", "RX1"]);
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("recorded 0 steps (8 already"), "{out}");
+    history(dir.path(), "Outpatient letters renamed");
+    let (ok, _, err) = run(&app, &["import", folder, "--org", "RX1"]);
+    assert!(!ok);
+    assert!(
+        err.contains("Activities, row 2") && err.contains("correction mutations"),
+        "{err}"
+    );
 }

@@ -69,6 +69,8 @@ pub(crate) fn command_context<T: Serialize>(
         idempotency_key: key.cloned(),
         request_hash: fingerprint,
         new_record: false,
+        // Only request data set in-process (the import) carries it; HTTP never does.
+        origin: ctx.data_opt::<crate::ledger::Origin>().cloned(),
     })
 }
 

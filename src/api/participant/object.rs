@@ -164,6 +164,7 @@ impl Participant {
             idempotency_key: None,
             request_hash: String::new(),
             new_record: false,
+            origin: None,
         };
         ledger(ctx)
             .record_contact_read(self.doc.id, self.purpose, &context)
