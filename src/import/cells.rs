@@ -209,12 +209,7 @@ pub fn choice(text: &str, choices: &[&str]) -> Result<String, String> {
 
 /// An API name in words: `FOCUS_GROUP` as "Focus group".
 pub fn in_words(name: &str) -> String {
-    let lower = name.to_ascii_lowercase().replace('_', " ");
-    let mut chars = lower.chars();
-    chars
-        .next()
-        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
+    crate::reports::annual::capitalise(&name.to_ascii_lowercase().replace('_', " "))
 }
 
 /// The pieces of a `;`-separated cell, trimmed, blanks left out.

@@ -141,36 +141,25 @@ pub(super) async fn page(
     for (i, end) in ends.iter().enumerate() {
         variables.insert(format!("d{i}"), json!(end));
     }
-    let months: Value = if activity.is_empty() {
+    let (operation, root) = if activity.is_empty() {
         variables.insert("organisation".into(), json!(organisation));
-        let mut data: Value = run(
-            &state,
-            &who,
-            operation!("verdicts_over_time"),
-            Value::Object(variables),
-        )
-        .await?;
-        let org = data["organisation"].take();
-        page.whose = org["name"].as_str().unwrap_or(&organisation).to_owned();
-        org
+        (operation!("verdicts_over_time"), "organisation")
     } else {
         variables.insert("activity".into(), json!(activity));
-        let mut data: Value = run(
-            &state,
-            &who,
-            operation!("activity_verdicts_over_time"),
-            Value::Object(variables),
-        )
-        .await?;
-        let found = data["activity"].take();
-        page.whose = found["title"].as_str().unwrap_or_default().to_owned();
-        page.organisation = found["leadOrganisation"]
+        (operation!("activity_verdicts_over_time"), "activity")
+    };
+    let mut data: Value = run(&state, &who, operation, Value::Object(variables)).await?;
+    let months = data[root].take();
+    if activity.is_empty() {
+        page.whose = months["name"].as_str().unwrap_or(&organisation).to_owned();
+    } else {
+        page.whose = months["title"].as_str().unwrap_or_default().to_owned();
+        page.organisation = months["leadOrganisation"]
             .as_str()
             .unwrap_or_default()
             .to_owned();
         page.activity = Some(format!("/activities/{activity}"));
-        found
-    };
+    }
     let mut rows = Vec::new();
     for (i, end) in ends.iter().enumerate() {
         let month: Month = serde_json::from_value(months[format!("m{i}")].clone())

@@ -438,19 +438,11 @@ pub fn refused(fields: &[Field], message: &str) -> Vec<Problem> {
                 },
                 None => Problem {
                     field: String::new(),
-                    message: capitalised(&problem),
+                    message: crate::reports::annual::capitalise(&problem),
                 },
             },
         )
         .collect()
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]
