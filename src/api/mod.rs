@@ -32,7 +32,7 @@ pub use self::schema::{
     schema, sdl, LedgerSchema, MutationRoot, QueryRoot, INTROSPECTION_DEPTH,
     INTROSPECTION_RECURSION, MAX_COMPLEXITY, MAX_DEPTH, MAX_FIELD_DIRECTIVES, MAX_RECURSION,
 };
-pub use self::transport::http::{router, MAX_BODY_BYTES};
+pub use self::transport::http::{router, MAX_BODY_BYTES, MAX_UPLOAD_BYTES};
 pub use self::transport::parsed::{service_schema, CheckedSchema};
 pub use self::transport::state::AppState;
 pub use self::transport::{limits, shape, socket};

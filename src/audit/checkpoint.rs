@@ -155,6 +155,13 @@ impl CheckpointKey {
         Ok(Self(SigningKey::from_bytes(&seed)))
     }
 
+    /// A key of the moment, kept nowhere: for a scratch ledger whose checkpoints nobody keeps.
+    pub fn throwaway() -> Self {
+        let mut seed = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut seed);
+        Self(SigningKey::from_bytes(&seed))
+    }
+
     pub fn verifying_key(&self) -> VerifyingKey {
         self.0.verifying_key()
     }

@@ -1,27 +1,62 @@
-//! `partnership-ledger import`: the blank template; a file checked, naming every problem; and a
-//! checked file recorded through the command path with a progress bar.
-
-use std::path::Path;
+//! `partnership-ledger import`: the blank template; a file checked, naming every problem, then
+//! tried on a scratch ledger; and a file that passed both recorded through the command path,
+//! with a progress bar for each.
 
 use anyhow::Context;
-use sha2::{Digest, Sha256};
 
 use super::args::ImportArgs;
-use crate::auth::{Principal, Role};
 use crate::config::Settings;
-use crate::import::{check, plan, read, record, template};
+use crate::import::prepare::prepare;
+use crate::import::record::{self, Recording};
+use crate::import::trial::{self, Trial};
+use crate::import::{read, template, Problem};
 
-/// The SHA-256 of the file, or of a folder's CSV files in name order.
-fn file_sha256(path: &Path) -> anyhow::Result<String> {
-    let mut hash = Sha256::new();
-    for file in read::files(path).map_err(anyhow::Error::msg)? {
-        hash.update(std::fs::read(&file)?);
+/// Prints every problem and gives up, saying nothing was recorded.
+fn refuse(problems: &[Problem]) -> anyhow::Result<()> {
+    for problem in problems {
+        eprintln!("{problem}");
     }
-    Ok(hex::encode(hash.finalize()))
+    anyhow::bail!(
+        "{} problems found: nothing was recorded; put them right and run it again",
+        problems.len()
+    )
 }
 
-/// Writes the template, or reads and checks a file and, unless it is a dry run, records it on
-/// the storage of `settings`.
+fn bar(len: usize, what: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} steps ({eta})")
+    {
+        bar.set_style(style);
+    }
+    bar.set_message(what);
+    bar
+}
+
+/// What the trial found would be recorded, and the verdicts the items would have.
+fn summary(trial: &Trial) {
+    println!("the ledger takes every row; recording it would give:");
+    for (sheet, rows) in &trial.rows {
+        println!(
+            "  {}: {} rows to record, {} recorded by an earlier import",
+            sheet.name(),
+            rows.new,
+            rows.already
+        );
+    }
+    if !trial.verdicts.is_empty() {
+        println!("the organisation's input would then stand, as of today:");
+        for (verdict, count) in &trial.verdicts {
+            println!(
+                "  {}: {count}",
+                crate::reports::annual::capitalise(&verdict.replace('_', " ").to_lowercase())
+            );
+        }
+    }
+}
+
+/// Writes the template, or reads and checks a file, tries it on a scratch ledger and, unless it
+/// is a dry run, records it on the storage of `settings`.
 pub(super) async fn run(args: &ImportArgs, settings: Option<Settings>) -> anyhow::Result<()> {
     if let Some(out) = &args.template {
         let bytes = template::template().context("could not write the template")?;
@@ -39,70 +74,71 @@ pub(super) async fn run(args: &ImportArgs, settings: Option<Settings>) -> anyhow
         .as_ref()
         .map(|o| o.trim().to_ascii_uppercase())
         .context("--org: name the organisation whose history it is, by its ODS code")?;
-    let mut problems = Vec::new();
-    let tables = read::tables(file, &mut problems).map_err(anyhow::Error::msg)?;
-    let mut checked = check::check(&tables);
-    problems.append(&mut checked.problems);
-    problems.sort();
-    if !problems.is_empty() {
-        for problem in &problems {
-            eprintln!("{problem}");
-        }
-        anyhow::bail!(
-            "{} problems found: nothing was recorded; put them right and run it again",
-            problems.len()
-        );
+    let files = read::load(file).map_err(anyhow::Error::msg)?;
+    let prepared = prepare(&files, &org).map_err(anyhow::Error::msg)?;
+    if !prepared.problems.is_empty() {
+        return refuse(&prepared.problems);
     }
-    println!("no problems found; the file holds:");
-    for (sheet, rows) in &checked.rows {
+    println!("no problems found in the file; it holds:");
+    for (sheet, rows) in &prepared.rows {
         println!("  {}: {rows} rows", sheet.name());
     }
-    let steps = plan::plan(&tables, &org);
-    let Some(settings) = settings.filter(|_| !args.dry_run) else {
-        println!(
-            "a dry run: nothing was recorded ({} steps would be)",
-            steps.len()
-        );
+    let mut settings = settings.context("the ledger's settings")?;
+    let db = crate::startup::open_database(&settings).await?;
+    db.migrate().await?;
+    let trying = bar(prepared.steps.len(), "checking against the ledger's rules");
+    let trial = trial::trial(&db, &org, &prepared.steps, &|n| {
+        trying.set_position(n as u64)
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("--org: {e:#}"))?;
+    trying.finish_and_clear();
+    if !trial.problems.is_empty() {
+        return refuse(&trial.problems);
+    }
+    summary(&trial);
+    if args.dry_run {
+        println!("a dry run: nothing was recorded");
         return Ok(());
-    };
-    let sha = file_sha256(file)?;
-    let mut settings = settings;
+    }
+    drop(db);
     settings.listen = "127.0.0.1:0".parse().context("address")?;
     let app = crate::startup::Application::build(&settings).await?;
     let schema = app.schema();
-    let db = app.ledger().db().clone();
-    anyhow::ensure!(
-        crate::projections::read::organisation(&db, &org)
-            .await?
-            .is_some(),
-        "--org: no organisation has the ODS code {org}; register it first"
-    );
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(app.run_until_stopped(async move {
         let _ = stopped.await;
     }));
-    let who = Principal {
-        subject: "import".to_owned(),
-        role: Role::Admin,
-        organisations: vec![org.clone()],
+    let recording = bar(trial.to_record.len(), "recording");
+    let run = Recording {
+        schema: &schema,
+        organisation: &org,
+        file_sha256: &prepared.sha256,
+        by: "command line",
     };
-    let bar = indicatif::ProgressBar::new(steps.len() as u64);
-    let recorded =
-        record::record(&schema, &who, &steps, &sha, |n| bar.set_position(n as u64)).await;
-    bar.finish_and_clear();
+    let outcome = record::record(&run, &trial.to_record, &|n| {
+        recording.set_position(n as u64)
+    })
+    .await;
+    recording.finish_and_clear();
     let _ = stop.send(());
     running.await.context("the service task failed")??;
-    match recorded {
-        Ok(done) => {
-            println!(
-                "recorded {} steps ({} already recorded by an earlier import of this file)",
-                done.recorded, done.already
-            );
-            Ok(())
-        }
-        Err(problem) => {
+    let already = prepared.steps.len() - trial.to_record.len() + outcome.already;
+    if !outcome.problems.is_empty() {
+        for problem in &outcome.problems {
             eprintln!("{problem}");
-            anyhow::bail!("the import stopped at that row; rows before it are recorded, and importing the file again after putting it right carries on from there")
         }
+        anyhow::bail!(
+            "{} rows were refused while recording (the records were changed since the check); \
+             {} steps were recorded: import the file again once they are put right, and only \
+             what is missing is recorded",
+            outcome.problems.len(),
+            outcome.recorded
+        );
     }
+    println!(
+        "recorded {} steps ({already} already recorded by an earlier import of this file)",
+        outcome.recorded
+    );
+    Ok(())
 }

@@ -225,9 +225,12 @@ impl Cli {
                 Ok(())
             }
             Some(Command::Import(args)) => {
-                let records = args.template.is_none() && !args.dry_run;
-                let settings = records
-                    .then(|| self.checked_settings(&Key::ALL))
+                // A dry run reads the ledger; recording needs every key, as the service does.
+                let needed: &[Key] = if args.dry_run { &[] } else { &Key::ALL };
+                let settings = args
+                    .template
+                    .is_none()
+                    .then(|| self.checked_settings(needed))
                     .transpose()?;
                 import::run(args, settings).await
             }

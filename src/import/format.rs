@@ -132,6 +132,25 @@ impl Sheet {
     pub fn name(self) -> &'static str {
         self.format().name
     }
+
+    /// Who keeps its records: engagement officers, board secretaries, or (participants) either.
+    pub fn kept_by(self) -> KeptBy {
+        match self {
+            Self::Participants => KeptBy::Either,
+            Self::Boards | Self::Seats | Self::Appointments | Self::Meetings | Self::Decisions => {
+                KeptBy::Secretaries
+            }
+            _ => KeptBy::Officers,
+        }
+    }
+}
+
+/// Who keeps a sheet's records, and so may import them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeptBy {
+    Officers,
+    Secretaries,
+    Either,
 }
 
 /// A name as it is compared: its letters and digits, lower-case.

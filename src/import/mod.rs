@@ -8,11 +8,13 @@ pub mod cells;
 pub mod check;
 pub mod format;
 pub mod plan;
+pub mod prepare;
 pub mod read;
 pub mod record;
 pub mod template;
 #[cfg(test)]
 mod tests;
+pub mod trial;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

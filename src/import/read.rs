@@ -233,33 +233,43 @@ pub fn xlsx_sheets(bytes: &[u8]) -> Result<Vec<RawSheet>, String> {
 /// The tables of the file at `path`: an `.xlsx` workbook, a `.csv` file named by its sheet, or
 /// a folder of such CSV files.
 pub fn tables(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Table>, String> {
+    Ok(sheets_to_tables(raw_sheets(&load(path)?)?, problems))
+}
+
+/// The files at `path` (the file, or a folder's CSV files in name order), each by its name.
+pub fn load(path: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
+    files(path)?
+        .into_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Ok((name, bytes))
+        })
+        .collect()
+}
+
+/// The sheets of named files: each `.xlsx` workbook's, and each `.csv` file as the sheet its
+/// name (without `.csv`) names.
+pub fn raw_sheets(files: &[(String, Vec<u8>)]) -> Result<Vec<RawSheet>, String> {
     let mut sheets = Vec::new();
-    let mut read = |file: &Path| -> Result<(), String> {
-        let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let stem = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match file
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("xlsx") => sheets.extend(xlsx_sheets(&bytes)?),
-            Some("csv") => sheets.push(RawSheet {
-                name: stem,
-                grid: csv_grid(&bytes)?,
+    for (name, bytes) in files {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".xlsx") {
+            sheets.extend(xlsx_sheets(bytes)?);
+        } else if let Some(stem) = lower.strip_suffix(".csv").map(|_| &name[..name.len() - 4]) {
+            sheets.push(RawSheet {
+                name: stem.to_owned(),
+                grid: csv_grid(bytes)?,
                 first_row: 1,
-            }),
-            _ => return Err(format!("{}: not an .xlsx or .csv file", file.display())),
+            });
+        } else {
+            return Err(format!("{name}: not an .xlsx or .csv file"));
         }
-        Ok(())
-    };
-    for file in files(path)? {
-        read(&file)?;
     }
-    Ok(sheets_to_tables(sheets, problems))
+    Ok(sheets)
 }
 
 /// The files an import reads from `path`: the file itself, or a folder's CSV files in name

@@ -199,6 +199,7 @@ fn metadata(ctx: &CommandContext) -> HashMap<String, String> {
     if let Some(origin) = &ctx.origin {
         m.insert("import.file_sha256".to_owned(), origin.file_sha256.clone());
         m.insert("import.row".to_owned(), origin.row.clone());
+        m.insert("import.by".to_owned(), origin.by.clone());
     }
     m
 }

@@ -48,12 +48,15 @@ pub struct CommandContext {
     pub origin: Option<Origin>,
 }
 
-/// An imported row a command records: the file's SHA-256 and the row (its sheet, number and
-/// reference), written into the events' metadata so an auditor can see where a record came from.
+/// An imported row a command records: the file's SHA-256, the row (its sheet, number and
+/// reference) and who brought the file in, written into the events' metadata so an auditor can
+/// see where a record came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     pub file_sha256: String,
     pub row: String,
+    /// The subject who uploaded the file, or `command line` for the CLI's operator.
+    pub by: String,
 }
 
 /// What a command produced.

@@ -42,8 +42,20 @@ pub use event_store::{
     format_recorded_at, keys, CommitInfo, LedgerContext, LedgerStore, LOG_CHANNEL,
 };
 pub use hash::{chain_hash, HashedFields, GENESIS_HASH};
-pub use receipts::{find_receipt, Receipt};
+pub use receipts::{find_receipt, receipts_under, Receipt};
 pub use sealing::{holds_plain_personal_data, Sealer};
+
+/// A SQLite file's options as every ledger file has them: created if missing, WAL, foreign
+/// keys, and a wait rather than an error while another writer holds the lock.
+fn sqlite_file(file: &Path) -> anyhow::Result<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str("sqlite://")
+        .context("sqlite options")?
+        .filename(file)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10)))
+}
 
 /// The key naming one stream, `type/id`, wherever streams are held or noted by key (the
 /// projector's documents, the versions seen).
@@ -131,17 +143,23 @@ impl Db {
         crate::config::create_private_dir(data_dir)?;
         let file = data_dir.join("ledger.sqlite3");
         crate::config::prepare_private_database_file(&file)?;
-        let options = SqliteConnectOptions::from_str("sqlite://")
-            .context("sqlite options")?
-            .filename(&file)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
+        let options = sqlite_file(&file)?
             .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
             // Deleted cells and freed pages are overwritten with zeros, so a destroyed
             // participant key leaves no copy in the pages (see `crypto::scrub`).
-            .pragma("secure_delete", "ON")
-            .busy_timeout(Duration::from_secs(10));
+            .pragma("secure_delete", "ON");
+        Self::sqlite_pool(options, &file).await
+    }
+
+    /// A scratch ledger file under `dir` (a private temporary folder), for a trial run that is
+    /// thrown away: nothing is flushed to disk before it is read back.
+    pub async fn open_sqlite_scratch(dir: &Path) -> anyhow::Result<Self> {
+        let file = dir.join("scratch.sqlite3");
+        let options = sqlite_file(&file)?.synchronous(SqliteSynchronous::Off);
+        Self::sqlite_pool(options, &file).await
+    }
+
+    async fn sqlite_pool(options: SqliteConnectOptions, file: &Path) -> anyhow::Result<Self> {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .test_before_acquire(false)

@@ -1,5 +1,7 @@
 //! Reading idempotency receipts: what a command sent with a given key first produced.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 
 use super::{Db, LogPosition};
@@ -29,4 +31,20 @@ pub async fn find_receipt(
         last: LogPosition { tx: r.get(3), position: r.get(4) },
     }));
     Ok(row)
+}
+
+/// The request hash of every receipt `subject` holds under keys starting `prefix`, by key: what
+/// an import of an organisation recorded before, row by row.
+pub async fn receipts_under(
+    db: &Db,
+    subject: &str,
+    prefix: &str,
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    const SQL: &str = "SELECT idempotency_key, request_hash FROM command_receipts \
+                       WHERE actor_subject = $1 \
+                       AND substr(idempotency_key, 1, length($2)) = $2";
+    let rows = on_db!(db, pool => sqlx::query(SQL).bind(subject).bind(prefix)
+        .fetch_all(pool).await?
+        .into_iter().map(|r| (r.get(0), r.get(1))).collect());
+    Ok(rows)
 }

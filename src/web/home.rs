@@ -33,6 +33,8 @@ struct Home {
     is_admin: bool,
     /// The person records things (not an auditor).
     may_write: bool,
+    /// The person may import history: officers, secretaries and administrators.
+    may_import: bool,
 }
 
 struct OrganisationNeeds {
@@ -214,6 +216,7 @@ async fn home(State(state): State<AppState>, who: SignedIn) -> Result<Response, 
         unregistered,
         is_admin: who.who.role == crate::auth::Role::Admin,
         may_write: who.records_engagement(),
+        may_import: who.records_engagement() || who.who.role == crate::auth::Role::BoardSecretary,
     }))
 }
 

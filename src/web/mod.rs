@@ -36,6 +36,7 @@ pub mod figures;
 pub mod find;
 pub mod form;
 pub mod home;
+pub mod import;
 pub mod input;
 pub mod listing;
 pub mod named;
@@ -80,6 +81,7 @@ pub fn routes(
         .merge(audit::routes())
         .merge(figures::routes())
         .merge(organisations::routes())
+        .merge(import::routes())
         .merge(sign_in::routes())
         .fallback(|| async { failure::Failure::NotFound })
         .layer(middleware::from_fn(protect::forms_carry_their_token))
@@ -90,6 +92,7 @@ pub fn routes(
         // Inside the session, so that an error page keeps a signed-in person's header.
         .layer(middleware::from_fn(failure::error_pages))
         .layer(session::layer(store, settings))
+        .layer(Extension(Arc::new(import::Jobs::default())))
         .layer(Extension(Arc::new(settings.clone())));
     if let Some(oidc) = &settings.oidc {
         let provider = sign_in::oidc::Provider::new(oidc.clone(), &settings.public_url)?;

@@ -177,7 +177,7 @@ pub fn render(template: &impl Template) -> Response {
 }
 
 /// A file to save, named `filename` (kept to letters, digits, `-`, `_` and `.`).
-pub fn attachment(filename: &str, content_type: &str, content: String) -> Response {
+pub fn attachment(filename: &str, content_type: &str, content: impl IntoResponse) -> Response {
     use axum::http::{header, HeaderValue};
     let mut response = content.into_response();
     let headers = response.headers_mut();

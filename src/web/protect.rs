@@ -88,11 +88,17 @@ pub async fn forms_carry_their_token(request: Request, next: Next) -> Response {
         return Failure::BadForm("Only the forms of this service's pages can be sent here.".into())
             .into_response();
     }
+    // Only the import's upload takes a workbook; every other form keeps to the usual limit.
+    let limit = if request.uri().path() == super::import::UPLOAD_PATH && boundary.is_some() {
+        crate::api::MAX_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return Failure::BadForm(format!(
             "What was sent is larger than {} KiB.",
-            MAX_BODY_BYTES / 1024
+            limit / 1024
         ))
         .into_response();
     };

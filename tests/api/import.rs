@@ -23,8 +23,11 @@ fn import(args: &[&str]) -> (bool, String, String) {
     )
 }
 
-#[test]
-fn the_template_is_written_and_checks_clean() {
+on_both!(the_template_is_written_and_imports_back_empty,);
+
+async fn the_template_is_written_and_imports_back_empty(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("RX1", "Riverside Hospital").await;
     let dir = tempfile::tempdir().expect("a folder");
     let path = dir.path().join("history.xlsx");
     let file = path.to_str().expect("a path");
@@ -35,10 +38,17 @@ fn the_template_is_written_and_checks_clean() {
         std::fs::read(&path).expect("written").starts_with(b"PK"),
         "an XLSX (zip) file"
     );
-    let (ok, out, err) = import(&[file, "--org", "RX1", "--dry-run"]);
-    assert!(ok, "{err}");
+    let before = app.event_count().await;
+    let (ok, out, err) = run(&app, &["import", file, "--org", "RX1"]);
+    assert!(ok, "{out}\n{err}");
     assert!(out.contains("no problems found"), "{out}");
     assert!(out.contains("Activities: 0 rows"), "{out}");
+    assert!(out.contains("recorded 0 steps"), "{out}");
+    assert_eq!(
+        app.event_count().await,
+        before,
+        "the examples are not records"
+    );
 }
 
 #[test]
@@ -94,7 +104,7 @@ fn history(dir: &std::path::Path, title: &str) {
 }
 
 /// The binary on the test service's storage and keys, as an operator runs it beside the service.
-fn run(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+pub(crate) fn run(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_partnership-ledger"));
     command
         .args(args)
@@ -175,4 +185,49 @@ async fn a_checked_file_is_recorded_once_with_its_origin(backend: Backend) {
         err.contains("Activities, row 2") && err.contains("correction mutations"),
         "{err}"
     );
+}
+
+on_both!(rows_the_ledger_refuses_are_all_named_and_nothing_is_recorded,);
+
+/// Rows whose cells are good but which the ledger's rules refuse: an activity held and then
+/// cancelled, a partner that is not registered, an action completed before it was agreed. The
+/// file is tried whole first, so all three are named and not one row, good or bad, is recorded.
+async fn rows_the_ledger_refuses_are_all_named_and_nothing_is_recorded(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.register("RX1", "Riverside Hospital").await;
+    let dir = tempfile::tempdir().expect("a folder");
+    history(dir.path(), "Outpatient letters");
+    std::fs::write(
+        dir.path().join("activities.csv"),
+        "Activity ref,Title,Kind,Topic,Planned on,Held on,Patients,Cancelled on,Cancellation reason,Partner organisations\n\
+         A1,Outpatient letters,Focus group,Communication,01/05/2025,10/05/2025,9,,,\n\
+         A2,Clinic tour,Focus group,Estates,2025-07-01,2025-07-02,5,2025-07-03,Rain,\n\
+         A3,Joint forum,Focus group,Access,2025-07-01,,,,,ZZ999\n",
+    )
+    .expect("written");
+    std::fs::write(
+        dir.path().join("actions.csv"),
+        "Action ref,Title,Owner role,Decision forum,Input refs,Proposed on,Due on,Completed on,Outcome,Evidence\n\
+         X1,Send letters three weeks ahead,Outpatients manager,Operations board,I1,2025-05-21,2025-09-30,2025-09-01,Letters now arrive in time,Letters audit\n",
+    )
+    .expect("written");
+    let folder = dir.path().to_str().expect("a path");
+    let before = app.event_count().await;
+    for dry_run in [true, false] {
+        let mut args = vec!["import", folder, "--org", "RX1"];
+        if dry_run {
+            args.push("--dry-run");
+        }
+        let (ok, out, err) = run(&app, &args);
+        assert!(!ok, "{out}");
+        for expected in [
+            "Activities, row 3: found \"cancelActivity\"; expected a row the ledger takes; it said: activity was held, so it cannot be cancelled",
+            "Activities, row 4: found \"planActivity\"; expected a row the ledger takes; it said: partnerOrganisations[0]: organisation not found",
+            "Actions, row 2: found \"completeAction\"; expected a row the ledger takes; it said: action has not been agreed yet",
+            "3 problems found: nothing was recorded",
+        ] {
+            assert!(err.contains(expected), "{expected}\nin {err}");
+        }
+    }
+    assert_eq!(app.event_count().await, before, "not one row recorded");
 }

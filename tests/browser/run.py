@@ -24,7 +24,9 @@ saved as screenshots at desktop and phone widths under target/ui/ for a person t
 7. An auditor's day (`audit.auditor_day`): finding the input by words, its trace, every change
    to the activity, a checkpoint downloaded and uploaded to check the log, and the audit trail
    downloaded.
-8. Signing in with the organisation's identity provider (`oidc`): oidc-provider, a certified
+8. Importing history (`imports.import_history`): an officer uploads a file with faults and
+   sees every problem, nothing recorded; then good files, what they would give, and recorded.
+9. Signing in with the organisation's identity provider (`oidc`): oidc-provider, a certified
    OpenID provider, runs beside the service; an officer signs in through its pages, and a
    wrong state, a code used twice, a code issued to another client and an account with no
    role are each refused.
@@ -51,6 +53,7 @@ import oidc  # noqa: E402
 import operations  # noqa: E402
 import audit  # noqa: E402
 import boards  # noqa: E402
+import imports  # noqa: E402
 import public  # noqa: E402
 import year  # noqa: E402
 from browser import Browser  # noqa: E402
@@ -105,6 +108,7 @@ def run_backend(name: str, binary: str, database_url: str | None, failures: Fail
                 public.public_page(browser, service, failures, *org, activity)
                 boards.secretary_year(browser, service, failures, *org)
                 audit.auditor_day(browser, service, failures, org[0])
+                imports.import_history(browser, service, failures, *org)
             finally:
                 browser.quit()
     finally:

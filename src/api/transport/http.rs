@@ -33,15 +33,21 @@ use crate::api::common::context::RequestInfo;
 use crate::api::common::error::ApiError;
 use crate::auth::Principal;
 
-/// Largest request body accepted, in bytes.
+/// Largest request body accepted, in bytes, but for an upload of history to import.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Largest request body any route takes: a workbook of history uploaded to import (whose own
+/// limit, a little less, is checked with a message naming it). Every other route keeps to
+/// [`MAX_BODY_BYTES`]: `/graphql` by its own layer, the pages' forms as they are read.
+pub const MAX_UPLOAD_BYTES: usize = 40 * 1024 * 1024;
 
 /// The service's routes, behind their layers.
 ///
 /// Every request, outermost first: its `X-Request-Id` (a usable one of the client's, else a
 /// fresh one) is set and sent back; it runs in a tracing span named by that id; a panic is
-/// answered with 500 rather than a dropped connection; a body over [`MAX_BODY_BYTES`] is
-/// refused with 413. GraphQL answers of 1 KiB or more are gzipped for clients that accept it.
+/// answered with 500 rather than a dropped connection; a body over [`MAX_UPLOAD_BYTES`] is
+/// refused with 413 (and one over [`MAX_BODY_BYTES`], but for the import's upload page).
+/// GraphQL answers of 1 KiB or more are gzipped for clients that accept it.
 /// A GraphQL POST then passes, in order: JSON bodies only (415), who is
 /// calling, the rate limit (429), signed in (401), the time limit (503 `TIMEOUT`), and the
 /// wait for its `X-Log-Position` (400, 503 `LAGGING`).
@@ -50,6 +56,8 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// the same outer layers.
 pub fn router(state: AppState, pages: Router<AppState>) -> Router {
     let graphql = ServiceBuilder::new()
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .map_request(|r: axum::http::Request<tower_http::body::Limited<Body>>| r.map(Body::new))
         .layer(json_only())
         .layer(identify(state.tokens.clone()))
         .layer(rate_limit(state.limiter.clone()))
@@ -68,7 +76,7 @@ pub fn router(state: AppState, pages: Router<AppState>) -> Router {
                 .on_failure(()),
         )
         .layer(CatchPanicLayer::custom(panicked))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES));
     Router::new()
         .route(
             "/graphql",
