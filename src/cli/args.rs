@@ -104,6 +104,33 @@ pub(super) enum ExportCommand {
     Audit(AuditExportArgs),
     /// "You said, we did" for an organisation, or one of its activities.
     YouSaidWeDid(YouSaidArgs),
+    /// An organisation's records in the import's format: every sheet as one workbook (which
+    /// `import` takes back), or one sheet as a workbook or CSV.
+    Records(RecordsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum RecordsFormat {
+    Xlsx,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct RecordsArgs {
+    /// The organisation's ODS code.
+    #[arg(long)]
+    pub(super) org: String,
+    /// One sheet only, by its name: Activities, Input, Actions, Feedback, Boards, Meetings...
+    #[arg(long)]
+    pub(super) sheet: Option<String>,
+    #[arg(long, value_enum, default_value_t = RecordsFormat::Xlsx)]
+    pub(super) format: RecordsFormat,
+    /// The day the input's verdicts are given as of (YYYY-MM-DD); today when left out.
+    #[arg(long)]
+    pub(super) as_of: Option<chrono::NaiveDate>,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub(super) output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -360,14 +387,19 @@ pub(super) async fn known_organisation(
     Ok(code)
 }
 
-/// Writes `text` to `path`, or to standard output.
-pub(super) fn write_out(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+/// Writes `content` to `path`, or to standard output.
+pub(super) fn write_out(
+    path: Option<&std::path::Path>,
+    content: impl AsRef<[u8]>,
+) -> anyhow::Result<()> {
+    use std::io::Write as _;
     match path {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => std::fs::write(path, content)
             .with_context(|| format!("could not write {}", path.display())),
         None => {
-            print!("{text}");
-            Ok(())
+            let mut out = std::io::stdout().lock();
+            out.write_all(content.as_ref())?;
+            Ok(out.flush()?)
         }
     }
 }

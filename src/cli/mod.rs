@@ -205,6 +205,7 @@ impl Cli {
             Some(Command::Export(ExportCommand::YouSaidWeDid(args))) => {
                 self.export_you_said(args).await
             }
+            Some(Command::Export(ExportCommand::Records(args))) => self.export_records(args).await,
             Some(Command::Seed(args)) => {
                 let settings = self.checked_settings(&Key::ALL)?;
                 let options = crate::seed::SeedOptions {
@@ -301,6 +302,27 @@ impl Cli {
                 .await?;
         tracing::info!(input_items = file.rows, "you said, we did exported");
         write_out(args.output.as_deref(), &file.content)
+    }
+
+    async fn export_records(&self, args: &RecordsArgs) -> anyhow::Result<()> {
+        use crate::reports::records::{self, RecordsFormat as Format};
+        let db = self.caught_up().await?;
+        let org = known_organisation(&db, &args.org).await?;
+        let format = match args.format {
+            RecordsFormat::Xlsx => Format::Xlsx,
+            RecordsFormat::Csv => Format::Csv,
+        };
+        let as_of = args
+            .as_of
+            .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let file = records::file(&db, &org, args.sheet.as_deref(), format, as_of)
+            .await
+            .map_err(|e| match e {
+                records::RecordsError::Asked(message) => anyhow::anyhow!("--{message}"),
+                records::RecordsError::Failed(e) => e,
+            })?;
+        tracing::info!(rows = file.rows, "records exported");
+        write_out(args.output.as_deref(), &file.bytes)
     }
 
     /// The database and the checkpoint key, for the audit commands.

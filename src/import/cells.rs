@@ -207,10 +207,7 @@ pub fn choice(text: &str, choices: &[&str]) -> Result<String, String> {
         })
 }
 
-/// An API name in words: `FOCUS_GROUP` as "Focus group".
-pub fn in_words(name: &str) -> String {
-    crate::reports::annual::capitalise(&name.to_ascii_lowercase().replace('_', " "))
-}
+pub use crate::reports::sheets::in_words;
 
 /// The pieces of a `;`-separated cell, trimmed, blanks left out.
 pub fn list(cell: &Cell) -> Vec<String> {

@@ -154,9 +154,11 @@ fn value(cell: &Cell, takes: Takes, own: &BTreeMap<Sheet, BTreeSet<String>>) -> 
         Takes::Count => cells::count(cell).map(|_| ()),
         Takes::Flag => cells::flag(cell).map(|_| ()),
         Takes::Choice(e) => cells::choice(&text, &choices(e)).map(|_| ()),
-        Takes::Choices(e) => cells::list(cell)
-            .iter()
-            .try_for_each(|v| cells::choice(v, &choices(e)).map(|_| ())),
+        Takes::Choices(e) => cells::list(cell).iter().try_for_each(|v| {
+            cells::choice(v, &choices(e))
+                .map(|_| ())
+                .map_err(|expected| format!("each to be {expected} (\"{v}\" is not)"))
+        }),
         Takes::List => Ok(()),
         Takes::Ods => ods(&text),
         Takes::OdsList => cells::list(cell).iter().try_for_each(|v| ods(v)),

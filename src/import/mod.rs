@@ -5,8 +5,9 @@
 //! what was expected.
 
 pub mod cells;
+/// The spreadsheet format, shared with the exports that write it.
+pub use crate::reports::sheets as format;
 pub mod check;
-pub mod format;
 pub mod plan;
 pub mod prepare;
 pub mod read;

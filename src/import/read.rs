@@ -111,6 +111,8 @@ pub fn table(
                 }
                 columns.push(index);
             }
+            // What an export adds to a sheet (the verdict of each input) is passed over.
+            None if format.exported_only(&name) => columns.push(None),
             None => {
                 problems.push(Problem::header(
                     format.name,
@@ -166,7 +168,9 @@ pub fn is_example(cells: &[Cell]) -> bool {
         .is_some_and(|t| t.to_ascii_lowercase().starts_with("e.g."))
 }
 
-/// A CSV file's cells: its byte-order mark dropped, any line ending.
+/// A CSV file's cells: its byte-order mark dropped, any line ending. A cell written with a `'`
+/// in front (as the service's own CSV files write one that a spreadsheet would take for a
+/// formula, and as a spreadsheet itself marks text) is read without it.
 pub fn csv_grid(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -183,7 +187,7 @@ pub fn csv_grid(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, String> {
                     if v.trim().is_empty() {
                         Cell::Empty
                     } else {
-                        Cell::Text(v.to_owned())
+                        Cell::Text(crate::reports::spreadsheet::restore(v).to_owned())
                     }
                 })
                 .collect(),

@@ -11,8 +11,7 @@ use super::format::{Takes, SHEETS};
 /// The notes sheet's name; a workbook's sheet of this name is never imported.
 pub const NOTES: &str = "Notes";
 
-/// The media type of an XLSX workbook.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub use crate::reports::records::XLSX;
 
 /// How many rows of each sheet the drop-down lists cover.
 const ROWS: u32 = 50_000;

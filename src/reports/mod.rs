@@ -18,6 +18,8 @@ use crate::store::Db;
 pub mod annual;
 mod annual_page;
 mod page;
+pub mod records;
+pub mod sheets;
 pub mod spreadsheet;
 pub mod you_said;
 

@@ -35,7 +35,21 @@ struct Home {
     may_write: bool,
     /// The person may import history: officers, secretaries and administrators.
     may_import: bool,
+    /// The lists each organisation's records download as: the sheet, and what it holds.
+    lists: &'static [(&'static str, &'static str)],
 }
+
+/// The lists offered for download, by the import format's sheet names.
+const LISTS: &[(&str, &str)] = &[
+    ("Activities", "Activities"),
+    ("Input", "Input, with each item's verdict today"),
+    ("Actions", "Actions"),
+    ("Feedback", "Feedback"),
+    ("Boards", "Boards"),
+    ("Appointments", "Appointments"),
+    ("Meetings", "Meetings"),
+    ("Participants", "Participants, by reference"),
+];
 
 struct OrganisationNeeds {
     name: String,
@@ -217,6 +231,7 @@ async fn home(State(state): State<AppState>, who: SignedIn) -> Result<Response, 
         is_admin: who.who.role == crate::auth::Role::Admin,
         may_write: who.records_engagement(),
         may_import: who.records_engagement() || who.who.role == crate::auth::Role::BoardSecretary,
+        lists: LISTS,
     }))
 }
 

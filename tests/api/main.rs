@@ -27,6 +27,7 @@ mod http_layers;
 mod idempotency;
 mod immutability;
 mod import;
+mod import_round_trip;
 mod import_workbooks;
 mod journey;
 mod key_rotation;

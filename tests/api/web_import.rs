@@ -151,6 +151,44 @@ async fn an_officer_uploads_last_years_history_and_records_it(backend: Backend) 
         again.text()
     );
 
+    // The records go back out: a list as CSV with its verdicts, or everything as a workbook.
+    let home = officer.get("/").await;
+    assert!(home
+        .body
+        .contains("/records/download?organisation=RX1&amp;format=xlsx"));
+    let csv = officer
+        .get("/records/download?organisation=RX1&sheet=Input&format=csv")
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.headers["content-disposition"]
+        .to_str()
+        .is_ok_and(|d| d.contains("rx1-input-") && d.ends_with(".csv\"")));
+    assert!(
+        csv.body.starts_with("Input ref,Activity ref,Kind,Summary"),
+        "{}",
+        csv.body
+    );
+    assert!(
+        csv.body.contains("Letters arrive after the appointment"),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains(",Acted on,"), "{}", csv.body);
+    let workbook = officer
+        .get("/records/download?organisation=RX1&format=xlsx")
+        .await;
+    assert_eq!(workbook.status, 200);
+    assert!(workbook.body.starts_with("PK"), "a workbook");
+    let unknown = officer
+        .get("/records/download?organisation=RX1&sheet=Budgets&format=csv")
+        .await;
+    assert_eq!(unknown.status, 400, "{}", unknown.text());
+    assert!(
+        unknown.text().contains("no sheet is named"),
+        "{}",
+        unknown.text()
+    );
+
     // Nobody else sees the job.
     let mut other = Visitor::new(&app);
     other

@@ -34,8 +34,11 @@ pub enum YouSaidFormat {
 pub struct Download {
     filename: String,
     content_type: String,
+    /// The file: its text, or for a workbook its bytes in base64.
     content: String,
-    /// How many events or input items it holds.
+    /// Whether `content` is base64 (a workbook) rather than text.
+    base64: bool,
+    /// How many events, input items or rows it holds.
     rows: u64,
 }
 
@@ -45,9 +48,20 @@ impl From<export::Download> for Download {
             filename: d.filename,
             content_type: d.content_type.to_owned(),
             content: d.content,
+            base64: false,
             rows: d.rows,
         }
     }
+}
+
+/// How an organisation's records are written.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::reports::records::RecordsFormat")]
+pub enum RecordsFormat {
+    /// A workbook, in base64: every sheet, or the one named.
+    Xlsx,
+    /// One sheet, named.
+    Csv,
 }
 
 /// Exports for auditors and officers.
@@ -134,5 +148,54 @@ impl ExportQueries {
         .await
         .map_err(|e| internal(ctx, e))?;
         Ok(file.into())
+    }
+
+    /// An organisation's records in the import's format (see `partnership-ledger import
+    /// --template`): every sheet as one workbook, which imports into another ledger as the same
+    /// history, or one sheet (`sheet`, by its name: `Activities`, `Input`, `Actions`,
+    /// `Feedback`, `Boards`, `Appointments`, `Meetings`, `Participants`...) as a workbook or
+    /// CSV. The input sheet gives each item's verdict as of `asOf` (default today).
+    /// Participants are written by reference only, with no personal details. Any reader of the
+    /// organisation.
+    #[graphql(complexity = "VERIFY_COST")]
+    async fn records(
+        &self,
+        ctx: &Context<'_>,
+        organisation: String,
+        sheet: Option<String>,
+        #[graphql(default_with = "RecordsFormat::Xlsx")] format: RecordsFormat,
+        as_of: Option<Date>,
+    ) -> ApiResult<Download> {
+        use crate::reports::records::{self, RecordsError};
+        use base64::Engine as _;
+        let code = organisation.trim().to_ascii_uppercase();
+        if !principal(ctx)?.can_read(&code) {
+            return Err(not_found("organisation").into());
+        }
+        let db = ledger(ctx).db().clone();
+        let as_of = as_of.map_or_else(today, |d| d.0);
+        let format = format.into();
+        let file = heavy(ctx)
+            .run(
+                async move { Ok(records::file(&db, &code, sheet.as_deref(), format, as_of).await) },
+            )
+            .await
+            .map_err(|e| internal(ctx, e))?
+            .map_err(|e| match e {
+                RecordsError::Asked(message) => ApiError::Validation(message),
+                RecordsError::Failed(e) => internal(ctx, e),
+            })?;
+        let base64 = file.content_type == records::XLSX;
+        Ok(Download {
+            filename: file.filename,
+            content_type: file.content_type.to_owned(),
+            content: if base64 {
+                base64::engine::general_purpose::STANDARD.encode(&file.bytes)
+            } else {
+                String::from_utf8_lossy(&file.bytes).into_owned()
+            },
+            base64,
+            rows: file.rows,
+        })
     }
 }

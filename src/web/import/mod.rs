@@ -4,6 +4,7 @@
 //! JavaScript off); every problem at once, or what recording it would give; and, on the word,
 //! recorded. Nothing is recorded unless every row is good.
 
+mod download;
 mod jobs;
 
 use std::sync::atomic::Ordering;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/import/template", get(template_file))
         .route("/import/{id}", get(job_page))
         .route("/import/{id}/record", post(record))
+        .route("/records/download", get(download::download))
 }
 
 /// What the person may import for `organisation`.

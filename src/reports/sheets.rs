@@ -161,7 +161,20 @@ fn key(name: &str) -> String {
         .collect()
 }
 
+/// Columns an export adds to a sheet, which an import passes over: the input's verdicts.
+pub const EXPORTED_ONLY: [(Sheet, &str); 2] = [
+    (Sheet::InputItems, "Verdict"),
+    (Sheet::InputItems, "Verdict as of"),
+];
+
 impl SheetFormat {
+    /// Whether `name` is a column an export adds to this sheet.
+    pub fn exported_only(&self, name: &str) -> bool {
+        EXPORTED_ONLY
+            .iter()
+            .any(|(sheet, column)| *sheet == self.sheet && key(column) == key(name))
+    }
+
     /// The sheet of this name (or CSV file stem), matched without regard to case, spaces,
     /// `-` or `_`: "Input", "input-items" and "INPUT_ITEMS" are all the input sheet.
     pub fn named(name: &str) -> Option<&'static SheetFormat> {
@@ -184,6 +197,11 @@ impl SheetFormat {
         let wanted = key(name);
         self.columns.iter().find(|c| key(c.name) == wanted)
     }
+}
+
+/// An API name in words, as the sheets write it: `FOCUS_GROUP` as "Focus group".
+pub fn in_words(name: &str) -> String {
+    super::annual::capitalise(&name.to_ascii_lowercase().replace('_', " "))
 }
 
 #[cfg(test)]
