@@ -6,6 +6,7 @@
 //! `cargo bench --bench ledger -- --smoke` runs every part tiny, as CI does, to show it works.
 //! See BENCHMARKS.md.
 
+mod import;
 mod large;
 mod mix;
 mod pages;
@@ -43,10 +44,13 @@ struct Options {
     /// Input items the largest organisation holds, in the `large` part.
     #[arg(long, default_value_t = 250_000)]
     large_items: usize,
-    /// Which parts to run, comma-separated: limit, writes, scale, large.
+    /// Rows of history the import part imports.
+    #[arg(long, default_value_t = 50_000)]
+    import_rows: usize,
+    /// Which parts to run, comma-separated: limit, writes, scale, large, import.
     #[arg(
         long,
-        default_value = "limit,writes,scale,large",
+        default_value = "limit,writes,scale,large,import",
         value_delimiter = ','
     )]
     parts: Vec<String>,
@@ -441,6 +445,7 @@ async fn main() -> anyhow::Result<()> {
         options.seconds = options.seconds.min(1);
         options.stream_events = options.stream_events.min(30);
         options.large_items = options.large_items.min(300);
+        options.import_rows = options.import_rows.min(200);
     }
     let dir = tempfile::tempdir()?;
     let mut table = Table::default();
@@ -554,6 +559,21 @@ async fn main() -> anyhow::Result<()> {
                 }
             };
             large::run(backend, sizes, &options, dir.path(), &mut table).await?;
+        }
+    }
+
+    if run("import") {
+        // Seeded first, for the rate to compare with: about 880 events a system.
+        let systems = if options.smoke { 1 } else { 40 };
+        for &backend in &options.backends {
+            import::run_part(
+                backend,
+                options.import_rows,
+                systems,
+                dir.path(),
+                &mut table,
+            )
+            .await?;
         }
     }
 

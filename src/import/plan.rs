@@ -131,7 +131,32 @@ pub fn plan(tables: &[Table], organisation: &str) -> Vec<Step> {
             }
         }
     }
-    plan.steps
+    closed_last(plan.steps)
+}
+
+/// Steps that close a record, and the sheet whose rows, dated while it was open, come first:
+/// an action's progress notes before it is completed or abandoned, the meetings a member
+/// attended before their appointment ended.
+const CLOSING: [(&str, Sheet); 3] = [
+    ("completeAction", Sheet::Progress),
+    ("abandonAction", Sheet::Progress),
+    ("endAppointment", Sheet::Meetings),
+];
+
+/// `steps` with each closing step moved after the sheet that must come before it.
+fn closed_last(steps: Vec<Step>) -> Vec<Step> {
+    let (mut closing, mut steps): (Vec<Step>, Vec<Step>) = steps
+        .into_iter()
+        .partition(|s| CLOSING.iter().any(|(field, _)| *field == s.field));
+    for (field, after) in CLOSING.iter().rev() {
+        let these: Vec<Step> = closing.extract_if(.., |s| s.field == *field).collect();
+        let at = steps
+            .iter()
+            .position(|s| s.sheet > *after)
+            .unwrap_or(steps.len());
+        steps.splice(at..at, these);
+    }
+    steps
 }
 
 /// The steps so far, and what later rows need of earlier ones.

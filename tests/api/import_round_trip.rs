@@ -44,7 +44,10 @@ fn year(dir: &std::path::Path) {
              X1,Send letters three weeks ahead,Outpatients manager,Operations board,I1,2025-05-21,2025-09-30,2025-05-28,2025-09-01,Letters now arrive in time,Letters audit\n\
              X2,Build a ramp,Estates lead,Estates group,I4,2025-06-21,2025-08-01,2025-06-25,,,\n",
         ),
-        ("action progress.csv", "Action ref,Recorded on,Note\nX2,2025-07-01,Quotes requested\n"),
+        (
+            "action progress.csv",
+            "Action ref,Recorded on,Note\nX2,2025-07-01,Quotes requested\nX1,2025-07-15,Template drafted\n",
+        ),
         (
             "feedback.csv",
             "Input ref,Activity ref,Given on,Channel,Summary\n\
@@ -55,17 +58,18 @@ fn year(dir: &std::path::Path) {
         ("seats.csv", "Board ref,Role,Target,Voting,From\nB1,Patient member,2,Yes,2025-04-01\n"),
         (
             "participants.csv",
-            "Participant ref,Registered on,Board membership consent on\nP1,2025-03-01,2025-03-01\n",
+            "Participant ref,Registered on,Board membership consent on\nP1,2025-03-01,2025-03-01\nP2,2025-03-01,2025-03-01\n",
         ),
         (
             "appointments.csv",
-            "Appointment ref,Board ref,Participant ref,Role,Voting,Term start,Term end\n\
-             AP1,B1,P1,Patient member,Yes,2025-04-01,2028-03-31\n",
+            "Appointment ref,Board ref,Participant ref,Role,Voting,Term start,Term end,Ended on,End reason\n\
+             AP1,B1,P1,Patient member,Yes,2025-04-01,2028-03-31,,\n\
+             AP2,B1,P2,Patient member,Yes,2025-04-01,2028-03-31,2025-12-31,Resigned\n",
         ),
         (
             "meetings.csv",
             "Meeting ref,Board ref,Scheduled for,Papers issued on,Held on,Quorate,Attended\n\
-             M1,B1,2025-06-12,2025-06-05,2025-06-12,Yes,AP1\n",
+             M1,B1,2025-06-12,2025-06-05,2025-06-12,Yes,AP1; AP2\n",
         ),
         (
             "decisions.csv",
