@@ -61,6 +61,25 @@ async fn the_scorecard_shows_each_measure_and_opens_to_its_records(backend: Back
     }
     assert!(found, "some figure counts the item: {figures:?}");
 
+    // The measures download as CSV and as a workbook, linked from the page.
+    assert!(card.body.contains("format=csv"), "offered from the page");
+    let csv = visitor
+        .get("/scorecard?organisation=RX1&period=year&year=2025&format=csv")
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(
+        csv.body.starts_with(
+            "Principle,Measure,Value,Numerator,Denominator,Previous period,Change,From,To"
+        ),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains(",2025-04-01,2026-03-31"), "{}", csv.body);
+    let xlsx = visitor
+        .get("/scorecard?organisation=RX1&period=year&year=2025&format=xlsx")
+        .await;
+    assert!(xlsx.body.starts_with("PK"), "a workbook");
+
     // A quarter that is not one, and a year that is not one, are named.
     let quarter = visitor
         .get("/scorecard?organisation=RX1&period=quarter&year=2025&quarter=7")
@@ -157,6 +176,13 @@ async fn reach_names_the_groups_left_out_and_takes_a_new_baseline(backend: Backe
         "{text}"
     );
     assert!(page.body.contains("<svg"), "drawn as a chart");
+    let csv = visitor.get("/reach?organisation=RX1&format=csv").await;
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(
+        csv.body.contains("Age,65 and over,1,10.0,40.0,Yes"),
+        "each group as a row: {}",
+        csv.body
+    );
     assert!(
         text.contains("Share of the population"),
         "with its figures as a table: {text}"

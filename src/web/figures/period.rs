@@ -75,6 +75,11 @@ impl Asked {
     }
 
     /// The answers as an address's query, for links that keep the period.
+    /// [`Self::query`] as a URL's query string.
+    pub fn query_string(&self) -> String {
+        serde_urlencoded::to_string(self.query()).unwrap_or_default()
+    }
+
     pub fn query(&self) -> Vec<(String, String)> {
         let mut pairs = vec![
             ("period".to_owned(), self.kind.clone()),

@@ -11,10 +11,12 @@ use serde_json::{json, Value};
 use super::period::Asked;
 use crate::api::AppState;
 use crate::operation;
+use crate::reports::records::RecordsFormat;
 use crate::web::chart::{Bar, Bars};
 use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::form::{QueryAnswers, Sent};
+use crate::web::import::download;
 use crate::web::named::names;
 use crate::web::page::{long_date, render, Chrome, Section};
 use crate::web::signed_in::SignedIn;
@@ -120,6 +122,8 @@ struct ScorecardPage {
     heading: String,
     period: String,
     principles: Vec<(String, Vec<Shown>)>,
+    /// The query asking for this scorecard, for its downloads.
+    query: String,
 }
 
 /// The organisation or system asked for, the period, and the API's variables.
@@ -142,6 +146,52 @@ fn asked(who: &SignedIn, sent: &Sent) -> (String, String, Asked, Result<Value, (
     (organisation, ics, asked, variables)
 }
 
+/// The scorecard's measures as a file: one row each, with the period's value, its parts, the
+/// previous period's and the change.
+fn scorecard_file(card: &Scorecard, format: RecordsFormat) -> Result<Response, Failure> {
+    let number = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+    let rows = card
+        .measures
+        .iter()
+        .map(|m| {
+            vec![
+                say(PRINCIPLES, &m.principle),
+                m.label.clone(),
+                number(m.value),
+                format!("{}", m.numerator),
+                format!("{}", m.denominator),
+                number(m.previous),
+                number(m.change),
+                card.period.from.clone(),
+                card.period.to.clone(),
+            ]
+        })
+        .collect();
+    let stem = format!(
+        "scorecard-{}-{}-{}",
+        card.organisations.join("-").to_ascii_lowercase(),
+        card.period.from,
+        card.period.to
+    );
+    download::list_file(
+        format,
+        "Scorecard",
+        &stem,
+        &[
+            "Principle",
+            "Measure",
+            "Value",
+            "Numerator",
+            "Denominator",
+            "Previous period",
+            "Change",
+            "From",
+            "To",
+        ],
+        rows,
+    )
+}
+
 pub(super) async fn page(
     State(state): State<AppState>,
     who: SignedIn,
@@ -157,6 +207,7 @@ pub(super) async fn page(
         organisation,
         ics,
         asked,
+        query: String::new(),
     };
     let variables = match variables {
         Ok(v) => v,
@@ -168,6 +219,9 @@ pub(super) async fn page(
     };
     let data: Data = run(&state, &who, operation!("scorecard"), variables).await?;
     let card = data.scorecard;
+    if let Some(format) = download::asked_format(&sent) {
+        return scorecard_file(&card, format);
+    }
     let query = serde_urlencoded::to_string(
         [
             ("organisation".to_owned(), page.organisation.clone()),
@@ -178,6 +232,7 @@ pub(super) async fn page(
         .collect::<Vec<_>>(),
     )
     .unwrap_or_default();
+    page.query = query.clone();
     let (this, before) = (card.period.said(), card.previous_period.said());
     page.heading = card.organisations.join(", ");
     page.period = this.clone();
@@ -244,6 +299,9 @@ pub(super) async fn records(
     let variables = variables.map_err(|(_, problem)| Failure::BadForm(problem))?;
     let data: Data = run(&state, &who, operation!("scorecard"), variables).await?;
     let card = data.scorecard;
+    if let Some(format) = download::asked_format(&sent) {
+        return scorecard_file(&card, format);
+    }
     let key = sent.one("measure");
     let m = card
         .measures

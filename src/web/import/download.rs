@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::api::AppState;
 use crate::operation;
+use crate::reports::records::{csv, xlsx, RecordsFormat, Table, Value, XLSX};
 use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::form::QueryAnswers;
@@ -70,4 +71,52 @@ pub(super) async fn download(
     } else {
         Ok(attachment(&file.filename, &file.content_type, file.content))
     }
+}
+
+/// Which file a list's page was asked for (`format=csv` or `format=xlsx`), if any.
+pub fn asked_format(sent: &crate::web::form::Sent) -> Option<RecordsFormat> {
+    match sent.one("format") {
+        "csv" => Some(RecordsFormat::Csv),
+        "xlsx" => Some(RecordsFormat::Xlsx),
+        _ => None,
+    }
+}
+
+/// A list a page shows, as the file asked for: `name` its sheet's name, `stem` the file's name
+/// without its extension, and every cell as text.
+pub fn list_file(
+    format: RecordsFormat,
+    name: &str,
+    stem: &str,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<Response, Failure> {
+    let table = Table {
+        name: name.to_owned(),
+        header: header.iter().map(|h| (*h).to_owned()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .map(|cell| (!cell.is_empty()).then_some(Value::Text(cell)))
+                    .collect()
+            })
+            .collect(),
+    };
+    let failed = |error: anyhow::Error| {
+        tracing::error!(error = %error, "a list could not be written to a file");
+        Failure::Internal
+    };
+    Ok(match format {
+        RecordsFormat::Csv => attachment(
+            &format!("{stem}.csv"),
+            "text/csv; charset=utf-8",
+            csv(&table).map_err(failed)?,
+        ),
+        RecordsFormat::Xlsx => attachment(
+            &format!("{stem}.xlsx"),
+            XLSX,
+            xlsx(std::slice::from_ref(&table)).map_err(failed)?,
+        ),
+    })
 }

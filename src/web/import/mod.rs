@@ -4,7 +4,7 @@
 //! JavaScript off); every problem at once, or what recording it would give; and, on the word,
 //! recorded. Nothing is recorded unless every row is good.
 
-mod download;
+pub mod download;
 mod jobs;
 
 use std::sync::atomic::Ordering;
