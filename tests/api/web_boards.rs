@@ -115,6 +115,23 @@ async fn a_secretary_establishes_a_board_and_sets_its_seats(backend: Backend) {
         "each vacant seat, with how long it has stood vacant: {text}"
     );
 
+    // The seats download, as the page shows them, as CSV.
+    assert!(page.body.contains("format=csv"), "offered from the page");
+    let csv = clerk.get(&format!("{board}?format=csv")).await;
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(
+        csv.body.starts_with(
+            "Role,Target,Voting,Filled,Filled by voting members,Days vacant in the period,As of"
+        ),
+        "{}",
+        csv.body
+    );
+    assert!(
+        csv.body.contains("Patient member,4,Yes,0,0,"),
+        "{}",
+        csv.body
+    );
+
     // As it stood on a day before the seats were set: none.
     let before = clerk
         .get(&format!("{board}?asOf-day=2&asOf-month=4&asOf-year=2025"))

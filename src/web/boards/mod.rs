@@ -8,6 +8,7 @@ mod forms;
 pub(crate) mod home;
 mod meetings;
 mod members;
+mod representation;
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -207,6 +208,8 @@ struct BoardPage {
     facts: Vec<(&'static str, String)>,
     /// The day the page shows, and whether it is today's.
     as_of: String,
+    /// That day as the page's own query asks for it, for the seats' downloads.
+    as_of_query: String,
     as_of_today: bool,
     /// The day asked for, as typed, and its problem.
     date_parts: (String, String, String),
@@ -223,6 +226,18 @@ struct BoardPage {
     /// Whether the person keeps this board: its forms are offered.
     may_keep: bool,
     steps: Steps,
+}
+
+/// `asOf-day=5&asOf-month=12&asOf-year=2026` from `2026-12-05`.
+fn as_of_query(iso: &str) -> String {
+    let mut parts = iso.split('-');
+    let (y, m, d) = (parts.next(), parts.next(), parts.next());
+    format!(
+        "asOf-day={}&asOf-month={}&asOf-year={}",
+        d.unwrap_or_default(),
+        m.unwrap_or_default(),
+        y.unwrap_or_default()
+    )
 }
 
 impl BoardPage {
@@ -275,6 +290,9 @@ async fn page(
     .await?;
     let b = data.board;
     let r = &b.representation;
+    if let Some(format) = crate::web::import::download::asked_format(&sent) {
+        return representation::file(&b.name, r, format);
+    }
     let mut facts = vec![
         ("Kind", say(BOARD_KINDS, &b.kind)),
         ("Organisation", b.organisation.clone()),
@@ -446,6 +464,7 @@ async fn page(
     Ok(render(&BoardPage {
         chrome: who.chrome(b.name.clone(), Section::Boards),
         as_of: long_date(&r.as_of),
+        as_of_query: as_of_query(&r.as_of),
         as_of_today,
         period: format!(
             "{} to {}",
