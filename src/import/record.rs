@@ -221,13 +221,23 @@ async fn attempt(run: &Recording<'_>, step: &Step) -> Result<bool, String> {
 
 /// A refusal of `step`'s mutation as a problem with its row.
 fn refused(step: &Step, message: &str) -> Problem {
-    let expected = if message.contains("idempotency key was already used") {
+    if message.contains("idempotency key was already used") {
+        return changed_since(step);
+    }
+    problem(step, format!("a row the ledger takes; it said: {message}"))
+}
+
+/// The problem with `step`'s row when an earlier import recorded it differently.
+pub(super) fn changed_since(step: &Step) -> Problem {
+    problem(
+        step,
         "the row as it was imported before: to change a record imported already, put it right \
          with the correction mutations (amend, revise) rather than a changed file"
-            .to_owned()
-    } else {
-        format!("a row the ledger takes; it said: {message}")
-    };
+            .to_owned(),
+    )
+}
+
+fn problem(step: &Step, expected: String) -> Problem {
     Problem {
         sheet: step.sheet.name().to_owned(),
         row: Some(step.row),

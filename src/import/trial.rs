@@ -136,16 +136,7 @@ fn compare(
             before.get(&step.idempotency_key),
         ) {
             (Some(now), Some(then)) if now != then => {
-                trial.problems.push(Problem {
-                    sheet: step.sheet.name().to_owned(),
-                    row: Some(step.row),
-                    column: String::new(),
-                    found: step.field.to_owned(),
-                    expected: "the row as it was imported before: to change a record imported \
-                               already, put it right with the correction mutations (amend, \
-                               revise) rather than a changed file"
-                        .to_owned(),
-                });
+                trial.problems.push(record::changed_since(step));
                 true
             }
             (_, Some(_)) => false,
