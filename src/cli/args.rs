@@ -8,6 +8,10 @@ use clap::{Args, Subcommand};
 
 use crate::auth::Role;
 
+mod export;
+
+pub(super) use export::*;
+
 #[derive(Debug, Subcommand)]
 pub(super) enum Command {
     /// Run the service (the default).
@@ -95,93 +99,6 @@ pub(super) struct RebuildArgs {
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
               .range(1..=crate::projections::MAX_PARTS as u64))]
     pub(super) parts: usize,
-}
-
-#[derive(Debug, Subcommand)]
-pub(super) enum ExportCommand {
-    /// The audit trail of an organisation's records for a period: every event recorded in it,
-    /// one per line, exactly as stored with its position and hashes.
-    Audit(AuditExportArgs),
-    /// "You said, we did" for an organisation, or one of its activities.
-    YouSaidWeDid(YouSaidArgs),
-    /// An organisation's records in the import's format: every sheet as one workbook (which
-    /// `import` takes back), or one sheet as a workbook or CSV.
-    Records(RecordsArgs),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(super) enum RecordsFormat {
-    Xlsx,
-    Csv,
-}
-
-#[derive(Debug, Args)]
-pub(super) struct RecordsArgs {
-    /// The organisation's ODS code.
-    #[arg(long)]
-    pub(super) org: String,
-    /// One sheet only, by its name: Activities, Input, Actions, Feedback, Boards, Meetings...
-    #[arg(long)]
-    pub(super) sheet: Option<String>,
-    #[arg(long, value_enum, default_value_t = RecordsFormat::Xlsx)]
-    pub(super) format: RecordsFormat,
-    /// The day the input's verdicts are given as of (YYYY-MM-DD); today when left out.
-    #[arg(long)]
-    pub(super) as_of: Option<chrono::NaiveDate>,
-    /// Write to this file instead of standard output.
-    #[arg(long)]
-    pub(super) output: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(super) enum TrailFormat {
-    Csv,
-    Jsonl,
-}
-
-#[derive(Debug, Args)]
-pub(super) struct AuditExportArgs {
-    /// The organisation's ODS code.
-    #[arg(long)]
-    pub(super) org: String,
-    /// First day (or RFC 3339 moment) recorded, inclusive.
-    #[arg(long, value_parser = parse_moment)]
-    pub(super) from: Moment,
-    /// Last day recorded, inclusive (or an RFC 3339 moment, exclusive).
-    #[arg(long, value_parser = parse_moment)]
-    pub(super) to: Moment,
-    #[arg(long, value_enum, default_value_t = TrailFormat::Jsonl)]
-    pub(super) format: TrailFormat,
-    /// Write to this file instead of standard output.
-    #[arg(long)]
-    pub(super) output: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(super) enum YouSaidFormat {
-    Csv,
-    Html,
-}
-
-#[derive(Debug, Args)]
-pub(super) struct YouSaidArgs {
-    /// The organisation's ODS code.
-    #[arg(long)]
-    pub(super) org: String,
-    /// One activity only.
-    #[arg(long)]
-    pub(super) activity: Option<uuid::Uuid>,
-    /// Only input raised on or after this day (YYYY-MM-DD).
-    #[arg(long)]
-    pub(super) from: Option<chrono::NaiveDate>,
-    /// Only input raised on or before this day (YYYY-MM-DD).
-    #[arg(long)]
-    pub(super) to: Option<chrono::NaiveDate>,
-    #[arg(long, value_enum, default_value_t = YouSaidFormat::Html)]
-    pub(super) format: YouSaidFormat,
-    /// Write to this file instead of standard output.
-    #[arg(long)]
-    pub(super) output: Option<PathBuf>,
 }
 
 /// A day, or a moment.

@@ -14,6 +14,7 @@ use crate::config::{parse_public_url, JwtAlgorithm, JwtSettings, Key, Secret, Se
 use crate::startup::{open_database, shutdown_signal, Application};
 
 mod args;
+mod export;
 mod import;
 mod web;
 
@@ -201,11 +202,7 @@ impl Cli {
             Some(Command::Report(ReportCommand::Annual(args))) => self.annual(args).await,
             Some(Command::Checkpoint(args)) => self.checkpoint(args).await,
             Some(Command::Verify(args)) => self.verify(args).await,
-            Some(Command::Export(ExportCommand::Audit(args))) => self.export_audit(args).await,
-            Some(Command::Export(ExportCommand::YouSaidWeDid(args))) => {
-                self.export_you_said(args).await
-            }
-            Some(Command::Export(ExportCommand::Records(args))) => self.export_records(args).await,
+            Some(Command::Export(command)) => self.export(command).await,
             Some(Command::Seed(args)) => {
                 let settings = self.checked_settings(&Key::ALL)?;
                 let options = crate::seed::SeedOptions {
@@ -266,63 +263,6 @@ impl Cli {
         let (mut projector, _) = crate::projections::Projector::new(db.clone()).await?;
         projector.catch_up().await?;
         Ok(db)
-    }
-
-    async fn export_audit(&self, args: &AuditExportArgs) -> anyhow::Result<()> {
-        let (from, to) = (args.from.start(), args.to.end());
-        anyhow::ensure!(from < to, "--from: must be before --to");
-        let db = self.caught_up().await?;
-        let format = match args.format {
-            TrailFormat::Csv => crate::audit::export::TrailFormat::Csv,
-            TrailFormat::Jsonl => crate::audit::export::TrailFormat::JsonLines,
-        };
-        let org = known_organisation(&db, &args.org).await?;
-        let file = crate::audit::export::audit_trail(&db, &org, (from, to), format).await?;
-        tracing::info!(events = file.rows, "audit trail exported");
-        write_out(args.output.as_deref(), &file.content)
-    }
-
-    async fn export_you_said(&self, args: &YouSaidArgs) -> anyhow::Result<()> {
-        if let (Some(from), Some(to)) = (args.from, args.to) {
-            anyhow::ensure!(to >= from, "--to: must not be before --from");
-        }
-        let db = self.caught_up().await?;
-        let org = known_organisation(&db, &args.org).await?;
-        let format = match args.format {
-            YouSaidFormat::Csv => crate::audit::export::ReportFormat::Csv,
-            YouSaidFormat::Html => crate::audit::export::ReportFormat::Html,
-        };
-        let raised = crate::reports::you_said::Raised {
-            from: args.from,
-            to: args.to,
-        };
-        let today = chrono::Utc::now().date_naive();
-        let file =
-            crate::audit::export::you_said_we_did(&db, &org, args.activity, raised, today, format)
-                .await?;
-        tracing::info!(input_items = file.rows, "you said, we did exported");
-        write_out(args.output.as_deref(), &file.content)
-    }
-
-    async fn export_records(&self, args: &RecordsArgs) -> anyhow::Result<()> {
-        use crate::reports::records::{self, RecordsFormat as Format};
-        let db = self.caught_up().await?;
-        let org = known_organisation(&db, &args.org).await?;
-        let format = match args.format {
-            RecordsFormat::Xlsx => Format::Xlsx,
-            RecordsFormat::Csv => Format::Csv,
-        };
-        let as_of = args
-            .as_of
-            .unwrap_or_else(|| chrono::Utc::now().date_naive());
-        let file = records::file(&db, &org, args.sheet.as_deref(), format, as_of)
-            .await
-            .map_err(|e| match e {
-                records::RecordsError::Asked(message) => anyhow::anyhow!("--{message}"),
-                records::RecordsError::Failed(e) => e,
-            })?;
-        tracing::info!(rows = file.rows, "records exported");
-        write_out(args.output.as_deref(), &file.bytes)
     }
 
     /// The database and the checkpoint key, for the audit commands.

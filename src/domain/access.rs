@@ -22,6 +22,8 @@ pub enum AccessPurpose {
     ViewRecord,
     /// Listing whom to contact with feedback.
     FeedbackContact,
+    /// Writing the organisation's records to a file, with their names and contact details.
+    RecordsExport,
 }
 
 /// Record that contact details were read.

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 
 use super::annual::{capitalise, words, AnnualReport, Figure};
+use super::lists::principle_name;
 use super::page::{Block, Inline, Page};
-use crate::domain::common::Principle;
 use crate::projections::scorecard::{Measure, RecordKind, RecordRef, Unit};
 
 fn day(d: NaiveDate) -> String {
@@ -25,17 +25,6 @@ fn measure_value(m: &Measure) -> String {
         (Some(v), Unit::Percent) => format!("{v:.1}%"),
         (Some(v), Unit::Days) => format!("{v} days"),
         (Some(v), Unit::Count) => format!("{v}"),
-    }
-}
-
-fn principle_name(p: Principle) -> &'static str {
-    match p {
-        Principle::Equals => "1. Equals",
-        Principle::Informed => "2. Informed",
-        Principle::SharedDecisions => "3. Shared decisions",
-        Principle::Inequalities => "4. Inequalities",
-        Principle::SeekingInput => "5. Seeking input",
-        Principle::JoiningServices => "6. Joining services",
     }
 }
 

@@ -17,6 +17,7 @@ use crate::store::Db;
 
 pub mod annual;
 mod annual_page;
+pub mod lists;
 mod page;
 pub mod records;
 pub mod sheets;

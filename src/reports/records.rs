@@ -2,14 +2,15 @@
 //! per kind of record, each row naming the rows it refers to by the record's id, so that the
 //! workbook imports back into another ledger as the same history. Each record is written as it
 //! stands now (its current title, decision and due day), with the days things happened.
-//! Participants are written by reference only: no name, email or phone leaves in a file.
+//! Participants are written by reference, named (with their email and phone) only from the
+//! [`Details`] the caller opened for a reader who may see them.
 //!
 //! [`tables`] reads them; [`xlsx`] and [`csv`] write them, and [`file`] answers a download.
 
 mod boards;
 mod write;
 
-pub use write::{csv, file, xlsx, RecordsError, RecordsFile, RecordsFormat, XLSX};
+pub use write::{csv, file, to_file, xlsx, Asked, RecordsError, RecordsFile, RecordsFormat, XLSX};
 
 use std::collections::BTreeMap;
 
@@ -17,8 +18,12 @@ use chrono::NaiveDate;
 
 use super::sheets::{in_words, Sheet, CHARACTERISTICS, EXPORTED_ONLY, SHEETS};
 use crate::domain::common::DemographicSnapshot;
+use crate::domain::participant::PersonalDetails;
 use crate::projections::read::{self, ItemFilter};
 use crate::store::Db;
+
+/// Participants' names and contact details, by their id, for a reader who may see them.
+pub type Details = std::collections::HashMap<uuid::Uuid, PersonalDetails>;
 
 /// One cell's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +31,8 @@ pub enum Value {
     Text(String),
     Day(NaiveDate),
     Number(u32),
+    /// A figure that may have a fraction: a percentage, a median.
+    Figure(f64),
     Flag(bool),
 }
 
@@ -36,6 +43,7 @@ impl Value {
             Self::Text(t) => t.clone(),
             Self::Day(d) => d.format("%Y-%m-%d").to_string(),
             Self::Number(n) => n.to_string(),
+            Self::Figure(f) => f.to_string(),
             Self::Flag(f) => if *f { "Yes" } else { "No" }.to_owned(),
         }
     }
@@ -137,7 +145,12 @@ impl Book {
 
 /// `organisation`'s records as the import's sheets, with each input item's verdict as of
 /// `as_of` beside it.
-pub async fn tables(db: &Db, organisation: &str, as_of: NaiveDate) -> anyhow::Result<Vec<Table>> {
+pub async fn tables(
+    db: &Db,
+    organisation: &str,
+    as_of: NaiveDate,
+    details: &Details,
+) -> anyhow::Result<Vec<Table>> {
     let codes = [organisation.to_owned()];
     let mut book = Book(BTreeMap::new());
     if let Some(doc) = read::organisation(db, organisation).await? {
@@ -304,7 +317,7 @@ pub async fn tables(db: &Db, organisation: &str, as_of: NaiveDate) -> anyhow::Re
             );
         }
     }
-    boards::boards(db, &codes, &mut book).await?;
+    boards::boards(db, &codes, &mut book, details).await?;
     Ok(book.tables())
 }
 

@@ -201,7 +201,17 @@ impl SheetFormat {
 
 /// An API name in words, as the sheets write it: `FOCUS_GROUP` as "Focus group".
 pub fn in_words(name: &str) -> String {
-    super::annual::capitalise(&name.to_ascii_lowercase().replace('_', " "))
+    /// Words written in capitals wherever they stand.
+    const ACRONYMS: [&str; 5] = ["gp", "icb", "ics", "nhs", "vcse"];
+    let words: Vec<String> = name
+        .to_ascii_lowercase()
+        .split('_')
+        .map(|w| match ACRONYMS.contains(&w) {
+            true => w.to_ascii_uppercase(),
+            false => w.to_owned(),
+        })
+        .collect();
+    super::annual::capitalise(&words.join(" "))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use serde_json::json;
 use super::client::run;
 use super::failure::Failure;
 use super::form::QueryAnswers;
+use super::import::download::RecordsDownload;
 use super::listing::{known, neighbours, page_of, DateFilter, PageInfo};
 use super::page::{long_date, render, Chrome, Section};
 use super::signed_in::SignedIn;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "find.html")]
 struct FindPage {
     chrome: Chrome,
+    download: RecordsDownload,
     words: String,
     theme: String,
     verdict: String,
@@ -156,6 +158,11 @@ async fn find(
     };
     Ok(render(&FindPage {
         chrome: who.chrome("Find input", Section::Find),
+        download: RecordsDownload::new(
+            &who,
+            "Input",
+            &[("Input", "Input, with each item's verdict today")],
+        ),
         words,
         theme,
         verdict: verdict.to_owned(),

@@ -48,7 +48,7 @@ const LISTS: &[(&str, &str)] = &[
     ("Boards", "Boards"),
     ("Appointments", "Appointments"),
     ("Meetings", "Meetings"),
-    ("Participants", "Participants, by reference"),
+    ("Participants", "Board members and other participants"),
 ];
 
 struct OrganisationNeeds {

@@ -15,7 +15,7 @@ on_both!(a_year_exported_and_imported_elsewhere_gives_the_same_figures,);
 /// A year of one trust's history, a CSV file per sheet: held and cancelled activities with who
 /// took part, input decided and not, actions completed and overdue with progress, feedback on
 /// input and on an activity, and a board with its seats, member, meeting and decision.
-fn year(dir: &std::path::Path) {
+pub(crate) fn year(dir: &std::path::Path) {
     let files = [
         ("themes.csv", "Theme\nAccess\nCommunication\n"),
         (
@@ -58,7 +58,7 @@ fn year(dir: &std::path::Path) {
         ("seats.csv", "Board ref,Role,Target,Voting,From\nB1,Patient member,2,Yes,2025-04-01\n"),
         (
             "participants.csv",
-            "Participant ref,Registered on,Board membership consent on\nP1,2025-03-01,2025-03-01\nP2,2025-03-01,2025-03-01\n",
+            "Participant ref,Name,Registered on,Board membership consent on\nP1,Pat Member,2025-03-01,2025-03-01\nP2,,2025-03-01,2025-03-01\n",
         ),
         (
             "appointments.csv",

@@ -34,6 +34,7 @@ mod key_rotation;
 mod lagging;
 mod layout;
 mod list_filters;
+mod lists_out;
 mod named_ids;
 mod nesting;
 mod participants;

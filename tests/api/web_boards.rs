@@ -121,13 +121,13 @@ async fn a_secretary_establishes_a_board_and_sets_its_seats(backend: Backend) {
     assert_eq!(csv.status, 200, "{}", csv.body);
     assert!(
         csv.body.starts_with(
-            "Role,Target,Voting,Filled,Filled by voting members,Days vacant in the period,As of"
+            "Role,Target,Voting,Filled,Filled by voting members,Vacant,Longest vacancy (days),As of"
         ),
         "{}",
         csv.body
     );
     assert!(
-        csv.body.contains("Patient member,4,Yes,0,0,"),
+        csv.body.contains("Patient member,4,Yes,0,0,4,"),
         "{}",
         csv.body
     );

@@ -69,7 +69,7 @@ async fn the_scorecard_shows_each_measure_and_opens_to_its_records(backend: Back
     assert_eq!(csv.status, 200, "{}", csv.body);
     assert!(
         csv.body.starts_with(
-            "Principle,Measure,Value,Numerator,Denominator,Previous period,Change,From,To"
+            "Principle,Measure,Unit,Value,Numerator,Denominator,Previous period,Change,From,To"
         ),
         "{}",
         csv.body
@@ -179,7 +179,7 @@ async fn reach_names_the_groups_left_out_and_takes_a_new_baseline(backend: Backe
     let csv = visitor.get("/reach?organisation=RX1&format=csv").await;
     assert_eq!(csv.status, 200, "{}", csv.body);
     assert!(
-        csv.body.contains("Age,65 and over,1,10.0,40.0,Yes"),
+        csv.body.contains("Age band,65 and over,1,10,40,Yes"),
         "each group as a row: {}",
         csv.body
     );

@@ -174,6 +174,25 @@ async fn an_officer_uploads_last_years_history_and_records_it(backend: Backend) 
         csv.body
     );
     assert!(csv.body.contains(",Acted on,"), "{}", csv.body);
+    // Each list's page offers its sheet, as the form there sends it.
+    for (page, sheet) in [
+        ("/activities", "Activities"),
+        ("/find", "Input"),
+        ("/boards", "Appointments"),
+    ] {
+        let shown = officer.get(page).await;
+        assert!(
+            shown.body.contains("action=\"/records/download\"")
+                && shown.body.contains(&format!("value=\"{sheet}\"")),
+            "{page} offers {sheet}: {}",
+            shown.body
+        );
+    }
+    let activities = officer
+        .get("/records/download?sheet=Activities&organisation=RX1&format=xlsx")
+        .await;
+    assert_eq!(activities.status, 200, "{}", activities.body);
+    assert!(activities.body.starts_with("PK"), "a workbook");
     let workbook = officer
         .get("/records/download?organisation=RX1&format=xlsx")
         .await;

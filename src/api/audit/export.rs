@@ -54,6 +54,36 @@ impl From<export::Download> for Download {
     }
 }
 
+impl Download {
+    /// A file of records or of a list: a workbook's bytes in base64, a CSV file as text.
+    pub fn of(file: crate::reports::records::RecordsFile) -> Self {
+        use base64::Engine as _;
+        let base64 = file.content_type == crate::reports::records::XLSX;
+        Self {
+            filename: file.filename,
+            content_type: file.content_type.to_owned(),
+            content: if base64 {
+                base64::engine::general_purpose::STANDARD.encode(&file.bytes)
+            } else {
+                String::from_utf8_lossy(&file.bytes).into_owned()
+            },
+            base64,
+            rows: file.rows,
+        }
+    }
+
+    /// A list a page shows (the scorecard, reach, a board's seats) as a file of `format`.
+    pub fn listed(
+        ctx: &Context<'_>,
+        listed: &crate::reports::lists::Listed,
+        format: RecordsFormat,
+    ) -> ApiResult<Self> {
+        Ok(Self::of(
+            listed.file(format.into()).map_err(|e| internal(ctx, e))?,
+        ))
+    }
+}
+
 /// How an organisation's records are written.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "crate::reports::records::RecordsFormat")]
@@ -155,8 +185,10 @@ impl ExportQueries {
     /// history, or one sheet (`sheet`, by its name: `Activities`, `Input`, `Actions`,
     /// `Feedback`, `Boards`, `Appointments`, `Meetings`, `Participants`...) as a workbook or
     /// CSV. The input sheet gives each item's verdict as of `asOf` (default today).
-    /// Participants are written by reference only, with no personal details. Any reader of the
-    /// organisation.
+    /// Participants are named, with their contact details, only for a reader who may see
+    /// personal details (the organisation's officers and board secretaries, and admins), and
+    /// then each person's read is recorded in the access record; for anyone else, by reference
+    /// only. Any reader of the organisation.
     #[graphql(complexity = "VERIFY_COST")]
     async fn records(
         &self,
@@ -166,36 +198,41 @@ impl ExportQueries {
         #[graphql(default_with = "RecordsFormat::Xlsx")] format: RecordsFormat,
         as_of: Option<Date>,
     ) -> ApiResult<Download> {
+        use crate::api::participant::linked::details_for_records;
         use crate::reports::records::{self, RecordsError};
-        use base64::Engine as _;
+        use crate::reports::sheets::{Sheet, SheetFormat};
         let code = organisation.trim().to_ascii_uppercase();
         if !principal(ctx)?.can_read(&code) {
             return Err(not_found("organisation").into());
         }
+        // Names and contact details go in only for a reader who may see them, and only when
+        // the participants' sheet is written.
+        let with_participants = sheet.as_deref().is_none_or(|name| {
+            SheetFormat::named(name).is_some_and(|f| f.sheet == Sheet::Participants)
+        });
+        let details = match with_participants {
+            true => details_for_records(ctx, &code).await?,
+            false => Default::default(),
+        };
         let db = ledger(ctx).db().clone();
         let as_of = as_of.map_or_else(today, |d| d.0);
         let format = format.into();
         let file = heavy(ctx)
-            .run(
-                async move { Ok(records::file(&db, &code, sheet.as_deref(), format, as_of).await) },
-            )
+            .run(async move {
+                let asked = records::Asked {
+                    organisation: &code,
+                    sheet: sheet.as_deref(),
+                    format,
+                    as_of,
+                };
+                Ok(records::file(&db, &asked, &details).await)
+            })
             .await
             .map_err(|e| internal(ctx, e))?
             .map_err(|e| match e {
                 RecordsError::Asked(message) => ApiError::Validation(message),
                 RecordsError::Failed(e) => internal(ctx, e),
             })?;
-        let base64 = file.content_type == records::XLSX;
-        Ok(Download {
-            filename: file.filename,
-            content_type: file.content_type.to_owned(),
-            content: if base64 {
-                base64::engine::general_purpose::STANDARD.encode(&file.bytes)
-            } else {
-                String::from_utf8_lossy(&file.bytes).into_owned()
-            },
-            base64,
-            rows: file.rows,
-        })
+        Ok(Download::of(file))
     }
 }

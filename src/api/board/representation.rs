@@ -1,11 +1,12 @@
 //! Representation on boards: seats filled against targets, attendance, and decisions citing
 //! patient input, for one board or across an organisation's boards.
 
-use async_graphql::{Context, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, SimpleObject, ID};
 use chrono::{Days, NaiveDate};
 
 use super::appointment::Appointment;
 use super::enums::SeatRole;
+use crate::api::audit::export::{Download, RecordsFormat};
 use crate::api::common::context::{internal, Views};
 use crate::api::common::enums::Date;
 use crate::api::common::error::ApiResult;
@@ -13,6 +14,7 @@ use crate::domain::board as board_domain;
 use crate::projections::board_read;
 use crate::projections::boards::{AppointmentDoc, BoardDoc, MeetingDoc};
 use crate::projections::representation as rep;
+use crate::reports::lists::{self, Listed};
 
 pub(super) async fn board_parts(
     ctx: &Context<'_>,
@@ -56,6 +58,7 @@ pub struct AttendanceRate {
 
 /// Representation on a board as of a date, with attendance and decisions over a period.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Representation {
     as_of: Date,
     period_from: Date,
@@ -69,6 +72,17 @@ pub struct Representation {
     decisions_citing_patient_input: u64,
     percent_decisions_citing_patient_input: Option<f64>,
     median_days_papers_to_meeting: Option<f64>,
+    #[graphql(skip)]
+    listed: Listed,
+}
+
+#[ComplexObject]
+impl Representation {
+    /// The seats as a file to take away: each role's seats against its target on the date,
+    /// how many are filled and vacant, and the longest vacancy.
+    async fn file(&self, ctx: &Context<'_>, format: RecordsFormat) -> ApiResult<Download> {
+        Download::listed(ctx, &self.listed, format)
+    }
 }
 
 /// Representation on `board` as of `as_of`, over `[from, to]`.
@@ -109,11 +123,13 @@ pub fn representation(
         })
         .collect();
     let (decisions, citing) = rep::decisions_citing_input(&held);
+    let seats = rep::seats(board, appointments, as_of);
     Representation {
+        listed: lists::representation(&board.name, &seats, as_of),
         as_of: Date(as_of),
         period_from: Date(from),
         period_to: Date(to),
-        roles: rep::seats(board, appointments, as_of)
+        roles: seats
             .into_iter()
             .map(|s| RoleRepresentation {
                 role: s.role.into(),

@@ -1,8 +1,11 @@
-//! The participants linked to records (activities, input items), as other areas show them.
+//! The participants linked to records (activities, input items), as other areas show them, and
+//! an organisation's participants' details for a file of its records.
 
 use async_graphql::Context;
 
-use super::object::{may_see, Participant};
+use std::collections::HashMap;
+
+use super::object::{may_see, may_see_details, Participant};
 use crate::api::common::context::{internal, ledger, principal};
 use crate::api::common::error::ApiResult;
 use crate::domain::access::AccessPurpose as DomainAccessPurpose;
@@ -38,4 +41,33 @@ pub async fn linked(ctx: &Context<'_>, targets: Vec<String>) -> ApiResult<Vec<Pa
         .filter(|d| may_see(who, d.organisation.as_str()))
         .map(|d| Participant::new(d, DomainAccessPurpose::ViewRecord))
         .collect())
+}
+
+/// The names and contact details of `organisation`'s participants, for a file of its records
+/// written for the caller: none unless they may see personal details, and then each person's
+/// read is recorded in the access record.
+pub async fn details_for_records(
+    ctx: &Context<'_>,
+    organisation: &str,
+) -> ApiResult<HashMap<uuid::Uuid, domain::PersonalDetails>> {
+    let mut details = HashMap::new();
+    if !may_see_details(principal(ctx)?, organisation) {
+        return Ok(details);
+    }
+    let scope = [organisation.to_owned()];
+    let docs = read::participants(ledger(ctx).db(), Some(&scope))
+        .await
+        .map_err(|e| internal(ctx, e))?;
+    for (doc, _) in docs {
+        if doc.organisation.as_str() != organisation || doc.erasure.is_some() {
+            continue;
+        }
+        let id = doc.id;
+        let participant = Participant::new(doc, DomainAccessPurpose::RecordsExport);
+        if let Some(opened) = participant.opened(ctx).await? {
+            details.insert(id, opened.clone());
+            participant.record_read(ctx).await?;
+        }
+    }
+    Ok(details)
 }

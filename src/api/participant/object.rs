@@ -42,6 +42,8 @@ pub enum ErasureReason {
 pub enum AccessPurpose {
     ViewRecord,
     FeedbackContact,
+    /// The organisation's records written to a file for someone who may see personal details.
+    RecordsExport,
 }
 
 /// Whether a participant's record can still be read.
@@ -121,7 +123,7 @@ impl Participant {
     }
 
     /// The opened details, if the caller may see them and the person is not erased.
-    async fn opened(&self, ctx: &Context<'_>) -> ApiResult<Option<&PersonalDetails>> {
+    pub(super) async fn opened(&self, ctx: &Context<'_>) -> ApiResult<Option<&PersonalDetails>> {
         if self.doc.erasure.is_some()
             || !may_see_details(principal(ctx)?, self.doc.organisation.as_str())
         {
@@ -144,7 +146,7 @@ impl Participant {
     }
 
     /// Records that the caller read this person's personal details, once per request.
-    async fn record_read(&self, ctx: &Context<'_>) -> ApiResult<()> {
+    pub(super) async fn record_read(&self, ctx: &Context<'_>) -> ApiResult<()> {
         match ctx.data_opt::<PersonalReads>() {
             Some(reads) => {
                 let read = reads.of(self.doc.id, self.purpose);

@@ -1,22 +1,35 @@
 //! Reach against the population baseline (principle 4): who took part in an organisation's
 //! activities against the population it serves.
 
-use async_graphql::{Context, Object, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Object, SimpleObject, ID};
 
 use super::scorecard::{group_reach, GroupReach};
-use crate::api::common::context::{correlation_id, internal, ledger, principal};
+use crate::api::audit::export::{Download, RecordsFormat};
+use crate::api::common::context::{internal, ledger, principal};
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::ids::parse_id;
 use crate::api::common::period::{check_margin, parse_period, PeriodInput};
-use crate::projections::read;
+use crate::reports::lists::{self, Listed, ReachError};
 
 /// Who took part against the population served (principle 4).
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Reach {
     /// The activities counted (held in the period).
     activity_ids: Vec<ID>,
     margin_points: f64,
     groups: Vec<GroupReach>,
+    #[graphql(skip)]
+    listed: Listed,
+}
+
+#[ComplexObject]
+impl Reach {
+    /// The groups as a file to take away: each group's share of those who took part against
+    /// its share of the population, and whether it is under-represented.
+    async fn file(&self, ctx: &Context<'_>, format: RecordsFormat) -> ApiResult<Download> {
+        Download::listed(ctx, &self.listed, format)
+    }
 }
 
 /// Queries for reach against the population baseline.
@@ -46,31 +59,20 @@ impl ReachQueries {
             .as_ref()
             .map(|id| parse_id("activityId", id))
             .transpose()?;
-        let ledger = ledger(ctx);
-        let baseline = ledger
-            .load_baseline(&code)
-            .await
-            .map_err(|e| ApiError::from_ledger(correlation_id(ctx), e))?;
-        let Some(shares) = baseline.shares() else {
-            return Err(ApiError::NotFound(
-                "organisation: no population baseline has been uploaded".into(),
-            )
-            .into());
-        };
-        let scope = [code.clone()];
-        let docs: Vec<_> = read::activities(ledger.db(), Some(&scope))
-            .await
-            .map_err(|e| internal(ctx, e))?
-            .into_iter()
-            .map(|(a, _)| a)
-            .filter(|a| {
-                a.lead_organisation.as_str() == code && activity.is_none_or(|id| a.id == id)
-            })
-            .collect();
-        let refs: Vec<_> = docs.iter().collect();
-        let result =
-            crate::projections::reach::reach(&refs, period.as_ref(), shares, margin_points);
+        let result = lists::reach_of(
+            ledger(ctx).db(),
+            &code,
+            period.as_ref(),
+            activity,
+            margin_points,
+        )
+        .await
+        .map_err(|e| match e {
+            ReachError::NoBaseline => ApiError::NotFound(e.to_string()),
+            ReachError::Failed(e) => internal(ctx, e),
+        })?;
         Ok(Reach {
+            listed: lists::reach(&code, &result),
             activity_ids: result.activities.iter().map(|id| (*id).into()).collect(),
             margin_points,
             groups: result.groups.into_iter().map(group_reach).collect(),

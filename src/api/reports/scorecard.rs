@@ -6,12 +6,14 @@ use std::sync::Arc;
 use async_graphql::{ComplexObject, Context, Enum, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
+use crate::api::audit::export::{Download, RecordsFormat};
 use crate::api::common::context::{internal, principal, Views};
 use crate::api::common::enums::Principle;
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::heavy::{replay_cost, HeavyWork};
 use crate::api::common::period::{check_margin, parse_period, PeriodInput, PeriodRange};
 use crate::projections::scorecard::{self, Inputs, Period};
+use crate::reports::lists::{self, Listed};
 use crate::reports::{organisations_covered, Documents};
 use crate::store::Db;
 
@@ -115,6 +117,7 @@ impl ScorecardMeasure {
 
 /// The scorecard for an organisation or an integrated care system, over a period.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Scorecard {
     organisations: Vec<String>,
     period: PeriodRange,
@@ -123,6 +126,17 @@ pub struct Scorecard {
     /// Principle 4 in detail: each population group of each organisation with a baseline,
     /// against participants in the activities it held in the period.
     population_groups: Vec<PopulationGroup>,
+    #[graphql(skip)]
+    listed: Listed,
+}
+
+#[ComplexObject]
+impl Scorecard {
+    /// The measures as a file to take away: a row each, with the period's value, its
+    /// numerator and denominator, the previous period's value and the change.
+    async fn file(&self, ctx: &Context<'_>, format: RecordsFormat) -> ApiResult<Download> {
+        Download::listed(ctx, &self.listed, format)
+    }
 }
 
 /// One organisation's population group, against participants.
@@ -201,7 +215,9 @@ impl ScorecardQueries {
             cohorts: &cohorts,
             ..documents.inputs(&codes, margin_points)
         };
-        let measures = scorecard::compare(&inputs, &period)
+        let changes = scorecard::compare(&inputs, &period);
+        let listed = lists::scorecard(&codes, &period, &changes);
+        let measures = changes
             .into_iter()
             .map(|c| ScorecardMeasure {
                 principle: c.measure.principle.into(),
@@ -230,6 +246,7 @@ impl ScorecardQueries {
             previous_period: period.previous().into(),
             period: period.into(),
             measures,
+            listed,
         })
     }
 }

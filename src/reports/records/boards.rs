@@ -1,14 +1,19 @@
 //! The boards' sheets of an organisation's records.
 
-use super::{in_words, words, Book, Row};
+use super::{in_words, words, Book, Details, Row};
 use crate::projections::board_read::boards_with_their_records;
 use crate::projections::read;
 use crate::reports::sheets::Sheet;
 use crate::store::Db;
 
-/// The boards' sheets: boards and their seats, participants by reference, appointments,
-/// meetings and their decisions.
-pub(super) async fn boards(db: &Db, codes: &[String], book: &mut Book) -> anyhow::Result<()> {
+/// The boards' sheets: boards and their seats, participants (named from `details` where the
+/// reader may see them), appointments, meetings and their decisions.
+pub(super) async fn boards(
+    db: &Db,
+    codes: &[String],
+    book: &mut Book,
+    details: &Details,
+) -> anyhow::Result<()> {
     let (boards, appointments, meetings) = boards_with_their_records(db, codes).await?;
     for board in &boards {
         let id = board.id.to_string();
@@ -44,11 +49,16 @@ pub(super) async fn boards(db: &Db, codes: &[String], book: &mut Book) -> anyhow
                 .filter(|c| c.given)
                 .map(|c| c.on)
         };
+        let mut row = Row::default().text("Participant ref", participant.id.to_string());
+        if let Some(known) = details.get(&participant.id) {
+            row = row
+                .text("Name", &known.display_name)
+                .text("Email", known.email.clone().unwrap_or_default())
+                .text("Phone", known.phone.clone().unwrap_or_default());
+        }
         book.add(
             Sheet::Participants,
-            Row::default()
-                .text("Participant ref", participant.id.to_string())
-                .day("Registered on", Some(participant.registered_on))
+            row.day("Registered on", Some(participant.registered_on))
                 .day("Board membership consent on", consent("BOARD_MEMBERSHIP"))
                 .day("Feedback consent on", consent("FEEDBACK_CONTACT"))
                 .day("Quotes consent on", consent("QUOTES_IN_REPORTS")),

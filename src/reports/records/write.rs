@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
 
-use super::{tables, Table, Value};
+use super::{tables, Details, Table, Value};
 use crate::reports::sheets::SHEETS;
 use crate::store::Db;
 
@@ -27,6 +27,9 @@ pub fn xlsx(tables: &[Table]) -> anyhow::Result<Vec<u8>> {
                     None => {}
                     Some(Value::Number(n)) => {
                         sheet.write_number(r, c, f64::from(*n))?;
+                    }
+                    Some(Value::Figure(f)) => {
+                        sheet.write_number(r, c, *f)?;
                     }
                     Some(value) => {
                         sheet.write_string(r, c, value.text())?;
@@ -78,15 +81,28 @@ pub enum RecordsError {
     Failed(#[from] anyhow::Error),
 }
 
-/// `organisation`'s records (or one sheet of them, by name) as a file of `format`, with the
-/// input's verdicts as of `as_of`.
+/// What a file of an organisation's records is asked to hold.
+pub struct Asked<'a> {
+    pub organisation: &'a str,
+    /// One sheet, by its name; every sheet when `None`.
+    pub sheet: Option<&'a str>,
+    pub format: RecordsFormat,
+    /// The day the input's verdicts are given as of.
+    pub as_of: NaiveDate,
+}
+
+/// The records `asked` for as a file, with the participants' `details` the reader may see.
 pub async fn file(
     db: &Db,
-    organisation: &str,
-    sheet: Option<&str>,
-    format: RecordsFormat,
-    as_of: NaiveDate,
+    asked: &Asked<'_>,
+    details: &Details,
 ) -> Result<RecordsFile, RecordsError> {
+    let Asked {
+        organisation,
+        sheet,
+        format,
+        as_of,
+    } = *asked;
     let names = || SHEETS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
     let wanted = match sheet.map(str::trim).filter(|s| !s.is_empty()) {
         Some(name) => Some(
@@ -105,21 +121,27 @@ pub async fn file(
         }
         None => None,
     };
-    let mut tables = tables(db, organisation, as_of).await?;
+    let mut tables = tables(db, organisation, as_of, details).await?;
     if let Some(wanted) = wanted {
         tables.retain(|t| t.name == wanted.name);
     }
-    let rows = tables.iter().map(|t| t.rows.len() as u64).sum();
     let slug = wanted.map_or_else(
         || "records".to_owned(),
         |w| w.name.to_ascii_lowercase().replace(' ', "-"),
     );
     let stem = format!("{}-{slug}-{as_of}", organisation.to_ascii_lowercase());
+    Ok(to_file(format, &stem, &tables)?)
+}
+
+/// `tables` as a file of `format` named `stem` and the format's extension: a workbook of them
+/// all, or the first as CSV.
+pub fn to_file(format: RecordsFormat, stem: &str, tables: &[Table]) -> anyhow::Result<RecordsFile> {
+    let rows = tables.iter().map(|t| t.rows.len() as u64).sum();
     Ok(match format {
         RecordsFormat::Xlsx => RecordsFile {
             filename: format!("{stem}.xlsx"),
             content_type: XLSX,
-            bytes: xlsx(&tables)?,
+            bytes: xlsx(tables)?,
             rows,
         },
         RecordsFormat::Csv => RecordsFile {

@@ -14,6 +14,7 @@ use crate::operation;
 use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::form::QueryAnswers;
+use crate::web::import::download::RecordsDownload;
 use crate::web::listing::{known, neighbours, page_of, DateFilter, PageInfo};
 use crate::web::page::{long_date, render, Chrome, Section};
 use crate::web::signed_in::SignedIn;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "activities/list.html")]
 struct ListPage {
     chrome: Chrome,
+    download: RecordsDownload,
     can_plan: bool,
     words: String,
     status: String,
@@ -120,6 +122,7 @@ async fn list(
     let (previous, next) = neighbours("/activities", &sent, &listed.page_info);
     Ok(render(&ListPage {
         chrome: who.chrome("Activities", Section::Activities),
+        download: RecordsDownload::new(&who, "Activities", &[("Activities", "Activities")]),
         can_plan: who.records_engagement(),
         words,
         status: status.to_owned(),

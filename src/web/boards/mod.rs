@@ -8,7 +8,6 @@ mod forms;
 pub(crate) mod home;
 mod meetings;
 mod members;
-mod representation;
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -24,6 +23,7 @@ use crate::web::chart::{Bar, Bars};
 use crate::web::client::run;
 use crate::web::failure::Failure;
 use crate::web::form::QueryAnswers;
+use crate::web::import::download;
 use crate::web::listing::DateFilter;
 use crate::web::page::{long_date, render, Chrome, Section, Steps};
 use crate::web::signed_in::SignedIn;
@@ -64,6 +64,7 @@ struct BoardRow {
 #[template(path = "boards/list.html")]
 struct ListPage {
     chrome: Chrome,
+    download: download::RecordsDownload,
     /// Each board: id, name, what it is, and whether it is dissolved.
     boards: Vec<(String, String, String, bool)>,
     may_establish: bool,
@@ -97,6 +98,7 @@ async fn list(State(state): State<AppState>, who: SignedIn) -> Result<Response, 
         || who.who.role == crate::auth::Role::Admin;
     Ok(render(&ListPage {
         chrome: who.chrome("Boards", Section::Boards),
+        download: download::RecordsDownload::new(&who, "Board records", download::BOARD_SHEETS),
         boards,
         may_establish,
     }))
@@ -281,6 +283,11 @@ async fn page(
         .ok()
         .flatten()
         .map(|d| d.format("%Y-%m-%d").to_string());
+    if let Some(format) = download::asked_format(&sent) {
+        let variables = json!({ "id": id, "asOf": as_of, "format": format });
+        let at = "/board/representation/file";
+        return download::file(&state, &who, operation!("board_seats_file"), variables, at).await;
+    }
     let data: Data = run(
         &state,
         &who,
@@ -290,9 +297,6 @@ async fn page(
     .await?;
     let b = data.board;
     let r = &b.representation;
-    if let Some(format) = crate::web::import::download::asked_format(&sent) {
-        return representation::file(&b.name, r, format);
-    }
     let mut facts = vec![
         ("Kind", say(BOARD_KINDS, &b.kind)),
         ("Organisation", b.organisation.clone()),

@@ -13,7 +13,6 @@ use serde_json::json;
 use super::period::Asked;
 use crate::api::AppState;
 use crate::operation;
-use crate::reports::records::RecordsFormat;
 use crate::web::chart::{Bar, Bars};
 use crate::web::client::run;
 use crate::web::failure::Failure;
@@ -95,44 +94,6 @@ struct ReachPage {
     upload_problems: Vec<String>,
 }
 
-/// Reach as a file: each group, its share of those who took part against its share of the
-/// population, and whether it is under-represented.
-fn reach_file(
-    organisation: &str,
-    reach: &Reach,
-    format: RecordsFormat,
-) -> Result<Response, Failure> {
-    let share = |v: Option<f64>| v.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_default();
-    let rows = reach
-        .groups
-        .iter()
-        .map(|g| {
-            vec![
-                dimension_words(&g.dimension),
-                g.category.clone(),
-                g.participants.to_string(),
-                share(g.participant_share),
-                share(Some(g.baseline_share)),
-                if g.under_represented { "Yes" } else { "No" }.to_owned(),
-            ]
-        })
-        .collect();
-    download::list_file(
-        format,
-        "Reach",
-        &format!("reach-{}", organisation.to_ascii_lowercase()),
-        &[
-            "Characteristic",
-            "Group",
-            "Took part",
-            "Share of those who took part (%)",
-            "Share of the population (%)",
-            "Under-represented",
-        ],
-        rows,
-    )
-}
-
 async fn reach_page(
     state: &AppState,
     who: &SignedIn,
@@ -196,6 +157,18 @@ async fn reach_page(
         // Nothing to measure against until a baseline is uploaded.
         return Ok((status, render(&page)).into_response());
     }
+    if let Some(format) = download::asked_format(sent) {
+        let variables =
+            json!({ "organisation": page.organisation, "period": period, "format": format });
+        return download::file(
+            state,
+            who,
+            operation!("reach_file"),
+            variables,
+            "/reach/file",
+        )
+        .await;
+    }
     let data: Data = run(
         state,
         who,
@@ -203,9 +176,6 @@ async fn reach_page(
         json!({ "organisation": page.organisation, "period": period }),
     )
     .await?;
-    if let Some(format) = download::asked_format(sent) {
-        return reach_file(&page.organisation, &data.reach, format);
-    }
     page.activities = data.reach.activity_ids.len();
     page.margin = format!("{:.0}", data.reach.margin_points);
     let mut dimensions: Vec<String> = Vec::new();

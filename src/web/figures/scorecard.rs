@@ -11,7 +11,6 @@ use serde_json::{json, Value};
 use super::period::Asked;
 use crate::api::AppState;
 use crate::operation;
-use crate::reports::records::RecordsFormat;
 use crate::web::chart::{Bar, Bars};
 use crate::web::client::run;
 use crate::web::failure::Failure;
@@ -146,50 +145,22 @@ fn asked(who: &SignedIn, sent: &Sent) -> (String, String, Asked, Result<Value, (
     (organisation, ics, asked, variables)
 }
 
-/// The scorecard's measures as a file: one row each, with the period's value, its parts, the
-/// previous period's and the change.
-fn scorecard_file(card: &Scorecard, format: RecordsFormat) -> Result<Response, Failure> {
-    let number = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
-    let rows = card
-        .measures
-        .iter()
-        .map(|m| {
-            vec![
-                say(PRINCIPLES, &m.principle),
-                m.label.clone(),
-                number(m.value),
-                format!("{}", m.numerator),
-                format!("{}", m.denominator),
-                number(m.previous),
-                number(m.change),
-                card.period.from.clone(),
-                card.period.to.clone(),
-            ]
-        })
-        .collect();
-    let stem = format!(
-        "scorecard-{}-{}-{}",
-        card.organisations.join("-").to_ascii_lowercase(),
-        card.period.from,
-        card.period.to
-    );
-    download::list_file(
-        format,
-        "Scorecard",
-        &stem,
-        &[
-            "Principle",
-            "Measure",
-            "Value",
-            "Numerator",
-            "Denominator",
-            "Previous period",
-            "Change",
-            "From",
-            "To",
-        ],
-        rows,
+/// The scorecard's measures as a file, as the API writes it.
+async fn file(
+    state: &AppState,
+    who: &SignedIn,
+    mut variables: Value,
+    format: &str,
+) -> Result<Response, Failure> {
+    variables["format"] = json!(format);
+    download::file(
+        state,
+        who,
+        operation!("scorecard_file"),
+        variables,
+        "/scorecard/file",
     )
+    .await
 }
 
 pub(super) async fn page(
@@ -217,11 +188,11 @@ pub(super) async fn page(
             return Ok((axum::http::StatusCode::BAD_REQUEST, render(&page)).into_response());
         }
     };
+    if let Some(format) = download::asked_format(&sent) {
+        return file(&state, &who, variables, format).await;
+    }
     let data: Data = run(&state, &who, operation!("scorecard"), variables).await?;
     let card = data.scorecard;
-    if let Some(format) = download::asked_format(&sent) {
-        return scorecard_file(&card, format);
-    }
     let query = serde_urlencoded::to_string(
         [
             ("organisation".to_owned(), page.organisation.clone()),
@@ -297,11 +268,11 @@ pub(super) async fn records(
     let sent = Sent::parse(raw.as_bytes());
     let (_, _, _, variables) = asked(&who, &sent);
     let variables = variables.map_err(|(_, problem)| Failure::BadForm(problem))?;
+    if let Some(format) = download::asked_format(&sent) {
+        return file(&state, &who, variables, format).await;
+    }
     let data: Data = run(&state, &who, operation!("scorecard"), variables).await?;
     let card = data.scorecard;
-    if let Some(format) = download::asked_format(&sent) {
-        return scorecard_file(&card, format);
-    }
     let key = sent.one("measure");
     let m = card
         .measures

@@ -1,6 +1,7 @@
 //! An organisation's records to take away, from the pages that list them: every sheet as a
 //! workbook (which imports back), or one list (activities, input with its verdicts, actions,
-//! boards, meetings...) as a workbook or CSV. Through the API's `records`, as the reader.
+//! boards, meetings...) as a workbook or CSV; and the figures pages' lists (the scorecard,
+//! reach, a board's seats). Each file is the API's, asked for as the reader.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -10,18 +11,13 @@ use serde_json::json;
 
 use crate::api::AppState;
 use crate::operation;
-use crate::reports::records::{csv, xlsx, RecordsFormat, Table, Value, XLSX};
-use crate::web::client::run;
+use crate::web::client::{run, Operation};
 use crate::web::failure::Failure;
-use crate::web::form::QueryAnswers;
+use crate::web::form::{QueryAnswers, Sent};
 use crate::web::page::attachment;
 use crate::web::signed_in::SignedIn;
 
-#[derive(Deserialize)]
-struct Found {
-    records: File,
-}
-
+/// A file as the API gives it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct File {
@@ -39,30 +35,46 @@ pub(super) async fn download(
     QueryAnswers(sent): QueryAnswers,
 ) -> Result<Response, Failure> {
     let format = match sent.one("format") {
-        "xlsx" | "" => "XLSX",
-        "csv" => "CSV",
-        _ => {
-            return Err(Failure::BadForm(
-                "Choose a workbook (xlsx) or CSV".to_owned(),
-            ))
-        }
+        "" => "XLSX",
+        _ => asked_format(&sent)
+            .ok_or_else(|| Failure::BadForm("Choose a workbook (xlsx) or CSV".to_owned()))?,
     };
     let sheet = Some(sent.one("sheet").trim()).filter(|s| !s.is_empty());
-    let found: Found = match run(
-        &state,
-        &who,
-        operation!("records"),
-        json!({ "organisation": sent.one("organisation").trim().to_ascii_uppercase(),
-                "sheet": sheet, "format": format }),
-    )
-    .await
-    {
+    let variables = json!({ "organisation": sent.one("organisation").trim().to_ascii_uppercase(),
+                            "sheet": sheet, "format": format });
+    file(&state, &who, operation!("records"), variables, "/records").await
+}
+
+/// Which file a list's page was asked for (`format=csv` or `format=xlsx`), if any, as the
+/// API names the format.
+pub fn asked_format(sent: &Sent) -> Option<&'static str> {
+    match sent.one("format") {
+        "csv" => Some("CSV"),
+        "xlsx" => Some("XLSX"),
+        _ => None,
+    }
+}
+
+/// The file `operation` answers with at `at` (a JSON pointer into its data), to save; a
+/// question the API refuses as invalid is the page's bad form.
+pub async fn file(
+    state: &AppState,
+    who: &SignedIn,
+    operation: Operation,
+    variables: serde_json::Value,
+    at: &str,
+) -> Result<Response, Failure> {
+    let data: serde_json::Value = match run(state, who, operation, variables).await {
         Err(refusal) if refusal.code == "VALIDATION" => {
             return Err(Failure::BadForm(refusal.message));
         }
         answer => answer?,
     };
-    let file = found.records;
+    let file: File = data
+        .pointer(at)
+        .cloned()
+        .and_then(|found| serde_json::from_value(found).ok())
+        .ok_or(Failure::Internal)?;
     if file.base64 {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(file.content)
@@ -73,50 +85,41 @@ pub(super) async fn download(
     }
 }
 
-/// Which file a list's page was asked for (`format=csv` or `format=xlsx`), if any.
-pub fn asked_format(sent: &crate::web::form::Sent) -> Option<RecordsFormat> {
-    match sent.one("format") {
-        "csv" => Some(RecordsFormat::Csv),
-        "xlsx" => Some(RecordsFormat::Xlsx),
-        _ => None,
-    }
+/// The boards' sheets of the records, to download from the list of boards.
+pub const BOARD_SHEETS: &[(&str, &str)] = &[
+    ("Boards", "Boards"),
+    ("Seats", "Seats' targets"),
+    ("Appointments", "Appointments"),
+    ("Meetings", "Meetings and attendance"),
+    ("Decisions", "Decisions at meetings"),
+    ("Participants", "Members"),
+];
+
+/// The form on a list's page that downloads the sheet of records it lists
+/// (`records_download.html`).
+pub struct RecordsDownload {
+    /// What the sheets hold, as the page says it: "activities".
+    pub what: &'static str,
+    /// Each sheet to choose from, by its name in the import template, and what it holds.
+    pub sheets: &'static [(&'static str, &'static str)],
+    /// The organisations the reader may choose; none for an administrator, who names one.
+    pub organisations: Vec<String>,
 }
 
-/// A list a page shows, as the file asked for: `name` its sheet's name, `stem` the file's name
-/// without its extension, and every cell as text.
-pub fn list_file(
-    format: RecordsFormat,
-    name: &str,
-    stem: &str,
-    header: &[&str],
-    rows: Vec<Vec<String>>,
-) -> Result<Response, Failure> {
-    let table = Table {
-        name: name.to_owned(),
-        header: header.iter().map(|h| (*h).to_owned()).collect(),
-        rows: rows
-            .into_iter()
-            .map(|row| {
-                row.into_iter()
-                    .map(|cell| (!cell.is_empty()).then_some(Value::Text(cell)))
-                    .collect()
-            })
-            .collect(),
-    };
-    let failed = |error: anyhow::Error| {
-        tracing::error!(error = %error, "a list could not be written to a file");
-        Failure::Internal
-    };
-    Ok(match format {
-        RecordsFormat::Csv => attachment(
-            &format!("{stem}.csv"),
-            "text/csv; charset=utf-8",
-            csv(&table).map_err(failed)?,
-        ),
-        RecordsFormat::Xlsx => attachment(
-            &format!("{stem}.xlsx"),
-            XLSX,
-            xlsx(std::slice::from_ref(&table)).map_err(failed)?,
-        ),
-    })
+impl RecordsDownload {
+    pub fn new(
+        who: &SignedIn,
+        what: &'static str,
+        sheets: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        Self {
+            what,
+            sheets,
+            organisations: who
+                .principal()
+                .read_scope()
+                .map(<[String]>::to_vec)
+                .unwrap_or_default(),
+        }
+    }
 }
