@@ -84,3 +84,21 @@ def import_history(browser, service, failures, org: str, org_name: str):
         text = browser.text()
         expect("History imported" in text and "7 steps recorded" in text,
                f"{where}the history is recorded: {text[:300]}")
+
+    # What came in goes back out: the activities page's own download, as a workbook.
+    browser.open("/activities")
+    browser.find("#download summary").click()
+    check("Activities, with their download open")
+    with tempfile.TemporaryDirectory() as folder:
+        browser.driver.execute_cdp_cmd("Page.setDownloadBehavior",
+                                       {"behavior": "allow", "downloadPath": folder})
+        browser.find("label[for='download-xlsx']").click()
+        # A download leaves the page where it is: clicked, not pressed and waited on.
+        browser.find("form[action='/records/download'] button").click()
+        saved = None
+        deadline = time.monotonic() + 15
+        while saved is None and time.monotonic() < deadline:
+            saved = next((p for p in Path(folder).glob("*-activities-*.xlsx")), None)
+            time.sleep(0.2)
+        expect(saved is not None and saved.read_bytes().startswith(b"PK"),
+               f"{where}the activities download from their page as a workbook")

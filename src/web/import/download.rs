@@ -122,4 +122,11 @@ impl RecordsDownload {
                 .unwrap_or_default(),
         }
     }
+
+    /// Whether one of the sheets names people (the participants').
+    pub fn names_people(&self) -> bool {
+        self.sheets
+            .iter()
+            .any(|(sheet, _)| *sheet == "Participants")
+    }
 }
