@@ -474,3 +474,26 @@ impl std::ops::Deref for Replica {
         &self.api
     }
 }
+
+/// Waits until the service's views and tallies include every event in the log: for records
+/// written by another process (the command line), which the service's projector finds by
+/// polling rather than being told.
+pub async fn caught_up_with_the_log(app: &TestApp) {
+    for _ in 0..300 {
+        let status = partnership_ledger::projections::status::status(app.db())
+            .await
+            .expect("the views' status");
+        if status.lag_events == 0 {
+            assert!(
+                app.ledger
+                    .projector()
+                    .tallies_in_step(std::time::Duration::from_secs(30))
+                    .await,
+                "the tallies did not reach the views"
+            );
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the views did not catch up with the log in 30 s");
+}

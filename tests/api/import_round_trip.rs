@@ -6,7 +6,7 @@ use base64::Engine as _;
 use partnership_ledger::auth::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{caught_up_with_the_log, spawn_app, Backend, TestApp};
 use crate::import::run;
 use crate::on_both;
 
@@ -85,6 +85,7 @@ pub(crate) fn year(dir: &std::path::Path) {
 /// The figures a reader compares: the verdicts and roll-up, the scorecard and the annual report
 /// of the financial year, and the board's roll-up.
 async fn figures(app: &TestApp) -> Value {
+    caught_up_with_the_log(app).await;
     let auditor = app.token(Role::Auditor, &["RX1"]);
     let mut found = app
         .ok(

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use partnership_ledger::auth::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{caught_up_with_the_log, spawn_app, Backend, TestApp};
 use crate::import::run;
 use crate::import_round_trip::year;
 use crate::on_both;
@@ -28,6 +28,7 @@ async fn a_year(backend: Backend) -> TestApp {
         &["import", dir.path().to_str().expect("path"), "--org", "RX1"],
     );
     assert!(ok, "{out}\n{err}");
+    caught_up_with_the_log(&app).await;
     app
 }
 
