@@ -77,6 +77,12 @@ pub struct JwtSettings {
 pub struct Settings {
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
+    /// Where `/metrics` is served, apart from the service's own address so that it is not
+    /// public; no metrics listener when `None`.
+    pub metrics_listen: Option<SocketAddr>,
+    /// How often the replica running the projector verifies every hash chain of the log, for
+    /// the metrics and their alerts; never when `None`.
+    pub verify_every: Option<std::time::Duration>,
     /// PostgreSQL when set; otherwise the embedded SQLite file under `data_dir`.
     pub database_url: Option<Secret<String>>,
     pub jwt: JwtSettings,
@@ -113,6 +119,8 @@ impl Settings {
         Self {
             data_dir: data_dir.into(),
             listen,
+            metrics_listen: None,
+            verify_every: None,
             database_url: None,
             jwt: JwtSettings {
                 algorithm: JwtAlgorithm::Hs256,

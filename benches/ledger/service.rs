@@ -68,6 +68,7 @@ impl Service {
             .arg("serve")
             .env("PL_LISTEN", format!("127.0.0.1:{port}"))
             .env("PL_RATE_LIMIT_PER_MINUTE", "0")
+            .env("PL_METRICS_LISTEN", "off")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         storage.env(&mut command);

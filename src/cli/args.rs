@@ -101,6 +101,19 @@ pub(super) struct RebuildArgs {
     pub(super) parts: usize,
 }
 
+/// An address to listen on, or none.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ListenOrOff(pub(super) Option<SocketAddr>);
+
+pub(super) fn parse_listen_or_off(text: &str) -> Result<ListenOrOff, String> {
+    match text.trim() {
+        "off" => Ok(ListenOrOff(None)),
+        address => address.parse().map(|a| ListenOrOff(Some(a))).map_err(|_| {
+            format!("`{address}` is not an address and port (127.0.0.1:9464) or `off`")
+        }),
+    }
+}
+
 /// A day, or a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Moment {
@@ -194,6 +207,14 @@ pub(super) struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "PL_LISTEN", default_value = "127.0.0.1:8080")]
     pub(super) listen: Option<SocketAddr>,
+    /// Address `/metrics` (Prometheus) is served on, apart from the service so that it is
+    /// not public; `off` for none.
+    #[arg(long, env = "PL_METRICS_LISTEN", default_value = "127.0.0.1:9464", value_parser = parse_listen_or_off)]
+    pub(super) metrics_listen: ListenOrOff,
+    /// Minutes between verifications of every hash chain of the log by the replica running
+    /// the projector (`pl_log_verifications_total` in the metrics); 0 for none.
+    #[arg(long, env = "PL_VERIFY_EVERY_MINUTES", default_value_t = 60)]
+    pub(super) verify_every_minutes: u64,
     /// Serve GraphiQL on GET /graphql (default: only on the embedded database).
     #[arg(long, env = "PL_GRAPHIQL")]
     pub(super) graphiql: Option<bool>,

@@ -365,6 +365,9 @@ impl Cli {
 
     async fn serve(&self, args: &ServeArgs) -> anyhow::Result<()> {
         let mut settings = self.settings(args.listen, args.graphiql);
+        settings.metrics_listen = args.metrics_listen.0;
+        settings.verify_every = (args.verify_every_minutes > 0)
+            .then(|| std::time::Duration::from_secs(args.verify_every_minutes * 60));
         settings.ready_max_lag_secs = args.ready_max_lag_secs;
         settings.introspection = args.introspection;
         settings.rate_limit_per_minute = args.rate_limit_per_minute;

@@ -17,6 +17,7 @@ use super::{CommandContext, Committed, Ledger, LedgerError};
 use crate::domain::services::Services;
 use crate::domain::Refusal;
 use crate::store::{find_receipt, keys, CommitInfo, LedgerStore, StoreError};
+use crate::telemetry::metrics::COMMANDS;
 
 /// How long a mutation waits for the views to show its own effect.
 const READ_YOUR_WRITES_WAIT: Duration = Duration::from_secs(10);
@@ -58,8 +59,33 @@ async fn attempt<A: Aggregate>(
 
 impl Ledger {
     /// Runs `command` on stream `id` of `store` for the request `ctx`, answering once the views
-    /// show its effect.
+    /// show its effect; counted in the metrics by command and outcome.
     pub(super) async fn execute<A>(
+        &self,
+        store: &LedgerStore<A>,
+        id: &str,
+        command: A::Command,
+        ctx: &CommandContext,
+    ) -> Result<Committed, LedgerError>
+    where
+        A: Aggregate<Services = Services>,
+        A::Command: Clone,
+        A::Error: Refusal,
+    {
+        let result = self.run(store, id, command, ctx).await;
+        let outcome = match &result {
+            Ok(done) if done.replayed => "replayed",
+            Ok(_) => "recorded",
+            Err(LedgerError::Refused { .. } | LedgerError::KeyReused) => "refused",
+            Err(LedgerError::Conflict) => "conflict",
+            Err(LedgerError::Lagging { .. }) => "lagging",
+            Err(LedgerError::Internal(_)) => "failed",
+        };
+        metrics::counter!(COMMANDS, "command" => ctx.command, "outcome" => outcome).increment(1);
+        result
+    }
+
+    async fn run<A>(
         &self,
         store: &LedgerStore<A>,
         id: &str,

@@ -1,6 +1,6 @@
 //! Building and running the service: database, migrations, projector, ledger, HTTP.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -17,6 +17,8 @@ use crate::ledger::Ledger;
 use crate::projections::Projector;
 use crate::store::Db;
 
+mod metrics;
+
 /// Opens the configured database: PostgreSQL when `DATABASE_URL` is set, else the SQLite file.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     match &settings.database_url {
@@ -29,6 +31,11 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
 pub struct Application {
     listener: TcpListener,
     port: u16,
+    /// Where `/metrics` is served, when it is.
+    metrics: Option<TcpListener>,
+    data_dir: std::path::PathBuf,
+    /// How often the log is verified, and with what key.
+    verify: Option<(std::time::Duration, Arc<CheckpointKey>)>,
     state: AppState,
     projector: Projector,
     web: crate::config::WebSettings,
@@ -64,7 +71,7 @@ impl Application {
         let state = AppState {
             schema: service_schema(
                 ledger.clone(),
-                checkpoints,
+                checkpoints.clone(),
                 settings.introspection_enabled(),
             ),
             ledger,
@@ -81,6 +88,18 @@ impl Application {
             .await
             .with_context(|| format!("could not listen on {}", settings.listen))?;
         let port = listener.local_addr()?.port();
+        let metrics = match settings.metrics_listen {
+            Some(address) => Some(
+                TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("could not serve metrics on {address}"))?,
+            ),
+            None => None,
+        };
+        if let Some(metrics) = &metrics {
+            crate::telemetry::metrics::handle();
+            tracing::info!(address = %metrics.local_addr()?, "metrics served at /metrics");
+        }
         tracing::info!(
             database = db.backend(),
             address = %SocketAddr::new(settings.listen.ip(), port),
@@ -96,6 +115,9 @@ impl Application {
         Ok(Self {
             listener,
             port,
+            metrics,
+            data_dir: settings.data_dir.clone(),
+            verify: settings.verify_every.map(|every| (every, checkpoints)),
             state,
             projector,
             web: settings.web.clone(),
@@ -105,6 +127,14 @@ impl Application {
     /// The bound port (useful when configured with port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port `/metrics` is served on, when it is.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics
+            .as_ref()
+            .and_then(|m| m.local_addr().ok())
+            .map(|a| a.port())
     }
 
     /// The GraphQL schema, for in-process callers such as the seed generator.
@@ -131,12 +161,35 @@ impl Application {
             &self.web,
             self.state.limiter.clone(),
         )?;
+        let observed = self.metrics.map(|listener| {
+            let routes = metrics::router(self.state.ledger.db().clone(), self.data_dir.clone());
+            tokio::spawn(async move {
+                tokio::select! {
+                    served = axum::serve(listener, routes).into_future() => {
+                        if let Err(error) = served {
+                            tracing::error!(%error, "the metrics listener failed");
+                        }
+                    }
+                    () = crate::telemetry::metrics::upkeep() => {}
+                }
+            })
+        });
+        let verifying = self.verify.map(|(every, key)| {
+            tokio::spawn(metrics::verify_now_and_then(
+                self.state.ledger.clone(),
+                key,
+                every,
+            ))
+        });
         let service = router(self.state, pages).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         let _ = stop_tx.send(true);
         let _ = projector.await;
+        for task in [observed, verifying].into_iter().flatten() {
+            task.abort();
+        }
         served.context("the HTTP server failed")
     }
 }

@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -18,6 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::error::StoreError;
 use super::{Db, LogPosition};
+use crate::telemetry::metrics::{COMMIT_BATCH, COMMIT_SECONDS, COMMIT_WAIT_SECONDS};
 
 /// Most commands written in one transaction.
 pub const MAX_GROUP: usize = 256;
@@ -86,10 +88,13 @@ impl Committer {
     /// Writes `commit` with whatever else is waiting; answers with its last event's position.
     pub async fn commit(&self, commit: PreparedCommit) -> Result<LogPosition, StoreError> {
         let (reply, answer) = oneshot::channel();
+        let handed_in = Instant::now();
         self.queue
             .send(Pending { commit, reply })
             .map_err(|_| StoreError::Stopped)?;
-        answer.await.map_err(|_| StoreError::Stopped)?
+        let answered = answer.await.map_err(|_| StoreError::Stopped)?;
+        metrics::histogram!(COMMIT_WAIT_SECONDS).record(handed_in.elapsed().as_secs_f64());
+        answered
     }
 }
 
@@ -105,7 +110,11 @@ async fn run(db: Db, replica: Arc<str>, mut waiting: mpsc::UnboundedReceiver<Pen
         }
         let commits: Vec<&PreparedCommit> = group.iter().map(|p| &p.commit).collect();
         tracing::trace!(commands = commits.len(), "group commit");
-        match write(&db, &commits, origin).await {
+        metrics::histogram!(COMMIT_BATCH).record(commits.len() as f64);
+        let started = Instant::now();
+        let written = write(&db, &commits, origin).await;
+        metrics::histogram!(COMMIT_SECONDS).record(started.elapsed().as_secs_f64());
+        match written {
             Ok(positions) => {
                 for (pending, position) in group.into_iter().zip(positions) {
                     let _ = pending.reply.send(Ok(position));

@@ -204,6 +204,11 @@ impl Db {
         }
     }
 
+    /// The connection pool's use: connections open, of them idle, and the most it opens.
+    pub fn pool_use(&self) -> (u32, usize, u32) {
+        on_db!(self, pool => (pool.size(), pool.num_idle(), pool.options().get_max_connections()))
+    }
+
     /// Checks the database answers.
     pub async fn ping(&self) -> anyhow::Result<()> {
         on_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))

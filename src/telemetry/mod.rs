@@ -1,4 +1,7 @@
-//! Logging: human-readable by default, JSON with `PL_LOG_FORMAT=json`, level from `RUST_LOG`.
+//! Logging: human-readable by default, JSON with `PL_LOG_FORMAT=json`, level from `RUST_LOG`;
+//! and the service's [`metrics`], in the Prometheus text format.
+
+pub mod metrics;
 
 use std::io::IsTerminal;
 

@@ -213,7 +213,18 @@ pub async fn sign_in(
     session.cycle_id().await?;
     session.insert(WHO, who).await?;
     session.insert(FORM_TOKEN, fresh_token()).await?;
+    metrics::counter!(crate::telemetry::metrics::SIGN_INS).increment(1);
     Ok(())
+}
+
+/// Sessions held: people signed in, and visitors part way through signing in (lapsed ones go
+/// within [`SWEEP_EVERY`]).
+pub async fn sessions_held(db: &Db) -> anyhow::Result<i64> {
+    let count = format!("SELECT count(*) FROM {TABLE}");
+    Ok(match db {
+        Db::Postgres(pool) => sqlx::query_scalar(&count).fetch_one(pool).await?,
+        Db::Sqlite(pool) => sqlx::query_scalar(&count).fetch_one(pool).await?,
+    })
 }
 
 /// The session's form token, made now if it has none: every form carries it, and a post

@@ -82,6 +82,8 @@ pub struct TestApp {
     pub ledger: Arc<Ledger>,
     pub backend: Backend,
     pub settings: Settings,
+    /// Where its `/metrics` is served, when the settings asked for a metrics listener.
+    pub metrics: Option<String>,
     postgres_database: Option<String>,
     _data_dir: tempfile::TempDir,
 }
@@ -170,6 +172,9 @@ pub fn give_keys(settings: &mut Settings) {
 /// Points a run of the binary at the storage and keys of `settings`: `DATABASE_URL`,
 /// `PL_MASTER_KEY` and `PL_CHECKPOINT_KEY` as set there, and unset where they are not.
 pub fn storage_env(command: &mut std::process::Command, settings: &Settings) {
+    // Services run side by side: none takes the default metrics address (a test of the
+    // metrics gives its own after this).
+    command.env("PL_METRICS_LISTEN", "off");
     for (name, value) in [
         ("DATABASE_URL", &settings.database_url),
         ("PL_MASTER_KEY", &settings.master_key),
@@ -194,12 +199,16 @@ pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)
     let app = Application::build(&settings).await.expect("service builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let ledger = app.ledger();
+    let metrics = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}/metrics"));
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     TestApp {
         api: Endpoint::new(address, &settings),
         ledger,
         backend,
         settings,
+        metrics,
         postgres_database,
         _data_dir: data_dir,
     }

@@ -35,6 +35,7 @@ mod lagging;
 mod layout;
 mod list_filters;
 mod lists_out;
+mod metrics;
 mod named_ids;
 mod nesting;
 mod participants;

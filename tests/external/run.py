@@ -19,6 +19,9 @@ database that this script creates and drops.
    for each role over a seeded system (`seed --scale 1`), with real ids and organisation codes
    put into the generated operations (`real_ids.py`), on SQLite and on PostgreSQL; any 5xx,
    any answer that is not GraphQL over HTTP, and any INTERNAL error fails the run.
+6. Watched (`observed.py`): two replicas on one PostgreSQL database, each with /metrics on its
+   own address passing `promtool check metrics`, scraped by a real Prometheus with the alert
+   rules of deploy/prometheus loaded.
 
 Usage: run.py --binary PATH [--examples N] [--postgres-examples N] [--postgres URL].
 Exits non-zero when any check failed.
@@ -44,6 +47,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 import attacks
 import clients
+import observed
 import real_ids
 from service import Failures, Keys, Postgres, Service, b64, claims, token
 
@@ -325,6 +329,8 @@ def main():
     timer.part("key rotation", lambda: key_rotation(args.binary, failures, keys))
     timer.part("rate limit", lambda: rate_limits(args, keys, failures))
     timer.part("PostgreSQL", lambda: postgres(args, keys, failures))
+    timer.part("Prometheus", lambda: observed.prometheus_scrapes_two_replicas(
+        args.binary, keys, failures, args.postgres))
     timer.report()
     if failures.items:
         print(f"\n{len(failures.items)} failed:\n  " + "\n  ".join(failures.items))

@@ -110,6 +110,8 @@ class Service:
             "PL_DATA_DIR": str(Path(self.dir) / "data"),
             "PL_LISTEN": f"127.0.0.1:{self.port}",
             "PL_RATE_LIMIT_PER_MINUTE": "0",
+            # Services run side by side: none takes the default metrics address unless given one.
+            "PL_METRICS_LISTEN": "off",
             # The ledger logs each committed command at debug: the fuzzing counts them.
             "RUST_LOG": "info,sqlx=warn,partnership_ledger::ledger=debug",
             **keys.env(),

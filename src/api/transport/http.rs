@@ -21,6 +21,7 @@ use tower_http::request_id::{
 };
 use tower_http::trace::TraceLayer;
 
+use super::layers::access_log::{access_log, code_of, Outcome};
 use super::layers::auth::{identify, require_signed_in};
 use super::layers::json::json_only;
 use super::layers::log_position::WaitForPositionLayer;
@@ -44,7 +45,8 @@ pub const MAX_UPLOAD_BYTES: usize = 40 * 1024 * 1024;
 /// The service's routes, behind their layers.
 ///
 /// Every request, outermost first: its `X-Request-Id` (a usable one of the client's, else a
-/// fresh one) is set and sent back; it runs in a tracing span named by that id; a panic is
+/// fresh one) is set and sent back; it runs in a tracing span named by that id; it is logged
+/// and counted once answered (see [`access_log`]); a panic is
 /// answered with 500 rather than a dropped connection; a body over [`MAX_UPLOAD_BYTES`] is
 /// refused with 413 (and one over [`MAX_BODY_BYTES`], but for the import's upload page).
 /// GraphQL answers of 1 KiB or more are gzipped for clients that accept it.
@@ -75,6 +77,7 @@ pub fn router(state: AppState, pages: Router<AppState>) -> Router {
                 // Failures are logged once, where they are handled (timeouts, lag, readiness).
                 .on_failure(()),
         )
+        .layer(axum::middleware::from_fn(access_log))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES));
     Router::new()
@@ -240,12 +243,16 @@ async fn graphql_post(
             ),
         );
     };
+    let operation = state.schema.label(&request);
     let request = request.data(principal).data(RequestInfo {
         correlation_id: correlation_id.clone(),
     });
     let answer = state.execute(request, |mut response| {
         with_codes(&mut response.errors);
-        Json(&response).into_response()
+        let code = code_of(&response.errors);
+        let mut http = Json(&response).into_response();
+        http.extensions_mut().insert(Outcome { operation, code });
+        http
     });
     let mut http = match answer.await {
         Some(http) => http,

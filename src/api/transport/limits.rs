@@ -60,6 +60,7 @@ impl RateLimiter {
             bucket.tokens -= 1.0;
             Ok(())
         } else {
+            metrics::counter!(crate::telemetry::metrics::RATE_LIMITED).increment(1);
             Err(((1.0 - bucket.tokens) / per_second).ceil().max(1.0) as u64)
         }
     }

@@ -12,10 +12,15 @@
 //! installed, async-graphql sends every field of every answer through the extension chain,
 //! which costs more than resolving most fields does.
 
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection,
+    TypeKind, TypeSystemDefinition,
+};
+use async_graphql::parser::Positioned;
 use async_graphql::{Data, Executor, Request, Response, ServerError, ServerResult};
 
 use crate::api::common::heavy::HeavyWork;
@@ -142,30 +147,102 @@ impl CheckedSchema {
     }
 }
 
+/// The operation of `document` that `name` chooses: the only one when no name is given (named
+/// or not), else the one so named.
+fn chosen<'a>(
+    document: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Result<&'a Positioned<OperationDefinition>, &'static str> {
+    match (&document.operations, name) {
+        (DocumentOperations::Single(operation), None) => Ok(operation),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations
+            .values()
+            .next()
+            .ok_or("the document holds no operation"),
+        (DocumentOperations::Multiple(_), None) => {
+            Err("the document holds several operations: name one in operationName")
+        }
+        (operations, Some(name)) => operations
+            .iter()
+            .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
+            .map(|(_, operation)| operation)
+            .ok_or("operationName names no operation in the document"),
+    }
+}
+
 impl CheckedSchema {
     /// The kind of operation `request` would run, once its text has passed the checks.
     pub fn operation_type(&self, request: &mut Request) -> ServerResult<OperationType> {
         super::shape::check_variables(&request.variables)?;
         let document = self.parsed.document(&request.query)?;
-        let operation = match (&document.operations, &request.operation_name) {
-            (DocumentOperations::Single(operation), None) => Some(operation),
-            (operations, Some(name)) => operations
-                .iter()
-                .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
-                .map(|(_, operation)| operation),
-            (DocumentOperations::Multiple(_), None) => {
-                return Err(ServerError::new(
-                    "the document holds several operations: name one in operationName",
-                    None,
-                ))
-            }
-        };
-        let kind = operation.map(|o| o.node.ty).ok_or_else(|| {
-            ServerError::new("operationName names no operation in the document", None)
-        })?;
+        let kind = chosen(&document, request.operation_name.as_deref())
+            .map_err(|refusal| ServerError::new(refusal, None))?
+            .node
+            .ty;
         request.set_parsed_query(document);
         Ok(kind)
     }
+
+    /// What the metrics and the access log call `request`: its kind and root field
+    /// (`query:scorecard`); `several` for more than one field, `unknown` for a field the
+    /// schema does not have and `invalid` for a text that fails the checks, so that nothing a
+    /// client makes up becomes a metric's label.
+    pub fn label(&self, request: &Request) -> String {
+        let Ok(document) = self.parsed.document(&request.query) else {
+            return "invalid".to_owned();
+        };
+        let Ok(operation) = chosen(&document, request.operation_name.as_deref()) else {
+            return "invalid".to_owned();
+        };
+        let kind = match operation.node.ty {
+            OperationType::Query => "query",
+            OperationType::Mutation => "mutation",
+            OperationType::Subscription => "subscription",
+        };
+        let mut fields =
+            operation
+                .node
+                .selection_set
+                .node
+                .items
+                .iter()
+                .map(|item| match &item.node {
+                    Selection::Field(field) => Some(field.node.name.node.as_str()),
+                    _ => None,
+                });
+        let field = match (fields.next(), fields.next()) {
+            (Some(Some(name)), None) if name.starts_with("__") => "introspection",
+            (Some(Some(name)), None) if root_fields().contains(name) => name,
+            (Some(Some(_)), None) => "unknown",
+            _ => "several",
+        };
+        format!("{kind}:{field}")
+    }
+}
+
+/// Every root field of the schema (its queries, mutations and subscriptions).
+fn root_fields() -> &'static HashSet<String> {
+    static FIELDS: OnceLock<HashSet<String>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let Ok(document) = async_graphql::parser::parse_schema(crate::api::sdl()) else {
+            return HashSet::new();
+        };
+        document
+            .definitions
+            .iter()
+            .filter_map(|definition| match definition {
+                TypeSystemDefinition::Type(t) => Some(&t.node),
+                _ => None,
+            })
+            .filter(|t| t.name.node.ends_with("Root"))
+            .filter_map(|t| match &t.kind {
+                TypeKind::Object(object) => Some(&object.fields),
+                _ => None,
+            })
+            .flatten()
+            .map(|field| field.node.name.node.to_string())
+            .collect()
+    })
 }
 
 impl Executor for CheckedSchema {

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use super::layers::access_log::Outcome;
 use super::limits::RateLimiter;
 use crate::api::common::error::ApiError;
 use crate::api::schema::{MAX_COMPLEXITY, MAX_DEPTH};
@@ -14,7 +15,13 @@ use crate::api::schema::{MAX_COMPLEXITY, MAX_DEPTH};
 /// A refusal before GraphQL runs: `status`, and the error as GraphQL would give it.
 pub fn refuse(status: StatusCode, error: ApiError) -> Response {
     let body = json!({ "errors": [{ "message": error.message(), "extensions": { "code": error.code() } }] });
-    (status, Json(body)).into_response()
+    let mut response = (status, Json(body)).into_response();
+    // The access log and the metrics name the refusal by its code.
+    response.extensions_mut().insert(Outcome {
+        operation: "-".to_owned(),
+        code: error.code(),
+    });
+    response
 }
 
 /// 429 with how long to wait, in `Retry-After` and in the `RateLimit` fields of the IETF

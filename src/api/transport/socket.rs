@@ -251,6 +251,8 @@ impl Connection {
         let outgoing = self.outgoing.clone();
         let operation = id.clone();
         let task = tokio::spawn(async move {
+            // Counted open for as long as the task runs, however it ends (an abort drops it).
+            let _open = OpenSubscription::counted();
             let mut answers = schema.execute_stream(request, None);
             while let Some(answer) = answers.next().await {
                 let message =
@@ -290,5 +292,21 @@ impl Connection {
             }
         };
         Some(message)
+    }
+}
+
+/// One subscription counted in the metrics while it is open.
+struct OpenSubscription;
+
+impl OpenSubscription {
+    fn counted() -> Self {
+        metrics::gauge!(crate::telemetry::metrics::SUBSCRIPTIONS).increment(1.0);
+        Self
+    }
+}
+
+impl Drop for OpenSubscription {
+    fn drop(&mut self) {
+        metrics::gauge!(crate::telemetry::metrics::SUBSCRIPTIONS).decrement(1.0);
     }
 }

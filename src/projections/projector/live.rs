@@ -21,6 +21,7 @@ use crate::projections::status::{status, PROJECTOR_NAME};
 use crate::projections::tally;
 use crate::projections::write;
 use crate::store::{stream_key, Db, LogPosition, LOG_CHANNEL};
+use crate::telemetry::metrics::{PROJECTOR_BATCH, PROJECTOR_RUNNING};
 
 const POLL: Duration = Duration::from_millis(500);
 /// How long a rebuild asked of a replica not running the projector waits for the lease.
@@ -257,6 +258,7 @@ impl Projector {
             let leading = self.lead().await;
             self.leading
                 .send_if_modified(|was| std::mem::replace(was, leading) != leading);
+            metrics::gauge!(PROJECTOR_RUNNING).set(if leading { 1.0 } else { 0.0 });
             let step = if leading {
                 self.catch_up().await.map(|_| ())
             } else {
@@ -299,6 +301,7 @@ impl Projector {
             }
         }
         self.leading.send_replace(false);
+        metrics::gauge!(PROJECTOR_RUNNING).set(0.0);
         self.seen.stop_following();
         if let Some(follower) = self.follower.take() {
             follower.stop().await;
@@ -379,6 +382,7 @@ impl Projector {
             }
             self.views_moved(last);
             applied += events.len() as u64;
+            metrics::histogram!(PROJECTOR_BATCH).record(events.len() as f64);
             let short = events.len() < BATCH as usize;
             tracing::debug!(
                 projector = PROJECTOR_NAME,

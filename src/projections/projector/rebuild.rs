@@ -16,6 +16,7 @@ use crate::projections::status::PROJECTOR_NAME;
 use crate::projections::views::Doc;
 use crate::projections::write;
 use crate::store::{Db, LogPosition};
+use crate::telemetry::metrics::{REBUILD_EVENTS, REBUILD_RUNNING};
 
 /// Events a rebuild applies at a time: large, as it has no one waiting on each batch, and
 /// a record's events land in one document write however many of them a batch holds.
@@ -78,6 +79,22 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
         options.parts
     );
     let started = Instant::now();
+    metrics::gauge!(REBUILD_RUNNING).set(1.0);
+    metrics::gauge!(REBUILD_EVENTS).set(0.0);
+    let rebuilt = rebuild_from_scratch(db, options).await;
+    metrics::gauge!(REBUILD_RUNNING).set(0.0);
+    let applied = rebuilt?;
+    tracing::info!(
+        projector = PROJECTOR_NAME,
+        events = applied,
+        parts = options.parts,
+        duration_ms = started.elapsed().as_millis() as u64,
+        "views rebuilt and switched in"
+    );
+    Ok(applied)
+}
+
+async fn rebuild_from_scratch(db: &Db, options: RebuildOptions) -> anyhow::Result<u64> {
     let deferred = Arc::new(
         create_shadow(db)
             .await
@@ -116,6 +133,7 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
             break;
         };
         applied += events.len() as u64;
+        metrics::gauge!(REBUILD_EVENTS).set(applied as f64);
         reached = last;
         let mut split: Vec<Vec<ViewEvent>> = parts
             .iter()
@@ -157,13 +175,6 @@ pub async fn rebuild_with(db: &Db, options: RebuildOptions) -> anyhow::Result<u6
     }
     deferred.build_all(db, options.parts).await?;
     switch_in(db, reached).await?;
-    tracing::info!(
-        projector = PROJECTOR_NAME,
-        events = applied,
-        parts = options.parts,
-        duration_ms = started.elapsed().as_millis() as u64,
-        "views rebuilt and switched in"
-    );
     Ok(applied)
 }
 
