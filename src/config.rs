@@ -93,6 +93,9 @@ pub struct Settings {
     /// Base64 master key wrapping participants' keys; when absent on the embedded database one
     /// is kept in `data_dir` (PostgreSQL refuses to start without it).
     pub master_key: Option<Secret<String>>,
+    /// The master key being replaced, while a rotation is under way (see
+    /// [`crate::crypto::KeyStore::rotate_master`]): keys wrapped under it are still read.
+    pub master_key_previous: Option<Secret<String>>,
     /// Hex Ed25519 seed signing log checkpoints; when absent on the embedded database one is
     /// kept in `data_dir` (PostgreSQL refuses to start without it).
     pub checkpoint_key: Option<Secret<String>>,
@@ -137,6 +140,7 @@ impl Settings {
             graphiql: None,
             default_response_window_days: 60,
             master_key: None,
+            master_key_previous: None,
             checkpoint_key: None,
             ready_max_lag_secs: 30,
             introspection: None,

@@ -9,8 +9,10 @@ use clap::{Args, Subcommand};
 use crate::auth::Role;
 
 mod export;
+mod keys;
 
 pub(super) use export::*;
+pub(super) use keys::*;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum Command {
@@ -37,6 +39,9 @@ pub(super) enum Command {
     /// Export records to take away.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Make the keys of a new installation, or rotate the master key.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Write synthetic integrated care systems through the normal command path, about a
     /// thousand events each; the same seed writes the same record.
     Seed(SeedArgs),

@@ -16,6 +16,7 @@ use crate::startup::{open_database, shutdown_signal, Application};
 mod args;
 mod export;
 mod import;
+mod keys;
 mod web;
 
 use args::*;
@@ -35,6 +36,16 @@ pub struct Cli {
     /// it makes all personal data unreadable.
     #[arg(long, env = "PL_MASTER_KEY", hide_env_values = true, global = true)]
     master_key: Option<String>,
+    /// The master key being replaced, while a rotation is under way: participants' keys
+    /// wrapped under it are still read, and `keys rotate-master` re-wraps them under
+    /// PL_MASTER_KEY.
+    #[arg(
+        long,
+        env = "PL_MASTER_KEY_PREVIOUS",
+        hide_env_values = true,
+        global = true
+    )]
+    master_key_previous: Option<String>,
     /// Hex Ed25519 seed (32 bytes) signing log checkpoints; when unset on the embedded
     /// database one is generated into the data directory; required with DATABASE_URL.
     #[arg(long, env = "PL_CHECKPOINT_KEY", hide_env_values = true, global = true)]
@@ -156,6 +167,11 @@ impl Cli {
         // Secrets given empty stay empty, for `check_secrets` to refuse.
         settings.checkpoint_key = self.checkpoint_key.clone().map(Secret::new);
         settings.master_key = self.master_key.clone().map(Secret::new);
+        settings.master_key_previous = self
+            .master_key_previous
+            .clone()
+            .filter(|k| !k.is_empty())
+            .map(Secret::new);
         settings
     }
 
@@ -203,6 +219,7 @@ impl Cli {
             Some(Command::Checkpoint(args)) => self.checkpoint(args).await,
             Some(Command::Verify(args)) => self.verify(args).await,
             Some(Command::Export(command)) => self.export(command).await,
+            Some(Command::Keys(command)) => self.keys(command).await,
             Some(Command::Seed(args)) => {
                 let settings = self.checked_settings(&Key::ALL)?;
                 let options = crate::seed::SeedOptions {

@@ -1,4 +1,11 @@
-//! The `participant_keys` table: one wrapped key per participant, destroyed on erasure.
+//! The `participant_keys` table: one wrapped key per participant, destroyed on erasure, and
+//! re-wrapped under a new master key by [`KeyStore::rotate_master`].
+//!
+//! A master key is replaced without stopping the service: replicas run for a while with the new
+//! key and the one it replaces (`PL_MASTER_KEY_PREVIOUS`), reading keys wrapped under either and
+//! wrapping new ones under the new; `keys rotate-master` then re-wraps every key under the new
+//! one and scrubs the old wrappings from the database's files, after which the previous key
+//! can be dropped.
 
 use anyhow::{bail, Context};
 use chrono::Utc;
@@ -17,6 +24,8 @@ const CHECK_AAD: &[u8] = b"key-check";
 pub struct KeyStore {
     db: Db,
     master: MasterKey,
+    /// The master key being replaced, while a rotation is under way.
+    previous: Option<MasterKey>,
 }
 
 fn wrap_aad(participant_id: &str) -> Vec<u8> {
@@ -26,7 +35,27 @@ fn wrap_aad(participant_id: &str) -> Vec<u8> {
 impl KeyStore {
     /// A key store over `db`, wrapping with `master`.
     pub fn new(db: Db, master: MasterKey) -> Self {
-        Self { db, master }
+        Self {
+            db,
+            master,
+            previous: None,
+        }
+    }
+
+    /// The same store, also reading keys wrapped under `previous`, the master key being
+    /// replaced.
+    pub fn with_previous(mut self, previous: Option<MasterKey>) -> Self {
+        self.previous = previous;
+        self
+    }
+
+    /// Opens `sealed` with the master key, or with the previous one during a rotation.
+    fn open_with_either(&self, sealed: &str, aad: &[u8]) -> Option<Vec<u8>> {
+        open(self.master.bytes(), sealed, aad).ok().or_else(|| {
+            self.previous
+                .as_ref()
+                .and_then(|previous| open(previous.bytes(), sealed, aad).ok())
+        })
     }
 
     /// Checks the master key is the one this ledger's keys were wrapped with (recording it on
@@ -37,11 +66,7 @@ impl KeyStore {
         .context("could not read the master key check")?;
         match existing {
             Some(sealed) => {
-                if open(self.master.bytes(), &sealed, CHECK_AAD)
-                    .ok()
-                    .as_deref()
-                    != Some(CHECK_PLAINTEXT)
-                {
+                if self.open_with_either(&sealed, CHECK_AAD).as_deref() != Some(CHECK_PLAINTEXT) {
                     bail!(
                         "the master key does not match the one this ledger was set up with; refusing to start \
                          (check PL_MASTER_KEY or master.key in the data directory). Nothing was changed."
@@ -67,7 +92,8 @@ impl KeyStore {
         let Some(wrapped) = wrapped else {
             return Ok(None);
         };
-        let bytes = open(self.master.bytes(), &wrapped, &wrap_aad(participant_id))
+        let bytes = self
+            .open_with_either(&wrapped, &wrap_aad(participant_id))
             .context("a participant key could not be unwrapped with the master key")?;
         let key = <[u8; 32]>::try_from(bytes.as_slice())
             .context("a participant key has the wrong length")?;
@@ -118,5 +144,46 @@ impl KeyStore {
             );
         }
         Ok(removed)
+    }
+
+    /// Re-wraps every participant key, and the key check, under the master key, from the
+    /// previous one; then scrubs the old wrappings from the database's files. Keys already
+    /// under the master key are left as they are, so a rotation stopped half way can be run
+    /// again. Answers how many keys were re-wrapped.
+    pub async fn rotate_master(&self) -> anyhow::Result<u64> {
+        let Some(previous) = &self.previous else {
+            bail!("PL_MASTER_KEY_PREVIOUS: give the master key being replaced");
+        };
+        self.verify_master().await?;
+        let rows: Vec<(String, String)> = on_db!(&self.db, pool => sqlx::query_as(
+            "SELECT participant_id, wrapped_key FROM participant_keys")
+            .fetch_all(pool).await)
+        .context("could not read the participant keys")?;
+        let mut rewrapped = 0;
+        for (participant_id, wrapped) in rows {
+            let aad = wrap_aad(&participant_id);
+            if open(self.master.bytes(), &wrapped, &aad).is_ok() {
+                continue;
+            }
+            let key = open(previous.bytes(), &wrapped, &aad).with_context(|| {
+                "a participant key opens with neither the master key nor the previous one; \
+                 nothing more was changed"
+            })?;
+            let sealed = seal(self.master.bytes(), &key, &aad);
+            // Only the wrapping read: a key destroyed meanwhile stays destroyed.
+            let changed = on_db!(&self.db, pool => sqlx::query(
+                "UPDATE participant_keys SET wrapped_key = $1 \
+                 WHERE participant_id = $2 AND wrapped_key = $3")
+                .bind(sealed).bind(&participant_id).bind(&wrapped)
+                .execute(pool).await.map(|r| r.rows_affected()))
+            .context("could not store a re-wrapped participant key")?;
+            rewrapped += changed;
+        }
+        let check = seal(self.master.bytes(), CHECK_PLAINTEXT, CHECK_AAD);
+        on_db!(&self.db, pool => sqlx::query("UPDATE key_check SET sealed = $1 WHERE id = 1")
+            .bind(check).execute(pool).await.map(|_| ()))
+        .context("could not record the new master key check")?;
+        scrub_destroyed_keys(&self.db).await?;
+        Ok(rewrapped)
     }
 }

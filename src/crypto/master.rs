@@ -52,6 +52,21 @@ impl MasterKey {
         Ok(Self(key))
     }
 
+    /// The master key `settings` give (or the data directory's, see [`Self::load`]), and the
+    /// one being replaced during a rotation (`PL_MASTER_KEY_PREVIOUS`), if given.
+    pub fn configured(settings: &crate::config::Settings) -> anyhow::Result<(Self, Option<Self>)> {
+        let master = Self::load(
+            settings.master_key.as_ref().map(|k| k.expose().as_str()),
+            &settings.data_dir,
+        )?;
+        let previous = settings
+            .master_key_previous
+            .as_ref()
+            .map(|k| Self::from_base64(k.expose()).context("PL_MASTER_KEY_PREVIOUS"))
+            .transpose()?;
+        Ok((master, previous))
+    }
+
     /// A freshly generated key (for tests and key ceremonies).
     pub fn generate() -> Self {
         let mut key = [0u8; 32];

@@ -52,11 +52,8 @@ impl Application {
             &settings.jwt,
             &settings.data_dir,
         )?);
-        let master = MasterKey::load(
-            settings.master_key.as_ref().map(|k| k.expose().as_str()),
-            &settings.data_dir,
-        )?;
-        let keys = KeyStore::new(db.clone(), master);
+        let (master, previous) = MasterKey::configured(settings)?;
+        let keys = KeyStore::new(db.clone(), master).with_previous(previous);
         keys.verify_master().await?;
         keys.reapply_erasures().await?;
         let checkpoints = Arc::new(CheckpointKey::load(

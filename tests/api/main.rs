@@ -30,6 +30,7 @@ mod import;
 mod import_round_trip;
 mod import_workbooks;
 mod journey;
+mod key_ceremony;
 mod key_rotation;
 mod lagging;
 mod layout;
