@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::records::{to_file, RecordsFile, RecordsFormat, Table, Value};
-use super::sheets::in_words;
+use super::sheets::value_in_words;
 use crate::domain::common::Principle;
 use crate::projections::period::Period;
-use crate::projections::reach::{self, GroupReach, Reach};
+use crate::projections::reach::{self, Reach};
 use crate::projections::representation::RoleSeats;
 use crate::projections::scorecard::{Change, Unit};
 use crate::projections::{board_read, read};
@@ -128,14 +128,6 @@ pub async fn scorecard_of(
     Ok(scorecard(organisations, period, &changes))
 }
 
-/// The characteristic a reach group belongs to, in words.
-fn characteristic(group: &GroupReach) -> String {
-    match serde_json::to_value(group.dimension) {
-        Ok(serde_json::Value::String(name)) => in_words(&name),
-        _ => String::new(),
-    }
-}
-
 /// Reach of `organisation`'s activities: each group's share of those who took part against its
 /// share of the population, and whether it is under-represented.
 pub fn reach(organisation: &str, reach: &Reach) -> Listed {
@@ -145,7 +137,7 @@ pub fn reach(organisation: &str, reach: &Reach) -> Listed {
         .iter()
         .map(|g| {
             vec![
-                text(characteristic(g)),
+                text(value_in_words(&g.dimension)),
                 text(&g.category),
                 Some(Value::Number(g.participants)),
                 g.participant_share.map(share),
@@ -213,7 +205,7 @@ pub fn representation(board: &str, seats: &[RoleSeats], as_of: NaiveDate) -> Lis
         .iter()
         .map(|s| {
             vec![
-                text(in_words(&role(s))),
+                text(value_in_words(&s.role)),
                 Some(Value::Number(s.target)),
                 Some(Value::Flag(s.voting)),
                 Some(Value::Number(s.filled)),
@@ -243,13 +235,6 @@ pub fn representation(board: &str, seats: &[RoleSeats], as_of: NaiveDate) -> Lis
             ],
             rows,
         ),
-    }
-}
-
-fn role(seats: &RoleSeats) -> String {
-    match serde_json::to_value(seats.role) {
-        Ok(serde_json::Value::String(name)) => name,
-        _ => String::new(),
     }
 }
 

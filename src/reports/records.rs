@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::sheets::{in_words, Sheet, CHARACTERISTICS, EXPORTED_ONLY, SHEETS};
+use super::sheets::{
+    in_words, value_in_words as words, Sheet, CHARACTERISTICS, EXPORTED_ONLY, SHEETS,
+};
 use crate::domain::common::DemographicSnapshot;
 use crate::domain::participant::PersonalDetails;
 use crate::projections::read::{self, ItemFilter};
@@ -94,14 +96,6 @@ impl Row {
     }
     fn list(self, column: &'static str, values: impl IntoIterator<Item = String>) -> Self {
         self.text(column, values.into_iter().collect::<Vec<_>>().join("; "))
-    }
-}
-
-/// An enum value in words, as the API names it.
-fn words(value: &impl serde::Serialize) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(name)) => in_words(&name),
-        _ => String::new(),
     }
 }
 

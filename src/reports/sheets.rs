@@ -200,6 +200,14 @@ impl SheetFormat {
 }
 
 /// An API name in words, as the sheets write it: `FOCUS_GROUP` as "Focus group".
+/// An enum value in words, from the name the API gives it: `FOCUS_GROUP` as "Focus group".
+pub fn value_in_words(value: &impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => in_words(&name),
+        _ => String::new(),
+    }
+}
+
 pub fn in_words(name: &str) -> String {
     /// Words written in capitals wherever they stand.
     const ACRONYMS: [&str; 5] = ["gp", "icb", "ics", "nhs", "vcse"];
