@@ -30,7 +30,7 @@ fn periods(rng: &mut StdRng) -> Vec<Period> {
 }
 
 pub async fn the_scorecard_agrees_with_counting_every_record(app: &TestApp, rng: &mut StdRng) {
-    crate::tallies::tallies_caught_up(app).await;
+    crate::helpers::tallies_caught_up(app).await;
     let db = app.db();
     let mut partners_counted = (0, 0);
     // What the activity measures counted, to show the history exercised them.

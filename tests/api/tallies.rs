@@ -10,7 +10,7 @@ use partnership_ledger::projections::tally::{self, Scope};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{spawn_app, tallies_caught_up, Backend, TestApp};
 use crate::on_both;
 use crate::tally_history::{after, record_history, Recorded};
 
@@ -62,18 +62,6 @@ async fn stored_marks(app: &TestApp) -> Vec<MarkRow> {
         partnership_ledger::store::Db::Sqlite(pool) => sqlx::query_as(SQL).fetch_all(pool).await,
     }
     .expect("the marks")
-}
-
-/// Waits for the tallies to reach the views: writers do not wait for them, and this test
-/// reads them straight from the tables rather than through the API (whose readers wait).
-pub async fn tallies_caught_up(app: &TestApp) {
-    assert!(
-        app.ledger
-            .projector()
-            .tallies_in_step(std::time::Duration::from_secs(30))
-            .await,
-        "the tallies did not reach the views"
-    );
 }
 
 async fn the_tallies_agree_with_counting_every_item(backend: Backend) {
