@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
+use tracing::Instrument as _;
 
 use super::batch::{apply_events, load_docs, missing_docs, rows_of, BATCH};
 use super::rebuild::rebuild;
@@ -342,11 +343,17 @@ impl Projector {
                     .iter()
                     .map(|e| (stream_key(&e.aggregate_type, &e.aggregate_id), e.sequence)),
             );
+            let span = tracing::info_span!(
+                "projector batch",
+                events = events.len(),
+                log.position = last.position
+            );
             let written = async {
                 let mut docs = self.apply_batch(&events).await?;
                 let moved = self.write_batch(&mut docs, self.checkpoint, last).await?;
                 anyhow::Ok(moved.then_some(docs))
             }
+            .instrument(span)
             .await;
             let written = written.inspect_err(|_| {
                 // What the tables hold is not known for sure: read them again.
@@ -371,11 +378,11 @@ impl Projector {
             // read after it does not find an answer from before it.
             self.kept.written(changes_of(docs.values().map(|(d, _)| d)));
             self.held.put(docs, last);
-            self.checkpoint = last;
+            let from = std::mem::replace(&mut self.checkpoint, last);
             // The tallies follow the views: in their own task, or here before the views are
             // said to have moved.
             if self.follower.is_none() {
-                if let Err(error) = tally::follow(&self.db, &events, last).await {
+                if let Err(error) = tally::follow(&self.db, from, &events, last).await {
                     self.checkpoint_known = false;
                     return Err(error.context("could not bring the tallies up to the views"));
                 }

@@ -78,12 +78,20 @@ async fn item_parts(db: &Db, ids: &[String]) -> anyhow::Result<Vec<(String, Item
 async fn replace(db: &Db, ids: &[String], done: Option<LogPosition>) -> anyhow::Result<()> {
     let pages: Vec<&[String]> = ids.chunks(PAGE).collect();
     if pages.is_empty() {
-        return store::replace_items(db, Vec::new(), done).await;
+        store::replace_items(db, Vec::new(), done, 0).await?;
+        return Ok(());
     }
     for (n, page) in pages.iter().enumerate() {
         let last = n + 1 == pages.len();
-        let parts = parts_of(db, page).await?;
-        store::replace_items(db, parts, done.filter(|_| last)).await?;
+        // Read again when another process wrote parts meanwhile (see `store::replace_items`).
+        loop {
+            let seen = store::writes(db).await?;
+            let parts = parts_of(db, page).await?;
+            if store::replace_items(db, parts, done.filter(|_| last), seen).await? {
+                break;
+            }
+            tracing::debug!("the tallies were written elsewhere meanwhile; reading again");
+        }
     }
     Ok(())
 }
@@ -187,9 +195,21 @@ async fn touched_by(db: &Db, events: &[ViewEvent]) -> anyhow::Result<Vec<String>
     Ok(keys)
 }
 
-/// Brings the tallies up to the views after a batch of `events` that moved them to `last`.
-pub async fn follow(db: &Db, events: &[ViewEvent], last: LogPosition) -> anyhow::Result<()> {
-    replace(db, &touched_by(db, events).await?, Some(last)).await
+/// Brings the tallies up to the views after a batch of `events` that moved them from `from`
+/// to `last`. Another process (a service beside the command line) may have moved the tallies
+/// elsewhere meanwhile: they then follow on from where they stand, so that no batch is passed
+/// over.
+pub async fn follow(
+    db: &Db,
+    from: LogPosition,
+    events: &[ViewEvent],
+    last: LogPosition,
+) -> anyhow::Result<()> {
+    if store::checkpoint(db).await? == Some(from) {
+        replace(db, &touched_by(db, events).await?, Some(last)).await
+    } else {
+        catch_up(db, last, &|| ()).await.map(drop)
+    }
 }
 
 /// Brings the tallies up to the views at `views_at`: made afresh when missing (after a
@@ -227,7 +247,7 @@ pub async fn follow_after(
         let Some(last) = events.last().map(|e| e.at) else {
             break;
         };
-        follow(db, &events, last).await?;
+        replace(db, &touched_by(db, &events).await?, Some(last)).await?;
         committed();
         at = last;
     }
@@ -290,4 +310,74 @@ async fn make_every(
         replace(db, &keys, None).await?;
     }
     Ok(made)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::projections::tally::counts::Tally;
+
+    fn part(scope: &str, day: i32) -> ItemTallies {
+        ItemTallies {
+            scopes: vec![scope.to_owned()],
+            steps: vec![(day, Tally::default())],
+            listing: None,
+        }
+    }
+
+    async fn stored(db: &Db, id: &str) -> Option<ItemTallies> {
+        let Db::Sqlite(pool) = db else { unreachable!() };
+        let bytes: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT tallies FROM view_item_tallies WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+                .expect("read");
+        bytes.map(|b| ItemTallies::decode(&b).expect("decoded"))
+    }
+
+    /// Two processes following the log at once: a part read before the other's write came is
+    /// not written over it, and the checkpoint is not moved with it.
+    #[tokio::test]
+    async fn a_part_read_before_another_write_is_not_written() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let db = Db::open_sqlite(dir.path()).await.expect("opened");
+        db.migrate().await.expect("migrated");
+        let (older, newer) = (part("org:RX1", 739_000), part("board:B1", 739_001));
+        let at = |position| LogPosition { tx: 0, position };
+
+        let seen_by_first = store::writes(&db).await.expect("counted");
+        let seen_by_second = store::writes(&db).await.expect("counted");
+        assert!(store::replace_items(
+            &db,
+            vec![("I1".into(), newer.clone())],
+            Some(at(9)),
+            seen_by_second
+        )
+        .await
+        .expect("written"));
+        let written =
+            store::replace_items(&db, vec![("I1".into(), older)], Some(at(5)), seen_by_first)
+                .await
+                .expect("asked");
+        assert!(!written, "the older part was refused");
+        assert_eq!(stored(&db, "I1").await, Some(newer.clone()));
+        assert_eq!(store::checkpoint(&db).await.expect("read"), Some(at(9)));
+
+        // Read again after that write, it goes in; emptying the tallies counts as a write too.
+        let seen = store::writes(&db).await.expect("counted");
+        store::clear(&db).await.expect("emptied");
+        assert!(
+            !store::replace_items(&db, vec![("I1".into(), newer.clone())], None, seen)
+                .await
+                .expect("asked")
+        );
+        let seen = store::writes(&db).await.expect("counted");
+        assert!(
+            store::replace_items(&db, vec![("I1".into(), newer.clone())], None, seen)
+                .await
+                .expect("written")
+        );
+        assert_eq!(stored(&db, "I1").await, Some(newer));
+    }
 }

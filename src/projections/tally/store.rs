@@ -26,6 +26,14 @@ pub const TALLIES_CHECKPOINT: &str = "tallies/3";
 /// the projector does too, but a replica learns it lost the lease only a moment later).
 const TALLY_LOCK: i64 = 0x504C_5441_4C4C_5931;
 
+/// The count of writes to the items' parts (kept as the position of a checkpoint row, apart
+/// from the tallies' own so that emptying them keeps it counting). A part is read from the
+/// views before the transaction that writes it, so two processes following the log at once
+/// (a service and the command line's import, each with its own projector) could otherwise
+/// write a part read from older views over one read from newer: each writer notes the count
+/// before it reads, and writes only if no other write came between (else reads again).
+const TALLY_WRITES: &str = "tally writes";
+
 /// Rows one statement writes or asks for: well under either backend's limit of values.
 const ROWS: usize = 400;
 
@@ -271,10 +279,28 @@ pub async fn move_checkpoint(db: &Db, at: LogPosition) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How many times the items' parts have been written: noted before they are read, and given to
+/// [`replace_items`], which writes them only if no other write came in between.
+pub async fn writes(db: &Db) -> anyhow::Result<i64> {
+    let count: Option<i64> = on_db!(db, pool => sqlx::query_scalar(WRITES).bind(TALLY_WRITES).fetch_optional(pool).await?);
+    Ok(count.unwrap_or(0))
+}
+
+const WRITES: &str = "SELECT last_position FROM projector_checkpoints WHERE name = $1";
+
+/// Counts one write of the parts, if none came since `seen`: the statement changes no row
+/// when another did.
+const COUNT_WRITE: &str = "INSERT INTO projector_checkpoints \
+    (name, last_tx, last_position, updated_at) VALUES ($1, 0, $2 + 1, $3) \
+    ON CONFLICT (name) DO UPDATE SET last_position = excluded.last_position, \
+    updated_at = excluded.updated_at WHERE projector_checkpoints.last_position = $2";
+
 /// Empties the tallies and says they are not complete, before they are made again.
 pub async fn clear(db: &Db) -> anyhow::Result<()> {
     on_db!(db, pool => {
         let mut tx = pool.begin().await?;
+        sqlx::query("UPDATE projector_checkpoints SET last_position = last_position + 1 \
+                     WHERE name = $1").bind(TALLY_WRITES).execute(&mut *tx).await?;
         for sql in [
             // Any version's: `tallies`, `tallies/3`, ...
             "DELETE FROM projector_checkpoints WHERE name LIKE 'tallies%'",
@@ -289,19 +315,22 @@ pub async fn clear(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Puts `items` (id and new part) in place of what each counted before, and moves the
-/// checkpoint to `done` when given, in one transaction: an item whose part did not change
-/// changes nothing, so doing it twice does no harm.
+/// Puts `items` (id and new part, read from the views after [`writes`] answered `seen`) in
+/// place of what each counted before, and moves the checkpoint to `done` when given, in one
+/// transaction: an item whose part did not change changes nothing, so doing it twice does no
+/// harm. Answers false, writing nothing, when another write of the parts came after `seen`:
+/// the parts may be older than it, and are to be read again.
 pub async fn replace_items(
     db: &Db,
     items: Vec<(String, ItemTallies)>,
     done: Option<LogPosition>,
-) -> anyhow::Result<()> {
+    seen: i64,
+) -> anyhow::Result<bool> {
     if items.is_empty() {
-        return match done {
-            Some(at) => move_checkpoint(db, at).await,
-            None => Ok(()),
-        };
+        if let Some(at) = done {
+            move_checkpoint(db, at).await?;
+        }
+        return Ok(true);
     }
     let postgres = matches!(db, Db::Postgres(_));
     let begin = if postgres { "BEGIN" } else { "BEGIN IMMEDIATE" };
@@ -312,6 +341,13 @@ pub async fn replace_items(
             sqlx::query("SELECT set_config('synchronous_commit', 'off', true), \
                          pg_advisory_xact_lock($1)")
                 .bind(TALLY_LOCK).execute(&mut *tx).await?;
+        }
+        // Under the lock (taken above on PostgreSQL, by `BEGIN IMMEDIATE` on SQLite) no other
+        // write can come between this and the commit.
+        let count: Option<i64> = sqlx::query_scalar(WRITES).bind(TALLY_WRITES)
+            .fetch_optional(&mut *tx).await?;
+        if count.unwrap_or(0) != seen {
+            return Ok(false);
         }
         // What each item counted before. Reads come first and writes last: on PostgreSQL
         // the log is read only below the oldest transaction that writes, so the views wait
@@ -429,7 +465,9 @@ pub async fn replace_items(
             sqlx::query(MOVE_CHECKPOINT).bind(TALLIES_CHECKPOINT).bind(at.tx).bind(at.position)
                 .bind(Utc::now()).execute(&mut *tx).await?;
         }
+        sqlx::query(COUNT_WRITE).bind(TALLY_WRITES).bind(seen).bind(Utc::now())
+            .execute(&mut *tx).await?;
         tx.commit().await?;
     });
-    Ok(())
+    Ok(true)
 }
