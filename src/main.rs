@@ -13,8 +13,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    telemetry::init();
-    match Cli::parse().run().await {
+    let telemetry = telemetry::init();
+    let ran = Cli::parse().run().await;
+    telemetry.finish().await;
+    match ran {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
+use tracing::Instrument as _;
 
 use super::{CommandContext, Committed, Ledger, LedgerError};
 use crate::domain::services::Services;
@@ -72,7 +73,17 @@ impl Ledger {
         A::Command: Clone,
         A::Error: Refusal,
     {
-        let result = self.run(store, id, command, ctx).await;
+        // One span per command, for traces: its name and outcome, never the record's id or text.
+        let span = tracing::info_span!(
+            "command",
+            otel.name = ctx.command,
+            command = ctx.command,
+            outcome = tracing::field::Empty,
+        );
+        let result = self
+            .run(store, id, command, ctx)
+            .instrument(span.clone())
+            .await;
         let outcome = match &result {
             Ok(done) if done.replayed => "replayed",
             Ok(_) => "recorded",
@@ -81,6 +92,7 @@ impl Ledger {
             Err(LedgerError::Lagging { .. }) => "lagging",
             Err(LedgerError::Internal(_)) => "failed",
         };
+        span.record("outcome", outcome);
         metrics::counter!(COMMANDS, "command" => ctx.command, "outcome" => outcome).increment(1);
         result
     }
@@ -184,6 +196,7 @@ impl Ledger {
         if self
             .projector
             .wait_for(done.position, READ_YOUR_WRITES_WAIT)
+            .instrument(tracing::info_span!("views wait"))
             .await
         {
             Ok(done)

@@ -16,6 +16,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument as _;
 
 use super::error::StoreError;
 use super::{Db, LogPosition};
@@ -59,6 +60,8 @@ pub struct PreparedCommit {
 struct Pending {
     commit: PreparedCommit,
     reply: oneshot::Sender<Result<LogPosition, StoreError>>,
+    /// The command's span: the batch's span is the first one's child, and linked to the rest.
+    span: tracing::Span,
 }
 
 /// The committer of one database.
@@ -90,7 +93,11 @@ impl Committer {
         let (reply, answer) = oneshot::channel();
         let handed_in = Instant::now();
         self.queue
-            .send(Pending { commit, reply })
+            .send(Pending {
+                commit,
+                reply,
+                span: tracing::Span::current(),
+            })
             .map_err(|_| StoreError::Stopped)?;
         let answered = answer.await.map_err(|_| StoreError::Stopped)?;
         metrics::histogram!(COMMIT_WAIT_SECONDS).record(handed_in.elapsed().as_secs_f64());
@@ -111,8 +118,17 @@ async fn run(db: Db, replica: Arc<str>, mut waiting: mpsc::UnboundedReceiver<Pen
         let commits: Vec<&PreparedCommit> = group.iter().map(|p| &p.commit).collect();
         tracing::trace!(commands = commits.len(), "group commit");
         metrics::histogram!(COMMIT_BATCH).record(commits.len() as f64);
+        let span = tracing::info_span!(
+            parent: &group[0].span,
+            "commit batch",
+            commands = commits.len(),
+            events = commits.iter().map(|c| c.events.len()).sum::<usize>(),
+        );
+        for other in &group[1..] {
+            crate::telemetry::traces::link(&span, &other.span);
+        }
         let started = Instant::now();
-        let written = write(&db, &commits, origin).await;
+        let written = write(&db, &commits, origin).instrument(span).await;
         metrics::histogram!(COMMIT_SECONDS).record(started.elapsed().as_secs_f64());
         match written {
             Ok(positions) => {

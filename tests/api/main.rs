@@ -63,6 +63,7 @@ mod tally_history;
 mod tally_lists;
 mod themes;
 mod trace;
+mod traces;
 mod views;
 mod web_activities;
 mod web_annual;

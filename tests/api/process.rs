@@ -26,6 +26,11 @@ pub struct ServiceProcess {
 impl ServiceProcess {
     /// Starts the binary on a fresh database of `backend`, logging at debug level.
     pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, &[]).await
+    }
+
+    /// [`Self::start`], with `env` set for the service besides.
+    pub async fn start_with(backend: Backend, env: &[(&str, &str)]) -> Self {
         let data_dir = tempfile::tempdir().expect("data directory");
         let log_dir = tempfile::tempdir().expect("log directory");
         let log_path = log_dir.path().join("service.log");
@@ -49,6 +54,7 @@ impl ServiceProcess {
             give_keys(&mut settings);
         }
         storage_env(&mut command, &settings);
+        command.envs(env.iter().copied());
         let (child, address) = launch(&mut command, &log_path).await;
         let api = Endpoint::new(address, &settings);
         Self {

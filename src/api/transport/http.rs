@@ -107,15 +107,29 @@ fn compressed() -> CompressionLayer<SizeAbove> {
 /// The smallest answer worth compressing, in bytes.
 const COMPRESS_ABOVE_BYTES: u16 = 1024;
 
-/// The tracing span of one request: its id, method and path (never the query string, which
-/// may carry a GraphQL query for GraphiQL).
+/// The tracing span of one request: its id, method and route (the path's pattern, never the
+/// path, which may hold an id, nor the query string, which may carry a GraphQL query for
+/// GraphiQL); its status and GraphQL operation are recorded once answered (see
+/// [`access_log`]). In traces it continues the caller's trace when the request carries a W3C
+/// `traceparent`.
 fn request_span(request: &Request<Body>) -> tracing::Span {
-    tracing::info_span!(
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |m| m.as_str());
+    let span = tracing::info_span!(
         "request",
+        otel.name = format!("{} {route}", request.method()),
+        otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
         request.id = %super::layers::request_id::of(request),
-        http.method = %request.method(),
-        http.path = %request.uri().path(),
-    )
+        http.request.method = %request.method(),
+        http.route = route,
+        http.response.status_code = tracing::field::Empty,
+        graphql.operation = tracing::field::Empty,
+    );
+    crate::telemetry::traces::continue_trace(&span, request.headers());
+    span
 }
 
 /// The answer to a request whose handling panicked: 500 with an `INTERNAL` error, the panic

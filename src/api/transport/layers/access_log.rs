@@ -37,6 +37,13 @@ pub async fn access_log(request: Request, next: Next) -> Response {
         .map_or(("-".to_owned(), "-"), |o| (o.operation.clone(), o.code));
     let status = response.status().as_u16();
     let seconds = started.elapsed().as_secs_f64();
+    // The request's span (this layer runs inside it), as traces show it.
+    let span = tracing::Span::current();
+    span.record("http.response.status_code", status);
+    span.record("graphql.operation", operation.as_str());
+    if response.status().is_server_error() {
+        span.record("otel.status_code", "ERROR");
+    }
     metrics::counter!(REQUESTS, "route" => route.clone(), "operation" => operation.clone(),
         "status" => status.to_string(), "code" => code)
     .increment(1);
