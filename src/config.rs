@@ -10,8 +10,8 @@ mod files;
 mod secrets;
 mod web;
 
-pub(crate) use files::write_private;
 pub use files::{create_private_dir, prepare_private_database_file};
+pub(crate) use files::{create_private_new_file, narrow_to_owner, write_private};
 pub use secrets::{check_jwt_secret, Key, MIN_JWT_SECRET_CHARS};
 pub use web::{parse_public_url, OidcSettings, WebSettings};
 
@@ -85,6 +85,9 @@ pub struct Settings {
     pub verify_every: Option<std::time::Duration>,
     /// PostgreSQL when set; otherwise the embedded SQLite file under `data_dir`.
     pub database_url: Option<Secret<String>>,
+    /// The erasure register (see [`crate::crypto::ErasureRegister`]); `erasures` in
+    /// `data_dir` when not given.
+    pub erasure_register: Option<PathBuf>,
     pub jwt: JwtSettings,
     /// Serve GraphiQL on GET /graphql; defaults to on only for the embedded database.
     pub graphiql: Option<bool>,
@@ -117,6 +120,13 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Where erasures are noted apart from the database.
+    pub fn erasure_register_path(&self) -> PathBuf {
+        self.erasure_register
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("erasures"))
+    }
+
     /// Settings for the embedded default in `data_dir`, listening on `listen`.
     pub fn embedded(data_dir: impl Into<PathBuf>, listen: SocketAddr) -> Self {
         Self {
@@ -125,6 +135,7 @@ impl Settings {
             metrics_listen: None,
             verify_every: None,
             database_url: None,
+            erasure_register: None,
             jwt: JwtSettings {
                 algorithm: JwtAlgorithm::Hs256,
                 secret: None,

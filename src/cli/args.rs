@@ -17,7 +17,7 @@ pub(super) use keys::*;
 #[derive(Debug, Subcommand)]
 pub(super) enum Command {
     /// Run the service (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Mint a signed token for local use and print only the token.
@@ -51,6 +51,27 @@ pub(super) enum Command {
     /// Bring a year of history in from a spreadsheet; `--template FILE` writes the blank
     /// workbook to fill in, and `--dry-run` checks a file, naming every problem.
     Import(ImportArgs),
+    /// Copy the database to a file while the service runs: a consistent copy of the log, the
+    /// views and the wrapped participant keys (SQLite: VACUUM INTO; PostgreSQL: pg_dump's
+    /// custom format). The master key is never in it: keep that apart.
+    Backup(BackupArgs),
+    /// Put a backup into a fresh database (an empty data directory, or an empty DATABASE_URL
+    /// database, with pg_restore); start the service on it with the same master key.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub(super) struct BackupArgs {
+    /// The file to write (it must not exist; readable by its owner only).
+    #[arg(long, value_name = "FILE")]
+    pub(super) output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct RestoreArgs {
+    /// A file `backup` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub(super) input: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -220,6 +241,11 @@ pub(super) struct ServeArgs {
     /// the projector (`pl_log_verifications_total` in the metrics); 0 for none.
     #[arg(long, env = "PL_VERIFY_EVERY_MINUTES", default_value_t = 60)]
     pub(super) verify_every_minutes: u64,
+    /// The file every erasure is noted in, kept apart from the database and its backups, so
+    /// that a restored database re-applies erasures made after its backup (default: `erasures`
+    /// in the data directory).
+    #[arg(long, env = "PL_ERASURE_REGISTER", value_name = "FILE")]
+    pub(super) erasure_register: Option<PathBuf>,
     /// Serve GraphiQL on GET /graphql (default: only on the embedded database).
     #[arg(long, env = "PL_GRAPHIQL")]
     pub(super) graphiql: Option<bool>,

@@ -14,6 +14,7 @@ use crate::config::{parse_public_url, JwtAlgorithm, JwtSettings, Key, Secret, Se
 use crate::startup::{open_database, shutdown_signal, Application};
 
 mod args;
+mod backup;
 mod export;
 mod import;
 mod keys;
@@ -220,6 +221,8 @@ impl Cli {
             Some(Command::Verify(args)) => self.verify(args).await,
             Some(Command::Export(command)) => self.export(command).await,
             Some(Command::Keys(command)) => self.keys(command).await,
+            Some(Command::Backup(args)) => self.backup(args).await,
+            Some(Command::Restore(args)) => self.restore(args).await,
             Some(Command::Seed(args)) => {
                 let settings = self.checked_settings(&Key::ALL)?;
                 let options = crate::seed::SeedOptions {
@@ -383,6 +386,7 @@ impl Cli {
     async fn serve(&self, args: &ServeArgs) -> anyhow::Result<()> {
         let mut settings = self.settings(args.listen, args.graphiql);
         settings.metrics_listen = args.metrics_listen.0;
+        settings.erasure_register = args.erasure_register.clone();
         settings.verify_every = (args.verify_every_minutes > 0)
             .then(|| std::time::Duration::from_secs(args.verify_every_minutes * 60));
         settings.ready_max_lag_secs = args.ready_max_lag_secs;

@@ -52,6 +52,15 @@ pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
+/// Creates `path`, empty and readable by the owner only; fails if it exists.
+pub(crate) fn create_private_new_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
 #[cfg(unix)]
 fn private_dir_builder() -> std::fs::DirBuilder {
     use std::os::unix::fs::DirBuilderExt;
@@ -89,7 +98,7 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
 
 /// Takes group and other permissions off `path`, if it exists.
 #[cfg(unix)]
-fn narrow_to_owner(path: &Path) -> std::io::Result<()> {
+pub(crate) fn narrow_to_owner(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = match std::fs::metadata(path) {
         Ok(meta) => meta.permissions().mode(),
@@ -104,7 +113,7 @@ fn narrow_to_owner(path: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn narrow_to_owner(_path: &Path) -> std::io::Result<()> {
+pub(crate) fn narrow_to_owner(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 

@@ -13,6 +13,7 @@ use rand::RngCore;
 
 use super::aead::{open, seal};
 use super::master::MasterKey;
+use super::register::{Erasure, ErasureRegister};
 use super::scrub::scrub_destroyed_keys;
 use crate::store::Db;
 
@@ -26,6 +27,8 @@ pub struct KeyStore {
     master: MasterKey,
     /// The master key being replaced, while a rotation is under way.
     previous: Option<MasterKey>,
+    /// Where erasures are noted apart from the database, when the service keeps a register.
+    register: Option<ErasureRegister>,
 }
 
 fn wrap_aad(participant_id: &str) -> Vec<u8> {
@@ -39,6 +42,26 @@ impl KeyStore {
             db,
             master,
             previous: None,
+            register: None,
+        }
+    }
+
+    /// The same store, noting erasures in `register` and re-applying those it names at start.
+    pub fn with_register(mut self, register: ErasureRegister) -> Self {
+        self.register = Some(register);
+        self
+    }
+
+    /// Notes `erasure` in the register, when there is one. A failure is logged, not returned:
+    /// the erasure stands in the log and the key is gone, and the next start notes it.
+    pub fn note_erasure(&self, erasure: Erasure) {
+        if let Some(register) = &self.register {
+            if let Err(error) = register.note(&[erasure]) {
+                tracing::error!(
+                    error = format!("{error:#}"),
+                    "an erasure could not be noted in the erasure register; the next start notes it"
+                );
+            }
         }
     }
 
@@ -128,14 +151,49 @@ impl KeyStore {
         scrub_destroyed_keys(&self.db).await
     }
 
-    /// Destroys the key of everyone the log says was erased; run at start, so restoring an old
-    /// copy of the key table cannot bring an erased person back, nor leave a copy on disk.
-    /// Answers how many were found.
-    pub async fn reapply_erasures(&self) -> anyhow::Result<u64> {
-        const SQL: &str = "DELETE FROM participant_keys WHERE participant_id IN \
-            (SELECT aggregate_id FROM events WHERE aggregate_type = 'Participant' AND event_type = 'ParticipantErased')";
-        let removed = on_db!(&self.db, pool => sqlx::query(SQL).execute(pool).await.map(|r| r.rows_affected()))
+    /// Destroys the key of everyone the log or the erasure register says was erased; run at
+    /// start, so restoring an old copy of the key table, or of the whole database, cannot bring
+    /// an erased person back, nor leave a copy on disk. Erasures the log holds and the register
+    /// lacks are noted in it; answers with those the register holds and the log lacks (a
+    /// database restored from before them), for the caller to record again.
+    pub async fn reapply_erasures(&self) -> anyhow::Result<Vec<Erasure>> {
+        const LOGGED: &str = "SELECT aggregate_id, payload FROM events \
+            WHERE aggregate_type = 'Participant' AND event_type = 'ParticipantErased'";
+        let logged: Vec<(String, String)> =
+            on_db!(&self.db, pool => sqlx::query_as(LOGGED).fetch_all(pool).await)
+                .context("could not read the log's erasures")?;
+        let registered = match &self.register {
+            Some(register) => register.read()?,
+            None => Vec::new(),
+        };
+        let unlogged: Vec<Erasure> = registered
+            .iter()
+            .filter(|e| {
+                !logged
+                    .iter()
+                    .any(|(id, _)| *id == e.participant.to_string())
+            })
+            .cloned()
+            .collect();
+        if let Some(register) = &self.register {
+            let unnoted: Vec<Erasure> = logged
+                .iter()
+                .filter(|(id, _)| !registered.iter().any(|e| e.participant.to_string() == *id))
+                .filter_map(|(id, payload)| logged_erasure(id, payload))
+                .collect();
+            register.note(&unnoted)?;
+        }
+        let mut removed = 0;
+        let ids = logged
+            .iter()
+            .map(|(id, _)| id.clone())
+            .chain(unlogged.iter().map(|e| e.participant.to_string()));
+        for id in ids {
+            removed += on_db!(&self.db, pool => sqlx::query(
+                "DELETE FROM participant_keys WHERE participant_id = $1")
+                .bind(&id).execute(pool).await.map(|r| r.rows_affected()))
             .context("could not re-apply erasures")?;
+        }
         if removed > 0 {
             scrub_destroyed_keys(&self.db).await?;
             tracing::warn!(
@@ -143,7 +201,7 @@ impl KeyStore {
                 "destroyed keys of erased participants found in the key table"
             );
         }
-        Ok(removed)
+        Ok(unlogged)
     }
 
     /// Re-wraps every participant key, and the key check, under the master key, from the
@@ -185,5 +243,22 @@ impl KeyStore {
         .context("could not record the new master key check")?;
         scrub_destroyed_keys(&self.db).await?;
         Ok(rewrapped)
+    }
+}
+
+/// The erasure a `ParticipantErased` event of participant `id` records.
+fn logged_erasure(id: &str, payload: &str) -> Option<Erasure> {
+    use crate::domain::participant::ParticipantEvent;
+    match serde_json::from_str(payload).ok()? {
+        ParticipantEvent::ParticipantErased {
+            reason,
+            requested_on,
+            ..
+        } => Some(Erasure {
+            participant: id.parse().ok()?,
+            reason,
+            requested_on,
+        }),
+        _ => None,
     }
 }

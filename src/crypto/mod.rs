@@ -9,10 +9,12 @@
 mod aead;
 mod keys;
 mod master;
+mod register;
 mod scrub;
 mod sealer;
 
 pub use aead::{open, seal, CryptoError};
 pub use keys::KeyStore;
 pub use master::MasterKey;
+pub use register::{Erasure, ErasureRegister};
 pub use sealer::ParticipantSealer;

@@ -167,10 +167,21 @@ impl Ledger {
         command: <Participant as Aggregate>::Command,
         ctx: &CommandContext,
     ) -> Result<Committed, LedgerError> {
-        let erasing = matches!(command, ParticipantCommand::Erase { .. });
+        let erasing = match &command {
+            ParticipantCommand::Erase {
+                reason,
+                requested_on,
+            } => id.parse().ok().map(|participant| crate::crypto::Erasure {
+                participant,
+                reason: *reason,
+                requested_on: *requested_on,
+            }),
+            _ => None,
+        };
         let done = self.execute(&self.participants, id, command, ctx).await?;
-        if erasing {
+        if let Some(erasure) = erasing {
             self.keys.destroy(id).await.map_err(LedgerError::Internal)?;
+            self.keys.note_erasure(erasure);
             tracing::info!(correlation_id = %ctx.correlation_id, participant.id = id, "participant erased; key destroyed");
         }
         Ok(done)

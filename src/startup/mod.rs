@@ -12,11 +12,12 @@ use crate::api::{router, service_schema, AppState};
 use crate::audit::CheckpointKey;
 use crate::auth::TokenAuthority;
 use crate::config::{Key, Settings};
-use crate::crypto::{KeyStore, MasterKey};
+use crate::crypto::{Erasure, ErasureRegister, KeyStore, MasterKey};
 use crate::ledger::Ledger;
 use crate::projections::Projector;
 use crate::store::Db;
 
+mod erasures;
 mod metrics;
 
 /// Opens the configured database: PostgreSQL when `DATABASE_URL` is set, else the SQLite file.
@@ -39,6 +40,9 @@ pub struct Application {
     state: AppState,
     projector: Projector,
     web: crate::config::WebSettings,
+    /// Erasures the erasure register holds and the log lacks, recorded again once the
+    /// projector runs.
+    unlogged: Vec<Erasure>,
 }
 
 impl Application {
@@ -53,9 +57,11 @@ impl Application {
             &settings.data_dir,
         )?);
         let (master, previous) = MasterKey::configured(settings)?;
-        let keys = KeyStore::new(db.clone(), master).with_previous(previous);
+        let keys = KeyStore::new(db.clone(), master)
+            .with_previous(previous)
+            .with_register(ErasureRegister::at(settings.erasure_register_path()));
         keys.verify_master().await?;
-        keys.reapply_erasures().await?;
+        let unlogged = keys.reapply_erasures().await?;
         let checkpoints = Arc::new(CheckpointKey::load(
             settings
                 .checkpoint_key
@@ -118,6 +124,7 @@ impl Application {
             state,
             projector,
             web: settings.web.clone(),
+            unlogged,
         })
     }
 
@@ -153,6 +160,7 @@ impl Application {
         let projector = tokio::spawn(self.projector.run(async move {
             let _ = stop_rx.wait_for(|stopped| *stopped).await;
         }));
+        erasures::record_again(&self.state.ledger, self.unlogged).await;
         let pages = crate::web::routes(
             self.state.ledger.db(),
             &self.web,

@@ -196,6 +196,16 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)) -> TestApp {
     let (mut settings, data_dir, postgres_database) = fresh_settings(backend).await;
     change(&mut settings);
+    spawn_app_on(backend, settings, data_dir, postgres_database).await
+}
+
+/// Starts the service on storage made by [`fresh_settings`] (and perhaps filled since).
+pub async fn spawn_app_on(
+    backend: Backend,
+    settings: Settings,
+    data_dir: tempfile::TempDir,
+    postgres_database: Option<String>,
+) -> TestApp {
     let app = Application::build(&settings).await.expect("service builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let ledger = app.ledger();
@@ -212,6 +222,26 @@ pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)
         postgres_database,
         _data_dir: data_dir,
     }
+}
+
+/// Runs the binary on the storage, keys and token secret of `settings`; answers (success,
+/// stdout, stderr).
+pub fn run_on(settings: &Settings, args: &[&str]) -> (bool, String, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_partnership-ledger"));
+    command
+        .args(args)
+        .env("PL_DATA_DIR", &settings.data_dir)
+        .env("RUST_LOG", "warn");
+    if let Some(secret) = &settings.jwt.secret {
+        command.env("PL_JWT_SECRET", secret.expose());
+    }
+    storage_env(&mut command, settings);
+    let output = command.output().expect("run the binary");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 /// Runs the binary against the test service's storage; answers (success, stdout, stderr).

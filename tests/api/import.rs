@@ -6,7 +6,7 @@ use std::process::Command;
 use partnership_ledger::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{spawn_app, storage_env, Backend, TestApp};
+use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both;
 
 fn import(args: &[&str]) -> (bool, String, String) {
@@ -105,21 +105,7 @@ fn history(dir: &std::path::Path, title: &str) {
 
 /// The binary on the test service's storage and keys, as an operator runs it beside the service.
 pub(crate) fn run(app: &TestApp, args: &[&str]) -> (bool, String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_partnership-ledger"));
-    command
-        .args(args)
-        .env("PL_DATA_DIR", &app.settings.data_dir)
-        .env("RUST_LOG", "warn");
-    if let Some(secret) = &app.settings.jwt.secret {
-        command.env("PL_JWT_SECRET", secret.expose());
-    }
-    storage_env(&mut command, &app.settings);
-    let output = command.output().expect("run the binary");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    crate::helpers::run_on(&app.settings, args)
 }
 
 async fn a_checked_file_is_recorded_once_with_its_origin(backend: Backend) {

@@ -84,7 +84,7 @@ pub(crate) fn year(dir: &std::path::Path) {
 
 /// The figures a reader compares: the verdicts and roll-up, the scorecard and the annual report
 /// of the financial year, and the board's roll-up.
-async fn figures(app: &TestApp) -> Value {
+pub(crate) async fn figures(app: &TestApp) -> Value {
     caught_up_with_the_log(app).await;
     let auditor = app.token(Role::Auditor, &["RX1"]);
     let mut found = app
@@ -107,7 +107,9 @@ async fn figures(app: &TestApp) -> Value {
     found
 }
 
-async fn a_year_exported_and_imported_elsewhere_gives_the_same_figures(backend: Backend) {
+/// A service on a fresh database of `backend` with [`year`] imported for RX1, and a folder
+/// for the files a test writes.
+pub(crate) async fn a_year_imported(backend: Backend) -> (TestApp, tempfile::TempDir) {
     let first = spawn_app(backend).await;
     first.register("RX1", "Riverside Hospital").await;
     let dir = tempfile::tempdir().expect("a folder");
@@ -119,6 +121,11 @@ async fn a_year_exported_and_imported_elsewhere_gives_the_same_figures(backend: 
         &["import", history.to_str().expect("path"), "--org", "RX1"],
     );
     assert!(ok, "{out}\n{err}");
+    (first, dir)
+}
+
+async fn a_year_exported_and_imported_elsewhere_gives_the_same_figures(backend: Backend) {
+    let (first, dir) = a_year_imported(backend).await;
     let before = figures(&first).await;
     assert_eq!(before["organisation"]["rollup"]["total"], 4, "{before}");
     assert_eq!(before["organisation"]["rollup"]["actedOn"], 1, "{before}");

@@ -8,6 +8,7 @@ mod amendments;
 mod annual_report;
 mod audit;
 mod auth;
+mod backup;
 mod bad_input;
 mod baseline;
 mod board_corrections;
