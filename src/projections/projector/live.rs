@@ -301,12 +301,14 @@ impl Projector {
                 }
             }
         }
-        self.leading.send_replace(false);
-        metrics::gauge!(PROJECTOR_RUNNING).set(0.0);
-        self.seen.stop_following();
+        // The tallies first follow the views as far as they went (the command line's import
+        // leaves them complete on its way out), while this replica still leads.
         if let Some(follower) = self.follower.take() {
             follower.stop().await;
         }
+        self.leading.send_replace(false);
+        metrics::gauge!(PROJECTOR_RUNNING).set(0.0);
+        self.seen.stop_following();
         tracing::info!(projector = PROJECTOR_NAME, "projector stopped");
     }
 

@@ -249,11 +249,15 @@ pub async fn checkpoint(db: &Db) -> anyhow::Result<Option<LogPosition>> {
     )
 }
 
-/// Moves the tallies' checkpoint to `at`.
+/// Moves the tallies' checkpoint to `at`, forward only: two processes following the log at once
+/// (a service and the command line's import) may finish out of order, and the one that went
+/// further has followed everything the other did.
 const MOVE_CHECKPOINT: &str = "INSERT INTO projector_checkpoints \
     (name, last_tx, last_position, updated_at) VALUES ($1, $2, $3, $4) \
     ON CONFLICT (name) DO UPDATE SET last_tx = excluded.last_tx, \
-    last_position = excluded.last_position, updated_at = excluded.updated_at";
+    last_position = excluded.last_position, updated_at = excluded.updated_at \
+    WHERE (projector_checkpoints.last_tx, projector_checkpoints.last_position) \
+    < (excluded.last_tx, excluded.last_position)";
 
 /// Says the tallies are complete up to `at`. Like the views, they can always be made again
 /// from the log, and the checkpoint commits with them, so PostgreSQL need not wait for the
