@@ -55,6 +55,9 @@ pub(super) enum Command {
     /// views and the wrapped participant keys (SQLite: VACUUM INTO; PostgreSQL: pg_dump's
     /// custom format). The master key is never in it: keep that apart.
     Backup(BackupArgs),
+    /// Ask a running service's /health and exit 0 if it answers (the container's health
+    /// check: the image has no shell and no curl).
+    Health(HealthArgs),
     /// Put a backup into a fresh database (an empty data directory, or an empty DATABASE_URL
     /// database, with pg_restore); start the service on it with the same master key.
     Restore(RestoreArgs),
@@ -65,6 +68,14 @@ pub(super) struct BackupArgs {
     /// The file to write (it must not exist; readable by its owner only).
     #[arg(long, value_name = "FILE")]
     pub(super) output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct HealthArgs {
+    /// The service's address (its PL_LISTEN; an unspecified address such as 0.0.0.0 is asked
+    /// on the loopback).
+    #[arg(long, env = "PL_LISTEN", default_value = "127.0.0.1:8080")]
+    pub(super) listen: SocketAddr,
 }
 
 #[derive(Debug, Args)]

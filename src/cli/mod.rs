@@ -223,6 +223,7 @@ impl Cli {
             Some(Command::Keys(command)) => self.keys(command).await,
             Some(Command::Backup(args)) => self.backup(args).await,
             Some(Command::Restore(args)) => self.restore(args).await,
+            Some(Command::Health(args)) => health(args).await,
             Some(Command::Seed(args)) => {
                 let settings = self.checked_settings(&Key::ALL)?;
                 let options = crate::seed::SeedOptions {
@@ -403,6 +404,28 @@ impl Cli {
         let app = Application::build(&settings).await?;
         app.run_until_stopped(shutdown_signal()).await
     }
+}
+
+/// Asks the service at `args.listen` for `/health`, briefly.
+async fn health(args: &HealthArgs) -> anyhow::Result<()> {
+    let mut address = args.listen;
+    if address.ip().is_unspecified() {
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let answer = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()?
+        .get(format!("http://{address}/health"))
+        .send()
+        .await
+        .with_context(|| format!("no answer from http://{address}/health"))?;
+    anyhow::ensure!(
+        answer.status().is_success(),
+        "http://{address}/health answered {}",
+        answer.status()
+    );
+    println!("healthy");
+    Ok(())
 }
 
 #[cfg(test)]
