@@ -183,15 +183,16 @@ impl KeyStore {
                 .collect();
             register.note(&unnoted)?;
         }
-        let mut removed = 0;
-        let ids = logged
-            .iter()
-            .map(|(id, _)| id.clone())
-            .chain(unlogged.iter().map(|e| e.participant.to_string()));
-        for id in ids {
+        // The log's erasures in one statement; the register's alone only after a restore.
+        const LOGGED_KEYS: &str = "DELETE FROM participant_keys WHERE participant_id IN \
+            (SELECT aggregate_id FROM events WHERE aggregate_type = 'Participant' AND event_type = 'ParticipantErased')";
+        let mut removed = on_db!(&self.db, pool => sqlx::query(LOGGED_KEYS).execute(pool).await
+            .map(|r| r.rows_affected()))
+        .context("could not re-apply erasures")?;
+        for erasure in &unlogged {
             removed += on_db!(&self.db, pool => sqlx::query(
                 "DELETE FROM participant_keys WHERE participant_id = $1")
-                .bind(&id).execute(pool).await.map(|r| r.rows_affected()))
+                .bind(erasure.participant.to_string()).execute(pool).await.map(|r| r.rows_affected()))
             .context("could not re-apply erasures")?;
         }
         if removed > 0 {

@@ -78,7 +78,9 @@ async fn item_parts(db: &Db, ids: &[String]) -> anyhow::Result<Vec<(String, Item
 async fn replace(db: &Db, ids: &[String], done: Option<LogPosition>) -> anyhow::Result<()> {
     let pages: Vec<&[String]> = ids.chunks(PAGE).collect();
     if pages.is_empty() {
-        store::replace_items(db, Vec::new(), done, 0).await?;
+        if let Some(at) = done {
+            store::move_checkpoint(db, at).await?;
+        }
         return Ok(());
     }
     for (n, page) in pages.iter().enumerate() {
