@@ -85,6 +85,12 @@ pub struct Settings {
     pub verify_every: Option<std::time::Duration>,
     /// PostgreSQL when set; otherwise the embedded SQLite file under `data_dir`.
     pub database_url: Option<Secret<String>>,
+    /// Hot standbys of the PostgreSQL primary that queries and pages read from.
+    pub database_read_urls: Vec<Secret<String>>,
+    /// A standby further behind the primary than this is not read from.
+    pub read_max_lag: std::time::Duration,
+    /// Whether the primary takes its turn at answering queries beside the standbys.
+    pub read_from_primary: bool,
     /// The erasure register (see [`crate::crypto::ErasureRegister`]); `erasures` in
     /// `data_dir` when not given.
     pub erasure_register: Option<PathBuf>,
@@ -135,6 +141,9 @@ impl Settings {
             metrics_listen: None,
             verify_every: None,
             database_url: None,
+            database_read_urls: Vec::new(),
+            read_max_lag: std::time::Duration::from_secs(5),
+            read_from_primary: true,
             erasure_register: None,
             jwt: JwtSettings {
                 algorithm: JwtAlgorithm::Hs256,

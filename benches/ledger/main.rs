@@ -15,7 +15,12 @@ mod postgres;
 mod public;
 mod scale;
 mod service;
+mod standby;
 mod stats;
+
+/// A hot standby of the test server, as the tests stream one.
+#[path = "../../tests/support/hot_standby.rs"]
+mod hot_standby;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -47,10 +52,10 @@ struct Options {
     /// Rows of history the import part imports.
     #[arg(long, default_value_t = 50_000)]
     import_rows: usize,
-    /// Which parts to run, comma-separated: limit, writes, scale, large, import.
+    /// Which parts to run, comma-separated: limit, writes, scale, large, import, standby.
     #[arg(
         long,
-        default_value = "limit,writes,scale,large,import",
+        default_value = "limit,writes,scale,large,import,standby",
         value_delimiter = ','
     )]
     parts: Vec<String>,
@@ -575,6 +580,10 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
         }
+    }
+
+    if run("standby") {
+        standby::run(&options, &binary(), dir.path(), &mut table).await?;
     }
 
     let markdown = table.markdown();

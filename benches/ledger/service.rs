@@ -62,6 +62,15 @@ fn free_port() -> anyhow::Result<u16> {
 impl Service {
     /// Starts `binary serve` on `storage` and waits until it is ready.
     pub async fn start(binary: &Path, storage: &Storage) -> anyhow::Result<Self> {
+        Self::start_with(binary, storage, &[]).await
+    }
+
+    /// [`Self::start`], with `env` set for the service besides.
+    pub async fn start_with(
+        binary: &Path,
+        storage: &Storage,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let port = free_port()?;
         let mut command = Command::new(binary);
         command
@@ -72,6 +81,7 @@ impl Service {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         storage.env(&mut command);
+        command.envs(env.iter().copied());
         let started = Instant::now();
         let mut child = command.spawn().context("could not start the service")?;
         let client = Client::new(format!("http://127.0.0.1:{port}"), &storage.dir)?;

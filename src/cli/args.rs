@@ -310,6 +310,30 @@ pub(super) struct ServeArgs {
     /// log and the tables every time.
     #[arg(long, env = "PL_CACHES", value_enum, default_value_t = Switch::On)]
     pub(super) caches: Switch,
+    /// Hot standbys of the PostgreSQL primary that queries and pages read from, as PostgreSQL
+    /// URLs separated by commas; writes, and the reads they make, go to DATABASE_URL.
+    #[arg(
+        long,
+        env = "DATABASE_READ_URL",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    pub(super) database_read_url: Vec<String>,
+    /// A standby whose views are further behind the primary's than this many seconds is not
+    /// read from until it catches up.
+    #[arg(long, env = "PL_READ_MAX_LAG_SECS", default_value_t = 5)]
+    pub(super) read_max_lag_secs: u64,
+    /// With standbys, whether the primary takes its turn at answering queries (`share`) or
+    /// answers them only when no standby can (`fallback`).
+    #[arg(long, env = "PL_READ_PRIMARY", value_enum, default_value_t = PrimaryReads::Share)]
+    pub(super) read_primary: PrimaryReads,
+}
+
+/// Whether the primary answers queries beside the standbys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum PrimaryReads {
+    Share,
+    Fallback,
 }
 
 /// A setting that is on or off.

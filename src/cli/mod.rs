@@ -397,6 +397,15 @@ impl Cli {
         settings.web.session_idle = std::time::Duration::from_secs(args.session_idle_minutes * 60);
         settings.web.session_max = std::time::Duration::from_secs(args.session_max_hours * 3600);
         settings.web.oidc = web::oidc_settings(args)?;
+        settings.database_read_urls = args
+            .database_read_url
+            .iter()
+            .map(|url| url.trim())
+            .filter(|url| !url.is_empty())
+            .map(|url| Secret::new(url.to_owned()))
+            .collect();
+        settings.read_max_lag = std::time::Duration::from_secs(args.read_max_lag_secs);
+        settings.read_from_primary = args.read_primary == PrimaryReads::Share;
         settings.caching = match args.caches {
             Switch::On => Caching::On,
             Switch::Off => Caching::Off,

@@ -27,6 +27,7 @@ use crate::domain::organisation::Organisation;
 use crate::domain::participant::{Participant, ParticipantCommand};
 use crate::domain::services::Services;
 use crate::domain::RefusalKind;
+use crate::projections::reads::ReadServers;
 use crate::projections::{Projected, ProjectorHandle};
 use crate::store::{Committer, Db, LedgerStore, LogPosition, Sealer};
 
@@ -114,6 +115,8 @@ pub struct Ledger {
     baselines: LedgerStore<PopulationBaseline>,
     keys: KeyStore,
     sealer: Arc<dyn Sealer>,
+    /// Where queries read the views (see [`ReadServers`]).
+    reads: ReadServers,
 }
 
 /// `store`, committing through `committer` and letting commands decide on its held states.
@@ -150,6 +153,7 @@ impl Ledger {
             appointments: for_commands(LedgerStore::new(db.clone(), caching), c),
             meetings: for_commands(LedgerStore::new(db.clone(), caching), c),
             baselines: for_commands(LedgerStore::new(db.clone(), caching), c),
+            reads: ReadServers::primary_only(db.clone(), projector.clone()),
             db,
             lookups,
             services,
@@ -157,6 +161,12 @@ impl Ledger {
             keys,
             sealer,
         }
+    }
+
+    /// The ledger reading its queries from `reads`.
+    pub fn reading_from(mut self, reads: ReadServers) -> Self {
+        self.reads = reads;
+        self
     }
 
     /// Runs a participant command. Erasure also destroys the participant's key once the erasure
@@ -225,9 +235,14 @@ impl Ledger {
         }
     }
 
-    /// The database, for reads.
+    /// The primary database: for writes, and reads that must see them.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The servers queries read the views from.
+    pub fn reads(&self) -> &ReadServers {
+        &self.reads
     }
 
     /// Cross-aggregate lookups over the log.

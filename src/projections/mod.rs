@@ -14,6 +14,7 @@
 //! - `held`, `kept`: what the projector's replica keeps in memory;
 //! - `read`, `docs`, `boards`, `board_read`, `participants`: the views' documents and reads
 //!   gathered under the names callers use;
+//! - `reads`: which database a read goes to: the primary or a hot standby;
 //! - `tally`: the maintained tallies that roll-ups are read from;
 //! - `scorecard`, `reach`, `representation`, `rollup`, `period`, `documents`: measures
 //!   computed from the documents.
@@ -29,6 +30,7 @@ pub mod period;
 mod projector;
 pub mod reach;
 pub mod read;
+pub mod reads;
 pub mod representation;
 pub mod rollup;
 pub mod scorecard;

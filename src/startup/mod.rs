@@ -14,18 +14,53 @@ use crate::auth::TokenAuthority;
 use crate::config::{Key, Settings};
 use crate::crypto::{Erasure, ErasureRegister, KeyStore, MasterKey};
 use crate::ledger::Ledger;
-use crate::projections::Projector;
+use crate::projections::reads::{ReadServers, ReadSettings};
+use crate::projections::{Projector, ProjectorHandle};
 use crate::store::Db;
 
 mod erasures;
 mod metrics;
 
+/// The most connections each PostgreSQL pool opens.
+const POOL_CONNECTIONS: u32 = 16;
+
 /// Opens the configured database: PostgreSQL when `DATABASE_URL` is set, else the SQLite file.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     match &settings.database_url {
-        Some(url) => Db::connect_postgres(url.expose(), 16).await,
+        Some(url) => Db::connect_postgres(url.expose(), POOL_CONNECTIONS).await,
         None => Db::open_sqlite(&settings.data_dir).await,
     }
+}
+
+/// Where queries read the views: the primary, and the standbys of `DATABASE_READ_URL`.
+fn read_servers(
+    settings: &Settings,
+    db: &Db,
+    projector: &ProjectorHandle,
+) -> anyhow::Result<ReadServers> {
+    if settings.database_read_urls.is_empty() {
+        return Ok(ReadServers::primary_only(db.clone(), projector.clone()));
+    }
+    if settings.database_url.is_none() {
+        anyhow::bail!(
+            "DATABASE_READ_URL names standbys of a PostgreSQL primary: set DATABASE_URL too \
+             (the embedded database has no standbys)"
+        );
+    }
+    ReadServers::start(
+        db.clone(),
+        projector.clone(),
+        &ReadSettings {
+            standbys: settings
+                .database_read_urls
+                .iter()
+                .map(|url| url.expose().clone())
+                .collect(),
+            connections: POOL_CONNECTIONS,
+            max_lag: settings.read_max_lag,
+            share_primary: settings.read_from_primary,
+        },
+    )
 }
 
 /// A built service, bound to its port, not yet serving.
@@ -70,7 +105,8 @@ impl Application {
             &settings.data_dir,
         )?);
         let (projector, handle) = Projector::with_caching(db.clone(), settings.caching).await?;
-        let ledger = Arc::new(Ledger::new(db.clone(), handle, keys));
+        let reads = read_servers(settings, &db, &handle)?;
+        let ledger = Arc::new(Ledger::new(db.clone(), handle, keys).reading_from(reads));
         let state = AppState {
             schema: service_schema(
                 ledger.clone(),

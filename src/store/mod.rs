@@ -107,6 +107,21 @@ fn ping_if_idle<C: Connection>(
     })
 }
 
+/// PostgreSQL's connection options from `url`, with every statement run with its generic plan
+/// (see [`Db::connect_postgres`]).
+fn postgres_options(url: &str) -> Result<PgConnectOptions, sqlx::Error> {
+    Ok(PgConnectOptions::from_str(url)?.options([("plan_cache_mode", "force_generic_plan")]))
+}
+
+/// A PostgreSQL pool's options as every pool of ours has them.
+fn postgres_pool(max_connections: u32, acquire_timeout: Duration) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(acquire_timeout)
+        .test_before_acquire(false)
+        .before_acquire(ping_if_idle)
+}
+
 /// The database behind the ledger.
 #[derive(Debug, Clone)]
 pub enum Db {
@@ -123,18 +138,26 @@ impl Db {
     /// them afresh on each run, which cost more than running them (a profile of the tallies'
     /// read under 16 readers: planning 12% of the machine, running it 7%).
     pub async fn connect_postgres(url: &str, max_connections: u32) -> anyhow::Result<Self> {
-        let options = PgConnectOptions::from_str(url)
-            .context("DATABASE_URL is not a PostgreSQL URL")?
-            .options([("plan_cache_mode", "force_generic_plan")]);
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
-            .test_before_acquire(false)
-            .before_acquire(ping_if_idle)
+        let options = postgres_options(url).context("DATABASE_URL is not a PostgreSQL URL")?;
+        let pool = postgres_pool(max_connections, Duration::from_secs(10))
             .connect_with(options)
             .await
             .context("could not connect to PostgreSQL (check DATABASE_URL)")?;
         Ok(Self::Postgres(pool))
+    }
+
+    /// A pool for the hot standby at `url`, which connects when first used: a standby that is
+    /// down when the service starts is read from once it answers. A connection not had within
+    /// `acquire_timeout` fails, so that a standby gone quiet does not hold its readers long.
+    pub fn standby_postgres(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> anyhow::Result<Self> {
+        let options = postgres_options(url).context("not a PostgreSQL URL")?;
+        Ok(Self::Postgres(
+            postgres_pool(max_connections, acquire_timeout).connect_lazy_with(options),
+        ))
     }
 
     /// Opens (creating if missing) the SQLite ledger file under `data_dir`, in WAL mode; the

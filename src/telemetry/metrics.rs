@@ -60,6 +60,13 @@ pub const DATA_DIR_FREE: &str = "pl_data_dir_free_bytes";
 /// Bytes the file system of the data directory holds in all.
 pub const DATA_DIR_SIZE: &str = "pl_data_dir_size_bytes";
 
+/// Reads of the views, by the `server` that answered them (`primary`, `standby`).
+pub const READS: &str = "pl_reads_total";
+/// 1 while a hot standby (`standby`: its number in `DATABASE_READ_URL`) answers, else 0.
+pub const STANDBY_UP: &str = "pl_standby_up";
+/// How far a hot standby's views are behind the primary's, in seconds.
+pub const STANDBY_LAG_SECONDS: &str = "pl_standby_lag_seconds";
+
 /// Buckets of request and commit durations, in seconds: 5 ms to 30 s.
 const SECONDS: [f64; 13] = [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0,
@@ -164,6 +171,16 @@ fn describe() {
     describe_gauge!(POOL_CONNECTIONS, "Database connections, by state.");
     describe_gauge!(POOL_MAX, "The most database connections the pool opens.");
     describe_gauge!(SUBSCRIPTIONS, "GraphQL subscriptions open on WebSockets.");
+    describe_counter!(
+        READS,
+        "Reads of the views, by the server that answered them."
+    );
+    describe_gauge!(STANDBY_UP, "1 while a hot standby answers, else 0.");
+    describe_gauge!(
+        STANDBY_LAG_SECONDS,
+        Unit::Seconds,
+        "How far a hot standby's views are behind the primary's."
+    );
     describe_counter!(RATE_LIMITED, "Requests refused by the rate limit.");
     describe_gauge!(SESSIONS, "Web sessions held, signed in or signing in.");
     describe_counter!(SIGN_INS, "People signed in to the web interface.");

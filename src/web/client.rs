@@ -4,10 +4,12 @@
 //! Each operation a page runs is a document under `web/operations/`, built into the binary
 //! and checked against `schema/schema.graphql` by a test.
 
+use async_graphql::parser::types::OperationType;
 use async_graphql::Variables;
 use serde::de::DeserializeOwned;
 
 use super::failure::Failure;
+use super::session;
 use super::signed_in::SignedIn;
 use crate::api::context::RequestInfo;
 use crate::api::transport::refusal::with_codes;
@@ -104,14 +106,25 @@ async fn run_once<T: DeserializeOwned>(
             fields.insert("recordedAsOf".into(), serde_json::json!(at.to_rfc3339()));
         }
     }
-    let request = async_graphql::Request::new(operation.text)
+    let mut request = async_graphql::Request::new(operation.text)
         .variables(Variables::from_json(variables))
         .data(who.principal())
         .data(RequestInfo {
             correlation_id: who.correlation_id.clone(),
         });
+    // Reading from standbys, the person's pages are read at or after their last change.
+    let standbys = state.ledger.reads().has_standbys();
+    let changes = standbys
+        && matches!(
+            state.schema.operation_type(&mut request),
+            Ok(OperationType::Mutation)
+        );
+    let wanted = match standbys && !changes {
+        true => session::changed_at(&who.session).await,
+        false => None,
+    };
     let answer = state
-        .execute(request, |mut response| {
+        .execute(request, wanted, |mut response| {
             with_codes(&mut response.errors);
             response
         })
@@ -120,6 +133,10 @@ async fn run_once<T: DeserializeOwned>(
             code: "INTERNAL".into(),
             message: "the service is stopping".into(),
         })?;
+    if changes {
+        // A mutation answers once the views show it: where they stand now holds it.
+        session::note_change(&who.session, state.ledger.projector().position()).await;
+    }
     if let Some(error) = answer.errors.into_iter().next() {
         let code = error
             .extensions

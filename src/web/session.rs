@@ -159,6 +159,25 @@ const SEEN: &str = "seen";
 /// The moment the session reads the record as of ("recorded as of"), while that is on.
 pub const RECORDED_AS_OF: &str = "recorded_as_of";
 
+/// The log position the session's last change was shown at: its pages are read from a server
+/// that holds it (see [`crate::projections::reads`]), so that each shows the person's changes.
+const CHANGED_AT: &str = "changed_at";
+
+/// Where the session's last change was shown, if it made one (and reads go to standbys).
+pub async fn changed_at(session: &Session) -> Option<crate::store::LogPosition> {
+    session.get(CHANGED_AT).await.unwrap_or_else(|error| {
+        tracing::warn!(%error, "a session's last change could not be read");
+        None
+    })
+}
+
+/// Notes that the session's last change was shown at `at`.
+pub async fn note_change(session: &Session, at: crate::store::LogPosition) {
+    if let Err(error) = session.insert(CHANGED_AT, at).await {
+        tracing::warn!(%error, "a session's last change could not be noted");
+    }
+}
+
 /// Keeps a note for the next page the session sees ("Activity planned"), shown once.
 pub async fn set_note(session: &Session, note: &str) -> Result<(), tower_sessions::session::Error> {
     session.insert(NOTE, note).await

@@ -1,6 +1,8 @@
 //! Integration tests: the service over HTTP on SQLite and PostgreSQL.
 
 mod helpers;
+#[path = "../support/hot_standby.rs"]
+mod hot_standby;
 mod process;
 
 mod activity_history;
@@ -57,6 +59,7 @@ mod scorecard;
 mod security;
 mod seed;
 mod sockets;
+mod standby_reads;
 mod startup_secrets;
 mod subscriptions;
 mod tallies;

@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
 use super::object::Action;
-use crate::api::common::context::{internal, ledger, principal, Views};
+use crate::api::common::context::{internal, principal, reads, Views};
 use crate::api::common::error::ApiResult;
 use crate::api::common::heavy::replay_cost;
 use crate::api::common::ids::{not_found, parse_id};
@@ -29,7 +29,7 @@ impl ActionQueries {
     ) -> ApiResult<Action> {
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
-        let live = ledger(ctx).db();
+        let live = reads(ctx).db();
         let visible_now = async {
             let found = read::action(live, id).await?;
             Ok(found

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::enums::{ActivityKind, ActivityStatus};
 use super::record::Activity;
 use crate::api::common::access::can_read_activity;
-use crate::api::common::context::{internal, ledger, principal, Views};
+use crate::api::common::context::{internal, principal, reads, Views};
 use crate::api::common::enums::Date;
 use crate::api::common::error::ApiResult;
 use crate::api::common::heavy::replay_cost;
@@ -80,7 +80,7 @@ impl ActivityQueries {
     ) -> ApiResult<Activity> {
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
-        let live = ledger(ctx).db();
+        let live = reads(ctx).db();
         let visible_now = async {
             let found = read::activity(live, id).await?;
             Ok(found

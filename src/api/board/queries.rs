@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::meeting::BoardMeeting;
 use super::object::Board;
-use crate::api::common::context::{internal, ledger, principal, Views};
+use crate::api::common::context::{internal, principal, reads, Views};
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::heavy::replay_cost;
 use crate::api::common::ids::parse_id;
@@ -28,7 +28,7 @@ impl BoardQueries {
     ) -> ApiResult<Board> {
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
-        let live = ledger(ctx).db();
+        let live = reads(ctx).db();
         let visible_now = async {
             let found = board_read::board(live, id).await?;
             Ok(found
@@ -82,7 +82,7 @@ impl BoardQueries {
     ) -> ApiResult<BoardMeeting> {
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
-        let live = ledger(ctx).db();
+        let live = reads(ctx).db();
         let visible_now = async {
             let found = board_read::meeting(live, id).await?;
             Ok(found

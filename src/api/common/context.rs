@@ -13,6 +13,7 @@ use crate::api::transport::lane;
 use crate::auth::Principal;
 use crate::ledger::Ledger;
 use crate::projections::read::{self, ItemFilter, ItemView, Scope};
+use crate::projections::reads::ReadFrom;
 use crate::store::Db;
 
 /// Per-request facts put into the GraphQL context by the HTTP layer.
@@ -30,6 +31,13 @@ pub fn principal<'a>(ctx: &'a Context<'_>) -> Result<&'a Principal, ApiError> {
 /// The ledger.
 pub fn ledger<'a>(ctx: &'a Context<'_>) -> &'a Arc<Ledger> {
     ctx.data_unchecked::<Arc<Ledger>>()
+}
+
+/// Where this request reads the views: the server chosen for a query (see
+/// [`crate::projections::reads`]); the primary for a mutation, whose reads must see its writes.
+pub fn reads<'a>(ctx: &'a Context<'_>) -> &'a ReadFrom {
+    ctx.data_opt::<ReadFrom>()
+        .unwrap_or_else(|| ledger(ctx).reads().primary())
 }
 
 /// This request's correlation id.
@@ -123,8 +131,7 @@ impl Views {
     ) -> Result<Vec<ItemView>, ApiError> {
         let found = match self {
             Self::Live => {
-                let ledger = ledger(ctx);
-                read::input_items_kept(ledger.db(), ledger.projector().kept(), scope, filter).await
+                read::input_items_kept(reads(ctx), ledger(ctx).projector(), scope, filter).await
             }
             Self::Recorded(db) => read::input_items(db, scope, filter).await,
         };
@@ -138,9 +145,10 @@ impl Views {
     pub async fn tallies<'a>(&'a self, ctx: &'a Context<'_>) -> &'a Db {
         if let Self::Live = self {
             let projector = ledger(ctx).projector();
+            let from = reads(ctx);
             // Waiting for the tallies is no work for the database: other queries run meanwhile.
-            let in_step = projector.tallies_in_step(Duration::ZERO).await
-                || lane::aside(projector.tallies_in_step(TALLIES_WAIT)).await;
+            let in_step = from.tallies_in_step(projector, Duration::ZERO).await
+                || lane::aside(from.tallies_in_step(projector, TALLIES_WAIT)).await;
             if !in_step {
                 tracing::warn!(
                     wait_ms = TALLIES_WAIT.as_millis() as u64,
@@ -154,7 +162,7 @@ impl Views {
     /// The database to read.
     pub fn db<'a>(&'a self, ctx: &'a Context<'_>) -> &'a Db {
         match self {
-            Self::Live => ledger(ctx).db(),
+            Self::Live => reads(ctx).db(),
             Self::Recorded(db) => db,
         }
     }

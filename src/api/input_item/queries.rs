@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::listing::{self, Attention, ItemPage};
 use super::object::InputItem;
 use crate::api::common::access::can_read_item;
-use crate::api::common::context::{internal, ledger, or_today, principal, Views};
+use crate::api::common::context::{internal, or_today, principal, reads, Views};
 use crate::api::common::enums::{Date, InputVerdict};
 use crate::api::common::error::ApiResult;
 use crate::api::common::heavy::replay_cost;
@@ -52,7 +52,7 @@ impl InputItemQueries {
     ) -> ApiResult<InputItem> {
         let id = parse_id("id", &id)?;
         let who = principal(ctx)?;
-        let live = ledger(ctx).db();
+        let live = reads(ctx).db();
         let visible_now = async {
             let found = read::input_item(live, id).await?;
             Ok(found

@@ -15,7 +15,7 @@ use crate::api::board::appointment::Appointment;
 use crate::api::board::meeting::{decision as decision_of, BoardDecision, BoardMeeting};
 use crate::api::board::object::Board;
 use crate::api::board::queries::BoardQueries;
-use crate::api::common::context::{internal, ledger, principal, Views};
+use crate::api::common::context::{internal, principal, reads, Views};
 use crate::api::common::error::ApiResult;
 use crate::api::common::heavy::replay_cost;
 use crate::api::common::ids::not_found;
@@ -72,7 +72,7 @@ impl NodeQueries {
                 .await;
             return found_or_none(found.and_then(|r| r).map(Node::Organisation));
         };
-        let kind = read::kind_of(ledger(ctx).db(), uuid)
+        let kind = read::kind_of(reads(ctx).db(), uuid)
             .await
             .map_err(|e| internal(ctx, e))?;
         let found = match kind {
@@ -145,7 +145,7 @@ async fn appointment(
     recorded_as_of: Option<DateTime<Utc>>,
 ) -> ApiResult<Appointment> {
     let who = principal(ctx)?;
-    let live = ledger(ctx).db();
+    let live = reads(ctx).db();
     let visible_now = async {
         let found = board_read::appointment(live, id).await?;
         Ok(found.is_some_and(|a| who.can_read(a.organisation.as_str())))
@@ -166,7 +166,7 @@ async fn board_decision(
     id: Uuid,
     recorded_as_of: Option<DateTime<Utc>>,
 ) -> ApiResult<BoardDecision> {
-    let meeting = board_read::meeting_with_decision(ledger(ctx).db(), id)
+    let meeting = board_read::meeting_with_decision(reads(ctx).db(), id)
         .await
         .map_err(|e| internal(ctx, e))?
         .ok_or_else(|| not_found("board decision"))?;

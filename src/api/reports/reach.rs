@@ -5,7 +5,7 @@ use async_graphql::{ComplexObject, Context, Object, SimpleObject, ID};
 
 use super::scorecard::{group_reach, GroupReach};
 use crate::api::audit::export::{Download, RecordsFormat};
-use crate::api::common::context::{internal, ledger, principal};
+use crate::api::common::context::{internal, principal, reads};
 use crate::api::common::error::{ApiError, ApiResult};
 use crate::api::common::ids::parse_id;
 use crate::api::common::period::{check_margin, parse_period, PeriodInput};
@@ -60,7 +60,7 @@ impl ReachQueries {
             .map(|id| parse_id("activityId", id))
             .transpose()?;
         let result = lists::reach_of(
-            ledger(ctx).db(),
+            reads(ctx).db(),
             &code,
             period.as_ref(),
             activity,

@@ -24,7 +24,7 @@ use tower_http::trace::TraceLayer;
 use super::layers::access_log::{access_log, code_of, Outcome};
 use super::layers::auth::{identify, require_signed_in};
 use super::layers::json::json_only;
-use super::layers::log_position::WaitForPositionLayer;
+use super::layers::log_position::{WaitForPositionLayer, WantedPosition};
 use super::layers::rate_limit::rate_limit;
 use super::layers::request_id::{keep_usable_id, REQUEST_ID};
 use super::layers::time_limit::timed_out;
@@ -245,6 +245,7 @@ async fn graphql_post(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     Extension(request_id): Extension<RequestId>,
+    wanted: Option<Extension<WantedPosition>>,
     body: Bytes,
 ) -> Response {
     let correlation_id = request_id.header_value().to_str().unwrap_or("-").to_owned();
@@ -261,7 +262,8 @@ async fn graphql_post(
     let request = request.data(principal).data(RequestInfo {
         correlation_id: correlation_id.clone(),
     });
-    let answer = state.execute(request, |mut response| {
+    let wanted = wanted.map(|Extension(WantedPosition(at))| at);
+    let answer = state.execute(request, wanted, |mut response| {
         with_codes(&mut response.errors);
         let code = code_of(&response.errors);
         let mut http = Json(&response).into_response();

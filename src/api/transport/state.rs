@@ -11,6 +11,7 @@ use super::limits::RateLimiter;
 use super::parsed::CheckedSchema;
 use crate::auth::TokenAuthority;
 use crate::ledger::Ledger;
+use crate::store::LogPosition;
 
 /// What handlers share.
 #[derive(Clone)]
@@ -36,14 +37,21 @@ impl AppState {
     /// which is logged.
     ///
     /// Both the GraphQL endpoint and the web pages run their operations through this.
+    ///
+    /// A query reads the views from the server [`choose`](crate::projections::reads::ReadServers::choose) gives for `wanted` (the
+    /// log position its caller must see, when it names one); a mutation, the primary.
     pub async fn execute<T: Send + 'static>(
         &self,
         mut request: async_graphql::Request,
+        wanted: Option<LogPosition>,
         finish: impl FnOnce(async_graphql::Response) -> T + Send + 'static,
     ) -> Option<T> {
         let operation = self.schema.operation_type(&mut request);
         let read = matches!(operation, Ok(OperationType::Query));
         let write = matches!(operation, Ok(OperationType::Mutation));
+        if read && self.ledger.reads().has_standbys() {
+            request = request.data(self.ledger.reads().choose(wanted).await);
+        }
         let schema = self.schema.clone();
         let answer = async move { finish(schema.execute(request).await) };
         if read {

@@ -179,13 +179,16 @@ where
         return Ok(respond(&page, headers, content_type));
     }
     let ticket = pages.map(|p| p.ticket());
-    let reader = Reader::new(state.ledger.db(), projector.kept(), today);
+    let from = state.ledger.reads().choose(None).await;
+    let may_keep = from.may_keep();
+    let reader = Reader::new(from, projector, today);
     let (body, reader) = render(reader).await?;
     let page = Arc::new(Rendered {
         etag: etag_of(&body),
         body,
     });
-    if let (Some(pages), Some(ticket)) = (pages, ticket) {
+    // Only a page read from the primary is kept (see `ReadFrom::may_keep`).
+    if let (Some(pages), Some(ticket), true) = (pages, ticket, may_keep) {
         pages.keep(key, ticket, std::slice::from_ref(&page), reader.deps);
     }
     Ok(respond(&page, headers, content_type))

@@ -11,9 +11,11 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::domain::common::DecisionOutcome;
-use crate::projections::kept::{KeptItems, Key};
+use crate::projections::kept::Key;
 use crate::projections::read::{self, ActivityDoc, ItemFilter, ItemView, OrganisationDoc};
+use crate::projections::reads::ReadFrom;
 use crate::projections::view::Dep;
+use crate::projections::ProjectorHandle;
 use crate::store::Db;
 use crate::web::page::long_day;
 use crate::web::verdict::{in_plain_words, Verdict, VerdictTag};
@@ -62,32 +64,32 @@ impl Published {
 
 /// Reads what one public page shows, noting every record it was made from.
 pub struct Reader<'a> {
-    db: &'a Db,
-    kept: Option<&'a KeptItems>,
+    from: ReadFrom,
+    projector: &'a ProjectorHandle,
     pub today: NaiveDate,
     pub deps: HashSet<Dep>,
     names: HashMap<String, String>,
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(db: &'a Db, kept: Option<&'a KeptItems>, today: NaiveDate) -> Self {
+    pub fn new(from: ReadFrom, projector: &'a ProjectorHandle, today: NaiveDate) -> Self {
         Self {
-            db,
-            kept,
+            from,
+            projector,
             today,
             deps: HashSet::new(),
             names: HashMap::new(),
         }
     }
 
-    pub fn db(&self) -> &'a Db {
-        self.db
+    pub fn db(&self) -> &Db {
+        self.from.db()
     }
 
     /// The organisation `code`, if its public page is on.
     pub async fn organisation(&mut self, code: &str) -> anyhow::Result<Option<OrganisationDoc>> {
         self.deps.insert(Dep::Record(code.to_owned()));
-        let found = read::organisation(self.db, code).await?;
+        let found = read::organisation(self.db(), code).await?;
         Ok(found.filter(|o| o.public_page))
     }
 
@@ -95,7 +97,7 @@ impl<'a> Reader<'a> {
     /// has nothing to say and is left out.
     pub async fn activities(&mut self, code: &str) -> anyhow::Result<Vec<ActivityDoc>> {
         self.deps.insert(Dep::ActivitiesOf(code.to_owned()));
-        let mut found = read::public_activities(self.db, code).await?;
+        let mut found = read::public_activities(self.db(), code).await?;
         found.retain(|a| a.cancelled.is_none());
         Ok(found)
     }
@@ -109,7 +111,8 @@ impl<'a> Reader<'a> {
             activity: Some(activity.id),
             ..ItemFilter::default()
         };
-        let items = read::input_items_kept(self.db, self.kept, Some(&scope), &filter).await?;
+        let items =
+            read::input_items_kept(&self.from, self.projector, Some(&scope), &filter).await?;
         self.deps
             .extend(Key::new(Some(&scope), &filter).depends_on(&items));
         let mut said = Vec::new();
@@ -197,7 +200,7 @@ impl<'a> Reader<'a> {
             return Ok(name.clone());
         }
         self.deps.insert(Dep::Record(code.to_owned()));
-        let name = read::organisation(self.db, code)
+        let name = read::organisation(self.db(), code)
             .await?
             .map_or_else(|| code.to_owned(), |o| o.name);
         self.names.insert(code.to_owned(), name.clone());

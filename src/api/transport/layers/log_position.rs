@@ -1,6 +1,7 @@
 //! Reading one's own writes on any replica: a request carrying `X-Log-Position` (a receipt's
 //! `tx:position`) waits, up to [`POSITION_WAIT`], for this replica's views to reach it before it
-//! runs. No stock layer waits on something of ours, so this one is written as tower-http's are:
+//! runs; a query is then read from a server that has replayed it (a hot standby that has, or
+//! the primary). No stock layer waits on something of ours, so this one is written as tower-http's are:
 //! a [`Layer`] making a [`Service`] around the next.
 
 use std::convert::Infallible;
@@ -19,6 +20,10 @@ use crate::api::common::error::ApiError;
 use crate::api::transport::refusal::refuse;
 use crate::ledger::Ledger;
 use crate::store::LogPosition;
+
+/// The log position a request asked to be answered at or after, once the views have reached it.
+#[derive(Debug, Clone, Copy)]
+pub struct WantedPosition(pub LogPosition);
 
 /// How long a request asking for a log position waits for the views to reach it.
 pub const POSITION_WAIT: Duration = Duration::from_secs(10);
@@ -73,6 +78,7 @@ where
         let mut inner = std::mem::replace(&mut self.inner, ready);
         let ledger = self.ledger.clone();
         Box::pin(async move {
+            let mut request = request;
             match wanted_position(request.headers()) {
                 Err(message) => {
                     return Ok(refuse(
@@ -90,6 +96,8 @@ where
                             ),
                         ));
                     }
+                    // A query is then read from a server holding it (see `AppState::execute`).
+                    request.extensions_mut().insert(WantedPosition(target));
                 }
                 Ok(None) => {}
             }
