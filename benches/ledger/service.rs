@@ -115,6 +115,11 @@ impl Service {
             .ok()
     }
 
+    /// The process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The most memory the process has held (VmHWM), in MiB.
     pub fn peak_rss_mib(&self) -> Option<f64> {
         self.status_field("VmHWM:").map(|kib| kib as f64 / 1024.0)

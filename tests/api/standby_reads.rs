@@ -174,7 +174,7 @@ async fn queries_are_read_from_a_hot_standby_once_it_holds_what_they_ask_for() {
         async move { summaries(app_ref, &officer, Some(&second)).await }
     };
     let resume = async {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
         standby.resume().await;
     };
     let (found, ()) = tokio::join!(waiting, resume);
@@ -239,4 +239,47 @@ async fn queries_are_read_from_a_hot_standby_once_it_holds_what_they_ask_for() {
     standby.stop();
     standby_metric(&app, "pl_standby_up", |up| up == 0.0).await;
     assert_eq!(summaries(&app, &officer, None).await.len(), 3);
+}
+
+/// Why building the service failed, which it must.
+async fn refusal(settings: &partnership_ledger::config::Settings) -> String {
+    match partnership_ledger::startup::Application::build(settings).await {
+        Ok(_) => panic!("the service must refuse to start"),
+        Err(error) => format!("{error:#}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standbys_that_cannot_be_read_from_are_refused_at_start_without_their_secrets() {
+    use partnership_ledger::config::Secret;
+
+    // The embedded database has no standbys.
+    let (mut settings, _dir, _) = fresh_settings(Backend::Sqlite).await;
+    settings.database_read_urls = vec![Secret::new("postgres://127.0.0.1/ledger".into())];
+    let message = refusal(&settings).await;
+    assert!(
+        message.contains("DATABASE_READ_URL") && message.contains("DATABASE_URL too"),
+        "{message}"
+    );
+
+    if !postgres_available().await {
+        return;
+    }
+    let (mut settings, _dir, database) = fresh_settings(Backend::Postgres).await;
+    settings.database_read_urls = vec![
+        Secret::new("postgres://ledger:standby-password@127.0.0.1:5432/ledger".into()),
+        Secret::new("postgres://ledger:other-password@127.0.0.1:99999/ledger".into()),
+    ];
+    let message = refusal(&settings).await;
+    if let Some(name) = database {
+        crate::helpers::drop_postgres_database(name);
+    }
+    assert!(
+        message.contains("DATABASE_READ_URL: standby 2"),
+        "names which standby: {message}"
+    );
+    assert!(
+        !message.contains("password"),
+        "never shows a URL's password: {message}"
+    );
 }

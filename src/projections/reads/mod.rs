@@ -174,11 +174,6 @@ impl ReadServers {
         !self.standbys.is_empty()
     }
 
-    /// The standbys, in the order configured.
-    pub fn standbys(&self) -> &[Arc<Standby>] {
-        &self.standbys
-    }
-
     /// Where the next read goes that must hold `wanted` (when given).
     pub async fn choose(&self, wanted: Option<LogPosition>) -> ReadFrom {
         if self.standbys.is_empty() {
