@@ -38,8 +38,10 @@ impl AppState {
     ///
     /// Both the GraphQL endpoint and the web pages run their operations through this.
     ///
-    /// A query reads the views from the server [`choose`](crate::projections::reads::ReadServers::choose) gives for `wanted` (the
-    /// log position its caller must see, when it names one); a mutation, the primary.
+    /// A query reads the views from the server that [`ReadServers::choose`] gives for `wanted`
+    /// (the log position its caller must see, when it names one); a mutation, the primary.
+    ///
+    /// [`ReadServers::choose`]: crate::projections::reads::ReadServers::choose
     pub async fn execute<T: Send + 'static>(
         &self,
         mut request: async_graphql::Request,
