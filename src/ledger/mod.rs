@@ -153,7 +153,7 @@ impl Ledger {
             appointments: for_commands(LedgerStore::new(db.clone(), caching), c),
             meetings: for_commands(LedgerStore::new(db.clone(), caching), c),
             baselines: for_commands(LedgerStore::new(db.clone(), caching), c),
-            reads: ReadServers::primary_only(db.clone(), projector.clone()),
+            reads: ReadServers::primary_only(db.clone()),
             db,
             lookups,
             services,

@@ -15,8 +15,8 @@ pub use super::views::{kind_of, owners_of, RecordKind};
 use super::ProjectorHandle;
 
 /// [`input_items`] read from `from`, answered from the replica's kept answers where it keeps
-/// them (see [`KeptItems`](super::kept::KeptItems): only the replica running the projector does), and kept there when
-/// read from the primary (see [`ReadFrom::may_keep`]).
+/// them (see [`KeptItems`](super::kept::KeptItems): only the replica running the projector
+/// does), and kept there when read from the primary (see [`ReadFrom::may_keep`]).
 pub async fn input_items_kept(
     from: &ReadFrom,
     projector: &ProjectorHandle,

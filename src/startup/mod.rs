@@ -39,7 +39,7 @@ fn read_servers(
     projector: &ProjectorHandle,
 ) -> anyhow::Result<ReadServers> {
     if settings.database_read_urls.is_empty() {
-        return Ok(ReadServers::primary_only(db.clone(), projector.clone()));
+        return Ok(ReadServers::primary_only(db.clone()));
     }
     if settings.database_url.is_none() {
         anyhow::bail!(

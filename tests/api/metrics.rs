@@ -20,7 +20,7 @@ on_both!(
 );
 
 /// The metrics text, fetched as Prometheus would.
-async fn scrape(app: &TestApp) -> String {
+pub(crate) async fn scrape(app: &TestApp) -> String {
     let url = app.metrics.as_deref().expect("a metrics listener");
     let answer = reqwest::get(url).await.expect("metrics answer");
     assert_eq!(answer.status(), 200);
@@ -33,7 +33,7 @@ async fn scrape(app: &TestApp) -> String {
 }
 
 /// The value of the first sample of `name` whose labels include every one of `labels`.
-fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
+pub(crate) fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .filter(|l| l.split(['{', ' ']).next() == Some(name))

@@ -9,30 +9,21 @@ use std::time::{Duration, Instant};
 use partnership_ledger::auth::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{fresh_settings, postgres_available, spawn_app_on, Backend, TestApp};
+use crate::helpers::{
+    fresh_settings, plan_activity, postgres_available, spawn_app_on, Backend, TestApp,
+};
 use crate::hot_standby::HotStandby;
+use crate::metrics::{sample, scrape};
 use crate::web_visitor::Visitor;
 
 const ITEMS: &str = "{ inputItems { edges { node { summary } } } }";
 const ROLLUP: &str = "query($code: String!) { organisation(odsCode: $code) { rollup { total } } }";
 const RECORD: &str = "mutation($i: RecordInputItemInput!) { recordInputItem(input: $i) {
     receipt { logPosition } } }";
-const PLAN: &str = "mutation($i: PlanActivityInput!) { planActivity(input: $i) {
-    activity { id } } }";
 
 /// A metric's value in the service's `/metrics` (0 when it has no such sample yet).
 async fn metric(app: &TestApp, name: &str, label: &str) -> f64 {
-    let url = app.metrics.as_deref().expect("a metrics listener");
-    let text = reqwest::get(url)
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    text.lines()
-        .filter(|l| l.split(['{', ' ']).next() == Some(name) && l.contains(label))
-        .find_map(|l| l.rsplit(' ').next()?.parse().ok())
-        .unwrap_or(0.0)
+    sample(&scrape(app).await, name, &[label]).unwrap_or(0.0)
 }
 
 /// Reads answered by the standby and by the primary so far.
@@ -118,19 +109,7 @@ async fn queries_are_read_from_a_hot_standby_once_it_holds_what_they_ask_for() {
     let app = spawn_app_on(Backend::Postgres, settings, data_dir, database).await;
     app.register("RX1", "Riverside Hospital").await;
     let officer = app.token(Role::EngagementOfficer, &["RX1"]);
-    let planned = app
-        .ok(
-            &officer,
-            PLAN,
-            json!({ "i": { "kind": "FOCUS_GROUP", "title": "Outpatient letters",
-                "topic": "Communication", "leadOrganisation": "RX1",
-                "principles": ["SEEKING_INPUT"], "plannedOn": "2026-03-10" } }),
-        )
-        .await;
-    let activity = planned["planActivity"]["activity"]["id"]
-        .as_str()
-        .expect("an activity")
-        .to_owned();
+    let activity = plan_activity(&app, &officer, "RX1", "2026-03-10").await;
 
     // A write through the primary, read back through the standby at its receipt's position:
     // the items, and the roll-up counted from the standby's tallies.

@@ -49,7 +49,6 @@ pub struct ReadSettings {
 /// The read servers, and which answers a read next.
 pub struct ReadServers {
     primary: ReadFrom,
-    projector: ProjectorHandle,
     standbys: Vec<Arc<Standby>>,
     max_lag: Duration,
     share_primary: bool,
@@ -92,11 +91,6 @@ impl ReadFrom {
         &self.db
     }
 
-    /// Whether this reads a standby.
-    pub fn is_standby(&self) -> bool {
-        self.standby.is_some()
-    }
-
     /// Whether a cache kept in step with the views may keep what is read here: only what is
     /// read from the primary. A standby may not yet hold a change whose batch let the cache's
     /// entries go, so what it answers could be kept after the change and never let go.
@@ -121,10 +115,9 @@ impl ReadFrom {
 
 impl ReadServers {
     /// Reads from the primary `db` alone.
-    pub fn primary_only(db: Db, projector: ProjectorHandle) -> Self {
+    pub fn primary_only(db: Db) -> Self {
         Self {
             primary: ReadFrom::primary(db),
-            projector,
             standbys: Vec::new(),
             max_lag: Duration::ZERO,
             share_primary: true,
@@ -140,7 +133,7 @@ impl ReadServers {
         projector: ProjectorHandle,
         settings: &ReadSettings,
     ) -> anyhow::Result<Self> {
-        let mut servers = Self::primary_only(db, projector);
+        let mut servers = Self::primary_only(db);
         servers.max_lag = settings.max_lag;
         servers.share_primary = settings.share_primary;
         for (i, url) in settings.standbys.iter().enumerate() {
@@ -148,9 +141,9 @@ impl ReadServers {
                 |error| anyhow::anyhow!("DATABASE_READ_URL: standby {}: {error:#}", i + 1),
             )?;
             let standby = Standby::new(i + 1, db);
-            servers.following.push(tokio::spawn(
-                standby.clone().follow(servers.projector.clone()),
-            ));
+            servers
+                .following
+                .push(tokio::spawn(standby.clone().follow(projector.clone())));
             servers.standbys.push(standby);
         }
         if !servers.standbys.is_empty() {
@@ -199,7 +192,7 @@ impl ReadServers {
             let turn = self.turn.fetch_add(1, Ordering::Relaxed) % able.len();
             able.swap_remove(turn)
         };
-        let server = if chosen.is_standby() {
+        let server = if chosen.standby.is_some() {
             "standby"
         } else {
             "primary"

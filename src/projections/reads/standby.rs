@@ -86,20 +86,7 @@ impl Standby {
     pub(super) async fn follow(self: Arc<Self>, primary: ProjectorHandle) {
         let mut moves = Moves::default();
         let mut answering = true;
-        let mut first = true;
         loop {
-            let pause = if first {
-                Duration::ZERO
-            } else if self.waiting.load(Ordering::Relaxed) > 0 {
-                HURRIED
-            } else {
-                EVERY
-            };
-            first = false;
-            tokio::select! {
-                () = tokio::time::sleep(pause) => {}
-                () = self.hurry.notified() => {}
-            }
             // The primary's position is taken before the standby is read, so that the standby
             // is never counted ahead of what the primary held.
             let primary_at = primary.position();
@@ -151,6 +138,15 @@ impl Standby {
                     .set(lag.as_secs_f64());
             }
             self.replayed.send_replace(replayed);
+            let pause = if self.waiting.load(Ordering::Relaxed) > 0 {
+                HURRIED
+            } else {
+                EVERY
+            };
+            tokio::select! {
+                () = tokio::time::sleep(pause) => {}
+                () = self.hurry.notified() => {}
+            }
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Reading one's own writes on any replica: a request carrying `X-Log-Position` (a receipt's
 //! `tx:position`) waits, up to [`POSITION_WAIT`], for this replica's views to reach it before it
 //! runs; a query is then read from a server that has replayed it (a hot standby that has, or
-//! the primary). No stock layer waits on something of ours, so this one is written as tower-http's are:
-//! a [`Layer`] making a [`Service`] around the next.
+//! the primary). No stock layer waits on something of ours, so this one is written as
+//! tower-http's are: a [`Layer`] making a [`Service`] around the next.
 
 use std::convert::Infallible;
 use std::future::Future;
