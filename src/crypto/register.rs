@@ -58,7 +58,11 @@ impl ErasureRegister {
         options.append(true).create(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        // Replicas share the register (a volume every one mounts): the lock keeps one
+        // replica's lines from being written over another's where appending alone is not
+        // atomic between machines (NFS and the other shared file systems a cluster offers).
         let written = options.open(&self.path).and_then(|mut file| {
+            file.lock()?;
             file.write_all(text.as_bytes())?;
             file.sync_all()
         });
@@ -74,7 +78,13 @@ impl ErasureRegister {
     /// yet. A line that is not an erasure is an error naming it: the register is never
     /// silently read in part.
     pub fn read(&self) -> anyhow::Result<Vec<Erasure>> {
-        let text = match std::fs::read_to_string(&self.path) {
+        let read = std::fs::File::open(&self.path).and_then(|mut file| {
+            file.lock_shared()?;
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut file, &mut text)?;
+            Ok(text)
+        });
+        let text = match read {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => {

@@ -47,11 +47,10 @@ async fn sample(scraped: &Scraped) {
         }
         Err(error) => tracing::warn!(error = format!("{error:#}"), "metrics: no view status"),
     }
-    let (open, idle, max) = db.pool_use();
-    let in_use = (open as usize).saturating_sub(idle);
-    metrics::gauge!(names::POOL_CONNECTIONS, "state" => "in_use").set(in_use as f64);
-    metrics::gauge!(names::POOL_CONNECTIONS, "state" => "idle").set(idle as f64);
-    metrics::gauge!(names::POOL_MAX).set(f64::from(max));
+    let pool = db.pool_use();
+    metrics::gauge!(names::POOL_CONNECTIONS, "state" => "in_use").set(pool.in_use);
+    metrics::gauge!(names::POOL_CONNECTIONS, "state" => "idle").set(pool.idle);
+    metrics::gauge!(names::POOL_MAX).set(pool.max);
     match crate::web::session::sessions_held(db).await {
         Ok(held) => metrics::gauge!(names::SESSIONS).set(held as f64),
         Err(error) => tracing::warn!(error = format!("{error:#}"), "metrics: no session count"),

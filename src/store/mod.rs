@@ -227,9 +227,16 @@ impl Db {
         }
     }
 
-    /// The connection pool's use: connections open, of them idle, and the most it opens.
-    pub fn pool_use(&self) -> (u32, usize, u32) {
-        on_db!(self, pool => (pool.size(), pool.num_idle(), pool.options().get_max_connections()))
+    /// The connection pool's use, as the metrics show it.
+    pub fn pool_use(&self) -> PoolUse {
+        let (open, idle, max) = on_db!(self, pool => {
+            (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+        });
+        PoolUse {
+            in_use: (open as usize).saturating_sub(idle) as f64,
+            idle: idle as f64,
+            max: f64::from(max),
+        }
     }
 
     /// Checks the database answers.
@@ -237,4 +244,13 @@ impl Db {
         on_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
             .context("database did not answer")
     }
+}
+
+/// A connection pool's use: connections lent out, connections open and idle, and the most it
+/// opens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoolUse {
+    pub in_use: f64,
+    pub idle: f64,
+    pub max: f64,
 }

@@ -66,6 +66,8 @@ pub const READS: &str = "pl_reads_total";
 pub const STANDBY_UP: &str = "pl_standby_up";
 /// How far a hot standby's views are behind the primary's, in seconds.
 pub const STANDBY_LAG_SECONDS: &str = "pl_standby_lag_seconds";
+/// Connections to a hot standby, by state (the primary's are `pl_db_pool_connections`).
+pub const STANDBY_POOL_CONNECTIONS: &str = "pl_standby_pool_connections";
 
 /// Buckets of request and commit durations, in seconds: 5 ms to 30 s.
 const SECONDS: [f64; 13] = [
@@ -177,12 +179,19 @@ fn describe() {
     );
     describe_gauge!(STANDBY_UP, "1 while a hot standby answers, else 0.");
     describe_gauge!(
+        STANDBY_POOL_CONNECTIONS,
+        "Connections to a hot standby, by state."
+    );
+    describe_gauge!(
         STANDBY_LAG_SECONDS,
         Unit::Seconds,
         "How far a hot standby's views are behind the primary's."
     );
     describe_counter!(RATE_LIMITED, "Requests refused by the rate limit.");
-    describe_gauge!(SESSIONS, "Web sessions held, signed in or signing in.");
+    describe_gauge!(
+        SESSIONS,
+        "Web sessions signed in or signing in, not lapsed."
+    );
     describe_counter!(SIGN_INS, "People signed in to the web interface.");
     describe_counter!(
         VERIFICATIONS,

@@ -239,10 +239,19 @@ pub async fn sign_in(
 /// Sessions held: people signed in, and visitors part way through signing in (lapsed ones go
 /// within [`SWEEP_EVERY`]).
 pub async fn sessions_held(db: &Db) -> anyhow::Result<i64> {
-    let count = format!("SELECT count(*) FROM {TABLE}");
+    // Not yet lapsed: the sweep takes lapsed ones out only every few minutes.
     Ok(match db {
-        Db::Postgres(pool) => sqlx::query_scalar(&count).fetch_one(pool).await?,
-        Db::Sqlite(pool) => sqlx::query_scalar(&count).fetch_one(pool).await?,
+        Db::Postgres(pool) => {
+            let count = format!("SELECT count(*) FROM {TABLE} WHERE expiry_date > now()");
+            sqlx::query_scalar(&count).fetch_one(pool).await?
+        }
+        Db::Sqlite(pool) => {
+            // The store writes the expiry as text, and sweeps by `datetime` as here.
+            let count = format!(
+                "SELECT count(*) FROM {TABLE} WHERE datetime(expiry_date) > datetime('now')"
+            );
+            sqlx::query_scalar(&count).fetch_one(pool).await?
+        }
     })
 }
 

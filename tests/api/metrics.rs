@@ -17,6 +17,7 @@ use crate::on_both;
 on_both!(
     metrics_count_what_the_service_does_without_naming_anyone,
     each_request_is_one_line_in_the_access_log,
+    sessions_count_the_people_signed_in_until_theirs_lapse,
 );
 
 /// The metrics text, fetched as Prometheus would.
@@ -40,6 +41,50 @@ pub(crate) fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
         .find(|l| labels.iter().all(|label| l.contains(label)))
         .and_then(|l| l.rsplit(' ').next())
         .and_then(|v| v.parse().ok())
+}
+
+/// `pl_web_sessions` once it reads `wanted` (another test's scrape may set the gauge from its
+/// own database between this one's reading and its text).
+async fn sessions_reach(app: &TestApp, wanted: f64) {
+    let mut seen = None;
+    for _ in 0..20 {
+        seen = sample(&scrape(app).await, "pl_web_sessions", &[]);
+        if seen == Some(wanted) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("pl_web_sessions stayed at {seen:?}, not {wanted}");
+}
+
+async fn sessions_count_the_people_signed_in_until_theirs_lapse(backend: Backend) {
+    use partnership_ledger::store::Db;
+
+    let app = spawn_app_with(backend, |s| {
+        s.metrics_listen = Some(([127, 0, 0, 1], 0).into());
+    })
+    .await;
+    app.register("QMJ", "North Central Trust").await;
+    sessions_reach(&app, 0.0).await;
+    let _first = crate::web_visitor::Visitor::officer(&app, &["QMJ"]).await;
+    let _second = crate::web_visitor::Visitor::officer(&app, &["QMJ"]).await;
+    sessions_reach(&app, 2.0).await;
+
+    // One lapses (its idle time passes) before the sweep takes it out of the table.
+    const ONE: &str = "WHERE id = (SELECT min(id) FROM web_sessions)";
+    match app.ledger.db() {
+        Db::Postgres(pool) => {
+            let lapse =
+                format!("UPDATE web_sessions SET expiry_date = now() - interval '1 minute' {ONE}");
+            sqlx::query(&lapse).execute(pool).await.expect("lapsed");
+        }
+        Db::Sqlite(pool) => {
+            let lapse =
+                format!("UPDATE web_sessions SET expiry_date = datetime('now', '-1 minute') {ONE}");
+            sqlx::query(&lapse).execute(pool).await.expect("lapsed");
+        }
+    }
+    sessions_reach(&app, 1.0).await;
 }
 
 async fn metrics_count_what_the_service_does_without_naming_anyone(backend: Backend) {

@@ -213,6 +213,14 @@ async fn queries_are_read_from_a_hot_standby_once_it_holds_what_they_ask_for() {
         "read from it again"
     );
 
+    // Its connections are counted apart from the primary's.
+    let connections = metric(&app, "pl_standby_pool_connections", "state=\"idle\"").await
+        + metric(&app, "pl_standby_pool_connections", "state=\"in_use\"").await;
+    assert!(
+        connections >= 1.0,
+        "{connections} connections to the standby"
+    );
+
     // A standby that stops answering is passed over; the service goes on answering.
     assert_eq!(metric(&app, "pl_standby_up", "standby=\"1\"").await, 1.0);
     standby.stop();
