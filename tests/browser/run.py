@@ -36,6 +36,7 @@ Exits non-zero when any check failed.
 """
 
 import argparse
+import os
 import subprocess
 import sys
 import tarfile
@@ -73,7 +74,10 @@ def axe_script() -> Path:
                        check=True, stdout=subprocess.DEVNULL)
         with tarfile.open(next(Path(work).glob("axe-core-*.tgz"))) as tgz:
             member = tgz.extractfile("package/axe.min.js")
-            out.write_bytes(member.read())
+            # Written beside it and moved in: a run beside this one reads it whole or not at all.
+            staged = out.with_name(f"{out.name}.{os.getpid()}.part")
+            staged.write_bytes(member.read())
+            staged.replace(out)
     return out
 
 
