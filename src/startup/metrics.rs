@@ -1,8 +1,9 @@
 //! `/metrics` on its own listener: the service's metrics in the Prometheus text format, with
-//! the figures read when scraped (the views' position and lag, the connection pool, sessions
+//! the figures read when scraped (the views' position and lag, the connection pools, sessions
 //! held, the data directory's disk) brought up to date first.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
@@ -10,21 +11,21 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 
-use crate::store::Db;
+use crate::ledger::Ledger;
 use crate::telemetry::metrics::{self as names, render};
 
 /// What a scrape reads.
 #[derive(Clone)]
 struct Scraped {
-    db: Db,
+    ledger: Arc<Ledger>,
     data_dir: PathBuf,
 }
 
 /// The metrics listener's routes: `/metrics`, and nothing else.
-pub(super) fn router(db: Db, data_dir: PathBuf) -> Router {
+pub(super) fn router(ledger: Arc<Ledger>, data_dir: PathBuf) -> Router {
     Router::new()
         .route("/metrics", get(metrics))
-        .with_state(Scraped { db, data_dir })
+        .with_state(Scraped { ledger, data_dir })
 }
 
 async fn metrics(State(scraped): State<Scraped>) -> impl IntoResponse {
@@ -38,7 +39,7 @@ async fn metrics(State(scraped): State<Scraped>) -> impl IntoResponse {
 /// Sets the gauges read at scrape time; one that cannot be read keeps its last value, and
 /// says why in the log.
 async fn sample(scraped: &Scraped) {
-    let db = &scraped.db;
+    let db = scraped.ledger.db();
     match crate::projections::status::status(db).await {
         Ok(s) => {
             metrics::gauge!(names::PROJECTOR_POSITION).set(s.position.position as f64);
@@ -51,6 +52,12 @@ async fn sample(scraped: &Scraped) {
     metrics::gauge!(names::POOL_CONNECTIONS, "state" => "in_use").set(pool.in_use);
     metrics::gauge!(names::POOL_CONNECTIONS, "state" => "idle").set(pool.idle);
     metrics::gauge!(names::POOL_MAX).set(pool.max);
+    for (standby, pool) in scraped.ledger.reads().standby_pools() {
+        for (state, count) in [("in_use", pool.in_use), ("idle", pool.idle)] {
+            let labels = [("standby", standby.to_owned()), ("state", state.to_owned())];
+            metrics::gauge!(names::STANDBY_POOL_CONNECTIONS, &labels).set(count);
+        }
+    }
     match crate::web::session::sessions_held(db).await {
         Ok(held) => metrics::gauge!(names::SESSIONS).set(held as f64),
         Err(error) => tracing::warn!(error = format!("{error:#}"), "metrics: no session count"),
@@ -71,7 +78,7 @@ async fn sample(scraped: &Scraped) {
 /// only read the same log again), counting each result in the metrics; a failure is logged
 /// with the first bad event.
 pub(super) async fn verify_now_and_then(
-    ledger: std::sync::Arc<crate::ledger::Ledger>,
+    ledger: Arc<Ledger>,
     key: std::sync::Arc<crate::audit::CheckpointKey>,
     every: std::time::Duration,
 ) {

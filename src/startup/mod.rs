@@ -203,7 +203,7 @@ impl Application {
             self.state.limiter.clone(),
         )?;
         let observed = self.metrics.map(|listener| {
-            let routes = metrics::router(self.state.ledger.db().clone(), self.data_dir.clone());
+            let routes = metrics::router(self.state.ledger.clone(), self.data_dir.clone());
             tokio::spawn(async move {
                 tokio::select! {
                     served = axum::serve(listener, routes).into_future() => {

@@ -22,7 +22,7 @@ use std::time::Duration;
 pub use standby::{Replayed, Standby};
 
 use super::ProjectorHandle;
-use crate::store::{Db, LogPosition};
+use crate::store::{Db, LogPosition, PoolUse};
 use crate::telemetry::metrics as names;
 
 /// Longest a reader waits for a standby to reach its position when the primary is kept for
@@ -165,6 +165,13 @@ impl ReadServers {
     /// Whether any standby is configured.
     pub fn has_standbys(&self) -> bool {
         !self.standbys.is_empty()
+    }
+
+    /// Each standby's number in `DATABASE_READ_URL` and its connection pool's use.
+    pub fn standby_pools(&self) -> impl Iterator<Item = (&str, PoolUse)> {
+        self.standbys
+            .iter()
+            .map(|standby| (standby.number.as_str(), standby.db.pool_use()))
     }
 
     /// Where the next read goes that must hold `wanted` (when given).

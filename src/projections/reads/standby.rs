@@ -133,11 +133,6 @@ impl Standby {
             let label = self.number.clone();
             metrics::gauge!(names::STANDBY_UP, "standby" => label.clone())
                 .set(if replayed.lag.is_some() { 1.0 } else { 0.0 });
-            let pool = self.db.pool_use();
-            for (state, count) in [("in_use", pool.in_use), ("idle", pool.idle)] {
-                let labels = [("standby", label.clone()), ("state", state.to_owned())];
-                metrics::gauge!(names::STANDBY_POOL_CONNECTIONS, &labels).set(count);
-            }
             if let Some(lag) = replayed.lag {
                 metrics::gauge!(names::STANDBY_LAG_SECONDS, "standby" => label)
                     .set(lag.as_secs_f64());
